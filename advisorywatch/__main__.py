@@ -1,0 +1,3 @@
+from advisorywatch.cli import main
+
+raise SystemExit(main())

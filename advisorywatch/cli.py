@@ -1,0 +1,169 @@
+"""Command line: ``advisorywatch [--config PATH] COMMAND``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from advisorywatch import __version__
+from advisorywatch.config import Config, ConfigError, default_config_path, load_config
+from advisorywatch.logsetup import setup_logging
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+log = logging.getLogger("advisorywatch")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="advisorywatch",
+        description="Watch embassy alerts, travel advisories and news; notify when a rule fires.",
+    )
+    p.add_argument("--version", action="version", version=f"advisorywatch {__version__}")
+    p.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=None,
+        help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon (or every source once with --once)")
+    run.add_argument(
+        "--once", action="store_true", help="crawl every source once, send alerts, exit (for cron)"
+    )
+    run.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --once: only this source (repeatable)",
+    )
+
+    sub.add_parser("check", help="validate the config and exit")
+
+    alerts = sub.add_parser("alerts", help="list recent alerts")
+    alerts.add_argument("--json", action="store_true", help="JSON output")
+    alerts.add_argument("--limit", type=int, default=20)
+
+    nt = sub.add_parser("notify-test", help="send a test notification to a channel (or all)")
+    nt.add_argument("channel", nargs="?")
+
+    sub.add_parser("demo", help="run the pipeline once on bundled fixtures, no internet needed")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply schema migrations")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from advisorywatch.demo import run_demo
+
+        setup_logging("DEBUG" if args.verbose else "WARNING")
+        return run_demo()
+    path = args.config or default_config_path()
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        setup_logging("INFO")
+        print(f"advisorywatch: invalid configuration in {path}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILED if args.command == "check" else EXIT_CONFIG
+    setup_logging("DEBUG" if args.verbose else config.log_level)
+    return _COMMANDS[args.command](config, args)
+
+
+def _cmd_check(config: Config, args: argparse.Namespace) -> int:
+    print(
+        f"config OK: {len(config.sources)} sources, {len(config.rules)} rules, "
+        f"{len(config.channels)} channels ({', '.join(config.channels)})"
+    )
+    return EXIT_OK
+
+
+def _cmd_run(config: Config, args: argparse.Namespace) -> int:
+    if args.once:
+        from advisorywatch.once import run_once
+
+        unknown = [n for n in args.source if n not in {s.name for s in config.sources}]
+        if unknown:
+            print(f"advisorywatch: unknown source(s): {', '.join(unknown)}", file=sys.stderr)
+            return EXIT_CONFIG
+        return run_once(config, args.source)
+    if args.source:
+        print("advisorywatch: --source only works with --once", file=sys.stderr)
+        return EXIT_CONFIG
+    from advisorywatch.daemon import run_daemon
+
+    return run_daemon(config)
+
+
+def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+    from advisorywatch.queries import recent_alerts
+
+    db = Database(config.database.url)
+    db.upgrade()
+    rows = recent_alerts(db, args.limit)
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif not rows:
+        print("no alerts yet")
+    for r in rows if not args.json else ():
+        print(f"{r['created_at']}  {r['severity']:<8} {r['rule']:<20} {r['source']}: {r['title']}")
+        print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {r['deliveries']}")
+    return EXIT_OK
+
+
+def _cmd_notify_test(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.notifier.channels import Channels
+    from advisorywatch.notifier.message import Message
+    from advisorywatch.notifier.send import send
+
+    channels = Channels(config.channels)
+    names = [args.channel] if args.channel else channels.names()
+    if args.channel and args.channel not in channels.names():
+        print(
+            f"advisorywatch: no channel {args.channel!r} (have: {', '.join(channels.names())})",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    message = Message(
+        "advisorywatch test notification",
+        "If you can read this, advisorywatch can reach this channel.",
+    )
+    failed = 0
+    for name in names:
+        for dest in channels.destinations(name):
+            result = send(dest.url, message, config.notifier.timeout_seconds)
+            status = "ok" if result.ok else f"FAILED: {result.error}"
+            failed += not result.ok
+            print(f"{name}: {dest.label}: {status}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_db(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+
+    Database(config.database.url).upgrade()
+    print("database schema is up to date")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "check": _cmd_check,
+    "run": _cmd_run,
+    "alerts": _cmd_alerts,
+    "notify-test": _cmd_notify_test,
+    "db": _cmd_db,
+}

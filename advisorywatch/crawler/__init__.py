@@ -1,0 +1,2 @@
+"""Fetching and parsing sources. Scrapy glue lives in :mod:`.spider`; source types, which know
+nothing about Scrapy, live in :mod:`.sources`."""

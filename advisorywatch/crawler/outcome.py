@@ -1,0 +1,23 @@
+"""What one fetch of one source produced, handed from the crawler to storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisorywatch.crawler.sources.base import ParsedItem
+
+
+@dataclass(slots=True)
+class FetchOutcome:
+    source: str
+    url: str
+    status: int | None = None
+    items: list[ParsedItem] = field(default_factory=list)
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

@@ -1,0 +1,106 @@
+"""The contract every source type implements, and the config fields all sources share."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from advisorywatch.schedule import parse_duration, parse_timezone, validate_cron
+
+DEFAULT_EVERY = timedelta(minutes=10)
+
+
+class SourceError(Exception):
+    """A source answered, but not with what its type can read (a block page, not a feed...)."""
+
+
+class SourceConfig(BaseModel):
+    """Fields every source has. Source types subclass this with ``type: Literal[...]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$")
+    type: str
+    url: str
+    every: timedelta | None = None
+    cron: str | None = None
+    timezone: str = "UTC"
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not v.lower().startswith(("http://", "https://")):
+            raise ValueError(f"URL {v!r} must start with http:// or https://")
+        return v
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> Any:
+        return None if v is None else parse_duration(v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        parse_timezone(v)
+        return v
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> SourceConfig:
+        if self.every is not None and self.cron is not None:
+            raise ValueError("give either 'every' or 'cron', not both")
+        if self.cron is not None:
+            validate_cron(self.cron, self.timezone)
+        return self
+
+    @property
+    def interval(self) -> timedelta | None:
+        """The polling interval, or None for cron schedules."""
+        if self.cron is not None:
+            return None
+        return self.every or DEFAULT_EVERY
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One HTTP response, as the crawler hands it to a source type."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    """One entry of a source, before identity and storage."""
+
+    title: str
+    text: str
+    url: str | None = None
+    guid: str | None = None
+    html: str | None = None
+    published: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SourceType(ABC):
+    """A kind of source. Add one by subclassing and decorating with ``@register``."""
+
+    type_name: ClassVar[str]
+    config_model: ClassVar[type[SourceConfig]]
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+
+    def start_urls(self) -> list[str]:
+        return [self.config.url]
+
+    @abstractmethod
+    def parse(self, fetched: Fetched) -> list[ParsedItem]:
+        """Turn a response into items; raise SourceError when it is not what was expected."""

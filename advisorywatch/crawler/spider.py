@@ -1,0 +1,97 @@
+"""The Scrapy spider: one request per source URL, conditional GET, and each response handed to
+its source type and then to the ``on_outcome`` coroutine (storage), source by source."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from advisorywatch.crawler.outcome import FetchOutcome
+from advisorywatch.crawler.sources import Fetched, SourceError, SourceType
+
+# Statuses our callback sees instead of Scrapy dropping them: 304 and every error.
+_HANDLED_STATUSES = [304, *range(400, 600)]
+MAX_ERROR_BODY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SourceJob:
+    source: SourceType
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+OnOutcome = Callable[[FetchOutcome], Awaitable[None]]
+
+
+class SourcesSpider(scrapy.Spider):
+    name = "advisorywatch"
+
+    def __init__(self, jobs: list[SourceJob], on_outcome: OnOutcome, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.jobs = jobs
+        self.on_outcome = on_outcome
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for job in self.jobs:
+            headers = {}
+            if job.etag:
+                headers["If-None-Match"] = job.etag
+            if job.last_modified:
+                headers["If-Modified-Since"] = job.last_modified
+            for url in job.source.start_urls():
+                yield scrapy.Request(
+                    url,
+                    headers=headers,
+                    callback=self.parse,
+                    errback=self.failed,
+                    cb_kwargs={"job": job},
+                    dont_filter=True,
+                    meta={"handle_httpstatus_list": _HANDLED_STATUSES},
+                )
+
+    async def parse(self, response: Response, job: SourceJob) -> None:
+        name = job.source.config.name
+        headers = {str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()}
+        outcome = FetchOutcome(
+            source=name,
+            url=response.url,
+            status=response.status,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        if response.status == 304:
+            outcome.not_modified = True
+            outcome.etag = outcome.etag or job.etag
+            outcome.last_modified = outcome.last_modified or job.last_modified
+        elif response.status >= 400:
+            outcome.error = f"HTTP {response.status} from {response.url}"
+        else:
+            try:
+                outcome.items = job.source.parse(
+                    Fetched(response.url, response.status, headers, response.body)
+                )
+            except SourceError as exc:
+                outcome.error = str(exc)
+            except Exception as exc:  # a parser bug in one source must not stop the others
+                self.logger.exception("source %s: parser failed on %s", name, response.url)
+                outcome.error = f"parser failed: {type(exc).__name__}: {exc}"
+        await self.on_outcome(outcome)
+
+    async def failed(self, failure: Failure) -> None:
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
+        job: SourceJob = request.cb_kwargs["job"]
+        kind = failure.type.__name__ if failure.type else "Error"
+        reason = failure.getErrorMessage() or kind
+        await self.on_outcome(
+            FetchOutcome(
+                source=job.source.config.name,
+                url=request.url,
+                error=f"fetching {request.url} failed: {kind}: {reason}"[:500],
+            )
+        )

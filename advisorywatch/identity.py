@@ -1,0 +1,48 @@
+"""Item identity: feed guid, else canonical link, else a hash of normalised title and text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|yclid|_ga|ref|ref_src)$", re.I)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case host, http≡https, no fragment, no tracking parameters, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMS.match(k)
+        )
+    )
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("http", host, path, query, ""))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(title: str, text: str) -> str:
+    return _digest(_fold(title) + "\n" + _fold(text))
+
+
+def item_identity(guid: str | None, url: str | None, title: str, text: str) -> str:
+    """A stable 64-character key; the prefix says which rule produced it."""
+    if guid:
+        return _digest("guid:" + guid.strip())
+    if url:
+        return _digest("url:" + canonical_url(url))
+    return _digest("hash:" + content_hash(title, text))

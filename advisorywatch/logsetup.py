@@ -1,0 +1,23 @@
+"""Logging to stderr with secrets redacted."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from advisorywatch.redaction import install_log_redaction
+
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_QUIET = ("scrapy", "twisted", "apprise", "apscheduler", "alembic", "filelock", "asyncio")
+
+
+def setup_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    install_log_redaction(handler)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    quiet_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(quiet_level)

@@ -1,0 +1,1 @@
+"""Notifications through Apprise: channels, the outbox sender and message rendering."""

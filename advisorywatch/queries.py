@@ -1,0 +1,44 @@
+"""Read-only views for the CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from advisorywatch.db.models import Alert, Delivery, Item
+from advisorywatch.db.session import Database
+
+
+def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
+    with db.session() as s:
+        alerts = s.scalars(
+            select(Alert)
+            .order_by(Alert.created_at.desc(), Alert.id.desc())
+            .limit(limit)
+            .options(selectinload(Alert.item).selectinload(Item.source))
+        ).all()
+        ids = [a.id for a in alerts]
+        status: dict[int, Counter[str]] = {i: Counter() for i in ids}
+        for alert_id, st in s.execute(
+            select(Delivery.alert_id, Delivery.status).where(Delivery.alert_id.in_(ids))
+        ):
+            status[alert_id][st] += 1
+        return [
+            {
+                "id": a.id,
+                "created_at": a.created_at.isoformat(timespec="seconds"),
+                "rule": a.rule,
+                "severity": a.severity,
+                "source": a.item.source.name,
+                "title": a.item.title,
+                "url": a.item.url,
+                "published": a.item.published.isoformat() if a.item.published else None,
+                "terms": sorted({m["text"] for m in a.matched}),
+                "concepts": sorted({m["concept"] for m in a.matched if m["concept"]}),
+                "deliveries": dict(status[a.id]),
+            }
+            for a in alerts
+        ]

@@ -1,0 +1,1 @@
+"""Alert rules: the built-in multilingual lexicon, text normalisation and matching."""

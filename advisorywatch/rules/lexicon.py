@@ -1,0 +1,53 @@
+"""The built-in concept lexicon: one YAML file per concept in ``lexicon/`` (see its README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    description: str
+    severity: str
+    context_needed: bool = False
+    lowers_severity: bool = False
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _lexicon_dir() -> resources.abc.Traversable:
+    return resources.files("advisorywatch.rules").joinpath("lexicon")
+
+
+@cache
+def available_concepts() -> frozenset[str]:
+    return frozenset(
+        f.name.removesuffix(".yaml") for f in _lexicon_dir().iterdir() if f.name.endswith(".yaml")
+    )
+
+
+@cache
+def load_concept(name: str) -> Concept:
+    raw = yaml.safe_load(_lexicon_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+
+    def per_lang(key: str) -> dict[str, tuple[str, ...]]:
+        return {lang: tuple(v) for lang, v in (raw.get(key) or {}).items()}
+
+    return Concept(
+        name=raw["concept"],
+        description=raw.get("description", ""),
+        severity=raw.get("severity", "warning"),
+        context_needed=bool(raw.get("context_needed", False)),
+        lowers_severity=bool(raw.get("lowers_severity", False)),
+        terms=per_lang("terms"),
+        stems=per_lang("stems"),
+        patterns=per_lang("patterns"),
+        exclude=per_lang("exclude"),
+    )

@@ -1,0 +1,100 @@
+"""The application core shared by the daemon, ``run --once`` and the demo: crawl sources,
+store what they produced, and send what the outbox holds."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+from advisorywatch.config import Config
+from advisorywatch.crawler.outcome import FetchOutcome
+from advisorywatch.crawler.sources import SourceConfig, make_source
+from advisorywatch.db.session import Database
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.outbox import DrainResult, Outbox
+from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
+from advisorywatch.rules.engine import RuleEngine
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class App:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.db = Database(config.database.url)
+        self.channels = Channels(config.channels)
+        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
+        self.outbox = Outbox(self.db, self.channels, config.notifier)
+        # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
+        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
+        self._deliver_lock: asyncio.Lock | None = None
+        from advisorywatch.crawler.runner import CrawlRunner
+
+        self.crawler = CrawlRunner()
+
+    def prepare(self) -> None:
+        """Migrate the schema and register sources. Blocking; call once at start."""
+        self.db.upgrade()
+        sync_sources(self.db, self.config.sources)
+
+    def enabled_sources(self, names: Sequence[str] = ()) -> list[SourceConfig]:
+        if names:
+            return [self.config.source(n) for n in names]
+        return [s for s in self.config.sources if s.enabled]
+
+    async def _in_db_thread(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
+        call = functools.partial(fn, *args, **kw)
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, call)
+
+    async def crawl(self, sources: Sequence[SourceConfig]) -> list[IngestResult]:
+        from advisorywatch.crawler.spider import SourceJob
+
+        validators = await self._in_db_thread(fetch_validators, self.db, [s.name for s in sources])
+        jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
+        results: list[IngestResult] = []
+
+        async def on_outcome(outcome: FetchOutcome) -> None:
+            result: IngestResult = await self._in_db_thread(self.ingestor.ingest, outcome)
+            _log_result(result)
+            results.append(result)
+
+        await self.crawler.crawl(jobs, on_outcome)
+        seen = {r.source for r in results}
+        for s in sources:  # a crawl stopped early leaves sources without an outcome
+            if s.name not in seen:
+                results.append(
+                    IngestResult(s.name, ok=False, error="crawl ended before a response")
+                )
+        return results
+
+    async def deliver(self) -> DrainResult:
+        if self._deliver_lock is None:
+            self._deliver_lock = asyncio.Lock()
+        async with self._deliver_lock:
+            return await asyncio.to_thread(self.outbox.drain)
+
+    async def cycle(self, sources: Sequence[SourceConfig]) -> list[IngestResult]:
+        """Crawl, then send the alerts it raised (and any earlier ones that are due)."""
+        results = await self.crawl(sources)
+        await self.deliver()
+        return results
+
+    async def close(self) -> None:
+        await self.crawler.stop()
+        self._db_thread.shutdown(wait=True)
+        self.db.dispose()
+
+
+def _log_result(r: IngestResult) -> None:
+    if not r.ok:
+        log.warning("source %s failed: %s", r.source, r.error)
+    elif r.not_modified:
+        log.info("source %s: not modified", r.source)
+    else:
+        log.info("source %s: %d new, %d updated, %d alerts", r.source, r.new, r.updated, r.alerts)

@@ -1,0 +1,33 @@
+"""Turning fetched HTML fragments into plain text, safely."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+_WS_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NL_RE = re.compile(r"\s*\n\s*")
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, scripts removed, entities decoded."""
+    if "<" not in fragment:
+        return _squash(html.unescape(fragment))
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _squash(html.unescape(re.sub(r"<[^>]*>", " ", fragment)))
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for el in root.iter(*_BLOCK_TAGS):
+        el.tail = "\n" + (el.tail or "")
+    return _squash(root.text_content())
+
+
+def _squash(text: str) -> str:
+    text = _WS_RE.sub(" ", text)
+    return _NL_RE.sub("\n", text).strip()
