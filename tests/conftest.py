@@ -1,0 +1,218 @@
+"""Shared test fixtures: a real feed server and a real notification sink on 127.0.0.1, and a
+helper that runs the real ``advisorywatch`` command in a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class _Server:
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.owner = self  # type: ignore[attr-defined]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_port
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        server: FeedServer = self.server.owner  # type: ignore[attr-defined]
+        path = self.path.split("?")[0]
+        with server.lock:
+            server.requests.append((path, dict(self.headers)))
+            body = server.files.get(path)
+            status = server.statuses.get(path, 200)
+        if body is None:
+            self.send_error(404)
+            return
+        etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        if self.headers.get("If-None-Match") == etag and status == 200:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", server.content_types.get(path, "application/rss+xml"))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class FeedServer(_Server):
+    """Serves in-memory files with strong ETags and 304 on If-None-Match."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.files: dict[str, bytes] = {}
+        self.statuses: dict[str, int] = {}
+        self.content_types: dict[str, str] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        super().__init__(_FeedHandler)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def put(
+        self,
+        path: str,
+        body: bytes | str,
+        status: int = 200,
+        content_type: str = "application/rss+xml",
+    ) -> str:
+        with self.lock:
+            self.files[path] = body.encode() if isinstance(body, str) else body
+            self.statuses[path] = status
+            self.content_types[path] = content_type
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        with self.lock:
+            return sum(1 for p, _ in self.requests if p == path)
+
+
+class _SinkHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        sink: Sink = self.server.owner  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length", 0))
+        raw = self.rfile.read(length)
+        with sink.lock:
+            status = sink.fail_next.pop(0) if sink.fail_next else 200
+            if status == 200:
+                sink.received.append(json.loads(raw))
+            else:
+                sink.rejected += 1
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+class Sink(_Server):
+    """Receives Apprise ``json://`` notifications; can be told to fail the next N requests."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.received: list[dict[str, Any]] = []
+        self.fail_next: list[int] = []
+        self.rejected = 0
+        super().__init__(_SinkHandler)
+
+    @property
+    def apprise_url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/notify"
+
+    def titles(self) -> list[str]:
+        with self.lock:
+            return [m["title"] for m in self.received]
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    server = Sink()
+    yield server
+    server.close()
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def rss(items: list[dict[str, str]], title: str = "Test feed") -> str:
+    """A small RSS 2.0 document; each item has guid, title, description and optionally link."""
+    from xml.sax.saxutils import escape
+
+    parts = []
+    for it in items:
+        link = f"<link>{escape(it['link'])}</link>" if "link" in it else ""
+        parts.append(
+            f"<item><guid>{escape(it['guid'])}</guid><title>{escape(it['title'])}</title>"
+            f"{link}<description>{escape(it.get('description', ''))}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.org/</link>"
+        f"<description>test</description>{''.join(parts)}</channel></rss>"
+    )
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+    args: list[str] = field(default_factory=list)
+
+
+class Project:
+    """A temporary working directory with a config file and the CLI to run against it."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.dir = tmp
+        self.config = tmp / "config.yaml"
+
+    def write_config(self, text: str) -> Path:
+        self.config.write_text(text, encoding="utf-8")
+        return self.config
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISORYWATCH")}
+        env.update(extra or {})
+        return env
+
+    def cli(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> Result:
+        cmd = [sys.executable, "-m", "advisorywatch", "--config", str(self.config), *args]
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=self.env(env), cwd=self.dir
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr, cmd)
+
+    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        cmd = [sys.executable, "-m", "advisorywatch", "--config", str(self.config), *args]
+        return subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env(env),
+            cwd=self.dir,
+        )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)

@@ -1,0 +1,59 @@
+"""demo, notify-test, db upgrade and secret redaction, through the real CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+from conftest import Project, Sink
+
+CONFIG = """
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: a, type: feed, url: "http://127.0.0.1:9/feed.xml"}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], notify: [ops]}}
+channels:
+  ops: {{urls: ["{url}"]}}
+"""
+
+
+def test_demo_shows_the_seed_alert() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "advisorywatch", "demo"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "[CRITICAL] air-strike: Kedutaan Besar Italia dan Yunani" in proc.stdout
+    assert "**serangan udara**" in proc.stdout
+    assert "[CRITICAL] embassy-closed: Security Alert: U.S. Embassy Kyiv" in proc.stdout
+
+
+def test_notify_test_reaches_the_sink(project: Project, sink: Sink) -> None:
+    project.write_config(CONFIG.format(url=sink.apprise_url))
+    result = project.cli("notify-test", "ops")
+    assert result.returncode == 0, result.stderr
+    assert sink.titles() == ["advisorywatch test notification"]
+    assert "ops: json://127.0.0.1/***: ok" in result.stdout
+
+
+def test_secrets_from_env_never_appear_in_output(project: Project, sink: Sink) -> None:
+    token = "s3cr3t-T0KEN-value"
+    sink.fail_next = [401]
+    project.write_config(CONFIG.format(url=f"json://user:${{HOOK_TOKEN}}@127.0.0.1:{sink.port}/n"))
+    result = project.cli("notify-test", env={"HOOK_TOKEN": token})
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout
+    assert token not in result.stdout + result.stderr
+    assert "HOOK_TOKEN" not in result.stdout  # the label is redacted, not the template
+
+
+def test_db_upgrade_creates_schema_in_wal_mode(project: Project) -> None:
+    project.write_config(CONFIG.format(url="console://"))
+    result = project.cli("db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(project.dir / "state.db") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"sources", "items", "alerts", "deliveries", "alembic_version"} <= tables
+    assert mode == "wal"
