@@ -1,0 +1,25 @@
+# Two entry points, as in README's quick start:  make run  and  make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run demo test lint
+
+install:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+
+run: install
+	$(BIN)/advisorywatch run
+
+demo: install
+	$(BIN)/advisorywatch demo
+
+lint: install
+	$(BIN)/ruff check advisorywatch tests
+	$(BIN)/ruff format --check advisorywatch tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
