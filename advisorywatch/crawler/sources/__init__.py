@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from advisorywatch.crawler.sources.base import (
+    AdvisoryLevel,
     Fetched,
     ParsedItem,
     SourceConfig,
@@ -31,6 +32,7 @@ from advisorywatch.crawler.sources import feed as _feed  # noqa: E402,F401
 
 __all__ = [
     "SOURCE_TYPES",
+    "AdvisoryLevel",
     "Fetched",
     "ParsedItem",
     "SourceConfig",

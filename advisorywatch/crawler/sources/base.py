@@ -76,6 +76,17 @@ class Fetched:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class AdvisoryLevel:
+    """A travel-advisory level as a source publishes it, mapped onto one scale:
+    1 normal precautions, 2 increased caution, 3 reconsider travel, 4 do not travel."""
+
+    country: str  # as the issuer names it, e.g. "Ukraine"
+    level: int
+    label: str  # the issuer's own wording, e.g. "Level 4: Do Not Travel"
+    issuer: str  # e.g. "US State Department"
+
+
 @dataclass(slots=True)
 class ParsedItem:
     """One entry of a source, before identity and storage."""
@@ -86,6 +97,7 @@ class ParsedItem:
     guid: str | None = None
     html: str | None = None
     published: datetime | None = None
+    advisory: AdvisoryLevel | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
