@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
         help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="log lines as readable text (default) or JSON objects",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the daemon (or every source once with --once)")
@@ -46,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("check", help="validate the config and exit")
+    sub.add_parser("status", help="daemon state, source health, outbox backlog, last alerts")
 
     alerts = sub.add_parser("alerts", help="list recent alerts")
     alerts.add_argument("--json", action="store_true", help="JSON output")
@@ -67,18 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from advisorywatch.demo import run_demo
 
-        setup_logging("DEBUG" if args.verbose else "WARNING")
+        setup_logging("DEBUG" if args.verbose else "WARNING", args.log_format)
         return run_demo()
     path = args.config or default_config_path()
     try:
         config = load_config(path)
     except ConfigError as exc:
-        setup_logging("INFO")
+        setup_logging("INFO", args.log_format)
         print(f"advisorywatch: invalid configuration in {path}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILED if args.command == "check" else EXIT_CONFIG
-    setup_logging("DEBUG" if args.verbose else config.log_level)
+    setup_logging("DEBUG" if args.verbose else config.log_level, args.log_format)
     return _COMMANDS[args.command](config, args)
 
 
@@ -104,7 +111,7 @@ def _cmd_run(config: Config, args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     from advisorywatch.daemon import run_daemon
 
-    return run_daemon(config)
+    return run_daemon(config, args.config or default_config_path())
 
 
 def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
@@ -152,6 +159,16 @@ def _cmd_notify_test(config: Config, args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_status(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+    from advisorywatch.status import render_status
+
+    db = Database(config.database.url)
+    db.upgrade()
+    print(render_status(db))
+    return EXIT_OK
+
+
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.session import Database
 
@@ -166,4 +183,5 @@ _COMMANDS = {
     "alerts": _cmd_alerts,
     "notify-test": _cmd_notify_test,
     "db": _cmd_db,
+    "status": _cmd_status,
 }

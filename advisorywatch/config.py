@@ -15,6 +15,7 @@ from advisorywatch.rules.lexicon import available_concepts
 
 DEFAULT_CONFIG = "config.yaml"
 ENV_CONFIG = "ADVISORYWATCH_CONFIG"
+ENV_DATABASE_URL = "ADVISORYWATCH_DATABASE_URL"
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "critical": 2}
 
@@ -77,6 +78,21 @@ class RuleConfig(_Strict):
         return v
 
 
+class HttpConfig(_Strict):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=0, le=65535)
+
+
+class DaemonConfig(_Strict):
+    http: HttpConfig = HttpConfig()
+    heartbeat_seconds: float = Field(default=5, gt=0)
+    # /healthz turns unhealthy when the scheduler has not beaten for this long.
+    stale_after_seconds: float = Field(default=60, gt=0)
+    # A daemon whose lease was not renewed for this long is presumed dead.
+    lease_seconds: float = Field(default=60, gt=0)
+
+
 class NotifierConfig(_Strict):
     max_attempts: int = Field(default=8, ge=1)
     retry_base_seconds: float = Field(default=30, gt=0)
@@ -89,6 +105,7 @@ class Config(_Strict):
     rules: list[RuleConfig] = Field(min_length=1)
     channels: dict[str, ChannelConfig] = {"console": ChannelConfig(urls=["console://"])}
     notifier: NotifierConfig = NotifierConfig()
+    daemon: DaemonConfig = DaemonConfig()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")
@@ -179,7 +196,8 @@ class _EnvProblem(Exception):
 
 
 def _expand_secrets(data: dict[str, Any]) -> dict[str, Any]:
-    """``${ENV}`` substitution, only where secrets belong: channel URLs and the database URL."""
+    """``${ENV}`` substitution, only where secrets belong: channel URLs and the database URL
+    (which ``$ADVISORYWATCH_DATABASE_URL`` replaces when set)."""
     channels = data.get("channels")
     if isinstance(channels, dict):
         new: dict[str, Any] = {}
@@ -191,6 +209,10 @@ def _expand_secrets(data: dict[str, Any]) -> dict[str, Any]:
                 ch = {**ch, "urls": urls}
             new[name] = ch
         data["channels"] = new
+    override = os.environ.get(ENV_DATABASE_URL)
+    if override:
+        db = data.get("database")
+        data["database"] = {**(db if isinstance(db, dict) else {}), "url": override}
     db = data.get("database")
     if isinstance(db, dict) and "url" in db:
         data["database"] = {**db, "url": _expand(db["url"], ("database", "url"))}

@@ -1,8 +1,9 @@
 """The long-running daemon: APScheduler 3's AsyncIOScheduler on the reactor's asyncio loop.
 
 Jobs are built from config at every start; there is no persistent job store (APScheduler 3
-deletes jobs it cannot restore). Each source is one job with ``max_instances=1``, and the job
-awaits its crawl, so a slow source delays its own next run instead of overlapping it.
+deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
+its crawl, so runs of one source never overlap: a crawl that outlasts its interval is counted,
+and the source runs again as soon as it finishes instead of at the next slot.
 """
 
 from __future__ import annotations
@@ -10,80 +11,256 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from advisorywatch import __version__
-from advisorywatch.config import Config
+from advisorywatch.config import Config, ConfigError, load_config
+from advisorywatch.crawler.sources import SourceConfig
+from advisorywatch.http_endpoint import HttpEndpoint
+from advisorywatch.lease import Lease
+from advisorywatch.metrics import Health, Metrics
+from advisorywatch.notifier.outbox import delivery_counts
+from advisorywatch.pipeline import sync_sources
 from advisorywatch.redaction import redact
 from advisorywatch.schedule import build_trigger
 from advisorywatch.service import App
+from advisorywatch.systemd import sd_notify
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 15
 STOP_TIMEOUT_SECONDS = 8
+STUCK_AFTER_INTERVALS = 3
+SOURCE_JOB_PREFIX = "source:"
 
 JOB_DEFAULTS = {
     # A run delayed by a busy loop or a slow crawl must still happen, never be skipped
     # (APScheduler's default grace of 1 s silently drops it); several missed runs collapse
-    # into one.
+    # into one, so a daemon that was stopped or asleep catches up once per source.
     "misfire_grace_time": None,
     "coalesce": True,
     "max_instances": 1,
 }
 
 
-def build_scheduler(app: App, loop: asyncio.AbstractEventLoop) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
-    now = datetime.now(UTC)
-    for src in app.enabled_sources():
+def _job_id(name: str) -> str:
+    return SOURCE_JOB_PREFIX + name
+
+
+class Daemon:
+    def __init__(self, app: App, config_path: Path) -> None:
+        self.app = app
+        self.config_path = config_path
+        cfg = app.config.daemon
+        self.metrics = Metrics()
+        self.health = Health(stale_after=cfg.stale_after_seconds)
+        self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
+        self.scheduler: AsyncIOScheduler | None = None
+        self._running: dict[str, float] = {}  # source name -> monotonic start
+        self._overran: set[str] = set()
+
+    # -- scheduling ---------------------------------------------------------------------------
+
+    def _add_source_job(self, scheduler: AsyncIOScheduler, src: SourceConfig) -> None:
         scheduler.add_job(
-            app.cycle,
-            trigger=build_trigger(src.interval, src.cron, src.timezone),
-            args=[[src]],
-            id=f"source:{src.name}",
+            self._run_source,
+            trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+            args=[src.name],
+            id=_job_id(src.name),
             name=f"crawl {src.name}",
-            next_run_time=now,  # every source runs once at start
+            next_run_time=datetime.now(UTC),  # every source runs once at start
         )
-    scheduler.add_job(
-        app.deliver, "interval", seconds=OUTBOX_RETRY_SECONDS, id="outbox", name="send due alerts"
-    )
-    return scheduler
 
-
-async def serve(app: App) -> None:
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    scheduler = build_scheduler(app, loop)
-    scheduler.start()
-    log.info(
-        "advisorywatch %s running: %d sources, %d rules, channels %s, database %s",
-        __version__,
-        len(app.enabled_sources()),
-        len(app.config.rules),
-        ", ".join(app.channels.names()),
-        redact(app.config.database.url),
-    )
-    await stop.wait()
-    log.info("stopping: finishing in-flight work (pending alerts stay queued)")
-    scheduler.shutdown(wait=False)
-    try:
-        await asyncio.wait_for(app.close(), STOP_TIMEOUT_SECONDS)
-    except TimeoutError:
-        log.warning(
-            "in-flight crawls did not stop within %ss; exiting anyway", STOP_TIMEOUT_SECONDS
+    def build_scheduler(self, loop: asyncio.AbstractEventLoop) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
+        for src in self.app.enabled_sources():
+            self._add_source_job(scheduler, src)
+        scheduler.add_job(
+            self._deliver,
+            "interval",
+            seconds=OUTBOX_RETRY_SECONDS,
+            id="outbox",
+            name="send due alerts",
         )
-    log.info("stopped")
+        scheduler.add_job(
+            self._heartbeat,
+            "interval",
+            seconds=self.app.config.daemon.heartbeat_seconds,
+            id="heartbeat",
+            name="heartbeat",
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
+        return scheduler
+
+    def _on_max_instances(self, event: JobExecutionEvent) -> None:
+        name = event.job_id.removeprefix(SOURCE_JOB_PREFIX)
+        if event.job_id.startswith(SOURCE_JOB_PREFIX) and name not in self._overran:
+            self._overran.add(name)
+            self.metrics.overruns.labels(name).inc()
+            log.warning("crawl of %s outlasted its interval; it runs again when it finishes", name)
+
+    async def _run_source(self, name: str) -> None:
+        try:
+            src = self.app.config.source(name)
+        except KeyError:
+            return  # removed by a reload while queued
+        started = time.monotonic()
+        self._running[name] = started
+        try:
+            results = await self.app.cycle([src])
+        finally:
+            del self._running[name]
+            self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
+        for r in results:
+            self.metrics.fetches.labels(r.source, _fetch_result(r.ok, r.not_modified)).inc()
+            self.metrics.items.labels(r.source).inc(r.new)
+            self.metrics.revisions.labels(r.source).inc(r.updated)
+            self.metrics.alerts.labels(r.source).inc(r.alerts)
+        if all(r.ok for r in results):
+            self.health.cycle_succeeded()
+            self.metrics.last_success.set_to_current_time()
+        await self._update_delivery_gauges()
+        if name in self._overran and self.scheduler is not None:
+            self._overran.discard(name)
+            self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
+
+    async def _deliver(self) -> None:
+        await self.app.deliver()
+        await self._update_delivery_gauges()
+
+    async def _update_delivery_gauges(self) -> None:
+        counts = await self.app.in_db_thread(delivery_counts, self.app.db)
+        for status in ("pending", "sending", "sent", "failed"):
+            self.metrics.deliveries.labels(status).set(counts.get(status, 0))
+        self.metrics.backlog.set(counts.get("pending", 0) + counts.get("sending", 0))
+
+    async def _heartbeat(self) -> None:
+        now = time.monotonic()
+        stuck = []
+        for name, started in self._running.items():
+            src = self.app.config.source(name)
+            limit = (src.interval.total_seconds() if src.interval else 3600) * STUCK_AFTER_INTERVALS
+            if now - started > limit:
+                stuck.append(name)
+        if stuck:
+            log.error(
+                "crawl stuck for more than %d intervals: %s",
+                STUCK_AFTER_INTERVALS,
+                ", ".join(stuck),
+            )
+        self.metrics.stuck.set(len(stuck))
+        self.health.beat(stuck)
+        self.metrics.heartbeat.set_to_current_time()
+        await self.app.in_db_thread(self.lease.renew)
+        sd_notify("WATCHDOG=1")
+
+    # -- reload -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """SIGHUP: apply a changed config; a config with errors is rejected, the old one stays."""
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error(
+                "config reload rejected, still running the previous config: %s",
+                "; ".join(exc.problems),
+            )
+            return
+        if config.database.url != self.app.config.database.url:
+            log.error("config reload rejected: database.url changed; restart to use a new database")
+            return
+        old = {s.name: s for s in self.app.enabled_sources()}
+        self.app.apply(config)
+        new = {s.name: s for s in self.app.enabled_sources()}
+        asyncio.get_running_loop().create_task(
+            self.app.in_db_thread(sync_sources, self.app.db, config.sources)
+        )
+        assert self.scheduler is not None
+        for name in old.keys() - new.keys():
+            self.scheduler.remove_job(_job_id(name))
+        for name, src in new.items():
+            if name not in old:
+                self._add_source_job(self.scheduler, src)
+            elif src != old[name]:
+                self.scheduler.reschedule_job(
+                    _job_id(name),
+                    trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+                )
+        log.info(
+            "config reloaded: %d sources (%d added, %d removed), %d rules",
+            len(new),
+            len(new.keys() - old.keys()),
+            len(old.keys() - new.keys()),
+            len(config.rules),
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
+        http = self._start_http()
+        self.scheduler = self.build_scheduler(loop)
+        self.scheduler.start()
+        cfg = self.app.config
+        log.info(
+            "advisorywatch %s running: %d sources, %d rules, channels %s, database %s",
+            __version__,
+            len(self.app.enabled_sources()),
+            len(cfg.rules),
+            ", ".join(self.app.channels.names()),
+            redact(cfg.database.url),
+        )
+        sd_notify("READY=1")
+        await stop.wait()
+        sd_notify("STOPPING=1")
+        log.info("stopping: finishing in-flight work (pending alerts stay queued)")
+        self.scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(self.app.close(), STOP_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.warning(
+                "in-flight crawls did not stop within %ss; exiting anyway", STOP_TIMEOUT_SECONDS
+            )
+        if http is not None:
+            http.stop()
+        self.lease.release()
+        log.info("stopped")
+
+    def _start_http(self) -> HttpEndpoint | None:
+        cfg = self.app.config.daemon.http
+        if not cfg.enabled:
+            return None
+        http = HttpEndpoint(cfg.host, cfg.port, self.health, self.metrics)
+        http.start()
+        log.info("serving /healthz and /metrics on http://%s:%d", cfg.host, http.port)
+        return http
 
 
-def run_daemon(config: Config) -> int:
+def _fetch_result(ok: bool, not_modified: bool) -> str:
+    return "failed" if not ok else ("not_modified" if not_modified else "ok")
+
+
+def run_daemon(config: Config, config_path: Path) -> int:
     from advisorywatch import reactor
+    from advisorywatch.lease import LeaseHeld
 
     reactor.install()
     app = App(config)
     app.prepare()
-    reactor.run(lambda: serve(app))
+    daemon = Daemon(app, config_path)
+    try:
+        daemon.lease.acquire()
+    except LeaseHeld as exc:
+        log.error("%s", exc)
+        return 1
+    reactor.run(daemon.serve)
     return 0

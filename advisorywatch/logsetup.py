@@ -8,12 +8,18 @@ import sys
 from advisorywatch.redaction import install_log_redaction
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_JSON_FIELDS = ["asctime", "levelname", "name", "message"]
 _QUIET = ("scrapy", "twisted", "apprise", "apscheduler", "alembic", "filelock", "asyncio")
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(_FORMAT))
+    if fmt == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(JsonFormatter(_JSON_FIELDS, rename_fields={"levelname": "level"}))
+    else:
+        handler.setFormatter(logging.Formatter(_FORMAT))
     install_log_redaction(handler)
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -17,13 +17,18 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
     app = App(config)
     app.prepare()
 
+    sources = app.enabled_sources(names)
+    progress = _Progress(len(sources)) if sys.stderr.isatty() else None
+
     async def main() -> list[IngestResult]:
         try:
-            return await app.cycle(app.enabled_sources(names))
+            return await app.cycle(sources, progress)
         finally:
             await app.close()
 
     results = reactor.run(main)
+    if progress is not None:
+        progress.done()
     pending = app.outbox.pending()
     for r in results:
         if r.ok:
@@ -41,3 +46,22 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
             file=sys.stderr,
         )
     return 0 if all(r.ok for r in results) else 1
+
+
+class _Progress:
+    """A one-line progress bar on a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int) -> None:
+        self.total, self.count = total, 0
+
+    def __call__(self, result: IngestResult) -> None:
+        self.count += 1
+        filled = self.WIDTH * self.count // max(self.total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        sys.stderr.write(f"\r[{bar}] {self.count}/{self.total} sources")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\n")

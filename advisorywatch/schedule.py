@@ -49,12 +49,17 @@ def validate_cron(expr: str, tz: str) -> str:
     return expr
 
 
-def build_trigger(every: timedelta | None, cron: str | None, tz: str) -> Any:
-    """An APScheduler 3 trigger for a source schedule."""
+def build_trigger(every: timedelta | None, cron: str | None, tz: str, jitter: float = 0) -> Any:
+    """An APScheduler 3 trigger for a source schedule. Intervals count elapsed time, so DST
+    changes do not shift them; cron expressions follow the wall clock of ``tz``."""
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     if cron is not None:
-        return CronTrigger.from_crontab(cron, timezone=parse_timezone(tz))
+        trigger = CronTrigger.from_crontab(cron, timezone=parse_timezone(tz))
+        trigger.jitter = jitter or None
+        return trigger
     assert every is not None
-    return IntervalTrigger(seconds=every.total_seconds(), timezone=parse_timezone(tz))
+    return IntervalTrigger(
+        seconds=every.total_seconds(), timezone=parse_timezone(tz), jitter=jitter or None
+    )

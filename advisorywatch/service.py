@@ -20,23 +20,28 @@ from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, syn
 from advisorywatch.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
+Progress = Callable[[IngestResult], None]
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 class App:
     def __init__(self, config: Config) -> None:
-        self.config = config
         self.db = Database(config.database.url)
-        self.channels = Channels(config.channels)
-        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
-        self.outbox = Outbox(self.db, self.channels, config.notifier)
+        self.apply(config)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._deliver_lock: asyncio.Lock | None = None
         from advisorywatch.crawler.runner import CrawlRunner
 
         self.crawler = CrawlRunner()
+
+    def apply(self, config: Config) -> None:
+        """Use a new config's sources, rules and channels (the database stays the same)."""
+        self.config = config
+        self.channels = Channels(config.channels)
+        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
+        self.outbox = Outbox(self.db, self.channels, config.notifier)
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""
@@ -48,21 +53,28 @@ class App:
             return [self.config.source(n) for n in names]
         return [s for s in self.config.sources if s.enabled]
 
-    async def _in_db_thread(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
+    async def in_db_thread(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
+        """Run blocking database work off the event loop, on the single writer thread."""
         call = functools.partial(fn, *args, **kw)
         return await asyncio.get_running_loop().run_in_executor(self._db_thread, call)
 
-    async def crawl(self, sources: Sequence[SourceConfig]) -> list[IngestResult]:
+    async def crawl(
+        self,
+        sources: Sequence[SourceConfig],
+        progress: Progress | None = None,
+    ) -> list[IngestResult]:
         from advisorywatch.crawler.spider import SourceJob
 
-        validators = await self._in_db_thread(fetch_validators, self.db, [s.name for s in sources])
+        validators = await self.in_db_thread(fetch_validators, self.db, [s.name for s in sources])
         jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
         results: list[IngestResult] = []
 
         async def on_outcome(outcome: FetchOutcome) -> None:
-            result: IngestResult = await self._in_db_thread(self.ingestor.ingest, outcome)
+            result: IngestResult = await self.in_db_thread(self.ingestor.ingest, outcome)
             _log_result(result)
             results.append(result)
+            if progress is not None:
+                progress(result)
 
         await self.crawler.crawl(jobs, on_outcome)
         seen = {r.source for r in results}
@@ -79,15 +91,19 @@ class App:
         async with self._deliver_lock:
             return await asyncio.to_thread(self.outbox.drain)
 
-    async def cycle(self, sources: Sequence[SourceConfig]) -> list[IngestResult]:
+    async def cycle(
+        self,
+        sources: Sequence[SourceConfig],
+        progress: Progress | None = None,
+    ) -> list[IngestResult]:
         """Crawl, then send the alerts it raised (and any earlier ones that are due)."""
-        results = await self.crawl(sources)
+        results = await self.crawl(sources, progress)
         await self.deliver()
         return results
 
     async def close(self) -> None:
         await self.crawler.stop()
-        self._db_thread.shutdown(wait=True)
+        await asyncio.to_thread(self._db_thread.shutdown, wait=True)
         self.db.dispose()
 
 

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +49,17 @@ class _FeedHandler(BaseHTTPRequestHandler):
             server.requests.append((path, dict(self.headers)))
             body = server.files.get(path)
             status = server.statuses.get(path, 200)
+            delay = server.delays.get(path, 0.0)
+            server.active[path] = server.active.get(path, 0) + 1
+            server.max_active[path] = max(server.max_active.get(path, 0), server.active[path])
+        try:
+            time.sleep(delay)
+            self._respond(server, path, body, status)
+        finally:
+            with server.lock:
+                server.active[path] -= 1
+
+    def _respond(self, server: FeedServer, path: str, body: bytes | None, status: int) -> None:
         if body is None:
             self.send_error(404)
             return
@@ -73,6 +86,9 @@ class FeedServer(_Server):
         self.statuses: dict[str, int] = {}
         self.content_types: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.delays: dict[str, float] = {}  # seconds to wait before answering
+        self.active: dict[str, int] = {}
+        self.max_active: dict[str, int] = {}  # most concurrent requests seen per path
         super().__init__(_FeedHandler)
 
     def url(self, path: str) -> str:
@@ -84,8 +100,10 @@ class FeedServer(_Server):
         body: bytes | str,
         status: int = 200,
         content_type: str = "application/rss+xml",
+        delay: float = 0.0,
     ) -> str:
         with self.lock:
+            self.delays[path] = delay
             self.files[path] = body.encode() if isinstance(body, str) else body
             self.statuses[path] = status
             self.content_types[path] = content_type
@@ -179,11 +197,32 @@ class Result:
 
 
 class Project:
-    """A temporary working directory with a config file and the CLI to run against it."""
+    """A temporary working directory with a config file and the CLI to run against it.
 
-    def __init__(self, tmp: Path) -> None:
+    Configs in tests name ``sqlite:///state.db``; when the suite runs on PostgreSQL
+    (``$ADVISORYWATCH_TEST_POSTGRES``), every command gets a fresh database instead through
+    ``$ADVISORYWATCH_DATABASE_URL``.
+    """
+
+    def __init__(self, tmp: Path, database_url: str | None = None) -> None:
         self.dir = tmp
         self.config = tmp / "config.yaml"
+        self.database_url = database_url
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.dir / 'state.db'}"
+
+    def sql(self, query: str) -> list[tuple[Any, ...]]:
+        """Rows of a query against the project's database (SQLite file or PostgreSQL)."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.effective_database_url)
+        try:
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(query))]
+        finally:
+            engine.dispose()
 
     def write_config(self, text: str) -> Path:
         self.config.write_text(text, encoding="utf-8")
@@ -191,6 +230,8 @@ class Project:
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISORYWATCH")}
+        if self.database_url:
+            env["ADVISORYWATCH_DATABASE_URL"] = self.database_url
         env.update(extra or {})
         return env
 
@@ -213,6 +254,28 @@ class Project:
         )
 
 
+POSTGRES = os.environ.get("ADVISORYWATCH_TEST_POSTGRES")
+sqlite_only = pytest.mark.skipif(bool(POSTGRES), reason="SQLite-specific")
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    return Project(tmp_path)
+def database_url() -> Iterator[str | None]:
+    """None on SQLite; on PostgreSQL a fresh database per test, dropped afterwards."""
+    if not POSTGRES:
+        yield None
+        return
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def project(tmp_path: Path, database_url: str | None) -> Project:
+    return Project(tmp_path, database_url)

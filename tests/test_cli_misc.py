@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 
-from conftest import Project, Sink
+from conftest import Project, Sink, sqlite_only
 
 CONFIG = """
 database: {{url: "sqlite:///state.db"}}
@@ -48,12 +47,20 @@ def test_secrets_from_env_never_appear_in_output(project: Project, sink: Sink) -
     assert "HOOK_TOKEN" not in result.stdout  # the label is redacted, not the template
 
 
-def test_db_upgrade_creates_schema_in_wal_mode(project: Project) -> None:
+def test_db_upgrade_creates_schema(project: Project) -> None:
+    from sqlalchemy import create_engine, inspect
+
     project.write_config(CONFIG.format(url="console://"))
     result = project.cli("db", "upgrade")
     assert result.returncode == 0, result.stderr
-    with sqlite3.connect(project.dir / "state.db") as db:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert {"sources", "items", "alerts", "deliveries", "alembic_version"} <= tables
-    assert mode == "wal"
+    engine = create_engine(project.effective_database_url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"sources", "items", "alerts", "deliveries", "daemon_lease", "alembic_version"} <= tables
+
+
+@sqlite_only
+def test_sqlite_runs_in_wal_mode(project: Project) -> None:
+    project.write_config(CONFIG.format(url="console://"))
+    assert project.cli("db", "upgrade").returncode == 0
+    assert project.sql("PRAGMA journal_mode") == [("wal",)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from conftest import FeedServer, Project, Sink, fixture_bytes, rss
 
 CONFIG = """
@@ -112,8 +110,7 @@ channels:
     assert "challenge: FAILED" in result.stdout and "not a readable RSS/Atom feed" in result.stdout
     assert "refused: FAILED" in result.stdout
     assert "news: ok, 1 new" in result.stdout
-    with sqlite3.connect(project.dir / "state.db") as db:
-        failures = dict(db.execute("SELECT name, consecutive_failures FROM sources"))
+    failures = dict(project.sql("SELECT name, consecutive_failures FROM sources"))
     assert failures == {"blocked": 1, "challenge": 1, "refused": 1, "news": 0}
 
 
@@ -133,8 +130,7 @@ def test_failed_delivery_is_retried_and_never_resent(
     assert second.returncode == 0
     assert len(sink.received) == 2
     assert len(set(sink.titles())) == 2  # the retried one, not a duplicate of the delivered one
-    with sqlite3.connect(project.dir / "state.db") as db:
-        rows = db.execute("SELECT status, attempts FROM deliveries ORDER BY attempts").fetchall()
+    rows = project.sql("SELECT status, attempts FROM deliveries ORDER BY attempts")
     assert rows == [("sent", 1), ("sent", 2)]
 
 

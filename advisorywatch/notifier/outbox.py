@@ -41,6 +41,13 @@ class _Job:
     message: Message
 
 
+def delivery_counts(db: Database) -> dict[str, int]:
+    """Outbox rows by status."""
+    with db.session() as s:
+        rows = s.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+        return {status: int(n) for status, n in rows}
+
+
 class Outbox:
     def __init__(self, db: Database, channels: Channels, settings: NotifierConfig) -> None:
         self.db, self.channels, self.settings = db, channels, settings
@@ -58,15 +65,8 @@ class Outbox:
                 self._deliver(job, total)
 
     def pending(self) -> int:
-        with self.db.session() as s:
-            return (
-                s.scalar(
-                    select(func.count(Delivery.id)).where(
-                        Delivery.status.in_(("pending", "sending"))
-                    )
-                )
-                or 0
-            )
+        counts = delivery_counts(self.db)
+        return counts.get("pending", 0) + counts.get("sending", 0)
 
     def _claim(self, due_by: datetime) -> list[_Job]:
         now = utcnow()

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from advisorywatch.schedule import parse_duration, parse_timezone, validate_cron
 
 DEFAULT_EVERY = timedelta(minutes=10)
+DEFAULT_JITTER_SHARE = 0.05
 
 
 class SourceError(Exception):
@@ -29,6 +30,7 @@ class SourceConfig(BaseModel):
     every: timedelta | None = None
     cron: str | None = None
     timezone: str = "UTC"
+    jitter: timedelta | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
 
@@ -39,7 +41,7 @@ class SourceConfig(BaseModel):
             raise ValueError(f"URL {v!r} must start with http:// or https://")
         return v
 
-    @field_validator("every", mode="before")
+    @field_validator("every", "jitter", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> Any:
         return None if v is None else parse_duration(v)
@@ -64,6 +66,15 @@ class SourceConfig(BaseModel):
         if self.cron is not None:
             return None
         return self.every or DEFAULT_EVERY
+
+    @property
+    def jitter_seconds(self) -> float:
+        """Random delay added to each run so that many sources do not fire in the same second
+        (default: 5 % of the interval, none for cron schedules)."""
+        if self.jitter is not None:
+            return self.jitter.total_seconds()
+        interval = self.interval
+        return 0.0 if interval is None else interval.total_seconds() * DEFAULT_JITTER_SHARE
 
 
 @dataclass(frozen=True, slots=True)
