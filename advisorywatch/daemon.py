@@ -9,13 +9,16 @@ and the source runs again as soon as it finishes instead of at the next slot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from advisorywatch import __version__
@@ -61,6 +64,7 @@ class Daemon:
         self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
         self.scheduler: AsyncIOScheduler | None = None
         self._running: dict[str, float] = {}  # source name -> monotonic start
+        self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
         self._overran: set[str] = set()
 
     # -- scheduling ---------------------------------------------------------------------------
@@ -104,7 +108,14 @@ class Daemon:
             self.metrics.overruns.labels(name).inc()
             log.warning("crawl of %s outlasted its interval; it runs again when it finishes", name)
 
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
     async def _run_source(self, name: str) -> None:
+        self._track()
         try:
             src = self.app.config.source(name)
         except KeyError:
@@ -127,9 +138,11 @@ class Daemon:
         await self._update_delivery_gauges()
         if name in self._overran and self.scheduler is not None:
             self._overran.discard(name)
-            self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
+            with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown
+                self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
 
     async def _deliver(self) -> None:
+        self._track()
         await self.app.deliver()
         await self._update_delivery_gauges()
 
@@ -223,17 +236,27 @@ class Daemon:
         await stop.wait()
         sd_notify("STOPPING=1")
         log.info("stopping: finishing in-flight work (pending alerts stay queued)")
-        self.scheduler.shutdown(wait=False)
+        self.scheduler.pause()  # no new runs; the executor would cancel running ones on shutdown
         try:
-            await asyncio.wait_for(self.app.close(), STOP_TIMEOUT_SECONDS)
+            await asyncio.wait_for(self._finish_running_jobs(), STOP_TIMEOUT_SECONDS)
         except TimeoutError:
             log.warning(
-                "in-flight crawls did not stop within %ss; exiting anyway", STOP_TIMEOUT_SECONDS
+                "in-flight crawls did not stop within %ss; exiting anyway (they run "
+                "again at the next start)",
+                STOP_TIMEOUT_SECONDS,
             )
+        self.scheduler.shutdown(wait=False)
+        await self.app.close()
         if http is not None:
             http.stop()
         self.lease.release()
         log.info("stopped")
+
+    async def _finish_running_jobs(self) -> None:
+        await self.app.stop()
+        running = [t for t in self._tasks if t is not asyncio.current_task()]
+        if running:
+            await asyncio.wait(running)
 
     def _start_http(self) -> HttpEndpoint | None:
         cfg = self.app.config.daemon.http

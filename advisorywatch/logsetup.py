@@ -27,3 +27,7 @@ def setup_logging(level: str, fmt: str = "text") -> None:
     quiet_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
     for name in _QUIET:
         logging.getLogger(name).setLevel(quiet_level)
+    # Scrapy's "gave up retrying" repeats what advisorywatch reports per source.
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(
+        logging.DEBUG if level == "DEBUG" else logging.CRITICAL
+    )

@@ -11,7 +11,7 @@ _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_duration(value: str | int | float) -> timedelta:
+def parse_duration(value: str | int | float, allow_zero: bool = False) -> timedelta:
     """Parse ``90``, ``30s``, ``10m``, ``1h30m`` or ``1d`` (bare numbers are seconds)."""
     if isinstance(value, bool):
         raise ValueError(f"invalid duration {value!r}")
@@ -25,9 +25,11 @@ def parse_duration(value: str | int | float) -> timedelta:
                 break
             seconds += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
             pos = m.end()
+        if text == "0":
+            pos = 1
         if pos == 0 or text[pos:].strip():
             raise ValueError(f"invalid duration {value!r}: use e.g. 30s, 10m, 1h30m or 1d")
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"duration {value!r} must be positive")
     return timedelta(seconds=seconds)
 

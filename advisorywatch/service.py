@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -28,6 +29,7 @@ R = TypeVar("R")
 class App:
     def __init__(self, config: Config) -> None:
         self.db = Database(config.database.url)
+        self.stopping = threading.Event()
         self.apply(config)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
@@ -41,7 +43,7 @@ class App:
         self.config = config
         self.channels = Channels(config.channels)
         self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
-        self.outbox = Outbox(self.db, self.channels, config.notifier)
+        self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""
@@ -101,8 +103,13 @@ class App:
         await self.deliver()
         return results
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
+        """Stop in-flight crawls and let the sender finish the message it is sending."""
+        self.stopping.set()
         await self.crawler.stop()
+
+    async def close(self) -> None:
+        """Release the database; call after the last crawl has finished or been stopped."""
         await asyncio.to_thread(self._db_thread.shutdown, wait=True)
         self.db.dispose()
 

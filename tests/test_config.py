@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Project
 
 from advisorywatch.config import ConfigError, load_config, parse_config
+
+from conftest import Project
 
 REPO = Path(__file__).parent.parent
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
 from advisorywatch.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
+
+from conftest import FIXTURES
 
 SEED = (FIXTURES / "news_id_suarathailand_kyiv_embassy_closure_2024-11-20_seed.txt").read_text(
     encoding="utf-8"

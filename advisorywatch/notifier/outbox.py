@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,8 +21,8 @@ from advisorywatch.notifier.message import Message, render
 from advisorywatch.notifier.send import SendResult, send
 
 log = logging.getLogger(__name__)
-BATCH = 100
-LEASE = timedelta(minutes=5)
+BATCH = 20
+MIN_LEASE = timedelta(minutes=5)
 
 
 @dataclass(slots=True)
@@ -49,20 +50,40 @@ def delivery_counts(db: Database) -> dict[str, int]:
 
 
 class Outbox:
-    def __init__(self, db: Database, channels: Channels, settings: NotifierConfig) -> None:
+    def __init__(
+        self,
+        db: Database,
+        channels: Channels,
+        settings: NotifierConfig,
+        stopping: threading.Event | None = None,
+    ) -> None:
         self.db, self.channels, self.settings = db, channels, settings
+        self.stopping = stopping or threading.Event()
+        # Claim few rows at a time, and hold them long enough to send them all.
+        self.lease = max(MIN_LEASE, timedelta(seconds=2 * BATCH * settings.timeout_seconds))
 
     def drain(self) -> DrainResult:
         """Send everything due now, each row at most once per drain. Blocking: run it in a
         worker thread."""
         total = DrainResult()
         due_by = utcnow()
-        while True:
+        while not self.stopping.is_set():
             jobs = self._claim(due_by)
             if not jobs:
-                return total
-            for job in jobs:
+                break
+            for i, job in enumerate(jobs):
+                if self.stopping.is_set():
+                    self._release([j.delivery_id for j in jobs[i:]])
+                    break
                 self._deliver(job, total)
+        return total
+
+    def _release(self, ids: list[int]) -> None:
+        """Hand claimed but unsent rows back at shutdown, so that they do not wait for the
+        lease to expire."""
+        with self.db.session() as s:
+            for d in s.scalars(select(Delivery).where(Delivery.id.in_(ids))):
+                d.status, d.attempts, d.next_attempt_at = "pending", d.attempts - 1, utcnow()
 
     def pending(self) -> int:
         counts = delivery_counts(self.db)
@@ -84,7 +105,11 @@ class Outbox:
             ).all()
             jobs = []
             for d in rows:
-                d.status, d.attempts, d.next_attempt_at = "sending", d.attempts + 1, now + LEASE
+                d.status, d.attempts, d.next_attempt_at = (
+                    "sending",
+                    d.attempts + 1,
+                    now + self.lease,
+                )
                 jobs.append(
                     _Job(
                         d.id,

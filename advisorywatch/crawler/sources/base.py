@@ -41,10 +41,15 @@ class SourceConfig(BaseModel):
             raise ValueError(f"URL {v!r} must start with http:// or https://")
         return v
 
-    @field_validator("every", "jitter", mode="before")
+    @field_validator("every", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> Any:
         return None if v is None else parse_duration(v)
+
+    @field_validator("jitter", mode="before")
+    @classmethod
+    def _jitter(cls, v: Any) -> Any:
+        return None if v is None else parse_duration(v, allow_zero=True)
 
     @field_validator("timezone")
     @classmethod

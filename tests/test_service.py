@@ -1,0 +1,246 @@
+"""Running as a service: reload, stop, one daemon per database, no overlap, catch-up, exit
+codes, /healthz and /metrics."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from advisorywatch.http_endpoint import HttpEndpoint
+from advisorywatch.metrics import Health, Metrics
+
+from conftest import FeedServer, Project, Sink, fixture_bytes, rss
+
+ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def config(sources: str, sink: Sink, extra: str = "", daemon: str = "") -> str:
+    return f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+{sources}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+notifier: {{retry_base_seconds: 0.01}}
+daemon: {{heartbeat_seconds: 0.5, lease_seconds: 30{daemon}}}
+{extra}"""
+
+
+def source(name: str, url: str, every: str = "1s") -> str:
+    return f'  - {{name: {name}, type: feed, url: "{url}", every: {every}, jitter: 0s}}\n'
+
+
+@contextmanager
+def daemon(project: Project) -> Iterator[subprocess.Popen[str]]:
+    proc = project.popen("run")
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[float, str]:
+    """SIGTERM; returns (seconds to exit, stderr)."""
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    return time.monotonic() - started, err
+
+
+def test_sighup_applies_a_good_config_and_rejects_a_bad_one(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
+    b = feeds.put("/b.xml", fixture_bytes(ALERT_FEED))
+    project.write_config(config(source("a", a), sink))
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/a.xml") >= 2, 30, "source a crawled")
+        assert feeds.hits("/b.xml") == 0
+
+        project.write_config(config(source("b", b), sink))  # a removed, b added
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(sink.received) == 1, 30, "the new source's alert")
+        hits_a = feeds.hits("/a.xml")
+        wait_for(lambda: feeds.hits("/b.xml") >= 3, 30, "b crawled repeatedly")
+        assert feeds.hits("/a.xml") <= hits_a + 1  # at most one run already queued
+
+        project.write_config("sources: [oops")
+        proc.send_signal(signal.SIGHUP)
+        hits_b = feeds.hits("/b.xml")
+        wait_for(lambda: feeds.hits("/b.xml") >= hits_b + 2, 30, "b still crawled")
+        assert proc.poll() is None
+        _, err = stop(proc)
+    assert "config reloaded: 1 sources (1 added, 1 removed)" in err
+    assert "config reload rejected, still running the previous config" in err
+    assert "not valid YAML" in err
+    assert len(sink.received) == 1
+
+
+def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=30)
+    alerts = feeds.put("/alerts.xml", fixture_bytes(ALERT_FEED))
+    sink.fail_next = [500] * 50  # every send fails while the daemon runs: all stay pending
+    project.write_config(config(source("slow", slow) + source("alerts", alerts), sink))
+    with daemon(project) as proc:
+        wait_for(
+            lambda: sink.rejected >= 1 and feeds.hits("/slow.xml") >= 1,
+            30,
+            "an in-flight slow crawl and a failed send",
+        )
+        took, _ = stop(proc)
+    assert took < 10
+    assert project.sql("SELECT count(*) FROM deliveries WHERE status != 'sent'") == [(1,)]
+    sink.fail_next = []
+    feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]))
+    result = project.cli("run", "--once")
+    assert result.returncode == 0, result.stderr
+    assert len(sink.received) == 1 and "November 20, 2024" in sink.received[0]["title"]
+
+
+def test_second_daemon_on_the_same_database_refuses(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
+    project.write_config(config(source("a", a), sink))
+    with daemon(project) as first:
+        wait_for(lambda: feeds.hits("/a.xml") >= 1, 30, "first daemon running")
+        second = project.cli("run", timeout=60)
+        assert second.returncode == 1
+        assert "another advisorywatch daemon is running on this database" in second.stderr
+        assert f"pid {first.pid}" in second.stderr
+        assert f"host {socket.gethostname()}" in second.stderr
+        status = project.cli("status")
+        assert f"daemon: running on {socket.gethostname()} (pid {first.pid})" in status.stdout
+        stop(first)
+    assert "daemon: not running" in project.cli("status").stdout
+
+
+def test_slow_crawl_never_overlaps_and_runs_again_when_done(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=3)
+    project.write_config(config(source("slow", slow), sink))
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/slow.xml") >= 3, 40, "three slow crawls")
+        _, err = stop(proc)
+    assert feeds.max_active["/slow.xml"] == 1
+    assert "crawl of slow outlasted its interval" in err
+
+
+def test_after_downtime_each_source_catches_up_once(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
+    project.write_config(config(source("a", a, every="1s"), sink))
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/a.xml") >= 1, 30, "first run")
+        stop(proc)
+    time.sleep(3)  # three missed intervals
+    project.write_config(config(source("a", a, every="4s"), sink))
+    before = feeds.hits("/a.xml")
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/a.xml") >= before + 1, 30, "catch-up run")
+        time.sleep(2)  # well inside the 4 s interval: no burst of missed runs
+        assert feeds.hits("/a.xml") == before + 1
+        stop(proc)
+
+
+def test_run_once_exit_codes(project: Project, feeds: FeedServer, sink: Sink) -> None:
+    good = feeds.put("/good.xml", fixture_bytes(ALERT_FEED))
+    project.write_config(config(source("good", good), sink))
+    assert project.cli("run", "--once").returncode == 0
+    project.write_config(config(source("good", good) + source("bad", feeds.url("/none")), sink))
+    failed = project.cli("run", "--once")
+    assert failed.returncode == 1
+    assert "bad: FAILED, HTTP 404" in failed.stdout and "good: ok" in failed.stdout
+    project.write_config(config(source("good", good), sink, extra="unknown_key: 1"))
+    assert project.cli("run", "--once").returncode == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_healthz_and_metrics_from_a_running_daemon(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    port = _free_port()
+    alerts = feeds.put("/alerts.xml", fixture_bytes(ALERT_FEED))
+    http = f", http: {{enabled: true, port: {port}}}"
+    project.write_config(config(source("alerts", alerts), sink, daemon=http))
+    with daemon(project) as proc:
+        wait_for(lambda: len(sink.received) == 1, 30, "an alert")
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, 30, "healthy")
+        status, body = _get(f"http://127.0.0.1:{port}/healthz")
+        assert json.loads(body)["status"] == "ok"
+        status, metrics = _get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200
+        samples = {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for fam in text_string_to_metric_families(metrics)
+            for s in fam.samples
+        }
+        assert samples[("advisorywatch_items_total", (("source", "alerts"),))] == 4
+        assert samples[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
+        assert samples[("advisorywatch_deliveries", (("status", "sent"),))] == 1
+        assert samples[("advisorywatch_outbox_backlog", ())] == 0
+        assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404
+        stop(proc)
+
+
+def test_healthz_turns_unhealthy_when_the_scheduler_stalls() -> None:
+    now = [1000.0]
+    health = Health(stale_after=10, clock=lambda: now[0])
+    endpoint = HttpEndpoint("127.0.0.1", 0, health, Metrics())
+    endpoint.start()
+    try:
+        url = f"http://127.0.0.1:{endpoint.port}/healthz"
+        health.beat(stuck=[])
+        assert _get(url)[0] == 200
+        now[0] += 11  # no heartbeat for longer than stale_after
+        status, body = _get(url)
+        assert status == 503
+        assert json.loads(body)["heartbeat_age_seconds"] == 11
+        health.beat(stuck=["slow-source"])
+        status, body = _get(url)
+        assert status == 503 and json.loads(body)["stuck_sources"] == ["slow-source"]
+        health.beat(stuck=[])
+        assert _get(url)[0] == 200
+    finally:
+        endpoint.stop()
