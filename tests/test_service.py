@@ -207,19 +207,23 @@ def test_healthz_and_metrics_from_a_running_daemon(
     with daemon(project) as proc:
         wait_for(lambda: len(sink.received) == 1, 30, "an alert")
         wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, 30, "healthy")
-        status, body = _get(f"http://127.0.0.1:{port}/healthz")
-        assert json.loads(body)["status"] == "ok"
-        status, metrics = _get(f"http://127.0.0.1:{port}/metrics")
-        assert status == 200
-        samples = {
-            (s.name, tuple(sorted(s.labels.items()))): s.value
-            for fam in text_string_to_metric_families(metrics)
-            for s in fam.samples
-        }
-        assert samples[("advisorywatch_items_total", (("source", "alerts"),))] == 4
-        assert samples[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
-        assert samples[("advisorywatch_deliveries", (("status", "sent"),))] == 1
-        assert samples[("advisorywatch_outbox_backlog", ())] == 0
+        assert json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["status"] == "ok"
+
+        def samples() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+            status, text = _get(f"http://127.0.0.1:{port}/metrics")
+            assert status == 200
+            return {
+                (s.name, tuple(sorted(s.labels.items()))): s.value
+                for fam in text_string_to_metric_families(text)
+                for s in fam.samples
+            }
+
+        sent = ("advisorywatch_deliveries", (("status", "sent"),))
+        wait_for(lambda: samples().get(sent) == 1, 30, "the delivery gauge")
+        m = samples()
+        assert m[("advisorywatch_items_total", (("source", "alerts"),))] == 4
+        assert m[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
+        assert m[("advisorywatch_outbox_backlog", ())] == 0
         assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404
         stop(proc)
 
