@@ -36,7 +36,7 @@ from advisorywatch.systemd import sd_notify
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 15
-STOP_TIMEOUT_SECONDS = 8
+STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
 STUCK_AFTER_INTERVALS = 3
 SOURCE_JOB_PREFIX = "source:"
 
@@ -124,9 +124,16 @@ class Daemon:
         self._running[name] = started
         try:
             results = await self.app.cycle([src])
+        except asyncio.CancelledError:
+            if not self.app.stopping.is_set():
+                raise
+            log.info("crawl of %s interrupted by shutdown; it runs again at the next start", name)
+            return
         finally:
             del self._running[name]
             self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
+        if self.app.stopping.is_set():
+            return
         for r in results:
             self.metrics.fetches.labels(r.source, _fetch_result(r.ok, r.not_modified)).inc()
             self.metrics.items.labels(r.source).inc(r.new)
@@ -238,13 +245,14 @@ class Daemon:
         log.info("stopping: finishing in-flight work (pending alerts stay queued)")
         self.scheduler.pause()  # no new runs; the executor would cancel running ones on shutdown
         try:
-            await asyncio.wait_for(self._finish_running_jobs(), STOP_TIMEOUT_SECONDS)
+            await asyncio.wait_for(self._finish_running_jobs(), STOP_GRACE_SECONDS)
         except TimeoutError:
-            log.warning(
-                "in-flight crawls did not stop within %ss; exiting anyway (they run "
-                "again at the next start)",
-                STOP_TIMEOUT_SECONDS,
-            )
+            # Scrapy waits for in-flight downloads; a hanging server must not hold us up.
+            running = [t for t in self._tasks if t is not asyncio.current_task()]
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
         self.scheduler.shutdown(wait=False)
         await self.app.close()
         if http is not None:
