@@ -21,5 +21,7 @@ lint: install
 	$(BIN)/ruff format --check advisorywatch tests
 	$(BIN)/mypy
 
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3
+	scripts/with-postgres $(BIN)/python -m pytest -n 3
