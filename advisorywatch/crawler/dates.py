@@ -32,7 +32,7 @@ _SETTINGS = {
 
 def _unknown_zone(raw: str) -> bool:
     m = _TRAILING_ZONE.search(raw)
-    return bool(m) and m.group(1).lower() not in _FEEDPARSER_ZONES and not m.group(1).isdigit()
+    return m is not None and m.group(1).lower() not in _FEEDPARSER_ZONES
 
 
 def from_struct(value: time.struct_time) -> datetime:
@@ -47,5 +47,5 @@ def parse_date(raw: str | None, parsed: time.struct_time | None = None) -> datet
         return from_struct(parsed)
     if not raw:
         return None
-    result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)  # type: ignore[arg-type]
+    result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)
     return result.astimezone(UTC) if result else None

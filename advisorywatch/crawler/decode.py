@@ -42,8 +42,8 @@ def _sniff_utf16(body: bytes) -> str | None:
 
 def declared_charset(body: bytes, content_type: str | None) -> str | None:
     """The charset the response claims: HTTP header first, then XML prolog, then HTML meta."""
-    if content_type and (m := _HEADER_CHARSET.search(content_type)):
-        return _codec(m.group(1))
+    if content_type and (header := _HEADER_CHARSET.search(content_type)):
+        return _codec(header.group(1))
     head = body[:2048]
     m = _PROLOG_ENCODING.search(head) or _META_CHARSET.search(head)
     return _codec(m.group(1).decode("ascii")) if m else None
