@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urljoin
 
@@ -77,10 +78,10 @@ def _link(entry: Any, base_url: str) -> str | None:
     return urljoin(base_url, link) if link else None
 
 
-def _published(entry: Any) -> Any:
+def _published(entry: Any) -> datetime | None:
+    # dict.get: FeedParserDict.get maps a missing 'published' to 'updated' with a warning.
     for key in ("published", "updated"):
-        if entry.get(key) or entry.get(f"{key}_parsed"):
-            found = parse_date(entry.get(key), entry.get(f"{key}_parsed"))
-            if found is not None:
-                return found
+        found = parse_date(dict.get(entry, key), dict.get(entry, f"{key}_parsed"))
+        if found is not None:
+            return found
     return None
