@@ -253,7 +253,10 @@ def test_duplicate_feed_yields_each_story_once() -> None:
         assert len(keys) == stories, name
 
 
-BLOCK_PAGES = ["blockpage_cloudflare_challenge_SYNTHETIC.html", "blockpage_cloudfront_403_SYNTHETIC.html"]
+BLOCK_PAGES = [
+    "blockpage_cloudflare_challenge_SYNTHETIC.html",
+    "blockpage_cloudfront_403_SYNTHETIC.html",
+]
 
 
 @pytest.mark.parametrize("name", BLOCK_PAGES)
