@@ -25,6 +25,13 @@ def parse(name: str, config: dict[str, Any], url: str = BASE) -> ParseResult:
     return make_source(cfg).parse_result(Fetched(url, 200, {}, fixture_bytes(name)))
 
 
+def parse_bytes(body: bytes) -> list[ParsedItem]:
+    cfg = SOURCE_TYPES["feed"].config_model.model_validate(
+        {"name": "t", "type": "feed", "url": BASE}
+    )
+    return make_source(cfg).parse(Fetched(BASE, 200, {}, body))
+
+
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
@@ -265,3 +272,31 @@ def test_block_pages_are_errors_not_empty_results(name: str) -> None:
         parse(name, FEED)
     with pytest.raises(SourceError, match="no items match"):
         parse(name, {"type": "html", "item": "article.post"})
+
+
+RSS_091 = b"""<?xml version="1.0"?><rss version="0.91"><channel><title>t</title>
+<link>http://old.example.org/</link><description>d</description>
+<item><title>Old &amp; simple</title><link>http://old.example.org/1</link>
+<description>Body one</description></item></channel></rss>"""
+
+RSS_10 = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://rdf.example.org/"><title>t</title><link>http://rdf.example.org/</link>
+<description>d</description></channel>
+<item rdf:about="http://rdf.example.org/1"><title>RDF item</title>
+<link>http://rdf.example.org/1</link><dc:date>2024-11-20T09:15:00+02:00</dc:date></item>
+</rdf:RDF>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "published"),
+    [(RSS_091, "Old & simple", None), (RSS_10, "RDF item", utc(2024, 11, 20, 7, 15))],
+)
+def test_rss_091_and_10(body: bytes, title: str, published: datetime | None) -> None:
+    cfg = SOURCE_TYPES["feed"].config_model.model_validate(
+        {"name": "t", "type": "feed", "url": BASE}
+    )
+    (item,) = make_source(cfg).parse(Fetched(BASE, 200, {}, body))
+    assert (item.title, item.published) == (title, published)
+    assert item.url is not None and item.url.endswith("/1")

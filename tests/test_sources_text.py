@@ -8,7 +8,7 @@ import pytest
 from conftest import fixture_bytes
 
 from advisorywatch.crawler.dates import parse_date
-from advisorywatch.crawler.decode import declared_charset, decode, xml_as_utf8
+from advisorywatch.crawler.decode import declared_charsets, decode, xml_as_utf8
 
 UA = "Повітряна тривога у Києві"
 PROLOG_LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
@@ -16,7 +16,7 @@ PROLOG_LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
 
 def test_charset_lie_latin1_prolog_over_utf8_bytes() -> None:
     body = f"{PROLOG_LATIN1}<t>{UA}</t>".encode()
-    assert declared_charset(body, None) == "iso8859-1"
+    assert declared_charsets(body, None) == ["iso8859-1"]
     assert UA in decode(body)
 
 
@@ -30,6 +30,10 @@ def test_windows_1251_from_prolog_and_from_header() -> None:
     assert "Посольство США в Киеве" in text
     body = "<t>Киев</t>".encode("cp1251")
     assert decode(body, "text/xml; charset=windows-1251") == "<t>Киев</t>"
+    # The server's default charset is wrong, the document's own declaration is right.
+    body = '<?xml version="1.0" encoding="windows-1251"?><t>Киев</t>'.encode("cp1251")
+    assert decode(body, "text/xml; charset=utf-8").endswith("<t>Киев</t>")
+    assert decode(body, "text/xml; charset=iso-8859-1").endswith("<t>Киев</t>")
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])

@@ -40,36 +40,39 @@ def _sniff_utf16(body: bytes) -> str | None:
     return None
 
 
-def declared_charset(body: bytes, content_type: str | None) -> str | None:
-    """The charset the response claims: HTTP header first, then XML prolog, then HTML meta."""
+def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
+    """The charsets the response claims: HTTP header, then XML prolog or HTML meta."""
+    found = []
     if content_type and (header := _HEADER_CHARSET.search(content_type)):
-        return _codec(header.group(1))
+        found.append(_codec(header.group(1)))
     head = body[:2048]
     m = _PROLOG_ENCODING.search(head) or _META_CHARSET.search(head)
-    return _codec(m.group(1).decode("ascii")) if m else None
+    if m:
+        found.append(_codec(m.group(1).decode("ascii")))
+    return list(dict.fromkeys(c for c in found if c))
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
-    """The text of a response body; see the module docstring for the order of evidence."""
+    """The text of a response body.
+
+    Order of evidence: a BOM; UTF-16 sniffed from NUL bytes; then UTF-8 if the bytes are valid
+    UTF-8 (multi-byte UTF-8 is almost never valid by accident, while servers and CMSes often
+    declare Latin-1 over it); then the declared charsets, Latin-1-like ones last since they
+    accept any bytes. Bytes no candidate accepts are replaced."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(name, errors="replace")
     if sniffed := _sniff_utf16(body):
         return body.decode(sniffed, errors="replace")
-    declared = declared_charset(body, content_type)
-    if declared == "utf-16":  # declared without BOM: the sniff above failed, assume LE
-        return body.decode("utf-16-le", errors="replace")
-    candidates = [declared] if declared else []
-    if declared in _LIKELY_LIES or declared is None:
-        candidates.insert(0, "utf-8")
+    declared = [c for c in declared_charsets(body, content_type) if not c.startswith("utf-16")]
+    trusted = [c for c in declared if c not in _LIKELY_LIES]
+    candidates = dict.fromkeys(["utf-8", *trusted, *declared])
     for name in candidates:
-        if name is None:
-            continue
         try:
             return body.decode(name)
         except UnicodeDecodeError:
             continue
-    return body.decode(declared or "utf-8", errors="replace")
+    return body.decode(trusted[0] if trusted else "utf-8", errors="replace")
 
 
 def xml_as_utf8(body: bytes, content_type: str | None = None) -> bytes:
