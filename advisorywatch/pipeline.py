@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advisorywatch.crawler.outcome import FetchOutcome
@@ -223,14 +223,12 @@ class Ingestor:
 def _stored_elsewhere(
     s: Session, source_id: int, it: ParsedItem, digest: str, claimed: set[int]
 ) -> Item | None:
-    """An item this source stored under another identity, found by canonical link or by
-    content: what a site migration that rewrites every guid looks like."""
-    conditions = [Item.content_hash == digest]
-    if (key := link_key(it.url)) is not None:
-        conditions.append(Item.link_key == key)
-    rows = s.scalars(
-        select(Item).where(Item.source_id == source_id, or_(*conditions)).order_by(Item.id)
-    )
+    """An item this source stored under another identity (what a site migration that rewrites
+    every guid looks like): found by canonical link, or by content when the item has no link.
+    Items with different links are different items even when their text is the same."""
+    key = link_key(it.url)
+    same = Item.link_key == key if key is not None else Item.content_hash == digest
+    rows = s.scalars(select(Item).where(Item.source_id == source_id, same).order_by(Item.id))
     return next((row for row in rows if row.id not in claimed), None)
 
 

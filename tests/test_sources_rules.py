@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from advisorywatch.config import RuleConfig
+import pytest
+from sqlalchemy import select
+
+from advisorywatch.config import ChannelConfig, RuleConfig
+from advisorywatch.crawler.outcome import FetchOutcome
+from advisorywatch.crawler.sources import ParsedItem
+from advisorywatch.crawler.sources.feed import FeedConfig
 from advisorywatch.crawler.sources.presets import PRESETS, expand_preset
+from advisorywatch.db.models import Item
+from advisorywatch.db.session import Database
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.pipeline import Ingestor, sync_sources
+from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.levels import LevelChange, rules_for_change
 
 
@@ -80,3 +91,31 @@ def test_all_presets_registered() -> None:
         "de-auswaertiges-amt",
         "gdacs",
     }
+
+
+def _ingest(tmp_path: Path, batches: list[list[ParsedItem]]) -> list[tuple[str, str | None]]:
+    """Store each batch as one fetch of one source in a real SQLite database."""
+    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
+    db.upgrade()
+    src = FeedConfig(name="s", type="feed", url="http://127.0.0.1:9/")
+    sync_sources(db, [src])
+    rule = RuleConfig.model_validate({"name": "r", "keywords": ["zzz"], "notify": ["console"]})
+    channels = Channels({"console": ChannelConfig(urls=["console://"])})
+    ingestor = Ingestor(db, RuleEngine([rule]), channels)
+    for items in batches:
+        assert ingestor.ingest(FetchOutcome("s", "http://127.0.0.1:9/", 200, items)).ok
+    with db.session() as s:
+        return [(i.title, i.url) for i in s.scalars(select(Item).order_by(Item.id))]
+
+
+def test_same_text_different_links_are_different_items(tmp_path: Path) -> None:
+    def alert(n: int) -> ParsedItem:
+        return ParsedItem(title="Security Alert", text="", url=f"https://e.example/{n}")
+
+    assert len(_ingest(tmp_path, [[alert(1)], [alert(2), alert(1)]])) == 2
+
+
+def test_linkless_item_found_again_by_content_after_guid_change(tmp_path: Path) -> None:
+    before = ParsedItem(title="Curfew", text="Curfew extended.", guid="old-1")
+    after = ParsedItem(title="Curfew", text="Curfew  extended.", guid="new/1")
+    assert _ingest(tmp_path, [[before], [after]]) == [("Curfew", None)]

@@ -118,6 +118,14 @@ class SourcesSpider(scrapy.Spider):
             for got in await asyncio.gather(*(self._follow(job, f) for f in batch)):
                 items.extend(got.items)
                 queue.extend(got.follow)
+        if left := [f for f in queue if f.url not in seen]:
+            self.logger.warning(
+                "source %s: stopped after %d follow-ups, %d left unfetched",
+                job.source.config.name,
+                MAX_FOLLOW_UPS,
+                len(left),
+            )
+            items.extend(item for f in left for item in f.fallback)
         return items
 
     async def _follow(self, job: SourceJob, follow: FollowUp) -> ParseResult:

@@ -77,6 +77,7 @@ class Item(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "identity", name="uq_items_source_identity"),
         Index("ix_items_source_link_key", "source_id", "link_key"),
+        Index("ix_items_source_content_hash", "source_id", "content_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))

@@ -22,6 +22,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("advisory_country", sa.Text(), nullable=True))
         batch.add_column(sa.Column("advisory_level", sa.Integer(), nullable=True))
         batch.create_index("ix_items_source_link_key", ["source_id", "link_key"])
+        batch.create_index("ix_items_source_content_hash", ["source_id", "content_hash"])
     with op.batch_alter_table("alerts") as batch:
         batch.add_column(
             sa.Column("occasion", sa.String(length=200), nullable=False, server_default="")
@@ -38,6 +39,7 @@ def downgrade() -> None:
         batch.create_unique_constraint("uq_alerts_item_rule", ["item_id", "rule"])
         batch.drop_column("occasion")
     with op.batch_alter_table("items") as batch:
+        batch.drop_index("ix_items_source_content_hash")
         batch.drop_index("ix_items_source_link_key")
         batch.drop_column("advisory_level")
         batch.drop_column("advisory_country")
