@@ -3,13 +3,15 @@
 feedparser handles RFC 822 and ISO 8601 quickly but returns None for month and weekday names in
 other languages (``05 Agustus 2019``, ``Rab, 20 Nov 2024``) and dotted dates
 (``20.11.2024 09:15``), and silently reads zone names it does not know (``EET``) as UTC. Those
-cases go to dateparser (about 2 ms a date, so only as a fallback).
+cases go to dateparser (about 2 ms a date, so only as a fallback). Sources parse in worker
+threads and dateparser keeps shared caches, so calls to it are serialised.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -20,6 +22,7 @@ _FEEDPARSER_ZONES = frozenset(
     {"gmt", "ut", "utc", "z", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
 )
 _TRAILING_ZONE = re.compile(r"\b([A-Za-z]{2,5})\s*$")
+_DATEPARSER_LOCK = threading.Lock()
 _LANGUAGES = ["en", "id", "uk", "ru", "de", "fr", "es"]
 _SETTINGS = {
     "TIMEZONE": "UTC",
@@ -47,5 +50,6 @@ def parse_date(raw: str | None, parsed: time.struct_time | None = None) -> datet
         return from_struct(parsed)
     if not raw:
         return None
-    result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)
+    with _DATEPARSER_LOCK:
+        result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)
     return result.astimezone(UTC) if result else None

@@ -103,8 +103,9 @@ class SourcesSpider(scrapy.Spider):
     async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
         source's pages and articles end up in one outcome. A failed follow-up keeps its
-        fallback items; the first response's SourceError fails the whole fetch."""
-        result = job.source.parse_result(fetched)
+        fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
+        a worker thread: a large feed takes a second of CPU, which must not stall the loop."""
+        result = await asyncio.to_thread(job.source.parse_result, fetched)
         items, queue = list(result.items), list(result.follow)
         seen, budget = {fetched.url}, MAX_FOLLOW_UPS
         while queue and budget > 0:
@@ -139,7 +140,8 @@ class SourcesSpider(scrapy.Spider):
             headers = {
                 str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()
             }
-            return follow.parse(Fetched(response.url, response.status, headers, response.body))
+            fetched = Fetched(response.url, response.status, headers, response.body)
+            return await asyncio.to_thread(follow.parse, fetched)
         except Exception as exc:  # one bad page must not lose the rest of the crawl
             self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
             return ParseResult(list(follow.fallback))
