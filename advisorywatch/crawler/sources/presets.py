@@ -2,7 +2,7 @@
 
 A preset fills in ``type``, ``url`` and the type's fields; anything written in the config
 overrides it, the URL included. A preset can also read the advisory level each item states and
-map it onto the one 1-4 scale of :class:`AdvisoryLevel` (the tables are in README, "Sources").
+map it onto the one 1-4 scale of :class:`AdvisoryLevel` (the tables are in README, "Advisory levels").
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from advisorywatch.crawler.sources.base import AdvisoryLevel, ParsedItem
 from advisorywatch.text import html_to_text
 
 PRESETS: dict[str, type[Preset]] = {}
+_PARAM_EXAMPLES = {"country": "ukraine", "host": "ua.usembassy.gov"}
 
 
 def preset(cls: type[Preset]) -> type[Preset]:
@@ -51,7 +52,7 @@ def expand_preset(entry: Mapping[str, Any]) -> dict[str, Any]:
     for p in cls.params:
         value = rest.pop(p, None)
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"preset {name!r} needs '{p}:' (e.g. {p}: {_EXAMPLES[p]})")
+            raise ValueError(f"preset {name!r} needs '{p}:' (e.g. {p}: {_PARAM_EXAMPLES[p]})")
         params[p] = value.strip()
     merged = cls().config(params)
     for key, value in rest.items():
@@ -60,9 +61,6 @@ def expand_preset(entry: Mapping[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
-
-
-_EXAMPLES = {"country": "ukraine", "host": "ua.usembassy.gov"}
 
 
 def extractor(name: str | None) -> Preset | None:
@@ -114,7 +112,7 @@ UK_ALERT_STATUS = {
     "avoid_all_travel_to_parts": 3,
     "avoid_all_but_essential_travel_to_parts": 2,
 }
-_UK_LABELS = {1: "No advice against travel"}
+_UK_NO_STATUS = "No advice against travel"
 
 
 @preset
@@ -146,7 +144,7 @@ class UkFcdo(Preset):
             return None
         known = [s for s in statuses if s in UK_ALERT_STATUS]
         if not known:
-            return _level(country, 1, _UK_LABELS[1], self.issuer)
+            return _level(country, 1, _UK_NO_STATUS, self.issuer)
         worst = max(known, key=UK_ALERT_STATUS.__getitem__)
         return _level(country, UK_ALERT_STATUS[worst], worst.replace("_", " "), self.issuer)
 
