@@ -1,8 +1,8 @@
 """Presets: known official sources by name (``preset: us-state-dept``).
 
 A preset fills in ``type``, ``url`` and the type's fields; anything written in the config
-overrides it, the URL included. A preset can also read the advisory level each item states and
-map it onto the one 1-4 scale of :class:`AdvisoryLevel` (the tables are in README, "Advisory levels").
+overrides it, the URL included. A preset can also read the advisory level each item states
+and map it onto the one 1-4 scale of :class:`AdvisoryLevel` (tables: README, "Advisory levels").
 """
 
 from __future__ import annotations
