@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from advisorywatch.crawler.sources import SOURCE_TYPES, SourceConfig
+from advisorywatch.crawler.sources.presets import expand_preset
 from advisorywatch.redaction import MissingEnvironmentVariable, expand_env
 from advisorywatch.rules.lexicon import available_concepts
 
@@ -55,10 +56,20 @@ class ChannelConfig(_Strict):
     urls: list[str] = Field(min_length=1)
 
 
+class AdvisoryLevelMatch(_Strict):
+    """Fire when a country's travel-advisory level (1-4) changes in a source."""
+
+    raised: bool = True
+    lowered: bool = False
+    min_level: int = Field(default=1, ge=1, le=4)  # the higher of old and new must reach it
+    countries: list[str] | None = None  # as the issuer names them; default all
+
+
 class RuleConfig(_Strict):
     name: str = Field(min_length=1)
     concepts: list[str] = []
     keywords: list[str] = []
+    advisory_level: AdvisoryLevelMatch | None = None
     fields: list[Literal["title", "text"]] = ["title", "text"]
     sources: list[str] | None = None
     severity: Severity = "warning"
@@ -66,8 +77,16 @@ class RuleConfig(_Strict):
 
     @model_validator(mode="after")
     def _matches_something(self) -> RuleConfig:
-        if not self.concepts and not self.keywords:
-            raise ValueError("a rule needs at least one of 'concepts' or 'keywords'")
+        text = bool(self.concepts or self.keywords)
+        if self.advisory_level is not None and text:
+            raise ValueError(
+                "a rule matches either 'advisory_level' changes or 'concepts'/'keywords', "
+                "not both; split it into two rules"
+            )
+        if self.advisory_level is None and not text:
+            raise ValueError(
+                "a rule needs at least one of 'concepts', 'keywords' or 'advisory_level'"
+            )
         return self
 
     @field_validator("keywords")
@@ -177,17 +196,40 @@ def parse_config(text: str, path: Path) -> Config:
     except _EnvProblem as exc:
         line = _line_of(root, exc.loc)
         raise ConfigError([f"{path}{line}: {_dotted(exc.loc)}: {exc.message}"]) from None
+    preset_problems = _expand_presets(data, root, path)
+    if preset_problems:
+        raise ConfigError(preset_problems)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_input=False, include_url=False):
-            loc, line = _resolve_loc(root, err["loc"])
+            err_loc = err["loc"]
+            if err["type"] == "union_tag_invalid":  # point at the 'type' key itself
+                err_loc = (*err_loc, "type")
+            loc, line = _resolve_loc(root, err_loc)
             msg = err["msg"].removeprefix("Value error, ")
             key = _dotted(loc) or "(top level)"
             problems.append(f"{path}{line}: {key}: {msg}")
         raise ConfigError(problems) from None
     return _resolve_paths(config, path)
+
+
+def _expand_presets(data: dict[str, Any], root: Any, path: Path) -> list[str]:
+    """Replace each ``preset:`` source entry by the preset's config plus the entry's overrides."""
+    sources = data.get("sources")
+    if not isinstance(sources, list):
+        return []
+    problems = []
+    for i, entry in enumerate(sources):
+        if isinstance(entry, dict) and "preset" in entry:
+            try:
+                sources[i] = expand_preset(entry)
+            except ValueError as exc:
+                line = _line_of(root, ("sources", i, "preset"))
+                problems.append(f"{path}{line}: sources[{i}].preset: {exc}")
+    data["sources"] = sources
+    return problems
 
 
 class _EnvProblem(Exception):

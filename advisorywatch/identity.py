@@ -46,3 +46,8 @@ def item_identity(guid: str | None, url: str | None, title: str, text: str) -> s
     if url:
         return _digest("url:" + canonical_url(url))
     return _digest("hash:" + content_hash(title, text))
+
+
+def link_key(url: str | None) -> str | None:
+    """Hash of the canonical link, a secondary key that survives a change of guid scheme."""
+    return _digest("url:" + canonical_url(url)) if url and url.strip() else None

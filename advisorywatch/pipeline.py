@@ -14,9 +14,10 @@ from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem, SourceConfig
 from advisorywatch.db.models import Alert, Delivery, Item, Source, utcnow
 from advisorywatch.db.session import Database
-from advisorywatch.identity import content_hash, item_identity
+from advisorywatch.identity import content_hash, item_identity, link_key
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.rules.engine import RuleEngine, RuleMatch
+from advisorywatch.rules.levels import detect_change, previous_level, rules_for_change
 
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
@@ -95,9 +96,14 @@ class Ingestor:
                 select(Item).where(Item.source_id == src.id, Item.identity.in_(list(by_identity)))
             )
         }
+        claimed = {row.id for row in existing.values()}
         for identity, it in by_identity.items():
             digest = content_hash(it.title, it.text)
-            row = existing.get(identity)
+            row = existing.get(identity) or _stored_elsewhere(s, src.id, it, digest, claimed)
+            if row is not None:
+                claimed.add(row.id)
+                row.identity = identity  # adopt the source's current identity scheme
+            previous = previous_level(s, src.id, row, it.advisory)
             if row is None:
                 row = Item(
                     source_id=src.id,
@@ -110,12 +116,65 @@ class Ingestor:
             elif row.content_hash != digest:
                 result.updated += 1
             else:
+                result.alerts += self._advisory_change(s, src, row, it, previous, now)
                 continue
             row.guid, row.url, row.title, row.text = it.guid, it.url, it.title, it.text
-            row.content_hash, row.updated_at = digest, now
+            row.content_hash, row.updated_at, row.link_key = digest, now, link_key(it.url)
             s.flush()
             matches = self.rules.evaluate(src.name, {"title": it.title, "text": it.text})
             result.alerts += self._raise_alerts(s, row, matches, now)
+            result.alerts += self._advisory_change(s, src, row, it, previous, now)
+
+    def _advisory_change(
+        self,
+        s: Session,
+        src: Source,
+        row: Item,
+        it: ParsedItem,
+        previous: int | None,
+        now: datetime,
+    ) -> int:
+        """Store the item's advisory level; alert the level rules when it changed."""
+        if it.advisory is None:
+            return 0
+        row.advisory_country, row.advisory_level = it.advisory.country, it.advisory.level
+        change = detect_change(previous, it.advisory)
+        if change is None:
+            return 0
+        s.flush()
+        raised = 0
+        for rule in rules_for_change(self.rules.configs, src.name, change):
+            alert = Alert(
+                item_id=row.id,
+                rule=rule.name,
+                occasion=change.occasion(now),
+                severity=rule.severity,
+                created_at=now,
+                matched=change.matched(),
+            )
+            s.add(alert)
+            s.flush()
+            self._queue_deliveries(s, alert, rule.notify, now)
+            raised += 1
+        return raised
+
+    def _queue_deliveries(
+        self, s: Session, alert: Alert, channels: list[str], now: datetime
+    ) -> None:
+        for channel in channels:
+            for d in self.channels.destinations(channel):
+                s.add(
+                    Delivery(
+                        alert_id=alert.id,
+                        channel=channel,
+                        destination=d.key,
+                        destination_label=d.label,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
 
     def _raise_alerts(self, s: Session, item: Item, matches: list[RuleMatch], now: datetime) -> int:
         if not matches:
@@ -159,6 +218,18 @@ class Ingestor:
                     )
             raised += 1
         return raised
+
+
+def _stored_elsewhere(
+    s: Session, source_id: int, it: ParsedItem, digest: str, claimed: set[int]
+) -> Item | None:
+    """An item this source stored under another identity (what a site migration that rewrites
+    every guid looks like): found by canonical link, or by content when the item has no link.
+    Items with different links are different items even when their text is the same."""
+    key = link_key(it.url)
+    same = Item.link_key == key if key is not None else Item.content_hash == digest
+    rows = s.scalars(select(Item).where(Item.source_id == source_id, same).order_by(Item.id))
+    return next((row for row in rows if row.id not in claimed), None)
 
 
 def _plausible(published: datetime | None, now: datetime) -> datetime | None:

@@ -3,6 +3,7 @@ its source type and then to the ``on_outcome`` coroutine (storage), source by so
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,11 +13,14 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from advisorywatch.crawler.outcome import FetchOutcome
-from advisorywatch.crawler.sources import Fetched, SourceError, SourceType
+from advisorywatch.crawler.sources import Fetched, ParsedItem, SourceError, SourceType
+from advisorywatch.crawler.sources.base import FollowUp, ParseResult
 
 # Statuses our callback sees instead of Scrapy dropping them: 304 and every error.
 _HANDLED_STATUSES = [304, *range(400, 600)]
 MAX_ERROR_BODY = 200
+# Follow-up requests (next pages, article pages) one source may make in one crawl.
+MAX_FOLLOW_UPS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +77,8 @@ class SourcesSpider(scrapy.Spider):
             outcome.error = f"HTTP {response.status} from {response.url}"
         else:
             try:
-                outcome.items = job.source.parse(
-                    Fetched(response.url, response.status, headers, response.body)
+                outcome.items = await self._parse_and_follow(
+                    job, Fetched(response.url, response.status, headers, response.body)
                 )
             except SourceError as exc:
                 outcome.error = str(exc)
@@ -95,3 +99,49 @@ class SourcesSpider(scrapy.Spider):
                 error=f"fetching {request.url} failed: {kind}: {reason}"[:500],
             )
         )
+
+    async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
+        """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
+        source's pages and articles end up in one outcome. A failed follow-up keeps its
+        fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
+        a worker thread: a large feed takes a second of CPU, which must not stall the loop."""
+        result = await asyncio.to_thread(job.source.parse_result, fetched)
+        items, queue = list(result.items), list(result.follow)
+        seen, budget = {fetched.url}, MAX_FOLLOW_UPS
+        while queue and budget > 0:
+            batch: list[FollowUp] = []
+            for f in queue:
+                if f.url not in seen and len(batch) < budget:
+                    seen.add(f.url)
+                    batch.append(f)
+            queue = []
+            budget -= len(batch)
+            for got in await asyncio.gather(*(self._follow(job, f) for f in batch)):
+                items.extend(got.items)
+                queue.extend(got.follow)
+        if left := [f for f in queue if f.url not in seen]:
+            self.logger.warning(
+                "source %s: stopped after %d follow-ups, %d left unfetched",
+                job.source.config.name,
+                MAX_FOLLOW_UPS,
+                len(left),
+            )
+            items.extend(item for f in left for item in f.fallback)
+        return items
+
+    async def _follow(self, job: SourceJob, follow: FollowUp) -> ParseResult:
+        name = job.source.config.name
+        try:
+            response = await self.crawler.engine.download_async(
+                scrapy.Request(follow.url, dont_filter=True)
+            )
+            if response.status >= 400:
+                raise SourceError(f"HTTP {response.status} from {response.url}")
+            headers = {
+                str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()
+            }
+            fetched = Fetched(response.url, response.status, headers, response.body)
+            return await asyncio.to_thread(follow.parse, fetched)
+        except Exception as exc:  # one bad page must not lose the rest of the crawl
+            self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
+            return ParseResult(list(follow.fallback))

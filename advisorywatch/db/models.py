@@ -74,7 +74,11 @@ class Item(Base):
     """Everything a source published, once per identity (guid, canonical link or content hash)."""
 
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("source_id", "identity", name="uq_items_source_identity"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "identity", name="uq_items_source_identity"),
+        Index("ix_items_source_link_key", "source_id", "link_key"),
+        Index("ix_items_source_content_hash", "source_id", "content_hash"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     identity: Mapped[str] = mapped_column(String(64))
@@ -86,18 +90,27 @@ class Item(Base):
     published: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Hash of the canonical link: finds the item again when a site rewrites its guids.
+    link_key: Mapped[str | None] = mapped_column(String(64))
+    # The travel-advisory level the item last stated (see crawler.sources.base.AdvisoryLevel).
+    advisory_country: Mapped[str | None] = mapped_column(Text)
+    advisory_level: Mapped[int | None] = mapped_column(Integer)
 
     source: Mapped[Source] = relationship()
 
 
 class Alert(Base):
-    """A rule fired on an item; at most once per (item, rule)."""
+    """A rule fired on an item; at most once per (item, rule, occasion). Text rules leave
+    ``occasion`` empty; an advisory-level change names the change, so the next one can fire."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("item_id", "rule", name="uq_alerts_item_rule"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "rule", "occasion", name="uq_alerts_item_rule_occasion"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(200))
+    occasion: Mapped[str] = mapped_column(String(200), default="", server_default="")
     severity: Mapped[str] = mapped_column(String(20))
     matched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

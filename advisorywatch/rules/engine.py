@@ -44,6 +44,10 @@ class RuleEngine:
     def __init__(self, rules: list[RuleConfig]) -> None:
         self._rules = [CompiledRule(r) for r in rules]
 
+    @property
+    def configs(self) -> list[RuleConfig]:
+        return [r.rule for r in self._rules]
+
     def evaluate(self, source: str, fields: Mapping[str, str]) -> list[RuleMatch]:
         out = []
         for r in self._rules:

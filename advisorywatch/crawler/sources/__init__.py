@@ -29,6 +29,8 @@ def make_source(config: SourceConfig) -> SourceType:
 
 # Importing the modules registers their classes.
 from advisorywatch.crawler.sources import feed as _feed  # noqa: E402,F401
+from advisorywatch.crawler.sources import html_listing as _html_listing  # noqa: E402,F401
+from advisorywatch.crawler.sources import json_api as _json_api  # noqa: E402,F401
 
 __all__ = [
     "SOURCE_TYPES",

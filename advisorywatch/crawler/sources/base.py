@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -33,6 +34,7 @@ class SourceConfig(BaseModel):
     jitter: timedelta | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
+    preset: str | None = None  # set by preset resolution (see sources/presets.py)
 
     @field_validator("url")
     @classmethod
@@ -117,6 +119,23 @@ class ParsedItem:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A further URL a source wants fetched in the same crawl (next page, article page).
+
+    ``parse`` handles its response; ``fallback`` items are kept when the fetch fails."""
+
+    url: str
+    parse: Callable[[Fetched], ParseResult]
+    fallback: tuple[ParsedItem, ...] = ()
+
+
+@dataclass(slots=True)
+class ParseResult:
+    items: list[ParsedItem] = field(default_factory=list)
+    follow: list[FollowUp] = field(default_factory=list)
+
+
 class SourceType(ABC):
     """A kind of source. Add one by subclassing and decorating with ``@register``."""
 
@@ -132,3 +151,7 @@ class SourceType(ABC):
     @abstractmethod
     def parse(self, fetched: Fetched) -> list[ParsedItem]:
         """Turn a response into items; raise SourceError when it is not what was expected."""
+
+    def parse_result(self, fetched: Fetched) -> ParseResult:
+        """Items plus follow-up requests. Types that follow links override this."""
+        return ParseResult(self.parse(fetched))
