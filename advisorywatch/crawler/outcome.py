@@ -17,6 +17,7 @@ class FetchOutcome:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    error_kind: str | None = None  # see crawler.safety: blocked, timeout, too_large...
 
     @property
     def ok(self) -> bool:
