@@ -14,6 +14,7 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import SourceConfig, make_source
 from advisorywatch.db.session import Database
+from advisorywatch.health import HealthNotifier
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
@@ -29,14 +30,15 @@ class App:
         self.config = config
         self.db = Database(config.database.url)
         self.channels = Channels(config.channels)
-        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
+        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels, config.health)
         self.outbox = Outbox(self.db, self.channels, config.notifier)
+        self.health_notifier = HealthNotifier(self.db, self.channels, config.notifier)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._deliver_lock: asyncio.Lock | None = None
         from advisorywatch.crawler.runner import CrawlRunner
 
-        self.crawler = CrawlRunner()
+        self.crawler = CrawlRunner(config.crawler)
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""
@@ -77,6 +79,7 @@ class App:
         if self._deliver_lock is None:
             self._deliver_lock = asyncio.Lock()
         async with self._deliver_lock:
+            await asyncio.to_thread(self.health_notifier.drain)
             return await asyncio.to_thread(self.outbox.drain)
 
     async def cycle(self, sources: Sequence[SourceConfig]) -> list[IngestResult]:

@@ -74,7 +74,7 @@ class SourcesSpider(scrapy.Spider):
             outcome.etag = outcome.etag or job.etag
             outcome.last_modified = outcome.last_modified or job.last_modified
         elif blocked:
-            _fail(outcome, safety.BLOCKED, f"blocked: {blocked} from {response.url}")
+            _fail(outcome, safety.BLOCKED, f"{blocked} from {response.url} (a block page)")
         elif response.status >= 400:
             _fail(outcome, safety.HTTP, f"HTTP {response.status} from {response.url}")
         elif safety.entity_declaration(response.body):
