@@ -216,3 +216,13 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Any]:
+    """A :class:`rawserver.RawHttpServer` on 127.0.0.1 (resets, drips, hangs, bombs)."""
+    from rawserver import RawHttpServer
+
+    server = RawHttpServer()
+    yield server
+    server.close()

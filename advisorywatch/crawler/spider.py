@@ -74,7 +74,7 @@ class SourcesSpider(scrapy.Spider):
             outcome.etag = outcome.etag or job.etag
             outcome.last_modified = outcome.last_modified or job.last_modified
         elif blocked:
-            _fail(outcome, safety.BLOCKED, f"{blocked} from {response.url} (a block page)")
+            _fail(outcome, safety.BLOCKED, f"{blocked} from {response.url} (blocked)")
         elif response.status >= 400:
             _fail(outcome, safety.HTTP, f"HTTP {response.status} from {response.url}")
         elif safety.entity_declaration(response.body):
@@ -100,15 +100,8 @@ class SourcesSpider(scrapy.Spider):
     async def failed(self, failure: Failure) -> None:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         job: SourceJob = request.cb_kwargs["job"]
-        exc_name = failure.type.__name__ if failure.type else "Error"
-        reason = failure.getErrorMessage() or exc_name
-        message = (
-            reason
-            if isinstance(failure.value, safety.UnsafeRequest)
-            else (f"fetching {request.url} failed: {exc_name}: {reason}")
-        )
         outcome = FetchOutcome(source=job.source.config.name, url=request.url)
-        _fail(outcome, safety.failure_kind(failure.value), message)
+        _fail(outcome, *safety.describe_failure(failure.value, request.url))
         await self.on_outcome(outcome)
 
 
