@@ -18,8 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advisorywatch.config import HealthConfig, NotifierConfig
-from advisorywatch.crawler.outcome import FetchOutcome
-from advisorywatch.crawler.safety import BLOCKED
+from advisorywatch.crawler.outcome import BLOCKED, FetchOutcome
 from advisorywatch.db.models import HealthNotice, Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.notifier.channels import Channels

@@ -9,21 +9,17 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
-ALLOWED_SCHEMES = frozenset({"http", "https"})
-BLOCK_STATUSES = frozenset({403, 407, 429})
-# Error kinds: "blocked" makes a source's status ``blocked``; every other kind ``failing``.
-BLOCKED, HTTP, NETWORK, TIMEOUT, TOO_LARGE, TRUNCATED, UNSAFE, ROBOTS, PARSE = (
-    "blocked",
-    "http",
-    "network",
-    "timeout",
-    "too_large",
-    "truncated",
-    "unsafe",
-    "robots",
-    "parse",
+from advisorywatch.crawler.outcome import (
+    NETWORK,
+    ROBOTS,
+    TIMEOUT,
+    TOO_LARGE,
+    TRUNCATED,
+    UNSAFE,
 )
 
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+BLOCK_STATUSES = frozenset({403, 407, 429})
 # Entity declarations live in the DTD's internal subset at the start of the document; feeds
 # never need them. feedparser's strict parser stops a billion-laughs document (expat's
 # amplification limit) but then falls back to its loose parser and returns an item anyway.

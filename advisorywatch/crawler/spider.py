@@ -11,6 +11,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from advisorywatch.crawler import outcome as kinds
 from advisorywatch.crawler import safety
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import Fetched, SourceError, SourceType
@@ -74,13 +75,13 @@ class SourcesSpider(scrapy.Spider):
             outcome.etag = outcome.etag or job.etag
             outcome.last_modified = outcome.last_modified or job.last_modified
         elif blocked:
-            _fail(outcome, safety.BLOCKED, f"{blocked} from {response.url} (blocked)")
+            _fail(outcome, kinds.BLOCKED, f"{blocked} from {response.url} (blocked)")
         elif response.status >= 400:
-            _fail(outcome, safety.HTTP, f"HTTP {response.status} from {response.url}")
+            _fail(outcome, kinds.HTTP, f"HTTP {response.status} from {response.url}")
         elif safety.entity_declaration(response.body):
             _fail(
                 outcome,
-                safety.UNSAFE,
+                kinds.UNSAFE,
                 f"{response.url} declares XML entities (<!ENTITY); refused as unsafe",
             )
         else:
@@ -89,10 +90,10 @@ class SourcesSpider(scrapy.Spider):
                     Fetched(response.url, response.status, headers, response.body)
                 )
             except SourceError as exc:
-                _fail(outcome, safety.PARSE, str(exc))
+                _fail(outcome, kinds.PARSE, str(exc))
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
-                _fail(outcome, safety.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
+                _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
         if not outcome.ok:
             outcome.etag = outcome.last_modified = None
         await self.on_outcome(outcome)
