@@ -136,7 +136,7 @@ def _cmd_sources(config: Config, args: argparse.Namespace) -> int:
     db = Database(config.database.url)
     db.upgrade()
     sync_sources(db, config.sources)
-    rows = source_health(db)
+    rows = source_health(db, [s.name for s in config.sources])
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -44,8 +44,9 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
         ]
 
 
-def source_health(db: Database) -> list[dict[str, Any]]:
-    """One row per source, in name order, for ``advisorywatch sources``."""
+def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
+    """One row per named source (sources dropped from the config keep their rows but are not
+    shown), in name order, for ``advisorywatch sources``."""
 
     def iso(dt: Any) -> str | None:
         return dt.isoformat(timespec="seconds") if dt else None
@@ -62,5 +63,5 @@ def source_health(db: Database) -> list[dict[str, Any]]:
                 "last_error": src.last_error,
                 "items_last_run": src.items_last_run,
             }
-            for src in s.scalars(select(Source).order_by(Source.name))
+            for src in s.scalars(select(Source).where(Source.name.in_(names)).order_by(Source.name))
         ]

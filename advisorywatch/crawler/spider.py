@@ -42,8 +42,7 @@ class SourcesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for job in self.jobs:
-            cfg = job.source.config
-            headers = dict(cfg.headers)
+            headers = dict(job.source.config.headers)
             if job.etag:
                 headers["If-None-Match"] = job.etag
             if job.last_modified:
@@ -94,8 +93,6 @@ class SourcesSpider(scrapy.Spider):
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
                 _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
-        if not outcome.ok:
-            outcome.etag = outcome.last_modified = None
         await self.on_outcome(outcome)
 
     async def failed(self, failure: Failure) -> None:
