@@ -16,7 +16,7 @@ from http import HTTPStatus
 class Reply:
     """One scripted answer of :class:`RawHttpServer`. ``action``: None (send it all),
     ``"reset"`` (half the body, then a TCP reset), ``"drip"`` (headers, then one byte every
-    100 ms), ``"hang"`` (accept, never answer)."""
+    100 ms), ``"hang"`` (accept, never answer), ``"slow"`` (answer after 0.5 s)."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -48,6 +48,8 @@ class _RawHandler(socketserver.BaseRequestHandler):
             if reply.action == "hang":
                 server.stopping.wait(30)
                 return
+            if reply.action == "slow":
+                server.stopping.wait(0.5)
             sock.sendall(out.encode("latin-1"))
             if reply.action == "drip":
                 while not server.stopping.wait(0.1):
