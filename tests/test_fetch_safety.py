@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+import zlib
 
 import brotli
 from conftest import FeedServer, Project, Sink, fixture_bytes, rss
@@ -71,6 +72,10 @@ def test_each_failure_gets_its_status_while_the_good_source_delivers(
             "/gz",
             Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(b"\0" * BOMB_BYTES)),
         ),
+        "deflatebomb": r(
+            "/deflate",
+            Reply(200, {"Content-Encoding": "deflate"}, zlib.compress(b"\0" * BOMB_BYTES)),
+        ),
         "brbomb": r(
             "/br", Reply(200, {"Content-Encoding": "br"}, brotli.compress(b"\0" * BOMB_BYTES))
         ),
@@ -96,6 +101,7 @@ def test_each_failure_gets_its_status_while_the_good_source_delivers(
         "reset": ("failing", "truncated"),
         "short": ("failing", "truncated"),
         "gzipbomb": ("failing", "too_large"),
+        "deflatebomb": ("failing", "too_large"),
         "brbomb": ("failing", "too_large"),
         "huge": ("failing", "too_large"),
         "laughs": ("failing", "unsafe"),
