@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     alerts.add_argument("--json", action="store_true", help="JSON output")
     alerts.add_argument("--limit", type=int, default=20)
 
+    sources = sub.add_parser("sources", help="source health: status, last success, errors")
+    sources.add_argument("--json", action="store_true", help="JSON output")
+
     nt = sub.add_parser("notify-test", help="send a test notification to a channel (or all)")
     nt.add_argument("channel", nargs="?")
 
@@ -132,6 +135,31 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sources(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+    from advisorywatch.pipeline import sync_sources
+    from advisorywatch.queries import source_health
+
+    db = Database(config.database.url)
+    db.upgrade()
+    sync_sources(db, config.sources)
+    rows = source_health(db, [s.name for s in config.sources])
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'SOURCE':<{width}}  {'STATUS':<8}  {'LAST SUCCESS':<25}  FAILS  ITEMS  LAST ERROR")
+    for r in rows:
+        error = f"{r['last_error_kind']}: {r['last_error']}" if r["last_error"] else "-"
+        items = "-" if r["items_last_run"] is None else r["items_last_run"]
+        print(
+            f"{r['name']:<{width}}  {r['status']:<8}  {r['last_success'] or 'never':<25}  "
+            f"{r['consecutive_failures']:>5}  {items:>5}  {error}"
+        )
+    return EXIT_OK
+
+
 def _cmd_notify_test(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.notifier.channels import Channels
     from advisorywatch.notifier.message import Message
@@ -181,6 +209,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "run": _cmd_run,
     "alerts": _cmd_alerts,
+    "sources": _cmd_sources,
     "notify-test": _cmd_notify_test,
     "db": _cmd_db,
     "status": _cmd_status,

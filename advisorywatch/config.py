@@ -118,6 +118,28 @@ class NotifierConfig(_Strict):
     timeout_seconds: float = Field(default=20, gt=0)
 
 
+class CrawlerConfig(_Strict):
+    """How politely and how defensively sources are fetched (README "Fetching")."""
+
+    user_agent_contact: str | None = None  # a URL or mailto: the site owner can reach you at
+    timeout_seconds: float = Field(default=30, gt=0)  # wall clock per attempt, body included
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)  # after decompression
+    retries: int = Field(default=2, ge=0)
+    retry_base_seconds: float = Field(default=2, ge=0)
+    max_retry_after_seconds: float = Field(default=300, ge=0)
+    concurrent_per_domain: int = Field(default=2, ge=1)
+    delay_seconds: float = Field(default=1, ge=0)
+    autothrottle: bool = True
+
+
+class HealthConfig(_Strict):
+    """Source health: when a source counts as down or degraded, and who hears about it."""
+
+    notify: list[str] = []
+    down_after: int = Field(default=3, ge=1)
+    degraded_after: int = Field(default=3, ge=1)
+
+
 class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     sources: list[SourceEntry] = Field(min_length=1)
@@ -126,6 +148,8 @@ class Config(_Strict):
     notifier: NotifierConfig = NotifierConfig()
     daemon: DaemonConfig = DaemonConfig()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    crawler: CrawlerConfig = CrawlerConfig()
+    health: HealthConfig = HealthConfig()
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Config:
@@ -149,6 +173,12 @@ class Config(_Strict):
             for src in rule.sources or ():
                 if src not in source_names:
                     raise ValueError(f"rule {rule.name!r} names unknown source {src!r}")
+        for ch in self.health.notify:
+            if ch not in self.channels:
+                raise ValueError(
+                    f"health.notify names unknown channel {ch!r} "
+                    f"(channels: {', '.join(sorted(self.channels))})"
+                )
         return self
 
     def source(self, name: str) -> SourceConfig:
@@ -238,8 +268,8 @@ class _EnvProblem(Exception):
 
 
 def _expand_secrets(data: dict[str, Any]) -> dict[str, Any]:
-    """``${ENV}`` substitution, only where secrets belong: channel URLs and the database URL
-    (which ``$ADVISORYWATCH_DATABASE_URL`` replaces when set)."""
+    """``${ENV}`` substitution, only where secrets belong: channel URLs, source proxies and
+    headers, and the database URL (which ``$ADVISORYWATCH_DATABASE_URL`` replaces when set)."""
     channels = data.get("channels")
     if isinstance(channels, dict):
         new: dict[str, Any] = {}
@@ -258,7 +288,23 @@ def _expand_secrets(data: dict[str, Any]) -> dict[str, Any]:
     db = data.get("database")
     if isinstance(db, dict) and "url" in db:
         data["database"] = {**db, "url": _expand(db["url"], ("database", "url"))}
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        data["sources"] = [_expand_source(s, i) for i, s in enumerate(sources)]
     return data
+
+
+def _expand_source(src: Any, i: int) -> Any:
+    if not isinstance(src, dict):
+        return src
+    out = dict(src)
+    if "proxy" in out:
+        out["proxy"] = _expand(out["proxy"], ("sources", i, "proxy"))
+    if isinstance(out.get("headers"), dict):
+        out["headers"] = {
+            k: _expand(v, ("sources", i, "headers", k)) for k, v in out["headers"].items()
+        }
+    return out
 
 
 def _expand(value: Any, loc: tuple[str | int, ...]) -> Any:

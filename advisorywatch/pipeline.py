@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from advisorywatch.config import HealthConfig
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem, SourceConfig
 from advisorywatch.db.models import Alert, Delivery, Item, Source, utcnow
 from advisorywatch.db.session import Database
+from advisorywatch.health import queue_notice, record_fetch
 from advisorywatch.identity import content_hash, item_identity, link_key
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.rules.engine import RuleEngine, RuleMatch
@@ -60,19 +62,25 @@ def fetch_validators(
 
 
 class Ingestor:
-    def __init__(self, db: Database, rules: RuleEngine, channels: Channels) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rules: RuleEngine,
+        channels: Channels,
+        health: HealthConfig | None = None,
+    ) -> None:
         self.db, self.rules, self.channels = db, rules, channels
+        self.health = health or HealthConfig()
 
     def ingest(self, outcome: FetchOutcome) -> IngestResult:
         now = utcnow()
         with self.db.session() as s:
             src = s.scalars(select(Source).where(Source.name == outcome.source)).one()
-            src.last_fetch_at, src.last_status = now, outcome.status
-            if not outcome.ok:
-                src.last_error = outcome.error
-                src.consecutive_failures += 1
+            notice = record_fetch(src, outcome, self.health, now)
+            if notice:
+                queue_notice(s, src, notice, self.health, self.channels, now)
+            if not outcome.ok:  # fetch state only: validators and items stay as they were
                 return IngestResult(outcome.source, ok=False, error=outcome.error)
-            src.last_error, src.consecutive_failures, src.last_success_at = None, 0, now
             if (
                 outcome.etag is not None
                 or outcome.last_modified is not None

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from advisorywatch.db.models import Alert, Delivery, Item
+from advisorywatch.db.models import Alert, Delivery, Item, Source
 from advisorywatch.db.session import Database
 
 
@@ -41,4 +41,27 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
                 "deliveries": dict(status[a.id]),
             }
             for a in alerts
+        ]
+
+
+def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
+    """One row per named source (sources dropped from the config keep their rows but are not
+    shown), in name order, for ``advisorywatch sources``."""
+
+    def iso(dt: Any) -> str | None:
+        return dt.isoformat(timespec="seconds") if dt else None
+
+    with db.session() as s:
+        return [
+            {
+                "name": src.name,
+                "status": src.status,
+                "last_attempt": iso(src.last_fetch_at),
+                "last_success": iso(src.last_success_at),
+                "consecutive_failures": src.consecutive_failures,
+                "last_error_kind": src.last_error_kind,
+                "last_error": src.last_error,
+                "items_last_run": src.items_last_run,
+            }
+            for src in s.scalars(select(Source).where(Source.name.in_(names)).order_by(Source.name))
         ]

@@ -15,6 +15,7 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import SourceConfig, make_source
 from advisorywatch.db.session import Database
+from advisorywatch.health import HealthNotifier
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
@@ -36,14 +37,15 @@ class App:
         self._deliver_lock: asyncio.Lock | None = None
         from advisorywatch.crawler.runner import CrawlRunner
 
-        self.crawler = CrawlRunner()
+        self.crawler = CrawlRunner(config.crawler)
 
     def apply(self, config: Config) -> None:
         """Use a new config's sources, rules and channels (the database stays the same)."""
         self.config = config
         self.channels = Channels(config.channels)
-        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
+        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels, config.health)
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
+        self.health_notifier = HealthNotifier(self.db, self.channels, config.notifier)
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""
@@ -91,6 +93,7 @@ class App:
         if self._deliver_lock is None:
             self._deliver_lock = asyncio.Lock()
         async with self._deliver_lock:
+            await asyncio.to_thread(self.health_notifier.drain)
             return await asyncio.to_thread(self.outbox.drain)
 
     async def cycle(

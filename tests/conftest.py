@@ -279,3 +279,13 @@ def database_url() -> Iterator[str | None]:
 @pytest.fixture
 def project(tmp_path: Path, database_url: str | None) -> Project:
     return Project(tmp_path, database_url)
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Any]:
+    """A :class:`rawserver.RawHttpServer` on 127.0.0.1 (resets, drips, hangs, bombs)."""
+    from rawserver import RawHttpServer
+
+    server = RawHttpServer()
+    yield server
+    server.close()

@@ -104,6 +104,7 @@ def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
     slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=30)
+    slow = slow.replace("127.0.0.1", "localhost")  # another host: crawls per host take turns
     alerts = feeds.put("/alerts.xml", fixture_bytes(ALERT_FEED))
     sink.fail_next = [500] * 50  # every send fails while the daemon runs: all stay pending
     project.write_config(config(source("slow", slow) + source("alerts", alerts), sink))

@@ -6,6 +6,20 @@ from dataclasses import dataclass, field
 
 from advisorywatch.crawler.sources.base import ParsedItem
 
+# Error kinds. "blocked" (a block page) makes a source's health status ``blocked``; every
+# other kind ``failing``.
+BLOCKED, HTTP, NETWORK, TIMEOUT, TOO_LARGE, TRUNCATED, UNSAFE, ROBOTS, PARSE = (
+    "blocked",
+    "http",
+    "network",
+    "timeout",
+    "too_large",
+    "truncated",
+    "unsafe",
+    "robots",
+    "parse",
+)
+
 
 @dataclass(slots=True)
 class FetchOutcome:
@@ -17,6 +31,7 @@ class FetchOutcome:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    error_kind: str | None = None  # one of the kinds above
 
     @property
     def ok(self) -> bool:

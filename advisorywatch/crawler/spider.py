@@ -12,9 +12,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from advisorywatch.crawler import outcome as kinds
+from advisorywatch.crawler import safety
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import Fetched, ParsedItem, SourceError, SourceType
 from advisorywatch.crawler.sources.base import FollowUp, ParseResult
+from advisorywatch.redaction import redact
 
 # Statuses our callback sees instead of Scrapy dropping them: 304 and every error.
 _HANDLED_STATUSES = [304, *range(400, 600)]
@@ -43,7 +46,7 @@ class SourcesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for job in self.jobs:
-            headers = {}
+            headers = dict(job.source.config.headers)
             if job.etag:
                 headers["If-None-Match"] = job.etag
             if job.last_modified:
@@ -56,7 +59,7 @@ class SourcesSpider(scrapy.Spider):
                     errback=self.failed,
                     cb_kwargs={"job": job},
                     dont_filter=True,
-                    meta={"handle_httpstatus_list": _HANDLED_STATUSES},
+                    meta=_request_meta(job),
                 )
 
     async def parse(self, response: Response, job: SourceJob) -> None:
@@ -69,36 +72,39 @@ class SourcesSpider(scrapy.Spider):
             etag=headers.get("etag"),
             last_modified=headers.get("last-modified"),
         )
+        blocked = safety.block_page(response.status, headers, response.body)
         if response.status == 304:
             outcome.not_modified = True
             outcome.etag = outcome.etag or job.etag
             outcome.last_modified = outcome.last_modified or job.last_modified
+        elif blocked:
+            _fail(outcome, kinds.BLOCKED, f"{blocked} from {response.url} (blocked)")
         elif response.status >= 400:
-            outcome.error = f"HTTP {response.status} from {response.url}"
+            _fail(outcome, kinds.HTTP, f"HTTP {response.status} from {response.url}")
+        elif safety.entity_declaration(response.body):
+            _fail(
+                outcome,
+                kinds.UNSAFE,
+                f"{response.url} declares XML entities (<!ENTITY); refused as unsafe",
+            )
         else:
             try:
                 outcome.items = await self._parse_and_follow(
                     job, Fetched(response.url, response.status, headers, response.body)
                 )
             except SourceError as exc:
-                outcome.error = str(exc)
+                _fail(outcome, kinds.PARSE, str(exc))
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
-                outcome.error = f"parser failed: {type(exc).__name__}: {exc}"
+                _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
         await self.on_outcome(outcome)
 
     async def failed(self, failure: Failure) -> None:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         job: SourceJob = request.cb_kwargs["job"]
-        kind = failure.type.__name__ if failure.type else "Error"
-        reason = failure.getErrorMessage() or kind
-        await self.on_outcome(
-            FetchOutcome(
-                source=job.source.config.name,
-                url=request.url,
-                error=f"fetching {request.url} failed: {kind}: {reason}"[:500],
-            )
-        )
+        outcome = FetchOutcome(source=job.source.config.name, url=request.url)
+        _fail(outcome, *safety.describe_failure(failure.value, request.url))
+        await self.on_outcome(outcome)
 
     async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
@@ -145,3 +151,17 @@ class SourcesSpider(scrapy.Spider):
         except Exception as exc:  # one bad page must not lose the rest of the crawl
             self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
             return ParseResult(list(follow.fallback))
+
+
+def _request_meta(job: SourceJob) -> dict[str, Any]:
+    cfg = job.source.config
+    meta: dict[str, Any] = {"handle_httpstatus_list": _HANDLED_STATUSES}
+    if not cfg.robots:
+        meta["dont_obey_robotstxt"] = True
+    if cfg.proxy:
+        meta["proxy"] = cfg.proxy
+    return meta
+
+
+def _fail(outcome: FetchOutcome, kind: str, message: str) -> None:
+    outcome.error_kind, outcome.error = kind, redact(message)[:500]

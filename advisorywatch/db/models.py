@@ -68,6 +68,12 @@ class Source(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Health (advisorywatch.health): new, ok, failing, blocked or degraded.
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    last_error_kind: Mapped[str | None] = mapped_column(String(40))
+    items_last_run: Mapped[int | None] = mapped_column(Integer)
+    empty_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_items_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Item(Base):
@@ -150,3 +156,25 @@ class DaemonLease(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HealthNotice(Base):
+    """A "source down" or "recovered" message for one destination: written with the health
+    change that causes it, sent by :class:`advisorywatch.health.HealthNotifier`. Not an alert,
+    so not in the alert outbox; a sent row is never sent again, across restarts too."""
+
+    __tablename__ = "health_notices"
+    __table_args__ = (Index("ix_health_notices_status", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # down | recovered
+    channel: Mapped[str] = mapped_column(String(200))
+    destination: Mapped[str] = mapped_column(String(64))
+    destination_label: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

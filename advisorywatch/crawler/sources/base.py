@@ -35,12 +35,22 @@ class SourceConfig(BaseModel):
     enabled: bool = True
     tags: tuple[str, ...] = ()
     preset: str | None = None  # set by preset resolution (see sources/presets.py)
+    robots: bool = True  # obey robots.txt; false only with the site owner's blessing
+    headers: dict[str, str] = {}
+    proxy: str | None = None  # http(s)://[user:password@]host:port; ${ENV} allowed
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, v: str) -> str:
         if not v.lower().startswith(("http://", "https://")):
             raise ValueError(f"URL {v!r} must start with http:// or https://")
+        return v
+
+    @field_validator("proxy")
+    @classmethod
+    def _http_proxy(cls, v: str | None) -> str | None:
+        if v is not None and not v.lower().startswith(("http://", "https://")):
+            raise ValueError("proxy must be an http:// or https:// URL")
         return v
 
     @field_validator("every", mode="before")

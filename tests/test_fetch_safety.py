@@ -1,0 +1,130 @@
+"""Hostile and broken servers, one run: each source ends in the right health status and error
+kind, and the healthy source next to them still delivers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+import zlib
+
+import brotli
+from rawserver import RawHttpServer, Reply
+
+from conftest import FeedServer, Project, Sink, fixture_bytes, rss
+
+FEED = rss([{"guid": "g1", "title": "Serangan udara di Kyiv", "description": "x"}])
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i else "&lol;") * 10 + '">' for i in range(9)
+    )
+    + ']><rss version="2.0"><channel><title>t</title>'
+    "<item><guid>x</guid><title>&lol8;</title></item></channel></rss>"
+).encode()
+BOMB_BYTES = 20 * 1024 * 1024  # decompressed; the cap in CONFIG is 1 MB
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _config(sources: dict[str, str], sink: Sink, extra: str = "") -> str:
+    lines = "\n".join(f'  - {{name: {n}, type: feed, url: "{u}"}}' for n, u in sources.items())
+    return f"""
+database: {{url: "sqlite:///state.db"}}
+crawler:
+  timeout_seconds: 2
+  max_bytes: 1000000
+  retries: 0
+  delay_seconds: 0
+  autothrottle: false
+  user_agent_contact: "mailto:ops@example.org"
+sources:
+{lines}
+rules:
+  - {{name: air-strike, concepts: [air_strike], notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+{extra}"""
+
+
+def _health(project: Project) -> dict[str, dict[str, object]]:
+    out = project.cli("sources", "--json")
+    assert out.returncode == 0, out.stderr
+    return {r["name"]: r for r in json.loads(out.stdout)}
+
+
+def test_each_failure_gets_its_status_while_the_good_source_delivers(
+    project: Project, raw_server: RawHttpServer, feeds: FeedServer, sink: Sink
+) -> None:
+    r = raw_server.route
+    sources = {
+        "good": feeds.put("/good.xml", FEED),
+        "forbidden": r(
+            "/cf403", Reply(403, HTML, fixture_bytes("blockpage_cloudfront_403_SYNTHETIC.html"))
+        ),
+        "challenge": r(
+            "/challenge",
+            Reply(200, HTML, fixture_bytes("blockpage_cloudflare_challenge_SYNTHETIC.html")),
+        ),
+        "ratelimited": r("/429", Reply(429, {"Retry-After": "3600"}, b"slow down")),
+        "error500": r("/500", Reply(500, {}, b"oops")),
+        "reset": r("/reset", Reply(200, {"ETag": '"r"'}, FEED.encode() * 50, action="reset")),
+        "short": r("/short", Reply(200, {"ETag": '"s"', "Content-Length": "99999"}, FEED.encode())),
+        "gzipbomb": r(
+            "/gz",
+            Reply(200, {"Content-Encoding": "gzip"}, gzip.compress(b"\0" * BOMB_BYTES)),
+        ),
+        "deflatebomb": r(
+            "/deflate",
+            Reply(200, {"Content-Encoding": "deflate"}, zlib.compress(b"\0" * BOMB_BYTES)),
+        ),
+        "brbomb": r(
+            "/br", Reply(200, {"Content-Encoding": "br"}, brotli.compress(b"\0" * BOMB_BYTES))
+        ),
+        "huge": r("/huge", Reply(200, {}, b" " * 2_000_000)),
+        "laughs": r("/laughs", Reply(200, {"Content-Type": "application/rss+xml"}, BILLION_LAUGHS)),
+        "hang": r("/hang", Reply(action="hang")),
+        "drip": r("/drip", Reply(action="drip")),
+        "tofile": r("/tofile", Reply(302, {"Location": "file:///etc/passwd"})),
+    }
+    project.write_config(_config(sources, sink))
+
+    result = project.cli("run", "--once", timeout=60)
+
+    assert result.returncode == 1
+    assert len(sink.received) == 1 and "Serangan udara" in sink.received[0]["title"]
+    health = _health(project)
+    expected = {
+        "good": ("ok", None),
+        "forbidden": ("blocked", "blocked"),
+        "challenge": ("blocked", "blocked"),
+        "ratelimited": ("blocked", "blocked"),
+        "error500": ("failing", "http"),
+        "reset": ("failing", "truncated"),
+        "short": ("failing", "truncated"),
+        "gzipbomb": ("failing", "too_large"),
+        "deflatebomb": ("failing", "too_large"),
+        "brbomb": ("failing", "too_large"),
+        "huge": ("failing", "too_large"),
+        "laughs": ("failing", "unsafe"),
+        "hang": ("failing", "timeout"),
+        "drip": ("failing", "timeout"),
+        "tofile": ("failing", "unsafe"),
+    }
+    got = {n: (h["status"], h["last_error_kind"]) for n, h in health.items()}
+    assert got == expected, {n: health[n]["last_error"] for n in health}
+    assert health["good"]["items_last_run"] == 1
+    assert health["good"]["consecutive_failures"] == 0
+    assert all(health[n]["consecutive_failures"] == 1 for n in expected if n != "good")
+    assert "file:///etc/passwd" in str(health["tofile"]["last_error"])
+    assert "only http, https" in str(health["tofile"]["last_error"])
+    assert "Cloudflare" in str(health["challenge"]["last_error"])
+    assert "truncated" in str(health["reset"]["last_error"])
+    assert "<!ENTITY" in str(health["laughs"]["last_error"])
+    assert "tofile: FAILED" in result.stdout and "file:///etc/passwd" in result.stdout
+    # A 429 whose Retry-After is beyond max_retry_after_seconds is not waited for.
+    assert len(raw_server.hits("/429")) == 1
+    # Nothing from a failed fetch was stored: no items, no validators.
+    with sqlite3.connect(project.dir / "state.db") as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (1,)
+        etags = dict(db.execute("SELECT name, etag FROM sources"))
+    assert etags["good"] and all(etags[n] is None for n in expected if n != "good")
