@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem, SourceConfig
-from advisorywatch.db.models import Alert, Delivery, Item, Source, utcnow
+from advisorywatch.db.models import Alert, Item, Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.identity import content_hash, item_identity
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.routing import plan_deliveries
 from advisorywatch.rules.engine import RuleEngine, RuleMatch
 
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
@@ -143,20 +144,7 @@ class Ingestor:
             )
             s.add(alert)
             s.flush()
-            for channel in m.rule.notify:
-                for d in self.channels.destinations(channel):
-                    s.add(
-                        Delivery(
-                            alert_id=alert.id,
-                            channel=channel,
-                            destination=d.key,
-                            destination_label=d.label,
-                            status="pending",
-                            attempts=0,
-                            next_attempt_at=now,
-                            created_at=now,
-                        )
-                    )
+            plan_deliveries(s, alert, item, m.rule.notify, self.channels, now)
             raised += 1
         return raised
 

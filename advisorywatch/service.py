@@ -28,7 +28,7 @@ class App:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.db = Database(config.database.url)
-        self.channels = Channels(config.channels)
+        self.channels = Channels(config.channels, config.notifier)
         self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
         self.outbox = Outbox(self.db, self.channels, config.notifier)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
