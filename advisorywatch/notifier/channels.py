@@ -29,16 +29,21 @@ def destination_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
+# Generic webhooks: Apprise shows their path, which often is the secret (/hooks/T0K3N).
+_PATH_IS_SECRET = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
+
+
 def destination_label(url: str) -> str:
-    """Apprise's privacy form of the URL (tokens shortened, passwords starred) without its
-    query, and with every registered secret masked as well: e.g.
-    ``slack://T...A/T...B/T...C/%23ops``, ``json://user:****@host:8080/notify``."""
+    """Apprise's privacy form of the URL (service tokens shortened, passwords starred)
+    without its query, the path of generic webhooks masked, and every registered secret
+    masked as well: e.g. ``slack://T...A/T...B/T...C/%23ops``, ``json://u:****@host:8080/***``."""
     plugin = apprise.Apprise.instantiate(url)
     if plugin is None:
         return redact_url(url)
     private = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
     parts = urlsplit(private)
-    return redact(urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
+    path = "/***" if parts.scheme in _PATH_IS_SECRET and parts.path.strip("/") else parts.path
+    return redact(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
 
 
 class Channels:
