@@ -33,6 +33,7 @@ MAX_WAIT = timedelta(hours=6)
 
 @dataclass(slots=True)
 class DrainResult:
+    started: datetime = field(default_factory=utcnow)  # rows due by then are sent
     sent: int = 0
     retrying: int = 0
     failed: int = 0
@@ -58,11 +59,10 @@ class Outbox:
         """Send everything due now, each row at most once per drain. Blocking: run it in a
         worker thread."""
         total = DrainResult()
-        due_by = utcnow()
         with self.db.session() as s:
-            close_due_summaries(s, self.channels, due_by)
+            close_due_summaries(s, self.channels, total.started)
         while True:
-            jobs = self._claim(due_by)
+            jobs = self._claim(total.started)
             if not jobs:
                 return total
             for job in jobs:
@@ -154,7 +154,7 @@ class Outbox:
                     reason,
                     result.error,
                 )
-                self._raise_fallback(s, job, reason, result.error or "", now)
+                self._raise_fallback(s, job, reason, result.error or "", total.started)
             else:
                 wait = self._wait(job.attempts, result)
                 d.status, d.next_attempt_at = "pending", now + wait
@@ -187,7 +187,8 @@ class Outbox:
         self, s: Session, job: _Job, reason: str, error: str, now: datetime
     ) -> None:
         """Queue one warning on the fallback channel for a destination that gave up, unless
-        one was raised since the destination last delivered something."""
+        one was raised since the destination last delivered something. ``now`` is the start
+        of the drain, so that the warning goes out in this drain."""
         fallback = self.settings.fallback
         if fallback is None or fallback == job.channel:
             return
