@@ -83,9 +83,9 @@ class _Escaper:
             return _MARKDOWN_SPECIAL.sub(r"\\\1", clean)
         return clean
 
-    def bold(self, raw: str) -> Markup:
+    def bold(self, raw: str) -> str:
         inner = self.text(raw)
-        return Markup(f"<b>{inner}</b>" if self.fmt == "html" else f"**{inner}**")
+        return f"<b>{inner}</b>" if self.fmt == "html" else f"**{inner}**"
 
 
 class Templates:
