@@ -34,9 +34,7 @@ notifier: {{{notifier or "retry_base_seconds: 0.01"}}}
 
 def _deliveries(project: Project) -> list[tuple[str, str, int]]:
     with sqlite3.connect(project.dir / "state.db") as db:
-        return db.execute(
-            "SELECT channel, status, attempts FROM deliveries ORDER BY id"
-        ).fetchall()
+        return db.execute("SELECT channel, status, attempts FROM deliveries ORDER BY id").fetchall()
 
 
 def test_sink_failing_for_seconds_then_ok_gets_each_alert_exactly_once(
@@ -90,10 +88,7 @@ def test_429_retry_after_is_honoured(
     with sqlite3.connect(project.dir / "state.db") as db:
         rows = db.execute("SELECT attempts, next_attempt_at, last_error FROM deliveries").fetchall()
     assert sorted(r[0] for r in rows) == [0, 1]
-    waits = [
-        (datetime.fromisoformat(r[1]) - datetime.utcnow()).total_seconds()  # noqa: DTZ003
-        for r in rows
-    ]
+    waits = [(datetime.fromisoformat(r[1]) - datetime.utcnow()).total_seconds() for r in rows]
     assert all(5.0 < w <= 8.0 for w in waits), waits  # not the 0.01 s backoff
     due = time.monotonic() + max(waits)
     assert any("429" in (r[2] or "") for r in rows)
