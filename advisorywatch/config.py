@@ -115,8 +115,10 @@ class NotifierConfig(_Strict):
     baseline: bool = False
     storm_max: int = Field(default=10, ge=1)
     storm_window: timedelta = timedelta(minutes=10)
+    incident_window: timedelta = timedelta(hours=6)
+    incident_similarity: float = Field(default=0.6, gt=0, le=1)
 
-    @field_validator("storm_window", mode="before")
+    @field_validator("storm_window", "incident_window", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> Any:
         return v if isinstance(v, timedelta) else parse_duration(v)

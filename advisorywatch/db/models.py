@@ -105,6 +105,32 @@ class Alert(Base):
     item: Mapped[Item] = relationship()
 
 
+class Incident(Base):
+    """One event, possibly reported by several sources: the alerts of one rule whose items are
+    similar (see advisorywatch.incidents). Only its first alert pings."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_rule_seen", "rule", "last_seen_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    words: Mapped[list[str]] = mapped_column(JSON)
+    reports: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IncidentAlert(Base):
+    """Which incident an alert belongs to (a table of its own, so ``alerts`` is unchanged)."""
+
+    __tablename__ = "incident_alerts"
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+
+
 class Delivery(Base):
     """The outbox: one row per alert and destination, written with the alert, sent from here."""
 

@@ -6,6 +6,8 @@ a status saying what happens to it:
 - ``silenced``: an active silence covers the rule, source or channel; stored, never sent.
 - ``suppressed``: the source's first crawl (the baseline), when ``notifier.baseline`` is on:
   a new source's back catalogue must not page anyone.
+- ``attached``: a later report of an incident that already pinged (see
+  :mod:`advisorywatch.incidents`).
 - ``batched``: folded into a digest (the channel collects alerts below a severity) or into a
   storm summary (the channel already had ``storm_max`` alerts within ``storm_window``); the
   summary is sent once when it falls due.
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.config import SEVERITY_RANK, NotifierConfig
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
+from advisorywatch.incidents import attach_incident
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.silences import is_silenced
 
@@ -38,6 +41,15 @@ def plan_deliveries(
     """Add the delivery rows for a just-flushed alert."""
     settings = channels.settings
     baseline = settings.baseline and _first_crawl(s, item, now)
+    attached = bool(settings.incident_window) and attach_incident(
+        s,
+        alert,
+        item.title,
+        item.text,
+        settings.incident_window,
+        settings.incident_similarity,
+        now,
+    )
     for channel in notify:
         if not channels.accepts(channel, alert.severity):
             continue
@@ -46,6 +58,8 @@ def plan_deliveries(
             status = "silenced"
         elif baseline:
             status = "suppressed"
+        elif attached:
+            status = "attached"
         else:
             summary = _digest(s, channels, channel, alert.severity, now) or _storm(
                 s, channel, settings, now

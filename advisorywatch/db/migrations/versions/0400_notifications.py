@@ -1,4 +1,4 @@
-"""notifications: notices (fallback, storm summaries, digests), silences, outbox links
+"""notifications: notices (fallback, storm summaries, digests), silences, incidents, outbox links
 
 Revision ID: 0400
 Revises: 0001
@@ -42,6 +42,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_silences")),
     )
     op.create_index("ix_silences_expires_at", "silences", ["expires_at"])
+    op.create_table(
+        "incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=200), nullable=False),
+        sa.Column("words", sa.JSON(), nullable=False),
+        sa.Column("reports", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    op.create_index("ix_incidents_rule_seen", "incidents", ["rule", "last_seen_at"])
+    op.create_table(
+        "incident_alerts",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_incident_alerts_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_incident_alerts_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_incident_alerts")),
+    )
+    op.create_index("ix_incident_alerts_incident_id", "incident_alerts", ["incident_id"])
     with op.batch_alter_table("deliveries") as batch:
         batch.alter_column("alert_id", existing_type=sa.Integer(), nullable=True)
         batch.add_column(sa.Column("notice_id", sa.Integer(), nullable=True))
@@ -67,6 +97,10 @@ def downgrade() -> None:
         batch.drop_column("summary_id")
         batch.drop_column("notice_id")
         batch.alter_column("alert_id", existing_type=sa.Integer(), nullable=False)
+    op.drop_index("ix_incident_alerts_incident_id", "incident_alerts")
+    op.drop_table("incident_alerts")
+    op.drop_index("ix_incidents_rule_seen", "incidents")
+    op.drop_table("incidents")
     op.drop_index("ix_silences_expires_at", "silences")
     op.drop_table("silences")
     op.drop_index("ix_notices_key", "notices")
