@@ -14,7 +14,9 @@ from advisorywatch.notifier.message import MAX_BODY, MAX_TITLE, Templates
 
 MakeSink = Callable[[], ScriptedSink]
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-HOSTILE = "Air strike {{7*7}} {% if true %}x{% endif %} @everyone @here <!channel> <!here>"
+HOSTILE = (
+    "Air strike {{7*7}} {{ 31337*3 }} {% if true %}x{% endif %} @everyone @here <!channel> <!here>"
+)
 
 
 def _alert(title: str, text: str = "", url: str | None = "https://example.org/a") -> Alert:
@@ -56,7 +58,7 @@ channels:
     assert result.returncode == 0, result.stderr
     [msg] = sink.received
     for text in (msg["title"], msg["message"]):
-        assert "{{7*7}}" in text and "49" not in text
+        assert "{{7*7}} {{ 31337*3 }}" in text and "94011" not in text
         assert "{% if true %}x{% endif %}" in text
         for mention in ("@everyone", "@here", "<!channel>", "<!here>"):
             assert mention not in text
