@@ -106,10 +106,8 @@ class Templates:
         return self.escaper.fmt
 
     def render(self, alert: Alert, now: datetime) -> Message:
-        return self.message(
-            self._title.render(alert_fields(alert, now, self.escaper)),
-            self._body.render(alert_fields(alert, now, self.escaper)),
-        )
+        fields = alert_fields(alert, now, self.escaper)
+        return self.message(self._title.render(fields), self._body.render(fields))
 
     def plain(self, title: str, body: str) -> Message:
         """A message of our own (fallback warning, summary), escaped for the format."""
