@@ -159,3 +159,27 @@ def test_kill_9_mid_send_then_restart_delivers(
         proc.communicate()
     assert len(sink.received) == 2 and len(set(sink.titles())) == 2
     assert all(st == "sent" for _, st, _ in _deliveries(project))
+
+
+def test_unresponsive_destination_costs_one_timeout_per_drain(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    sink = make_sink()
+    sink.hang_next = True
+    _config(
+        project,
+        feeds,
+        f'  ops: {{urls: ["{sink.apprise_url}"]}}',
+        "retry_base_seconds: 0.01, timeout_seconds: 1",
+    )
+    first = project.cli("run", "--once")
+    assert first.returncode == 0, first.stderr
+    assert sink.requests == 1, "the second message does not wait out a second timeout"
+    with sqlite3.connect(project.dir / "state.db") as db:
+        rows = db.execute("SELECT status, attempts FROM deliveries ORDER BY id").fetchall()
+    assert rows == [("pending", 1), ("pending", 0)]
+
+    sink.release.set()
+    time.sleep(0.1)
+    project.cli("run", "--once")
+    assert len(sink.received) == 2

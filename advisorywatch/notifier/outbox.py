@@ -37,7 +37,7 @@ class DrainResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
-    # destination (channel, key) -> when it may be tried again (a 429 Retry-After)
+    # destination (channel, key) -> when it may be tried again (Retry-After, no answer)
     blocked: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
@@ -158,7 +158,9 @@ class Outbox:
             else:
                 wait = self._wait(job.attempts, result)
                 d.status, d.next_attempt_at = "pending", now + wait
-                if result.retry_after is not None:
+                if result.retry_after is not None or result.status is None:
+                    # The service asked us to wait, or did not answer at all (a timeout costs
+                    # timeout_seconds per message): its other messages wait for this retry.
                     total.blocked[(job.channel, job.destination)] = d.next_attempt_at
                 total.retrying += 1
                 log.warning(
@@ -172,7 +174,8 @@ class Outbox:
                 )
 
     def _postpone(self, job: _Job, until: datetime) -> None:
-        """The destination asked us to wait: put the row back without counting an attempt."""
+        """The destination asked us to wait or is unreachable: put the row back without
+        counting an attempt."""
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
             d.status, d.attempts, d.next_attempt_at = "pending", job.attempts - 1, until
