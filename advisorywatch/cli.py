@@ -12,6 +12,7 @@ from pathlib import Path
 from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, default_config_path, load_config
 from advisorywatch.logsetup import setup_logging
+from advisorywatch.redaction import warn_world_readable_secret_files
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 log = logging.getLogger("advisorywatch")
@@ -66,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="run the pipeline once on bundled fixtures, no internet needed")
 
+    silence = sub.add_parser("silence", help="mute alerts by rule, source or channel for a while")
+    silence_sub = silence.add_subparsers(dest="silence_command", required=True, metavar="ACTION")
+    s_add = silence_sub.add_parser("add", help="add a silence (alerts are stored, not sent)")
+    s_add.add_argument("--rule", help="rule name")
+    s_add.add_argument("--source", help="source name")
+    s_add.add_argument("--channel", help="channel name")
+    s_add.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h or 30m")
+    silence_sub.add_parser("list", help="list active silences")
+    s_rm = silence_sub.add_parser("remove", help="remove a silence")
+    s_rm.add_argument("id", type=int)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -89,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_FAILED if args.command == "check" else EXIT_CONFIG
     setup_logging("DEBUG" if args.verbose else config.log_level, args.log_format)
+    warn_world_readable_secret_files()
     return _COMMANDS[args.command](config, args)
 
 
@@ -197,6 +210,33 @@ def _cmd_status(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+    from advisorywatch.schedule import parse_duration
+    from advisorywatch.silences import active_silences, add_silence, describe, remove_silence
+
+    db = Database(config.database.url)
+    db.upgrade()
+    if args.silence_command == "add":
+        try:
+            row = add_silence(
+                db, parse_duration(args.duration), args.rule, args.source, args.channel
+            )
+        except ValueError as exc:
+            print(f"advisorywatch: silence add: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        print(f"silenced {describe(row)}")
+    elif args.silence_command == "list":
+        rows = active_silences(db)
+        print("\n".join(describe(r) for r in rows) if rows else "no active silences")
+    elif not remove_silence(db, args.id):
+        print(f"advisorywatch: no silence with id {args.id}", file=sys.stderr)
+        return EXIT_FAILED
+    else:
+        print(f"removed silence {args.id}")
+    return EXIT_OK
+
+
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.session import Database
 
@@ -211,6 +251,7 @@ _COMMANDS = {
     "alerts": _cmd_alerts,
     "sources": _cmd_sources,
     "notify-test": _cmd_notify_test,
+    "silence": _cmd_silence,
     "db": _cmd_db,
     "status": _cmd_status,
 }

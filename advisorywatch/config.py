@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -11,8 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from advisorywatch.crawler.sources import SOURCE_TYPES, SourceConfig
 from advisorywatch.crawler.sources.presets import expand_preset
-from advisorywatch.redaction import MissingEnvironmentVariable, expand_env
+from advisorywatch.redaction import (
+    MissingEnvironmentVariable,
+    expand_env,
+    looks_secret,
+    read_secret_file,
+    register_secret_file,
+)
 from advisorywatch.rules.lexicon import available_concepts
+from advisorywatch.schedule import parse_duration
 
 DEFAULT_CONFIG = "config.yaml"
 ENV_CONFIG = "ADVISORYWATCH_CONFIG"
@@ -50,10 +58,31 @@ class DatabaseConfig(_Strict):
     url: str = "sqlite:///advisorywatch.db"
 
 
-class ChannelConfig(_Strict):
-    """A named destination group; each URL is an Apprise URL (``${ENV}`` allowed)."""
+class DigestConfig(_Strict):
+    """Alerts below ``below`` severity are collected and sent ``every`` hour or day."""
 
-    urls: list[str] = Field(min_length=1)
+    below: Severity = "warning"
+    every: Literal["hourly", "daily"] = "hourly"
+
+
+class ChannelConfig(_Strict):
+    """A named destination group; each URL is an Apprise URL (``${ENV}`` allowed), or they are
+    read from ``urls_file`` (one per line; ``file:PATH`` entries in ``urls`` work too), so that
+    secrets can live in e.g. ``/run/secrets``."""
+
+    urls: list[str] = []
+    urls_file: str | None = None
+    min_severity: Severity = "info"
+    format: Literal["text", "markdown", "html"] = "text"
+    title_template: str | None = None
+    body_template: str | None = None
+    digest: DigestConfig | None = None
+
+    @model_validator(mode="after")
+    def _has_urls(self) -> ChannelConfig:
+        if not self.urls and not self.urls_file:
+            raise ValueError("a channel needs 'urls' or 'urls_file'")
+        return self
 
 
 class AdvisoryLevelMatch(_Strict):
@@ -116,6 +145,18 @@ class NotifierConfig(_Strict):
     max_attempts: int = Field(default=8, ge=1)
     retry_base_seconds: float = Field(default=30, gt=0)
     timeout_seconds: float = Field(default=20, gt=0)
+    lease_seconds: float = Field(default=300, gt=0)
+    fallback: str | None = None
+    baseline: bool = False
+    storm_max: int = Field(default=10, ge=1)
+    storm_window: timedelta = timedelta(minutes=10)
+    incident_window: timedelta = timedelta(hours=6)
+    incident_similarity: float = Field(default=0.6, gt=0, le=1)
+
+    @field_validator("storm_window", "incident_window", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> Any:
+        return v if isinstance(v, timedelta) else parse_duration(v)
 
 
 class CrawlerConfig(_Strict):
@@ -179,6 +220,12 @@ class Config(_Strict):
                     f"health.notify names unknown channel {ch!r} "
                     f"(channels: {', '.join(sorted(self.channels))})"
                 )
+        fallback = self.notifier.fallback
+        if fallback is not None and fallback not in self.channels:
+            raise ValueError(
+                f"notifier.fallback names unknown channel {fallback!r} "
+                f"(channels: {', '.join(sorted(self.channels))})"
+            )
         return self
 
     def source(self, name: str) -> SourceConfig:
@@ -222,7 +269,7 @@ def parse_config(text: str, path: Path) -> Config:
         raise ConfigError([f"{path}: the top level must be a mapping with 'sources', 'rules'..."])
     data = dict(data)
     try:
-        data = _expand_secrets(data)
+        data = _expand_secrets(data, path)
     except _EnvProblem as exc:
         line = _line_of(root, exc.loc)
         raise ConfigError([f"{path}{line}: {_dotted(exc.loc)}: {exc.message}"]) from None
@@ -267,17 +314,22 @@ class _EnvProblem(Exception):
         self.loc, self.message = loc, message
 
 
-def _expand_secrets(data: dict[str, Any]) -> dict[str, Any]:
+def _expand_secrets(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """``${ENV}`` substitution, only where secrets belong: channel URLs, source proxies and
-    headers, and the database URL (which ``$ADVISORYWATCH_DATABASE_URL`` replaces when set)."""
+    headers, and the database URL (which ``$ADVISORYWATCH_DATABASE_URL`` replaces when set).
+    Channel URLs may also come from files (``urls_file:`` or a ``file:PATH`` entry)."""
     channels = data.get("channels")
     if isinstance(channels, dict):
         new: dict[str, Any] = {}
         for name, ch in channels.items():
-            if isinstance(ch, dict) and isinstance(ch.get("urls"), list):
+            if isinstance(ch, dict) and isinstance(ch.get("urls", []), list):
                 urls = []
-                for i, u in enumerate(ch["urls"]):
-                    urls.append(_expand(u, ("channels", name, "urls", i)))
+                for i, u in enumerate(ch.get("urls", [])):
+                    urls += _channel_urls(u, path, ("channels", name, "urls", i))
+                if isinstance(ch.get("urls_file"), str):
+                    urls += _channel_urls(
+                        "file:" + ch["urls_file"], path, ("channels", name, "urls_file")
+                    )
                 ch = {**ch, "urls": urls}
             new[name] = ch
         data["channels"] = new
@@ -305,6 +357,17 @@ def _expand_source(src: Any, i: int) -> Any:
             k: _expand(v, ("sources", i, "headers", k)) for k, v in out["headers"].items()
         }
     return out
+
+
+def _channel_urls(value: Any, path: Path, loc: tuple[str | int, ...]) -> list[Any]:
+    if isinstance(value, str) and value.startswith("file:"):
+        try:
+            return read_secret_file(path.parent / value.removeprefix("file:"))
+        except OSError as exc:
+            raise _EnvProblem(loc, f"cannot read URL file: {exc.strerror or exc}") from None
+    if isinstance(value, str) and looks_secret(value):
+        register_secret_file(path)
+    return [_expand(value, loc)]
 
 
 def _expand(value: Any, loc: tuple[str | int, ...]) -> Any:

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from advisorywatch.config import HealthConfig
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem, SourceConfig
-from advisorywatch.db.models import Alert, Delivery, Item, Source, utcnow
+from advisorywatch.db.models import Alert, Item, Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.health import queue_notice, record_fetch
 from advisorywatch.identity import content_hash, item_identity, link_key
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.routing import plan_deliveries
 from advisorywatch.rules.engine import RuleEngine, RuleMatch
 from advisorywatch.rules.levels import detect_change, previous_level, rules_for_change
 
@@ -162,27 +163,10 @@ class Ingestor:
             )
             s.add(alert)
             s.flush()
-            self._queue_deliveries(s, alert, rule.notify, now)
+            # Each country's change is its own event: never folded into an incident.
+            plan_deliveries(s, alert, row, rule.notify, self.channels, now, incidents=False)
             raised += 1
         return raised
-
-    def _queue_deliveries(
-        self, s: Session, alert: Alert, channels: list[str], now: datetime
-    ) -> None:
-        for channel in channels:
-            for d in self.channels.destinations(channel):
-                s.add(
-                    Delivery(
-                        alert_id=alert.id,
-                        channel=channel,
-                        destination=d.key,
-                        destination_label=d.label,
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                )
 
     def _raise_alerts(self, s: Session, item: Item, matches: list[RuleMatch], now: datetime) -> int:
         if not matches:
@@ -210,20 +194,7 @@ class Ingestor:
             )
             s.add(alert)
             s.flush()
-            for channel in m.rule.notify:
-                for d in self.channels.destinations(channel):
-                    s.add(
-                        Delivery(
-                            alert_id=alert.id,
-                            channel=channel,
-                            destination=d.key,
-                            destination_label=d.label,
-                            status="pending",
-                            attempts=0,
-                            next_attempt_at=now,
-                            created_at=now,
-                        )
-                    )
+            plan_deliveries(s, alert, item, m.rule.notify, self.channels, now)
             raised += 1
         return raised
 

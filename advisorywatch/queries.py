@@ -21,7 +21,7 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
             .options(selectinload(Alert.item).selectinload(Item.source))
         ).all()
         ids = [a.id for a in alerts]
-        status: dict[int, Counter[str]] = {i: Counter() for i in ids}
+        status: dict[int | None, Counter[str]] = {i: Counter() for i in ids}
         for alert_id, st in s.execute(
             select(Delivery.alert_id, Delivery.status).where(Delivery.alert_id.in_(ids))
         ):

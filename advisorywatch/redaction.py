@@ -10,8 +10,13 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
+import sys
 import threading
+import traceback
 from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -19,6 +24,8 @@ _MIN_SECRET_LEN = 4
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+_secret_files: set[Path] = set()
+log = logging.getLogger(__name__)
 
 
 class MissingEnvironmentVariable(KeyError):
@@ -37,6 +44,53 @@ def register_secret(value: str) -> None:
     if len(value) >= _MIN_SECRET_LEN:
         with _lock:
             _secrets.add(value)
+
+
+def register_secret_file(path: Path) -> None:
+    """Remember that ``path`` holds secrets, for :func:`warn_world_readable_secret_files`."""
+    with _lock:
+        _secret_files.add(path.resolve())
+
+
+def read_secret_file(path: Path) -> list[str]:
+    """Channel URLs from a secret file (one per line; blank lines and ``#`` comments skipped),
+    each registered as a secret."""
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    urls = [ln for ln in lines if ln and not ln.startswith("#")]
+    register_secret_file(path)
+    for u in urls:
+        register_secret(u)
+    return urls
+
+
+def looks_secret(url: str) -> bool:
+    """Whether a channel URL written literally in the config (not as ``${ENV}``) could carry a
+    token: credentials, a path or a query."""
+    literal = _ENV_RE.sub("", url)
+    try:
+        parts = urlsplit(literal)
+    except ValueError:
+        return True
+    return bool(parts.username or parts.password or parts.path.strip("/") or parts.query)
+
+
+def warn_world_readable_secret_files() -> None:
+    """Log a warning for every file holding secrets that any local user can read."""
+    with _lock:
+        files = sorted(_secret_files)
+    for f in files:
+        try:
+            mode = f.stat().st_mode
+        except OSError:
+            continue
+        if mode & stat.S_IROTH:
+            log.warning(
+                "%s holds notification secrets and is readable by every user (mode %s); "
+                "run: chmod 600 %s",
+                f,
+                oct(stat.S_IMODE(mode)),
+                f,
+            )
 
 
 def expand_env(text: str, environ: Mapping[str, str] | None = None) -> str:
@@ -80,7 +134,7 @@ def redact_url(url: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message with secrets masked."""
+    """Rewrites each record's message, traceback and stack with secrets masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
@@ -88,8 +142,22 @@ class RedactingFilter(logging.Filter):
         if clean != msg:
             record.msg = clean
             record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
+def _redacting_excepthook(
+    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, exc, tb))))
+
+
 def install_log_redaction(handler: logging.Handler) -> None:
+    """Mask secrets in the handler's output and in uncaught-exception tracebacks."""
     handler.addFilter(RedactingFilter())
+    sys.excepthook = _redacting_excepthook

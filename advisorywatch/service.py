@@ -42,7 +42,7 @@ class App:
     def apply(self, config: Config) -> None:
         """Use a new config's sources, rules and channels (the database stays the same)."""
         self.config = config
-        self.channels = Channels(config.channels)
+        self.channels = Channels(config.channels, config.notifier)
         self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels, config.health)
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
         self.health_notifier = HealthNotifier(self.db, self.channels, config.notifier)

@@ -289,3 +289,103 @@ def raw_server() -> Iterator[Any]:
     server = RawHttpServer()
     yield server
     server.close()
+
+
+class _ScriptedSinkHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        sink: ScriptedSink = self.server.owner  # type: ignore[attr-defined]
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with sink.lock:
+            sink.requests += 1
+            hang = sink.hang_next
+            sink.hang_next = False
+        if hang:  # hold the sender mid-send; the message is never accepted
+            sink.hanging.set()
+            sink.release.wait(60)
+            status, headers = 500, {}
+        else:
+            status, headers = sink.answer()
+        with sink.lock:
+            if status == 200:
+                sink.received.append(json.loads(raw))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+class ScriptedSink(_Server):
+    """An Apprise ``json://`` sink whose answers are scripted: ``script`` answers the next
+    requests in order (status, headers), ``fail_for`` answers ``fail_status`` for that many
+    seconds from the first request, ``always`` answers every request with one status, and
+    ``hang_next`` holds the next request until ``release`` is set (then refuses it)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.received: list[dict[str, Any]] = []
+        self.requests = 0
+        self.script: list[tuple[int, dict[str, str]]] = []
+        self.always: int | None = None
+        self.fail_for = 0.0
+        self.fail_until: float | None = None
+        self.fail_status = 500
+        self.hang_next = False
+        self.hanging = threading.Event()
+        self.release = threading.Event()
+        super().__init__(_ScriptedSinkHandler)
+
+    def answer(self) -> tuple[int, dict[str, str]]:
+        import time
+
+        with self.lock:
+            if self.script:
+                return self.script.pop(0)
+            if self.always is not None:
+                return self.always, {}
+            if self.fail_until is None:
+                self.fail_until = time.monotonic() + self.fail_for
+            if time.monotonic() < self.fail_until:
+                return self.fail_status, {}
+        return 200, {}
+
+    @property
+    def apprise_url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/notify"
+
+    def titles(self) -> list[str]:
+        with self.lock:
+            return [m["title"] for m in self.received]
+
+    def close(self) -> None:
+        self.release.set()
+        super().close()
+
+
+@pytest.fixture
+def make_sink() -> Iterator[Any]:
+    """A factory of :class:`ScriptedSink`; every sink made is closed after the test."""
+    made: list[ScriptedSink] = []
+
+    def make() -> ScriptedSink:
+        made.append(ScriptedSink())
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def wait_for(predicate: Any, timeout: float, what: str) -> None:
+    """Poll ``predicate`` every 0.1 s until it is true; fail naming ``what`` after ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -33,7 +33,7 @@ def test_notify_test_reaches_the_sink(project: Project, sink: Sink) -> None:
     result = project.cli("notify-test", "ops")
     assert result.returncode == 0, result.stderr
     assert sink.titles() == ["advisorywatch test notification"]
-    assert "ops: json://127.0.0.1/***: ok" in result.stdout
+    assert f"ops: json://127.0.0.1:{sink.port}/***: ok" in result.stdout
 
 
 def test_secrets_from_env_never_appear_in_output(project: Project, sink: Sink) -> None:

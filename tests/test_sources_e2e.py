@@ -48,6 +48,7 @@ def test_state_department_level_change_alerts_once(
     msg = sink.received[0]
     assert msg["title"] == (
         "[CRITICAL] advisory-changed: Sao Tome and Principe - Level 2: Exercise Increased Caution"
+        " · us-advisories"
     )
     assert "Sao Tome and Principe: Level 1 → Level 2 (US State Department)" in msg["message"]
     assert "Level 1 → Level 2 (advisory_level, -)" in msg["message"]
@@ -119,6 +120,7 @@ channels:
     assert published.startswith("2024-11-20 05:19:43")
     assert sink.titles() == [
         "[WARNING] actions: Security Alert: U.S. Embassy Kyiv, Ukraine – November 20, 2024"
+        " · embassy-html"
     ]
 
 

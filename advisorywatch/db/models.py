@@ -124,6 +124,32 @@ class Alert(Base):
     item: Mapped[Item] = relationship()
 
 
+class Incident(Base):
+    """One event, possibly reported by several sources: the alerts of one rule whose items are
+    similar (see advisorywatch.incidents). Only its first alert pings."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_rule_seen", "rule", "last_seen_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    words: Mapped[list[str]] = mapped_column(JSON)
+    reports: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IncidentAlert(Base):
+    """Which incident an alert belongs to (a table of its own, so ``alerts`` is unchanged)."""
+
+    __tablename__ = "incident_alerts"
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+
+
 class Delivery(Base):
     """The outbox: one row per alert and destination, written with the alert, sent from here."""
 
@@ -133,7 +159,13 @@ class Delivery(Base):
         Index("ix_deliveries_due", "status", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    # Exactly one of alert_id / notice_id is set: the row sends that alert or that notice.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    # An alert delivery folded into a storm summary or digest (status "batched").
+    summary_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notices.id", ondelete="SET NULL"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(64))
     destination_label: Mapped[str] = mapped_column(Text)
@@ -144,7 +176,37 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    alert: Mapped[Alert] = relationship()
+    alert: Mapped[Alert | None] = relationship()
+    notice: Mapped[Notice | None] = relationship(foreign_keys=[notice_id])
+
+
+class Notice(Base):
+    """A message that is not one alert: a fallback warning about a broken destination, a storm
+    summary or a digest. Summaries and digests stay open (``closed_at`` empty) until ``due_at``,
+    collecting alert deliveries; then they are rendered and get deliveries of their own."""
+
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # fallback, storm, digest
+    channel: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Silence(Base):
+    """Mutes alerts matching every given field (rule, source, channel) until ``expires_at``."""
+
+    __tablename__ = "silences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class DaemonLease(Base):

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
-from advisorywatch.config import ChannelConfig
-from advisorywatch.redaction import redact_url
+import apprise
+
+from advisorywatch.config import SEVERITY_RANK, ChannelConfig, NotifierConfig
+from advisorywatch.notifier import console  # noqa: F401  (registers console://)
+from advisorywatch.notifier.message import Templates
+from advisorywatch.redaction import redact, redact_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +29,38 @@ def destination_key(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
+# Generic webhooks: Apprise shows their path, which often is the secret (/hooks/T0K3N).
+_PATH_IS_SECRET = frozenset({"json", "jsons", "form", "forms", "xml", "xmls"})
+
+
+def destination_label(url: str) -> str:
+    """Apprise's privacy form of the URL (service tokens shortened, passwords starred)
+    without its query, the path of generic webhooks masked, and every registered secret
+    masked as well: e.g. ``slack://T...A/T...B/T...C/%23ops``, ``json://u:****@host:8080/***``."""
+    plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
+        return redact_url(url)
+    private = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
+    parts = urlsplit(private)
+    path = "/***" if parts.scheme in _PATH_IS_SECRET and parts.path.strip("/") else parts.path
+    return redact(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
+
+
 class Channels:
-    def __init__(self, channels: dict[str, ChannelConfig]) -> None:
+    """The configured channels, their destinations and templates, and the ``notifier``
+    settings that decide how alerts are routed to them."""
+
+    def __init__(
+        self, channels: dict[str, ChannelConfig], settings: NotifierConfig | None = None
+    ) -> None:
+        self.configs = channels
+        self.settings = settings or NotifierConfig()
         self._by_channel = {
-            name: [Destination(name, destination_key(u), redact_url(u), u) for u in ch.urls]
+            name: [Destination(name, destination_key(u), destination_label(u), u) for u in ch.urls]
             for name, ch in channels.items()
         }
         self._by_key = {(d.channel, d.key): d for dests in self._by_channel.values() for d in dests}
+        self._templates = {name: Templates(ch) for name, ch in channels.items()}
 
     def names(self) -> list[str]:
         return list(self._by_channel)
@@ -40,3 +70,11 @@ class Channels:
 
     def lookup(self, channel: str, key: str) -> Destination | None:
         return self._by_key.get((channel, key))
+
+    def templates(self, channel: str) -> Templates:
+        """The channel's templates; a channel no longer in the config gets the defaults."""
+        return self._templates.get(channel) or Templates()
+
+    def accepts(self, channel: str, severity: str) -> bool:
+        """Whether the channel wants alerts of this severity (its ``min_severity``)."""
+        return SEVERITY_RANK[severity] >= SEVERITY_RANK[self.configs[channel].min_severity]

@@ -1,54 +1,171 @@
-"""Plain-text rendering of an alert for chat and email."""
+"""Rendering an alert for one channel: Jinja2 templates in a sandbox, escaped per format.
+
+Templates come from the config (trusted); everything taken from a fetched item (hostile) is
+passed to them as data, never compiled as template text, so ``{{7*7}}`` in a headline stays
+literal. Every ``{{ value }}`` goes through :func:`_Escaper.__call__`: mass mentions
+(``@everyone``, ``@here``, ``<!channel>``...) are broken with a zero-width space so they ping
+no one, markdown and HTML metacharacters are escaped for those formats, and the title loses
+CR/LF (it may become an e-mail subject) and is truncated.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Literal
 
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from advisorywatch.config import ChannelConfig
 from advisorywatch.db.models import Alert
 
 LATE_AFTER = timedelta(minutes=5)
+MAX_TITLE = 250
 MAX_BODY = 3500
+Format = Literal["text", "markdown", "html"]
+
+DEFAULT_TITLE = "[{{ severity | upper }}] {{ rule }}: {{ title }} · {{ source }}"
+DEFAULT_BODY = """\
+{% for s in snippets %}> {{ s }}
+{% endfor %}
+Matched: {{ terms | join(", ") }}
+Source: {{ source }}
+Link: {{ link or "-" }}
+Published: {{ published }} · first seen: {{ first_seen }}
+{% if late_minutes %}(delivered late: {{ late_minutes }} min after detection)
+{% endif %}"""
+DEFAULT_HTML_BODY = """\
+{% for s in snippets %}<blockquote>{{ s }}</blockquote>
+{% endfor %}<p>Matched: {{ terms | join(", ") }}<br>
+Source: {{ source }}<br>
+Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
+Published: {{ published }} · first seen: {{ first_seen }}</p>
+{% if late_minutes %}<p>(delivered late: {{ late_minutes }} min after detection)</p>
+{% endif %}"""
+
+_MENTION = re.compile(r"@(?=(everyone|here|channel|all)\b)", re.IGNORECASE)
+_SLACK_SPECIAL = re.compile(r"<(?=[!@#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_ZWSP = "\u200b"
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
     title: str
     body: str
+    format: Format = "text"
+
+
+def defuse_mentions(text: str) -> str:
+    """Break ``@everyone``/``@here``/``@channel`` and Slack's ``<!here>``/``<@U123>`` forms."""
+    return _SLACK_SPECIAL.sub("<" + _ZWSP, _MENTION.sub("@" + _ZWSP, text))
+
+
+class _Escaper:
+    """Jinja ``finalize``: how every ``{{ value }}`` is written in one format."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, Markup):  # built by us from escaped parts (highlighted snippets)
+            return value
+        return self.text(str(value) if value is not None else "")
+
+    def text(self, raw: str) -> str:
+        clean = defuse_mentions(raw)
+        if self.fmt == "html":
+            return str(escape(clean))
+        if self.fmt == "markdown":
+            return _MARKDOWN_SPECIAL.sub(r"\\\1", clean)
+        return clean
+
+    def bold(self, raw: str) -> str:
+        inner = self.text(raw)
+        return f"<b>{inner}</b>" if self.fmt == "html" else f"**{inner}**"
+
+
+class Templates:
+    """A channel's title and body templates, compiled once."""
+
+    def __init__(self, channel: ChannelConfig | None = None) -> None:
+        fmt: Format = channel.format if channel else "text"
+        self.escaper = _Escaper(fmt)
+        env = SandboxedEnvironment(
+            finalize=self.escaper, undefined=StrictUndefined, autoescape=False
+        )
+        default_body = DEFAULT_HTML_BODY if fmt == "html" else DEFAULT_BODY
+        self._title = env.from_string((channel and channel.title_template) or DEFAULT_TITLE)
+        self._body = env.from_string((channel and channel.body_template) or default_body)
+
+    @property
+    def format(self) -> Format:
+        return self.escaper.fmt
+
+    def render(self, alert: Alert, now: datetime) -> Message:
+        fields = alert_fields(alert, now, self.escaper)
+        return self.message(self._title.render(fields), self._body.render(fields))
+
+    def plain(self, title: str, body: str) -> Message:
+        """A message of our own (fallback warning, summary), escaped for the format."""
+        return self.message(self.escaper.text(title), self.escaper.text(body))
+
+    def message(self, title: str, body: str) -> Message:
+        title = " ".join(title.split())  # no CR/LF: the title may become an e-mail subject
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1] + "…"
+        body = body.strip()
+        if len(body) > MAX_BODY:
+            body = body[: MAX_BODY - 1]
+            if self.format == "html" and body.rfind("<") > body.rfind(">"):
+                body = body[: body.rfind("<")]  # never end inside a tag
+            body += "…"
+        return Message(title, body, self.format)
+
+
+def alert_fields(alert: Alert, now: datetime, escaper: _Escaper) -> dict[str, Any]:
+    """What a template can use. Only plain values: nothing here is ever parsed as a template."""
+    item = alert.item
+    snippets: list[Markup] = []
+    seen: set[str] = set()
+    for hit in alert.matched:
+        if hit["snippet"] not in seen:
+            seen.add(hit["snippet"])
+            snippets.append(_highlight(hit["snippet"], hit["text"], escaper))
+    delay = now - alert.created_at
+    link = item.url if item.url and item.url.lower().startswith(("http://", "https://")) else None
+    return {
+        "severity": alert.severity,
+        "rule": alert.rule,
+        "source": item.source.name,
+        "title": item.title or "(untitled)",
+        "text": item.text,
+        "link": link,
+        "snippets": snippets,
+        "terms": sorted(
+            {
+                f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})"
+                for h in alert.matched
+            }
+        ),
+        "languages": sorted({h["language"] for h in alert.matched if h["language"]}),
+        "published": _when(item.published),
+        "first_seen": _when(item.first_seen),
+        "detected": _when(alert.created_at),
+        "late_minutes": int(delay.total_seconds() // 60) if delay > LATE_AFTER else 0,
+    }
+
+
+def _highlight(snippet: str, matched: str, escaper: _Escaper) -> Markup:
+    """The snippet with the matched text in bold, every part escaped for the format."""
+    before, marked, after = snippet.partition(f"**{matched}**")
+    if not marked:
+        return Markup(escaper.text(snippet))
+    return Markup(escaper.text(before) + escaper.bold(matched) + escaper.text(after))
 
 
 def _when(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else "unknown"
-
-
-def render(alert: Alert, now: datetime) -> Message:
-    item = alert.item
-    title = f"[{alert.severity.upper()}] {alert.rule}: {item.title or '(untitled)'}"
-    title = " ".join(title.split())[:250]
-    lines: list[str] = []
-    seen: set[str] = set()
-    for hit in alert.matched:
-        if hit["snippet"] in seen:
-            continue
-        seen.add(hit["snippet"])
-        lines.append(f"> {hit['snippet']}")
-    terms = sorted(
-        {
-            f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})"
-            for h in alert.matched
-        }
-    )
-    lines += [
-        "",
-        f"Matched: {', '.join(terms)}",
-        f"Source: {item.source.name}",
-        f"Link: {item.url or '-'}",
-        f"Published: {_when(item.published)} · first seen: {_when(item.first_seen)}",
-    ]
-    delay = now - alert.created_at
-    if delay > LATE_AFTER:
-        lines.append(f"(delivered late: {int(delay.total_seconds() // 60)} min after detection)")
-    body = "\n".join(lines)
-    if len(body) > MAX_BODY:
-        body = body[: MAX_BODY - 1] + "…"
-    return Message(title, body)

@@ -1,35 +1,45 @@
 """The outbox sender: claims due delivery rows, sends each to its one destination, and records
-the outcome. A claim is a lease (``status='sending'`` with ``next_attempt_at`` in the future), so
-a sender that crashed mid-send leaves rows that become due again when the lease ends."""
+the outcome. A claim is a lease (``status='sending'`` with ``next_attempt_at`` at the end of
+``notifier.lease_seconds``), so a sender that crashed mid-send leaves rows that become due
+again when the lease ends.
+
+Failures are classified by :mod:`advisorywatch.notifier.send`: a permanent one (invalid URL,
+HTTP 400/401/403/404/410) stops at once, a transient one is retried with exponential backoff
+and jitter, or after the server's ``Retry-After``. A destination that gives up raises one
+warning on the ``notifier.fallback`` channel (again only after it has worked in between)."""
 
 from __future__ import annotations
 
 import logging
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.config import NotifierConfig
-from advisorywatch.db.models import Alert, Delivery, Item, utcnow
+from advisorywatch.db.models import Alert, Delivery, Item, Notice, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.message import Message, render
+from advisorywatch.notifier.message import Message
 from advisorywatch.notifier.send import SendResult, send
+from advisorywatch.notifier.summaries import close_due_summaries, queue_notice
 
 log = logging.getLogger(__name__)
-BATCH = 20
-MIN_LEASE = timedelta(minutes=5)
+MAX_BATCH = 20
+MAX_WAIT = timedelta(hours=6)
 
 
 @dataclass(slots=True)
 class DrainResult:
+    started: datetime = field(default_factory=utcnow)  # rows due by then are sent
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # destination (channel, key) -> when it may be tried again (Retry-After, no answer)
+    blocked: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +69,19 @@ class Outbox:
     ) -> None:
         self.db, self.channels, self.settings = db, channels, settings
         self.stopping = stopping or threading.Event()
-        # Claim few rows at a time, and hold them long enough to send them all.
-        self.lease = max(MIN_LEASE, timedelta(seconds=2 * BATCH * settings.timeout_seconds))
+        # Claim only as many rows as can be sent within half the lease, so that a claim never
+        # expires while its rows are still being sent (which would let another sender resend).
+        per_lease = settings.lease_seconds / (2 * settings.timeout_seconds)
+        self.batch = max(1, min(MAX_BATCH, int(per_lease)))
 
     def drain(self) -> DrainResult:
         """Send everything due now, each row at most once per drain. Blocking: run it in a
         worker thread."""
         total = DrainResult()
-        due_by = utcnow()
+        with self.db.session() as s:
+            close_due_summaries(s, self.channels, total.started)
         while not self.stopping.is_set():
-            jobs = self._claim(due_by)
+            jobs = self._claim(total.started)
             if not jobs:
                 break
             for i, job in enumerate(jobs):
@@ -91,25 +104,23 @@ class Outbox:
 
     def _claim(self, due_by: datetime) -> list[_Job]:
         now = utcnow()
+        lease = timedelta(seconds=self.settings.lease_seconds)
         with self.db.session() as s:
             rows = s.scalars(
                 select(Delivery)
-                .where(or_(Delivery.status == "pending", Delivery.status == "sending"))
+                .where(Delivery.status.in_(("pending", "sending")))
                 .where(Delivery.next_attempt_at <= due_by)
                 .order_by(Delivery.id)
-                .limit(BATCH)
+                .limit(self.batch)
                 .options(
-                    selectinload(Delivery.alert).selectinload(Alert.item).selectinload(Item.source)
+                    selectinload(Delivery.alert).selectinload(Alert.item).selectinload(Item.source),
+                    selectinload(Delivery.notice),
                 )
                 .with_for_update(skip_locked=True)
             ).all()
             jobs = []
             for d in rows:
-                d.status, d.attempts, d.next_attempt_at = (
-                    "sending",
-                    d.attempts + 1,
-                    now + self.lease,
-                )
+                d.status, d.attempts, d.next_attempt_at = "sending", d.attempts + 1, now + lease
                 jobs.append(
                     _Job(
                         d.id,
@@ -117,13 +128,25 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        render(d.alert, now),
+                        self._message(d, now),
                     )
                 )
             return jobs
 
+    def _message(self, d: Delivery, now: datetime) -> Message:
+        templates = self.channels.templates(d.channel)
+        if d.alert is not None:
+            return templates.render(d.alert, now)
+        notice = d.notice
+        assert notice is not None, f"delivery {d.id} has neither an alert nor a notice"
+        return templates.plain(notice.title, notice.body)
+
     def _deliver(self, job: _Job, total: DrainResult) -> None:
         dest = self.channels.lookup(job.channel, job.destination)
+        blocked_until = total.blocked.get((job.channel, job.destination))
+        if blocked_until is not None:
+            self._postpone(job, blocked_until)
+            return
         if dest is None:
             result = SendResult(
                 False,
@@ -136,27 +159,36 @@ class Outbox:
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
             d.last_error = result.error
+            what = f"alert {d.alert_id}" if d.alert_id else f"notice {d.notice_id}"
             if result.ok:
                 d.status, d.sent_at = "sent", now
                 total.sent += 1
-                log.info("sent alert %s to %s (%s)", d.alert_id, job.channel, job.label)
+                log.info("sent %s to %s (%s)", what, job.channel, job.label)
             elif result.permanent or job.attempts >= self.settings.max_attempts:
                 d.status = "failed"
                 total.failed += 1
+                reason = "permanent failure" if result.permanent else "too many attempts"
                 log.error(
-                    "giving up on alert %s to %s (%s) after %d attempts: %s",
-                    d.alert_id,
+                    "giving up on %s to %s (%s) after %d attempt(s), %s: %s",
+                    what,
                     job.channel,
                     job.label,
                     job.attempts,
+                    reason,
                     result.error,
                 )
+                self._raise_fallback(s, job, reason, result.error or "", total.started)
             else:
-                d.status, d.next_attempt_at = "pending", now + self._backoff(job.attempts)
+                wait = self._wait(job.attempts, result)
+                d.status, d.next_attempt_at = "pending", now + wait
+                if result.retry_after is not None or result.status is None:
+                    # The service asked us to wait, or did not answer at all (a timeout costs
+                    # timeout_seconds per message): its other messages wait for this retry.
+                    total.blocked[(job.channel, job.destination)] = d.next_attempt_at
                 total.retrying += 1
                 log.warning(
-                    "sending alert %s to %s (%s) failed (attempt %d), retry at %s: %s",
-                    d.alert_id,
+                    "sending %s to %s (%s) failed (attempt %d), retry at %s: %s",
+                    what,
                     job.channel,
                     job.label,
                     job.attempts,
@@ -164,6 +196,57 @@ class Outbox:
                     result.error,
                 )
 
-    def _backoff(self, attempts: int) -> timedelta:
+    def _postpone(self, job: _Job, until: datetime) -> None:
+        """The destination asked us to wait or is unreachable: put the row back without
+        counting an attempt."""
+        with self.db.session() as s:
+            d = s.get_one(Delivery, job.delivery_id)
+            d.status, d.attempts, d.next_attempt_at = "pending", job.attempts - 1, until
+
+    def _wait(self, attempts: int, result: SendResult) -> timedelta:
+        if result.retry_after is not None:
+            return min(timedelta(seconds=result.retry_after), MAX_WAIT)
         base = self.settings.retry_base_seconds * 2 ** (attempts - 1)
-        return timedelta(seconds=min(base, 6 * 3600) * random.uniform(0.8, 1.2))
+        return timedelta(seconds=min(base, MAX_WAIT.total_seconds()) * random.uniform(0.8, 1.2))
+
+    def _raise_fallback(
+        self, s: Session, job: _Job, reason: str, error: str, now: datetime
+    ) -> None:
+        """Queue one warning on the fallback channel for a destination that gave up, unless
+        one was raised since the destination last delivered something. ``now`` is the start
+        of the drain, so that the warning goes out in this drain."""
+        fallback = self.settings.fallback
+        if fallback is None or fallback == job.channel:
+            return
+        key = f"fallback:{job.channel}:{job.destination}"
+        last_ok = s.scalar(
+            select(func.max(Delivery.sent_at)).where(
+                Delivery.channel == job.channel, Delivery.destination == job.destination
+            )
+        )
+        raised = select(Notice.id).where(Notice.key == key)
+        if last_ok is not None:
+            raised = raised.where(Notice.created_at > last_ok)
+        if s.scalar(raised.limit(1)) is not None:
+            return
+        notice = Notice(
+            kind="fallback",
+            channel=fallback,
+            key=key,
+            title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",
+            body=(
+                f"Notifications for channel {job.channel!r}, destination {job.label}, are "
+                f"failing ({reason}): {error}\n"
+                "Alerts are still stored (advisorywatch alerts). Fix the channel's URL or "
+                "credentials in the config; `advisorywatch notify-test "
+                f"{job.channel}` checks it."
+            ),
+            created_at=now,
+            closed_at=now,
+        )
+        s.add(notice)
+        s.flush()
+        queue_notice(s, notice, self.channels, now)
+        log.warning(
+            "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
+        )

@@ -1,14 +1,31 @@
-"""Sending one message to one Apprise destination."""
+"""Sending one message to one Apprise destination, and classifying a failure.
+
+A failure is *permanent* when retrying cannot help: the URL is not a valid Apprise URL, or
+the service answered 400, 401, 403, 404 or 410 (bad request, wrong credentials, webhook
+deleted). Anything else (5xx, 429, timeouts, refused connections) is *transient*. A 429 or
+503 with ``Retry-After`` carries the server's own wait, which the outbox honours.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import apprise
 
 from advisorywatch.notifier import console  # noqa: F401  (registers console://)
+from advisorywatch.notifier.httpcapture import HttpAnswer, capture
 from advisorywatch.notifier.message import Message
 from advisorywatch.redaction import redact
+
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 410})
+_FORMATS = {
+    "text": apprise.NotifyFormat.TEXT,
+    "markdown": apprise.NotifyFormat.MARKDOWN,
+    "html": apprise.NotifyFormat.HTML,
+}
+# Apprise plugins log e.g. "Failed to send JSON POST notification: Not Found, error=404."
+_LOGGED_STATUS = re.compile(r"error=(\d{3})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,19 +33,42 @@ class SendResult:
     ok: bool
     error: str | None = None
     permanent: bool = False
+    status: int | None = None  # the HTTP status, when the destination speaks HTTP
+    retry_after: float | None = None  # seconds the server asked us to wait
 
 
 def send(url: str, message: Message, timeout: float) -> SendResult:
     ap = apprise.Apprise()
     if not ap.add(url):
         return SendResult(False, "not a valid Apprise URL (or its plugin is missing)", True)
-    try:
-        result = ap.notify(body=message.body, title=message.title, timeout=timeout)
-    except Exception as exc:  # a plugin bug must not kill the sender
-        return SendResult(False, redact(f"{type(exc).__name__}: {exc}"))
+    with capture() as answers:
+        try:
+            result = ap.notify(
+                body=message.body,
+                title=message.title,
+                body_format=_FORMATS[message.format],
+                timeout=timeout,
+            )
+        except Exception as exc:  # a plugin bug must not kill the sender
+            return SendResult(False, redact(f"{type(exc).__name__}: {exc}"))
     if result:
         return SendResult(True)
-    return SendResult(False, _error_text(result))
+    return classify(_error_text(result), answers)
+
+
+def classify(error: str, answers: list[HttpAnswer]) -> SendResult:
+    """Permanent or transient, from the last HTTP answer (else the status Apprise logged)."""
+    failed = [a for a in answers if not 200 <= a.status < 300]
+    status: int | None
+    if failed:
+        status, retry_after = failed[-1].status, failed[-1].retry_after
+    else:
+        logged = _LOGGED_STATUS.findall(error)
+        status, retry_after = (int(logged[-1]) if logged else None), None
+    permanent = status in PERMANENT_STATUSES
+    if status is not None and f"{status}" not in error:
+        error = f"HTTP {status}: {error}"
+    return SendResult(False, error, permanent, status, retry_after)
 
 
 def _error_text(result: object) -> str:

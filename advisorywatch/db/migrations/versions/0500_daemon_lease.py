@@ -1,7 +1,7 @@
 """daemon lease: one daemon per database
 
 Revision ID: 0500
-Revises: 0300
+Revises: 0400
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0500"
-down_revision = "0300"
+down_revision = "0400"
 branch_labels = None
 depends_on = None
 

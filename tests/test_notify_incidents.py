@@ -1,0 +1,67 @@
+"""Incidents: the same event from several sources pings once; later reports attach."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+
+from advisorywatch.incidents import similarity, words
+
+from conftest import FeedServer, Project, ScriptedSink, rss
+
+MakeSink = Callable[[], ScriptedSink]
+REPORT_A = {
+    "guid": "a1",
+    "title": "Massive air strike hits Kyiv power station overnight",
+    "description": "Russian missiles and drones struck the Kyiv power station overnight, "
+    "officials said; several districts are without electricity.",
+}
+REPORT_B = {
+    "guid": "b1",
+    "title": "Kyiv power station hit by massive overnight air strike",
+    "description": "Officials said Russian drones and missiles struck the power station in "
+    "Kyiv overnight; several districts without electricity.",
+}
+OTHER = {
+    "guid": "b2",
+    "title": "Air strike on Odesa port damages grain terminal",
+    "description": "A grain terminal in the port of Odesa was damaged.",
+}
+
+
+def test_similarity_needs_shared_words() -> None:
+    a = words(REPORT_A["title"], REPORT_A["description"])
+    b = words(REPORT_B["title"], REPORT_B["description"])
+    assert similarity(a, b) > 0.6
+    assert similarity(a, words(OTHER["title"], OTHER["description"])) < 0.2
+    assert similarity(words("Air strike number 1", ""), words("Air strike number 2", "")) == 0
+
+
+def test_same_event_from_two_sources_pings_once(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    sink = make_sink()
+    a = feeds.put("/a.xml", rss([REPORT_A]))
+    b = feeds.put("/b.xml", rss([]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: wire-a, type: feed, url: "{a}"}}
+  - {{name: wire-b, type: feed, url: "{b}"}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+""")
+    assert project.cli("run", "--once").returncode == 0
+    feeds.put("/b.xml", rss([REPORT_B, OTHER]))
+    assert project.cli("run", "--once").returncode == 0
+    titles = sink.titles()
+    assert len(titles) == 2, titles
+    assert "Massive air strike hits Kyiv" in titles[0] and "Odesa" in titles[1]
+    alerts = {a["title"]: a for a in json.loads(project.cli("alerts", "--json").stdout)}
+    assert alerts[REPORT_B["title"]]["deliveries"] == {"attached": 1}  # stored, no ping
+    with sqlite3.connect(project.dir / "state.db") as db:
+        sizes = sorted(n for (n,) in db.execute("SELECT reports FROM incidents").fetchall())
+    assert sizes == [1, 2]

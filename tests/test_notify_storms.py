@@ -1,0 +1,78 @@
+"""Storm control through the real CLI: the silent baseline of a new source, storm summaries
+and digests."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+from test_notify_routing import _items, _statuses, _write
+
+from conftest import FeedServer, Project, ScriptedSink, rss
+
+MakeSink = Callable[[], ScriptedSink]
+
+
+def test_new_source_first_crawl_is_a_silent_baseline(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    ops, chat = make_sink(), make_sink()
+    feed = feeds.put("/feed.xml", rss(_items(3)))
+    _write(project, feed, ops, chat, "notifier: {baseline: true}\n")
+    first = project.cli("run", "--once")
+    assert first.returncode == 0, first.stderr
+    assert "3 alerts" in first.stdout and not chat.received
+    assert _statuses(project) == {"chat": ["suppressed"] * 3}
+
+    feeds.put("/feed.xml", rss(_items(4)))
+    assert project.cli("run", "--once").returncode == 0
+    assert chat.titles() == ["[WARNING] air-strike: Air strike number 3 · news"]
+
+
+def test_storm_becomes_one_summary(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    ops, chat = make_sink(), make_sink()
+    feed = feeds.put("/feed.xml", rss(_items(6)))
+    _write(project, feed, ops, chat, "notifier: {storm_max: 2, storm_window: 2s}\n")
+    assert project.cli("run", "--once").returncode == 0
+    assert len(chat.received) == 2
+    assert _statuses(project) == {"chat": ["sent"] * 2 + ["batched"] * 4}
+
+    time.sleep(2.1)
+    assert project.cli("run", "--once").returncode == 0
+    assert len(chat.received) == 3
+    summary = chat.received[-1]
+    assert summary["title"].startswith("[STORM] 4 more alerts for chat since ")
+    lines = summary["message"].splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("- [WARNING] air-strike: Air strike number 2 (news) http://")
+
+    assert project.cli("run", "--once").returncode == 0
+    assert len(chat.received) == 3, "the summary is sent once"
+
+
+def test_digest_collects_low_severity_alerts(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    ops, chat = make_sink(), make_sink()
+    feed = feeds.put("/feed.xml", rss(_items(3)))
+    _write(project, feed, ops, chat)
+    text = project.config.read_text().replace(
+        "  chat: {", "  chat: {digest: {below: critical, every: hourly}, "
+    )
+    project.write_config(text)
+    assert project.cli("run", "--once").returncode == 0
+    assert not chat.received
+    assert _statuses(project) == {"chat": ["batched"] * 3}
+
+    with sqlite3.connect(project.dir / "state.db") as db:
+        [(due,)] = db.execute("SELECT due_at FROM notices WHERE kind = 'digest'").fetchall()
+        assert due.endswith(":00:00.000000")  # the top of the next hour
+        # Let the hour pass.
+        db.execute("UPDATE notices SET due_at = datetime('now', '-1 minute')")
+    assert project.cli("run", "--once").returncode == 0
+    [digest] = chat.received
+    assert digest["title"].startswith("[DIGEST] 3 alerts for chat since ")
+    assert "Air strike number 2" in digest["message"]

@@ -1,0 +1,116 @@
+"""Message templates: item text is data, never template code; mass mentions ping no one;
+titles stay on one line; each format escapes what it must."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from advisorywatch.config import ChannelConfig
+from advisorywatch.db.models import Alert, Item, Source
+from advisorywatch.notifier.message import MAX_BODY, MAX_TITLE, Templates
+
+from conftest import FeedServer, Project, ScriptedSink, rss
+
+MakeSink = Callable[[], ScriptedSink]
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+HOSTILE = (
+    "Air strike {{7*7}} {{ 31337*3 }} {% if true %}x{% endif %} @everyone @here <!channel> <!here>"
+)
+
+
+def _alert(title: str, text: str = "", url: str | None = "https://example.org/a") -> Alert:
+    item = Item(title=title, text=text, url=url, first_seen=NOW, published=NOW)
+    item.source = Source(name="news")
+    alert = Alert(
+        rule="air-strike",
+        severity="critical",
+        created_at=NOW,
+        matched=[
+            {
+                "concept": "air_strike",
+                "language": "en",
+                "field": "title",
+                "text": "Air strike",
+                "snippet": f"**Air strike** {title[11:]}",
+            }
+        ],
+    )
+    alert.item = item
+    return alert
+
+
+def test_hostile_title_stays_inert_end_to_end(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    sink = make_sink()
+    feed = feeds.put("/feed.xml", rss([{"guid": "1", "title": HOSTILE}]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{feed}"}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+""")
+    result = project.cli("run", "--once")
+    assert result.returncode == 0, result.stderr
+    [msg] = sink.received
+    for text in (msg["title"], msg["message"]):
+        assert "{{7*7}} {{ 31337*3 }}" in text and "94011" not in text
+        assert "{% if true %}x{% endif %}" in text
+        for mention in ("@everyone", "@here", "<!channel>", "<!here>"):
+            assert mention not in text
+    assert msg["title"].startswith("[CRITICAL] air-strike: Air strike {{7*7}}")
+    assert msg["title"].endswith("· news")
+    assert "Matched: Air strike (air_strike, en)" in msg["message"]
+    assert "> **Air strike** {{7*7}}" in msg["message"]
+
+
+def test_title_is_one_line_and_bodies_are_truncated() -> None:
+    alert = _alert("Air strike\r\nBcc: victim@example.org\nSubject: x", text="y")
+    msg = Templates().render(alert, NOW)
+    assert "\n" not in msg.title and "\r" not in msg.title
+    assert msg.title == (
+        "[CRITICAL] air-strike: Air strike Bcc: victim@example.org Subject: x · news"
+    )
+    long = Templates(ChannelConfig(urls=["json://x"], body_template="{{ text }}")).render(
+        _alert("Air strike " + "t" * 400, text="z" * 10_000), NOW
+    )
+    assert len(long.title) == MAX_TITLE and long.title.endswith("…")
+    assert len(long.body) == MAX_BODY and long.body.endswith("…")
+
+
+def test_html_format_escapes_item_text_and_keeps_the_highlight() -> None:
+    channel = ChannelConfig(urls=["json://x"], format="html")
+    msg = Templates(channel).render(
+        _alert('Air strike <script>alert(1)</script> & "more"', url="javascript:alert(1)"), NOW
+    )
+    assert msg.format == "html"
+    assert "<script>" not in msg.title + msg.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;more&#34;" in msg.body
+    assert "<blockquote><b>Air strike</b> &lt;script&gt;" in msg.body
+    assert "javascript:" not in msg.body  # only http(s) links are linked
+    assert "Link: -" in msg.body
+
+
+def test_markdown_format_escapes_markup_in_item_text() -> None:
+    channel = ChannelConfig(urls=["json://x"], format="markdown")
+    msg = Templates(channel).render(_alert("Air strike [click](https://evil.example) *now*"), NOW)
+    assert "[click](https://evil.example)" not in msg.body
+    assert r"\[click\]\(https://evil.example\) \*now\*" in msg.body
+    assert "> **Air strike** " in msg.body
+
+
+def test_custom_templates_get_fields_and_late_notice() -> None:
+    channel = ChannelConfig(
+        urls=["json://x"],
+        title_template="{{ source }} | {{ severity }} | {{ title }}",
+        body_template="{{ rule }} {{ languages | join('+') }} late={{ late_minutes }}",
+    )
+    msg = Templates(channel).render(_alert("Air strike {{ config }}"), NOW + timedelta(hours=1))
+    assert msg.title == "news | critical | Air strike {{ config }}"
+    assert msg.body == "air-strike en late=60"
+    default = Templates().render(_alert("Air strike"), NOW + timedelta(minutes=42))
+    assert "(delivered late: 42 min after detection)" in default.body
