@@ -29,7 +29,7 @@ class App:
         self.config = config
         self.db = Database(config.database.url)
         self.channels = Channels(config.channels)
-        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels)
+        self.ingestor = Ingestor(self.db, RuleEngine.from_config(config), self.channels)
         self.outbox = Outbox(self.db, self.channels, config.notifier)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
