@@ -183,8 +183,10 @@ def _check_concepts(config: Config) -> None:
                         "top-level 'concepts:')"
                     )
         positive = [*rule.concepts, *rule.all]
-        if not (rule.keywords or rule.regexes) and positive and all(
-            _needs_context(config, c) for c in positive
+        if (
+            not (rule.keywords or rule.regexes)
+            and positive
+            and all(_needs_context(config, c) for c in positive)
         ):
             raise ValueError(
                 f"rule {rule.name!r}: {', '.join(positive)} only fire(s) together with another "

@@ -91,10 +91,11 @@ class Item(Base):
 
 
 class Alert(Base):
-    """A rule fired on an item; at most once per (item, rule)."""
+    """A rule fired on an item: once, and again only when a revision of the item adds a
+    concept or keyword the rule had not matched on it before."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("item_id", "rule", name="uq_alerts_item_rule"),)
+    __table_args__ = (Index("ix_alerts_item_rule", "item_id", "rule"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(200))

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisorywatch.config import SEVERITY_RANK, RuleConfig
 from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
+from advisorywatch.rules.normalize import normalize
 
 if TYPE_CHECKING:
-    from advisorywatch.config import Config, ConceptConfig
+    from advisorywatch.config import ConceptConfig, Config
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,7 @@ class _Rule:
         self.regexes = frozenset(rule.regexes)
         wanted = self.any | self.all
         self.context = frozenset(c for c in wanted if concepts[c].context_needed)
-        self.lowering = {
-            c: concepts[c].severity for c in wanted if concepts[c].lowers_severity
-        }
+        self.lowering = {c: concepts[c].severity for c in wanted if concepts[c].lowers_severity}
 
     def _in_any(self, h: Hit) -> bool:
         if h.concept is not None:
@@ -115,7 +114,7 @@ class _Rule:
             return None
         if (self.any or self.keywords or self.regexes) and not any(map(self._in_any, own)):
             return None
-        severity = self.rule.severity
+        severity: str = self.rule.severity
         for c, lowered in self.lowering.items():
             if c in found and SEVERITY_RANK[lowered] < SEVERITY_RANK[severity]:
                 severity = lowered
@@ -140,8 +139,8 @@ class RuleEngine:
         ]
         keywords = sorted({k for r in rules for k in r.keywords})
         regexes = sorted({x for r in rules for x in r.regexes})
-        targets += [Target(None, terms={None: [k]}) for k in keywords]
-        targets += [Target(None, patterns={None: [x]}) for x in regexes]
+        targets += [Target(None, terms={"": [k]}) for k in keywords]
+        targets += [Target(None, patterns={"": [x]}) for x in regexes]
         self.matcher = ConceptMatcher(targets)
 
     @classmethod
@@ -149,15 +148,16 @@ class RuleEngine:
         tags = {s.name: tuple(s.tags) for s in config.sources}
         return cls(config.rules, config.concepts, tags)
 
-    def applies_to(self, rule: RuleConfig, source: str) -> bool:
-        if rule.sources is None and rule.tags is None:
+    def applies_to(self, rule: RuleConfig, source: str | None) -> bool:
+        """Whether ``rule`` watches ``source``; every rule applies when source is None."""
+        if source is None or (rule.sources is None and rule.tags is None):
             return True
         if rule.sources is not None and source in rule.sources:
             return True
         tags = self._source_tags.get(source, ())
         return rule.tags is not None and any(t in tags for t in rule.tags)
 
-    def evaluate(self, source: str, fields: Mapping[str, str]) -> list[RuleMatch]:
+    def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
         rules = [r for r in self._rules if self.applies_to(r.rule, source)]
         if not rules:
             return []
@@ -170,3 +170,23 @@ class RuleEngine:
             if match is not None:
                 out.append(match)
         return out
+
+
+def hit_record(h: Hit) -> dict[str, Any]:
+    """A hit as stored in ``alerts.matched`` (JSON)."""
+    return {
+        "concept": h.concept,
+        "language": h.language,
+        "field": h.field,
+        "text": h.matched,
+        "snippet": h.snippet,
+        "term": h.term,
+        "start": h.start,
+        "end": h.end,
+    }
+
+
+def match_keys(records: Iterable[Mapping[str, Any]]) -> set[str]:
+    """What an alert matched, for telling whether a revision matches something new: the
+    concept, or for a rule's own keyword or regex the entry that matched."""
+    return {r["concept"] or f"keyword:{r.get('term') or normalize(r['text'])}" for r in records}

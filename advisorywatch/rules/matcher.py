@@ -53,9 +53,9 @@ _AR_CLITICS = re.compile("[وف]?(?:[بك]?ال|لل|[بكل])?")
 _AR_ARTICLE = "ال"
 _THAI_LEADING_VOWELS = frozenset("เแโใไ")
 # Thai characters that continue the syllable of the consonant before them.
-_THAI_CONTINUES = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a") | {
-    chr(c) for c in range(0x0E45, 0x0E4F)
-}
+_THAI_CONTINUES = frozenset(
+    "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+) | {chr(c) for c in range(0x0E45, 0x0E4F)}
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _MIN_TRIGGER = 3
@@ -83,13 +83,14 @@ class Matcher(Protocol):
 
 @dataclass(frozen=True)
 class Target:
-    """Something to find: a concept's entries per language, or one rule keyword or regex."""
+    """Something to find: a concept's entries per language, or one rule keyword or regex
+    (``concept`` None, language ``""``: a keyword's boundaries follow its script)."""
 
     concept: str | None
-    terms: Mapping[str | None, Sequence[str]] = field(default_factory=dict)
-    stems: Mapping[str | None, Sequence[str]] = field(default_factory=dict)
-    patterns: Mapping[str | None, Sequence[str]] = field(default_factory=dict)
-    exclude: Mapping[str | None, Sequence[str]] = field(default_factory=dict)
+    terms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    stems: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 _TERM, _STEM, _TRIGGER = 0, 1, 2
@@ -118,16 +119,18 @@ class ConceptMatcher:
         self._exclude: dict[tuple[int, str | None], re.Pattern[str]] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
-            for lang, terms in t.terms.items():
+            for code, terms in t.terms.items():
                 for term in terms:
-                    for key in term_keys(term, _language(lang, term)):
-                        keys.setdefault(key, []).append((_TERM, ti, _language(lang, term), term))
-            for lang, stems in t.stems.items():
+                    lang = _language(code, term)
+                    for key in term_keys(term, lang):
+                        keys.setdefault(key, []).append((_TERM, ti, lang, term))
+            for code, stems in t.stems.items():
                 for stem in stems:
                     key = normalize(stem).strip()
                     if key:
-                        keys.setdefault(key, []).append((_STEM, ti, lang, stem))
-            for lang, pats in t.patterns.items():
+                        keys.setdefault(key, []).append((_STEM, ti, code or None, stem))
+            for code, pats in t.patterns.items():
+                lang = code or None
                 for src in pats:
                     pi = len(self._patterns)
                     self._patterns.append(_Pattern(ti, lang, src, compile_pattern(src)))
@@ -136,9 +139,9 @@ class ConceptMatcher:
                         self._always.append(pi)
                     for trig in triggers or ():
                         keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
-            for lang, excl in t.exclude.items():
+            for code, excl in t.exclude.items():
                 if excl:
-                    self._exclude[ti, lang] = compile_pattern(
+                    self._exclude[ti, code or None] = compile_pattern(
                         "|".join(f"(?:{normalize_pattern(x)})" for x in excl)
                     )
         self._automaton: Any = ahocorasick.Automaton()
@@ -174,11 +177,13 @@ class ConceptMatcher:
             p = self._patterns[pi]
             for m in p.regex.finditer(text):
                 if m.end() > m.start():
-                    found.setdefault(p.target, []).append((m.start(), m.end(), p.language, p.source))
+                    found.setdefault(p.target, []).append(
+                        (m.start(), m.end(), p.language, p.source)
+                    )
         hits: list[Hit] = []
         for ti, spans in found.items():
             hits.extend(self._hits(ti, spans, field_name, norm))
-        return hits
+        return sorted(hits, key=lambda h: h.start)
 
     def _hits(
         self,
@@ -223,10 +228,10 @@ class ConceptMatcher:
         return out
 
 
-def _language(lang: str | None, term: str) -> str | None:
+def _language(code: str, term: str) -> str | None:
     """The language whose boundary rules apply; a keyword's is guessed from its script."""
-    if lang is not None:
-        return lang
+    if code:
+        return code
     if _THAI.search(term):
         return "th"
     if _ARABIC.search(term):

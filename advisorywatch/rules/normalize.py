@@ -151,7 +151,7 @@ class _Step:
         return pos + i_e[i] - o_e[i]
 
     def map_end(self, pos: int) -> int:
-        o_s, o_e, i_s, i_e = self.spans()
+        o_s, o_e, _, i_e = self.spans()
         i = bisect_left(o_s, pos) - 1
         if i < 0:
             return pos
