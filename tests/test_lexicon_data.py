@@ -445,6 +445,10 @@ NEGATIVES = [
     "Obtain comprehensive travel, medical, and evacuation insurance before you go.",
     "Even minor health issues may require medical evacuation at the traveler's expense.",
     "Avoid walking alone and do not travel on the roads between cities after dark.",
+    "Ukraine produced two million attack drones last year, the minister said.",
+    "Україна торік виготовила понад мільйон ударних дронів.",
+    "Die Botschaft ist klar: Die Grenzen bleiben geschlossen.",
+    "Суд заборонив йому виїзд; він ударив суперника ракеткою.",
 ]
 
 
