@@ -116,7 +116,7 @@ class ConceptMatcher:
         self._targets = list(targets)
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
-        self._exclude: dict[tuple[int, str | None], re.Pattern[str]] = {}
+        self._exclude: dict[int, re.Pattern[str]] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -139,11 +139,9 @@ class ConceptMatcher:
                         self._always.append(pi)
                     for trig in triggers or ():
                         keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
-            for code, excl in t.exclude.items():
-                if excl:
-                    self._exclude[ti, code or None] = compile_pattern(
-                        "|".join(f"(?:{normalize_pattern(x)})" for x in excl)
-                    )
+            excl = [x for xs in t.exclude.values() for x in xs]
+            if excl:  # any language's: an English text may hit a Spanish stem too
+                self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
         self._automaton: Any = ahocorasick.Automaton()
         for key, entries in keys.items():
             self._automaton.add_word(key, (len(key), tuple(entries)))
@@ -162,7 +160,7 @@ class ConceptMatcher:
 
     def _find_in(self, field_name: str, norm: Normalized) -> list[Hit]:
         text = norm.text
-        found: dict[int, list[tuple[int, int, str | None, str]]] = {}
+        found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         triggered: set[int] = set(self._always)
         if self._automaton.kind == ahocorasick.AHOCORASICK:
             for last, (size, entries) in self._automaton.iter(text):
@@ -172,13 +170,13 @@ class ConceptMatcher:
                         continue
                     span = _check(text, last + 1 - size, last + 1, kind, lang)
                     if span is not None:
-                        found.setdefault(idx, []).append((*span, lang, entry))
+                        found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi in triggered:
             p = self._patterns[pi]
             for m in p.regex.finditer(text):
                 if m.end() > m.start():
                     found.setdefault(p.target, []).append(
-                        (m.start(), m.end(), p.language, p.source)
+                        (m.start(), m.end(), _TRIGGER, p.language, p.source)
                     )
         hits: list[Hit] = []
         for ti, spans in found.items():
@@ -188,7 +186,7 @@ class ConceptMatcher:
     def _hits(
         self,
         ti: int,
-        spans: list[tuple[int, int, str | None, str]],
+        spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
     ) -> list[Hit]:
@@ -196,10 +194,11 @@ class ConceptMatcher:
         out: list[Hit] = []
         seen: set[str] = set()
         covered_to = -1
-        for start, end, lang, entry in sorted(spans, key=lambda s: (s[0], -s[1])):
+        excl = self._exclude.get(ti)
+        # Leftmost-longest first; on a tie a term before a stem before a pattern.
+        for start, end, _, lang, entry in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
             if start < covered_to:
                 continue  # inside a longer hit of the same target
-            excl = self._exclude.get((ti, lang))
             if excl is not None and excl.search(
                 norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             ):
