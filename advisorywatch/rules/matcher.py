@@ -190,38 +190,32 @@ class ConceptMatcher:
         field_name: str,
         norm: Normalized,
     ) -> list[Hit]:
-        target = self._targets[ti]
-        out: list[Hit] = []
-        seen: set[str] = set()
-        covered_to = -1
+        """Hits of one target in one field: excluded ones dropped, overlapping ones merged
+        ("diinstruksikan untuk berlindung" + "berlindung di tempat"), repeats dropped."""
         excl = self._exclude.get(ti)
+        merged: list[list[Any]] = []
         # Leftmost-longest first; on a tie a term before a stem before a pattern.
         for start, end, _, lang, entry in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
-            if start < covered_to:
-                continue  # inside a longer hit of the same target
             if excl is not None and excl.search(
                 norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             ):
                 continue
-            covered_to = end
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end, lang, entry])
+        out: list[Hit] = []
+        seen: set[str] = set()
+        for start, end, lang, entry in merged:
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
             key = normalize(matched)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(
-                Hit(
-                    target.concept,
-                    lang,
-                    field_name,
-                    matched,
-                    snippet(norm.original, a, b),
-                    a,
-                    b,
-                    entry,
-                )
-            )
+            concept = self._targets[ti].concept
+            snip = snippet(norm.original, a, b)
+            out.append(Hit(concept, lang, field_name, matched, snip, a, b, entry))
             if len(out) >= MAX_HITS_PER_TARGET:
                 break
         return out
