@@ -13,8 +13,9 @@ the automaton is only a candidate; it is then checked where it sits:
   later words of a term may take the article (``الغارات الجوية``);
 * Thai has no spaces: a term matches anywhere except in the middle of a syllable.
 
-A regex pattern runs only on a field in which its trigger (a literal the pattern cannot match
-without) was seen, so the cost of patterns does not grow with the size of the lexicon. Hits a
+A regex pattern runs only where its trigger (a literal the pattern cannot match without) was
+seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns does not grow with
+the size of the lexicon or of the text. Hits a
 concept's ``exclude`` regexes veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
 """
 
@@ -34,6 +35,8 @@ from advisorywatch.rules.normalize import Normalized, normalize, normalize_patte
 SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
 MAX_HITS_PER_TARGET = 5
+# A regex pattern must match within this many characters of its trigger literal.
+PATTERN_REACH = 250
 # Endings accepted after the last word of a term ("simple plurals" and common clitics).
 SUFFIXES: dict[str | None, tuple[str, ...]] = {
     None: ("s", "es"),
@@ -161,23 +164,25 @@ class ConceptMatcher:
     def _find_in(self, field_name: str, norm: Normalized) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
-        triggered: set[int] = set(self._always)
+        # Pattern -> where its trigger was seen (-1: run on the whole text).
+        triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         if self._automaton.kind == ahocorasick.AHOCORASICK:
             for last, (size, entries) in self._automaton.iter(text):
                 for kind, idx, lang, entry in entries:
                     if kind == _TRIGGER:
-                        triggered.add(idx)
+                        triggered.setdefault(idx, []).append(last)
                         continue
                     span = _check(text, last + 1 - size, last + 1, kind, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
-        for pi in triggered:
+        for pi, positions in triggered.items():
             p = self._patterns[pi]
-            for m in p.regex.finditer(text):
-                if m.end() > m.start():
-                    found.setdefault(p.target, []).append(
-                        (m.start(), m.end(), _TRIGGER, p.language, p.source)
-                    )
+            for start, end in _windows(text, positions):
+                for m in p.regex.finditer(text, start, end):
+                    if m.end() > m.start():
+                        found.setdefault(p.target, []).append(
+                            (m.start(), m.end(), _TRIGGER, p.language, p.source)
+                        )
         hits: list[Hit] = []
         for ti, spans in found.items():
             hits.extend(self._hits(ti, spans, field_name, norm))
@@ -219,6 +224,24 @@ class ConceptMatcher:
             if len(out) >= MAX_HITS_PER_TARGET:
                 break
         return out
+
+
+def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """Merged stretches of ``PATTERN_REACH`` characters either side of each trigger, widened
+    to whole words so that ``\\b`` and look-behinds see what they would see in the text."""
+    n = len(text)
+    if positions[0] < 0:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    for p in positions:
+        start = text.rfind(" ", 0, max(0, p - PATTERN_REACH)) + 1
+        end = text.find(" ", min(n, p + PATTERN_REACH))
+        end = n if end < 0 else end
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _language(code: str, term: str) -> str | None:

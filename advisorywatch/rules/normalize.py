@@ -45,6 +45,7 @@ _MARKS = re.compile(f"[{_REMOVED}]+")
 # carriers, and the removed characters themselves.
 _NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
 # Cyrillic letters whose accent makes another letter: hidden from step 5, then restored.
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate("йїўѓќѐѝӂӑӓӗӛӝӟӣӥӧӫӯӱӳӵӹ")]
 _EQUIVALENT = [
     *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"),
@@ -206,7 +207,7 @@ def normalize_text(text: str) -> Normalized:
 
 
 def _fold_marks(text: str, steps: list[_Step]) -> str:
-    protected = [(c, p) for c, p in _PROTECTED if c in text]
+    protected = [(c, p) for c, p in _PROTECTED if c in text] if _CYRILLIC.search(text) else []
     for c, p in protected:
         text = text.replace(c, p)
     if _MARKS.search(text):
