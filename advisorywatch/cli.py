@@ -184,7 +184,8 @@ def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     for m in matches:
         print(f"{m.rule.name}  [{m.severity}]  concepts: {', '.join(m.concepts) or '-'}")
         for h in m.hits:
-            what = f"{h.concept or 'keyword'}/{h.language or '-'}"
+            kind = "regex" if h.term in m.rule.regexes else "keyword"
+            what = f"{h.concept or kind}/{h.language or '-'}"
             print(f"  {what}  {h.field}[{h.start}:{h.end}]  {h.matched!r}")
             print(f"    {h.snippet}")
     if not matches:

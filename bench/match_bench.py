@@ -51,7 +51,9 @@ def corpus(megabytes: float, rng: random.Random) -> list[str]:
     """Documents of made-up words in each language's letters (news vocabulary is mostly not
     alert vocabulary), with 3% real lexicon words and 0.3% whole lexicon phrases mixed in."""
     words, phrases = _vocabulary()
-    letters = {lang: sorted({c for w in ws for c in w if c.isalpha()}) for lang, ws in words.items()}
+    letters = {
+        lang: sorted({c for w in ws for c in w if c.isalpha()}) for lang, ws in words.items()
+    }
     docs: list[str] = []
     size = 0
     while size < megabytes * 1_000_000:
@@ -138,8 +140,10 @@ def main() -> None:
     print(f"corpus: {total:.1f} MB, {len(docs)} documents, 11 languages")
     norm_speed, _ = mb_per_s(docs, lambda d: len(normalize(d)) * 0)
     print(f"normalisation alone: {norm_speed:.1f} MB/s\n")
-    print(f"{'terms':>7} | {'build s':>7} | {'engine MB/s':>11} | {'regex MB/s':>10} | "
-          f"{'ratio':>6} | {'rule matches':>12}")
+    print(
+        f"{'terms':>7} | {'build s':>7} | {'engine MB/s':>11} | {'regex MB/s':>10} | "
+        f"{'ratio':>6} | {'rule matches':>12}"
+    )
     print("-" * 70)
     for n in (int(x) for x in args.terms.split(",")):
         terms = generated_terms(n, rng)
@@ -151,8 +155,10 @@ def main() -> None:
         )
         rx = baseline_regex(terms)
         base, _ = mb_per_s(sub, lambda d: sum(1 for _ in rx.finditer(normalize(d))))
-        print(f"{n:>7} | {build:>7.2f} | {speed:>11.1f} | {base:>10.2f} | "
-              f"{speed / base:>5.0f}x | {matches:>12}")
+        print(
+            f"{n:>7} | {build:>7.2f} | {speed:>11.1f} | {base:>10.2f} | "
+            f"{speed / base:>5.0f}x | {matches:>12}"
+        )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,7 @@ def _engine() -> RuleEngine:
 def fired(text: str) -> dict[str, str]:
     """Concept -> exact original text of its first hit."""
     return {
-        m.rule.name: m.hits[0].matched
-        for m in _engine().evaluate("s", {"title": "", "text": text})
+        m.rule.name: m.hits[0].matched for m in _engine().evaluate("s", {"title": "", "text": text})
     }
 
 

@@ -59,8 +59,29 @@ def test_offsets_map_back_to_the_exact_original(raw: str, word: str, original: s
 def test_offset_map_on_random_text() -> None:
     """Every word of the normal form maps back to a slice that normalises to that word."""
     palette = [
-        "air", "Strike", "Straße", "&amp;", "&nbsp;", "\u00ad", "\u200b", "ΐ", "Ё", "й",
-        "غارَةٌ", "ـ", "ﬁ", "…", "  ", "\n", "é", "e\u0301", "ทำ", "İ", "’", "—", "½",
+        "air",
+        "Strike",
+        "Straße",
+        "&amp;",
+        "&nbsp;",
+        "\u00ad",
+        "\u200b",
+        "ΐ",
+        "Ё",
+        "й",
+        "غارَةٌ",
+        "ـ",
+        "ﬁ",
+        "…",
+        "  ",
+        "\n",
+        "é",
+        "e\u0301",
+        "ทำ",
+        "İ",
+        "’",
+        "—",
+        "½",
     ]
     rng = random.Random(7)
     for _ in range(300):

@@ -23,9 +23,7 @@ channels:
 
 
 def _publish(feeds: FeedServer, title: str, body: str) -> str:
-    return feeds.put(
-        "/news.xml", rss([{"guid": "item-1", "title": title, "description": body}])
-    )
+    return feeds.put("/news.xml", rss([{"guid": "item-1", "title": title, "description": body}]))
 
 
 def _alerts(project: Project) -> list[tuple[str, list[dict[str, object]]]]:
@@ -42,7 +40,7 @@ def test_revision_adding_a_concept_fires_again(
 
     assert project.cli("run", "--once").returncode == 0
     assert len(sink.received) == 1
-    (severity, matched), = _alerts(project)
+    ((severity, matched),) = _alerts(project)
     assert severity == "critical"
     assert matched[0]["concept"] == "air_strike" and matched[0]["language"] == "id"
     assert matched[0]["text"] == "Serangan udara" and matched[0]["field"] == "title"
