@@ -24,11 +24,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from advisorywatch.config import ConceptConfig, RuleConfig  # noqa: E402
-from advisorywatch.rules.engine import RuleEngine  # noqa: E402
-from advisorywatch.rules.lexicon import available_concepts  # noqa: E402
-from advisorywatch.rules.matcher import term_keys  # noqa: E402
-from advisorywatch.rules.normalize import normalize  # noqa: E402
+from advisorywatch.config import ConceptConfig, RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts
+from advisorywatch.rules.matcher import term_keys
+from advisorywatch.rules.normalize import normalize
 
 LEXICON = Path(__file__).resolve().parent.parent / "advisorywatch/rules/lexicon"
 LANGS = ["en", "id", "uk", "ru", "fr", "de", "es", "it", "el", "ar", "th"]
@@ -151,10 +151,10 @@ def main() -> None:
         engine = engine_for(terms)
         build = time.perf_counter() - t0
         speed, matches = mb_per_s(
-            docs, lambda d: len(engine.evaluate("bench", {"title": "", "text": d}))
+            docs, lambda d, e=engine: len(e.evaluate("bench", {"title": "", "text": d}))
         )
         rx = baseline_regex(terms)
-        base, _ = mb_per_s(sub, lambda d: sum(1 for _ in rx.finditer(normalize(d))))
+        base, _ = mb_per_s(sub, lambda d, r=rx: sum(1 for _ in r.finditer(normalize(d))))
         print(
             f"{n:>7} | {build:>7.2f} | {speed:>11.1f} | {base:>10.2f} | "
             f"{speed / base:>5.0f}x | {matches:>12}"

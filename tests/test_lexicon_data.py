@@ -152,7 +152,7 @@ def test_directory_has_files_and_readme() -> None:
 def test_schema(path: Path) -> None:
     data = _load(path)
     assert set(data) <= ALLOWED_KEYS, f"unknown keys: {set(data) - ALLOWED_KEYS}"
-    assert REQUIRED_KEYS <= set(data), f"missing keys: {REQUIRED_KEYS - set(data)}"
+    assert set(data) >= REQUIRED_KEYS, f"missing keys: {REQUIRED_KEYS - set(data)}"
     assert data["concept"] == path.stem
     assert isinstance(data["description"], str) and data["description"].strip()
     assert data["severity"] in SEVERITIES
@@ -334,9 +334,9 @@ def test_seed_quote_alone() -> None:
 
 POSITIVES: dict[str, dict[str, str]] = {
     "air_strike": {
-        "en": "The U.S. Embassy received specific information of a potential significant air attack on November 20.",
+        "en": "The U.S. Embassy received specific information of a potential significant air attack on November 20.",  # noqa: E501
         "id": "Rusia melancarkan serangan udara besar-besaran ke Kyiv pada dini hari.",
-        "uk": "Посольство США отримало інформацію про можливу масовану повітряну атаку 20 листопада.",
+        "uk": "Посольство США отримало інформацію про можливу масовану повітряну атаку 20 листопада.",  # noqa: E501
         "ru": "Посольство США закрыто из-за угрозы массированного воздушного удара.",
         "fr": "Kiev a été visée cette nuit par une frappe aérienne d'ampleur.",
         "de": "Landesweit kommt es zu Luftangriffen mit Raketen und Drohnen, auch auf Kiew.",
@@ -348,7 +348,7 @@ POSITIVES: dict[str, dict[str, str]] = {
     },
     "air_raid_alert": {
         "en": "Immediately take shelter if an air alert is announced.",
-        "id": "Warga berlindung di stasiun metro di Kyiv ketika peringatan serangan udara diumumkan.",
+        "id": "Warga berlindung di stasiun metro di Kyiv ketika peringatan serangan udara diumumkan.",  # noqa: E501
         "uk": "У Києві оголошено повітряну тривогу.",
         "ru": "В Киеве объявлена воздушная тревога, жителей просят пройти в укрытия.",
         "fr": "Une alerte aérienne a été déclenchée dans toute l'Ukraine mercredi matin.",
@@ -361,9 +361,9 @@ POSITIVES: dict[str, dict[str, str]] = {
     },
     "shelter_in_place": {
         "en": "Embassy employees are being instructed to shelter in place.",
-        "id": "Kedutaan Besar AS menganjurkan warga AS untuk segera berlindung jika peringatan udara diumumkan.",
+        "id": "Kedutaan Besar AS menganjurkan warga AS untuk segera berlindung jika peringatan udara diumumkan.",  # noqa: E501
         "uk": "Загроза ракетного удару, всім негайно пройти в укриття.",
-        "ru": "Гражданам США рекомендуется немедленно пройти в укрытие при объявлении воздушной тревоги.",
+        "ru": "Гражданам США рекомендуется немедленно пройти в укрытие при объявлении воздушной тревоги.",  # noqa: E501
         "fr": "Les autorités demandent à la population de se mettre à l’abri immédiatement.",
         "de": "Bei Luftalarm suchen Sie umgehend einen Schutzraum auf.",
         "es": "La embajada pide a sus ciudadanos que busquen refugio de inmediato.",
@@ -424,7 +424,7 @@ OTHER_POSITIVES = [
     ),
     (
         "missile_attack",
-        "Kedutaan Besar Italia dan Yunani menyusul peringatan kemungkinan serangan rudal dan drone Rusia.",
+        "Kedutaan Besar Italia dan Yunani menyusul peringatan kemungkinan serangan rudal dan drone Rusia.",  # noqa: E501
     ),
     (
         "drone_attack",
@@ -482,7 +482,7 @@ OTHER_POSITIVES = [
     ("curfew", "In vielen Städten gelten nächtliche Ausgangssperren."),
     (
         "curfew",
-        "Extremadura limita la circulación de personas entre las 00.00 y las 06.00 para frenar el Covid-19",
+        "Extremadura limita la circulación de personas entre las 00.00 y las 06.00 para frenar el Covid-19",  # noqa: E501
     ),
     ("curfew", "У Києві комендантську годину скоротили на годину."),
     ("curfew", "فرضت السلطات حظر التجول في العاصمة."),
