@@ -30,7 +30,7 @@ def test_match_reports_rules_concepts_and_snippets(project: Project) -> None:
     assert "kyiv  [critical]  concepts: air_strike, embassy_closed, shelter_in_place" in out
     assert "air_strike/id  text[" in out and "'serangan udara'" in out
     assert "potensi **serangan udara** yang signifikan" in out
-    assert "**diinstruksikan untuk berlindung di tempat**" in out
+    assert "untuk **berlindung di tempat**" in out
     assert "port" not in out.replace("pernyataan", "")
 
 

@@ -195,23 +195,23 @@ class ConceptMatcher:
         field_name: str,
         norm: Normalized,
     ) -> list[Hit]:
-        """Hits of one target in one field: excluded ones dropped, overlapping ones merged
-        ("diinstruksikan untuk berlindung" + "berlindung di tempat"), repeats dropped."""
+        """Hits of one target in one field: excluded ones dropped; terms and stems win over a
+        pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti)
-        merged: list[list[Any]] = []
-        # Leftmost-longest first; on a tie a term before a stem before a pattern.
-        for start, end, _, lang, entry in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
+        kept: list[tuple[int, int, str | None, str]] = []
+        for start, end, kind, lang, entry in sorted(
+            spans, key=lambda s: (s[2] == _TRIGGER, s[0], -s[1], s[2])
+        ):
+            if any(start < e and s < end for s, e, _, _ in kept):
+                continue
             if excl is not None and excl.search(
                 norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             ):
                 continue
-            if merged and start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end, lang, entry])
+            kept.append((start, end, lang, entry))
         out: list[Hit] = []
         seen: set[str] = set()
-        for start, end, lang, entry in merged:
+        for start, end, lang, entry in sorted(kept, key=lambda k: k[0]):
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
             key = normalize(matched)
