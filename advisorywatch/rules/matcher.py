@@ -36,7 +36,7 @@ SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
 MAX_HITS_PER_TARGET = 5
 # A regex pattern must match within this many characters of its trigger literal.
-PATTERN_REACH = 250
+PATTERN_REACH = 160
 # Endings accepted after the last word of a term ("simple plurals" and common clitics).
 SUFFIXES: dict[str | None, tuple[str, ...]] = {
     None: ("s", "es"),
@@ -199,7 +199,7 @@ class ConceptMatcher:
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti)
         kept: list[tuple[int, int, str | None, str]] = []
-        for start, end, kind, lang, entry in sorted(
+        for start, end, _, lang, entry in sorted(
             spans, key=lambda s: (s[2] == _TRIGGER, s[0], -s[1], s[2])
         ):
             if any(start < e and s < end for s, e, _, _ in kept):
