@@ -63,7 +63,7 @@ rules:
     )
     assert set(_fire(config, "An air strike hit the city.")) == {"any"}
     assert set(_fire(config, "After the air strike the embassy is closed.")) == {"any", "both"}
-    assert set(_fire(config, "Air alert in Kyiv.")) == {"not-cleared"}
+    assert set(_fire(config, "Air raid alert in Kyiv.")) == {"not-cleared"}
     assert _fire(config, "Air alert in Kyiv. All clear at 05:10.") == {}
 
 

@@ -183,10 +183,37 @@ class ConceptMatcher:
                         found.setdefault(p.target, []).append(
                             (m.start(), m.end(), _TRIGGER, p.language, p.source)
                         )
+        self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
             hits.extend(self._hits(ti, spans, field_name, norm))
         return sorted(hits, key=lambda h: h.start)
+
+    def _drop_parts_of_longer_terms(
+        self, found: dict[int, list[tuple[int, int, int, str | None, str]]]
+    ) -> None:
+        """A term inside a longer term of another concept is part of that phrase: "air raid"
+        (air_strike) in "air raid alert" (air_raid_alert) is not an air strike."""
+        terms = [
+            (s, e, ti)
+            for ti, spans in found.items()
+            if self._targets[ti].concept is not None
+            for s, e, kind, _, _ in spans
+            if kind != _TRIGGER
+        ]
+        if len(terms) < 2:
+            return
+        for ti, spans in found.items():
+            if self._targets[ti].concept is not None:
+                spans[:] = [
+                    sp
+                    for sp in spans
+                    if sp[2] == _TRIGGER
+                    or not any(
+                        tj != ti and s <= sp[0] and sp[1] <= e and e - s > sp[1] - sp[0]
+                        for s, e, tj in terms
+                    )
+                ]
 
     def _hits(
         self,
