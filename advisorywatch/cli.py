@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     silence_sub.add_parser("list", help="list active silences")
     s_rm = silence_sub.add_parser("remove", help="remove a silence")
     s_rm.add_argument("id", type=int)
+    match = sub.add_parser(
+        "match",
+        help="show which rules and concepts fire on a text (first line: title); exit 1 if none",
+    )
+    match.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
+    match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -237,6 +244,39 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_match(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.rules.engine import RuleEngine
+
+    names = {r.name for r in config.rules}
+    unknown = [n for n in args.rule if n not in names]
+    if unknown:
+        print(
+            f"advisorywatch: no rule {', '.join(unknown)} (have: {', '.join(sorted(names))})",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"advisorywatch: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    title, _, text = raw.partition("\n")
+    rules = [r for r in config.rules if not args.rule or r.name in args.rule]
+    tags = {s.name: tuple(s.tags) for s in config.sources}
+    engine = RuleEngine(rules, config.concepts, tags)
+    matches = engine.evaluate(args.source, {"title": title, "text": text})
+    for m in matches:
+        print(f"{m.rule.name}  [{m.severity}]  concepts: {', '.join(m.concepts) or '-'}")
+        for h in m.hits:
+            kind = "regex" if h.term in m.rule.regexes else "keyword"
+            what = f"{h.concept or kind}/{h.language or '-'}"
+            print(f"  {what}  {h.field}[{h.start}:{h.end}]  {h.matched!r}")
+            print(f"    {h.snippet}")
+    if not matches:
+        print("no rule matched")
+    return EXIT_OK if matches else EXIT_FAILED
+
+
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.session import Database
 
@@ -254,4 +294,5 @@ _COMMANDS = {
     "silence": _cmd_silence,
     "db": _cmd_db,
     "status": _cmd_status,
+    "match": _cmd_match,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
@@ -19,7 +20,8 @@ from advisorywatch.redaction import (
     read_secret_file,
     register_secret_file,
 )
-from advisorywatch.rules.lexicon import available_concepts
+from advisorywatch.rules.lexicon import available_concepts, load_concept
+from advisorywatch.rules.matcher import compile_pattern
 from advisorywatch.schedule import parse_duration
 
 DEFAULT_CONFIG = "config.yaml"
@@ -94,28 +96,66 @@ class AdvisoryLevelMatch(_Strict):
     countries: list[str] | None = None  # as the issuer names them; default all
 
 
+class ConceptConfig(_Strict):
+    """A concept defined in, or added to a built-in one by, the top-level ``concepts:`` key.
+
+    Entries are per language code (``en``, ``id``, ``th``, ...): the code picks the boundary
+    rules (Thai has none, Arabic allows prefix clitics). For a built-in concept the entries
+    are added to the built-in ones, and a given ``severity``/``context_needed`` replaces its own.
+    """
+
+    description: str = ""
+    severity: Severity | None = None
+    context_needed: bool | None = None
+    terms: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
+    patterns: dict[str, list[str]] = {}
+    exclude: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _valid_entries(self) -> ConceptConfig:
+        for key in ("patterns", "exclude"):
+            for lang, regexes in getattr(self, key).items():
+                for rx in regexes:
+                    if (problem := regex_problem(rx)) is not None:
+                        raise ValueError(f"{key}.{lang}: bad regex {rx!r}: {problem}")
+        for key in ("terms", "stems"):
+            for lang, words in getattr(self, key).items():
+                if any(not w.strip() for w in words):
+                    raise ValueError(f"{key}.{lang}: entries must not be empty strings")
+        return self
+
+
 class RuleConfig(_Strict):
     name: str = Field(min_length=1)
     concepts: list[str] = []
     keywords: list[str] = []
     advisory_level: AdvisoryLevelMatch | None = None
+    regexes: list[str] = []
+    all: list[str] = []
+    none: list[str] = []
     fields: list[Literal["title", "text"]] = ["title", "text"]
     sources: list[str] | None = None
+    tags: list[str] | None = None
     severity: Severity = "warning"
     notify: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _matches_something(self) -> RuleConfig:
-        text = bool(self.concepts or self.keywords)
+        text = bool(self.concepts or self.keywords or self.regexes or self.all)
         if self.advisory_level is not None and text:
             raise ValueError(
-                "a rule matches either 'advisory_level' changes or 'concepts'/'keywords', "
-                "not both; split it into two rules"
+                "a rule matches either 'advisory_level' changes or text "
+                "('concepts', 'keywords', 'regexes', 'all'), not both; split it into two rules"
             )
         if self.advisory_level is None and not text:
             raise ValueError(
-                "a rule needs at least one of 'concepts', 'keywords' or 'advisory_level'"
+                "a rule needs at least one of 'concepts', 'keywords', 'regexes', 'all' or "
+                "'advisory_level'"
             )
+        for rx in self.regexes:
+            if (problem := regex_problem(rx)) is not None:
+                raise ValueError(f"rule {self.name!r}: bad regex {rx!r}: {problem}")
         return self
 
     @field_validator("keywords")
@@ -185,6 +225,7 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     sources: list[SourceEntry] = Field(min_length=1)
     rules: list[RuleConfig] = Field(min_length=1)
+    concepts: dict[str, ConceptConfig] = {}
     channels: dict[str, ChannelConfig] = {"console": ChannelConfig(urls=["console://"])}
     notifier: NotifierConfig = NotifierConfig()
     daemon: DaemonConfig = DaemonConfig()
@@ -197,14 +238,9 @@ class Config(_Strict):
         _unique([s.name for s in self.sources], "source")
         _unique([r.name for r in self.rules], "rule")
         source_names = {s.name for s in self.sources}
-        concepts = available_concepts()
+        tags = {t for s in self.sources for t in s.tags}
+        _check_concepts(self)
         for rule in self.rules:
-            for c in rule.concepts:
-                if c not in concepts:
-                    raise ValueError(
-                        f"rule {rule.name!r} uses unknown concept {c!r} "
-                        f"(built-in: {', '.join(sorted(concepts))})"
-                    )
             for ch in rule.notify:
                 if ch not in self.channels:
                     raise ValueError(
@@ -214,6 +250,9 @@ class Config(_Strict):
             for src in rule.sources or ():
                 if src not in source_names:
                     raise ValueError(f"rule {rule.name!r} names unknown source {src!r}")
+            for tag in rule.tags or ():
+                if tag not in tags:
+                    raise ValueError(f"rule {rule.name!r} names tag {tag!r} that no source has")
         for ch in self.health.notify:
             if ch not in self.channels:
                 raise ValueError(
@@ -233,6 +272,54 @@ class Config(_Strict):
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+def _check_concepts(config: Config) -> None:
+    """Every concept a rule names exists; new concepts match something; a concept that
+    needs context is never a rule's only way to fire."""
+    built_in = available_concepts()
+    for name, c in config.concepts.items():
+        if name not in built_in and not (c.terms or c.stems or c.patterns):
+            raise ValueError(
+                f"concepts.{name}: a new concept needs 'terms', 'stems' or 'patterns' "
+                f"(built-in concepts: {', '.join(sorted(built_in))})"
+            )
+    known = built_in | set(config.concepts)
+    for rule in config.rules:
+        for key in ("concepts", "all", "none"):
+            for c in getattr(rule, key):
+                if c not in known:
+                    raise ValueError(
+                        f"rule {rule.name!r} uses unknown concept {c!r} in '{key}' "
+                        f"(built-in: {', '.join(sorted(built_in))}; or define it under "
+                        "top-level 'concepts:')"
+                    )
+        positive = [*rule.concepts, *rule.all]
+        if (
+            not (rule.keywords or rule.regexes)
+            and positive
+            and all(_needs_context(config, c) for c in positive)
+        ):
+            raise ValueError(
+                f"rule {rule.name!r}: {', '.join(positive)} only fire(s) together with another "
+                "concept; add another concept, keyword or regex to the rule"
+            )
+
+
+def _needs_context(config: Config, concept: str) -> bool:
+    own = config.concepts.get(concept)
+    if own is not None and own.context_needed is not None:
+        return own.context_needed
+    return concept in available_concepts() and load_concept(concept).context_needed
+
+
+def regex_problem(source: str) -> str | None:
+    """Why ``source`` is not a usable regex, or None."""
+    try:
+        compile_pattern(source)
+    except re.error as exc:
+        return str(exc)
+    return None
 
 
 def _unique(names: list[str], kind: str) -> None:

@@ -19,7 +19,7 @@ from advisorywatch.health import queue_notice, record_fetch
 from advisorywatch.identity import content_hash, item_identity, link_key
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.routing import plan_deliveries
-from advisorywatch.rules.engine import RuleEngine, RuleMatch
+from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import detect_change, previous_level, rules_for_change
 
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
@@ -171,26 +171,23 @@ class Ingestor:
     def _raise_alerts(self, s: Session, item: Item, matches: list[RuleMatch], now: datetime) -> int:
         if not matches:
             return 0
-        already = set(s.scalars(select(Alert.rule).where(Alert.item_id == item.id)))
+        # A rule fires again on a revision only for a concept/keyword it had not matched here.
+        before: dict[str, set[str]] = {}
+        for rule, matched in s.execute(
+            select(Alert.rule, Alert.matched).where(Alert.item_id == item.id)
+        ):
+            before.setdefault(rule, set()).update(match_keys(matched))
         raised = 0
         for m in matches:
-            if m.rule.name in already:
+            records = [hit_record(h) for h in m.hits]
+            if m.rule.name in before and match_keys(records) <= before[m.rule.name]:
                 continue
             alert = Alert(
                 item_id=item.id,
                 rule=m.rule.name,
-                severity=m.rule.severity,
+                severity=m.severity,
                 created_at=now,
-                matched=[
-                    {
-                        "concept": h.concept,
-                        "language": h.language,
-                        "field": h.field,
-                        "text": h.matched,
-                        "snippet": h.snippet,
-                    }
-                    for h in m.hits
-                ],
+                matched=records,
             )
             s.add(alert)
             s.flush()

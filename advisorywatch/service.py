@@ -43,7 +43,9 @@ class App:
         """Use a new config's sources, rules and channels (the database stays the same)."""
         self.config = config
         self.channels = Channels(config.channels, config.notifier)
-        self.ingestor = Ingestor(self.db, RuleEngine(config.rules), self.channels, config.health)
+        self.ingestor = Ingestor(
+            self.db, RuleEngine.from_config(config), self.channels, config.health
+        )
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
         self.health_notifier = HealthNotifier(self.db, self.channels, config.notifier)
 

@@ -55,7 +55,7 @@ def test_level_rule_respects_sources_and_text_rules_never_fire() -> None:
 
 
 def test_rule_needs_text_or_level_but_not_both() -> None:
-    with pytest.raises(ValueError, match="'concepts', 'keywords' or 'advisory_level'"):
+    with pytest.raises(ValueError, match="'regexes', 'all' or 'advisory_level'"):
         RuleConfig.model_validate({"name": "r", "notify": ["console"]})
     with pytest.raises(ValueError, match="not both"):
         RuleConfig.model_validate(

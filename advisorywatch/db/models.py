@@ -106,13 +106,12 @@ class Item(Base):
 
 
 class Alert(Base):
-    """A rule fired on an item; at most once per (item, rule, occasion). Text rules leave
-    ``occasion`` empty; an advisory-level change names the change, so the next one can fire."""
+    """A rule fired on an item: once, and again only when a revision of the item adds a
+    concept or keyword the rule had not matched on it before. An advisory-level change names
+    itself in ``occasion`` (text rules leave it empty)."""
 
     __tablename__ = "alerts"
-    __table_args__ = (
-        UniqueConstraint("item_id", "rule", "occasion", name="uq_alerts_item_rule_occasion"),
-    )
+    __table_args__ = (Index("ix_alerts_item_rule", "item_id", "rule"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(200))

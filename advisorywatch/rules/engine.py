@@ -1,58 +1,196 @@
-"""Rules from config, evaluated against items."""
+"""Rules from config, evaluated against items.
+
+Every concept, keyword and regex of every rule is compiled once into one
+:class:`~advisorywatch.rules.matcher.ConceptMatcher`; an item is matched once, and each rule
+then only combines the hits it cares about:
+
+* ``concepts``, ``keywords``, ``regexes``: any of them (the default combination);
+* ``all``: every one of these concepts must match too;
+* ``none``: the rule stays quiet when one of these concepts matches;
+* a concept with ``context_needed`` counts only next to another hit of the same rule;
+* a concept with ``lowers_severity`` (``all_clear``) lowers the alert to its own severity.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from advisorywatch.config import RuleConfig
-from advisorywatch.rules.lexicon import load_concept
-from advisorywatch.rules.matcher import Hit, Matcher, TermMatcher
+from advisorywatch.config import SEVERITY_RANK, RuleConfig
+from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
+from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
+from advisorywatch.rules.normalize import normalize
+
+if TYPE_CHECKING:
+    from advisorywatch.config import ConceptConfig, Config
 
 
 @dataclass(frozen=True, slots=True)
 class RuleMatch:
     rule: RuleConfig
     hits: tuple[Hit, ...]
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.severity:
+            object.__setattr__(self, "severity", self.rule.severity)
 
     @property
     def terms(self) -> list[str]:
         return sorted({h.matched for h in self.hits})
 
+    @property
+    def concepts(self) -> list[str]:
+        return sorted({h.concept for h in self.hits if h.concept})
 
-class CompiledRule:
-    def __init__(self, rule: RuleConfig) -> None:
+
+def resolve_concepts(
+    names: Iterable[str], extra: Mapping[str, ConceptConfig] | None = None
+) -> dict[str, Concept]:
+    """The named concepts: built-in ones with config additions, and config-defined ones."""
+    extra = extra or {}
+    out: dict[str, Concept] = {}
+    for name in names:
+        base = (
+            load_concept(name)
+            if name in available_concepts()
+            else Concept(name=name, description="", severity="warning")
+        )
+        add = extra.get(name)
+        if add is not None:
+            base = replace(
+                base,
+                description=add.description or base.description,
+                severity=add.severity or base.severity,
+                context_needed=(
+                    base.context_needed if add.context_needed is None else add.context_needed
+                ),
+                terms=_merged(base.terms, add.terms),
+                stems=_merged(base.stems, add.stems),
+                patterns=_merged(base.patterns, add.patterns),
+                exclude=_merged(base.exclude, add.exclude),
+            )
+        out[name] = base
+    return out
+
+
+def _merged(
+    a: Mapping[str, tuple[str, ...]], b: Mapping[str, list[str]]
+) -> dict[str, tuple[str, ...]]:
+    out = dict(a)
+    for lang, values in b.items():
+        out[lang] = (*out.get(lang, ()), *values)
+    return out
+
+
+class _Rule:
+    def __init__(self, rule: RuleConfig, concepts: Mapping[str, Concept]) -> None:
         self.rule = rule
-        self._matchers: list[Matcher] = [
-            TermMatcher.for_concept(load_concept(c)) for c in rule.concepts
-        ]
-        if rule.keywords:
-            self._matchers.append(TermMatcher.for_keywords(rule.keywords))
+        self.fields = frozenset(rule.fields)
+        self.any = frozenset(rule.concepts)
+        self.all = frozenset(rule.all)
+        self.none = frozenset(rule.none)
+        self.keywords = frozenset(rule.keywords)
+        self.regexes = frozenset(rule.regexes)
+        wanted = self.any | self.all
+        self.context = frozenset(c for c in wanted if concepts[c].context_needed)
+        self.lowering = {c: concepts[c].severity for c in wanted if concepts[c].lowers_severity}
 
-    def applies_to(self, source: str) -> bool:
-        return self.rule.sources is None or source in self.rule.sources
+    def _in_any(self, h: Hit) -> bool:
+        if h.concept is not None:
+            return h.concept in self.any
+        return h.term in self.keywords or h.term in self.regexes
 
-    def evaluate(self, fields: Mapping[str, str]) -> RuleMatch | None:
-        wanted: dict[str, str] = {k: v for k, v in fields.items() if k in self.rule.fields}
-        hits = [h for m in self._matchers for h in m.find(wanted)]
-        return RuleMatch(self.rule, tuple(hits)) if hits else None
+    def evaluate(self, hits: Sequence[Hit]) -> RuleMatch | None:
+        mine = [h for h in hits if h.field in self.fields]
+        if self.none and any(h.concept in self.none for h in mine):
+            return None
+        own = [h for h in mine if self._in_any(h) or h.concept in self.all]
+        if all(h.concept in self.context for h in own):
+            return None  # nothing, or only hits that need another hit beside them
+        found = {h.concept for h in own}
+        if not self.all <= found:
+            return None
+        if (self.any or self.keywords or self.regexes) and not any(map(self._in_any, own)):
+            return None
+        severity: str = self.rule.severity
+        for c, lowered in self.lowering.items():
+            if c in found and SEVERITY_RANK[lowered] < SEVERITY_RANK[severity]:
+                severity = lowered
+        return RuleMatch(self.rule, tuple(own), severity)
 
 
 class RuleEngine:
-    """All rules of a config, compiled once."""
+    """All rules of a config, compiled once into one matcher."""
 
-    def __init__(self, rules: list[RuleConfig]) -> None:
-        self._rules = [CompiledRule(r) for r in rules]
+    def __init__(
+        self,
+        rules: list[RuleConfig],
+        concepts: Mapping[str, ConceptConfig] | None = None,
+        source_tags: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        names = {c for r in rules for c in (*r.concepts, *r.all, *r.none)}
+        resolved = resolve_concepts(sorted(names), concepts)
+        self._rules = [_Rule(r, resolved) for r in rules]
+        self._source_tags = source_tags or {}
+        targets = [
+            Target(c.name, c.terms, c.stems, c.patterns, c.exclude) for c in resolved.values()
+        ]
+        keywords = sorted({k for r in rules for k in r.keywords})
+        regexes = sorted({x for r in rules for x in r.regexes})
+        targets += [Target(None, terms={"": [k]}) for k in keywords]
+        targets += [Target(None, patterns={"": [x]}) for x in regexes]
+        self.matcher = ConceptMatcher(targets)
 
     @property
     def configs(self) -> list[RuleConfig]:
         return [r.rule for r in self._rules]
 
-    def evaluate(self, source: str, fields: Mapping[str, str]) -> list[RuleMatch]:
+    @classmethod
+    def from_config(cls, config: Config) -> RuleEngine:
+        tags = {s.name: tuple(s.tags) for s in config.sources}
+        return cls(config.rules, config.concepts, tags)
+
+    def applies_to(self, rule: RuleConfig, source: str | None) -> bool:
+        """Whether ``rule`` watches ``source``; every rule applies when source is None."""
+        if source is None or (rule.sources is None and rule.tags is None):
+            return True
+        if rule.sources is not None and source in rule.sources:
+            return True
+        tags = self._source_tags.get(source, ())
+        return rule.tags is not None and any(t in tags for t in rule.tags)
+
+    def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
+        rules = [r for r in self._rules if self.applies_to(r.rule, source)]
+        if not rules:
+            return []
+        hits = self.matcher.find(fields)
+        if not hits:
+            return []
         out = []
-        for r in self._rules:
-            if r.applies_to(source):
-                match = r.evaluate(fields)
-                if match is not None:
-                    out.append(match)
+        for r in rules:
+            match = r.evaluate(hits)
+            if match is not None:
+                out.append(match)
         return out
+
+
+def hit_record(h: Hit) -> dict[str, Any]:
+    """A hit as stored in ``alerts.matched`` (JSON)."""
+    return {
+        "concept": h.concept,
+        "language": h.language,
+        "field": h.field,
+        "text": h.matched,
+        "snippet": h.snippet,
+        "term": h.term,
+        "start": h.start,
+        "end": h.end,
+    }
+
+
+def match_keys(records: Iterable[Mapping[str, Any]]) -> set[str]:
+    """What an alert matched, for telling whether a revision matches something new: the
+    concept, or for a rule's own keyword or regex the entry that matched."""
+    return {r["concept"] or f"keyword:{r.get('term') or normalize(r['text'])}" for r in records}

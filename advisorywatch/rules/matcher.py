@@ -1,112 +1,391 @@
-"""Matching text against concepts and keywords.
+"""Matching text against every concept and keyword of a configuration in one pass.
 
-A :class:`TermMatcher` compiles one regex per (concept, language): literal terms on word
-boundaries with space/hyphen/no-space variants, stems as word prefixes, and raw patterns.
-Rules combine matchers in :mod:`advisorywatch.rules.engine`.
+All terms and stems of all concepts, rule keywords, and a literal "trigger" for each regex
+pattern go into ONE Aho-Corasick automaton over normalised text (:mod:`.normalize`). A hit of
+the automaton is only a candidate; it is then checked where it sits:
+
+* word boundaries for scripts written with spaces (``Hair strike`` is not ``air strike``), with
+  a few simple plural/clitic endings per language (``air strikes``, ``Luftangriffen``,
+  ``kedutaannya``);
+* words of a term may be joined by a space, a hyphen or nothing (``air-strike``, ``airstrike``);
+* stems are word prefixes (``авіаудар`` → ``авіаударів``);
+* Arabic words may carry the prefix clitics و ف ب ك ل and the article ال (``والغارات``), and
+  later words of a term may take the article (``الغارات الجوية``);
+* Thai has no spaces: a term matches anywhere except in the middle of a syllable.
+
+A regex pattern runs only where its trigger (a literal the pattern cannot match without) was
+seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns does not grow with
+the size of the lexicon or of the text. Hits a
+concept's ``exclude`` regexes veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Protocol
 
-from advisorywatch.rules.lexicon import Concept
-from advisorywatch.rules.normalize import normalize
+import ahocorasick
+
+from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
 
 SNIPPET_CHARS = 80
-# Scripts written without spaces between words: terms match anywhere.
-_NO_WORD_BOUNDARY_LANGS = frozenset({"th"})
+EXCLUDE_WINDOW = 80
+MAX_HITS_PER_TARGET = 5
+# A regex pattern must match within this many characters of its trigger literal.
+PATTERN_REACH = 160
+# Endings accepted after the last word of a term ("simple plurals" and common clitics).
+SUFFIXES: dict[str | None, tuple[str, ...]] = {
+    None: ("s", "es"),
+    "en": ("s", "es"),
+    "fr": ("s", "x"),
+    "es": ("s", "es"),
+    "it": (),
+    "de": ("e", "en", "n", "s", "es"),
+    "id": ("nya",),
+    "ru": ("а", "у", "ом", "ы", "и", "ов", "е"),
+    "uk": ("а", "у", "ом", "и", "і", "ів"),
+    "el": (),
+    "ar": ("ها", "هم", "ات"),
+    "th": (),
+}
+_AR_CLITICS = re.compile("[وف]?(?:[بك]?ال|لل|[بكل])?")
+_AR_ARTICLE = "ال"
+_THAI_LEADING_VOWELS = frozenset("เแโใไ")
+# Thai characters that continue the syllable of the consonant before them.
+_THAI_CONTINUES = frozenset(
+    "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+) | {chr(c) for c in range(0x0E45, 0x0E4F)}
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_MIN_TRIGGER = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One match: which concept (None for a rule's own keyword), language, and where."""
+    """One match: the concept (None for a rule's own keyword or regex), the language of the
+    entry that matched, the field, the exact original text matched, a snippet around it with
+    the match in ``**``, its offsets in the original field text, and the lexicon entry."""
 
     concept: str | None
     language: str | None
     field: str
     matched: str
     snippet: str
+    start: int = 0
+    end: int = 0
+    term: str = ""
 
 
 class Matcher(Protocol):
     def find(self, fields: Mapping[str, str]) -> list[Hit]: ...
 
 
-def term_regex(term: str, language: str | None = None) -> str:
-    """Regex source for a literal term: words may be joined by space, hyphen or nothing."""
-    words = normalize(term).split()
-    parts = [re.escape(w) for w in words]
-    body = r"[\s\-]?".join(parts)
-    if language in _NO_WORD_BOUNDARY_LANGS:
-        return body
-    return rf"(?<!\w){body}(?!\w)"
+@dataclass(frozen=True)
+class Target:
+    """Something to find: a concept's entries per language, or one rule keyword or regex
+    (``concept`` None, language ``""``: a keyword's boundaries follow its script)."""
 
-
-def stem_regex(stem: str) -> str:
-    return rf"(?<!\w){re.escape(normalize(stem))}\w*"
-
-
-@dataclass(frozen=True, slots=True)
-class _Pattern:
     concept: str | None
+    terms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    stems: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+_TERM, _STEM, _TRIGGER = 0, 1, 2
+
+
+@dataclass(slots=True)
+class _Pattern:
+    target: int
     language: str | None
+    source: str
     regex: re.Pattern[str]
 
 
-class TermMatcher:
-    """Finds the first hit of each (concept, language) pattern group in the given fields."""
+def compile_pattern(source: str) -> re.Pattern[str]:
+    """Compile a lexicon or config regex for normalised text. Raises ``re.error``."""
+    return re.compile(normalize_pattern(source), re.IGNORECASE)
 
-    def __init__(self, patterns: Iterable[_Pattern]) -> None:
-        self._patterns = list(patterns)
 
-    @classmethod
-    def for_concept(cls, concept: Concept) -> TermMatcher:
-        groups: dict[str, list[str]] = {}
-        for lang, terms in concept.terms.items():
-            groups.setdefault(lang, []).extend(term_regex(t, lang) for t in terms)
-        for lang, stems in concept.stems.items():
-            groups.setdefault(lang, []).extend(stem_regex(s) for s in stems)
-        for lang, pats in concept.patterns.items():
-            groups.setdefault(lang, []).extend(pats)
-        return cls(
-            _Pattern(concept.name, lang, _compile(srcs)) for lang, srcs in groups.items() if srcs
-        )
+class ConceptMatcher:
+    """Every target of a configuration compiled into one automaton plus triggered regexes."""
 
-    @classmethod
-    def for_keywords(cls, keywords: Iterable[str]) -> TermMatcher:
-        srcs = [term_regex(k) for k in keywords]
-        return cls([_Pattern(None, None, _compile(srcs))] if srcs else [])
+    def __init__(self, targets: Iterable[Target]) -> None:
+        self._targets = list(targets)
+        self._patterns: list[_Pattern] = []
+        self._always: list[int] = []  # patterns without a usable trigger
+        self._exclude: dict[int, re.Pattern[str]] = {}
+        keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
+        for ti, t in enumerate(self._targets):
+            for code, terms in t.terms.items():
+                for term in terms:
+                    lang = _language(code, term)
+                    for key in term_keys(term, lang):
+                        keys.setdefault(key, []).append((_TERM, ti, lang, term))
+            for code, stems in t.stems.items():
+                for stem in stems:
+                    key = normalize(stem).strip()
+                    if key:
+                        keys.setdefault(key, []).append((_STEM, ti, code or None, stem))
+            for code, pats in t.patterns.items():
+                lang = code or None
+                for src in pats:
+                    pi = len(self._patterns)
+                    self._patterns.append(_Pattern(ti, lang, src, compile_pattern(src)))
+                    triggers = pattern_triggers(self._patterns[-1].regex.pattern)
+                    if triggers is None:
+                        self._always.append(pi)
+                    for trig in triggers or ():
+                        keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
+            excl = [x for xs in t.exclude.values() for x in xs]
+            if excl:  # any language's: an English text may hit a Spanish stem too
+                self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
+        self._automaton: Any = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        if keys:
+            self._automaton.make_automaton()
+        self._empty = not keys and not self._always
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
         hits: list[Hit] = []
+        if self._empty:
+            return hits
         for field_name, raw in fields.items():
-            if not raw:
-                continue
-            text = normalize(raw)
-            for p in self._patterns:
-                m = p.regex.search(text)
-                if m:
-                    hits.append(
-                        Hit(p.concept, p.language, field_name, m.group(0), snippet(text, m))
-                    )
+            if raw:
+                hits.extend(self._find_in(field_name, normalize_text(raw)))
         return hits
 
+    def _find_in(self, field_name: str, norm: Normalized) -> list[Hit]:
+        text = norm.text
+        found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
+        # Pattern -> where its trigger was seen (-1: run on the whole text).
+        triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
+        if self._automaton.kind == ahocorasick.AHOCORASICK:
+            for last, (size, entries) in self._automaton.iter(text):
+                for kind, idx, lang, entry in entries:
+                    if kind == _TRIGGER:
+                        triggered.setdefault(idx, []).append(last)
+                        continue
+                    span = _check(text, last + 1 - size, last + 1, kind, lang)
+                    if span is not None:
+                        found.setdefault(idx, []).append((*span, kind, lang, entry))
+        for pi, positions in triggered.items():
+            p = self._patterns[pi]
+            for start, end in _windows(text, positions):
+                for m in p.regex.finditer(text, start, end):
+                    if m.end() > m.start():
+                        found.setdefault(p.target, []).append(
+                            (m.start(), m.end(), _TRIGGER, p.language, p.source)
+                        )
+        self._drop_parts_of_longer_terms(found)
+        hits: list[Hit] = []
+        for ti, spans in found.items():
+            hits.extend(self._hits(ti, spans, field_name, norm))
+        return sorted(hits, key=lambda h: h.start)
 
-def _compile(sources: list[str]) -> re.Pattern[str]:
-    # Longest alternatives first so "air strikes" wins over "air strike".
-    ordered = sorted(set(sources), key=len, reverse=True)
-    return re.compile("|".join(f"(?:{s})" for s in ordered), re.IGNORECASE)
+    def _drop_parts_of_longer_terms(
+        self, found: dict[int, list[tuple[int, int, int, str | None, str]]]
+    ) -> None:
+        """A term inside a longer term of another concept is part of that phrase: "air raid"
+        (air_strike) in "air raid alert" (air_raid_alert) is not an air strike."""
+        terms = [
+            (s, e, ti)
+            for ti, spans in found.items()
+            if self._targets[ti].concept is not None
+            for s, e, kind, _, _ in spans
+            if kind != _TRIGGER
+        ]
+        if len(terms) < 2:
+            return
+        for ti, spans in found.items():
+            if self._targets[ti].concept is not None:
+                spans[:] = [
+                    sp
+                    for sp in spans
+                    if sp[2] == _TRIGGER
+                    or not any(
+                        tj != ti and s <= sp[0] and sp[1] <= e and e - s > sp[1] - sp[0]
+                        for s, e, tj in terms
+                    )
+                ]
+
+    def _hits(
+        self,
+        ti: int,
+        spans: list[tuple[int, int, int, str | None, str]],
+        field_name: str,
+        norm: Normalized,
+    ) -> list[Hit]:
+        """Hits of one target in one field: excluded ones dropped; terms and stems win over a
+        pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
+        excl = self._exclude.get(ti)
+        kept: list[tuple[int, int, str | None, str]] = []
+        for start, end, _, lang, entry in sorted(
+            spans, key=lambda s: (s[2] == _TRIGGER, s[0], -s[1], s[2])
+        ):
+            if any(start < e and s < end for s, e, _, _ in kept):
+                continue
+            if excl is not None and excl.search(
+                norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
+            ):
+                continue
+            kept.append((start, end, lang, entry))
+        out: list[Hit] = []
+        seen: set[str] = set()
+        for start, end, lang, entry in sorted(kept, key=lambda k: k[0]):
+            a, b = norm.original_span(start, end)
+            matched = norm.original[a:b]
+            key = normalize(matched)
+            if key in seen:
+                continue
+            seen.add(key)
+            concept = self._targets[ti].concept
+            snip = snippet(norm.original, a, b)
+            out.append(Hit(concept, lang, field_name, matched, snip, a, b, entry))
+            if len(out) >= MAX_HITS_PER_TARGET:
+                break
+        return out
 
 
-def snippet(text: str, m: re.Match[str], width: int = SNIPPET_CHARS) -> str:
+def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """Merged stretches of ``PATTERN_REACH`` characters either side of each trigger, widened
+    to whole words so that ``\\b`` and look-behinds see what they would see in the text."""
+    n = len(text)
+    if positions[0] < 0:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    for p in positions:
+        start = text.rfind(" ", 0, max(0, p - PATTERN_REACH)) + 1
+        end = text.find(" ", min(n, p + PATTERN_REACH))
+        end = n if end < 0 else end
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _language(code: str, term: str) -> str | None:
+    """The language whose boundary rules apply; a keyword's is guessed from its script."""
+    if code:
+        return code
+    if _THAI.search(term):
+        return "th"
+    if _ARABIC.search(term):
+        return "ar"
+    return None
+
+
+def term_keys(term: str, lang: str | None) -> list[str]:
+    """The automaton keys of a term: its words joined by space, hyphen or nothing; in Arabic
+    each word without its article, and later words with or without it."""
+    words = [w for w in re.split(r"[\s\-]+", normalize(term)) if w]
+    if not words:
+        return []
+    if lang == "th":
+        return sorted({" ".join(words), "".join(words)})
+    if lang == "ar":
+        bare = [_strip_article(w) for w in words]
+        choices = [(w, _AR_ARTICLE + w) for w in bare[1:]] if len(bare) <= 5 else []
+        keys = {" ".join([bare[0], *combo]) for combo in product(*choices)}
+        keys.add(" ".join(bare))
+        return sorted(keys)
+    return sorted({" ".join(words), "-".join(words), "".join(words)})
+
+
+def _strip_article(word: str) -> str:
+    return word[2:] if word.startswith(_AR_ARTICLE) and len(word) > 3 else word
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _check(text: str, start: int, end: int, kind: int, lang: str | None) -> tuple[int, int] | None:
+    """The span a candidate really covers, or None when it sits inside another word."""
+    if lang == "th":
+        if start > 0 and text[start - 1] in _THAI_LEADING_VOWELS:
+            return None
+        if kind == _TERM and end < len(text) and text[end] in _THAI_CONTINUES:
+            return None
+        return start, end
+    if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+        if lang != "ar":
+            return None
+        w = start - 1
+        while w > 0 and _is_word(text[w - 1]):
+            w -= 1
+        if not _AR_CLITICS.fullmatch(text, w, start):
+            return None
+    n = len(text)
+    if kind == _STEM:
+        while end < n and _is_word(text[end]):
+            end += 1
+        return start, end
+    if end == n or not _is_word(text[end]) or not _is_word(text[end - 1]):
+        return start, end
+    for suffix in SUFFIXES.get(lang, ()):
+        after = end + len(suffix)
+        if text.startswith(suffix, end) and (after == n or not _is_word(text[after])):
+            return start, after
+    return None
+
+
+_parser: Any = importlib.import_module("re._parser")
+
+
+def pattern_triggers(source: str) -> frozenset[str] | None:
+    """Literals of which every match of the regex contains at least one, or None when the
+    regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
+    found = _required(_parser.parse(source, re.IGNORECASE))
+    if not found or min(len(s) for s in found) < _MIN_TRIGGER:
+        return None
+    return frozenset(s.lower() for s in found)
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _parser.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        sub: frozenset[str] | None = None
+        if op is _parser.SUBPATTERN:
+            sub = _required(av[-1])
+        elif op is _parser.BRANCH:
+            alts = [_required(b) for b in av[1]]
+            if all(alts):
+                sub = frozenset().union(*(a for a in alts if a))
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(av[2])
+        elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
+            sub = frozenset(chr(v) for _, v in av)
+        if sub:
+            candidates.append(sub)
+    flush()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
     """The match with some context either side, the match itself marked with ``**``."""
-    start, end = m.span()
     left = text[max(0, start - width) : start]
     right = text[end : end + width]
     pre = "…" if start > width else ""
     post = "…" if end + width < len(text) else ""
-    flat = " ".join(f"{pre}{left}**{m.group(0)}**{right}{post}".split())
-    return flat
+    return " ".join(f"{pre}{left}**{text[start:end]}**{right}{post}".split())

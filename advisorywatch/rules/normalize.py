@@ -1,31 +1,239 @@
-"""Text normalisation for matching. Every step keeps offsets usable for snippets: NFKC first,
-then one-for-one character replacements, and removal of invisible characters."""
+"""Text normalisation for matching, with a map back to the original text.
+
+One normal form is used for the text, the lexicon terms and (for their non-ASCII characters)
+the regex patterns:
+
+1. HTML entities are decoded (``air&nbsp;strike``).
+2. Unicode NFKC (full-width forms, ligatures, NBSP → space, ``…`` → ``...``).
+3. Case folding (``ß`` → ``ss``, Greek final ``ς`` → ``σ``).
+4. One-for-one equivalences: apostrophe variants → ``'``, dash variants → ``-``, every
+   whitespace character → space, Russian ``ё`` → ``е``, Arabic ``ى`` → ``ي``, ``ة`` → ``ه``,
+   ``ٱ`` → ``ا`` and the Persian forms of ``ي``/``ك``.
+5. Marks removed: accents of Latin and Greek letters (all-caps French and Greek headlines drop
+   them, so ``FRAPPE AERIENNE`` must match ``frappe aérienne``; German umlauts and Spanish ``ñ``
+   fold too, which costs no alert term its meaning), Arabic tashkeel, tatweel and hamza
+   carriers (``أ إ آ`` → ``ا``), soft hyphens and zero-width characters. Accents are **kept** where
+   they make a different letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``,
+   ``ї`` ≠ ``і`` and ``ў`` ≠ ``у`` (stress marks, which are separate characters, are dropped),
+   and Thai vowel and tone marks, which are part of the spelling.
+6. Runs of spaces collapse to one.
+
+Each step either keeps the length of the text or changes it in a few places that a regex can
+find again; those places are located only when an offset is mapped back (that is, when
+something matched), so the common path stays at the speed of ``str`` methods.
+"""
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from functools import cache
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_EQUIVALENT = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u0060": "'",
-        "\u00b4": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "ё": "е",
-        "Ё": "Е",
-    }
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = re.compile(" {2,}")
+# Removed in step 5 (in the decomposed text): Latin/Greek combining accents, Arabic marks and
+# tatweel, soft hyphen, zero-width characters, word joiner, BOM.
+_REMOVED = (
+    "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+    "\u0640\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
 )
+_MARKS = re.compile(f"[{_REMOVED}]+")
+# Characters that mean step 5 has work to do: precomposed Latin/Greek letters, Arabic hamza
+# carriers, and the removed characters themselves.
+_NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
+# Cyrillic letters whose accent makes another letter: hidden from step 5, then restored.
+# Cyrillic letters whose accent makes another letter (ru/uk/be): hidden from step 5, restored.
+_PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate("йїў")]
+_EQUIVALENT = [
+    *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"),
+    *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212"),
+    *((c, " ") for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"),
+    ("ё", "е"),
+    ("ى", "ي"),
+    ("ة", "ه"),
+    ("ٱ", "ا"),
+    ("\u06cc", "ي"),
+    ("\u06a9", "ك"),
+]
+
+
+def _char_class(pred: Callable[[str], bool]) -> re.Pattern[str]:
+    """A one-character regex class of every code point for which ``pred`` holds."""
+    ranges: list[tuple[int, int]] = []
+    for cp in (*range(0x20000), *range(0x2F800, 0x2FA20)):
+        if 0xD800 <= cp < 0xE000 or not pred(chr(cp)):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{body}]")
+
+
+@cache
+def _nfkc_units() -> re.Pattern[str]:
+    """What NFKC rewrites: a character with combining marks after it, or an unstable one."""
+    combining = _char_class(lambda c: unicodedata.combining(c) > 0).pattern
+    unstable = _char_class(lambda c: unicodedata.normalize("NFKC", c) != c).pattern
+    return re.compile(f".{combining}+|{unstable}", re.DOTALL)
+
+
+@cache
+def _casefold_resizers() -> re.Pattern[str]:
+    return _char_class(lambda c: len(c.casefold()) != 1)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return html.unescape(m.group())
+
+
+def _nfkc(m: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", m.group())
+
+
+def _casefold(m: re.Match[str]) -> str:
+    return m.group().casefold()
+
+
+def _space(m: re.Match[str]) -> str:
+    return " "
+
+
+def _removed(m: re.Match[str]) -> str:
+    return ""
+
+
+class _Step:
+    """One length-changing step: its input, and how to find the places it resized."""
+
+    __slots__ = ("_spans", "finder", "replace", "source")
+
+    def __init__(
+        self, source: str, finder: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+    ) -> None:
+        self.source, self.finder, self.replace = source, finder, replace
+        self._spans: tuple[list[int], list[int], list[int], list[int]] | None = None
+
+    def spans(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """(output starts, output ends, input starts, input ends) of the resized places."""
+        if self._spans is None:
+            o_s: list[int] = []
+            o_e: list[int] = []
+            i_s: list[int] = []
+            i_e: list[int] = []
+            delta = 0
+            for m in self.finder.finditer(self.source):
+                size = len(self.replace(m))
+                if size == m.end() - m.start():
+                    continue
+                start = m.start() + delta
+                o_s.append(start)
+                o_e.append(start + size)
+                i_s.append(m.start())
+                i_e.append(m.end())
+                delta += size - (m.end() - m.start())
+            self._spans = (o_s, o_e, i_s, i_e)
+        return self._spans
+
+    def map_start(self, pos: int) -> int:
+        o_s, o_e, i_s, i_e = self.spans()
+        i = bisect_right(o_s, pos) - 1
+        if i < 0:
+            return pos
+        if pos < o_e[i]:
+            return i_s[i]
+        return pos + i_e[i] - o_e[i]
+
+    def map_end(self, pos: int) -> int:
+        o_s, o_e, _, i_e = self.spans()
+        i = bisect_left(o_s, pos) - 1
+        if i < 0:
+            return pos
+        if pos <= o_e[i]:
+            return i_e[i]
+        return pos + i_e[i] - o_e[i]
+
+
+class Normalized:
+    """A normalised text that knows where each of its spans came from in the original."""
+
+    __slots__ = ("_steps", "original", "text")
+
+    def __init__(self, original: str, text: str, steps: list[_Step]) -> None:
+        self.original, self.text, self._steps = original, text, steps
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        for step in reversed(self._steps):
+            start, end = step.map_start(start), step.map_end(end)
+        n = len(self.original)
+        return min(start, n), min(max(end, start), n)
+
+
+def normalize_text(text: str) -> Normalized:
+    """The normal form of ``text`` (see the module docstring) with its offset map."""
+    original = text
+    steps: list[_Step] = []
+
+    def resize(finder: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> None:
+        steps.append(_Step(text, finder, replace))
+
+    if "&" in text and _ENTITY.search(text):
+        resize(_ENTITY, _unescape)
+        text = _ENTITY.sub(_unescape, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        units = _nfkc_units()
+        resize(units, _nfkc)
+        text = units.sub(_nfkc, text)
+    folded = text.casefold()
+    if len(folded) != len(text):
+        resize(_casefold_resizers(), _casefold)
+    text = folded
+    for a, b in _EQUIVALENT:
+        if a in text:
+            text = text.replace(a, b)
+    if not text.isascii() and _NEEDS_FOLD.search(text):
+        text = _fold_marks(text, steps)
+    if "  " in text:
+        resize(_SPACES, _space)
+        while "  " in text:  # str.replace is many times faster than _SPACES.sub here
+            text = text.replace("  ", " ")
+    return Normalized(original, text, steps)
+
+
+def _fold_marks(text: str, steps: list[_Step]) -> str:
+    protected = [(c, p) for c, p in _PROTECTED if c in text]
+    for c, p in protected:
+        text = text.replace(c, p)
+    if _MARKS.search(text):
+        steps.append(_Step(text, _MARKS, _removed))
+    text = unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", text)))
+    for c, p in protected:
+        text = text.replace(p, c)
+    return text
 
 
 def normalize(text: str) -> str:
-    """NFKC, invisible characters removed, apostrophe/dash/space variants unified, ё→е."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_EQUIVALENT)
+    """Just the normal form of ``text``."""
+    return normalize_text(text).text
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def normalize_pattern(pattern: str) -> str:
+    """A regex source in the normal form: its non-ASCII characters are normalised like text;
+    ASCII is left alone (``\\S`` must not become ``\\s``), so compile with ``re.IGNORECASE``."""
+    return _NON_ASCII.sub(lambda m: normalize(m.group()), pattern)
+
+
+def warm_up() -> None:
+    """Build the character tables now rather than on the first unusual text."""
+    _nfkc_units()
+    _casefold_resizers()

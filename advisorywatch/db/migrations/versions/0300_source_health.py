@@ -1,7 +1,7 @@
 """source health columns and health notices
 
 Revision ID: 0300
-Revises: 0100
+Revises: 0200
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0300"
-down_revision = "0100"
+down_revision = "0200"
 branch_labels = None
 depends_on = None
 

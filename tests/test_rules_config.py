@@ -1,0 +1,158 @@
+"""Rules in config.yaml: config-defined concepts, any/all/none, context, all-clear severity,
+source tags, and validation messages that name the rule and the regex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisorywatch.config import Config, ConfigError, parse_config
+from advisorywatch.rules.engine import RuleEngine, RuleMatch
+
+SOURCES = """\
+sources:
+  - {name: embassy, type: feed, url: "http://127.0.0.1:1/a.xml", tags: [embassy, ukraine]}
+  - {name: news, type: feed, url: "http://127.0.0.1:1/b.xml", tags: [news]}
+"""
+
+
+def _config(body: str, tmp_path: Path) -> Config:
+    return parse_config(SOURCES + body, tmp_path / "config.yaml")
+
+
+def _problems(body: str, tmp_path: Path) -> str:
+    with pytest.raises(ConfigError) as exc:
+        _config(body, tmp_path)
+    return "\n".join(exc.value.problems)
+
+
+def _fire(config: Config, text: str, source: str = "news") -> dict[str, RuleMatch]:
+    engine = RuleEngine.from_config(config)
+    return {m.rule.name: m for m in engine.evaluate(source, {"title": "", "text": text})}
+
+
+def test_config_defines_a_concept_and_extends_a_built_in_one(tmp_path: Path) -> None:
+    config = _config(
+        """
+concepts:
+  port_closed: {terms: {en: ["port closed"], de: ["hafen geschlossen"]}, severity: warning}
+  air_strike: {terms: {en: ["airstrike wave"]}}
+rules:
+  - {name: port, concepts: [port_closed], notify: [console]}
+  - {name: air, concepts: [air_strike], notify: [console]}
+""",
+        tmp_path,
+    )
+    fired = _fire(config, "The PORT CLOSED after an airstrike wave; Hafen geschlossen.")
+    assert {h.matched for h in fired["port"].hits} == {"PORT CLOSED", "Hafen geschlossen"}
+    assert {h.language for h in fired["port"].hits} == {"en", "de"}
+    assert [h.matched for h in fired["air"].hits] == ["airstrike wave"]
+    assert "air" in _fire(config, "serangan udara di Kyiv")  # built-in terms are still there
+
+
+def test_any_all_none(tmp_path: Path) -> None:
+    config = _config(
+        """
+rules:
+  - {name: any, concepts: [air_strike, embassy_closed], notify: [console]}
+  - {name: both, all: [air_strike, embassy_closed], notify: [console]}
+  - {name: not-cleared, concepts: [air_raid_alert], none: [all_clear], notify: [console]}
+""",
+        tmp_path,
+    )
+    assert set(_fire(config, "An air strike hit the city.")) == {"any"}
+    assert set(_fire(config, "After the air strike the embassy is closed.")) == {"any", "both"}
+    assert set(_fire(config, "Air raid alert in Kyiv.")) == {"not-cleared"}
+    assert _fire(config, "Air alert in Kyiv. All clear at 05:10.") == {}
+
+
+def test_all_clear_lowers_severity(tmp_path: Path) -> None:
+    config = _config(
+        """
+rules:
+  - name: kyiv-alerts
+    concepts: [air_raid_alert, all_clear]
+    severity: critical
+    notify: [console]
+""",
+        tmp_path,
+    )
+    assert _fire(config, "Повітряна тривога у Києві")["kyiv-alerts"].severity == "critical"
+    cleared = _fire(config, "Відбій повітряної тривоги у Києві")["kyiv-alerts"]
+    assert cleared.severity == "info"
+    assert cleared.concepts == ["all_clear"]
+
+
+def test_context_needed_concept_fires_only_with_another(tmp_path: Path) -> None:
+    config = _config(
+        """
+rules:
+  - {name: r, concepts: [shelling_explosion], keywords: [kyiv], notify: [console]}
+""",
+        tmp_path,
+    )
+    text = "Explosions were heard overnight."
+    assert _fire(config, text) == {}
+    assert set(_fire(config, text + " Kyiv")) == {"r"}
+    problem = _problems(
+        "rules:\n  - {name: lonely, concepts: [shelling_explosion], notify: [console]}\n",
+        tmp_path,
+    )
+    assert "rule 'lonely': shelling_explosion only fire(s) together with another" in problem
+
+
+def test_keywords_regexes_fields_sources_and_tags(tmp_path: Path) -> None:
+    config = _config(
+        """
+rules:
+  - {name: kw, keywords: ["ordered departure"], tags: [embassy], notify: [console]}
+  - {name: rx, regexes: ['level\\s+4\\b'], fields: [title], sources: [news], notify: [console]}
+""",
+        tmp_path,
+    )
+    engine = RuleEngine.from_config(config)
+
+    def names(source: str, title: str, text: str) -> set[str]:
+        return {m.rule.name for m in engine.evaluate(source, {"title": title, "text": text})}
+
+    assert names("embassy", "", "Ordered departures of staff") == {"kw"}
+    assert names("news", "", "Ordered departure of staff") == set()  # no 'embassy' tag
+    assert names("news", "Ukraine - LEVEL 4: Do Not Travel", "") == {"rx"}
+    assert names("news", "", "Ukraine - Level 4") == set()  # text, not title
+    assert names("embassy", "Level 4", "") == set()  # another source
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "rules:\n  - {name: r, concepts: [air_strikes], notify: [console]}\n",
+            "rule 'r' uses unknown concept 'air_strikes' in 'concepts' (built-in: air_raid_alert,",
+        ),
+        (
+            "rules:\n  - {name: r, concepts: [air_strike], none: [nope], notify: [console]}\n",
+            "rule 'r' uses unknown concept 'nope' in 'none'",
+        ),
+        (
+            "rules:\n  - {name: bad-rx, regexes: ['air (strike'], notify: [console]}\n",
+            "rule 'bad-rx': bad regex 'air (strike': missing ), unterminated subpattern",
+        ),
+        (
+            "concepts:\n  port: {patterns: {en: ['port [closed']}}\n"
+            "rules:\n  - {name: r, concepts: [port], notify: [console]}\n",
+            "concepts.port: patterns.en: bad regex 'port [closed': unterminated character set",
+        ),
+        (
+            "concepts:\n  port: {severity: warning}\n"
+            "rules:\n  - {name: r, concepts: [port], notify: [console]}\n",
+            "a new concept needs 'terms', 'stems' or 'patterns'",
+        ),
+        (
+            "rules:\n  - {name: r, concepts: [air_strike], tags: [nope], notify: [console]}\n",
+            "rule 'r' names tag 'nope' that no source has",
+        ),
+    ],
+)
+def test_validation_messages(body: str, message: str, tmp_path: Path) -> None:
+    assert message in _problems(body, tmp_path)

@@ -1,0 +1,106 @@
+"""Per language: forms the lexicon does not list literally (inflection, hyphenation, upper
+case, missing accents, HTML escapes, clitics) match; near misses stay quiet."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from advisorywatch.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts, load_concept
+
+
+@cache
+def _engine() -> RuleEngine:
+    return RuleEngine(
+        [
+            RuleConfig(name=c, concepts=[c], notify=["console"])
+            for c in sorted(available_concepts())
+            if not load_concept(c).context_needed
+        ]
+    )
+
+
+def fired(text: str) -> dict[str, str]:
+    """Concept -> exact original text of its first hit."""
+    return {
+        m.rule.name: m.hits[0].matched for m in _engine().evaluate("s", {"title": "", "text": text})
+    }
+
+
+POSITIVES = [
+    # (language, concept, text, exact original text the hit must report)
+    ("en", "air_strike", "Two AIR-STRIKES hit the port overnight.", "AIR-STRIKES"),
+    ("en", "air_strike", "Reports of an air&nbsp;raid near Kharkiv.", "air&nbsp;raid"),
+    ("en", "air_strike", "An air\u00adstrike destroyed the depot.", "air\u00adstrike"),
+    ("en", "embassy_closed", "The U.S. Embassy in Kyiv will be CLOSED on Nov 20.", None),
+    ("en", "shelter_in_place", "Staff were told to Shelter-In-Place.", "Shelter-In-Place"),
+    ("id", "air_strike", "SERANGAN UDARA besar-besaran di Kharkiv", "SERANGAN UDARA"),
+    ("id", "air_strike", "Serangan-serangan udara terus berlanjut", None),
+    ("id", "embassy_closed", "Kedubes AS di Kyiv ditutup sementara", None),
+    ("id", "embassy_closed", "Amerika Serikat menutup kedutaannya di Kyiv", "menutup kedutaannya"),
+    ("uk", "air_strike", "Внаслідок авіаударів зруйновано школу", "авіаударів"),
+    ("uk", "air_raid_alert", "У Києві ПОВІТРЯНА ТРИВОГА", "ПОВІТРЯНА ТРИВОГА"),
+    ("uk", "embassy_closed", "Посольство США тимчасово зачинили", None),
+    ("ru", "air_strike", "Авиаударом по Харькову повреждены дома", "Авиаударом"),
+    ("ru", "air_raid_alert", "В Москве объявлена воздушная тревога", None),
+    ("ru", "evacuation", "Началась эвакуация жителей", "эвакуация"),
+    ("fr", "air_strike", "FRAPPES AERIENNES sur la ville", "FRAPPES AERIENNES"),
+    ("fr", "embassy_closed", "L’ambassade de France sera fermée lundi", None),
+    ("fr", "shelter_in_place", "Il faut se mettre a l'abri", None),
+    ("de", "air_strike", "Nach schweren Luftangriffen auf Kiew", "Luftangriffen"),
+    ("de", "air_strike", "Die Zahl der Luftangriffs-Opfer steigt", None),
+    ("de", "embassy_closed", "Die deutsche BOTSCHAFT bleibt vorerst geschlossen", None),
+    ("es", "air_strike", "ATAQUES AEREOS contra Kiev", "ATAQUES AEREOS"),
+    ("es", "embassy_closed", "La embajada de EE. UU. cerró sus puertas", None),
+    ("it", "air_strike", "Nuovi attacchi aerei su Kiev", "attacchi aerei"),
+    ("it", "embassy_closed", "L'ambasciata resterà chiusa fino a nuovo avviso", None),
+    ("el", "air_strike", "ΑΕΡΟΠΟΡΙΚΗ ΕΠΙΔΡΟΜΗ στο Κίεβο", "ΑΕΡΟΠΟΡΙΚΗ ΕΠΙΔΡΟΜΗ"),
+    ("el", "air_strike", "Νέοι βομβαρδισμούς στην πόλη", "βομβαρδισμούς"),
+    ("el", "embassy_closed", "Έκλεισε η πρεσβεία των ΗΠΑ", None),
+    ("ar", "air_strike", "غارةٌ جوّية على المدينة", None),
+    ("ar", "air_strike", "استهدفت الغارات الجوية المطار", None),
+    ("ar", "embassy_closed", "أُغلقت السفارة الأمريكية", None),
+    ("th", "air_strike", "การโจมตีทางอากาศในกรุงเคียฟ", "การโจมตีทางอากาศ"),
+    ("th", "embassy_closed", "สถานทูตสหรัฐฯ ปิดทำการชั่วคราว", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "concept", "text", "exact"), POSITIVES, ids=[f"{p[0]}-{p[2][:24]}" for p in POSITIVES]
+)
+def test_positive(lang: str, concept: str, text: str, exact: str | None) -> None:
+    hits = fired(text)
+    assert concept in hits, f"{lang}: {concept} should fire on {text!r}, got {hits}"
+    if exact is not None:
+        assert hits[concept] == exact
+    assert hits[concept] in text  # always a slice of the original text
+
+
+NEAR_MISSES = [
+    ("en", "Hair strike: the salon reopens on Monday"),
+    ("en", "The airstrip reopened after repairs"),
+    ("en", "Air France cabin crew strike grounds flights"),
+    ("en", "Dairy strike ends after two weeks"),
+    ("id", "Pasien meninggal karena serangan jantung"),
+    ("id", "Kualitas udara di Jakarta memburuk"),
+    ("id", "udara"),
+    ("uk", "Тривога на біржі: гривня впала"),
+    ("ru", "Тревога на бирже: рубль упал"),
+    ("fr", "Grève des contrôleurs aériens à Paris"),
+    ("fr", "Il est à l'abri du besoin"),
+    ("de", "Streik bei der Lufthansa"),
+    ("de", "Eine klare Botschaft an die Regierung"),
+    ("es", "Huelga de pilotos en Madrid"),
+    ("it", "Sciopero aereo: voli cancellati"),
+    ("el", "Απεργία των ελεγκτών εναέριας κυκλοφορίας"),
+    ("ar", "أعلنت النقابة إضراباً عاماً"),
+    ("th", "เปิดสถานทูตแห่งใหม่ในกรุงเทพ"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), NEAR_MISSES, ids=[n[1][:24] for n in NEAR_MISSES])
+def test_near_miss(lang: str, text: str) -> None:
+    assert fired(text) == {}, f"{lang}: nothing should fire on {text!r}"

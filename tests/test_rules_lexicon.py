@@ -1,0 +1,49 @@
+"""The real matcher (one automaton for every built-in concept) agrees with the lexicon's own
+positive and negative sentences (tests/test_lexicon_data.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from test_lexicon_data import NEGATIVES, OTHER_POSITIVES, POSITIVE_CASES
+
+from advisorywatch.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts, load_concept
+
+
+@cache
+def _engine() -> RuleEngine:
+    """One rule per concept; a context-needing concept gets a second, never-matching keyword."""
+    rules = [
+        RuleConfig(
+            name=c,
+            concepts=[c],
+            keywords=["zzz-never"] if load_concept(c).context_needed else [],
+            notify=["console"],
+        )
+        for c in sorted(available_concepts())
+    ]
+    return RuleEngine(rules)
+
+
+def fired(text: str) -> set[str]:
+    return {m.rule.name for m in _engine().evaluate("s", {"title": "", "text": text})}
+
+
+@pytest.mark.parametrize(("concept", "lang", "text"), POSITIVE_CASES, ids=lambda v: str(v)[:20])
+def test_core_positive(concept: str, lang: str, text: str) -> None:
+    assert concept in fired(text)
+
+
+@pytest.mark.parametrize(("concept", "text"), OTHER_POSITIVES, ids=lambda v: str(v)[:24])
+def test_other_positive(concept: str, text: str) -> None:
+    if load_concept(concept).context_needed:
+        text += " zzz-never"
+    assert concept in fired(text)
+
+
+@pytest.mark.parametrize("text", NEGATIVES, ids=lambda t: t[:30])
+def test_negative_matches_nothing(text: str) -> None:
+    assert fired(text) == set()

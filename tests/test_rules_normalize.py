@@ -1,0 +1,99 @@
+"""Normalisation and the offset map back to the original text."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from advisorywatch.rules.normalize import normalize, normalize_pattern, normalize_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("Air&nbsp;Strike", "air strike"),
+        ("&lt;b&gt;AIR strike&lt;/b&gt;", "<b>air strike</b>"),
+        ("air\u00adstrike", "airstrike"),
+        ("air\u200bstrike", "airstrike"),
+        ("l’ambassade l‘x lʼy", "l'ambassade l'x l'y"),
+        ("air\u2013strike", "air-strike"),
+        ("air \n\t  strike", "air strike"),
+        ("ＡＩＲ ｓｔｒｉｋｅ", "air strike"),
+        ("FRAPPE AÉRIENNE", "frappe aerienne"),
+        ("Straße Luftschläge", "strasse luftschlage"),
+        ("ΑΕΡΟΠΟΡΙΚΉ ΕΠΙΔΡΟΜΉ", "αεροπορικη επιδρομη"),
+        ("επιδρομές", "επιδρομεσ"),
+        ("Ёлка", "елка"),
+        ("Йод, їжак", "йод, їжак"),
+        ("уда\u0301р", "удар"),
+        ("غارَةٌ جَوِّيَّة", "غاره جويه"),
+        ("أعلنت إلى آخر ـــ", "اعلنت الي اخر "),
+        ("ทำ", "ทํา"),
+    ],
+)
+def test_normal_form(raw: str, normal: str) -> None:
+    assert normalize(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "original"),
+    [
+        ("Big Air&nbsp;Strike!", "air strike", "Air&nbsp;Strike"),
+        ("x Straße y", "strasse", "Straße"),
+        ("an air\u00adstrike now", "airstrike", "air\u00adstrike"),
+        ("ﬁnal ﬁre", "fire", "ﬁre"),
+        ("Ёлка ΐα", "ια", "ΐα"),
+        ("قال: غارَةٌ جوية", "غاره جويه", "غارَةٌ جوية"),
+        ("a  \n  b   air  strike", "air strike", "air  strike"),
+    ],
+)
+def test_offsets_map_back_to_the_exact_original(raw: str, word: str, original: str) -> None:
+    n = normalize_text(raw)
+    start = n.text.index(word)
+    a, b = n.original_span(start, start + len(word))
+    assert raw[a:b] == original
+
+
+def test_offset_map_on_random_text() -> None:
+    """Every word of the normal form maps back to a slice that normalises to that word."""
+    palette = [
+        "air",
+        "Strike",
+        "Straße",
+        "&amp;",
+        "&nbsp;",
+        "\u00ad",
+        "\u200b",
+        "ΐ",
+        "Ё",
+        "й",
+        "غارَةٌ",
+        "ـ",
+        "ﬁ",
+        "…",
+        "  ",
+        "\n",
+        "é",
+        "e\u0301",
+        "ทำ",
+        "İ",
+        "’",
+        "—",
+        "½",
+    ]
+    rng = random.Random(7)
+    for _ in range(300):
+        raw = "".join(rng.choice(palette) + rng.choice(["", " "]) for _ in range(12))
+        n = normalize_text(raw)
+        assert n.text == normalize(raw)
+        for m in re.finditer(r"\S+", n.text):
+            a, b = n.original_span(*m.span())
+            assert 0 <= a <= b <= len(raw)
+            assert normalize(raw[a:b]).strip() == m.group(), (raw, m.group(), raw[a:b])
+
+
+def test_pattern_normalisation_keeps_regex_escapes() -> None:
+    assert normalize_pattern(r"\bferm(?:ée|e)\S+\W") == r"\bferm(?:ee|e)\S+\W"
+    assert normalize_pattern("επ[ιί]θ[εέ]σ") == "επ[ιι]θ[εε]σ"
