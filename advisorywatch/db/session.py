@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -55,14 +55,31 @@ class Database:
             yield s
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest Alembic revision.
+
+        On SQLite, foreign keys are off while migrating: Alembic's batch mode rebuilds a table
+        by copying and dropping it, and dropping it with foreign keys on would cascade-delete
+        every row that refers to it."""
         cfg = alembic_config(self.url)
+        sqlite = self.engine.dialect.name == "sqlite"
         with self.engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            if sqlite:
+                _sqlite_foreign_keys(conn, on=False)
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            finally:
+                if sqlite:
+                    _sqlite_foreign_keys(conn, on=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_foreign_keys(conn: Connection, on: bool) -> None:
+    # On the DBAPI connection, outside any transaction: inside one the pragma is ignored.
+    dbapi: Any = conn.connection.driver_connection
+    dbapi.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def alembic_config(url: str) -> AlembicConfig:
