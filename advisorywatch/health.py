@@ -6,24 +6,21 @@ Statuses: ``new`` (never fetched), ``ok``, ``failing`` (the last fetch failed), 
 (a source that has yielded items before yielded none for ``degraded_after`` runs in a row; a
 304 Not Modified is not an empty run). After ``down_after`` consecutive failures a "source
 down" notice goes to the ``health.notify`` channels; the first success after that sends
-"recovered". Notices are rows in ``health_notices``, written in the transaction that changes
-the source, so a restart neither loses nor repeats them."""
+"recovered". Notices are written in the transaction that changes the source and sent through
+the outbox, so a restart neither loses nor repeats them."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisorywatch.config import HealthConfig, NotifierConfig
+from advisorywatch.config import HealthConfig
 from advisorywatch.crawler.outcome import BLOCKED, FetchOutcome
-from advisorywatch.db.models import HealthNotice, Source, utcnow
-from advisorywatch.db.session import Database
+from advisorywatch.db.models import Notice, Source
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.message import Message
-from advisorywatch.notifier.send import send
+from advisorywatch.notifier.summaries import queue_notice as queue_delivery
 
 log = logging.getLogger(__name__)
 DOWN, RECOVERED = "down", "recovered"
@@ -56,76 +53,34 @@ def record_fetch(
 def queue_notice(
     s: Session, src: Source, kind: str, cfg: HealthConfig, channels: Channels, now: datetime
 ) -> None:
-    """One ``health_notices`` row per destination of every ``health.notify`` channel."""
-    message = _message(src, kind)
-    log.warning("%s", message.title)
+    """One notice per ``health.notify`` channel, delivered through the alert outbox (same
+    retries, leases and restart guarantees as alerts)."""
+    title, body = _message(src, kind)
+    log.warning("%s", title)
     for channel in cfg.notify:
-        for d in channels.destinations(channel):
-            s.add(
-                HealthNotice(
-                    source_id=src.id,
-                    kind=kind,
-                    channel=channel,
-                    destination=d.key,
-                    destination_label=d.label,
-                    title=message.title,
-                    body=message.body,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                )
-            )
+        notice = Notice(
+            kind="health",
+            channel=channel,
+            key=f"health:{kind}:{src.name}",
+            title=title,
+            body=body,
+            created_at=now,
+            closed_at=now,
+        )
+        s.add(notice)
+        s.flush()
+        queue_delivery(s, notice, channels, now)
 
 
-def _message(src: Source, kind: str) -> Message:
+def _message(src: Source, kind: str) -> tuple[str, str]:
     if kind == DOWN:
         since = (
             src.last_success_at.strftime("%Y-%m-%d %H:%M UTC") if src.last_success_at else "never"
         )
-        return Message(
+        return (
             f"[SOURCE DOWN] {src.name}",
             f"{src.name} failed {src.consecutive_failures} times in a row; its alerts are not "
             f"being seen.\nLast error ({src.last_error_kind or '-'}): {src.last_error}\n"
             f"URL: {src.url}\nLast success: {since}",
         )
-    return Message(f"[RECOVERED] {src.name}", f"{src.name} works again.\nURL: {src.url}")
-
-
-class HealthNotifier:
-    """Sends pending health notices; a failed send is retried on the next drain, up to
-    ``notifier.max_attempts``."""
-
-    def __init__(self, db: Database, channels: Channels, settings: NotifierConfig) -> None:
-        self.db, self.channels, self.settings = db, channels, settings
-
-    def drain(self) -> int:
-        """Send every pending notice once. Blocking: run it in a worker thread."""
-        with self.db.session() as s:
-            pending = [
-                (n.id, n.channel, n.destination, n.title, n.body)
-                for n in s.scalars(
-                    select(HealthNotice)
-                    .where(HealthNotice.status == "pending")
-                    .order_by(HealthNotice.id)
-                )
-            ]
-        sent = 0
-        for notice_id, channel, key, title, body in pending:
-            dest = self.channels.lookup(channel, key)
-            result = (
-                send(dest.url, Message(title, body), self.settings.timeout_seconds)
-                if dest
-                else None
-            )
-            with self.db.session() as s:
-                n = s.get_one(HealthNotice, notice_id)
-                n.attempts += 1
-                if result is not None and result.ok:
-                    n.status, n.sent_at, n.last_error = "sent", utcnow(), None
-                    sent += 1
-                    continue
-                n.last_error = result.error if result else "destination no longer configured"
-                if result is None or result.permanent or n.attempts >= self.settings.max_attempts:
-                    n.status = "failed"
-                    log.error("giving up on health notice %r: %s", title, n.last_error)
-        return sent
+    return f"[RECOVERED] {src.name}", f"{src.name} works again.\nURL: {src.url}"

@@ -15,7 +15,6 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import SourceConfig, make_source
 from advisorywatch.db.session import Database
-from advisorywatch.health import HealthNotifier
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
@@ -47,7 +46,6 @@ class App:
             self.db, RuleEngine.from_config(config), self.channels, config.health
         )
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
-        self.health_notifier = HealthNotifier(self.db, self.channels, config.notifier)
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""
@@ -95,7 +93,6 @@ class App:
         if self._deliver_lock is None:
             self._deliver_lock = asyncio.Lock()
         async with self._deliver_lock:
-            await asyncio.to_thread(self.health_notifier.drain)
             return await asyncio.to_thread(self.outbox.drain)
 
     async def cycle(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -82,9 +81,13 @@ def test_down_and_recovered_fire_once_each_and_quiet_source_degrades(
 
     run(5)  # a restart re-sends nothing that was sent
     assert len(sink.received) == 2
-    with sqlite3.connect(project.dir / "state.db") as db:
-        notices = db.execute("SELECT kind, status, attempts FROM health_notices").fetchall()
-    assert sorted(notices) == [("down", "sent", 1), ("recovered", "sent", 1)]
+    notices = project.sql(
+        "SELECT n.key, d.status, d.attempts FROM notices n JOIN deliveries d ON d.notice_id = n.id"
+    )
+    assert sorted(notices) == [
+        ("health:down:flaky", "sent", 1),
+        ("health:recovered:flaky", "sent", 1),
+    ]
 
 
 def test_sources_lists_configured_sources_before_any_run(project: Project) -> None:

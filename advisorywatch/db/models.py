@@ -186,7 +186,7 @@ class Notice(Base):
 
     __tablename__ = "notices"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # fallback, storm, digest
+    kind: Mapped[str] = mapped_column(String(20))  # fallback, storm, digest, health
     channel: Mapped[str] = mapped_column(String(200))
     key: Mapped[str | None] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(Text, default="")
@@ -217,25 +217,3 @@ class DaemonLease(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class HealthNotice(Base):
-    """A "source down" or "recovered" message for one destination: written with the health
-    change that causes it, sent by :class:`advisorywatch.health.HealthNotifier`. Not an alert,
-    so not in the alert outbox; a sent row is never sent again, across restarts too."""
-
-    __tablename__ = "health_notices"
-    __table_args__ = (Index("ix_health_notices_status", "status"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # down | recovered
-    channel: Mapped[str] = mapped_column(String(200))
-    destination: Mapped[str] = mapped_column(String(64))
-    destination_label: Mapped[str] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
