@@ -1,0 +1,22 @@
+# advisorywatch daemon image: slim, non-root, config and data as volumes.
+#   docker build -t advisorywatch .
+#   docker run -v $PWD/config.yaml:/config/config.yaml:ro -v aw-data:/data advisorywatch
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY advisorywatch ./advisorywatch
+RUN pip install --no-cache-dir --prefix=/install ".[postgres]"
+
+FROM python:3.11-slim
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin advisorywatch \
+    && mkdir -p /data /config && chown advisorywatch /data
+COPY --from=build /install /usr/local
+USER advisorywatch
+WORKDIR /data
+VOLUME ["/data", "/config"]
+ENV ADVISORYWATCH_CONFIG=/config/config.yaml \
+    PYTHONUNBUFFERED=1
+# /healthz when daemon.http is enabled (bind it to 0.0.0.0 inside the container).
+EXPOSE 9464
+ENTRYPOINT ["advisorywatch"]
+CMD ["run"]
