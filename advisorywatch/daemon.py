@@ -66,6 +66,8 @@ class Daemon:
         self._running: dict[str, float] = {}  # source name -> monotonic start
         self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
         self._overran: set[str] = set()
+        self._sender: asyncio.Task[None] | None = None
+        self._send_again = False
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ class Daemon:
         for src in self.app.enabled_sources():
             self._add_source_job(scheduler, src)
         scheduler.add_job(
-            self._deliver,
+            self._kick_delivery,
             "interval",
             seconds=OUTBOX_RETRY_SECONDS,
             id="outbox",
@@ -123,7 +125,7 @@ class Daemon:
         started = time.monotonic()
         self._running[name] = started
         try:
-            results = await self.app.cycle([src])
+            results = await self.app.crawl([src])
         except asyncio.CancelledError:
             if not self.app.stopping.is_set():
                 raise
@@ -142,16 +144,28 @@ class Daemon:
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
-        await self._update_delivery_gauges()
+        await self._kick_delivery()
         if name in self._overran and self.scheduler is not None:
             self._overran.discard(name)
             with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown
                 self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
 
-    async def _deliver(self) -> None:
+    async def _kick_delivery(self) -> None:
+        """Send what is due, in the background: a slow or failing destination never delays a
+        crawl. One sender at a time; a kick while it runs makes it go round once more."""
+        if self._sender is not None and not self._sender.done():
+            self._send_again = True
+            return
+        self._sender = asyncio.get_running_loop().create_task(self._send())
+
+    async def _send(self) -> None:
         self._track()
-        await self.app.deliver()
-        await self._update_delivery_gauges()
+        while not self.app.stopping.is_set():
+            self._send_again = False
+            await self.app.deliver()
+            await self._update_delivery_gauges()
+            if not self._send_again:
+                break
 
     async def _update_delivery_gauges(self) -> None:
         counts = await self.app.in_db_thread(delivery_counts, self.app.db)
