@@ -6,16 +6,7 @@ from __future__ import annotations
 import signal
 import time
 
-from conftest import FeedServer, Project, Sink, fixture_bytes, rss
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from conftest import FeedServer, Project, Sink, fixture_bytes, rss, wait_for
 
 
 def test_daemon_runs_cycles_delivers_once_and_stops_on_sigterm(
@@ -37,8 +28,8 @@ channels:
 """)
     proc = project.popen("run")
     try:
-        _wait_for(lambda: len(sink.received) >= 1, 60, "the first alert")
-        _wait_for(
+        wait_for(lambda: len(sink.received) >= 1, 60, "the first alert")
+        wait_for(
             lambda: feeds.hits("/news.xml") >= 3 and feeds.hits("/embassy.xml") >= 3,
             60,
             "three cycles of both sources",
@@ -54,9 +45,9 @@ channels:
                 ]
             ),
         )
-        _wait_for(lambda: len(sink.received) >= 2, 30, "the new item's alert")
+        wait_for(lambda: len(sink.received) >= 2, 30, "the new item's alert")
         hits_after = feeds.hits("/news.xml")
-        _wait_for(lambda: feeds.hits("/news.xml") >= hits_after + 2, 30, "two more cycles")
+        wait_for(lambda: feeds.hits("/news.xml") >= hits_after + 2, 30, "two more cycles")
         assert len(sink.received) == 2
         assert "Rusia lancarkan serangan udara ke Kyiv" in sink.received[1]["title"]
         assert proc.poll() is None, "the daemon must keep running"

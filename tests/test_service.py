@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -18,18 +18,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from advisorywatch.http_endpoint import HttpEndpoint
 from advisorywatch.metrics import Health, Metrics
 
-from conftest import FeedServer, Project, Sink, fixture_bytes, rss
+from conftest import FeedServer, Project, Sink, fixture_bytes, rss, wait_for
 
 ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def config(sources: str, sink: Sink, extra: str = "", daemon: str = "") -> str:

@@ -165,3 +165,18 @@ class SourceType(ABC):
     def parse_result(self, fetched: Fetched) -> ParseResult:
         """Items plus follow-up requests. Types that follow links override this."""
         return ParseResult(self.parse(fetched))
+
+
+class PagedSource(SourceType):
+    """A source whose response may lead to more pages (rel=next, an API's next link) and
+    articles: each page is parsed by :meth:`page`, which returns follow-ups for the rest."""
+
+    def parse(self, fetched: Fetched) -> list[ParsedItem]:
+        return self.parse_result(fetched).items
+
+    def parse_result(self, fetched: Fetched) -> ParseResult:
+        return self.page(1, fetched)
+
+    @abstractmethod
+    def page(self, number: int, fetched: Fetched) -> ParseResult:
+        """Parse page ``number`` (1 for the configured URL)."""

@@ -20,11 +20,11 @@ from advisorywatch.crawler.sources import register
 from advisorywatch.crawler.sources.base import (
     Fetched,
     FollowUp,
+    PagedSource,
     ParsedItem,
     ParseResult,
     SourceConfig,
     SourceError,
-    SourceType,
 )
 from advisorywatch.text import html_to_text
 
@@ -97,21 +97,15 @@ def _document(fetched: Fetched) -> Selector:
 
 
 @register
-class HtmlSource(SourceType):
+class HtmlSource(PagedSource):
     type_name = "html"
     config_model = HtmlConfig
     config: HtmlConfig
 
-    def parse(self, fetched: Fetched) -> list[ParsedItem]:
-        return self.parse_result(fetched).items
-
-    def parse_result(self, fetched: Fetched) -> ParseResult:
-        return self._listing(1, fetched)
-
-    def _listing(self, page: int, fetched: Fetched) -> ParseResult:
+    def page(self, number: int, fetched: Fetched) -> ParseResult:
         doc = _document(fetched)
         nodes = _select(doc, self.config.item)
-        if page == 1 and not nodes:
+        if number == 1 and not nodes:
             raise SourceError(
                 f"{fetched.url}: no items match {self.config.item!r} (not the listing page?)"
             )
@@ -126,8 +120,8 @@ class HtmlSource(SourceType):
             else:
                 result.items.append(item)
         nxt = _value(doc, self.config.next) if self.config.next else ""
-        if nxt and page < self.config.max_pages:
-            next_page = partial(self._listing, page + 1)
+        if nxt and number < self.config.max_pages:
+            next_page = partial(self.page, number + 1)
             result.follow.append(FollowUp(urljoin(fetched.url, nxt), next_page))
         return result
 

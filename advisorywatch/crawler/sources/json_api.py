@@ -21,11 +21,11 @@ from advisorywatch.crawler.sources import register
 from advisorywatch.crawler.sources.base import (
     Fetched,
     FollowUp,
+    PagedSource,
     ParsedItem,
     ParseResult,
     SourceConfig,
     SourceError,
-    SourceType,
 )
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.text import html_to_text
@@ -73,18 +73,12 @@ class JsonConfig(SourceConfig):
 
 
 @register
-class JsonSource(SourceType):
+class JsonSource(PagedSource):
     type_name = "json"
     config_model = JsonConfig
     config: JsonConfig
 
-    def parse(self, fetched: Fetched) -> list[ParsedItem]:
-        return self.parse_result(fetched).items
-
-    def parse_result(self, fetched: Fetched) -> ParseResult:
-        return self._page(1, fetched)
-
-    def _page(self, page: int, fetched: Fetched) -> ParseResult:
+    def page(self, number: int, fetched: Fetched) -> ParseResult:
         try:
             doc = json.loads(decode(fetched.body, fetched.headers.get("content-type")))
         except ValueError as exc:
@@ -105,11 +99,11 @@ class JsonSource(SourceType):
                 item.advisory = levels.advisory(raw, item)
             items.append(item)
         follow = []
-        if self.config.next and page < self.config.max_pages:
+        if self.config.next and number < self.config.max_pages:
             nxt = jmespath.search(self.config.next, doc)
             if isinstance(nxt, str) and nxt.strip():
                 url = urljoin(fetched.url, nxt.strip())
-                follow.append(FollowUp(url, partial(self._page, page + 1)))
+                follow.append(FollowUp(url, partial(self.page, number + 1)))
         return ParseResult(items, follow)
 
     def _item(self, raw: Mapping[str, Any], base_url: str) -> ParsedItem:
