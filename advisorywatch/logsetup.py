@@ -27,7 +27,7 @@ def setup_logging(level: str, fmt: str = "text") -> None:
     quiet_level = logging.DEBUG if level == "DEBUG" else logging.WARNING
     for name in _QUIET:
         logging.getLogger(name).setLevel(quiet_level)
-    # Scrapy's "gave up retrying" repeats what advisorywatch reports per source.
-    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(
-        logging.DEBUG if level == "DEBUG" else logging.CRITICAL
-    )
+    # Scrapy's "gave up retrying" and robots.txt download errors (with a traceback) repeat
+    # what advisorywatch reports per source.
+    for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else logging.CRITICAL)

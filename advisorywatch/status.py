@@ -38,12 +38,12 @@ def render_status(db: Database) -> str:
         )
     with db.session() as s:
         sources = s.scalars(select(Source).order_by(Source.name)).all()
-    lines += ["", f"{'source':<40} {'last success':<14} {'failures':>8}  last error"]
+    lines += ["", f"{'source':<36} {'status':<9} {'last success':<13} {'fails':>5}  last error"]
     for src in sources:
         error = (src.last_error or "")[:60]
         lines.append(
-            f"{src.name[:40]:<40} {_ago(src.last_success_at, now):<14} "
-            f"{src.consecutive_failures:>8}  {error}"
+            f"{src.name[:36]:<36} {src.status:<9} {_ago(src.last_success_at, now):<13} "
+            f"{src.consecutive_failures:>5}  {error}"
         )
     counts = delivery_counts(db)
     backlog = counts.get("pending", 0) + counts.get("sending", 0)

@@ -46,7 +46,7 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.concurrent_per_domain,
         "DOWNLOAD_DELAY": cfg.delay_seconds,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,  # ±50 %
         "AUTOTHROTTLE_ENABLED": cfg.autothrottle,
         "AUTOTHROTTLE_START_DELAY": cfg.delay_seconds,
         "AUTOTHROTTLE_MAX_DELAY": 60.0,
