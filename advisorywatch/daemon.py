@@ -174,6 +174,7 @@ class Daemon:
         self.metrics.backlog.set(counts.get("pending", 0) + counts.get("sending", 0))
 
     async def _heartbeat(self) -> None:
+        self._track()  # shutdown waits for a lease renewal in flight instead of cancelling it
         now = time.monotonic()
         stuck = []
         for name, started in self._running.items():

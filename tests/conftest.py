@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -196,6 +197,18 @@ class Result:
     args: list[str] = field(default_factory=list)
 
 
+def _statement(query: str, params: dict[str, Any]) -> Any:
+    """``query`` as SQLAlchemy text whose datetime parameters are typed, so SQLite stores them in
+    SQLAlchemy's format; aware values are converted to naive UTC like the application's columns."""
+    from sqlalchemy import DateTime, bindparam, text
+
+    for key, value in params.items():
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            params[key] = value.astimezone(UTC).replace(tzinfo=None)
+    typed = [bindparam(k, type_=DateTime()) for k, v in params.items() if isinstance(v, datetime)]
+    return text(query).bindparams(*typed)
+
+
 class Project:
     """A temporary working directory with a config file and the CLI to run against it.
 
@@ -213,14 +226,51 @@ class Project:
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.dir / 'state.db'}"
 
-    def sql(self, query: str) -> list[tuple[Any, ...]]:
-        """Rows of a query against the project's database (SQLite file or PostgreSQL)."""
-        from sqlalchemy import create_engine, text
+    def sql(self, query: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query against the project's database (SQLite file or PostgreSQL).
+
+        Untyped columns come back as the driver gives them: a datetime is a string on SQLite and
+        a naive ``datetime`` on PostgreSQL, a JSON column is text on SQLite and decoded on
+        PostgreSQL; see ``db_datetime`` and ``db_json``.
+        """
+        from sqlalchemy import create_engine
 
         engine = create_engine(self.effective_database_url)
         try:
             with engine.connect() as conn:
-                return [tuple(r) for r in conn.execute(text(query))]
+                return [tuple(r) for r in conn.execute(_statement(query, params), params)]
+        finally:
+            engine.dispose()
+
+    def execute(self, statement: str, **params: Any) -> None:
+        """Run a write statement with bound ``params`` in a committed transaction.
+
+        A ``datetime`` parameter is stored the way the application stores it (naive UTC).
+        """
+        from sqlalchemy import create_engine
+
+        engine = create_engine(self.effective_database_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(_statement(statement, params), params)
+        finally:
+            engine.dispose()
+
+    def stored_text(self) -> str:
+        """Every value of every row of every table, as text: what a secret-leak check searches
+        when the database is not a file (PostgreSQL); on SQLite the file bytes say more."""
+        from sqlalchemy import MetaData, create_engine, select
+
+        engine = create_engine(self.effective_database_url)
+        try:
+            metadata = MetaData()
+            metadata.reflect(engine)
+            with engine.connect() as conn:
+                return "\n".join(
+                    repr(tuple(row))
+                    for table in metadata.sorted_tables
+                    for row in conn.execute(select(table))
+                )
         finally:
             engine.dispose()
 
@@ -389,3 +439,16 @@ def wait_for(predicate: Any, timeout: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def db_datetime(value: Any) -> datetime:
+    """A datetime column read by ``Project.sql`` as an aware UTC ``datetime`` (SQLite gives text,
+    PostgreSQL a naive datetime)."""
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed.replace(tzinfo=UTC)
+
+
+def db_json(value: Any) -> Any:
+    """A JSON column read by ``Project.sql`` as Python data (SQLite gives text, PostgreSQL the
+    decoded value)."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 
 from rawserver import RawHttpServer, Reply
 
-from conftest import FeedServer, Project, Sink, rss
+from conftest import FeedServer, Project, Sink, db_datetime, rss
 
 FEED = rss([{"guid": "g1", "title": "Embassy notice", "description": "x"}])
 RSS = {"Content-Type": "application/rss+xml"}
@@ -92,8 +91,7 @@ def test_robots_user_agent_headers_and_proxy(
     assert proxy_headers["proxy-authorization"] == f"Basic {credentials}"
 
     dump = result.stdout + result.stderr
-    with sqlite3.connect(project.dir / "state.db") as db:
-        dump += "\n".join(str(row) for row in db.execute("SELECT * FROM sources"))
+    dump += "\n".join(str(row) for row in project.sql("SELECT * FROM sources"))
     assert SECRET not in dump
 
 
@@ -128,23 +126,18 @@ def test_304_writes_nothing_but_fetch_state(
         _config(f'  - {{name: feed, type: feed, url: "{url}", robots: false}}', sink)
     )
     assert project.cli("run", "--once").returncode == 0
-    db_path = project.dir / "state.db"
-    with sqlite3.connect(db_path) as db:
-        items_before = db.execute("SELECT * FROM items").fetchall()
-        src_before = db.execute(
-            "SELECT etag, last_success_at, items_last_run FROM sources"
-        ).fetchone()
+    items_before = project.sql("SELECT * FROM items ORDER BY id")
+    [src_before] = project.sql("SELECT etag, last_success_at, items_last_run FROM sources")
 
     second = project.cli("run", "--once")
 
     assert second.returncode == 0 and "feed: ok, not modified" in second.stdout
     assert feeds.requests[-1][1].get("If-None-Match") == src_before[0]
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT * FROM items").fetchall() == items_before
-        assert db.execute("SELECT count(*) FROM alerts").fetchone() == (0,)
-        etag, last_success, items_last_run = db.execute(
-            "SELECT etag, last_success_at, items_last_run FROM sources"
-        ).fetchone()
+    assert project.sql("SELECT * FROM items ORDER BY id") == items_before
+    assert project.sql("SELECT count(*) FROM alerts") == [(0,)]
+    [(etag, last_success, items_last_run)] = project.sql(
+        "SELECT etag, last_success_at, items_last_run FROM sources"
+    )
     assert etag == src_before[0] and items_last_run == src_before[2] == 1
-    assert last_success > src_before[1]  # the fetch state moved on
+    assert db_datetime(last_success) > db_datetime(src_before[1])  # the fetch state moved on
     assert _health(project)["feed"]["status"] == "ok"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 import zlib
 
 import brotli
@@ -124,7 +123,6 @@ def test_each_failure_gets_its_status_while_the_good_source_delivers(
     # A 429 whose Retry-After is beyond max_retry_after_seconds is not waited for.
     assert len(raw_server.hits("/429")) == 1
     # Nothing from a failed fetch was stored: no items, no validators.
-    with sqlite3.connect(project.dir / "state.db") as db:
-        assert db.execute("SELECT count(*) FROM items").fetchone() == (1,)
-        etags = dict(db.execute("SELECT name, etag FROM sources"))
+    assert project.sql("SELECT count(*) FROM items") == [(1,)]
+    etags = dict(project.sql("SELECT name, etag FROM sources"))
     assert etags["good"] and all(etags[n] is None for n in expected if n != "good")

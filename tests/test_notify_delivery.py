@@ -4,12 +4,11 @@ reaching the fallback channel, and a kill -9 mid-send."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
-from conftest import FeedServer, Project, ScriptedSink, rss, wait_for
+from conftest import FeedServer, Project, ScriptedSink, db_datetime, rss, wait_for
 
 MakeSink = Callable[[], ScriptedSink]
 ITEMS = [
@@ -33,8 +32,7 @@ notifier: {{{notifier or "retry_base_seconds: 0.01"}}}
 
 
 def _deliveries(project: Project) -> list[tuple[str, str, int]]:
-    with sqlite3.connect(project.dir / "state.db") as db:
-        return db.execute("SELECT channel, status, attempts FROM deliveries ORDER BY id").fetchall()
+    return project.sql("SELECT channel, status, attempts FROM deliveries ORDER BY id")
 
 
 def test_sink_failing_for_seconds_then_ok_gets_each_alert_exactly_once(
@@ -85,10 +83,9 @@ def test_429_retry_after_is_honoured(
     assert first.returncode == 0, first.stderr
     # The second alert for the same destination waits too, without a request of its own.
     assert sink.requests == 1 and not sink.received
-    with sqlite3.connect(project.dir / "state.db") as db:
-        rows = db.execute("SELECT attempts, next_attempt_at, last_error FROM deliveries").fetchall()
+    rows = project.sql("SELECT attempts, next_attempt_at, last_error FROM deliveries")
     assert sorted(r[0] for r in rows) == [0, 1]
-    waits = [(datetime.fromisoformat(r[1]) - datetime.utcnow()).total_seconds() for r in rows]
+    waits = [(db_datetime(r[1]) - datetime.now(UTC)).total_seconds() for r in rows]
     assert all(5.0 < w <= 8.0 for w in waits), waits  # not the 0.01 s backoff
     due = time.monotonic() + max(waits)
     assert any("429" in (r[2] or "") for r in rows)
@@ -175,8 +172,7 @@ def test_unresponsive_destination_costs_one_timeout_per_drain(
     first = project.cli("run", "--once")
     assert first.returncode == 0, first.stderr
     assert sink.requests == 1, "the second message does not wait out a second timeout"
-    with sqlite3.connect(project.dir / "state.db") as db:
-        rows = db.execute("SELECT status, attempts FROM deliveries ORDER BY id").fetchall()
+    rows = project.sql("SELECT status, attempts FROM deliveries ORDER BY id")
     assert rows == [("pending", 1), ("pending", 0)]
 
     sink.release.set()

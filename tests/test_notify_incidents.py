@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 
 from advisorywatch.incidents import similarity, words
@@ -62,6 +61,5 @@ channels:
     assert "Massive air strike hits Kyiv" in titles[0] and "Odesa" in titles[1]
     alerts = {a["title"]: a for a in json.loads(project.cli("alerts", "--json").stdout)}
     assert alerts[REPORT_B["title"]]["deliveries"] == {"attached": 1}  # stored, no ping
-    with sqlite3.connect(project.dir / "state.db") as db:
-        sizes = sorted(n for (n,) in db.execute("SELECT reports FROM incidents").fetchall())
+    sizes = sorted(n for (n,) in project.sql("SELECT reports FROM incidents"))
     assert sizes == [1, 2]

@@ -4,7 +4,6 @@ test_notify_storms)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 
 from conftest import FeedServer, Project, ScriptedSink, rss
@@ -33,9 +32,8 @@ channels:
 
 def _statuses(project: Project) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    with sqlite3.connect(project.dir / "state.db") as db:
-        for channel, status in db.execute("SELECT channel, status FROM deliveries ORDER BY id"):
-            out.setdefault(channel, []).append(status)
+    for channel, status in project.sql("SELECT channel, status FROM deliveries ORDER BY id"):
+        out.setdefault(channel, []).append(status)
     return out
 
 

@@ -52,7 +52,9 @@ notifier: {{retry_base_seconds: 0.01, fallback: more}}
     debug = outputs[0].stderr
     assert "DEBUG" in debug and "giving up on alert" in debug and "401" in debug
     assert f"ops: json://***@127.0.0.1:{ok.port}/***: ok" in outputs[1].stdout
-    for db_file in project.dir.glob("state.db*"):
+    stored = project.stored_text()
+    assert "Air strike near Kharkiv" in stored and CANARY not in stored
+    for db_file in project.dir.glob("state.db*"):  # SQLite: also WAL and freed pages
         assert CANARY.encode() not in db_file.read_bytes(), db_file.name
 
 

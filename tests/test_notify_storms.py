@@ -3,13 +3,13 @@ and digests."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from test_notify_routing import _items, _statuses, _write
 
-from conftest import FeedServer, Project, ScriptedSink, rss
+from conftest import FeedServer, Project, ScriptedSink, db_datetime, rss
 
 MakeSink = Callable[[], ScriptedSink]
 
@@ -67,11 +67,12 @@ def test_digest_collects_low_severity_alerts(
     assert not chat.received
     assert _statuses(project) == {"chat": ["batched"] * 3}
 
-    with sqlite3.connect(project.dir / "state.db") as db:
-        [(due,)] = db.execute("SELECT due_at FROM notices WHERE kind = 'digest'").fetchall()
-        assert due.endswith(":00:00.000000")  # the top of the next hour
-        # Let the hour pass.
-        db.execute("UPDATE notices SET due_at = datetime('now', '-1 minute')")
+    [(due,)] = project.sql("SELECT due_at FROM notices WHERE kind = 'digest'")
+    assert db_datetime(due) == db_datetime(due).replace(minute=0, second=0, microsecond=0)
+    # Let the hour pass.
+    project.execute(
+        "UPDATE notices SET due_at = :due", due=datetime.now(UTC) - timedelta(minutes=1)
+    )
     assert project.cli("run", "--once").returncode == 0
     [digest] = chat.received
     assert digest["title"].startswith("[DIGEST] 3 alerts for chat since ")

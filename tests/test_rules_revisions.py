@@ -3,10 +3,7 @@ an unchanged re-publication or a reworded revision never fires (real `run --once
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
-from conftest import FeedServer, Project, Sink, rss
+from conftest import FeedServer, Project, Sink, db_json, rss
 
 CONFIG = """
 database: {{url: "sqlite:///state.db"}}
@@ -27,9 +24,8 @@ def _publish(feeds: FeedServer, title: str, body: str) -> str:
 
 
 def _alerts(project: Project) -> list[tuple[str, list[dict[str, object]]]]:
-    with sqlite3.connect(project.dir / "state.db") as db:
-        rows = db.execute("SELECT severity, matched FROM alerts ORDER BY id").fetchall()
-    return [(sev, json.loads(matched)) for sev, matched in rows]
+    rows = project.sql("SELECT severity, matched FROM alerts ORDER BY id")
+    return [(sev, db_json(matched)) for sev, matched in rows]
 
 
 def test_revision_adding_a_concept_fires_again(

@@ -4,10 +4,10 @@ changes, HTML listings with article follow-ups and rel=next, JSON pagination, gu
 from __future__ import annotations
 
 import json
-import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
-from conftest import FeedServer, Project, Sink, fixture_bytes
+from conftest import FeedServer, Project, Sink, db_datetime, fixture_bytes
 
 LEVEL_CONFIG = """
 database: {{url: "sqlite:///state.db"}}
@@ -26,8 +26,7 @@ channels:
 
 
 def _rows(project: Project, sql: str) -> list[Any]:
-    with sqlite3.connect(project.dir / "state.db") as db:
-        return db.execute(sql).fetchall()
+    return project.sql(sql)
 
 
 def _run(project: Project) -> None:
@@ -117,7 +116,9 @@ channels:
         "SELECT text, published FROM items WHERE url LIKE '%november-20-2024/'",
     )
     assert "Identify shelter locations in advance" in text  # the article body, not the excerpt
-    assert published.startswith("2024-11-20 05:19:43")
+    assert db_datetime(published).replace(microsecond=0) == datetime(
+        2024, 11, 20, 5, 19, 43, tzinfo=UTC
+    )
     assert sink.titles() == [
         "[WARNING] actions: Security Alert: U.S. Embassy Kyiv, Ukraine – November 20, 2024"
         " · embassy-html"

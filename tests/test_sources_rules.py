@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -18,6 +16,8 @@ from advisorywatch.notifier.channels import Channels
 from advisorywatch.pipeline import Ingestor, sync_sources
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.levels import LevelChange, rules_for_change
+
+from conftest import Project
 
 
 def rule(**advisory: object) -> RuleConfig:
@@ -93,9 +93,9 @@ def test_all_presets_registered() -> None:
     }
 
 
-def _ingest(tmp_path: Path, batches: list[list[ParsedItem]]) -> list[tuple[str, str | None]]:
-    """Store each batch as one fetch of one source in a real SQLite database."""
-    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
+def _ingest(project: Project, batches: list[list[ParsedItem]]) -> list[tuple[str, str | None]]:
+    """Store each batch as one fetch of one source in a real database (SQLite or PostgreSQL)."""
+    db = Database(project.effective_database_url)
     db.upgrade()
     src = FeedConfig(name="s", type="feed", url="http://127.0.0.1:9/")
     sync_sources(db, [src])
@@ -105,17 +105,19 @@ def _ingest(tmp_path: Path, batches: list[list[ParsedItem]]) -> list[tuple[str, 
     for items in batches:
         assert ingestor.ingest(FetchOutcome("s", "http://127.0.0.1:9/", 200, items)).ok
     with db.session() as s:
-        return [(i.title, i.url) for i in s.scalars(select(Item).order_by(Item.id))]
+        stored = [(i.title, i.url) for i in s.scalars(select(Item).order_by(Item.id))]
+    db.dispose()
+    return stored
 
 
-def test_same_text_different_links_are_different_items(tmp_path: Path) -> None:
+def test_same_text_different_links_are_different_items(project: Project) -> None:
     def alert(n: int) -> ParsedItem:
         return ParsedItem(title="Security Alert", text="", url=f"https://e.example/{n}")
 
-    assert len(_ingest(tmp_path, [[alert(1)], [alert(2), alert(1)]])) == 2
+    assert len(_ingest(project, [[alert(1)], [alert(2), alert(1)]])) == 2
 
 
-def test_linkless_item_found_again_by_content_after_guid_change(tmp_path: Path) -> None:
+def test_linkless_item_found_again_by_content_after_guid_change(project: Project) -> None:
     before = ParsedItem(title="Curfew", text="Curfew extended.", guid="old-1")
     after = ParsedItem(title="Curfew", text="Curfew  extended.", guid="new/1")
-    assert _ingest(tmp_path, [[before], [after]]) == [("Curfew", None)]
+    assert _ingest(project, [[before], [after]]) == [("Curfew", None)]
