@@ -16,7 +16,8 @@ with bench/reference_client.py, then with ``advisorywatch run --once``:
 Wall time, CPU time (user + system) and peak RSS are those of the child process
 (``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
 absolute figures on a shared machine are noise, ratios less so. ``--match`` also runs
-bench/match_bench.py (matching throughput) on a smaller corpus.
+bench/match_bench.py (matching throughput) on a smaller corpus; ``--profile DIR`` writes
+py-spy profiles of a cold and a warm pass (summarise them with bench/profile_summary.py).
 """
 
 from __future__ import annotations
@@ -184,11 +185,29 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
                         log.write(out.read()[-3000:])
                     rows.append((n, name, product, ref))
                     _progress(rows[-1])
+            if args.profile:
+                profile(n, server, args)
             notified = len(server.get("/notifications"))
             print(f"  N={n}: {notified} notification(s) reached the sink", file=sys.stderr)
     finally:
         server.stop()
     return rows
+
+
+def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
+    """py-spy profiles (collapsed stacks) of a cold and a warm pass on a fresh database."""
+    args.profile.mkdir(parents=True, exist_ok=True)
+    spy = Path(PYTHON).parent / "py-spy"
+    with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
+        sink = server.control.replace("http://", "json://") + "/notify"
+        config = write_config(Path(tmp), server.get("/sources"), sink, args)
+        for name in ("cold", "warm"):
+            output = args.profile / f"{name}-{n}.txt"
+            cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "-r", "100"]
+            cmd += ["-o", str(output), "--", PYTHON, "-m", "advisorywatch"]
+            cmd += ["--config", str(config), "run", "--once"]
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            print(f"  N={n}: {name} profile in {output}", file=sys.stderr)
 
 
 def _progress(row: Row) -> None:
@@ -225,6 +244,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--delay", type=float, default=0, help="crawler.delay_seconds")
     p.add_argument("--autothrottle", action="store_true", help="crawler.autothrottle")
     p.add_argument("--timeout", type=float, default=30, help="crawler.timeout_seconds")
+    p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
     return p.parse_args()
 
