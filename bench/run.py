@@ -15,9 +15,12 @@ with bench/reference_client.py, then with ``advisorywatch run --once``:
 
 Wall time, CPU time (user + system) and peak RSS are those of the child process
 (``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
-absolute figures on a shared machine are noise, ratios less so. ``--match`` also runs
-bench/match_bench.py (matching throughput) on a smaller corpus; ``--profile DIR`` writes
-py-spy profiles of a cold and a warm pass (summarise them with bench/profile_summary.py).
+absolute figures on a shared machine are noise, ratios less so.
+
+``--daemon`` adds the three passes inside a running daemon (bench/daemon_bench.py);
+``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
+``--profile DIR`` writes py-spy profiles of a cold and a warm pass (summarise them with
+bench/profile_summary.py).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.request import Request, urlopen
 
+import daemon_bench
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -123,13 +127,18 @@ class FixtureServer:
 
 
 def write_config(
-    directory: Path, sources: list[dict[str, Any]], sink: str, args: argparse.Namespace
+    directory: Path,
+    sources: list[dict[str, Any]],
+    sink: str,
+    args: argparse.Namespace,
+    every: str = "10m",
+    http_port: int | None = None,
 ) -> Path:
-    config = {
+    config: dict[str, Any] = {
         "database": {"url": f"sqlite:///{directory / 'bench.db'}"},
         "log_level": "WARNING",
         "sources": [
-            {"name": s["name"], "type": "feed", "url": s["url"], "every": "10m", "robots": False}
+            {"name": s["name"], "type": "feed", "url": s["url"], "every": every, "robots": False}
             for s in sources
         ],
         "rules": [
@@ -149,6 +158,8 @@ def write_config(
             "timeout_seconds": args.timeout,
         },
     }
+    if http_port is not None:
+        config["daemon"] = {"http": {"enabled": True, "port": http_port}}
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
@@ -185,12 +196,42 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
                         log.write(out.read()[-3000:])
                     rows.append((n, name, product, ref))
                     _progress(rows[-1])
+            if args.daemon:
+                rows += in_daemon(n, server, args, rows)
             if args.profile:
                 profile(n, server, args)
             notified = len(server.get("/notifications"))
             print(f"  N={n}: {notified} notification(s) reached the sink", file=sys.stderr)
     finally:
         server.stop()
+    return rows
+
+
+def in_daemon(
+    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
+) -> list[Row]:
+    """The same passes inside one daemon, next to the reference figures measured above."""
+    reference = {name: ref for size, name, _, ref in once if size == n}
+    cold_once = next(p.wall for size, name, p, _ in once if size == n and name == "cold")
+    every = max(15, round(2 * cold_once + 5))
+    port = daemon_bench.free_port()
+    with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
+        sink = server.control.replace("http://", "json://") + "/notify"
+        config = write_config(Path(tmp), server.get("/sources"), sink, args, f"{every}s", port)
+        cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        measured = daemon_bench.passes(
+            cmd,
+            Path(tmp) / "daemon.log",
+            port,
+            n,
+            every,
+            lambda: server.post("/publish?percent=10"),
+        )
+    rows = []
+    for name, wall, cpu, rss in measured:
+        run = Run(wall, cpu, rss, 0, f"daemon, every {every}s")
+        rows.append((n, f"daemon {name}", run, reference[name]))
+        _progress(rows[-1])
     return rows
 
 
@@ -244,6 +285,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--delay", type=float, default=0, help="crawler.delay_seconds")
     p.add_argument("--autothrottle", action="store_true", help="crawler.autothrottle")
     p.add_argument("--timeout", type=float, default=30, help="crawler.timeout_seconds")
+    p.add_argument("--daemon", action="store_true", help="also the passes inside a daemon")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
     return p.parse_args()
