@@ -1,7 +1,7 @@
 """The benchmark: advisorywatch against the bare reference client, in one table.
 
     .venv/bin/python bench/run.py [--sizes 100,1000] [--items 20] [--hosts-per 10]
-        [--per-host 4] [--delay 0] [--match]
+        [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match]
 
 For each size N it starts bench/fixture_server.py with N sources x --items items spread over
 N / --hosts-per loopback hosts, writes a config.yaml for it (one rule on the built-in
@@ -17,7 +17,7 @@ Wall time, CPU time (user + system) and peak RSS are those of the child process
 (``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
 absolute figures on a shared machine are noise, ratios less so.
 
-``--daemon`` adds the three passes inside a running daemon (bench/daemon_bench.py);
+``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
 ``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
 ``--profile DIR`` writes py-spy profiles of a cold and a warm pass (summarise them with
 bench/profile_summary.py).
@@ -196,8 +196,11 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
                         log.write(out.read()[-3000:])
                     rows.append((n, name, product, ref))
                     _progress(rows[-1])
-            if args.daemon:
-                rows += in_daemon(n, server, args, rows)
+            if str(n) in args.daemon.split(","):
+                try:
+                    rows += in_daemon(n, server, args, rows)
+                except RuntimeError as e:
+                    print(f"  N={n}: daemon passes left out: {e}", file=sys.stderr)
             if args.profile:
                 profile(n, server, args)
             notified = len(server.get("/notifications"))
@@ -236,7 +239,8 @@ def in_daemon(
 
 
 def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
-    """py-spy profiles (collapsed stacks) of a cold and a warm pass on a fresh database."""
+    """py-spy profiles (collapsed stacks, only the thread holding the GIL: where the CPU goes)
+    of a cold and a warm pass on a fresh database."""
     args.profile.mkdir(parents=True, exist_ok=True)
     spy = Path(PYTHON).parent / "py-spy"
     with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
@@ -244,7 +248,7 @@ def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
         config = write_config(Path(tmp), server.get("/sources"), sink, args)
         for name in ("cold", "warm"):
             output = args.profile / f"{name}-{n}.txt"
-            cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "-r", "100"]
+            cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "--gil", "-r", "100"]
             cmd += ["-o", str(output), "--", PYTHON, "-m", "advisorywatch"]
             cmd += ["--config", str(config), "run", "--once"]
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -285,7 +289,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--delay", type=float, default=0, help="crawler.delay_seconds")
     p.add_argument("--autothrottle", action="store_true", help="crawler.autothrottle")
     p.add_argument("--timeout", type=float, default=30, help="crawler.timeout_seconds")
-    p.add_argument("--daemon", action="store_true", help="also the passes inside a daemon")
+    p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
     return p.parse_args()
