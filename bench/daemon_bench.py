@@ -3,7 +3,8 @@
 Used by bench/run.py. The daemon runs every source ``every`` seconds (each source is its own
 job, all due at once); its /metrics endpoint counts fetches, so a pass is done when the
 count has grown by N. A pass's CPU time is the daemon's (``/proc/PID/stat``, all threads)
-from just before it is due to its end; its wall time runs from the first fetch seen to the
+from the last poll before its first fetch to its end (sending the previous pass's alerts
+can fall in it); its wall time runs from the first fetch seen to the
 last (polled every 0.1 s, so it misses up to the first fetch's own time). The cold pass
 starts when /metrics first answers, after imports and database set-up.
 """
@@ -64,8 +65,8 @@ class Daemon:
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_for(self, count: int, timeout: float) -> tuple[float, float, float]:
-        """Waits until ``count`` fetches are counted; (wall from the first new fetch, CPU since
-        the call, peak RSS MB)."""
+        """Waits until ``count`` fetches are counted; (wall from the first new fetch, CPU from
+        the last poll before it, peak RSS MB)."""
         cpu0 = cpu_seconds(self.proc.pid)
         deadline = time.monotonic() + timeout
         first: float | None = None
@@ -73,6 +74,8 @@ class Daemon:
         while seen < count:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"daemon pass stalled at {seen}/{count} fetches")
+            if first is None:  # idle until the pass is due: leave that CPU out
+                cpu0 = cpu_seconds(self.proc.pid)
             time.sleep(0.1)
             now = fetches(self.port)
             if now is not None and now > seen and first is None:
