@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -171,7 +172,7 @@ Row = tuple[int, str, Run, Run]
 def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     hosts = max(1, n // args.hosts_per)
     server_args = ["--sources", str(n), "--items", str(args.items), "--hosts", str(hosts)]
-    server = FixtureServer([*server_args, "--format", args.format])
+    server = FixtureServer([*server_args, "--format", args.format, *shlex.split(args.faults)])
     rows: list[Row] = []
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
@@ -289,6 +290,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--delay", type=float, default=0, help="crawler.delay_seconds")
     p.add_argument("--autothrottle", action="store_true", help="crawler.autothrottle")
     p.add_argument("--timeout", type=float, default=30, help="crawler.timeout_seconds")
+    p.add_argument(
+        "--faults", default="", help='fixture server fault options, e.g. "--slow 10 --failing 5"'
+    )
     p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
@@ -301,7 +305,8 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         rows += bench_size(n, args, sys.stderr)
     print(
-        f"crawler: concurrent_per_domain {args.per_host}, delay_seconds {args.delay}, "
+        f"faults: {args.faults or 'none'}; crawler: concurrent_per_domain {args.per_host}, "
+        f"delay_seconds {args.delay}, "
         f"autothrottle {args.autothrottle}; {args.hosts_per} sources per host; "
         f"{args.items} items per feed ({args.format})"
     )
