@@ -4,9 +4,9 @@ Used by bench/run.py. The daemon runs every source ``every`` seconds (each sourc
 job, all due at once); its /metrics endpoint counts fetches, so a pass is done when the
 count has grown by N. A pass's CPU time is the daemon's (``/proc/PID/stat``, all threads)
 from the last poll before its first fetch to its end (sending the previous pass's alerts
-can fall in it); its wall time runs from the first fetch seen to the
-last (polled every 0.1 s, so it misses up to the first fetch's own time). The cold pass
-starts when /metrics first answers, after imports and database set-up.
+can fall in it); its wall time runs from the first fetch seen to the last (polled every
+0.1 s, so it misses up to the first fetch's own time). The cold pass starts when /metrics
+first answers, after imports and database set-up.
 """
 
 from __future__ import annotations
