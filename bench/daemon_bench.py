@@ -61,6 +61,7 @@ def fetches(port: int) -> int | None:
 class Daemon:
     def __init__(self, cmd: list[str], log: Path, port: int) -> None:
         self.port = port
+        self.log = log
         self._log = log.open("w")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
 
@@ -88,7 +89,8 @@ class Daemon:
         deadline = time.monotonic() + timeout
         while fetches(self.port) is None:
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("daemon did not start")
+                tail = self.log.read_text()[-2000:]
+                raise RuntimeError(f"daemon did not start; its output ends:\n{tail}")
             time.sleep(0.05)
 
     def stop(self) -> None:

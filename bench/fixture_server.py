@@ -16,8 +16,10 @@ Faults are chosen once, by seed, among the sources: ``--slow`` % answer after
 The control server on 127.0.0.1 (its URL is the first line printed, as JSON):
 
 - ``GET /sources``: every source's name, url and fault, as JSON;
-- ``POST /publish?percent=P`` (or ``?source=I``): a new item on top of P % of the sources
-  (chosen by seed, without repeats until all were chosen); answers the items with their time;
+- ``POST /publish?percent=P`` (or ``?source=I[&alert=1]``): a new item on top of P % of the
+  sources (chosen by seed, without repeats until all were chosen), or of source I (with
+  ``alert=1`` one that fires the rule, titled ``[AWB<serial>] ...``); answers the items
+  with their time;
 - ``POST /notify``: a sink for Apprise ``json://``; ``GET /notifications`` lists what arrived
   with the arrival time; ``GET /stats``: responses served by status.
 """
@@ -149,13 +151,17 @@ class Fixtures:
                 source.items.append(self.new_item(now - 3600 * (k + 1)))
             self.render(source, now - 3600)
 
-    def new_item(self, when: float) -> Item:
+    def new_item(self, when: float, alert: bool = False) -> Item:
+        """An item; with ``alert`` one that fires the rule, its title tagged ``[AWB<serial>]``
+        so its notification can be told apart."""
         self.serial += 1
         title, text = self.rng.choice(self.quiet)
         extra = self.rng.choice(self.quiet)[1]
         text = f"{text} {extra}"
-        if self.rng.random() < self.alert_rate:
+        if alert or self.rng.random() < self.alert_rate:
             text = f"{text} Reports of {self.rng.choice(self.terms)} near the city centre."
+        if alert:
+            title = f"[AWB{self.serial}] {title}"
         return Item(f"urn:bench:item:{self.serial}", title, text, when)
 
     def publish(self, percent: float) -> list[tuple[Source, Item]]:
@@ -168,9 +174,9 @@ class Fixtures:
             published.append(self.publish_to(self.sources[self._publish_order.pop()]))
         return published
 
-    def publish_to(self, source: Source) -> tuple[Source, Item]:
+    def publish_to(self, source: Source, alert: bool = False) -> tuple[Source, Item]:
         now = time.time()
-        item = self.new_item(now)
+        item = self.new_item(now, alert)
         source.items.insert(0, item)
         del source.items[self.items_per_feed :]
         self.render(source, now)
@@ -308,7 +314,8 @@ class Server:
 
     async def publish(self, request: web.Request) -> web.Response:
         if "source" in request.query:
-            published = [self.fx.publish_to(self.fx.sources[int(request.query["source"])])]
+            source = self.fx.sources[int(request.query["source"])]
+            published = [self.fx.publish_to(source, request.query.get("alert") == "1")]
         else:
             published = self.fx.publish(float(request.query.get("percent", "10")))
         return web.json_response(
