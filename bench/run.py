@@ -1,0 +1,320 @@
+"""The benchmark: advisorywatch against the bare reference client, in one table.
+
+    .venv/bin/python bench/run.py [--sizes 100,1000] [--items 20] [--hosts-per 10]
+        [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match]
+
+For each size N it starts bench/fixture_server.py with N sources x --items items spread over
+N / --hosts-per loopback hosts, writes a config.yaml for it (one rule on the built-in
+``air_strike`` concept, a json:// channel into the fixture server's sink, ``baseline: false``
+so alerts are enqueued and sent, a fresh SQLite database) and runs three passes, each first
+with bench/reference_client.py, then with ``advisorywatch run --once``:
+
+- cold: empty database, everything new (fetch, parse, store, match, enqueue, send);
+- warm: nothing changed, every source answers 304;
+- changed: the server published one new item in 10 % of the sources.
+
+Wall time, CPU time (user + system) and peak RSS are those of the child process
+(``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
+absolute figures on a shared machine are noise, ratios less so.
+
+``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
+``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
+``--profile DIR`` writes py-spy profiles of a cold and a warm pass (summarise them with
+bench/profile_summary.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.request import Request, urlopen
+
+import daemon_bench
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+    exit_code: int
+    summary: str
+
+
+def measure(cmd: list[str], out: IO[str], summarize: Any) -> Run:
+    """Run ``cmd`` to completion; its own wall, CPU and peak RSS, and a summary of its output."""
+    out.seek(0)
+    out.truncate()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out.flush()
+    out.seek(0)
+    return Run(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        exit_code=proc.returncode,
+        summary=summarize(out.read()),
+    )
+
+
+def product_summary(output: str) -> str:
+    """Totals of ``run --once``'s per-source lines."""
+    ok = not_modified = failed = new = alerts = 0
+    for line in output.splitlines():
+        _, sep, state = line.rpartition(": ")
+        if not sep:
+            continue
+        if state.startswith("FAILED") or ": FAILED," in line:
+            failed += 1
+        elif state == "not modified" or line.endswith("ok, not modified"):
+            ok += 1
+            not_modified += 1
+        elif "new," in line and line.endswith("alerts"):
+            ok += 1
+            parts = line.rsplit(", ", 3)
+            new += int(parts[1].split()[0])
+            alerts += int(parts[3].split()[0])
+    return f"ok {ok} (304: {not_modified}), failed {failed}, new {new}, alerts {alerts}"
+
+
+def reference_summary(output: str) -> str:
+    try:
+        c = json.loads(output.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return output.strip()[-200:]
+    ok = c["ok"] + c["not_modified"]
+    return f"ok {ok} (304: {c['not_modified']}), failed {c['failed']}, items {c['items']}"
+
+
+class FixtureServer:
+    def __init__(self, args: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, str(BENCH / "fixture_server.py"), *args], stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("fixture server did not start")
+        self.control: str = json.loads(line)["control"]
+
+    def get(self, path: str) -> Any:
+        with urlopen(f"{self.control}{path}") as response:
+            return json.load(response)
+
+    def post(self, path: str) -> Any:
+        with urlopen(Request(f"{self.control}{path}", method="POST")) as response:
+            return json.load(response)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def write_config(
+    directory: Path,
+    sources: list[dict[str, Any]],
+    sink: str,
+    args: argparse.Namespace,
+    every: str = "10m",
+    http_port: int | None = None,
+) -> Path:
+    config: dict[str, Any] = {
+        "database": {"url": f"sqlite:///{directory / 'bench.db'}"},
+        "log_level": "WARNING",
+        "sources": [
+            {"name": s["name"], "type": "feed", "url": s["url"], "every": every, "robots": False}
+            for s in sources
+        ],
+        "rules": [
+            {
+                "name": "air-strike",
+                "concepts": ["air_strike"],
+                "severity": "critical",
+                "notify": ["sink"],
+            }
+        ],
+        "channels": {"sink": {"urls": [sink]}},
+        "notifier": {"baseline": False},
+        "crawler": {
+            "concurrent_per_domain": args.per_host,
+            "delay_seconds": args.delay,
+            "autothrottle": args.autothrottle,
+            "timeout_seconds": args.timeout,
+        },
+    }
+    if http_port is not None:
+        config["daemon"] = {"http": {"enabled": True, "port": http_port}}
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return path
+
+
+Row = tuple[int, str, Run, Run]
+
+
+def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
+    hosts = max(1, n // args.hosts_per)
+    server_args = ["--sources", str(n), "--items", str(args.items), "--hosts", str(hosts)]
+    server = FixtureServer([*server_args, "--format", args.format, *shlex.split(args.faults)])
+    rows: list[Row] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
+            directory = Path(tmp)
+            sink = server.control.replace("http://", "json://") + "/notify"
+            config = write_config(directory, server.get("/sources"), sink, args)
+            state = directory / "reference-state.json"
+            ref_cmd = [PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
+            ref_cmd += ["--state", str(state), "--per-host", str(args.per_host)]
+            ref_cmd += ["--timeout", str(args.timeout)]
+            product_cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config)]
+            product_cmd += ["run", "--once"]
+            out_path = directory / "output.txt"
+            with out_path.open("w+", encoding="utf-8") as out:
+                for name in ("cold", "warm", "10% changed"):
+                    if name == "10% changed":
+                        server.post("/publish?percent=10")
+                    ref = measure(ref_cmd, out, reference_summary)
+                    product = measure(product_cmd, out, product_summary)
+                    if product.exit_code not in (0, 1):
+                        out.seek(0)
+                        log.write(out.read()[-3000:])
+                    rows.append((n, name, product, ref))
+                    _progress(rows[-1])
+            if str(n) in args.daemon.split(","):
+                try:
+                    rows += in_daemon(n, server, args, rows)
+                except RuntimeError as e:
+                    print(f"  N={n}: daemon passes left out: {e}", file=sys.stderr)
+            if args.profile:
+                profile(n, server, args)
+            notified = len(server.get("/notifications"))
+            print(f"  N={n}: {notified} notification(s) reached the sink", file=sys.stderr)
+    finally:
+        server.stop()
+    return rows
+
+
+def in_daemon(
+    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
+) -> list[Row]:
+    """The same passes inside one daemon, next to the reference figures measured above."""
+    reference = {name: ref for size, name, _, ref in once if size == n}
+    cold_once = next(p.wall for size, name, p, _ in once if size == n and name == "cold")
+    every = max(15, round(2 * cold_once + 5))
+    port = daemon_bench.free_port()
+    with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
+        sink = server.control.replace("http://", "json://") + "/notify"
+        config = write_config(Path(tmp), server.get("/sources"), sink, args, f"{every}s", port)
+        cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        measured = daemon_bench.passes(
+            cmd,
+            Path(tmp) / "daemon.log",
+            port,
+            n,
+            every,
+            lambda: server.post("/publish?percent=10"),
+        )
+    rows = []
+    for name, wall, cpu, rss in measured:
+        run = Run(wall, cpu, rss, 0, f"daemon, every {every}s")
+        rows.append((n, f"daemon {name}", run, reference[name]))
+        _progress(rows[-1])
+    return rows
+
+
+def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
+    """py-spy profiles (collapsed stacks, only the thread holding the GIL: where the CPU goes)
+    of a cold and a warm pass on a fresh database."""
+    args.profile.mkdir(parents=True, exist_ok=True)
+    spy = Path(PYTHON).parent / "py-spy"
+    with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
+        sink = server.control.replace("http://", "json://") + "/notify"
+        config = write_config(Path(tmp), server.get("/sources"), sink, args)
+        for name in ("cold", "warm"):
+            output = args.profile / f"{name}-{n}.txt"
+            cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "--gil", "-r", "100"]
+            cmd += ["-o", str(output), "--", PYTHON, "-m", "advisorywatch"]
+            cmd += ["--config", str(config), "run", "--once"]
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            print(f"  N={n}: {name} profile in {output}", file=sys.stderr)
+
+
+def _progress(row: Row) -> None:
+    n, name, product, ref = row
+    print(
+        f"  N={n} {name}: product {product.wall:.2f}s [{product.summary}]"
+        f" / reference {ref.wall:.2f}s [{ref.summary}]",
+        file=sys.stderr,
+    )
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "| N | pass | product wall s | ref wall s | wall ratio | product CPU s | ref CPU s "
+        "| CPU ratio | product peak MB | ref peak MB | product result |"
+    )
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for n, name, p, r in rows:
+        lines.append(
+            f"| {n} | {name} | {p.wall:.2f} | {r.wall:.2f} | {p.wall / r.wall:.1f}x "
+            f"| {p.cpu:.2f} | {r.cpu:.2f} | {p.cpu / r.cpu:.1f}x "
+            f"| {p.rss_mb:.0f} | {r.rss_mb:.0f} | {p.summary} |"
+        )
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", default="100,1000", help="numbers of sources, comma-separated")
+    p.add_argument("--items", type=int, default=20, help="items per feed")
+    p.add_argument("--hosts-per", type=int, default=10, help="sources per loopback host")
+    p.add_argument("--format", choices=["rss", "atom", "mixed"], default="rss")
+    p.add_argument("--per-host", type=int, default=4, help="crawler.concurrent_per_domain")
+    p.add_argument("--delay", type=float, default=0, help="crawler.delay_seconds")
+    p.add_argument("--autothrottle", action="store_true", help="crawler.autothrottle")
+    p.add_argument("--timeout", type=float, default=30, help="crawler.timeout_seconds")
+    p.add_argument(
+        "--faults", default="", help='fixture server fault options, e.g. "--slow 10 --failing 5"'
+    )
+    p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
+    p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
+    p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
+    return p.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    rows: list[Row] = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        rows += bench_size(n, args, sys.stderr)
+    print(
+        f"faults: {args.faults or 'none'}; crawler: concurrent_per_domain {args.per_host}, "
+        f"delay_seconds {args.delay}, "
+        f"autothrottle {args.autothrottle}; {args.hosts_per} sources per host; "
+        f"{args.items} items per feed ({args.format})"
+    )
+    print(table(rows))
+    if args.match:
+        cmd = [PYTHON, str(BENCH / "match_bench.py"), "--mb", "10", "--baseline-mb", "0.5"]
+        subprocess.run(cmd, check=True)
+
+
+if __name__ == "__main__":
+    main()
