@@ -17,8 +17,8 @@ demo: install
 	$(BIN)/advisorywatch demo
 
 lint: install
-	$(BIN)/ruff check advisorywatch tests
-	$(BIN)/ruff format --check advisorywatch tests
+	$(BIN)/ruff check advisorywatch tests bench
+	$(BIN)/ruff format --check advisorywatch tests bench
 	$(BIN)/mypy
 
 # The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.

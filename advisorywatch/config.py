@@ -193,10 +193,15 @@ class NotifierConfig(_Strict):
     incident_window: timedelta = timedelta(hours=6)
     incident_similarity: float = Field(default=0.6, gt=0, le=1)
 
-    @field_validator("storm_window", "incident_window", mode="before")
+    @field_validator("storm_window", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> Any:
         return v if isinstance(v, timedelta) else parse_duration(v)
+
+    @field_validator("incident_window", mode="before")
+    @classmethod
+    def _incident_window(cls, v: Any) -> Any:  # 0 turns incidents off
+        return v if isinstance(v, timedelta) else parse_duration(v, allow_zero=True)
 
 
 class CrawlerConfig(_Strict):

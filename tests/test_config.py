@@ -108,3 +108,11 @@ def test_env_substitution_and_missing_variable(
     monkeypatch.setenv("HOOK_HOST", "127.0.0.1:8080")
     config = parse_config(text, tmp_path / "config.yaml")
     assert config.channels["console"].urls == ["json://127.0.0.1:8080/x"]
+
+
+def test_incident_window_zero_turns_incidents_off(tmp_path: Path) -> None:
+    config = parse_config(VALID + "notifier: {incident_window: 0}\n", tmp_path / "config.yaml")
+    assert not config.notifier.incident_window
+    assert "notifier.storm_window: duration '0'" in _problems(
+        VALID + "notifier: {storm_window: '0'}\n", tmp_path
+    )
