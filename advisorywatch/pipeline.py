@@ -3,6 +3,7 @@ one outbox row per destination that must hear about each alert."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -105,12 +106,18 @@ class Ingestor:
                 select(Item).where(Item.source_id == src.id, Item.identity.in_(list(by_identity)))
             )
         }
-        claimed = {row.id for row in existing.values()}
+        digests = {
+            identity: content_hash(it.title, it.text) for identity, it in by_identity.items()
+        }
+        elsewhere = _StoredElsewhere.load(
+            s, src.id, [(it, digests[i]) for i, it in by_identity.items() if i not in existing]
+        )
+        claimed: set[Item] = set(existing.values())
         for identity, it in by_identity.items():
-            digest = content_hash(it.title, it.text)
-            row = existing.get(identity) or _stored_elsewhere(s, src.id, it, digest, claimed)
+            digest = digests[identity]
+            row = existing.get(identity) or elsewhere.take(it, digest, claimed)
             if row is not None:
-                claimed.add(row.id)
+                claimed.add(row)
                 row.identity = identity  # adopt the source's current identity scheme
             previous = previous_level(s, src.id, row, it.advisory)
             if row is None:
@@ -121,6 +128,7 @@ class Ingestor:
                     published=_plausible(it.published, now),
                 )
                 s.add(row)
+                elsewhere.add(row, it, digest)
                 result.new += 1
             elif row.content_hash != digest:
                 result.updated += 1
@@ -129,9 +137,10 @@ class Ingestor:
                 continue
             row.guid, row.url, row.title, row.text = it.guid, it.url, it.title, it.text
             row.content_hash, row.updated_at, row.link_key = digest, now, link_key(it.url)
-            s.flush()
             matches = self.rules.evaluate(src.name, {"title": it.title, "text": it.text})
-            result.alerts += self._raise_alerts(s, row, matches, now)
+            if matches:
+                s.flush()  # alerts need the item's id; other rows are inserted in one batch
+                result.alerts += self._raise_alerts(s, row, matches, now)
             result.alerts += self._advisory_change(s, src, row, it, previous, now)
 
     def _advisory_change(
@@ -196,16 +205,50 @@ class Ingestor:
         return raised
 
 
-def _stored_elsewhere(
-    s: Session, source_id: int, it: ParsedItem, digest: str, claimed: set[int]
-) -> Item | None:
-    """An item this source stored under another identity (what a site migration that rewrites
-    every guid looks like): found by canonical link, or by content when the item has no link.
-    Items with different links are different items even when their text is the same."""
-    key = link_key(it.url)
-    same = Item.link_key == key if key is not None else Item.content_hash == digest
-    rows = s.scalars(select(Item).where(Item.source_id == source_id, same).order_by(Item.id))
-    return next((row for row in rows if row.id not in claimed), None)
+class _StoredElsewhere:
+    """Items this source stored under another identity (what a site migration that rewrites
+    every guid looks like), looked up once per response: by canonical link, or by content when
+    the item has no link. Items with different links are different items even when their text is
+    the same. Rows created in this response count too, so a feed repeating a story under two
+    guids stores it once."""
+
+    def __init__(self) -> None:
+        self._by_link: dict[str, list[Item]] = defaultdict(list)
+        self._by_content: dict[str, list[Item]] = defaultdict(list)
+
+    @classmethod
+    def load(
+        cls, s: Session, source_id: int, items: list[tuple[ParsedItem, str]]
+    ) -> _StoredElsewhere:
+        found = cls()
+        links = {key for it, _ in items if (key := link_key(it.url)) is not None}
+        contents = {digest for it, digest in items if link_key(it.url) is None}
+        if links:
+            for row in s.scalars(
+                select(Item)
+                .where(Item.source_id == source_id, Item.link_key.in_(links))
+                .order_by(Item.id)
+            ):
+                found._by_link[row.link_key or ""].append(row)
+        if contents:
+            for row in s.scalars(
+                select(Item)
+                .where(Item.source_id == source_id, Item.content_hash.in_(contents))
+                .order_by(Item.id)
+            ):
+                found._by_content[row.content_hash].append(row)
+        return found
+
+    def take(self, it: ParsedItem, digest: str, claimed: set[Item]) -> Item | None:
+        key = link_key(it.url)
+        rows = self._by_link.get(key, []) if key is not None else self._by_content.get(digest, [])
+        return next((row for row in rows if row not in claimed), None)
+
+    def add(self, row: Item, it: ParsedItem, digest: str) -> None:
+        key = link_key(it.url)
+        if key is not None:
+            self._by_link[key].append(row)
+        self._by_content[digest].append(row)
 
 
 def _plausible(published: datetime | None, now: datetime) -> datetime | None:
