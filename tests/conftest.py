@@ -134,15 +134,13 @@ class _SinkHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class Sink(_Server):
-    """Receives Apprise ``json://`` notifications; can be told to fail the next N requests."""
+class _JsonSink(_Server):
+    """An HTTP server on 127.0.0.1 that Apprise ``json://`` notifications are sent to."""
 
-    def __init__(self) -> None:
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.lock = threading.Lock()
         self.received: list[dict[str, Any]] = []
-        self.fail_next: list[int] = []
-        self.rejected = 0
-        super().__init__(_SinkHandler)
+        super().__init__(handler)
 
     @property
     def apprise_url(self) -> str:
@@ -151,6 +149,15 @@ class Sink(_Server):
     def titles(self) -> list[str]:
         with self.lock:
             return [m["title"] for m in self.received]
+
+
+class Sink(_JsonSink):
+    """Receives Apprise ``json://`` notifications; can be told to fail the next N requests."""
+
+    def __init__(self) -> None:
+        self.fail_next: list[int] = []
+        self.rejected = 0
+        super().__init__(_SinkHandler)
 
 
 @pytest.fixture
@@ -368,15 +375,13 @@ class _ScriptedSinkHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class ScriptedSink(_Server):
+class ScriptedSink(_JsonSink):
     """An Apprise ``json://`` sink whose answers are scripted: ``script`` answers the next
     requests in order (status, headers), ``fail_for`` answers ``fail_status`` for that many
     seconds from the first request, ``always`` answers every request with one status, and
     ``hang_next`` holds the next request until ``release`` is set (then refuses it)."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.received: list[dict[str, Any]] = []
         self.requests = 0
         self.script: list[tuple[int, dict[str, str]]] = []
         self.always: int | None = None
@@ -401,14 +406,6 @@ class ScriptedSink(_Server):
             if time.monotonic() < self.fail_until:
                 return self.fail_status, {}
         return 200, {}
-
-    @property
-    def apprise_url(self) -> str:
-        return f"json://127.0.0.1:{self.port}/notify"
-
-    def titles(self) -> list[str]:
-        with self.lock:
-            return [m["title"] for m in self.received]
 
     def close(self) -> None:
         self.release.set()
