@@ -1,7 +1,10 @@
-"""RSS 0.9x/1.0/2.0 and Atom feeds, parsed with feedparser after charset normalisation."""
+"""RSS 0.9x/1.0/2.0 and Atom feeds, after charset normalisation: read with lxml when the feed
+has the common shape (:mod:`feedxml`), else with feedparser, which also serves presets that read
+levels from feedparser's entries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -18,6 +21,7 @@ from advisorywatch.crawler.sources.base import (
     SourceError,
     SourceType,
 )
+from advisorywatch.crawler.sources.feedxml import read_entries
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.text import html_to_text
 
@@ -34,6 +38,16 @@ class FeedSource(SourceType):
     def parse(self, fetched: Fetched) -> list[ParsedItem]:
         # The body is re-encoded as UTF-8 with a matching prolog, so no charset header is passed.
         body = xml_as_utf8(fetched.body, fetched.headers.get("content-type"))
+        levels = extractor(self.config.preset)
+        fast = read_entries(body, fetched.url) if levels is None else None
+        if fast is not None:
+            found = (
+                _item(
+                    e.title, e.content, e.summary, e.origlink or e.link, e.guid, fetched.url, e.date
+                )
+                for e in fast
+            )
+            return [item for item in found if _real(item)]
         parsed = feedparser.parse(
             body,
             response_headers={
@@ -44,12 +58,11 @@ class FeedSource(SourceType):
         if not parsed.entries and (parsed.bozo or not parsed.get("version")):
             reason = parsed.get("bozo_exception") or "no feed found"
             raise SourceError(f"{fetched.url} is not a readable RSS/Atom feed: {reason}")
-        levels = extractor(self.config.preset)
         items = []
         for entry in parsed.entries:
             item = entry_to_item(entry, fetched.url)
-            if not (item.title or item.text or item.url or item.guid):
-                continue  # the stub a truncated download leaves behind
+            if not _real(item):
+                continue
             if levels is not None:
                 item.advisory = levels.advisory(entry, item)
             items.append(item)
@@ -57,25 +70,41 @@ class FeedSource(SourceType):
 
 
 def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
-    html = ""
-    if entry.get("content"):
-        html = "\n".join(c.get("value", "") for c in entry.content)
-    if not html:
-        html = entry.get("summary", "") or ""
-    return ParsedItem(
-        title=html_to_text(entry.get("title", "") or ""),
-        text=html_to_text(html),
-        html=html or None,
-        url=_link(entry, base_url),
-        guid=" ".join((entry.get("id") or "").split()) or None,
-        published=_published(entry),
+    return _item(
+        entry.get("title", ""),
+        [c.get("value", "") for c in entry.get("content") or ()],
+        entry.get("summary", ""),
+        entry.get("feedburner_origlink") or entry.get("link"),  # FeedBurner's original first
+        entry.get("id"),
+        base_url,
+        lambda: _published(entry),
     )
 
 
-def _link(entry: Any, base_url: str) -> str | None:
-    """FeedBurner's original link over its redirect; relative links resolved."""
-    link = (entry.get("feedburner_origlink") or entry.get("link") or "").strip()
-    return urljoin(base_url, link) if link else None
+def _item(
+    title: str | None,
+    content: list[str],
+    summary: str | None,
+    link: str | None,
+    guid: str | None,
+    base_url: str,
+    published: Callable[[], datetime | None],
+) -> ParsedItem:
+    html = "\n".join(content) or summary or ""
+    link = (link or "").strip()
+    return ParsedItem(
+        title=html_to_text(title or ""),
+        text=html_to_text(html),
+        html=html or None,
+        url=urljoin(base_url, link) if link else None,  # relative links resolved
+        guid=" ".join((guid or "").split()) or None,
+        published=published(),
+    )
+
+
+def _real(item: ParsedItem) -> bool:
+    """False for the stub a truncated download leaves behind."""
+    return bool(item.title or item.text or item.url or item.guid)
 
 
 def _published(entry: Any) -> datetime | None:
