@@ -18,6 +18,7 @@ from advisorywatch.db.models import Alert, Item, Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.health import queue_notice, record_fetch
 from advisorywatch.identity import content_hash, item_identity, link_key
+from advisorywatch.incidents import IncidentWords
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.routing import plan_deliveries
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
@@ -73,6 +74,7 @@ class Ingestor:
     ) -> None:
         self.db, self.rules, self.channels = db, rules, channels
         self.health = health or HealthConfig()
+        self.incidents = IncidentWords()
 
     def ingest(self, outcome: FetchOutcome) -> IngestResult:
         now = utcnow()
@@ -173,7 +175,7 @@ class Ingestor:
             s.add(alert)
             s.flush()
             # Each country's change is its own event: never folded into an incident.
-            plan_deliveries(s, alert, row, rule.notify, self.channels, now, incidents=False)
+            plan_deliveries(s, alert, row, rule.notify, self.channels, now, incidents=None)
             raised += 1
         return raised
 
@@ -200,7 +202,7 @@ class Ingestor:
             )
             s.add(alert)
             s.flush()
-            plan_deliveries(s, alert, item, m.rule.notify, self.channels, now)
+            plan_deliveries(s, alert, item, m.rule.notify, self.channels, now, self.incidents)
             raised += 1
         return raised
 

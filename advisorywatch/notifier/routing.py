@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.config import SEVERITY_RANK, NotifierConfig
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
-from advisorywatch.incidents import attach_incident
+from advisorywatch.incidents import IncidentWords, attach_incident
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.silences import is_silenced
 
@@ -37,17 +37,18 @@ def plan_deliveries(
     notify: list[str],
     channels: Channels,
     now: datetime,
-    incidents: bool = True,
+    incidents: IncidentWords | None,
 ) -> None:
-    """Add the delivery rows for a just-flushed alert; ``incidents=False`` for alerts that are
+    """Add the delivery rows for a just-flushed alert; ``incidents`` is None for alerts that are
     never the same event as another (advisory level changes)."""
     settings = channels.settings
     baseline = settings.baseline and _first_crawl(s, item, now)
     attached = (
-        incidents
+        incidents is not None
         and bool(settings.incident_window)
         and attach_incident(
             s,
+            incidents,
             alert,
             item.title,
             item.text,
