@@ -3,12 +3,14 @@ one outbox row per destination that must hear about each alert."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.config import HealthConfig
@@ -22,8 +24,14 @@ from advisorywatch.incidents import IncidentWords
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.routing import plan_deliveries
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
-from advisorywatch.rules.levels import detect_change, previous_level, rules_for_change
+from advisorywatch.rules.levels import (
+    LevelChange,
+    detect_change,
+    previous_level,
+    rules_for_change,
+)
 
+log = logging.getLogger(__name__)
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
 
@@ -77,95 +85,128 @@ class Ingestor:
         self.incidents = IncidentWords()
 
     def ingest(self, outcome: FetchOutcome) -> IngestResult:
-        now = utcnow()
+        return self.ingest_many([outcome])[0]
+
+    def ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
+        """Store several fetches in one transaction (a commit per 304 is most of what a warm
+        pass costs), each in a savepoint: a fetch whose storage fails is reported as failed
+        and rolled back alone."""
+        results = []
         with self.db.session() as s:
-            src = s.scalars(select(Source).where(Source.name == outcome.source)).one()
-            notice = record_fetch(src, outcome, self.health, now)
-            if notice:
-                queue_notice(s, src, notice, self.health, self.channels, now)
-            if not outcome.ok:  # fetch state only: validators and items stay as they were
-                return IngestResult(outcome.source, ok=False, error=outcome.error)
-            if (
-                outcome.etag is not None
-                or outcome.last_modified is not None
-                or not outcome.not_modified
-            ):
-                src.etag, src.last_modified = outcome.etag, outcome.last_modified
-            result = IngestResult(outcome.source, ok=True, not_modified=outcome.not_modified)
-            if not outcome.not_modified:
-                self._store_items(s, src, outcome.items, now, result)
-            return result
+            names = {o.source for o in outcomes}
+            sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
+            for outcome in outcomes:
+                try:
+                    with s.begin_nested():
+                        results.append(self._ingest(s, sources[outcome.source], outcome))
+                except Exception as exc:  # a storage bug in one source must not lose the rest
+                    log.exception("source %s: storing the fetch failed", outcome.source)
+                    error = f"storing failed: {type(exc).__name__}: {exc}"
+                    results.append(IngestResult(outcome.source, ok=False, error=error))
+        return results
+
+    def _ingest(self, s: Session, src: Source, outcome: FetchOutcome) -> IngestResult:
+        now = utcnow()
+        notice = record_fetch(src, outcome, self.health, now)
+        if notice:
+            queue_notice(s, src, notice, self.health, self.channels, now)
+        if not outcome.ok:  # fetch state only: validators and items stay as they were
+            return IngestResult(outcome.source, ok=False, error=outcome.error)
+        if (
+            outcome.etag is not None
+            or outcome.last_modified is not None
+            or not outcome.not_modified
+        ):
+            src.etag, src.last_modified = outcome.etag, outcome.last_modified
+        result = IngestResult(outcome.source, ok=True, not_modified=outcome.not_modified)
+        if not outcome.not_modified:
+            self._store_items(s, src, outcome.items, now, result)
+        return result
 
     def _store_items(
         self, s: Session, src: Source, items: list[ParsedItem], now: datetime, result: IngestResult
     ) -> None:
-        by_identity: dict[str, ParsedItem] = {}
+        """New items are inserted in one statement; known items are updated through the ORM.
+        Alerts are raised afterwards, in feed order, once every item has its id."""
+        fresh: dict[str, _Seen] = {}
         for it in items:
-            by_identity.setdefault(item_identity(it.guid, it.url, it.title, it.text), it)
+            identity = item_identity(it.guid, it.url, it.title, it.text)
+            if identity not in fresh:
+                fresh[identity] = _Seen(it, content_hash(it.title, it.text), link_key(it.url))
         existing = {
             row.identity: row
             for row in s.scalars(
-                select(Item).where(Item.source_id == src.id, Item.identity.in_(list(by_identity)))
+                select(Item).where(Item.source_id == src.id, Item.identity.in_(list(fresh)))
             )
         }
-        digests = {
-            identity: content_hash(it.title, it.text) for identity, it in by_identity.items()
-        }
         elsewhere = _StoredElsewhere.load(
-            s, src.id, [(it, digests[i]) for i, it in by_identity.items() if i not in existing]
+            s, src.id, [seen for i, seen in fresh.items() if i not in existing]
         )
-        claimed: set[Item] = set(existing.values())
-        for identity, it in by_identity.items():
-            digest = digests[identity]
-            row = existing.get(identity) or elsewhere.take(it, digest, claimed)
+        claimed: set[Row] = set(existing.values())
+        levels: dict[str, int] = {}  # country -> level stated earlier in this response
+        new: list[NewItem] = []
+        todo: list[tuple[Row, list[RuleMatch], LevelChange | None]] = []
+        for identity, seen in fresh.items():
+            it = seen.item
+            row = existing.get(identity) or elsewhere.take(seen, claimed)
             if row is not None:
                 claimed.add(row)
                 row.identity = identity  # adopt the source's current identity scheme
-            previous = previous_level(s, src.id, row, it.advisory)
+            change = None
+            if it.advisory is not None:
+                country = it.advisory.country
+                previous = levels.get(country)
+                if previous is None:
+                    stored = row if isinstance(row, Item) else None
+                    previous = previous_level(s, src.id, stored, it.advisory)
+                change = detect_change(previous, it.advisory)
+                levels[country] = it.advisory.level
             if row is None:
-                row = Item(
-                    source_id=src.id,
-                    identity=identity,
-                    first_seen=now,
-                    published=_plausible(it.published, now),
-                )
-                s.add(row)
-                elsewhere.add(row, it, digest)
+                row = NewItem(identity, _plausible(it.published, now))
+                new.append(row)
+                elsewhere.add(row, seen)
                 result.new += 1
-            elif row.content_hash != digest:
-                result.updated += 1
-            else:
-                result.alerts += self._advisory_change(s, src, row, it, previous, now)
+            elif row.content_hash == seen.digest:
+                _state_level(row, it)
+                if change is not None:
+                    todo.append((row, [], change))
                 continue
+            else:
+                if isinstance(row, Item):  # a NewItem gets its times when it is inserted
+                    row.updated_at = now
+                result.updated += 1
             row.guid, row.url, row.title, row.text = it.guid, it.url, it.title, it.text
-            row.content_hash, row.updated_at, row.link_key = digest, now, link_key(it.url)
+            row.content_hash, row.link_key = seen.digest, seen.link_key
+            _state_level(row, it)
             matches = self.rules.evaluate(src.name, {"title": it.title, "text": it.text})
+            if matches or change is not None:
+                todo.append((row, matches, change))
+        if new:
+            ids = s.scalars(
+                insert(Item).returning(Item.id, sort_by_parameter_order=True),
+                [row.values(src.id, now) for row in new],
+            )
+            for row, item_id in zip(new, ids, strict=True):
+                row.id = item_id
+        alerted: set[Row] = set()
+        for row, matches, change in todo:
+            # A new item can have alerts already when the response repeated it.
+            known = isinstance(row, Item) or row in alerted
+            alerted.add(row)
+            item = row if isinstance(row, Item) else s.get_one(Item, row.id)
             if matches:
-                s.flush()  # alerts need the item's id; other rows are inserted in one batch
-                result.alerts += self._raise_alerts(s, row, matches, now)
-            result.alerts += self._advisory_change(s, src, row, it, previous, now)
+                result.alerts += self._raise_alerts(s, item, matches, now, known)
+            if change is not None:
+                result.alerts += self._level_alerts(s, src, item, change, now)
 
-    def _advisory_change(
-        self,
-        s: Session,
-        src: Source,
-        row: Item,
-        it: ParsedItem,
-        previous: int | None,
-        now: datetime,
+    def _level_alerts(
+        self, s: Session, src: Source, item: Item, change: LevelChange, now: datetime
     ) -> int:
-        """Store the item's advisory level; alert the level rules when it changed."""
-        if it.advisory is None:
-            return 0
-        row.advisory_country, row.advisory_level = it.advisory.country, it.advisory.level
-        change = detect_change(previous, it.advisory)
-        if change is None:
-            return 0
-        s.flush()
+        """Alert the level rules of a changed advisory level."""
         raised = 0
         for rule in rules_for_change(self.rules.configs, src.name, change):
             alert = Alert(
-                item_id=row.id,
+                item_id=item.id,
                 rule=rule.name,
                 occasion=change.occasion(now),
                 severity=rule.severity,
@@ -175,19 +216,21 @@ class Ingestor:
             s.add(alert)
             s.flush()
             # Each country's change is its own event: never folded into an incident.
-            plan_deliveries(s, alert, row, rule.notify, self.channels, now, incidents=None)
+            plan_deliveries(s, alert, item, rule.notify, self.channels, now, incidents=None)
             raised += 1
         return raised
 
-    def _raise_alerts(self, s: Session, item: Item, matches: list[RuleMatch], now: datetime) -> int:
-        if not matches:
-            return 0
+    def _raise_alerts(
+        self, s: Session, item: Item, matches: list[RuleMatch], now: datetime, known: bool
+    ) -> int:
+        """Alerts for the rules that matched; ``known`` items may have alerts already."""
         # A rule fires again on a revision only for a concept/keyword it had not matched here.
         before: dict[str, set[str]] = {}
-        for rule, matched in s.execute(
-            select(Alert.rule, Alert.matched).where(Alert.item_id == item.id)
-        ):
-            before.setdefault(rule, set()).update(match_keys(matched))
+        if known:
+            for rule, matched in s.execute(
+                select(Alert.rule, Alert.matched).where(Alert.item_id == item.id)
+            ):
+                before.setdefault(rule, set()).update(match_keys(matched))
         raised = 0
         for m in matches:
             records = [hit_record(h) for h in m.hits]
@@ -207,6 +250,58 @@ class Ingestor:
         return raised
 
 
+@dataclass(slots=True)
+class _Seen:
+    """An item of the response with the keys computed once."""
+
+    item: ParsedItem
+    digest: str
+    link_key: str | None
+
+
+@dataclass(eq=False, slots=True)
+class NewItem:
+    """An item to insert: the fields the ingest loop sets, as on :class:`Item`."""
+
+    identity: str
+    published: datetime | None
+    guid: str | None = None
+    url: str | None = None
+    title: str = ""
+    text: str = ""
+    content_hash: str = ""
+    link_key: str | None = None
+    advisory_country: str | None = None
+    advisory_level: int | None = None
+    id: int | None = None
+
+    def values(self, source_id: int, now: datetime) -> dict[str, Any]:
+        return {
+            "source_id": source_id,
+            "identity": self.identity,
+            "guid": self.guid,
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "content_hash": self.content_hash,
+            "published": self.published,
+            "first_seen": now,
+            "updated_at": now,
+            "link_key": self.link_key,
+            "advisory_country": self.advisory_country,
+            "advisory_level": self.advisory_level,
+        }
+
+
+Row = Item | NewItem
+
+
+def _state_level(row: Row, it: ParsedItem) -> None:
+    """Store the advisory level the item states now."""
+    if it.advisory is not None:
+        row.advisory_country, row.advisory_level = it.advisory.country, it.advisory.level
+
+
 class _StoredElsewhere:
     """Items this source stored under another identity (what a site migration that rewrites
     every guid looks like), looked up once per response: by canonical link, or by content when
@@ -215,16 +310,14 @@ class _StoredElsewhere:
     guids stores it once."""
 
     def __init__(self) -> None:
-        self._by_link: dict[str, list[Item]] = defaultdict(list)
-        self._by_content: dict[str, list[Item]] = defaultdict(list)
+        self._by_link: dict[str, list[Row]] = defaultdict(list)
+        self._by_content: dict[str, list[Row]] = defaultdict(list)
 
     @classmethod
-    def load(
-        cls, s: Session, source_id: int, items: list[tuple[ParsedItem, str]]
-    ) -> _StoredElsewhere:
+    def load(cls, s: Session, source_id: int, items: list[_Seen]) -> _StoredElsewhere:
         found = cls()
-        links = {key for it, _ in items if (key := link_key(it.url)) is not None}
-        contents = {digest for it, digest in items if link_key(it.url) is None}
+        links = {seen.link_key for seen in items if seen.link_key is not None}
+        contents = {seen.digest for seen in items if seen.link_key is None}
         if links:
             for row in s.scalars(
                 select(Item)
@@ -241,16 +334,17 @@ class _StoredElsewhere:
                 found._by_content[row.content_hash].append(row)
         return found
 
-    def take(self, it: ParsedItem, digest: str, claimed: set[Item]) -> Item | None:
-        key = link_key(it.url)
-        rows = self._by_link.get(key, []) if key is not None else self._by_content.get(digest, [])
+    def take(self, seen: _Seen, claimed: set[Row]) -> Row | None:
+        key = seen.link_key
+        rows = (
+            self._by_link.get(key, []) if key is not None else self._by_content.get(seen.digest, [])
+        )
         return next((row for row in rows if row not in claimed), None)
 
-    def add(self, row: Item, it: ParsedItem, digest: str) -> None:
-        key = link_key(it.url)
-        if key is not None:
-            self._by_link[key].append(row)
-        self._by_content[digest].append(row)
+    def add(self, row: Row, seen: _Seen) -> None:
+        if seen.link_key is not None:
+            self._by_link[seen.link_key].append(row)
+        self._by_content[seen.digest].append(row)
 
 
 def _plausible(published: datetime | None, now: datetime) -> datetime | None:

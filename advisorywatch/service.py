@@ -15,6 +15,7 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import SourceConfig, make_source
 from advisorywatch.db.session import Database
+from advisorywatch.ingest_queue import IngestQueue
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
@@ -34,6 +35,7 @@ class App:
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._deliver_lock: asyncio.Lock | None = None
+        self.ingest_queue = IngestQueue(self._ingest_many)
         from advisorywatch.crawler.runner import CrawlRunner
 
         self.crawler = CrawlRunner(config.crawler)
@@ -62,6 +64,9 @@ class App:
         call = functools.partial(fn, *args, **kw)
         return await asyncio.get_running_loop().run_in_executor(self._db_thread, call)
 
+    async def _ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
+        return await self.in_db_thread(self.ingestor.ingest_many, outcomes)
+
     async def crawl(
         self,
         sources: Sequence[SourceConfig],
@@ -74,7 +79,7 @@ class App:
         results: list[IngestResult] = []
 
         async def on_outcome(outcome: FetchOutcome) -> None:
-            result: IngestResult = await self.in_db_thread(self.ingestor.ingest, outcome)
+            result = await self.ingest_queue.submit(outcome)
             _log_result(result)
             results.append(result)
             if progress is not None:

@@ -1,0 +1,115 @@
+"""Storing several fetches in one transaction: each in its own savepoint, in feed order."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from advisorywatch.config import ChannelConfig, RuleConfig
+from advisorywatch.crawler.outcome import FetchOutcome
+from advisorywatch.crawler.sources import ParsedItem
+from advisorywatch.crawler.sources.feed import FeedConfig
+from advisorywatch.db.models import Alert, Item, Source
+from advisorywatch.db.session import Database
+from advisorywatch.ingest_queue import IngestQueue
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.pipeline import Ingestor, IngestResult, sync_sources
+from advisorywatch.rules.engine import RuleEngine
+
+from conftest import Project
+
+URL = "http://127.0.0.1:9/"
+
+
+def _ingestor(project: Project, names: list[str]) -> tuple[Database, Ingestor]:
+    db = Database(project.effective_database_url)
+    db.upgrade()
+    sync_sources(db, [FeedConfig(name=n, type="feed", url=URL) for n in names])
+    rule = RuleConfig.model_validate(
+        {"name": "strike", "keywords": ["air strike"], "notify": ["console"]}
+    )
+    channels = Channels({"console": ChannelConfig(urls=["console://"])})
+    return db, Ingestor(db, RuleEngine([rule]), channels)
+
+
+def _items(prefix: str, n: int) -> list[ParsedItem]:
+    return [
+        ParsedItem(title=f"{prefix} story {i}", text="calm", url=f"https://x.org/{prefix}/{i}")
+        for i in range(n)
+    ]
+
+
+def test_one_failing_fetch_loses_nothing_else(project: Project) -> None:
+    db, ingestor = _ingestor(project, ["a", "b"])
+    results = ingestor.ingest_many(
+        [
+            FetchOutcome("a", URL, 200, _items("a", 3)),
+            FetchOutcome("gone", URL, 200, _items("gone", 2)),  # no such source row
+            FetchOutcome("b", URL, 304, not_modified=True, etag='"e1"'),
+            FetchOutcome("b", URL, 200, _items("b", 2)),
+        ]
+    )
+    assert [(r.source, r.ok, r.new) for r in results] == [
+        ("a", True, 3),
+        ("gone", False, 0),
+        ("b", True, 0),
+        ("b", True, 2),
+    ]
+    assert "storing failed" in (results[1].error or "")
+    with db.session() as s:
+        titles = s.scalars(select(Item.title).order_by(Item.id)).all()
+        etag = s.scalar(select(Source.etag).where(Source.name == "b"))
+    assert titles == ["a story 0", "a story 1", "a story 2", "b story 0", "b story 1"]
+    assert etag is None  # the later 200 without validators replaced the 304's
+    db.dispose()
+
+
+def test_story_repeated_under_two_guids_alerts_once(project: Project) -> None:
+    db, ingestor = _ingestor(project, ["a"])
+    items = [
+        ParsedItem(guid="g1", title="Air strike on the port", text="", url="https://x.org/p/1"),
+        # The same link under another guid: the same story, revised, with the same concept.
+        ParsedItem(guid="g2", title="Air strike, updated", text="", url="https://x.org/p/1"),
+    ]
+    result = ingestor.ingest(FetchOutcome("a", URL, 200, items))
+    assert (result.new, result.updated, result.alerts) == (1, 1, 1)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 1
+        assert s.scalar(select(func.count()).select_from(Alert)) == 1
+        assert s.scalar(select(Item.title)) == "Air strike, updated"
+    db.dispose()
+
+
+def test_queue_batches_concurrent_outcomes(project: Project) -> None:
+    names = [f"s{i}" for i in range(40)]
+    db, ingestor = _ingestor(project, names)
+    batches: list[int] = []
+
+    async def store_many(outcomes: list[FetchOutcome]) -> list[IngestResult]:
+        batches.append(len(outcomes))
+        if any(o.source == "boom" for o in outcomes):
+            raise RuntimeError("database went away")
+        return await asyncio.to_thread(ingestor.ingest_many, outcomes)
+
+    async def main() -> tuple[list[IngestResult], BaseException | None, IngestResult]:
+        queue = IngestQueue(store_many)
+        results = await asyncio.gather(
+            *(queue.submit(FetchOutcome(n, URL, 200, _items(n, 2))) for n in names)
+        )
+        try:
+            await queue.submit(FetchOutcome("boom", URL, 200, []))
+            failure = None
+        except RuntimeError as exc:
+            failure = exc
+        after = await queue.submit(FetchOutcome("s0", URL, 304, not_modified=True))
+        return results, failure, after
+
+    results, failure, after = asyncio.run(main())
+    assert [(r.source, r.new) for r in results] == [(n, 2) for n in names]
+    assert sum(batches[:-2]) == 40 and len(batches) - 2 < 40  # stored together, not one by one
+    assert str(failure) == "database went away"
+    assert after.ok and after.not_modified  # the queue goes on after a failed batch
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 80
+    db.dispose()
