@@ -32,6 +32,8 @@ def _digest(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII alone, and casefold() is lower() there
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 

@@ -38,39 +38,70 @@ def similarity(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> fl
     return shared / len(a | b)
 
 
+Key = tuple[int, datetime]  # an incident's id and creation time
+
+
 class IncidentWords:
-    """The word sets of incidents, kept in memory: an incident's words never change, and a
-    storm of alerts compares each new alert with every incident of its rule in the window,
-    which must not decode every incident's words again each time. Keyed by id and creation
-    time, so a row id reused after a rolled-back transaction is not mistaken for the old one."""
+    """What a storm of alerts is compared with, kept in memory: each new alert is compared with
+    every incident of its rule in the window, which must not query and decode them all again.
+
+    An incident's words never change, so they are kept across transactions, keyed by id and
+    creation time (a row id reused after a rolled-back transaction is not the old incident).
+    Which incidents are in the window is read once per transaction and rule and then kept up to
+    date in ``Session.info``; a caller that rolls back a savepoint clears ``Session.info``."""
 
     MAX_ENTRIES = 20_000
 
     def __init__(self) -> None:
-        self._words: dict[tuple[int, datetime], frozenset[str]] = {}
-
-    def remember(self, key: tuple[int, datetime], words: frozenset[str]) -> None:
-        if len(self._words) >= self.MAX_ENTRIES:
-            self._words.clear()
-        self._words[key] = words
+        self._words: dict[Key, frozenset[str]] = {}
 
     def candidates(
         self, s: Session, rule: str, since: datetime
     ) -> list[tuple[int, frozenset[str]]]:
         """Id and words of each of ``rule``'s incidents seen since ``since``."""
-        rows = s.execute(
-            select(Incident.id, Incident.created_at).where(
-                Incident.rule == rule, Incident.last_seen_at >= since
-            )
-        ).all()
-        missing = [key for key in rows if (key[0], key[1]) not in self._words]
-        if missing:
-            ids = [i for i, _ in missing]
-            for i, created, found in s.execute(
-                select(Incident.id, Incident.created_at, Incident.words).where(Incident.id.in_(ids))
-            ):
-                self.remember((i, created), frozenset(found))
-        return [(i, self._words[(i, created)]) for i, created in rows]
+        keys = [key for key, last in self._window(s, rule, since).items() if last >= since]
+        self._load_words(s, keys)
+        return [(key[0], self._words[key]) for key in keys]
+
+    def attached(self, s: Session, rule: str, incident_id: int, now: datetime) -> None:
+        seen = s.info[_INFO_KEY][rule]
+        key = next(k for k in seen if k[0] == incident_id)
+        seen[key] = now
+
+    def created(self, s: Session, rule: str, key: Key, words: frozenset[str]) -> None:
+        self._remember(key, words)
+        s.info[_INFO_KEY][rule][key] = key[1]
+
+    def _window(self, s: Session, rule: str, since: datetime) -> dict[Key, datetime]:
+        windows: dict[str, dict[Key, datetime]] = s.info.setdefault(_INFO_KEY, {})
+        if rule not in windows:
+            rows = s.execute(
+                select(Incident.id, Incident.created_at, Incident.last_seen_at).where(
+                    Incident.rule == rule, Incident.last_seen_at >= since
+                )
+            ).all()
+            windows[rule] = {(i, created): last for i, created, last in rows}
+        return windows[rule]
+
+    def _load_words(self, s: Session, keys: list[Key]) -> None:
+        missing = [i for i, created in keys if (i, created) not in self._words]
+        if not missing:
+            return
+        if len(self._words) + len(missing) > self.MAX_ENTRIES:
+            self._words.clear()
+            missing = [i for i, _ in keys]
+        for i, created, found in s.execute(
+            select(Incident.id, Incident.created_at, Incident.words).where(Incident.id.in_(missing))
+        ):
+            self._words[(i, created)] = frozenset(found)
+
+    def _remember(self, key: Key, words: frozenset[str]) -> None:
+        if len(self._words) >= self.MAX_ENTRIES:
+            self._words.clear()
+        self._words[key] = words
+
+
+_INFO_KEY = "advisorywatch.incidents.window"
 
 
 def attach_incident(
@@ -100,10 +131,11 @@ def attach_incident(
             .values(last_seen_at=now, reports=Incident.reports + 1)
         )
         s.add(IncidentAlert(alert_id=alert.id, incident_id=best))
+        index.attached(s, alert.rule, best, now)
         return True
     inc = Incident(rule=alert.rule, words=sorted(mine), reports=1, created_at=now, last_seen_at=now)
     s.add(inc)
     s.flush()
-    index.remember((inc.id, now), frozenset(mine))
+    index.created(s, alert.rule, (inc.id, now), frozenset(mine))
     s.add(IncidentAlert(alert_id=alert.id, incident_id=inc.id))
     return False

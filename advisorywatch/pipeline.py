@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.config import HealthConfig
@@ -100,6 +100,7 @@ class Ingestor:
                     with s.begin_nested():
                         results.append(self._ingest(s, sources[outcome.source], outcome))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
+                    s.info.clear()  # what was memoised in the rolled-back savepoint is gone
                     log.exception("source %s: storing the fetch failed", outcome.source)
                     error = f"storing failed: {type(exc).__name__}: {exc}"
                     results.append(IngestResult(outcome.source, ok=False, error=error))
@@ -135,9 +136,7 @@ class Ingestor:
                 fresh[identity] = _Seen(it, content_hash(it.title, it.text), link_key(it.url))
         existing = {
             row.identity: row
-            for row in s.scalars(
-                select(Item).where(Item.source_id == src.id, Item.identity.in_(list(fresh)))
-            )
+            for row in s.scalars(_BY_IDENTITY, {"source": src.id, "keys": list(fresh)})
         }
         elsewhere = _StoredElsewhere.load(
             s, src.id, [seen for i, seen in fresh.items() if i not in existing]
@@ -250,6 +249,21 @@ class Ingestor:
         return raised
 
 
+def _items_by(column: Any) -> Select[Item]:
+    """A source's items whose ``column`` is one of ``keys``: built once, executed per response
+    (building and caching a statement costs as much as running it)."""
+    return (
+        select(Item)
+        .where(Item.source_id == bindparam("source"), column.in_(bindparam("keys", expanding=True)))
+        .order_by(Item.id)
+    )
+
+
+_BY_IDENTITY = _items_by(Item.identity)
+_BY_LINK = _items_by(Item.link_key)
+_BY_CONTENT = _items_by(Item.content_hash)
+
+
 @dataclass(slots=True)
 class _Seen:
     """An item of the response with the keys computed once."""
@@ -319,18 +333,10 @@ class _StoredElsewhere:
         links = {seen.link_key for seen in items if seen.link_key is not None}
         contents = {seen.digest for seen in items if seen.link_key is None}
         if links:
-            for row in s.scalars(
-                select(Item)
-                .where(Item.source_id == source_id, Item.link_key.in_(links))
-                .order_by(Item.id)
-            ):
+            for row in s.scalars(_BY_LINK, {"source": source_id, "keys": list(links)}):
                 found._by_link[row.link_key or ""].append(row)
         if contents:
-            for row in s.scalars(
-                select(Item)
-                .where(Item.source_id == source_id, Item.content_hash.in_(contents))
-                .order_by(Item.id)
-            ):
+            for row in s.scalars(_BY_CONTENT, {"source": source_id, "keys": list(contents)}):
                 found._by_content[row.content_hash].append(row)
         return found
 

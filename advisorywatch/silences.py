@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Silence, utcnow
@@ -49,16 +49,22 @@ def remove_silence(db: Database, silence_id: int) -> bool:
 
 def is_silenced(s: Session, rule: str, source: str, channel: str, now: datetime) -> bool:
     """Whether an active silence covers this alert on this channel (every field it sets
-    must match)."""
-    query = (
-        select(Silence.id)
-        .where(Silence.expires_at > now)
-        .where(or_(Silence.rule.is_(None), Silence.rule == rule))
-        .where(or_(Silence.source.is_(None), Silence.source == source))
-        .where(or_(Silence.channel.is_(None), Silence.channel == channel))
-        .limit(1)
+    must match). The silences are read once per transaction (``Session.info``): a storm of
+    alerts asks thousands of times."""
+    silences = s.info.get(_INFO_KEY)
+    if silences is None:
+        query = select(Silence.expires_at, Silence.rule, Silence.source, Silence.channel)
+        silences = s.info[_INFO_KEY] = s.execute(query.where(Silence.expires_at > now)).all()
+    return any(
+        expires > now
+        and (r is None or r == rule)
+        and (src is None or src == source)
+        and (c is None or c == channel)
+        for expires, r, src, c in silences
     )
-    return s.scalar(query) is not None
+
+
+_INFO_KEY = "advisorywatch.silences.active"
 
 
 def describe(row: Silence) -> str:

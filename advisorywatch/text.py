@@ -10,6 +10,8 @@ from lxml import html as lxml_html
 
 _WS_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NL_RE = re.compile(r"\s*\n\s*")
+# Whitespace _WS_RE would change: most text has none, and searching is cheaper than rewriting.
+_WS_TO_SQUASH = re.compile(r"[\t\r\f\v\u00a0]|  ")
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
 
 
@@ -29,5 +31,8 @@ def html_to_text(fragment: str) -> str:
 
 
 def _squash(text: str) -> str:
-    text = _WS_RE.sub(" ", text)
-    return _NL_RE.sub("\n", text).strip()
+    if _WS_TO_SQUASH.search(text):
+        text = _WS_RE.sub(" ", text)
+    if "\n" in text:
+        text = _NL_RE.sub("\n", text)
+    return text.strip()
