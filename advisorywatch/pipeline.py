@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.config import HealthConfig
@@ -181,11 +181,9 @@ class Ingestor:
             if matches or change is not None:
                 todo.append((row, matches, change))
         if new:
-            ids = s.scalars(
-                insert(Item).returning(Item.id, sort_by_parameter_order=True),
-                [row.values(src.id, now) for row in new],
-            )
-            for row, item_id in zip(new, ids, strict=True):
+            # Core, not the ORM's bulk insert: half the cost per row.
+            ids = s.connection().execute(_INSERT_ITEMS, [row.values(src.id, now) for row in new])
+            for row, item_id in zip(new, ids.scalars(), strict=True):
                 row.id = item_id
         alerted: set[Row] = set()
         for row, matches, change in todo:
@@ -259,6 +257,8 @@ def _items_by(column: Any) -> Select[Item]:
     )
 
 
+_ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
+_INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.id, sort_by_parameter_order=True)
 _BY_IDENTITY = _items_by(Item.identity)
 _BY_LINK = _items_by(Item.link_key)
 _BY_CONTENT = _items_by(Item.content_hash)
