@@ -25,10 +25,11 @@ import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import Any, Protocol
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, Implementation
 
 from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
 
@@ -62,6 +63,7 @@ _THAI_CONTINUES = frozenset(
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _MIN_TRIGGER = 3
+_IMPLEMENTATION = Implementation.ContiguousNFA  # the DFA is faster but takes 5 times the memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +147,14 @@ class ConceptMatcher:
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
                 self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
-        self._automaton: Any = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        if keys:
-            self._automaton.make_automaton()
+        self._entries = [tuple(entries) for entries in keys.values()]
+        # Keys whose every entry needs a word boundary before them, as _check would demand:
+        # a hit of one right after a letter (most hits of short keys) is dropped at once.
+        self._bounded = [
+            _is_word(key[0]) and all(k != _TRIGGER and g not in ("th", "ar") for k, _, g, _ in es)
+            for key, es in keys.items()
+        ]
+        self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
@@ -166,13 +171,16 @@ class ConceptMatcher:
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
-        if self._automaton.kind == ahocorasick.AHOCORASICK:
-            for last, (size, entries) in self._automaton.iter(text):
-                for kind, idx, lang, entry in entries:
+        if self._automaton is not None:
+            all_entries, bounded = self._entries, self._bounded
+            for key, start, end in self._automaton.find_matches_as_indexes(text, True):
+                if bounded[key] and start and _is_word(text[start - 1]):
+                    continue
+                for kind, idx, lang, entry in all_entries[key]:
                     if kind == _TRIGGER:
-                        triggered.setdefault(idx, []).append(last)
+                        triggered.setdefault(idx, []).append(end - 1)
                         continue
-                    span = _check(text, last + 1 - size, last + 1, kind, lang)
+                    span = _check(text, start, end, kind, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
@@ -241,7 +249,7 @@ class ConceptMatcher:
         for start, end, lang, entry in sorted(kept, key=lambda k: k[0]):
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
-            key = normalize(matched)
+            key = _normalized(matched)
             if key in seen:
                 continue
             seen.add(key)
@@ -251,6 +259,10 @@ class ConceptMatcher:
             if len(out) >= MAX_HITS_PER_TARGET:
                 break
         return out
+
+
+# Matched texts repeat (the same few words in many items): their normal forms are kept.
+_normalized = lru_cache(maxsize=4096)(normalize)
 
 
 def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
