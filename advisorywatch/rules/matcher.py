@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
+from itertools import pairwise, product
 from typing import Any, Protocol
 
 from ahocorasick_rs import AhoCorasick, Implementation
@@ -209,8 +209,9 @@ class ConceptMatcher:
             for s, e, kind, _, _ in spans
             if kind != _TRIGGER
         ]
-        if len(terms) < 2:
-            return
+        terms.sort()
+        if all(a[1] <= b[0] for a, b in pairwise(terms)):
+            return  # no two overlap, so none is inside another
         for ti, spans in found.items():
             if self._targets[ti].concept is not None:
                 spans[:] = [
