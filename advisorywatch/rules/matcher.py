@@ -98,7 +98,7 @@ class Target:
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER = 0, 1, 2
+_TERM, _STEM, _TRIGGER, _GATE = 0, 1, 2, 3
 
 
 @dataclass(slots=True)
@@ -121,6 +121,7 @@ class ConceptMatcher:
         self._targets = list(targets)
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
+        self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, re.Pattern[str]] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
@@ -144,6 +145,11 @@ class ConceptMatcher:
                         self._always.append(pi)
                     for trig in triggers or ():
                         keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
+                    gate = pattern_gate(self._patterns[-1].regex.pattern)
+                    if gate is not None:
+                        self._gated.add(pi)
+                    for literal in gate or ():
+                        keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
                 self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
@@ -151,7 +157,8 @@ class ConceptMatcher:
         # Keys whose every entry needs a word boundary before them, as _check would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
         self._bounded = [
-            _is_word(key[0]) and all(k != _TRIGGER and g not in ("th", "ar") for k, _, g, _ in es)
+            _is_word(key[0])
+            and all(k in (_TERM, _STEM) and g not in ("th", "ar") for k, _, g, _ in es)
             for key, es in keys.items()
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
@@ -171,6 +178,7 @@ class ConceptMatcher:
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
+        gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -180,12 +188,18 @@ class ConceptMatcher:
                     if kind == _TRIGGER:
                         triggered.setdefault(idx, []).append(end - 1)
                         continue
+                    if kind == _GATE:
+                        gates.setdefault(idx, []).append((start, end))
+                        continue
                     span = _check(text, start, end, kind, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
-            for start, end in _windows(text, positions):
+            gated = gates.get(pi, []) if pi in self._gated else None
+            for start, end in _windows(text, positions) if gated != [] else ():
+                if gated is not None and not any(start <= a and b <= end for a, b in gated):
+                    continue
                 for m in p.regex.finditer(text, start, end):
                     if m.end() > m.start():
                         found.setdefault(p.target, []).append(
@@ -356,13 +370,31 @@ _parser: Any = importlib.import_module("re._parser")
 def pattern_triggers(source: str) -> frozenset[str] | None:
     """Literals of which every match of the regex contains at least one, or None when the
     regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
-    found = _required(_parser.parse(source, re.IGNORECASE))
-    if not found or min(len(s) for s in found) < _MIN_TRIGGER:
-        return None
-    return frozenset(s.lower() for s in found)
+    found = _usable_literals(source)
+    return found[0] if found else None
 
 
-def _required(items: Any) -> frozenset[str] | None:
+def pattern_gate(source: str) -> frozenset[str] | None:
+    """Another set of literals, besides the triggers, of which every match contains one: a
+    stretch of text without any of them cannot hold a match and is not searched."""
+    found = _usable_literals(source)
+    return next((c for c in found[1:] if c != found[0]), None)
+
+
+def _usable_literals(source: str) -> list[frozenset[str]]:
+    """The regex's sets of required literals, best first, lower-cased, those with a literal
+    shorter than ``_MIN_TRIGGER`` left out."""
+    ranked = sorted(_required(_parser.parse(source, re.IGNORECASE)), key=_rank, reverse=True)
+    return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
+
+
+def _rank(literals: frozenset[str]) -> tuple[int, int]:
+    """Longest shortest literal first, then fewest literals."""
+    return min(len(s) for s in literals), -len(literals)
+
+
+def _required(items: Any) -> list[frozenset[str]]:
+    """Sets of literals such that every match of ``items`` contains one literal of each."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -376,23 +408,18 @@ def _required(items: Any) -> frozenset[str] | None:
             run.append(chr(av))
             continue
         flush()
-        sub: frozenset[str] | None = None
         if op is _parser.SUBPATTERN:
-            sub = _required(av[-1])
+            candidates += _required(av[-1])
         elif op is _parser.BRANCH:
-            alts = [_required(b) for b in av[1]]
+            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
             if all(alts):
-                sub = frozenset().union(*(a for a in alts if a))
+                candidates.append(frozenset().union(*(a for a in alts if a)))
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
+            candidates += _required(av[2])
         elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
-            sub = frozenset(chr(v) for _, v in av)
-        if sub:
-            candidates.append(sub)
+            candidates.append(frozenset(chr(v) for _, v in av))
     flush()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return candidates
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
