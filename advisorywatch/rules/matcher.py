@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise, product
+from itertools import product
 from typing import Any, Protocol
 
 from ahocorasick_rs import AhoCorasick, Implementation
@@ -224,18 +224,22 @@ class ConceptMatcher:
             if kind != _TRIGGER
         ]
         terms.sort()
-        if all(a[1] <= b[0] for a, b in pairwise(terms)):
-            return  # no two overlap, so none is inside another
+        inside: set[tuple[int, int, int]] = set()
+        for i, outer in enumerate(terms):  # each pair that overlaps, once
+            for j in range(i + 1, len(terms)):
+                other = terms[j]
+                if other[0] >= outer[1]:
+                    break
+                if other[2] != outer[2]:
+                    for a, b in ((outer, other), (other, outer)):
+                        if a[0] <= b[0] and b[1] <= a[1] and a[1] - a[0] > b[1] - b[0]:
+                            inside.add(b)
+        if not inside:
+            return
         for ti, spans in found.items():
             if self._targets[ti].concept is not None:
                 spans[:] = [
-                    sp
-                    for sp in spans
-                    if sp[2] == _TRIGGER
-                    or not any(
-                        tj != ti and s <= sp[0] and sp[1] <= e and e - s > sp[1] - sp[0]
-                        for s, e, tj in terms
-                    )
+                    sp for sp in spans if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
                 ]
 
     def _hits(
