@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -252,20 +253,25 @@ class ConceptMatcher:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti)
-        kept: list[tuple[int, int, str | None, str]] = []
+        kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
+        starts: list[int] = []
+        ends: list[int] = []
         for start, end, _, lang, entry in sorted(
             spans, key=lambda s: (s[2] == _TRIGGER, s[0], -s[1], s[2])
         ):
-            if any(start < e and s < end for s, e, _, _ in kept):
+            i = bisect_right(ends, start)  # the first kept span that ends after this start
+            if i < len(starts) and starts[i] < end:
                 continue
             if excl is not None and excl.search(
                 norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             ):
                 continue
-            kept.append((start, end, lang, entry))
+            kept.insert(i, (start, end, lang, entry))
+            starts.insert(i, start)
+            ends.insert(i, end)
         out: list[Hit] = []
         seen: set[str] = set()
-        for start, end, lang, entry in sorted(kept, key=lambda k: k[0]):
+        for start, end, lang, entry in kept:
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
             key = _normalized(matched)
