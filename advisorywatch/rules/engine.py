@@ -93,7 +93,7 @@ class _Rule:
         self.none = frozenset(rule.none)
         self.keywords = frozenset(rule.keywords)
         self.regexes = frozenset(rule.regexes)
-        wanted = self.any | self.all
+        wanted = self.wanted = self.any | self.all
         self.context = frozenset(c for c in wanted if concepts[c].context_needed)
         self.lowering = {c: concepts[c].severity for c in wanted if concepts[c].lowers_severity}
 
@@ -102,7 +102,12 @@ class _Rule:
             return h.concept in self.any
         return h.term in self.keywords or h.term in self.regexes
 
-    def evaluate(self, hits: Sequence[Hit]) -> RuleMatch | None:
+    def evaluate(self, hits: Sequence[Hit], concepts: frozenset[str | None]) -> RuleMatch | None:
+        """``concepts``: those of ``hits`` (None for a keyword or regex hit)."""
+        if self.wanted.isdisjoint(concepts) and not (
+            None in concepts and (self.keywords or self.regexes)
+        ):
+            return None  # nothing of this rule's, the common case
         mine = [h for h in hits if h.field in self.fields]
         if self.none and any(h.concept in self.none for h in mine):
             return None
@@ -169,8 +174,9 @@ class RuleEngine:
         if not hits:
             return []
         out = []
+        concepts = frozenset(h.concept for h in hits)
         for r in rules:
-            match = r.evaluate(hits)
+            match = r.evaluate(hits, concepts)
             if match is not None:
                 out.append(match)
         return out

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import importlib
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import Any, Protocol
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, Implementation
 
 from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
 
@@ -62,6 +64,7 @@ _THAI_CONTINUES = frozenset(
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _MIN_TRIGGER = 3
+_IMPLEMENTATION = Implementation.ContiguousNFA  # the DFA is faster but takes 5 times the memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,7 @@ class Target:
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER = 0, 1, 2
+_TERM, _STEM, _TRIGGER, _GATE = 0, 1, 2, 3
 
 
 @dataclass(slots=True)
@@ -119,6 +122,7 @@ class ConceptMatcher:
         self._targets = list(targets)
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
+        self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, re.Pattern[str]] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
@@ -142,14 +146,23 @@ class ConceptMatcher:
                         self._always.append(pi)
                     for trig in triggers or ():
                         keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
+                    gate = pattern_gate(self._patterns[-1].regex.pattern)
+                    if gate is not None:
+                        self._gated.add(pi)
+                    for literal in gate or ():
+                        keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
                 self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
-        self._automaton: Any = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        if keys:
-            self._automaton.make_automaton()
+        self._entries = [tuple(entries) for entries in keys.values()]
+        # Keys whose every entry needs a word boundary before them, as _check would demand:
+        # a hit of one right after a letter (most hits of short keys) is dropped at once.
+        self._bounded = [
+            _is_word(key[0])
+            and all(k in (_TERM, _STEM) and g not in ("th", "ar") for k, _, g, _ in es)
+            for key, es in keys.items()
+        ]
+        self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
@@ -166,18 +179,28 @@ class ConceptMatcher:
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
-        if self._automaton.kind == ahocorasick.AHOCORASICK:
-            for last, (size, entries) in self._automaton.iter(text):
-                for kind, idx, lang, entry in entries:
+        gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
+        if self._automaton is not None:
+            all_entries, bounded = self._entries, self._bounded
+            for key, start, end in self._automaton.find_matches_as_indexes(text, True):
+                if bounded[key] and start and _is_word(text[start - 1]):
+                    continue
+                for kind, idx, lang, entry in all_entries[key]:
                     if kind == _TRIGGER:
-                        triggered.setdefault(idx, []).append(last)
+                        triggered.setdefault(idx, []).append(end - 1)
                         continue
-                    span = _check(text, last + 1 - size, last + 1, kind, lang)
+                    if kind == _GATE:
+                        gates.setdefault(idx, []).append((start, end))
+                        continue
+                    span = _check(text, start, end, kind, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
-            for start, end in _windows(text, positions):
+            gated = gates.get(pi, []) if pi in self._gated else None
+            for start, end in _windows(text, positions) if gated != [] else ():
+                if gated is not None and not any(start <= a and b <= end for a, b in gated):
+                    continue
                 for m in p.regex.finditer(text, start, end):
                     if m.end() > m.start():
                         found.setdefault(p.target, []).append(
@@ -201,18 +224,23 @@ class ConceptMatcher:
             for s, e, kind, _, _ in spans
             if kind != _TRIGGER
         ]
-        if len(terms) < 2:
+        terms.sort()
+        inside: set[tuple[int, int, int]] = set()
+        for i, outer in enumerate(terms):  # each pair that overlaps, once
+            for j in range(i + 1, len(terms)):
+                other = terms[j]
+                if other[0] >= outer[1]:
+                    break
+                if other[2] != outer[2]:
+                    for a, b in ((outer, other), (other, outer)):
+                        if a[0] <= b[0] and b[1] <= a[1] and a[1] - a[0] > b[1] - b[0]:
+                            inside.add(b)
+        if not inside:
             return
         for ti, spans in found.items():
             if self._targets[ti].concept is not None:
                 spans[:] = [
-                    sp
-                    for sp in spans
-                    if sp[2] == _TRIGGER
-                    or not any(
-                        tj != ti and s <= sp[0] and sp[1] <= e and e - s > sp[1] - sp[0]
-                        for s, e, tj in terms
-                    )
+                    sp for sp in spans if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
                 ]
 
     def _hits(
@@ -225,23 +253,28 @@ class ConceptMatcher:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti)
-        kept: list[tuple[int, int, str | None, str]] = []
+        kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
+        starts: list[int] = []
+        ends: list[int] = []
         for start, end, _, lang, entry in sorted(
             spans, key=lambda s: (s[2] == _TRIGGER, s[0], -s[1], s[2])
         ):
-            if any(start < e and s < end for s, e, _, _ in kept):
+            i = bisect_right(ends, start)  # the first kept span that ends after this start
+            if i < len(starts) and starts[i] < end:
                 continue
             if excl is not None and excl.search(
                 norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             ):
                 continue
-            kept.append((start, end, lang, entry))
+            kept.insert(i, (start, end, lang, entry))
+            starts.insert(i, start)
+            ends.insert(i, end)
         out: list[Hit] = []
         seen: set[str] = set()
-        for start, end, lang, entry in sorted(kept, key=lambda k: k[0]):
+        for start, end, lang, entry in kept:
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
-            key = normalize(matched)
+            key = _normalized(matched)
             if key in seen:
                 continue
             seen.add(key)
@@ -251,6 +284,10 @@ class ConceptMatcher:
             if len(out) >= MAX_HITS_PER_TARGET:
                 break
         return out
+
+
+# Matched texts repeat (the same few words in many items): their normal forms are kept.
+_normalized = lru_cache(maxsize=4096)(normalize)
 
 
 def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
@@ -343,13 +380,31 @@ _parser: Any = importlib.import_module("re._parser")
 def pattern_triggers(source: str) -> frozenset[str] | None:
     """Literals of which every match of the regex contains at least one, or None when the
     regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
-    found = _required(_parser.parse(source, re.IGNORECASE))
-    if not found or min(len(s) for s in found) < _MIN_TRIGGER:
-        return None
-    return frozenset(s.lower() for s in found)
+    found = _usable_literals(source)
+    return found[0] if found else None
 
 
-def _required(items: Any) -> frozenset[str] | None:
+def pattern_gate(source: str) -> frozenset[str] | None:
+    """Another set of literals, besides the triggers, of which every match contains one: a
+    stretch of text without any of them cannot hold a match and is not searched."""
+    found = _usable_literals(source)
+    return next((c for c in found[1:] if c != found[0]), None)
+
+
+def _usable_literals(source: str) -> list[frozenset[str]]:
+    """The regex's sets of required literals, best first, lower-cased, those with a literal
+    shorter than ``_MIN_TRIGGER`` left out."""
+    ranked = sorted(_required(_parser.parse(source, re.IGNORECASE)), key=_rank, reverse=True)
+    return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
+
+
+def _rank(literals: frozenset[str]) -> tuple[int, int]:
+    """Longest shortest literal first, then fewest literals."""
+    return min(len(s) for s in literals), -len(literals)
+
+
+def _required(items: Any) -> list[frozenset[str]]:
+    """Sets of literals such that every match of ``items`` contains one literal of each."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -363,23 +418,18 @@ def _required(items: Any) -> frozenset[str] | None:
             run.append(chr(av))
             continue
         flush()
-        sub: frozenset[str] | None = None
         if op is _parser.SUBPATTERN:
-            sub = _required(av[-1])
+            candidates += _required(av[-1])
         elif op is _parser.BRANCH:
-            alts = [_required(b) for b in av[1]]
+            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
             if all(alts):
-                sub = frozenset().union(*(a for a in alts if a))
+                candidates.append(frozenset().union(*(a for a in alts if a)))
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
+            candidates += _required(av[2])
         elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
-            sub = frozenset(chr(v) for _, v in av)
-        if sub:
-            candidates.append(sub)
+            candidates.append(frozenset(chr(v) for _, v in av))
     flush()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return candidates
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:

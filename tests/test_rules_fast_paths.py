@@ -1,0 +1,98 @@
+"""The fast paths of normalisation and matching give what the plain definitions give."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+
+from advisorywatch.rules import normalize as norm
+from advisorywatch.rules.matcher import ConceptMatcher, Target, pattern_gate, pattern_triggers
+
+
+def _round_trip(text: str) -> str:
+    """Step 5 as the module docstring defines it: NFD, marks removed, NFC, with the Cyrillic
+    letters whose accent makes another letter kept."""
+    keep = {"й": "\ue000", "ї": "\ue001", "ў": "\ue002"}
+    for c, p in keep.items():
+        text = text.replace(c, p)
+    text = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFC", norm._MARKS.sub("", text))
+    for c, p in keep.items():
+        text = text.replace(p, c)
+    return text
+
+
+# Letters, precomposed letters, the removed characters, combining marks, Hangul jamo (which
+# compose across characters), Thai marks and a character beyond the BMP.
+_ALPHABET = [
+    *"aeiou sйїўиеі",
+    *"éèêàçñüöäøåłőśžťďǘǖḗṍ",
+    *"άέήίόύώϊϋΐΰ",
+    *"أإآؤئاوى",
+    "\u0301", "\u0308", "\u0306", "\u0323", "\u064e", "\u0654", "\u0670",
+    "\u200b", "\u200d", "\u00ad", "\u0640", "\ufeff", "\u2060",
+    "ᄀ", "ᅡ", "ᆨ", "가",
+    "ก", "\u0e31", "\u0e34", "\u0e38", "\u0e48",
+    "\U0001d400", "\U0001f600",
+]  # fmt: skip
+
+
+def test_character_folding_equals_the_round_trip() -> None:
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choices(_ALPHABET, k=rng.randint(1, 12)))
+        assert norm._fold_marks(text, []) == _round_trip(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("AIR\tStrike`s \x0c\n now", "air strike's now"),
+        ("Air&nbsp;Strike", "air strike"),  # the entity makes it non-ASCII
+        ("plain", "plain"),
+    ],
+)
+def test_ascii_text_normal_form(raw: str, normal: str) -> None:
+    assert norm.normalize(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "original"),
+    [
+        ("Une  FRAPPE\u200b AÉRIENNE  ici", "frappe aerienne", "FRAPPE\u200b AÉRIENNE"),
+        ("x  y\n\n  Air   Strike!", "air strike", "Air   Strike"),
+        ("Ἀθήνα\u00ad  ΕΠΙΔΡΟΜΉ", "επιδρομη", "ΕΠΙΔΡΟΜΉ"),
+    ],
+)
+def test_offsets_through_the_fast_paths(raw: str, word: str, original: str) -> None:
+    n = norm.normalize_text(raw)
+    start = n.text.index(word)
+    a, b = n.original_span(start, start + len(word))
+    assert raw[a:b] == original
+
+
+def test_gate_is_a_second_literal_every_match_needs() -> None:
+    source = r"\bsirens?\s+(?:are\s+|were\s+)?activated\b"
+    assert pattern_triggers(source) == frozenset({"activated"})
+    assert pattern_gate(source) == frozenset({"siren"})
+    assert pattern_gate(r"\bactivated\b") is None
+
+
+def test_pattern_runs_where_trigger_and_gate_are_both_in_reach() -> None:
+    matcher = ConceptMatcher(
+        [Target("sirens", patterns={"en": [r"\bsirens?\s+(?:were\s+)?activated\b"]})]
+    )
+    filler = " ".join(["word"] * 60)
+    found = matcher.find({"text": f"Sirens were activated. {filler} Siren activated"})
+    assert [h.matched for h in found] == ["Sirens were activated", "Siren activated"]
+    assert matcher.find({"text": f"siren {filler} {filler} activated"}) == []
+    assert matcher.find({"text": "activated, then activated again"}) == []
+
+
+def test_keys_inside_words_are_rejected_but_words_match() -> None:
+    matcher = ConceptMatcher([Target("x", terms={"en": ["a a"]})])
+    assert matcher.find({"text": "Baar kaa aaa_ zaa-b"}) == []
+    found = matcher.find({"text": "Baar, kaa: AA-a a a"})
+    assert [(h.matched, h.start) for h in found] == [("AA", 11), ("a a", 14)]
