@@ -42,6 +42,14 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def rss_mb(pid: int) -> float:
+    """The process's resident memory now (``peak_rss_mb`` is its high-water mark)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def fetches(port: int) -> int | None:
     """Fetches the daemon has counted so far, or None while /metrics does not answer."""
     try:
