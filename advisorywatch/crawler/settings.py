@@ -12,44 +12,47 @@ PROJECT_URL = "https://github.com/advisorywatch/advisorywatch"
 _MW = "advisorywatch.crawler.middlewares"
 
 
-# Scrapy components the product does not use. Each one costs time on every request (or an
-# import at start, even when its setting turns it off), so they are left out altogether.
-# Kept: robots.txt, download timeout, default headers, user agent, meta refresh, compression
-# (with the size cap), redirects, proxy, and our scheme guard and backoff retries.
-_OFF_DOWNLOADER_MIDDLEWARES: dict[str, None] = {
-    f"scrapy.downloadermiddlewares.{name}": None
-    for name in (
-        "offsite.OffsiteMiddleware",  # the spider has no allowed_domains
-        "httpauth.HttpAuthMiddleware",  # no http_user/http_pass anywhere
-        "cookies.CookiesMiddleware",  # COOKIES_ENABLED is False (it imports tldextract)
-        "stats.DownloaderStats",
-        "httpcache.HttpCacheMiddleware",  # HTTPCACHE_ENABLED is False
-    )
+# Scrapy components the product does not use: each one costs time on every request, and
+# Scrapy imports every component it is told about, even one set to None (aiohttp for the
+# remote control, tldextract for cookies, twisted.conch for telnet), so they are taken out of
+# Scrapy's *_BASE settings. Kept: robots.txt, download timeout, default headers, user agent,
+# meta refresh, compression (with the size cap), redirects and Referer handling on them,
+# proxy, HTTP errors, AutoThrottle; plus our scheme guard and backoff retries.
+_OFF = {
+    "DOWNLOADER_MIDDLEWARES_BASE": {
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",  # no allowed_domains
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",  # no http_user anywhere
+        "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",  # COOKIES_ENABLED is False
+        "scrapy.downloadermiddlewares.stats.DownloaderStats",
+        "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",  # cache is off
+    },
+    "SPIDER_MIDDLEWARES_BASE": {
+        "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",  # URLs come from the config
+        "scrapy.spidermiddlewares.depth.DepthMiddleware",  # callbacks yield no requests
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
+    },
+    "EXTENSIONS_BASE": {
+        "scrapy.extensions.corestats.CoreStats",
+        "scrapy.extensions.logcount.LogCount",
+        "scrapy.extensions.telnet.TelnetConsole",
+        "scrapy.extensions.memusage.MemoryUsage",
+        "scrapy.extensions.memdebug.MemoryDebugger",
+        "scrapy.extensions.closespider.CloseSpider",
+        "scrapy.extensions.feedexport.FeedExporter",
+        "scrapy.extensions.logstats.LogStats",
+        "scrapy.extensions.spiderstate.SpiderState",
+        "scrapy.extensions.remote_control.RemoteControl",
+    },
 }
-_OFF_SPIDER_MIDDLEWARES: dict[str, None] = {
-    f"scrapy.spidermiddlewares.{name}": None
-    for name in (
-        "referer.RefererMiddleware",  # follow-ups go through engine.download_async
-        "urllength.UrlLengthMiddleware",  # source URLs come from the config, not from pages
-        "depth.DepthMiddleware",  # the spider yields no requests from responses
-        "metacopy.MetaCopyDetectionMiddleware",
-    )
-}
-_OFF_EXTENSIONS: dict[str, None] = {
-    f"scrapy.extensions.{name}": None
-    for name in (
-        "corestats.CoreStats",
-        "logcount.LogCount",
-        "telnet.TelnetConsole",
-        "memusage.MemoryUsage",
-        "memdebug.MemoryDebugger",
-        "closespider.CloseSpider",
-        "feedexport.FeedExporter",
-        "logstats.LogStats",
-        "spiderstate.SpiderState",
-        "remote_control.RemoteControl",
-    )
-}
+
+
+def _trimmed_bases() -> dict[str, dict[str, int]]:
+    from scrapy.settings import default_settings
+
+    return {
+        name: {k: v for k, v in getattr(default_settings, name).items() if k not in off}
+        for name, off in _OFF.items()
+    }
 
 
 def user_agent(contact: str | None) -> str:
@@ -77,9 +80,7 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
             f"{_MW}.SchemeGuardMiddleware": 610,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
-            **_OFF_DOWNLOADER_MIDDLEWARES,
         },
-        "SPIDER_MIDDLEWARES": _OFF_SPIDER_MIDDLEWARES,
         "RETRY_TIMES": cfg.retries,
         "RETRY_BACKOFF_BASE": cfg.retry_base_seconds,
         "RETRY_AFTER_MAX": cfg.max_retry_after_seconds,
@@ -98,7 +99,7 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "LOG_ENABLED": False,
         "LOGSTATS_INTERVAL": 0,
-        "EXTENSIONS": _OFF_EXTENSIONS,
+        **_trimmed_bases(),
         # Nothing reads Scrapy's stats; the dummy collector makes every update a no-op.
         "STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector",
     }
