@@ -82,8 +82,10 @@ class Database:
 
     def _at_head(self) -> bool:
         head = head_revision()
+        if head is None:
+            return False
         with self.engine.connect() as conn:
-            if head is None or not inspect(conn).has_table("alembic_version"):
+            if not inspect(conn).has_table("alembic_version"):
                 return False
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
             return set(current) == {head}
