@@ -15,8 +15,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-import dateparser
-
 # Zone names feedparser's RFC 822 parser knows; any other trailing name it reads as UTC.
 _FEEDPARSER_ZONES = frozenset(
     {"gmt", "ut", "utc", "z", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"}
@@ -51,5 +49,7 @@ def parse_date(raw: str | None, parsed: time.struct_time | None = None) -> datet
     if not raw:
         return None
     with _DATEPARSER_LOCK:
+        import dateparser  # ~0.1 s and ~10 MB: only when a source needs it
+
         result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)
     return result.astimezone(UTC) if result else None

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
-import apprise
-
 from advisorywatch.config import SEVERITY_RANK, ChannelConfig, NotifierConfig
-from advisorywatch.notifier import console  # noqa: F401  (registers console://)
+from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates
 from advisorywatch.redaction import redact, redact_url
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Destination:
     channel: str
     key: str  # stable, secret-free identity of the URL, stored in the outbox
-    label: str  # redacted, safe to show
     url: str  # carries secrets: never log or store it
+
+    @cached_property
+    def label(self) -> str:
+        """Redacted, safe to show; worked out when first needed (it takes Apprise)."""
+        return destination_label(self.url)
 
     def __repr__(self) -> str:
         return f"Destination({self.channel!r}, {self.label!r})"
@@ -37,10 +40,10 @@ def destination_label(url: str) -> str:
     """Apprise's privacy form of the URL (service tokens shortened, passwords starred)
     without its query, the path of generic webhooks masked, and every registered secret
     masked as well: e.g. ``slack://T...A/T...B/T...C/%23ops``, ``json://u:****@host:8080/***``."""
-    plugin = apprise.Apprise.instantiate(url)
+    plugin = apprise_with_console().Apprise.instantiate(url)
     if plugin is None:
         return redact_url(url)
-    private = str(plugin.url(privacy=True))  # type: ignore[no-untyped-call]
+    private = str(plugin.url(privacy=True))
     parts = urlsplit(private)
     path = "/***" if parts.scheme in _PATH_IS_SECRET and parts.path.strip("/") else parts.path
     return redact(urlunsplit((parts.scheme, parts.netloc, path, "", "")))
@@ -56,7 +59,7 @@ class Channels:
         self.configs = channels
         self.settings = settings or NotifierConfig()
         self._by_channel = {
-            name: [Destination(name, destination_key(u), destination_label(u), u) for u in ch.urls]
+            name: [Destination(name, destination_key(u), u) for u in ch.urls]
             for name, ch in channels.items()
         }
         self._by_key = {(d.channel, d.key): d for dests in self._by_channel.values() for d in dests}

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import apprise
-
-from advisorywatch.notifier import console  # noqa: F401  (registers console://)
-from advisorywatch.notifier.httpcapture import HttpAnswer, capture
+from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Message
 from advisorywatch.redaction import redact
 
+if TYPE_CHECKING:
+    from advisorywatch.notifier.httpcapture import HttpAnswer
+
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 410})
-_FORMATS = {
-    "text": apprise.NotifyFormat.TEXT,
-    "markdown": apprise.NotifyFormat.MARKDOWN,
-    "html": apprise.NotifyFormat.HTML,
-}
 # Apprise plugins log e.g. "Failed to send JSON POST notification: Not Found, error=404."
 _LOGGED_STATUS = re.compile(r"error=(\d{3})\b")
 
@@ -38,6 +34,9 @@ class SendResult:
 
 
 def send(url: str, message: Message, timeout: float) -> SendResult:
+    apprise = apprise_with_console()
+    from advisorywatch.notifier.httpcapture import capture  # imports requests
+
     ap = apprise.Apprise()
     if not ap.add(url):
         return SendResult(False, "not a valid Apprise URL (or its plugin is missing)", True)
@@ -46,7 +45,7 @@ def send(url: str, message: Message, timeout: float) -> SendResult:
             result = ap.notify(
                 body=message.body,
                 title=message.title,
-                body_format=_FORMATS[message.format],
+                body_format=apprise.NotifyFormat(message.format),
                 timeout=timeout,
             )
         except Exception as exc:  # a plugin bug must not kill the sender

@@ -22,6 +22,10 @@ class Concept:
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# libyaml when PyYAML was built with it: the lexicon files are large.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _lexicon_dir() -> resources.abc.Traversable:
     return resources.files("advisorywatch.rules").joinpath("lexicon")
 
@@ -35,7 +39,8 @@ def available_concepts() -> frozenset[str]:
 
 @cache
 def load_concept(name: str) -> Concept:
-    raw = yaml.safe_load(_lexicon_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8"))
+    text = _lexicon_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=_LOADER)  # a safe loader: C or Python
 
     def per_lang(key: str) -> dict[str, tuple[str, ...]]:
         return {lang: tuple(v) for lang, v in (raw.get(key) or {}).items()}

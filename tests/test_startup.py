@@ -1,0 +1,122 @@
+"""Start-up cost: a warm `run --once` (every source 304) leaves out Apprise, Alembic and
+dateparser, and the libyaml config path keeps the file:line of every error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from alembic.script import ScriptDirectory
+
+from advisorywatch import config as config_module
+from advisorywatch.config import ConfigError, parse_config
+from advisorywatch.db.session import alembic_config, head_revision
+from advisorywatch.rules.lexicon import load_concept
+
+from conftest import FeedServer, Project, Sink, fixture_bytes
+
+REPO = Path(__file__).parent.parent
+
+CONFIG = """
+database:
+  url: sqlite:///state.db
+sources:
+  - name: news-id
+    type: feed
+    url: {news}
+rules:
+  - name: air-strike
+    concepts: [air_strike]
+    severity: critical
+    notify: [ops]
+channels:
+  ops:
+    urls: ["{sink}"]
+"""
+
+
+def _run_once_importing(project: Project) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """``run --once`` under ``-X importtime``: its result and every module it imported."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "advisorywatch"]
+    cmd += ["--config", str(project.config), "run", "--once"]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, env=project.env(), cwd=project.dir
+    )
+    modules = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    return proc, modules
+
+
+def test_warm_run_once_imports_no_apprise_alembic_or_dateparser(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    news = feeds.put("/news.xml", fixture_bytes("news_id_seed.xml"))
+    project.write_config(CONFIG.format(news=news, sink=sink.apprise_url))
+    cold, cold_modules = _run_once_importing(project)
+    assert cold.returncode == 0, cold.stderr[-2000:]
+    assert len(sink.received) == 1  # sending still registers and uses Apprise on demand
+    assert {"apprise", "alembic"} <= cold_modules  # new database, one alert sent
+
+    warm, warm_modules = _run_once_importing(project)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert warm.stdout.strip() == "news-id: ok, not modified"
+    assert not {"apprise", "alembic", "dateparser"} & warm_modules
+    assert len(sink.received) == 1
+
+
+def test_config_is_read_with_libyaml_when_available() -> None:
+    expected = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    assert config_module._FAST_LOADER is expected
+    text = (REPO / "config.yaml").read_text(encoding="utf-8")
+    assert config_module._parse_yaml(text)[1] == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "sources:\n  - name: a\n    type: feed\n    url: http://127.0.0.1:1/\n"
+            "    every: ten minutes\n",
+            ":5: sources[0].every: invalid duration 'ten minutes'",
+        ),
+        ("rules: []\nsources:\n  - name: a\n    type: feed\n    evry: 1m\n", ":5: sources[0]"),
+        ("log_level: INFO\nbogus: 1\n", ":2: bogus: Extra inputs are not permitted"),
+    ],
+)
+def test_errors_name_the_line_on_the_libyaml_path(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "config.yaml"
+    with pytest.raises(ConfigError) as exc:
+        parse_config(text, path)
+    assert any(p.startswith(f"{path}{expected}") for p in exc.value.problems), exc.value.problems
+
+
+def test_yaml_syntax_errors_read_as_with_the_pure_python_parser(tmp_path: Path) -> None:
+    text = "sources:\n  - name: a\n    url: [1, 2\n  - name: b\n"
+    with pytest.raises(yaml.MarkedYAMLError) as python_error:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    path = tmp_path / "config.yaml"
+    with pytest.raises(ConfigError) as exc:
+        parse_config(text, path)
+    mark = python_error.value.problem_mark
+    assert mark is not None
+    assert exc.value.problems == [
+        f"{path}:{mark.line + 1}: not valid YAML: {python_error.value.problem}"
+    ]
+
+
+def test_lexicon_reads_the_same_with_libyaml() -> None:
+    path = REPO / "advisorywatch" / "rules" / "lexicon" / "air_strike.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    concept = load_concept("air_strike")
+    assert concept.terms == {lang: tuple(v) for lang, v in raw["terms"].items()}
+
+
+def test_head_revision_without_alembic_is_alembics_head() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revision() == script.get_current_head()
