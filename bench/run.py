@@ -19,7 +19,7 @@ absolute figures on a shared machine are noise, ratios less so.
 
 ``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
 ``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
-``--profile DIR`` writes py-spy profiles of a cold and a warm pass (summarise them with
+``--profile DIR`` writes py-spy profiles of a cold, a warm and a 10 %-changed pass (summarise them with
 bench/profile_summary.py).
 """
 
@@ -241,13 +241,15 @@ def in_daemon(
 
 def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
     """py-spy profiles (collapsed stacks, only the thread holding the GIL: where the CPU goes)
-    of a cold and a warm pass on a fresh database."""
+    of a cold, a warm and a 10 %-changed pass on a fresh database."""
     args.profile.mkdir(parents=True, exist_ok=True)
     spy = Path(PYTHON).parent / "py-spy"
     with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
         sink = server.control.replace("http://", "json://") + "/notify"
         config = write_config(Path(tmp), server.get("/sources"), sink, args)
-        for name in ("cold", "warm"):
+        for name in ("cold", "warm", "changed"):
+            if name == "changed":
+                server.post("/publish?percent=10")
             output = args.profile / f"{name}-{n}.txt"
             cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "--gil", "-r", "100"]
             cmd += ["-o", str(output), "--", PYTHON, "-m", "advisorywatch"]
