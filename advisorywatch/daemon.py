@@ -2,8 +2,11 @@
 
 Jobs are built from config at every start; there is no persistent job store (APScheduler 3
 deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
-its crawl, so runs of one source never overlap: a crawl that outlasts its interval is counted,
-and the source runs again as soon as it finishes instead of at the next slot.
+its fetch, so runs of one source never overlap: a crawl that outlasts its interval is counted,
+and the source runs again as soon as it finishes instead of at the next slot. The fetches of
+all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), restarted only when a reload
+changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
+``crawler.retries`` says so): the source's next scheduled run is its retry.
 """
 
 from __future__ import annotations
@@ -210,6 +213,8 @@ class Daemon:
             log.error("config reload rejected: database.url changed; restart to use a new database")
             return
         old = {s.name: s for s in self.app.enabled_sources()}
+        if self.app.crawler.reconfigure(config.crawler):
+            log.info("crawler settings changed: the next runs start a new crawl")
         self.app.apply(config)
         new = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
