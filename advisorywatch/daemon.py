@@ -66,6 +66,7 @@ class Daemon:
         self.health = Health(stale_after=cfg.stale_after_seconds)
         self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
         self.scheduler: AsyncIOScheduler | None = None
+        self._sources = {s.name: s for s in app.config.sources}  # Config.source() is a scan
         self._running: dict[str, float] = {}  # source name -> monotonic start
         self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
         self._overran: set[str] = set()
@@ -121,9 +122,8 @@ class Daemon:
 
     async def _run_source(self, name: str) -> None:
         self._track()
-        try:
-            src = self.app.config.source(name)
-        except KeyError:
+        src = self._sources.get(name)
+        if src is None:
             return  # removed by a reload while queued
         started = time.monotonic()
         self._running[name] = started
@@ -181,8 +181,9 @@ class Daemon:
         now = time.monotonic()
         stuck = []
         for name, started in self._running.items():
-            src = self.app.config.source(name)
-            limit = (src.interval.total_seconds() if src.interval else 3600) * STUCK_AFTER_INTERVALS
+            src = self._sources.get(name)  # None: removed by a reload
+            interval = src.interval if src else None  # None too for a cron schedule
+            limit = (interval.total_seconds() if interval else 3600) * STUCK_AFTER_INTERVALS
             if now - started > limit:
                 stuck.append(name)
         if stuck:
@@ -216,6 +217,7 @@ class Daemon:
         if self.app.crawler.reconfigure(config.crawler):
             log.info("crawler settings changed: the next runs start a new crawl")
         self.app.apply(config)
+        self._sources = {s.name: s for s in config.sources}
         new = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)
