@@ -4,8 +4,8 @@ Jobs are built from config at every start; there is no persistent job store (APS
 deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
 its fetch, so runs of one source never overlap: a crawl that outlasts its interval is counted,
 and the source runs again as soon as it finishes instead of at the next slot. The fetches of
-all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), restarted only when a reload
-changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
+all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), renewed hourly and when a
+reload changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
 ``crawler.retries`` says so): the source's next scheduled run is its retry.
 """
 
