@@ -210,7 +210,9 @@ class CrawlerConfig(_Strict):
     user_agent_contact: str | None = None  # a URL or mailto: the site owner can reach you at
     timeout_seconds: float = Field(default=30, gt=0)  # wall clock per attempt, body included
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)  # after decompression
-    retries: int = Field(default=2, ge=0)
+    # Inline retries of one fetch (with backoff, Retry-After honoured). 0: a failed fetch is
+    # retried at the source's next run, so a failing server never holds a pass for minutes.
+    retries: int = Field(default=0, ge=0)
     retry_base_seconds: float = Field(default=2, ge=0)
     max_retry_after_seconds: float = Field(default=300, ge=0)
     concurrent_per_domain: int = Field(default=2, ge=1)

@@ -2,8 +2,11 @@
 
 Jobs are built from config at every start; there is no persistent job store (APScheduler 3
 deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
-its crawl, so runs of one source never overlap: a crawl that outlasts its interval is counted,
-and the source runs again as soon as it finishes instead of at the next slot.
+its fetch, so runs of one source never overlap: a crawl that outlasts its interval is counted,
+and the source runs again as soon as it finishes instead of at the next slot. The fetches of
+all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), renewed hourly and when a
+reload changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
+``crawler.retries`` says so): the source's next scheduled run is its retry.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Daemon:
         self.health = Health(stale_after=cfg.stale_after_seconds)
         self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
         self.scheduler: AsyncIOScheduler | None = None
+        self._sources = {s.name: s for s in app.config.sources}  # Config.source() is a scan
         self._running: dict[str, float] = {}  # source name -> monotonic start
         self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
         self._overran: set[str] = set()
@@ -118,9 +122,8 @@ class Daemon:
 
     async def _run_source(self, name: str) -> None:
         self._track()
-        try:
-            src = self.app.config.source(name)
-        except KeyError:
+        src = self._sources.get(name)
+        if src is None:
             return  # removed by a reload while queued
         started = time.monotonic()
         self._running[name] = started
@@ -178,8 +181,9 @@ class Daemon:
         now = time.monotonic()
         stuck = []
         for name, started in self._running.items():
-            src = self.app.config.source(name)
-            limit = (src.interval.total_seconds() if src.interval else 3600) * STUCK_AFTER_INTERVALS
+            src = self._sources.get(name)  # None: removed by a reload
+            interval = src.interval if src else None  # None too for a cron schedule
+            limit = (interval.total_seconds() if interval else 3600) * STUCK_AFTER_INTERVALS
             if now - started > limit:
                 stuck.append(name)
         if stuck:
@@ -210,7 +214,10 @@ class Daemon:
             log.error("config reload rejected: database.url changed; restart to use a new database")
             return
         old = {s.name: s for s in self.app.enabled_sources()}
+        if self.app.crawler.reconfigure(config.crawler):
+            log.info("crawler settings changed: the next runs start a new crawl")
         self.app.apply(config)
+        self._sources = {s.name: s for s in config.sources}
         new = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)

@@ -24,6 +24,7 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
         try:
             return await app.cycle(sources, progress)
         finally:
+            await app.stop()  # ends the crawl, which stays open for more runs otherwise
             await app.close()
 
     results = reactor.run(main)

@@ -139,7 +139,14 @@ def write_config(
         "database": {"url": f"sqlite:///{directory / 'bench.db'}"},
         "log_level": "WARNING",
         "sources": [
-            {"name": s["name"], "type": "feed", "url": s["url"], "every": every, "robots": False}
+            {
+                "name": s["name"],
+                "type": "feed",
+                "url": s["url"],
+                "every": every,
+                "jitter": "0s",  # in the daemon all sources are due at once, as for the reference
+                "robots": False,
+            }
             for s in sources
         ],
         "rules": [
@@ -227,6 +234,7 @@ def in_daemon(
             cmd,
             Path(tmp) / "daemon.log",
             port,
+            Path(tmp) / "bench.db",
             n,
             every,
             lambda: server.post("/publish?percent=10"),

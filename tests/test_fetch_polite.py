@@ -141,3 +141,34 @@ def test_304_writes_nothing_but_fetch_state(
     assert etag == src_before[0] and items_last_run == src_before[2] == 1
     assert db_datetime(last_success) > db_datetime(src_before[1])  # the fetch state moved on
     assert _health(project)["feed"]["status"] == "ok"
+
+
+def test_a_failed_fetch_is_retried_at_the_next_run_not_inline(
+    project: Project, raw_server: RawHttpServer, sink: Sink
+) -> None:
+    flaky = raw_server.route("/flaky.xml", Reply(500, {}, b"oops"), Reply(200, RSS, FEED.encode()))
+    sources = f'  - {{name: flaky, type: feed, url: "{flaky}", robots: false}}'
+    project.write_config(_config(sources, sink).replace("  retries: 0\n", ""))  # the default
+
+    first = project.cli("run", "--once")
+    assert first.returncode == 1 and "flaky: FAILED, HTTP 500" in first.stdout
+    assert len(raw_server.hits("/flaky.xml")) == 1  # no inline retry
+    second = project.cli("run", "--once")
+    assert second.returncode == 0 and "flaky: ok, 1 new" in second.stdout
+
+
+def test_retries_set_retry_a_reset_inline(
+    project: Project, raw_server: RawHttpServer, sink: Sink
+) -> None:
+    url = raw_server.route(
+        "/reset.xml", Reply(200, RSS, FEED.encode(), action="reset"), Reply(200, RSS, FEED.encode())
+    )
+    sources = f'  - {{name: reset, type: feed, url: "{url}", robots: false}}'
+    crawler = "  retry_base_seconds: 0\n"
+    project.write_config(_config(sources, sink, crawler).replace("retries: 0", "retries: 1"))
+
+    result = project.cli("run", "--once")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reset: ok, 1 new" in result.stdout
+    assert len(raw_server.hits("/reset.xml")) == 2

@@ -90,6 +90,9 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         # Callbacks hand outcomes to on_outcome and yield nothing, but Scrapy starts this many
         # tasks per response to process their output (100 by default: most of a 304's cost).
         "CONCURRENT_ITEMS": 1,
+        # The daemon feeds one crawl for hours: first come, first served (Scrapy's default
+        # queue is last in, first out, which would let new runs overtake older ones under load).
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "CONCURRENT_REQUESTS_PER_DOMAIN": cfg.concurrent_per_domain,
         "DOWNLOAD_DELAY": cfg.delay_seconds,
         "DOWNLOAD_DELAY_JITTER": 0.5,  # ±50 %

@@ -1,5 +1,8 @@
 """The Scrapy spider: one request per source URL, conditional GET, and each response handed to
-its source type and then to the ``on_outcome`` coroutine (storage), source by source."""
+its source type and then to its batch's ``on_outcome`` coroutine (storage), source by source.
+
+The spider stays open as long as it is fed: ``start()`` takes batches of jobs from a queue
+until it gets ``None`` (Scrapy keeps a spider open while ``start()`` has not finished)."""
 
 from __future__ import annotations
 
@@ -36,33 +39,57 @@ class SourceJob:
 OnOutcome = Callable[[FetchOutcome], Awaitable[None]]
 
 
+class Batch:
+    """The jobs of one ``CrawlRunner.crawl`` call: where their outcomes go, and ``done`` once
+    every start URL has had its outcome stored, or the crawl ended without them (``abandon``).
+    An outcome that arrives after that is dropped: its caller has moved on."""
+
+    def __init__(self, jobs: list[SourceJob], on_outcome: OnOutcome) -> None:
+        self.fetches = [(job, url) for job in jobs for url in job.source.start_urls()]
+        self._on_outcome = on_outcome
+        self._left = len(self.fetches)
+        self.done = asyncio.Event()
+        if not self._left:
+            self.done.set()
+
+    async def deliver(self, outcome: FetchOutcome) -> None:
+        if self.done.is_set():
+            return
+        try:
+            await self._on_outcome(outcome)
+        finally:
+            self._left -= 1
+            if self._left == 0:
+                self.done.set()
+
+    def abandon(self) -> None:
+        self.done.set()
+
+
+Batches = asyncio.Queue[Batch | None]
+
+
 class SourcesSpider(scrapy.Spider):
     name = "advisorywatch"
 
-    def __init__(self, jobs: list[SourceJob], on_outcome: OnOutcome, **kwargs: Any) -> None:
+    def __init__(self, batches: Batches, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.jobs = jobs
-        self.on_outcome = on_outcome
+        self.batches = batches
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for job in self.jobs:
-            headers = dict(job.source.config.headers)
-            if job.etag:
-                headers["If-None-Match"] = job.etag
-            if job.last_modified:
-                headers["If-Modified-Since"] = job.last_modified
-            for url in job.source.start_urls():
+        while (batch := await self.batches.get()) is not None:
+            for job, url in batch.fetches:
                 yield scrapy.Request(
                     url,
-                    headers=headers,
+                    headers=_request_headers(job),
                     callback=self.parse,
                     errback=self.failed,
-                    cb_kwargs={"job": job},
+                    cb_kwargs={"job": job, "batch": batch},
                     dont_filter=True,
                     meta=_request_meta(job),
                 )
 
-    async def parse(self, response: Response, job: SourceJob) -> None:
+    async def parse(self, response: Response, job: SourceJob, batch: Batch) -> None:
         name = job.source.config.name
         headers = {str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()}
         outcome = FetchOutcome(
@@ -97,14 +124,14 @@ class SourcesSpider(scrapy.Spider):
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
                 _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
-        await self.on_outcome(outcome)
+        await batch.deliver(outcome)
 
     async def failed(self, failure: Failure) -> None:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         job: SourceJob = request.cb_kwargs["job"]
         outcome = FetchOutcome(source=job.source.config.name, url=request.url)
         _fail(outcome, *safety.describe_failure(failure.value, request.url))
-        await self.on_outcome(outcome)
+        await request.cb_kwargs["batch"].deliver(outcome)
 
     async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
@@ -151,6 +178,15 @@ class SourcesSpider(scrapy.Spider):
         except Exception as exc:  # one bad page must not lose the rest of the crawl
             self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
             return ParseResult(list(follow.fallback))
+
+
+def _request_headers(job: SourceJob) -> dict[str, str]:
+    headers = dict(job.source.config.headers)
+    if job.etag:
+        headers["If-None-Match"] = job.etag
+    if job.last_modified:
+        headers["If-Modified-Since"] = job.last_modified
+    return headers
 
 
 def _request_meta(job: SourceJob) -> dict[str, Any]:

@@ -1,0 +1,69 @@
+"""The long-lived crawl behind ``CrawlRunner``: a crawl that dies ends the runs waiting for it
+(none hangs) and the next run starts a new one. Runs in a subprocess: the reactor cannot be
+restarted within one process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import FeedServer, rss
+
+SCRIPT = """
+import asyncio, json, sys
+
+from advisorywatch import reactor
+
+reactor.install()
+from advisorywatch.crawler.runner import CrawlRunner
+from advisorywatch.crawler.sources.feed import FeedConfig, FeedSource
+from advisorywatch.crawler.spider import SourceJob
+
+
+class Broken(FeedSource):  # a source type bug: Scrapy's start() fails on it, ending the crawl
+    def start_urls(self):
+        return ["not a url"]
+
+
+def job(cls, name, url):
+    return SourceJob(cls(FeedConfig(name=name, type="feed", url=url, robots=False)))
+
+
+async def main():
+    runner, got = CrawlRunner(), []
+
+    async def on_outcome(outcome):
+        got.append([outcome.source, outcome.ok])
+
+    slow = asyncio.ensure_future(runner.crawl([job(FeedSource, "slow", sys.argv[2])], on_outcome))
+    await asyncio.sleep(0.3)  # the slow fetch is in flight when the crawl dies
+    await asyncio.wait_for(runner.crawl([job(Broken, "broken", sys.argv[1])], on_outcome), 20)
+    await asyncio.wait_for(slow, 20)
+    await asyncio.wait_for(runner.crawl([job(FeedSource, "good", sys.argv[1])], on_outcome), 20)
+    await runner.stop()
+    print(json.dumps(got))
+
+
+reactor.run(main)
+"""
+
+
+def test_a_crawl_that_dies_ends_its_runs_and_the_next_run_starts_a_new_one(
+    feeds: FeedServer,
+) -> None:
+    feed = rss([{"guid": "g1", "title": "quiet"}])
+    good = feeds.put("/good.xml", feed)
+    slow = feeds.put("/slow.xml", feed, delay=1)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, good, slow],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # The fetch in flight still completes; the broken source gets no outcome (its run ends
+    # as "crawl ended before a response"); the next run works in a new crawl.
+    assert result.stdout.strip() == '[["slow", true], ["good", true]]', result.stderr
+    assert "the crawl ended unexpectedly (start_error)" in result.stderr
+    assert feeds.hits("/good.xml") == 1
