@@ -19,8 +19,8 @@ absolute figures on a shared machine are noise, ratios less so.
 
 ``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
 ``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
-``--profile DIR`` writes py-spy profiles of a cold, a warm and a 10 %-changed pass (summarise them with
-bench/profile_summary.py).
+``--profile DIR`` writes py-spy profiles of a cold, a warm and a 10 %-changed pass
+(summarise them with bench/profile_summary.py).
 """
 
 from __future__ import annotations
