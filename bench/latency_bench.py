@@ -4,7 +4,7 @@ sink, through a running daemon with every source on a short schedule.
     .venv/bin/python bench/latency_bench.py [--sources 100] [--every 10] [--items 50]
 
 Starts bench/fixture_server.py and ``advisorywatch run`` (every source ``every: 10s``, the
-storm brake off and incidents at a 1 s window so each alert is its own notification, a
+storm brake off and incidents off (window 0) so each alert is its own notification, a
 json:// channel into the fixture server), waits for the first pass, then publishes
 ``--items`` alert items on
 random sources, one per ``--spacing`` seconds (so they fall at every phase of the
@@ -47,7 +47,7 @@ def main() -> None:
             sources = server.get("/sources")
             config = write_config(Path(tmp), sources, sink, crawler, f"{args.every}s", port)
             data = yaml.safe_load(config.read_text())
-            data["notifier"] = {"baseline": False, "storm_max": 100000, "incident_window": "1s"}
+            data["notifier"] = {"baseline": False, "storm_max": 100000, "incident_window": 0}
             config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
             cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
             daemon = daemon_bench.Daemon(cmd, Path(tmp) / "daemon.log", port)
