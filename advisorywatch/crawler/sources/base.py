@@ -123,7 +123,6 @@ class ParsedItem:
     text: str
     url: str | None = None
     guid: str | None = None
-    html: str | None = None
     published: datetime | None = None
     advisory: AdvisoryLevel | None = None
     extra: dict[str, Any] = field(default_factory=dict)

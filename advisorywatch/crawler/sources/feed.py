@@ -95,7 +95,6 @@ def _item(
     return ParsedItem(
         title=html_to_text(title or ""),
         text=html_to_text(html),
-        html=html or None,
         url=urljoin(base_url, link) if link else None,  # relative links resolved
         guid=" ".join((guid or "").split()) or None,
         published=published(),

@@ -132,7 +132,6 @@ class HtmlSource(PagedSource):
         return ParsedItem(
             title=_value(node, f.title),
             text=html_to_text(summary or ""),
-            html=summary,
             url=urljoin(base_url, link) if link else None,
             published=parse_date(_value(node, f.date)) if f.date else None,
         )
@@ -152,7 +151,7 @@ def _article(config: HtmlConfig, listed: ParsedItem, fetched: Fetched) -> ParseR
         if published is None and raw:
             published = parse_date(raw)
     title = listed.title or _value(doc, "meta[property='og:title']::attr(content)")
-    item = replace(listed, title=title, text=text or listed.text, html=body_html)
+    item = replace(listed, title=title, text=text or listed.text)
     item.published = published
     return ParseResult([item])
 

@@ -113,7 +113,6 @@ class JsonSource(PagedSource):
         return ParsedItem(
             title=html_to_text(_text(raw, f.title)),
             text=html_to_text(body),
-            html=body or None,
             url=urljoin(base_url, link) if link else None,
             guid=_text(raw, f.guid) or None,
             published=_date(jmespath.search(f.date, raw)) if f.date else None,
