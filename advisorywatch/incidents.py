@@ -57,16 +57,14 @@ class IncidentWords:
 
     def candidates(
         self, s: Session, rule: str, since: datetime
-    ) -> list[tuple[int, frozenset[str]]]:
-        """Id and words of each of ``rule``'s incidents seen since ``since``."""
+    ) -> list[tuple[Key, frozenset[str]]]:
+        """Key and words of each of ``rule``'s incidents seen since ``since``."""
         keys = [key for key, last in self._window(s, rule, since).items() if last >= since]
         self._load_words(s, keys)
-        return [(key[0], self._words[key]) for key in keys]
+        return [(key, self._words[key]) for key in keys]
 
-    def attached(self, s: Session, rule: str, incident_id: int, now: datetime) -> None:
-        seen = s.info[_INFO_KEY][rule]
-        key = next(k for k in seen if k[0] == incident_id)
-        seen[key] = now
+    def attached(self, s: Session, rule: str, key: Key, now: datetime) -> None:
+        s.info[_INFO_KEY][rule][key] = now
 
     def created(self, s: Session, rule: str, key: Key, words: frozenset[str]) -> None:
         self._remember(key, words)
@@ -117,20 +115,20 @@ def attach_incident(
     """Put ``alert`` in an incident; True when it joined an existing one (no new ping)."""
     mine = words(title, text)
     best, best_score = None, 0.0
-    for incident_id, theirs in index.candidates(s, alert.rule, now - window):
+    for key, theirs in index.candidates(s, alert.rule, now - window):
         # Jaccard can reach the threshold only if the smaller set is large enough.
         if min(len(mine), len(theirs)) < threshold * max(len(mine), len(theirs)):
             continue
         score = similarity(mine, theirs)
         if score > best_score:
-            best, best_score = incident_id, score
+            best, best_score = key, score
     if best is not None and best_score >= threshold:
         s.execute(
             update(Incident)
-            .where(Incident.id == best)
+            .where(Incident.id == best[0])
             .values(last_seen_at=now, reports=Incident.reports + 1)
         )
-        s.add(IncidentAlert(alert_id=alert.id, incident_id=best))
+        s.add(IncidentAlert(alert_id=alert.id, incident_id=best[0]))
         index.attached(s, alert.rule, best, now)
         return True
     inc = Incident(rule=alert.rule, words=sorted(mine), reports=1, created_at=now, last_seen_at=now)

@@ -10,7 +10,7 @@ from advisorywatch.config import ChannelConfig, RuleConfig
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem
 from advisorywatch.crawler.sources.feed import FeedConfig
-from advisorywatch.db.models import Alert, Item, Source
+from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
 from advisorywatch.db.session import Database
 from advisorywatch.ingest_queue import IngestQueue
 from advisorywatch.notifier.channels import Channels
@@ -112,4 +112,21 @@ def test_queue_batches_concurrent_outcomes(project: Project) -> None:
     assert after.ok and after.not_modified  # the queue goes on after a failed batch
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 80
+    db.dispose()
+
+
+def test_one_story_from_three_sources_in_one_batch_is_one_incident(project: Project) -> None:
+    db, ingestor = _ingestor(project, ["a", "b", "c"])
+    text = "Witnesses reported an air strike on the port district overnight, officials said today"
+
+    def story(source: str) -> FetchOutcome:
+        item = ParsedItem(title="Air strike on the port", text=text, url=f"https://{source}.org/1")
+        return FetchOutcome(source, URL, 200, [item])
+
+    results = ingestor.ingest_many([story("a"), story("b"), story("c")])
+    assert [r.alerts for r in results] == [1, 1, 1]
+    with db.session() as s:
+        assert s.execute(select(Incident.reports)).scalars().all() == [3]
+        statuses = s.execute(select(Delivery.status).order_by(Delivery.id)).scalars().all()
+    assert statuses == ["pending", "attached", "attached"]  # one ping for the event
     db.dispose()
