@@ -11,6 +11,7 @@ feedparser's own function, so an item keeps its identity whichever path read it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -112,10 +113,15 @@ def _id(el: Any, base_url: str, is_link: bool) -> tuple[str, bool]:
     return (feedparser_urljoin(base_url, value) if is_link and value else value), is_link
 
 
+@functools.cache
+def _lowered(tags: frozenset[str]) -> frozenset[str]:
+    return frozenset(t.lower() for t in tags)
+
+
 def _check_nested(entry: Any, handled: frozenset[str]) -> None:
     """Raise _Fallback for an element feedparser would read into our fields that we do not:
     one of ours nested deeper, in other letter case, or another field's element."""
-    lowered = {t.lower() for t in handled}
+    lowered = _lowered(handled)
     for el in entry.iterdescendants():
         tag = el.tag
         if not isinstance(tag, str):
