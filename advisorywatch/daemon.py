@@ -147,7 +147,8 @@ class Daemon:
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
-        await self._kick_delivery()
+        if any(r.alerts or r.notice for r in results):  # due retries: the "outbox" job
+            await self._kick_delivery()
         if name in self._overran and self.scheduler is not None:
             self._overran.discard(name)
             with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown

@@ -45,6 +45,7 @@ class IngestResult:
     alerts: int = 0
     not_modified: bool = False
     error: str | None = None
+    notice: bool = False  # a health notice (source down, back) was queued for sending
 
 
 def sync_sources(db: Database, sources: Iterable[SourceConfig]) -> None:
@@ -112,14 +113,16 @@ class Ingestor:
         if notice:
             queue_notice(s, src, notice, self.health, self.channels, now)
         if not outcome.ok:  # fetch state only: validators and items stay as they were
-            return IngestResult(outcome.source, ok=False, error=outcome.error)
+            return IngestResult(outcome.source, ok=False, error=outcome.error, notice=bool(notice))
         if (
             outcome.etag is not None
             or outcome.last_modified is not None
             or not outcome.not_modified
         ):
             src.etag, src.last_modified = outcome.etag, outcome.last_modified
-        result = IngestResult(outcome.source, ok=True, not_modified=outcome.not_modified)
+        result = IngestResult(
+            outcome.source, ok=True, not_modified=outcome.not_modified, notice=bool(notice)
+        )
         if not outcome.not_modified:
             self._store_items(s, src, outcome.items, now, result)
         return result

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from advisorywatch.batch_queue import BatchQueue
 from advisorywatch.config import Config
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import SourceConfig, make_source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest_queue import IngestQueue
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.pipeline import Ingestor, IngestResult, fetch_validators, sync_sources
@@ -23,6 +23,7 @@ from advisorywatch.rules.engine import RuleEngine
 
 log = logging.getLogger(__name__)
 Progress = Callable[[IngestResult], None]
+Validators = dict[str, tuple[str | None, str | None]]  # source -> (ETag, Last-Modified)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -35,7 +36,10 @@ class App:
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._deliver_lock: asyncio.Lock | None = None
-        self.ingest_queue = IngestQueue(self._ingest_many)
+        self.ingest_queue = BatchQueue(self._ingest_many, max_batch=200)
+        # In the daemon every source's job reads its validators; those starting together
+        # share one query.
+        self._validators = BatchQueue(self._validators_many, max_batch=200)
         from advisorywatch.crawler.runner import CrawlRunner
 
         self.crawler = CrawlRunner(config.crawler)
@@ -67,6 +71,11 @@ class App:
     async def _ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
         return await self.in_db_thread(self.ingestor.ingest_many, outcomes)
 
+    async def _validators_many(self, requests: list[list[str]]) -> list[Validators]:
+        everyone = [name for names in requests for name in names]
+        found = await self.in_db_thread(fetch_validators, self.db, everyone)
+        return [{n: found[n] for n in names if n in found} for names in requests]
+
     async def crawl(
         self,
         sources: Sequence[SourceConfig],
@@ -74,7 +83,7 @@ class App:
     ) -> list[IngestResult]:
         from advisorywatch.crawler.spider import SourceJob
 
-        validators = await self.in_db_thread(fetch_validators, self.db, [s.name for s in sources])
+        validators = await self._validators.submit([s.name for s in sources])
         jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
         results: list[IngestResult] = []
 

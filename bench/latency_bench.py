@@ -9,7 +9,9 @@ json:// channel into the fixture server), waits for the first pass, then publish
 ``--items`` alert items on
 random sources, one per ``--spacing`` seconds (so they fall at every phase of the
 schedule), and waits until each one's notification arrives (matched by the ``[AWB<serial>]``
-tag in its title). Prints p50, p95 and max.
+tag in its title). Prints p50, p95 and max, and the same for the legs of the way, read from
+the daemon's database: published -> stored (``items.first_seen``: the wait for the source's
+next run plus its fetch), stored -> sent (``deliveries.sent_at``), sent -> at the sink.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import daemon_bench
@@ -60,19 +64,22 @@ def main() -> None:
                     item = server.post(f"/publish?source={source}&alert=1")[0]
                     published[item["title"].split("]", 1)[0] + "]"] = item["published"]
                     time.sleep(args.spacing)
-                latencies = wait_for_notifications(server, published, args.every * 3 + 30)
+                arrived = wait_for_notifications(server, published, args.every * 3 + 30)
                 rss = daemon_bench.peak_rss_mb(daemon.proc.pid)
             finally:
                 daemon.stop()
+            legs = stored_and_sent(Path(tmp) / "bench.db", published, arrived)
     finally:
         server.stop()
-    report(latencies, len(published), args, rss)
+    report([arrived[t] - published[t] for t in arrived], len(published), args, rss)
+    for name, values in legs.items():
+        print(f"  {name}: {quantiles(values)}")
 
 
 def wait_for_notifications(
     server: FixtureServer, published: dict[str, float], timeout: float
-) -> list[float]:
-    """Latency of each published item whose notification arrived before the timeout."""
+) -> dict[str, float]:
+    """When each published item's notification arrived (those that did before the timeout)."""
     deadline = time.monotonic() + timeout
     arrived: dict[str, float] = {}
     while time.monotonic() < deadline and len(arrived) < len(published):
@@ -82,7 +89,40 @@ def wait_for_notifications(
                 if tag in text and tag not in arrived:
                     arrived[tag] = note["received"]
         time.sleep(0.5)
-    return [arrived[t] - published[t] for t in arrived]
+    return arrived
+
+
+def stored_and_sent(
+    db: Path, published: dict[str, float], arrived: dict[str, float]
+) -> dict[str, list[float]]:
+    """The legs of each notified item's way, from the daemon's database (UTC, naive)."""
+    legs: dict[str, list[float]] = {"published -> stored": [], "stored -> sent": []}
+    legs["sent -> at the sink"] = []
+    with sqlite3.connect(db) as conn:
+        for tag, received in arrived.items():
+            row = conn.execute(
+                "SELECT i.first_seen, d.sent_at FROM items i JOIN alerts a ON a.item_id = i.id"
+                " JOIN deliveries d ON d.alert_id = a.id WHERE i.title LIKE ? LIMIT 1",
+                (tag + "%",),
+            ).fetchone()
+            if row is None or row[1] is None:
+                continue
+            stored, sent = (_epoch(v) for v in row)
+            legs["published -> stored"].append(stored - published[tag])
+            legs["stored -> sent"].append(sent - stored)
+            legs["sent -> at the sink"].append(received - sent)
+    return legs
+
+
+def _epoch(value: str) -> float:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+
+
+def quantiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return f"{len(values)} value(s)"
+    cuts = statistics.quantiles(values, n=20)
+    return f"p50 {statistics.median(values):.2f} s, p95 {cuts[18]:.2f} s, max {max(values):.2f} s"
 
 
 def report(latencies: list[float], count: int, args: argparse.Namespace, rss: float) -> None:

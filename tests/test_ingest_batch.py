@@ -6,13 +6,13 @@ import asyncio
 
 from sqlalchemy import func, select
 
+from advisorywatch.batch_queue import BatchQueue
 from advisorywatch.config import ChannelConfig, RuleConfig
 from advisorywatch.crawler.outcome import FetchOutcome
 from advisorywatch.crawler.sources import ParsedItem
 from advisorywatch.crawler.sources.feed import FeedConfig
 from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest_queue import IngestQueue
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.pipeline import Ingestor, IngestResult, sync_sources
 from advisorywatch.rules.engine import RuleEngine
@@ -93,7 +93,7 @@ def test_queue_batches_concurrent_outcomes(project: Project) -> None:
         return await asyncio.to_thread(ingestor.ingest_many, outcomes)
 
     async def main() -> tuple[list[IngestResult], BaseException | None, IngestResult]:
-        queue = IngestQueue(store_many)
+        queue = BatchQueue(store_many, 200)
         results = await asyncio.gather(
             *(queue.submit(FetchOutcome(n, URL, 200, _items(n, 2))) for n in names)
         )
