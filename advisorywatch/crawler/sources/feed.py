@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 import feedparser
 
@@ -22,6 +21,7 @@ from advisorywatch.crawler.sources.base import (
     SourceType,
 )
 from advisorywatch.crawler.sources.feedxml import read_entries
+from advisorywatch.crawler.sources.links import resolve
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.text import html_to_text
 
@@ -95,7 +95,7 @@ def _item(
     return ParsedItem(
         title=html_to_text(title or ""),
         text=html_to_text(html),
-        url=urljoin(base_url, link) if link else None,  # relative links resolved
+        url=resolve(base_url, link) if link else None,  # relative links resolved
         guid=" ".join((guid or "").split()) or None,
         published=published(),
     )

@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from feedparser.datetimes import _parse_date as feedparser_date
-from feedparser.urls import _urljoin as feedparser_urljoin
 from lxml import etree
 
 from advisorywatch.crawler.dates import parse_date
+from advisorywatch.crawler.sources.links import resolve_like_feedparser
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -110,7 +110,7 @@ def _text(el: Any) -> str:
 def _id(el: Any, base_url: str, is_link: bool) -> tuple[str, bool]:
     """feedparser resolves an id that may be a link (a permalink guid, any Atom id)."""
     value = _text(el).strip()
-    return (feedparser_urljoin(base_url, value) if is_link and value else value), is_link
+    return (resolve_like_feedparser(base_url, value) if is_link and value else value), is_link
 
 
 @functools.cache
@@ -157,7 +157,7 @@ def _rss_item(item: Any, base_url: str) -> RawEntry:
         elif tag == _CONTENT:
             e.content.append(_text(child))
         elif tag == "link":
-            e.link = feedparser_urljoin(base_url, _text(child).strip())
+            e.link = resolve_like_feedparser(base_url, _text(child).strip())
         elif tag == _ORIGLINK:
             e.origlink = _text(child).strip()
         elif tag == "guid":
@@ -190,7 +190,7 @@ def _atom_entry(entry: Any, base_url: str) -> RawEntry:
         elif tag == f"{_ATOM}link":
             rel, kind = child.get("rel", "alternate"), child.get("type", "text/html")
             if rel == "alternate" and kind.lower() in _HTML_TYPES and child.get("href"):
-                e.link = feedparser_urljoin(base_url, child.get("href").strip())
+                e.link = resolve_like_feedparser(base_url, child.get("href").strip())
         elif tag == _ORIGLINK:
             e.origlink = _text(child).strip()
         elif tag == f"{_ATOM}id":

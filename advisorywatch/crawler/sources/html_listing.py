@@ -9,7 +9,6 @@ import json
 from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 from parsel import Selector, SelectorList
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +25,7 @@ from advisorywatch.crawler.sources.base import (
     SourceConfig,
     SourceError,
 )
+from advisorywatch.crawler.sources.links import resolve
 from advisorywatch.text import html_to_text
 
 _PROBE = Selector(text="<html><body></body></html>")
@@ -122,7 +122,7 @@ class HtmlSource(PagedSource):
         nxt = _value(doc, self.config.next) if self.config.next else ""
         if nxt and number < self.config.max_pages:
             next_page = partial(self.page, number + 1)
-            result.follow.append(FollowUp(urljoin(fetched.url, nxt), next_page))
+            result.follow.append(FollowUp(resolve(fetched.url, nxt), next_page))
         return result
 
     def _item(self, node: Selector, base_url: str) -> ParsedItem:
@@ -132,7 +132,7 @@ class HtmlSource(PagedSource):
         return ParsedItem(
             title=_value(node, f.title),
             text=html_to_text(summary or ""),
-            url=urljoin(base_url, link) if link else None,
+            url=resolve(base_url, link) if link else None,
             published=parse_date(_value(node, f.date)) if f.date else None,
         )
 

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 import jmespath
 from jmespath.exceptions import JMESPathError
@@ -27,6 +26,7 @@ from advisorywatch.crawler.sources.base import (
     SourceConfig,
     SourceError,
 )
+from advisorywatch.crawler.sources.links import resolve
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.text import html_to_text
 
@@ -102,7 +102,7 @@ class JsonSource(PagedSource):
         if self.config.next and number < self.config.max_pages:
             nxt = jmespath.search(self.config.next, doc)
             if isinstance(nxt, str) and nxt.strip():
-                url = urljoin(fetched.url, nxt.strip())
+                url = resolve(fetched.url, nxt.strip())
                 follow.append(FollowUp(url, partial(self.page, number + 1)))
         return ParseResult(items, follow)
 
@@ -113,7 +113,7 @@ class JsonSource(PagedSource):
         return ParsedItem(
             title=html_to_text(_text(raw, f.title)),
             text=html_to_text(body),
-            url=urljoin(base_url, link) if link else None,
+            url=resolve(base_url, link) if link else None,
             guid=_text(raw, f.guid) or None,
             published=_date(jmespath.search(f.date, raw)) if f.date else None,
         )
