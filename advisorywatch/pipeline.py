@@ -188,12 +188,17 @@ class Ingestor:
             ids = s.connection().execute(_INSERT_ITEMS, [row.values(src.id, now) for row in new])
             for row, item_id in zip(new, ids.scalars(), strict=True):
                 row.id = item_id
+        # The inserted items that raise alerts, loaded in one query (alerts need ORM items).
+        inserted = [row.id for row, _, _ in todo if isinstance(row, NewItem)]
+        loaded: dict[int | None, Item] = {}
+        if inserted:
+            loaded = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(inserted)))}
         alerted: set[Row] = set()
         for row, matches, change in todo:
             # A new item can have alerts already when the response repeated it.
             known = isinstance(row, Item) or row in alerted
             alerted.add(row)
-            item = row if isinstance(row, Item) else s.get_one(Item, row.id)
+            item = row if isinstance(row, Item) else loaded[row.id]
             if matches:
                 result.alerts += self._raise_alerts(s, item, matches, now, known)
             if change is not None:
