@@ -96,6 +96,14 @@ class Ingestor:
         with self.db.session() as s:
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
+            # Sources with no items yet (a first crawl) need no lookups: one query for all.
+            s.info[_STOCKED] = set(
+                s.scalars(
+                    select(Item.source_id.distinct()).where(
+                        Item.source_id.in_([r.id for r in sources.values()])
+                    )
+                )
+            )
             for outcome in outcomes:
                 try:
                     with s.begin_nested():
@@ -137,13 +145,17 @@ class Ingestor:
             identity = item_identity(it.guid, it.url, it.title, it.text)
             if identity not in fresh:
                 fresh[identity] = _Seen(it, content_hash(it.title, it.text), link_key(it.url))
-        existing = {
-            row.identity: row
-            for row in s.scalars(_BY_IDENTITY, {"source": src.id, "keys": list(fresh)})
-        }
-        elsewhere = _StoredElsewhere.load(
-            s, src.id, [seen for i, seen in fresh.items() if i not in existing]
-        )
+        stocked: set[int] | None = s.info.get(_STOCKED)  # None: forgotten after a rollback
+        existing: dict[str, Item] = {}
+        elsewhere = _StoredElsewhere()
+        if stocked is None or src.id in stocked:
+            existing = {
+                row.identity: row
+                for row in s.scalars(_BY_IDENTITY, {"source": src.id, "keys": list(fresh)})
+            }
+            elsewhere = _StoredElsewhere.load(
+                s, src.id, [seen for i, seen in fresh.items() if i not in existing]
+            )
         claimed: set[Row] = set(existing.values())
         levels: dict[str, int] = {}  # country -> level stated earlier in this response
         new: list[NewItem] = []
@@ -188,6 +200,8 @@ class Ingestor:
             ids = s.connection().execute(_INSERT_ITEMS, [row.values(src.id, now) for row in new])
             for row, item_id in zip(new, ids.scalars(), strict=True):
                 row.id = item_id
+            if stocked is not None:
+                stocked.add(src.id)
         # The inserted items that raise alerts, loaded in one query (alerts need ORM items).
         inserted = [row.id for row, _, _ in todo if isinstance(row, NewItem)]
         loaded: dict[int | None, Item] = {}
@@ -265,6 +279,7 @@ def _items_by(column: Any) -> Select[Item]:
     )
 
 
+_STOCKED = "advisorywatch.pipeline.stocked"  # Session.info: ids of sources with stored items
 _ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
 _INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.id, sort_by_parameter_order=True)
 _BY_IDENTITY = _items_by(Item.identity)
