@@ -33,8 +33,18 @@ def _digest(text: str) -> str:
 
 def _fold(text: str) -> str:
     if text.isascii():  # NFKC leaves ASCII alone, and casefold() is lower() there
-        return " ".join(text.lower().split())
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+        return _single_spaced(text.lower())
+    return _single_spaced(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _single_spaced(text: str) -> str:
+    """``" ".join(text.split())``, without splitting text that is single-spaced already once
+    its line breaks are spaces (most item text: splitting a long text is most of hashing it).
+    ``isprintable()`` is False for every whitespace character but the space."""
+    spaced = text.replace("\n", " ")
+    if spaced.isprintable() and "  " not in spaced and spaced[:1] != " " and spaced[-1:] != " ":
+        return spaced
+    return " ".join(text.split())
 
 
 def content_hash(title: str, text: str) -> str:
