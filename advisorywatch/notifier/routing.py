@@ -107,11 +107,11 @@ def _digest(
         due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     else:
         due = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return _open_notice(s, "digest", channel) or _new_notice(s, "digest", channel, now, due)
+    return _open_notice(s, "digest", channel, now) or _new_notice(s, "digest", channel, now, due)
 
 
 def _storm(s: Session, channel: str, settings: NotifierConfig, now: datetime) -> Notice | None:
-    open_storm = _open_notice(s, "storm", channel)
+    open_storm = _open_notice(s, "storm", channel, now)
     if open_storm is not None:
         return open_storm
     recent = s.scalar(
@@ -127,17 +127,30 @@ def _storm(s: Session, channel: str, settings: NotifierConfig, now: datetime) ->
     return _new_notice(s, "storm", channel, now, now + settings.storm_window)
 
 
-def _open_notice(s: Session, kind: str, channel: str) -> Notice | None:
-    """The channel's summary of this kind that is still collecting alerts."""
-    return s.scalars(
+def _open_notice(s: Session, kind: str, channel: str, now: datetime) -> Notice | None:
+    """The channel's summary of this kind that is still collecting alerts. Kept in
+    ``Session.info`` for the transaction until it falls due (a storm of alerts asked for it
+    once each): only the sender closes a summary, and only once it is due."""
+    known: dict[tuple[str, str], Notice] = s.info.setdefault(_OPEN_NOTICES, {})
+    notice = known.get((kind, channel))
+    if notice is not None and notice.due_at is not None and now < notice.due_at:
+        return notice
+    notice = s.scalars(
         select(Notice)
         .where(Notice.kind == kind, Notice.channel == channel, Notice.closed_at.is_(None))
         .limit(1)
     ).first()
+    if notice is not None:
+        known[kind, channel] = notice
+    return notice
 
 
 def _new_notice(s: Session, kind: str, channel: str, now: datetime, due: datetime) -> Notice:
     row = Notice(kind=kind, channel=channel, title="", body="", created_at=now, due_at=due)
     s.add(row)
     s.flush()
+    s.info.setdefault(_OPEN_NOTICES, {})[kind, channel] = row
     return row
+
+
+_OPEN_NOTICES = "advisorywatch.routing.open_notices"
