@@ -110,6 +110,7 @@ def best(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
 def in_process(urls: list[str], repeat: int) -> list[tuple[str, float, str]]:
     """The steps after the fetch, on bodies fetched once."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from reference_client import parse_items
     from sqlalchemy import insert, select
 
     from advisorywatch.config import RuleConfig
@@ -137,6 +138,7 @@ def in_process(urls: list[str], repeat: int) -> list[tuple[str, float, str]]:
 
     t_parse, feeds = best(repeat, parse)
     items = [it for feed in feeds for it in feed]
+    t_lxml, _ = best(repeat, lambda: [parse_items(body) for _, _, body in bodies])
 
     def hashes() -> list[tuple[str, str, str | None]]:
         return [
@@ -202,7 +204,7 @@ def in_process(urls: list[str], repeat: int) -> list[tuple[str, float, str]]:
 
     t_store = min(store() for _ in range(repeat))
     return [
-        ("parse (product's feed reader)", t_parse, f"{len(items)} items"),
+        ("parse (product's feed reader)", t_parse, f"{len(items)} items; bare lxml {t_lxml:.2f} s"),
         ("identity, content and link hashes", t_hash, f"{len(keys)} items"),
         ("rule evaluation (air_strike, 11 languages)", t_rules, f"{fired} items fire"),
         ("insert (Core INSERT ... RETURNING, SQLite)", t_store, f"{len(items)} rows"),
