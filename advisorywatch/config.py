@@ -198,6 +198,16 @@ class NotifierConfig(_Strict):
     def _duration(cls, v: Any) -> Any:
         return v if isinstance(v, timedelta) else parse_duration(v)
 
+    @model_validator(mode="after")
+    def _lease_outlasts_sending(self) -> NotifierConfig:
+        if self.lease_seconds < 2 * self.timeout_seconds:
+            raise ValueError(
+                f"lease_seconds ({self.lease_seconds:g}) must be at least twice timeout_seconds "
+                f"({self.timeout_seconds:g}): a message still being sent when its lease ends "
+                "would be sent again"
+            )
+        return self
+
     @field_validator("incident_window", mode="before")
     @classmethod
     def _incident_window(cls, v: Any) -> Any:  # 0 turns incidents off

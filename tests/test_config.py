@@ -85,6 +85,10 @@ def test_run_with_invalid_config_exits_2(project: Project) -> None:
         (("every: 10m", 'cron: "61 * * * *"'), "invalid cron expression '61 * * * *'"),
         (("every: 10m", "every: 10m\n    cron: '* * * * *'"), "either 'every' or 'cron'"),
         (("    notify: [console]\n", ""), "rules[0].notify: Field required"),
+        (
+            ("rules:", "notifier: {timeout_seconds: 60, lease_seconds: 90}\nrules:"),
+            "config.yaml:6: notifier: lease_seconds (90) must be at least twice timeout_seconds (60)",
+        ),
     ],
 )
 def test_semantic_errors(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
