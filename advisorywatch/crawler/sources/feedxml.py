@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from feedparser.datetimes import _parse_date as feedparser_date
+from feedparser.urls import _urljoin as feedparser_urljoin
 from lxml import etree
 
 from advisorywatch.crawler.dates import parse_date
-from advisorywatch.crawler.sources.links import resolve_like_feedparser
+from advisorywatch.crawler.sources.links import is_plain_absolute
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -101,6 +102,12 @@ def read_entries(body: bytes, base_url: str) -> list[RawEntry] | None:
     except (etree.XMLSyntaxError, ValueError, _Fallback):
         pass
     return None
+
+
+def resolve_like_feedparser(base: str, link: str) -> str:
+    """``link`` made absolute as feedparser does it (it also drops extra slashes after the
+    scheme), so that both readers give an item the same link and identity."""
+    return link if is_plain_absolute(link) else feedparser_urljoin(base, link)
 
 
 def _text(el: Any) -> str:

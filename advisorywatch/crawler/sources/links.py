@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from feedparser.urls import _urljoin as feedparser_urljoin
-
 # An http(s) URL with a host, made of characters urllib neither drops, strips nor splits on:
 # no whitespace or control characters, no ";" (path parameters), no "[" "]" (IPv6 hosts).
 _PLAIN = re.compile(
@@ -28,9 +26,3 @@ def is_plain_absolute(link: str) -> bool:
 def resolve(base: str, link: str) -> str:
     """``link`` made absolute against ``base``, as :func:`urllib.parse.urljoin` does."""
     return link if is_plain_absolute(link) else urljoin(base, link)
-
-
-def resolve_like_feedparser(base: str, link: str) -> str:
-    """``link`` made absolute as feedparser does it (it also drops extra slashes after the
-    scheme), so that both feed readers give an item the same link and identity."""
-    return link if is_plain_absolute(link) else feedparser_urljoin(base, link)
