@@ -14,11 +14,13 @@ from advisorywatch.service import App
 def run_once(config: Config, names: Sequence[str] = ()) -> int:
     from advisorywatch import reactor
 
+    # What start-up builds (modules, the config, the crawler) lives until the process exits:
+    # keep the garbage collector's full passes from walking it again and again (frozen here
+    # and once more when the rest is built: Scrapy and Twisted are imported in between).
+    gc.freeze()
     reactor.install()
     app = App(config)
     app.prepare()
-    # What start-up built (modules, config, rules) lives until the process exits: keep the
-    # garbage collector's full passes from walking it again and again during the crawl.
     gc.freeze()
 
     sources = app.enabled_sources(names)
