@@ -91,7 +91,7 @@ class SourcesSpider(scrapy.Spider):
 
     async def parse(self, response: Response, job: SourceJob, batch: Batch) -> None:
         name = job.source.config.name
-        headers = {str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()}
+        headers = _headers(response)
         outcome = FetchOutcome(
             source=name,
             url=response.url,
@@ -170,14 +170,21 @@ class SourcesSpider(scrapy.Spider):
             )
             if response.status >= 400:
                 raise SourceError(f"HTTP {response.status} from {response.url}")
-            headers = {
-                str(k).lower(): str(v) for k, v in response.headers.to_unicode_dict().items()
-            }
-            fetched = Fetched(response.url, response.status, headers, response.body)
+            fetched = Fetched(response.url, response.status, _headers(response), response.body)
             return await asyncio.to_thread(follow.parse, fetched)
         except Exception as exc:  # one bad page must not lose the rest of the crawl
             self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
             return ParseResult(list(follow.fallback))
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """The response's headers with lower-case names, repeated ones joined with commas (as
+    Scrapy's ``to_unicode_dict``, without its case-insensitive dict: this runs per response)."""
+    encoding = response.headers.encoding
+    return {
+        name.decode(encoding).lower(): b",".join(values).decode(encoding)
+        for name, values in response.headers.items()
+    }
 
 
 def _request_headers(job: SourceJob) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from advisorywatch.config import SEVERITY_RANK, RuleConfig
@@ -146,7 +147,12 @@ class RuleEngine:
         regexes = sorted({x for r in rules for x in r.regexes})
         targets += [Target(None, terms={"": [k]}) for k in keywords]
         targets += [Target(None, patterns={"": [x]}) for x in regexes]
-        self.matcher = ConceptMatcher(targets)
+        self._targets = targets
+
+    @cached_property
+    def matcher(self) -> ConceptMatcher:
+        """Compiled when first needed: a pass in which nothing is new or changed never is."""
+        return ConceptMatcher(self._targets)
 
     @property
     def configs(self) -> list[RuleConfig]:
