@@ -100,14 +100,15 @@ class Ingestor:
         with self.db.session() as s:
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
-            # Sources with no items yet (a first crawl) need no lookups: one query for all.
-            s.info[_STOCKED] = set(
-                s.scalars(
-                    select(Item.source_id.distinct()).where(
-                        Item.source_id.in_([r.id for r in sources.values()])
+            if any(o.items for o in outcomes):
+                # Sources with no items yet (a first crawl) need no lookups: one query for all.
+                s.info[_STOCKED] = set(
+                    s.scalars(
+                        select(Item.source_id.distinct()).where(
+                            Item.source_id.in_([r.id for r in sources.values()])
+                        )
                     )
                 )
-            )
             for outcome in outcomes:
                 try:
                     with s.begin_nested():
