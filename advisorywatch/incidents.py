@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Alert, Incident, IncidentAlert
@@ -100,6 +100,12 @@ class IncidentWords:
 
 
 _INFO_KEY = "advisorywatch.incidents.window"
+# Built once: building an UPDATE statement costs as much as running it.
+_ATTACH = (
+    update(Incident)
+    .where(Incident.id == bindparam("incident"))
+    .values(last_seen_at=bindparam("now"), reports=Incident.reports + 1)
+)
 
 
 def attach_incident(
@@ -123,11 +129,7 @@ def attach_incident(
         if score > best_score:
             best, best_score = key, score
     if best is not None and best_score >= threshold:
-        s.execute(
-            update(Incident)
-            .where(Incident.id == best[0])
-            .values(last_seen_at=now, reports=Incident.reports + 1)
-        )
+        s.execute(_ATTACH, {"incident": best[0], "now": now})
         s.add(IncidentAlert(alert_id=alert.id, incident_id=best[0]))
         index.attached(s, alert.rule, best, now)
         return True
