@@ -1,7 +1,7 @@
 """Where the daemon's memory goes: the daemon run in this process, inspected after each pass.
 
     .venv/bin/python bench/memory_probe.py [--sources 1000] [--cycles 3] [--every 120]
-        [--trace 0] [--trim] [--types 12]
+        [--trace 0] [--trim] [--types 12] [--scrapy NAME=INT ...]
 
 Starts bench/fixture_server.py and runs ``advisorywatch run`` (the real CLI entry point, the
 config of bench/run.py) in this process's main thread. A sampler thread waits for each pass
@@ -16,8 +16,9 @@ config of bench/run.py) in this process's main thread. A sampler thread waits fo
 - with ``--trim``: RSS again after ``malloc_trim(0)``, i.e. how much is free memory glibc
   kept rather than memory in use.
 
-Run it with ``MALLOC_ARENA_MAX=2`` in the environment to see the per-thread arenas' share.
-Not a timed benchmark: the numbers are for comparing samples within one run.
+The daemon limits glibc to two arenas unless ``MALLOC_ARENA_MAX`` is set: run it with e.g.
+``MALLOC_ARENA_MAX=16`` to see the per-thread arenas' share. ``--scrapy`` overrides a Scrapy
+setting (to try one). Not a timed benchmark: the numbers are for comparing samples within one run.
 """
 
 from __future__ import annotations
@@ -152,7 +153,9 @@ class Sampler(threading.Thread):
         for cycle in range(1, args.cycles + 1):
             since, wall = self.wait_pass(since)
             time.sleep(1)  # the last outcomes' transaction and the sends it kicked
-            print(f"\ncycle {cycle} ({wall:.1f} s): RSS {rss_mb():.1f} MB; {split()}")
+            peak = daemon_bench.peak_rss_mb(os.getpid())
+            print(f"\ncycle {cycle} ({wall:.1f} s): RSS {rss_mb():.1f} MB (peak {peak:.1f})")
+            print(f"  {split()}")
             now = type_counts()
             grown = (now - types).most_common(args.types)
             print(
