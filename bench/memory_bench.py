@@ -36,6 +36,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--percent", type=float, default=10, help="%% of sources given a new item")
     p.add_argument("--alerts", type=int, default=2, help="alert items per publication")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--report-every", type=int, default=50, help="cycles between RSS lines")
     args = p.parse_args()
     if not 1 <= args.sample_at <= args.cycles:
         p.error("--sample-at must be between 1 and --cycles")
@@ -72,7 +73,7 @@ def main() -> None:
                         for _ in range(args.alerts):
                             server.post(f"/publish?source={rng.randrange(n)}&alert=1")
                             published += 1
-                    if cycle % 50 == 0:
+                    if cycle % args.report_every == 0:
                         rss = daemon_bench.rss_mb(daemon.proc.pid)
                         print(f"  cycle {cycle}: RSS {rss:.0f} MB", file=sys.stderr)
                 peak = daemon_bench.peak_rss_mb(daemon.proc.pid)

@@ -1,0 +1,231 @@
+"""Where the daemon's memory goes: the daemon run in this process, inspected after each pass.
+
+    .venv/bin/python bench/memory_probe.py [--sources 1000] [--cycles 3] [--every 120]
+        [--trace 0] [--trim] [--types 12] [--scrapy NAME=INT ...]
+
+Starts bench/fixture_server.py and runs ``advisorywatch run`` (the real CLI entry point, the
+config of bench/run.py) in this process's main thread. A sampler thread waits for each pass
+(every source's ``last_fetch_at`` moved, as bench/daemon_bench.py counts passes) and prints:
+
+- RSS, and how it splits: pymalloc's arenas (Python objects of up to 512 bytes, from
+  ``sys._debugmallocstats``), glibc's heap (``mallinfo2``: in use and free but kept) and
+  the rest (code, shared libraries, thread stacks);
+- the object types whose count grew most since the previous sample (``gc.get_objects``);
+- with ``--trace N``: tracemalloc's top growth by line (N frames; slows the daemon down and
+  doubles the memory of what it traces, so read its diffs, not the RSS, in such a run);
+- with ``--trim``: RSS again after ``malloc_trim(0)``, i.e. how much is free memory glibc
+  kept rather than memory in use.
+
+The daemon limits glibc to two arenas unless ``MALLOC_ARENA_MAX`` is set: run it with e.g.
+``MALLOC_ARENA_MAX=16`` to see the per-thread arenas' share. ``--scrapy`` overrides a Scrapy
+setting (to try one). Not a timed benchmark: the numbers are for comparing samples within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import daemon_bench
+from run import FixtureServer, write_config
+
+from advisorywatch.cli import main as cli_main
+
+MB = 1024 * 1024
+
+
+class Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+LIBC = ctypes.CDLL("libc.so.6")
+LIBC.mallinfo2.restype = Mallinfo2
+SQLITE = ctypes.CDLL("libsqlite3.so.0")  # the library the sqlite3 module uses
+SQLITE.sqlite3_memory_used.restype = ctypes.c_int64
+
+
+def rss_mb() -> float:
+    return daemon_bench.rss_mb(os.getpid())
+
+
+def pymalloc_mb() -> tuple[float, float] | None:
+    """Memory in pymalloc's arenas and in the blocks in use in them, from
+    ``sys._debugmallocstats`` (which writes to fd 2; nothing while tracemalloc runs)."""
+    with tempfile.TemporaryFile("w+") as out:
+        saved = os.dup(2)
+        try:
+            sys.stderr.flush()
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read()
+    used = re.search(r"^# bytes in allocated blocks\s*=\s*([\d,]+)", text, re.M)
+    total = re.search(r"^\s*\d+ arenas \* \d+ bytes/arena\s*=\s*([\d,]+)", text, re.M)
+    if used is None or total is None:
+        return None
+    return int(total.group(1).replace(",", "")) / MB, int(used.group(1).replace(",", "")) / MB
+
+
+def split() -> str:
+    info = LIBC.mallinfo2()
+    heap = (info.arena + info.hblkhd) / MB
+    pymalloc = pymalloc_mb()
+    arenas = f"pymalloc arenas {pymalloc[0]:.1f} (in use {pymalloc[1]:.1f}), " if pymalloc else ""
+    return (
+        f"{arenas}glibc heap {heap:.1f} "
+        f"(in use {(info.uordblks + info.hblkhd) / MB:.1f}, free kept {info.fordblks / MB:.1f}; "
+        f"of the memory in use, SQLite's {SQLITE.sqlite3_memory_used() / MB:.1f})"
+    )
+
+
+def type_counts() -> Counter[str]:
+    return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+
+def print_diff(later: tracemalloc.Snapshot, earlier: tracemalloc.Snapshot, top: int) -> None:
+    for stat in later.compare_to(earlier, "lineno")[:top]:
+        print(f"    {stat.size_diff / MB:+7.2f} MB {stat.count_diff:+8d}  {stat}")
+
+
+class Sampler(threading.Thread):
+    def __init__(self, args: argparse.Namespace, db: Path, port: int) -> None:
+        super().__init__(daemon=True)
+        self.args = args
+        self.db = db
+        self.port = port
+        self.error: BaseException | None = None
+        self.high: tuple[int, tracemalloc.Snapshot] | None = None  # the pass's highest trace
+
+    def run(self) -> None:
+        try:
+            self.sample_passes()
+        except BaseException as exc:  # reported by the main thread
+            self.error = exc
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def wait_pass(self, since: str) -> tuple[str, float]:
+        """The pass's last fetch time and its wall time (first to last fetch)."""
+        deadline = time.monotonic() + 120 + 2 * self.args.every
+        while True:
+            count, first, last = daemon_bench.fetched_since(self.db, since)
+            if count >= self.args.sources:
+                wall = datetime.fromisoformat(last) - datetime.fromisoformat(first)
+                return last, wall.total_seconds()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"pass stalled at {count}/{self.args.sources} sources")
+            if self.args.trace:
+                traced = tracemalloc.get_traced_memory()[0]
+                if self.high is None or traced > self.high[0] + 2 * MB:
+                    self.high = traced, tracemalloc.take_snapshot()
+            time.sleep(0.2)
+
+    def sample_passes(self) -> None:
+        args = self.args
+        while daemon_bench.fetches(self.port) is None:  # as bench/memory_bench.py's start
+            time.sleep(0.05)
+        types = type_counts()
+        snap = tracemalloc.take_snapshot() if args.trace else None
+        print(f"start: RSS {rss_mb():.1f} MB; {split()}", flush=True)
+        since = ""
+        for cycle in range(1, args.cycles + 1):
+            since, wall = self.wait_pass(since)
+            time.sleep(1)  # the last outcomes' transaction and the sends it kicked
+            peak = daemon_bench.peak_rss_mb(os.getpid())
+            print(f"\ncycle {cycle} ({wall:.1f} s): RSS {rss_mb():.1f} MB (peak {peak:.1f})")
+            print(f"  {split()}")
+            now = type_counts()
+            grown = (now - types).most_common(args.types)
+            print(
+                "  objects", sum(now.values()), "grown:", ", ".join(f"{t} +{n}" for t, n in grown)
+            )
+            types = now
+            if snap is not None:
+                later = tracemalloc.take_snapshot()
+                current, peak = tracemalloc.get_traced_memory()
+                print(f"  traced {current / MB:.1f} MB (peak {peak / MB:.1f})")
+                print_diff(later, snap, args.types)
+                if self.high is not None:
+                    print(f"  at the pass's highest sample ({self.high[0] / MB:.1f} MB traced):")
+                    print_diff(self.high[1], snap, args.types)
+                    self.high = None
+                snap = later
+            if args.trim:
+                took = time.perf_counter()
+                LIBC.malloc_trim(0)
+                took = time.perf_counter() - took
+                print(f"  after malloc_trim(0) ({1000 * took:.0f} ms): RSS {rss_mb():.1f} MB")
+            sys.stdout.flush()
+
+
+def override_scrapy_settings(values: dict[str, str]) -> None:
+    """For trying settings: crawler/runner.py, imported later, takes the wrapped function."""
+    from advisorywatch.crawler import settings
+
+    original = settings.scrapy_settings
+
+    def wrapped(cfg: Any = None) -> dict[str, Any]:
+        return {**original(cfg), **{k: int(v) for k, v in values.items()}}
+
+    settings.scrapy_settings = wrapped
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sources", type=int, default=1000)
+    p.add_argument("--cycles", type=int, default=3)
+    p.add_argument("--every", type=int, default=120, help="schedule of every source, seconds")
+    p.add_argument("--trace", type=int, default=0, help="tracemalloc frames (0: off)")
+    p.add_argument("--trim", action="store_true", help="malloc_trim(0) after each sample")
+    p.add_argument("--types", type=int, default=12, help="lines per listing")
+    p.add_argument(
+        "--scrapy", action="append", default=[], metavar="NAME=INT", help="a Scrapy setting"
+    )
+    args = p.parse_args()
+    if args.scrapy:
+        override_scrapy_settings(dict(s.split("=", 1) for s in args.scrapy))
+    if args.trace:
+        tracemalloc.start(args.trace)
+    n = args.sources
+    server = FixtureServer(["--sources", str(n), "--hosts", str(max(1, n // 10))])
+    crawler = argparse.Namespace(per_host=4, delay=0.0, autothrottle=False, timeout=30.0)
+    port = daemon_bench.free_port()
+    try:
+        with tempfile.TemporaryDirectory(prefix="advisorywatch-probe-") as tmp:
+            sink = server.control.replace("http://", "json://") + "/notify"
+            config = write_config(
+                Path(tmp), server.get("/sources"), sink, crawler, f"{args.every}s", port
+            )
+            sampler = Sampler(args, Path(tmp) / "bench.db", port)
+            sampler.start()
+            cli_main(["--config", str(config), "run"])
+            if sampler.error is not None:
+                raise sampler.error
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
