@@ -94,8 +94,8 @@ class Ingestor:
 
     def ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
         """Store several fetches in one transaction (a commit per 304 is most of what a warm
-        pass costs), each in a savepoint: a fetch whose storage fails is reported as failed
-        and rolled back alone."""
+        pass costs), each fetch with items in a savepoint: one whose storage fails is reported
+        as failed and rolled back alone."""
         results = []
         with self.db.session() as s:
             names = {o.source for o in outcomes}
@@ -110,6 +110,13 @@ class Ingestor:
                     )
                 )
             for outcome in outcomes:
+                src = sources.get(outcome.source)
+                if src is not None and not outcome.items:
+                    # Fetch state only (a 304, a failure, an empty feed): no savepoint, whose
+                    # flush per fetch was most of what storing a warm pass cost. A bug here
+                    # fails the whole batch, which is then reported failed and fetched again.
+                    results.append(self._ingest(s, src, outcome))
+                    continue
                 try:
                     with s.begin_nested():
                         results.append(self._ingest(s, sources[outcome.source], outcome))
