@@ -2,11 +2,14 @@
 
 Used by bench/run.py. The daemon runs every source ``every`` seconds (each source is its own
 job, all due at once). Every fetch writes its source's ``last_fetch_at`` in the (SQLite)
-database, so a pass is done when all N sources have a ``last_fetch_at`` later than the
-previous pass's last one; its wall time runs from the first of those timestamps to the last
-(it misses the first fetch's own time). A pass's CPU time is the daemon's (``/proc/PID/stat``,
-all threads) from the last poll before its first fetch to its end (sending the previous
-pass's alerts can fall in it). The cold pass starts after imports and database set-up.
+database when it is stored, so a pass is done when all N sources have a ``last_fetch_at``
+later than the previous pass's last one. Its wall time runs from the pass's first request
+as the fixture server saw it (``/first-request``) to the last stored fetch; its CPU time is
+the daemon's (``/proc/PID/stat``, all threads) from the last poll before that request to
+the end (sending the previous pass's alerts can fall in it). The cold pass starts after
+imports and database set-up. (Until 2026-11-28 17:45 UTC a pass ran from its first *stored*
+fetch, which left out everything before it: fetching and storing started later in the old
+code, so that flattered it.)
 
 The passes are not counted through /metrics: rendering it takes ~0.2 s of the daemon's CPU
 at 1000 sources (26,000 samples), so polling it every 0.1 s would measure the polling.
@@ -21,7 +24,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from contextlib import closing
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -73,15 +76,19 @@ def fetches(port: int) -> int | None:
     )
 
 
-def fetched_since(db: Path, since: str) -> tuple[int, str, str]:
-    """(sources fetched after ``since``, the first and the last such ``last_fetch_at``)."""
+def fetched_since(db: Path, since: float) -> tuple[int, float]:
+    """(sources stored after ``since``, the last such ``last_fetch_at``), in epoch seconds
+    (the database holds naive UTC)."""
+    after = datetime.fromtimestamp(since, UTC).replace(tzinfo=None).isoformat(sep=" ")
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as conn:
-        count, first, last = conn.execute(
-            "SELECT count(*), min(last_fetch_at), max(last_fetch_at) FROM sources"
-            " WHERE last_fetch_at > ?",
-            (since,),
+        count, last = conn.execute(
+            "SELECT count(*), max(last_fetch_at) FROM sources WHERE last_fetch_at > ?",
+            (after,),
         ).fetchone()
-    return int(count), first or "", last or ""
+    return int(count), datetime.fromisoformat(last).replace(tzinfo=UTC).timestamp() if last else 0.0
+
+
+FirstRequest = Callable[[float], float | None]  # the first feed request after a time, if any
 
 
 class Daemon:
@@ -112,23 +119,27 @@ class Daemon:
         return end - (first or end), cpu_seconds(self.proc.pid) - cpu0, peak_rss_mb(self.proc.pid)
 
     def wait_pass(
-        self, db: Path, n: int, since: str, timeout: float
-    ) -> tuple[float, float, float, str]:
-        """Waits until all ``n`` sources have been fetched after ``since``; (wall, CPU, peak RSS
-        MB, and the pass's last fetch time for the next ``since``)."""
+        self, db: Path, n: int, since: float, timeout: float, first_request: FirstRequest
+    ) -> tuple[float, float, float, float]:
+        """Waits until all ``n`` sources have been stored after ``since`` (epoch seconds);
+        (wall from the pass's first request at the fixture server to its last stored fetch,
+        CPU from the last poll before that request, peak RSS MB, the last stored fetch)."""
         cpu0 = cpu_seconds(self.proc.pid)
         deadline = time.monotonic() + timeout
-        count, first, last = fetched_since(db, since)
+        first = first_request(since)
+        while first is None:  # idle until the pass is due: leave that CPU out
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("daemon pass did not start")
+            cpu0 = cpu_seconds(self.proc.pid)
+            time.sleep(0.1)
+            first = first_request(since)
+        count, last = fetched_since(db, since)
         while count < n:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"daemon pass stalled at {count}/{n} sources")
-            if not count:  # idle until the pass is due: leave that CPU out
-                cpu0 = cpu_seconds(self.proc.pid)
             time.sleep(0.1)
-            count, first, last = fetched_since(db, since)
-        wall = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
-        cpu = cpu_seconds(self.proc.pid) - cpu0
-        return wall, cpu, peak_rss_mb(self.proc.pid), last
+            count, last = fetched_since(db, since)
+        return last - first, cpu_seconds(self.proc.pid) - cpu0, peak_rss_mb(self.proc.pid), last
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -156,18 +167,19 @@ def passes(
     n: int,
     every: float,
     publish: Callable[[], None],
+    first_request: FirstRequest,
 ) -> list[tuple[str, float, float, float]]:
     """(pass, wall, CPU, peak RSS MB) of the cold, warm and changed passes in one daemon."""
+    since = time.time()
     daemon = Daemon(cmd, log, port)
     results = []
-    since = ""
     try:
         daemon.wait_ready(120)
         for name, timeout in (("cold", 30 + every), ("warm", 30 + 2 * every)):
-            wall, cpu, rss, since = daemon.wait_pass(db, n, since, timeout)
+            wall, cpu, rss, since = daemon.wait_pass(db, n, since, timeout, first_request)
             results.append((name, wall, cpu, rss))
         publish()
-        wall, cpu, rss, _ = daemon.wait_pass(db, n, since, 30 + 2 * every)
+        wall, cpu, rss, _ = daemon.wait_pass(db, n, since, 30 + 2 * every, first_request)
         results.append(("10% changed", wall, cpu, rss))
     finally:
         daemon.stop()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import functools
 import hashlib
 import json
@@ -249,6 +250,7 @@ class Server:
         self.slow_seconds: float = args.slow_seconds
         self.hang_seconds: float = args.hang_seconds
         self.stats: dict[str, int] = {}
+        self.requested: list[float] = []  # when each feed request arrived (time.time())
         self.notifications: list[dict[str, Any]] = []
         self.ports: dict[str, int] = {}
 
@@ -259,6 +261,7 @@ class Server:
         self.stats[key] = self.stats.get(key, 0) + 1
 
     async def feed(self, request: web.Request) -> web.StreamResponse:
+        self.requested.append(time.time())
         index = int(request.match_info["index"])
         if not 0 <= index < len(self.fx.sources):
             raise web.HTTPNotFound()
@@ -336,6 +339,11 @@ class Server:
     async def get_stats(self, request: web.Request) -> web.Response:
         return web.json_response(self.stats)
 
+    async def first_request(self, request: web.Request) -> web.Response:
+        """When the first feed request after ``since`` (epoch seconds) arrived, or null."""
+        at = bisect.bisect_right(self.requested, float(request.query.get("since", "0")))
+        return web.json_response(self.requested[at] if at < len(self.requested) else None)
+
 
 async def serve(args: argparse.Namespace) -> None:
     server = Server(Fixtures(args), args)
@@ -348,6 +356,7 @@ async def serve(args: argparse.Namespace) -> None:
     control.router.add_post("/notify", server.notify)
     control.router.add_get("/notifications", server.list_notifications)
     control.router.add_get("/stats", server.get_stats)
+    control.router.add_get("/first-request", server.first_request)
     runners = [web.AppRunner(feeds, access_log=None), web.AppRunner(control, access_log=None)]
     for runner in runners:
         await runner.setup()

@@ -35,7 +35,6 @@ import threading
 import time
 import tracemalloc
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,14 +125,17 @@ class Sampler(threading.Thread):
         finally:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    def wait_pass(self, since: str) -> tuple[str, float]:
-        """The pass's last fetch time and its wall time (first to last fetch)."""
+    def wait_pass(self, since: float) -> tuple[float, float]:
+        """The pass's last stored fetch (epoch seconds) and its wall time (from the first poll
+        that saw a stored fetch to the last one)."""
         deadline = time.monotonic() + 120 + 2 * self.args.every
+        first: float | None = None
         while True:
-            count, first, last = daemon_bench.fetched_since(self.db, since)
+            count, last = daemon_bench.fetched_since(self.db, since)
+            if count and first is None:
+                first = time.time()
             if count >= self.args.sources:
-                wall = datetime.fromisoformat(last) - datetime.fromisoformat(first)
-                return last, wall.total_seconds()
+                return last, last - (first or last)
             if time.monotonic() > deadline:
                 raise RuntimeError(f"pass stalled at {count}/{self.args.sources} sources")
             if self.args.trace:
@@ -149,7 +151,7 @@ class Sampler(threading.Thread):
         types = type_counts()
         snap = tracemalloc.take_snapshot() if args.trace else None
         print(f"start: RSS {rss_mb():.1f} MB; {split()}", flush=True)
-        since = ""
+        since = 0.0
         for cycle in range(1, args.cycles + 1):
             since, wall = self.wait_pass(since)
             time.sleep(1)  # the last outcomes' transaction and the sends it kicked

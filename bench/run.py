@@ -238,6 +238,7 @@ def in_daemon(
             n,
             every,
             lambda: server.post("/publish?percent=10"),
+            lambda since: server.get(f"/first-request?since={since}"),
         )
     rows = []
     for name, wall, cpu, rss in measured:
