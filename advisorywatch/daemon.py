@@ -25,7 +25,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from advisorywatch import __version__
+from advisorywatch import __version__, gc_policy
 from advisorywatch.allocator import limit_arenas, release_free_memory, rss_bytes
 from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.sources import SourceConfig
@@ -348,6 +348,7 @@ def run_daemon(config: Config, config_path: Path) -> int:
     from advisorywatch.lease import LeaseHeld
 
     limit_arenas(ARENAS)  # before any thread starts: a heap per thread holds ~7 MB more
+    gc_policy.for_bursts()
     reactor.install()
     app = App(config)
     app.prepare()

@@ -6,6 +6,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
+from advisorywatch import gc_policy
 from advisorywatch.config import Config
 from advisorywatch.pipeline import IngestResult
 from advisorywatch.service import App
@@ -18,6 +19,7 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
     # keep the garbage collector's full passes from walking it again and again (frozen here
     # and once more when the rest is built: Scrapy and Twisted are imported in between).
     gc.freeze()
+    gc_policy.for_bursts()
     reactor.install()
     app = App(config)
     app.prepare()
