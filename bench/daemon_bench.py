@@ -98,20 +98,24 @@ class Daemon:
         self._log = log.open("w")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
 
-    def wait_for(self, count: int, timeout: float) -> tuple[float, float, float]:
-        """Waits until ``count`` fetches are counted; (wall from the first new fetch, CPU from
-        the last poll before it, peak RSS MB)."""
+    def wait_for(
+        self, count: int, timeout: float, counter: Callable[[], int | None] | None = None
+    ) -> tuple[float, float, float]:
+        """Waits until ``count`` fetches are counted (by the daemon's /metrics, or by
+        ``counter``); (wall from the first new fetch, CPU from the last poll before it, peak
+        RSS MB)."""
+        fetched = counter or (lambda: fetches(self.port))
         cpu0 = cpu_seconds(self.proc.pid)
         deadline = time.monotonic() + timeout
         first: float | None = None
-        seen = fetches(self.port) or 0
+        seen = fetched() or 0
         while seen < count:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"daemon pass stalled at {seen}/{count} fetches")
             if first is None:  # idle until the pass is due: leave that CPU out
                 cpu0 = cpu_seconds(self.proc.pid)
             time.sleep(0.1)
-            now = fetches(self.port)
+            now = fetched()
             if now is not None and now > seen and first is None:
                 first = time.monotonic()
             seen = now if now is not None else seen

@@ -339,6 +339,9 @@ class Server:
     async def get_stats(self, request: web.Request) -> web.Response:
         return web.json_response(self.stats)
 
+    async def request_count(self, request: web.Request) -> web.Response:
+        return web.json_response(len(self.requested))
+
     async def first_request(self, request: web.Request) -> web.Response:
         """When the first feed request after ``since`` (epoch seconds) arrived, or null."""
         at = bisect.bisect_right(self.requested, float(request.query.get("since", "0")))
@@ -357,6 +360,7 @@ async def serve(args: argparse.Namespace) -> None:
     control.router.add_get("/notifications", server.list_notifications)
     control.router.add_get("/stats", server.get_stats)
     control.router.add_get("/first-request", server.first_request)
+    control.router.add_get("/requests", server.request_count)
     runners = [web.AppRunner(feeds, access_log=None), web.AppRunner(control, access_log=None)]
     for runner in runners:
         await runner.setup()
