@@ -53,20 +53,22 @@ def _run_once_importing(project: Project) -> tuple[subprocess.CompletedProcess[s
     return proc, modules
 
 
-def test_warm_run_once_imports_no_apprise_alembic_or_dateparser(
+def test_warm_run_once_imports_no_apprise_alembic_dateparser_or_feedparser(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
     news = feeds.put("/news.xml", fixture_bytes("news_id_seed.xml"))
     project.write_config(CONFIG.format(news=news, sink=sink.apprise_url))
     cold, cold_modules = _run_once_importing(project)
     assert cold.returncode == 0, cold.stderr[-2000:]
+    assert cold.stdout.startswith("news-id: ok, ") and " new, " in cold.stdout
     assert len(sink.received) == 1  # sending still registers and uses Apprise on demand
-    assert {"apprise", "alembic"} <= cold_modules  # new database, one alert sent
+    # New database, one alert sent, and feedparser with the first response that has a body.
+    assert {"apprise", "alembic", "feedparser"} <= cold_modules
 
     warm, warm_modules = _run_once_importing(project)
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert warm.stdout.strip() == "news-id: ok, not modified"
-    assert not {"apprise", "alembic", "dateparser"} & warm_modules
+    assert not {"apprise", "alembic", "dateparser", "feedparser"} & warm_modules
     assert len(sink.received) == 1
 
 
