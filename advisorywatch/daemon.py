@@ -147,7 +147,7 @@ class Daemon:
             self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
             self._crawled = True
             if time.monotonic() - self._released_at >= RELEASE_EVERY_SECONDS:
-                self._release_memory()
+                self._after_crawls()
         if self.app.stopping.is_set():
             return
         for r in results:
@@ -209,12 +209,13 @@ class Daemon:
         self.metrics.heartbeat.set_to_current_time()
         await self.app.in_db_thread(self.lease.renew)
         sd_notify("WATCHDOG=1")
-        self._release_memory()
+        self._after_crawls()
 
-    def _release_memory(self) -> None:
-        """When the last running crawl has ended: what the crawls allocated and freed goes back
-        to the system instead of staying in the allocator (a cold pass at 1000 sources leaves
-        ~20 MB there). After each pass, or each run of a source that runs alone."""
+    def _after_crawls(self) -> None:
+        """When the last running crawl has ended (after each pass, or each run of a source that
+        runs alone): the first time, settle the garbage collector (see :meth:`_settle`); each
+        time, what the crawls allocated and freed goes back to the system instead of staying in
+        the allocator (a cold pass at 1000 sources leaves ~20 MB there)."""
         if not self._crawled or self._running:
             return
         self._crawled = False
