@@ -1,6 +1,6 @@
 """The long-lived crawl behind ``CrawlRunner``: a crawl that dies ends the runs waiting for it
-(none hangs) and the next run starts a new one. Runs in a subprocess: the reactor cannot be
-restarted within one process."""
+(none hangs) and the next run starts a new one; a crawl an hour old is renewed, so robots.txt
+is read again. Runs in a subprocess: the reactor cannot be restarted within one process."""
 
 from __future__ import annotations
 
@@ -67,3 +67,52 @@ def test_a_crawl_that_dies_ends_its_runs_and_the_next_run_starts_a_new_one(
     assert result.stdout.strip() == '[["slow", true], ["good", true]]', result.stderr
     assert "the crawl ended unexpectedly (start_error)" in result.stderr
     assert feeds.hits("/good.xml") == 1
+
+
+RECYCLE = """
+import asyncio, json, sys
+
+from advisorywatch import reactor
+
+reactor.install()
+from advisorywatch.crawler import runner as runner_module
+from advisorywatch.crawler.sources.feed import FeedConfig, FeedSource
+from advisorywatch.crawler.spider import SourceJob
+
+
+async def main():
+    runner, got = runner_module.CrawlRunner(), []
+
+    async def on_outcome(outcome):
+        got.append(outcome.ok)
+
+    async def run():
+        job = SourceJob(FeedSource(FeedConfig(name="news", type="feed", url=sys.argv[1])))
+        await asyncio.wait_for(runner.crawl([job], on_outcome), 20)
+
+    await run()
+    await run()  # the same crawl: robots.txt is not read again
+    runner._live._started -= runner_module.RECYCLE_AFTER_SECONDS  # the crawl is an hour old
+    await run()  # a renewed crawl reads robots.txt again
+    await runner.stop()
+    print(json.dumps(got))
+
+
+reactor.run(main)
+"""
+
+
+def test_the_crawl_is_renewed_and_robots_txt_read_again(feeds: FeedServer) -> None:
+    feeds.put("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    news = feeds.put("/news.xml", rss([{"guid": "g1", "title": "quiet"}]))
+    result = subprocess.run(
+        [sys.executable, "-c", RECYCLE, news],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[true, true, true]", result.stderr
+    assert feeds.hits("/news.xml") == 3
+    assert feeds.hits("/robots.txt") == 2
