@@ -29,7 +29,7 @@ from pathlib import Path
 
 import daemon_bench
 import yaml
-from run import PYTHON, FixtureServer, write_config
+from run import DAEMON_CRAWLER, PYTHON, FixtureServer, write_config
 
 
 def main() -> None:
@@ -43,13 +43,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     hosts = max(1, args.sources // 10)
     server = FixtureServer(["--sources", str(args.sources), "--hosts", str(hosts)])
-    crawler = argparse.Namespace(per_host=4, delay=0.0, autothrottle=False, timeout=30.0)
     port = daemon_bench.free_port()
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-latency-") as tmp:
-            sink = server.control.replace("http://", "json://") + "/notify"
-            sources = server.get("/sources")
-            config = write_config(Path(tmp), sources, sink, crawler, f"{args.every}s", port)
+            config = write_config(Path(tmp), server, DAEMON_CRAWLER, f"{args.every}s", port)
             data = yaml.safe_load(config.read_text())
             data["notifier"] = {"baseline": False, "storm_max": 100000, "incident_window": 0}
             config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import daemon_bench
-from run import PYTHON, FixtureServer, write_config
+from run import DAEMON_CRAWLER, PYTHON, FixtureServer, write_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,17 +50,13 @@ def main() -> None:
     rng = random.Random(args.seed)
     n = args.sources
     server = FixtureServer(["--sources", str(n), "--hosts", str(max(1, n // 10))])
-    crawler = argparse.Namespace(per_host=4, delay=0.0, autothrottle=False, timeout=30.0)
     port = daemon_bench.free_port()
     samples: dict[int, float] = {}
     published = 0
     start = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-memory-") as tmp:
-            sink = server.control.replace("http://", "json://") + "/notify"
-            config = write_config(
-                Path(tmp), server.get("/sources"), sink, crawler, f"{args.every}s", port
-            )
+            config = write_config(Path(tmp), server, DAEMON_CRAWLER, f"{args.every}s", port)
             cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
             before = int(server.get("/requests"))
 

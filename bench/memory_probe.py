@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import daemon_bench
-from run import FixtureServer, write_config
+from run import DAEMON_CRAWLER, FixtureServer, write_config
 
 from advisorywatch.cli import main as cli_main
 
@@ -135,7 +135,7 @@ class Sampler(threading.Thread):
             if count and first is None:
                 first = time.time()
             if count >= self.args.sources:
-                return last, last - (first or last)
+                return last, max(0.0, last - (first or last))  # polls are 0.2 s apart
             if time.monotonic() > deadline:
                 raise RuntimeError(f"pass stalled at {count}/{self.args.sources} sources")
             if self.args.trace:
@@ -212,14 +212,10 @@ def main() -> None:
         tracemalloc.start(args.trace)
     n = args.sources
     server = FixtureServer(["--sources", str(n), "--hosts", str(max(1, n // 10))])
-    crawler = argparse.Namespace(per_host=4, delay=0.0, autothrottle=False, timeout=30.0)
     port = daemon_bench.free_port()
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-probe-") as tmp:
-            sink = server.control.replace("http://", "json://") + "/notify"
-            config = write_config(
-                Path(tmp), server.get("/sources"), sink, crawler, f"{args.every}s", port
-            )
+            config = write_config(Path(tmp), server, DAEMON_CRAWLER, f"{args.every}s", port)
             sampler = Sampler(args, Path(tmp) / "bench.db", port)
             sampler.start()
             cli_main(["--config", str(config), "run"])

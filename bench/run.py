@@ -114,6 +114,11 @@ class FixtureServer:
             raise SystemExit("fixture server did not start")
         self.control: str = json.loads(line)["control"]
 
+    @property
+    def sink(self) -> str:
+        """The server's notification sink as an Apprise URL."""
+        return self.control.replace("http://", "json://") + "/notify"
+
     def get(self, path: str) -> Any:
         with urlopen(f"{self.control}{path}") as response:
             return json.load(response)
@@ -127,14 +132,19 @@ class FixtureServer:
         self.proc.wait(timeout=10)
 
 
+# The crawler settings of every daemon benchmark (bench/run.py takes them from its options).
+DAEMON_CRAWLER = argparse.Namespace(per_host=4, delay=0.0, autothrottle=False, timeout=30.0)
+
+
 def write_config(
     directory: Path,
-    sources: list[dict[str, Any]],
-    sink: str,
+    server: FixtureServer,
     args: argparse.Namespace,
     every: str = "10m",
     http_port: int | None = None,
 ) -> Path:
+    """A config.yaml of the server's sources, one rule notifying its sink, a new database."""
+    sources = server.get("/sources")
     config: dict[str, Any] = {
         "database": {"url": f"sqlite:///{directory / 'bench.db'}"},
         "log_level": "WARNING",
@@ -157,7 +167,7 @@ def write_config(
                 "notify": ["sink"],
             }
         ],
-        "channels": {"sink": {"urls": [sink]}},
+        "channels": {"sink": {"urls": [server.sink]}},
         "notifier": {"baseline": False},
         "crawler": {
             "concurrent_per_domain": args.per_host,
@@ -184,8 +194,7 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             directory = Path(tmp)
-            sink = server.control.replace("http://", "json://") + "/notify"
-            config = write_config(directory, server.get("/sources"), sink, args)
+            config = write_config(directory, server, args)
             state = directory / "reference-state.json"
             ref_cmd = [PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
             ref_cmd += ["--state", str(state), "--per-host", str(args.per_host)]
@@ -227,8 +236,7 @@ def in_daemon(
     every = max(15, round(2 * cold_once + 5))
     port = daemon_bench.free_port()
     with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
-        sink = server.control.replace("http://", "json://") + "/notify"
-        config = write_config(Path(tmp), server.get("/sources"), sink, args, f"{every}s", port)
+        config = write_config(Path(tmp), server, args, f"{every}s", port)
         cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
         measured = daemon_bench.passes(
             cmd,
@@ -254,8 +262,7 @@ def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
     args.profile.mkdir(parents=True, exist_ok=True)
     spy = Path(PYTHON).parent / "py-spy"
     with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
-        sink = server.control.replace("http://", "json://") + "/notify"
-        config = write_config(Path(tmp), server.get("/sources"), sink, args)
+        config = write_config(Path(tmp), server, args)
         for name in ("cold", "warm", "changed"):
             if name == "changed":
                 server.post("/publish?percent=10")

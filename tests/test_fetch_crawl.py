@@ -48,20 +48,22 @@ reactor.run(main)
 """
 
 
+def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a crawl script in its own process (and reactor); it must exit cleanly."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_a_crawl_that_dies_ends_its_runs_and_the_next_run_starts_a_new_one(
     feeds: FeedServer,
 ) -> None:
     feed = rss([{"guid": "g1", "title": "quiet"}])
     good = feeds.put("/good.xml", feed)
     slow = feeds.put("/slow.xml", feed, delay=1)
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, good, slow],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run(SCRIPT, good, slow)
     # The fetch in flight still completes; the broken source gets no outcome (its run ends
     # as "crawl ended before a response"); the next run works in a new crawl.
     assert result.stdout.strip() == '[["slow", true], ["good", true]]', result.stderr
@@ -105,14 +107,7 @@ reactor.run(main)
 def test_the_crawl_is_renewed_and_robots_txt_read_again(feeds: FeedServer) -> None:
     feeds.put("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
     news = feeds.put("/news.xml", rss([{"guid": "g1", "title": "quiet"}]))
-    result = subprocess.run(
-        [sys.executable, "-c", RECYCLE, news],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run(RECYCLE, news)
     assert result.stdout.strip() == "[true, true, true]", result.stderr
     assert feeds.hits("/news.xml") == 3
     assert feeds.hits("/robots.txt") == 2
