@@ -20,6 +20,7 @@ lint: install
 	$(BIN)/ruff check advisorywatch tests bench
 	$(BIN)/ruff format --check advisorywatch tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
 test: lint

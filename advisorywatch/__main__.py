@@ -1,3 +1,3 @@
-from advisorywatch.cli import main
+from advisorywatch.cli.main import main
 
 raise SystemExit(main())

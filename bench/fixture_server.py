@@ -89,7 +89,7 @@ def alert_terms() -> list[str]:
 
 @functools.cache
 def _engine() -> Any:
-    from advisorywatch.config import RuleConfig
+    from advisorywatch.rules.config import RuleConfig
     from advisorywatch.rules.engine import RuleEngine
 
     return RuleEngine([RuleConfig(name="r", concepts=["air_strike"], notify=["x"])], {})

@@ -41,20 +41,20 @@ from urllib.request import urlopen
 from run import PYTHON, FixtureServer
 
 _START = """
-from advisorywatch.reactor import install
+from advisorywatch.crawler.fetch.reactor import install
 install()
-import advisorywatch.once, advisorywatch.crawler.runner, advisorywatch.crawler.sources
+import advisorywatch.runtime.once, advisorywatch.crawler.fetch.runner, advisorywatch.crawler.sources
 import scrapy.crawler, feedparser, lxml.html
 """
 
 _SCRAPY = """
 import asyncio, json, sys, time
-from advisorywatch.reactor import install, run
+from advisorywatch.crawler.fetch.reactor import install, run
 install()
 import scrapy
 from scrapy.crawler import AsyncCrawlerRunner
-from advisorywatch.config import CrawlerConfig
-from advisorywatch.crawler.settings import scrapy_settings
+from advisorywatch.crawler.fetch.config import CrawlerConfig
+from advisorywatch.crawler.fetch.settings import scrapy_settings
 
 urls = json.loads(sys.argv[1])
 got = []
@@ -113,14 +113,14 @@ def in_process(urls: list[str], repeat: int) -> list[tuple[str, float, str]]:
     from reference_client import parse_items
     from sqlalchemy import insert, select
 
-    from advisorywatch.config import RuleConfig
-    from advisorywatch.crawler.sources import make_source
     from advisorywatch.crawler.sources.base import Fetched
-    from advisorywatch.crawler.sources.feed import FeedConfig
+    from advisorywatch.crawler.sources.registry import make_source
+    from advisorywatch.crawler.sources.types.feed import FeedConfig
     from advisorywatch.db.models import Item, Source, utcnow
     from advisorywatch.db.session import Database
-    from advisorywatch.identity import content_hash, item_identity, link_key
-    from advisorywatch.pipeline import sync_sources
+    from advisorywatch.ingest.identities import content_hash, item_identity, link_key
+    from advisorywatch.ingest.store import sync_sources
+    from advisorywatch.rules.config import RuleConfig
     from advisorywatch.rules.engine import RuleEngine
 
     bodies = []

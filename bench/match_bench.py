@@ -31,7 +31,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from advisorywatch.config import ConceptConfig, RuleConfig
+from advisorywatch.rules.config import ConceptConfig, RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts
 from advisorywatch.rules.matcher import term_keys

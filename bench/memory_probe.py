@@ -41,7 +41,7 @@ from typing import Any
 import daemon_bench
 from run import DAEMON_CRAWLER, FixtureServer, write_config
 
-from advisorywatch.cli import main as cli_main
+from advisorywatch.cli.main import main as cli_main
 
 MB = 1024 * 1024
 
@@ -184,7 +184,7 @@ class Sampler(threading.Thread):
 
 def override_scrapy_settings(values: dict[str, str]) -> None:
     """For trying settings: crawler/runner.py, imported later, takes the wrapped function."""
-    from advisorywatch.crawler import settings
+    from advisorywatch.crawler.fetch import settings
 
     original = settings.scrapy_settings
 

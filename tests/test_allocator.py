@@ -12,14 +12,14 @@ import threading
 
 import pytest
 
-from advisorywatch.allocator import glibc
+from advisorywatch.runtime.memory import glibc
 
 from conftest import FeedServer, Project, Sink, rss, wait_for
 
 glibc_only = pytest.mark.skipif(glibc() is None, reason="glibc's malloc_trim and mallopt")
 
 FREED = """
-from advisorywatch.allocator import release_free_memory, rss_bytes
+from advisorywatch.runtime.memory import release_free_memory, rss_bytes
 blocks = [b"x" * 65536 for _ in range(512)]  # 32 MB in the heap, under mmap's threshold
 last = blocks.pop()  # stays allocated at the heap's top: free() alone cannot shrink the heap
 del blocks
@@ -30,7 +30,7 @@ print((before - rss_bytes()) / 2**20)
 
 ARENAS = """
 import ctypes, sys, tempfile, threading
-from advisorywatch.allocator import limit_arenas
+from advisorywatch.runtime.memory import limit_arenas
 if sys.argv[1] == "limit":
     assert limit_arenas(2)
 barrier = threading.Barrier(7)

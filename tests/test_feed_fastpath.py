@@ -7,11 +7,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from advisorywatch.crawler.decode import xml_as_utf8
-from advisorywatch.crawler.sources import make_source
-from advisorywatch.crawler.sources.base import Fetched, ParsedItem
-from advisorywatch.crawler.sources.feed import FeedConfig, entry_to_item
-from advisorywatch.crawler.sources.feedxml import read_entries
+from advisorywatch.crawler.sources.base import Fetched
+from advisorywatch.crawler.sources.feed_lxml import read_entries
+from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.crawler.sources.text.decode import xml_as_utf8
+from advisorywatch.crawler.sources.types.feed import FeedConfig, entry_to_item
+from advisorywatch.model import ParsedItem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FEEDS = sorted([*FIXTURES.glob("*.xml"), *FIXTURES.glob("*.atom")])

@@ -12,12 +12,12 @@ from conftest import FeedServer, rss
 SCRIPT = """
 import asyncio, json, sys
 
-from advisorywatch import reactor
+from advisorywatch.crawler.fetch import reactor
 
 reactor.install()
-from advisorywatch.crawler.runner import CrawlRunner
-from advisorywatch.crawler.sources.feed import FeedConfig, FeedSource
-from advisorywatch.crawler.spider import SourceJob
+from advisorywatch.crawler.fetch.runner import CrawlRunner
+from advisorywatch.crawler.sources.types.feed import FeedConfig, FeedSource
+from advisorywatch.crawler.fetch.spider import SourceJob
 
 
 class Broken(FeedSource):  # a source type bug: Scrapy's start() fails on it, ending the crawl
@@ -74,12 +74,12 @@ def test_a_crawl_that_dies_ends_its_runs_and_the_next_run_starts_a_new_one(
 RECYCLE = """
 import asyncio, json, sys
 
-from advisorywatch import reactor
+from advisorywatch.crawler.fetch import reactor
 
 reactor.install()
-from advisorywatch.crawler import runner as runner_module
-from advisorywatch.crawler.sources.feed import FeedConfig, FeedSource
-from advisorywatch.crawler.spider import SourceJob
+from advisorywatch.crawler.fetch import runner as runner_module
+from advisorywatch.crawler.sources.types.feed import FeedConfig, FeedSource
+from advisorywatch.crawler.fetch.spider import SourceJob
 
 
 async def main():

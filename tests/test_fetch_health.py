@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advisorywatch.config import ConfigError, parse_config
-from advisorywatch.crawler.middlewares import retry_after_seconds
+from advisorywatch.crawler.fetch.middlewares import retry_after_seconds
 
 from conftest import FeedServer, Project, Sink, rss
 

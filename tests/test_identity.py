@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 
-from advisorywatch.identity import _fold, content_hash
+from advisorywatch.ingest.identities import _fold, content_hash
 
 # Every kind of whitespace str.split() knows, invisible and compatibility characters, case.
 _ALPHABET = [*"aZé ß", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]

@@ -6,16 +6,16 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from advisorywatch.batch_queue import BatchQueue
-from advisorywatch.config import ChannelConfig, RuleConfig
-from advisorywatch.crawler.outcome import FetchOutcome
-from advisorywatch.crawler.sources import ParsedItem
-from advisorywatch.crawler.sources.feed import FeedConfig
+from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
 from advisorywatch.db.session import Database
+from advisorywatch.ingest.store import Ingestor, IngestResult, sync_sources
+from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.pipeline import Ingestor, IngestResult, sync_sources
+from advisorywatch.notifier.config import ChannelConfig
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.runtime.batch_queue import BatchQueue
 
 from conftest import Project
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisorywatch.config import RuleConfig
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 
 from conftest import FIXTURES

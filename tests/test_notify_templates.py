@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from advisorywatch.config import ChannelConfig
 from advisorywatch.db.models import Alert, Item, Source
+from advisorywatch.notifier.config import ChannelConfig
 from advisorywatch.notifier.message import MAX_BODY, MAX_TITLE, Templates
 
 from conftest import FeedServer, Project, ScriptedSink, rss

@@ -28,7 +28,7 @@ def _problems(body: str, tmp_path: Path) -> str:
 
 
 def _fire(config: Config, text: str, source: str = "news") -> dict[str, RuleMatch]:
-    engine = RuleEngine.from_config(config)
+    engine = RuleEngine(config.rules, config.concepts, config.source_tags)
     return {m.rule.name: m for m in engine.evaluate(source, {"title": "", "text": text})}
 
 
@@ -111,7 +111,7 @@ rules:
 """,
         tmp_path,
     )
-    engine = RuleEngine.from_config(config)
+    engine = RuleEngine(config.rules, config.concepts, config.source_tags)
 
     def names(source: str, title: str, text: str) -> set[str]:
         return {m.rule.name for m in engine.evaluate(source, {"title": title, "text": text})}

@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from advisorywatch.config import RuleConfig
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts, load_concept
 

@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 from test_lexicon_data import NEGATIVES, OTHER_POSITIVES, POSITIVE_CASES
 
-from advisorywatch.config import RuleConfig
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts, load_concept
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from advisorywatch.http_endpoint import HttpEndpoint
-from advisorywatch.metrics import Health, Metrics
+from advisorywatch.runtime.http import HttpEndpoint
+from advisorywatch.runtime.metrics import Health, Metrics
 
 from conftest import FeedServer, Project, Sink, fixture_bytes, rss, wait_for
 

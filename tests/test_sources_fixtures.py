@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from advisorywatch.crawler.sources import SOURCE_TYPES, ParsedItem, SourceError, make_source
-from advisorywatch.crawler.sources.base import Fetched, ParseResult
+from advisorywatch.crawler.sources.base import Fetched, ParseResult, SourceError
 from advisorywatch.crawler.sources.presets import expand_preset
-from advisorywatch.identity import item_identity
+from advisorywatch.crawler.sources.registry import SOURCE_TYPES, make_source
+from advisorywatch.ingest.identities import item_identity
+from advisorywatch.model import ParsedItem
 
 from conftest import FIXTURES, fixture_bytes
 

@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 
 from feedparser.urls import _urljoin as feedparser_urljoin
 
-from advisorywatch.crawler.sources.feedxml import resolve_like_feedparser
-from advisorywatch.crawler.sources.links import is_plain_absolute, resolve
+from advisorywatch.crawler.sources.feed_lxml import resolve_like_feedparser
+from advisorywatch.crawler.sources.text.links import is_plain_absolute, resolve
 
 BASES = ["http://127.0.0.1:8080/feeds/a.xml", "https://example.org/x/y/?q=1#f"]
 PREFIXES = ["http://", "https://", "HTTP://", "http:///", "https:", "//", "/", "", "ftp://"]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from advisorywatch.config import ChannelConfig, RuleConfig
-from advisorywatch.crawler.outcome import FetchOutcome
-from advisorywatch.crawler.sources import ParsedItem
-from advisorywatch.crawler.sources.feed import FeedConfig
 from advisorywatch.crawler.sources.presets import PRESETS, expand_preset
+from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Item
 from advisorywatch.db.session import Database
+from advisorywatch.ingest.store import Ingestor, sync_sources
+from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.pipeline import Ingestor, sync_sources
+from advisorywatch.notifier.config import ChannelConfig
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.levels import LevelChange, rules_for_change
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from advisorywatch.crawler.dates import parse_date
-from advisorywatch.crawler.decode import declared_charsets, decode, xml_as_utf8
+from advisorywatch.crawler.sources.text.dates import parse_date
+from advisorywatch.crawler.sources.text.decode import declared_charsets, decode, xml_as_utf8
 
 from conftest import fixture_bytes
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from alembic.script import ScriptDirectory
 
-from advisorywatch import config as config_module
 from advisorywatch.config import ConfigError, parse_config
+from advisorywatch.config import load as config_module
 from advisorywatch.db.session import alembic_config, head_revision
 from advisorywatch.rules.lexicon import load_concept
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from advisorywatch.crawler.sources.feed import FeedConfig
+from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
-from advisorywatch.pipeline import sync_sources
+from advisorywatch.ingest.store import sync_sources
 
 from conftest import Project
 

@@ -68,7 +68,7 @@ class Source(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Health (advisorywatch.health): new, ok, failing, blocked or degraded.
+    # Health (advisorywatch.ingest.health): new, ok, failing, blocked or degraded.
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     last_error_kind: Mapped[str | None] = mapped_column(String(40))
     items_last_run: Mapped[int | None] = mapped_column(Integer)
@@ -125,7 +125,7 @@ class Alert(Base):
 
 class Incident(Base):
     """One event, possibly reported by several sources: the alerts of one rule whose items are
-    similar (see advisorywatch.incidents). Only its first alert pings."""
+    similar (see advisorywatch.notifier.route.incidents). Only its first alert pings."""
 
     __tablename__ = "incidents"
     __table_args__ = (Index("ix_incidents_rule_seen", "rule", "last_seen_at"),)

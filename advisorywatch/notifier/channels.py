@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
-from advisorywatch.config import SEVERITY_RANK, ChannelConfig, NotifierConfig
+from advisorywatch.model import SEVERITY_RANK
+from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
 from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates
 from advisorywatch.redaction import redact, redact_url

@@ -19,8 +19,8 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from advisorywatch.config import ChannelConfig
 from advisorywatch.db.models import Alert
+from advisorywatch.notifier.config import ChannelConfig
 
 LATE_AFTER = timedelta(minutes=5)
 MAX_TITLE = 250

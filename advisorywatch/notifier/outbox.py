@@ -19,13 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from advisorywatch.config import NotifierConfig
 from advisorywatch.db.models import Alert, Delivery, Item, Notice, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.message import Message
+from advisorywatch.notifier.route.summaries import close_due_summaries, queue_notice
 from advisorywatch.notifier.send import SendResult, send
-from advisorywatch.notifier.summaries import close_due_summaries, queue_notice
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 20

@@ -18,13 +18,14 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from advisorywatch.config import SEVERITY_RANK, RuleConfig
+from advisorywatch.model import SEVERITY_RANK
+from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
 
 if TYPE_CHECKING:
-    from advisorywatch.config import ConceptConfig, Config
+    from advisorywatch.rules.config import ConceptConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +158,6 @@ class RuleEngine:
     @property
     def configs(self) -> list[RuleConfig]:
         return [r.rule for r in self._rules]
-
-    @classmethod
-    def from_config(cls, config: Config) -> RuleEngine:
-        tags = {s.name: tuple(s.tags) for s in config.sources}
-        return cls(config.rules, config.concepts, tags)
 
     def applies_to(self, rule: RuleConfig, source: str | None) -> bool:
         """Whether ``rule`` watches ``source``; every rule applies when source is None."""

@@ -1,7 +1,8 @@
 """Rules on travel-advisory level changes ("Ukraine: Level 3 → Level 4 (US State Department)").
 
 The level an item states is stored with it; a change is the new level against the last one
-stored for the same country in the same source. First sight of a country is not a change.
+stored for the same country in the same source (:mod:`advisorywatch.ingest.levels` reads it).
+First sight of a country is not a change.
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from advisorywatch.config import RuleConfig
-from advisorywatch.crawler.sources import AdvisoryLevel
-from advisorywatch.db.models import Item
+from advisorywatch.model import AdvisoryLevel
+from advisorywatch.rules.config import RuleConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +47,6 @@ class LevelChange:
                 "snippet": self.summary,
             }
         ]
-
-
-def previous_level(
-    s: Session, source_id: int, row: Item | None, advisory: AdvisoryLevel | None
-) -> int | None:
-    """The level last stored for ``advisory.country`` in this source: on the item itself, else
-    on the most recently updated item of the same country."""
-    if advisory is None:
-        return None
-    if row is not None and row.advisory_country == advisory.country:
-        return row.advisory_level
-    return s.scalars(
-        select(Item.advisory_level)
-        .where(Item.source_id == source_id, Item.advisory_country == advisory.country)
-        .order_by(Item.updated_at.desc(), Item.id.desc())
-        .limit(1)
-    ).first()
 
 
 def detect_change(previous: int | None, advisory: AdvisoryLevel | None) -> LevelChange | None:

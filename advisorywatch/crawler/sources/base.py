@@ -5,12 +5,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from advisorywatch.schedule import parse_duration, parse_timezone, validate_cron
+from advisorywatch.model import ParsedItem
+from advisorywatch.schema import Strict, parse_duration, parse_timezone, validate_cron
 
 DEFAULT_EVERY = timedelta(minutes=10)
 DEFAULT_JITTER_SHARE = 0.05
@@ -20,10 +21,8 @@ class SourceError(Exception):
     """A source answered, but not with what its type can read (a block page, not a feed...)."""
 
 
-class SourceConfig(BaseModel):
+class SourceConfig(Strict):
     """Fields every source has. Source types subclass this with ``type: Literal[...]``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$")
     type: str
@@ -102,30 +101,6 @@ class Fetched:
     status: int
     headers: dict[str, str]
     body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class AdvisoryLevel:
-    """A travel-advisory level as a source publishes it, mapped onto one scale:
-    1 normal precautions, 2 increased caution, 3 reconsider travel, 4 do not travel."""
-
-    country: str  # as the issuer names it, e.g. "Ukraine"
-    level: int
-    label: str  # the issuer's own wording, e.g. "Level 4: Do Not Travel"
-    issuer: str  # e.g. "US State Department"
-
-
-@dataclass(slots=True)
-class ParsedItem:
-    """One entry of a source, before identity and storage."""
-
-    title: str
-    text: str
-    url: str | None = None
-    guid: str | None = None
-    published: datetime | None = None
-    advisory: AdvisoryLevel | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from advisorywatch.crawler.sources.base import AdvisoryLevel, ParsedItem
-from advisorywatch.text import html_to_text
+from advisorywatch.crawler.sources.text.html import html_to_text
+from advisorywatch.model import AdvisoryLevel, ParsedItem
 
 PRESETS: dict[str, type[Preset]] = {}
 _PARAM_EXAMPLES = {"country": "ukraine", "host": "ua.usembassy.gov"}

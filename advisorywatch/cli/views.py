@@ -1,0 +1,59 @@
+"""``advisorywatch status``: one screen with the daemon, sources, outbox and last alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from advisorywatch.db.models import Source, utcnow
+from advisorywatch.db.queries import recent_alerts
+from advisorywatch.db.session import Database
+from advisorywatch.notifier.outbox import delivery_counts
+from advisorywatch.runtime.instance_lock import current
+
+LAST_ALERTS = 5
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "never"
+    seconds = int((now - when).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+def render_status(db: Database) -> str:
+    now = utcnow()
+    lines: list[str] = []
+    lease = current(db)
+    if lease is None:
+        lines.append("daemon: not running")
+    else:
+        lines.append(
+            f"daemon: running on {lease.host} (pid {lease.pid}), started "
+            f"{_ago(lease.started_at, now)}, heartbeat {_ago(lease.heartbeat_at, now)}"
+        )
+    with db.session() as s:
+        sources = s.scalars(select(Source).order_by(Source.name)).all()
+    lines += ["", f"{'source':<36} {'status':<9} {'last success':<13} {'fails':>5}  last error"]
+    for src in sources:
+        error = (src.last_error or "")[:60]
+        lines.append(
+            f"{src.name[:36]:<36} {src.status:<9} {_ago(src.last_success_at, now):<13} "
+            f"{src.consecutive_failures:>5}  {error}"
+        )
+    counts = delivery_counts(db)
+    backlog = counts.get("pending", 0) + counts.get("sending", 0)
+    lines += [
+        "",
+        f"outbox: {backlog} waiting, {counts.get('sent', 0)} sent, "
+        f"{counts.get('failed', 0)} failed",
+    ]
+    alerts = recent_alerts(db, LAST_ALERTS)
+    lines += ["", "last alerts:" if alerts else "last alerts: none"]
+    for a in alerts:
+        lines.append(f"  {a['created_at']}  {a['severity']:<8} {a['rule']}: {a['title'][:70]}")
+    return "\n".join(lines)

@@ -1,0 +1,161 @@
+"""The root of ``config.yaml``: the sections the packages own, assembled, and the references
+between them (a rule's channels, sources, tags and concepts) checked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+
+from pydantic import Field, model_validator
+
+from advisorywatch.crawler.fetch.config import CrawlerConfig
+from advisorywatch.crawler.sources.base import SourceConfig
+from advisorywatch.crawler.sources.registry import SOURCE_TYPES
+from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
+from advisorywatch.rules.config import ConceptConfig, RuleConfig
+from advisorywatch.rules.lexicon import available_concepts, load_concept
+from advisorywatch.schema import Strict
+
+
+def _source_union() -> Any:
+    models = tuple(cls.config_model for cls in SOURCE_TYPES.values())
+    if len(models) == 1:
+        return models[0]
+    return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007
+
+
+if TYPE_CHECKING:
+    SourceEntry = SourceConfig
+else:
+    SourceEntry = _source_union()
+
+
+class DatabaseConfig(Strict):
+    url: str = "sqlite:///advisorywatch.db"
+
+
+class HttpConfig(Strict):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=0, le=65535)
+
+
+class DaemonConfig(Strict):
+    http: HttpConfig = HttpConfig()
+    heartbeat_seconds: float = Field(default=5, gt=0)
+    # /healthz turns unhealthy when the scheduler has not beaten for this long.
+    stale_after_seconds: float = Field(default=60, gt=0)
+    # A daemon whose lease was not renewed for this long is presumed dead.
+    lease_seconds: float = Field(default=60, gt=0)
+
+
+class HealthConfig(Strict):
+    """Source health: when a source counts as down or degraded, and who hears about it."""
+
+    notify: list[str] = []
+    down_after: int = Field(default=3, ge=1)
+    degraded_after: int = Field(default=3, ge=1)
+
+
+class Config(Strict):
+    database: DatabaseConfig = DatabaseConfig()
+    sources: list[SourceEntry] = Field(min_length=1)
+    rules: list[RuleConfig] = Field(min_length=1)
+    concepts: dict[str, ConceptConfig] = {}
+    channels: dict[str, ChannelConfig] = {"console": ChannelConfig(urls=["console://"])}
+    notifier: NotifierConfig = NotifierConfig()
+    daemon: DaemonConfig = DaemonConfig()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    crawler: CrawlerConfig = CrawlerConfig()
+    health: HealthConfig = HealthConfig()
+
+    @model_validator(mode="after")
+    def _cross_refs(self) -> Config:
+        _unique([s.name for s in self.sources], "source")
+        _unique([r.name for r in self.rules], "rule")
+        source_names = {s.name for s in self.sources}
+        tags = {t for s in self.sources for t in s.tags}
+        _check_concepts(self)
+        for rule in self.rules:
+            for ch in rule.notify:
+                if ch not in self.channels:
+                    raise ValueError(
+                        f"rule {rule.name!r} notifies unknown channel {ch!r} "
+                        f"(channels: {', '.join(sorted(self.channels))})"
+                    )
+            for src in rule.sources or ():
+                if src not in source_names:
+                    raise ValueError(f"rule {rule.name!r} names unknown source {src!r}")
+            for tag in rule.tags or ():
+                if tag not in tags:
+                    raise ValueError(f"rule {rule.name!r} names tag {tag!r} that no source has")
+        for ch in self.health.notify:
+            if ch not in self.channels:
+                raise ValueError(
+                    f"health.notify names unknown channel {ch!r} "
+                    f"(channels: {', '.join(sorted(self.channels))})"
+                )
+        fallback = self.notifier.fallback
+        if fallback is not None and fallback not in self.channels:
+            raise ValueError(
+                f"notifier.fallback names unknown channel {fallback!r} "
+                f"(channels: {', '.join(sorted(self.channels))})"
+            )
+        return self
+
+    @property
+    def source_tags(self) -> dict[str, tuple[str, ...]]:
+        """Each source's tags, by source name (rules may apply to tags)."""
+        return {s.name: tuple(s.tags) for s in self.sources}
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def _check_concepts(config: Config) -> None:
+    """Every concept a rule names exists; new concepts match something; a concept that
+    needs context is never a rule's only way to fire."""
+    built_in = available_concepts()
+    for name, c in config.concepts.items():
+        if name not in built_in and not (c.terms or c.stems or c.patterns):
+            raise ValueError(
+                f"concepts.{name}: a new concept needs 'terms', 'stems' or 'patterns' "
+                f"(built-in concepts: {', '.join(sorted(built_in))})"
+            )
+    known = built_in | set(config.concepts)
+    for rule in config.rules:
+        for key in ("concepts", "all", "none"):
+            for c in getattr(rule, key):
+                if c not in known:
+                    raise ValueError(
+                        f"rule {rule.name!r} uses unknown concept {c!r} in '{key}' "
+                        f"(built-in: {', '.join(sorted(built_in))}; or define it under "
+                        "top-level 'concepts:')"
+                    )
+        positive = [*rule.concepts, *rule.all]
+        if (
+            not (rule.keywords or rule.regexes)
+            and positive
+            and all(_needs_context(config, c) for c in positive)
+        ):
+            raise ValueError(
+                f"rule {rule.name!r}: {', '.join(positive)} only fire(s) together with another "
+                "concept; add another concept, keyword or regex to the rule"
+            )
+
+
+def _needs_context(config: Config, concept: str) -> bool:
+    own = config.concepts.get(concept)
+    if own is not None and own.context_needed is not None:
+        return own.context_needed
+    return concept in available_concepts() and load_concept(concept).context_needed
+
+
+def _unique(names: list[str], kind: str) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ValueError(f"two {kind}s are named {n!r}; {kind} names must be unique")
+        seen.add(n)

@@ -1,0 +1,215 @@
+"""The Scrapy spider: one request per source URL, conditional GET, and each response handed to
+its source type and then to its batch's ``on_outcome`` coroutine (storage), source by source.
+
+The spider stays open as long as it is fed: ``start()`` takes batches of jobs from a queue
+until it gets ``None`` (Scrapy keeps a spider open while ``start()`` has not finished)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from advisorywatch import model as kinds
+from advisorywatch.crawler.fetch import safety
+from advisorywatch.crawler.sources.base import (
+    Fetched,
+    FollowUp,
+    ParseResult,
+    SourceError,
+    SourceType,
+)
+from advisorywatch.model import FetchOutcome, ParsedItem
+from advisorywatch.redaction import redact
+
+# Statuses our callback sees instead of Scrapy dropping them: 304 and every error.
+_HANDLED_STATUSES = [304, *range(400, 600)]
+MAX_ERROR_BODY = 200
+# Follow-up requests (next pages, article pages) one source may make in one crawl.
+MAX_FOLLOW_UPS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SourceJob:
+    source: SourceType
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+OnOutcome = Callable[[FetchOutcome], Awaitable[None]]
+
+
+class Batch:
+    """The jobs of one ``CrawlRunner.crawl`` call: where their outcomes go, and ``done`` once
+    every start URL has had its outcome stored, or the crawl ended without them (``abandon``).
+    An outcome that arrives after that is dropped: its caller has moved on."""
+
+    def __init__(self, jobs: list[SourceJob], on_outcome: OnOutcome) -> None:
+        self.fetches = [(job, url) for job in jobs for url in job.source.start_urls()]
+        self._on_outcome = on_outcome
+        self._left = len(self.fetches)
+        self.done = asyncio.Event()
+        if not self._left:
+            self.done.set()
+
+    async def deliver(self, outcome: FetchOutcome) -> None:
+        if self.done.is_set():
+            return
+        try:
+            await self._on_outcome(outcome)
+        finally:
+            self._left -= 1
+            if self._left == 0:
+                self.done.set()
+
+    def abandon(self) -> None:
+        self.done.set()
+
+
+Batches = asyncio.Queue[Batch | None]
+
+
+class SourcesSpider(scrapy.Spider):
+    name = "advisorywatch"
+
+    def __init__(self, batches: Batches, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.batches = batches
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        while (batch := await self.batches.get()) is not None:
+            for job, url in batch.fetches:
+                yield scrapy.Request(
+                    url,
+                    headers=_request_headers(job),
+                    callback=self.parse,
+                    errback=self.failed,
+                    cb_kwargs={"job": job, "batch": batch},
+                    dont_filter=True,
+                    meta=_request_meta(job),
+                )
+
+    async def parse(self, response: Response, job: SourceJob, batch: Batch) -> None:
+        name = job.source.config.name
+        headers = _headers(response)
+        outcome = FetchOutcome(
+            source=name,
+            url=response.url,
+            status=response.status,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        blocked = safety.block_page(response.status, headers, response.body)
+        if response.status == 304:
+            outcome.not_modified = True
+            outcome.etag = outcome.etag or job.etag
+            outcome.last_modified = outcome.last_modified or job.last_modified
+        elif blocked:
+            _fail(outcome, kinds.BLOCKED, f"{blocked} from {response.url} (blocked)")
+        elif response.status >= 400:
+            _fail(outcome, kinds.HTTP, f"HTTP {response.status} from {response.url}")
+        elif safety.entity_declaration(response.body):
+            _fail(
+                outcome,
+                kinds.UNSAFE,
+                f"{response.url} declares XML entities (<!ENTITY); refused as unsafe",
+            )
+        else:
+            try:
+                outcome.items = await self._parse_and_follow(
+                    job, Fetched(response.url, response.status, headers, response.body)
+                )
+            except SourceError as exc:
+                _fail(outcome, kinds.PARSE, str(exc))
+            except Exception as exc:  # a parser bug in one source must not stop the others
+                self.logger.exception("source %s: parser failed on %s", name, response.url)
+                _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
+        await batch.deliver(outcome)
+
+    async def failed(self, failure: Failure) -> None:
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
+        job: SourceJob = request.cb_kwargs["job"]
+        outcome = FetchOutcome(source=job.source.config.name, url=request.url)
+        _fail(outcome, *safety.describe_failure(failure.value, request.url))
+        await request.cb_kwargs["batch"].deliver(outcome)
+
+    async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
+        """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
+        source's pages and articles end up in one outcome. A failed follow-up keeps its
+        fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
+        a worker thread: a large feed takes a second of CPU, which must not stall the loop."""
+        result = await asyncio.to_thread(job.source.parse_result, fetched)
+        items, queue = list(result.items), list(result.follow)
+        seen, budget = {fetched.url}, MAX_FOLLOW_UPS
+        while queue and budget > 0:
+            batch: list[FollowUp] = []
+            for f in queue:
+                if f.url not in seen and len(batch) < budget:
+                    seen.add(f.url)
+                    batch.append(f)
+            queue = []
+            budget -= len(batch)
+            for got in await asyncio.gather(*(self._follow(job, f) for f in batch)):
+                items.extend(got.items)
+                queue.extend(got.follow)
+        if left := [f for f in queue if f.url not in seen]:
+            self.logger.warning(
+                "source %s: stopped after %d follow-ups, %d left unfetched",
+                job.source.config.name,
+                MAX_FOLLOW_UPS,
+                len(left),
+            )
+            items.extend(item for f in left for item in f.fallback)
+        return items
+
+    async def _follow(self, job: SourceJob, follow: FollowUp) -> ParseResult:
+        name = job.source.config.name
+        try:
+            response = await self.crawler.engine.download_async(
+                scrapy.Request(follow.url, dont_filter=True)
+            )
+            if response.status >= 400:
+                raise SourceError(f"HTTP {response.status} from {response.url}")
+            fetched = Fetched(response.url, response.status, _headers(response), response.body)
+            return await asyncio.to_thread(follow.parse, fetched)
+        except Exception as exc:  # one bad page must not lose the rest of the crawl
+            self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
+            return ParseResult(list(follow.fallback))
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """The response's headers with lower-case names, repeated ones joined with commas (as
+    Scrapy's ``to_unicode_dict``, without its case-insensitive dict: this runs per response)."""
+    encoding = response.headers.encoding
+    return {
+        name.decode(encoding).lower(): b",".join(values).decode(encoding)
+        for name, values in response.headers.items()
+    }
+
+
+def _request_headers(job: SourceJob) -> dict[str, str]:
+    headers = dict(job.source.config.headers)
+    if job.etag:
+        headers["If-None-Match"] = job.etag
+    if job.last_modified:
+        headers["If-Modified-Since"] = job.last_modified
+    return headers
+
+
+def _request_meta(job: SourceJob) -> dict[str, Any]:
+    cfg = job.source.config
+    meta: dict[str, Any] = {"handle_httpstatus_list": _HANDLED_STATUSES}
+    if not cfg.robots:
+        meta["dont_obey_robotstxt"] = True
+    if cfg.proxy:
+        meta["proxy"] = cfg.proxy
+    return meta
+
+
+def _fail(outcome: FetchOutcome, kind: str, message: str) -> None:
+    outcome.error_kind, outcome.error = kind, redact(message)[:500]

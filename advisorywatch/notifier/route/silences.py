@@ -1,0 +1,76 @@
+"""Silences: mute alerts by rule, source and/or channel for a while. A silenced alert is still
+stored; its deliveries are written with status ``silenced`` and never sent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advisorywatch.db.models import Silence, utcnow
+from advisorywatch.db.session import Database
+
+
+def add_silence(
+    db: Database,
+    duration: timedelta,
+    rule: str | None = None,
+    source: str | None = None,
+    channel: str | None = None,
+) -> Silence:
+    if not (rule or source or channel):
+        raise ValueError("a silence needs at least one of --rule, --source or --channel")
+    now = utcnow()
+    with db.session() as s:
+        row = Silence(
+            rule=rule, source=source, channel=channel, created_at=now, expires_at=now + duration
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+
+def active_silences(db: Database) -> list[Silence]:
+    with db.session() as s:
+        return list(
+            s.scalars(select(Silence).where(Silence.expires_at > utcnow()).order_by(Silence.id))
+        )
+
+
+def remove_silence(db: Database, silence_id: int) -> bool:
+    with db.session() as s:
+        row = s.get(Silence, silence_id)
+        if row is None:
+            return False
+        s.delete(row)
+        return True
+
+
+def is_silenced(s: Session, rule: str, source: str, channel: str, now: datetime) -> bool:
+    """Whether an active silence covers this alert on this channel (every field it sets
+    must match). The silences are read once per transaction (``Session.info``): a storm of
+    alerts asks thousands of times."""
+    silences = s.info.get(_INFO_KEY)
+    if silences is None:
+        query = select(Silence.expires_at, Silence.rule, Silence.source, Silence.channel)
+        silences = s.info[_INFO_KEY] = s.execute(query.where(Silence.expires_at > now)).all()
+    return any(
+        expires > now
+        and (r is None or r == rule)
+        and (src is None or src == source)
+        and (c is None or c == channel)
+        for expires, r, src, c in silences
+    )
+
+
+_INFO_KEY = "advisorywatch.notifier.route.silences.active"
+
+
+def describe(row: Silence) -> str:
+    what = ", ".join(
+        f"{k}={v}"
+        for k, v in (("rule", row.rule), ("source", row.source), ("channel", row.channel))
+        if v
+    )
+    return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}"

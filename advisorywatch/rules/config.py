@@ -1,0 +1,100 @@
+"""The ``rules:`` and ``concepts:`` sections: what fires, how severe, and who hears it."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from advisorywatch.model import Severity
+from advisorywatch.rules.matcher import compile_pattern
+from advisorywatch.schema import Strict
+
+
+class AdvisoryLevelMatch(Strict):
+    """Fire when a country's travel-advisory level (1-4) changes in a source."""
+
+    raised: bool = True
+    lowered: bool = False
+    min_level: int = Field(default=1, ge=1, le=4)  # the higher of old and new must reach it
+    countries: list[str] | None = None  # as the issuer names them; default all
+
+
+class ConceptConfig(Strict):
+    """A concept defined in, or added to a built-in one by, the top-level ``concepts:`` key.
+
+    Entries are per language code (``en``, ``id``, ``th``, ...): the code picks the boundary
+    rules (Thai has none, Arabic allows prefix clitics). For a built-in concept the entries
+    are added to the built-in ones, and a given ``severity``/``context_needed`` replaces its own.
+    """
+
+    description: str = ""
+    severity: Severity | None = None
+    context_needed: bool | None = None
+    terms: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
+    patterns: dict[str, list[str]] = {}
+    exclude: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _valid_entries(self) -> ConceptConfig:
+        for key in ("patterns", "exclude"):
+            for lang, regexes in getattr(self, key).items():
+                for rx in regexes:
+                    if (problem := regex_problem(rx)) is not None:
+                        raise ValueError(f"{key}.{lang}: bad regex {rx!r}: {problem}")
+        for key in ("terms", "stems"):
+            for lang, words in getattr(self, key).items():
+                if any(not w.strip() for w in words):
+                    raise ValueError(f"{key}.{lang}: entries must not be empty strings")
+        return self
+
+
+class RuleConfig(Strict):
+    name: str = Field(min_length=1)
+    concepts: list[str] = []
+    keywords: list[str] = []
+    advisory_level: AdvisoryLevelMatch | None = None
+    regexes: list[str] = []
+    all: list[str] = []
+    none: list[str] = []
+    fields: list[Literal["title", "text"]] = ["title", "text"]
+    sources: list[str] | None = None
+    tags: list[str] | None = None
+    severity: Severity = "warning"
+    notify: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _matches_something(self) -> RuleConfig:
+        text = bool(self.concepts or self.keywords or self.regexes or self.all)
+        if self.advisory_level is not None and text:
+            raise ValueError(
+                "a rule matches either 'advisory_level' changes or text "
+                "('concepts', 'keywords', 'regexes', 'all'), not both; split it into two rules"
+            )
+        if self.advisory_level is None and not text:
+            raise ValueError(
+                "a rule needs at least one of 'concepts', 'keywords', 'regexes', 'all' or "
+                "'advisory_level'"
+            )
+        for rx in self.regexes:
+            if (problem := regex_problem(rx)) is not None:
+                raise ValueError(f"rule {self.name!r}: bad regex {rx!r}: {problem}")
+        return self
+
+    @field_validator("keywords")
+    @classmethod
+    def _no_blank(cls, v: list[str]) -> list[str]:
+        if any(not k.strip() for k in v):
+            raise ValueError("keywords must not be empty strings")
+        return v
+
+
+def regex_problem(source: str) -> str | None:
+    """Why ``source`` is not a usable regex, or None."""
+    try:
+        compile_pattern(source)
+    except re.error as exc:
+        return str(exc)
+    return None

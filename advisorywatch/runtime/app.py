@@ -1,0 +1,143 @@
+"""The application core shared by the daemon, ``run --once`` and the demo: crawl sources,
+store what they produced, and send what the outbox holds."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+from advisorywatch.config import Config
+from advisorywatch.crawler.sources.base import SourceConfig
+from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.db.session import Database
+from advisorywatch.ingest.store import Ingestor, IngestResult, fetch_validators, sync_sources
+from advisorywatch.model import FetchOutcome
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.outbox import DrainResult, Outbox
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.runtime.batch_queue import BatchQueue
+
+log = logging.getLogger(__name__)
+Progress = Callable[[IngestResult], None]
+Validators = dict[str, tuple[str | None, str | None]]  # source -> (ETag, Last-Modified)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class App:
+    def __init__(self, config: Config) -> None:
+        self.db = Database(config.database.url)
+        self.stopping = threading.Event()
+        self.apply(config)
+        # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
+        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
+        self._deliver_lock: asyncio.Lock | None = None
+        self.ingest_queue = BatchQueue(self._ingest_many, max_batch=200)
+        # In the daemon every source's job reads its validators; those starting together
+        # share one query.
+        self._validators = BatchQueue(self._validators_many, max_batch=200)
+        from advisorywatch.crawler.fetch.runner import CrawlRunner
+
+        self.crawler = CrawlRunner(config.crawler)
+
+    def apply(self, config: Config) -> None:
+        """Use a new config's sources, rules and channels (the database stays the same)."""
+        self.config = config
+        self.channels = Channels(config.channels, config.notifier)
+        self.ingestor = Ingestor(
+            self.db,
+            RuleEngine(config.rules, config.concepts, config.source_tags),
+            self.channels,
+            config.health,
+        )
+        self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
+
+    def prepare(self) -> None:
+        """Migrate the schema and register sources. Blocking; call once at start."""
+        self.db.upgrade()
+        sync_sources(self.db, self.config.sources)
+
+    def enabled_sources(self, names: Sequence[str] = ()) -> list[SourceConfig]:
+        if names:
+            return [self.config.source(n) for n in names]
+        return [s for s in self.config.sources if s.enabled]
+
+    async def in_db_thread(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
+        """Run blocking database work off the event loop, on the single writer thread."""
+        call = functools.partial(fn, *args, **kw)
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, call)
+
+    async def _ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
+        return await self.in_db_thread(self.ingestor.ingest_many, outcomes)
+
+    async def _validators_many(self, requests: list[list[str]]) -> list[Validators]:
+        everyone = [name for names in requests for name in names]
+        found = await self.in_db_thread(fetch_validators, self.db, everyone)
+        return [{n: found[n] for n in names if n in found} for names in requests]
+
+    async def crawl(
+        self,
+        sources: Sequence[SourceConfig],
+        progress: Progress | None = None,
+    ) -> list[IngestResult]:
+        from advisorywatch.crawler.fetch.spider import SourceJob
+
+        validators = await self._validators.submit([s.name for s in sources])
+        jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
+        results: list[IngestResult] = []
+
+        async def on_outcome(outcome: FetchOutcome) -> None:
+            result = await self.ingest_queue.submit(outcome)
+            _log_result(result)
+            results.append(result)
+            if progress is not None:
+                progress(result)
+
+        await self.crawler.crawl(jobs, on_outcome)
+        seen = {r.source for r in results}
+        for s in sources:  # a crawl stopped early leaves sources without an outcome
+            if s.name not in seen:
+                results.append(
+                    IngestResult(s.name, ok=False, error="crawl ended before a response")
+                )
+        return results
+
+    async def deliver(self) -> DrainResult:
+        if self._deliver_lock is None:
+            self._deliver_lock = asyncio.Lock()
+        async with self._deliver_lock:
+            return await asyncio.to_thread(self.outbox.drain)
+
+    async def cycle(
+        self,
+        sources: Sequence[SourceConfig],
+        progress: Progress | None = None,
+    ) -> list[IngestResult]:
+        """Crawl, then send the alerts it raised (and any earlier ones that are due)."""
+        results = await self.crawl(sources, progress)
+        await self.deliver()
+        return results
+
+    async def stop(self) -> None:
+        """Stop in-flight crawls and let the sender finish the message it is sending."""
+        self.stopping.set()
+        await self.crawler.stop()
+
+    async def close(self) -> None:
+        """Release the database; call after the last crawl has finished or been stopped."""
+        await asyncio.to_thread(self._db_thread.shutdown, wait=True)
+        self.db.dispose()
+
+
+def _log_result(r: IngestResult) -> None:
+    if not r.ok:
+        log.warning("source %s failed: %s", r.source, r.error)
+    elif r.not_modified:
+        log.info("source %s: not modified", r.source)
+    else:
+        log.info("source %s: %d new, %d updated, %d alerts", r.source, r.new, r.updated, r.alerts)

@@ -1,0 +1,28 @@
+"""One start-up for the daemon and ``run --once``: memory policy, the asyncio reactor, the
+application, the schema and the sources, in that order."""
+
+from __future__ import annotations
+
+import gc
+
+from advisorywatch.config import Config
+from advisorywatch.crawler.fetch import reactor
+from advisorywatch.runtime.app import App
+from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas
+
+
+def boot(config: Config, *, long_lived: bool) -> App:
+    """A prepared :class:`App`. ``long_lived`` (the daemon) shares two glibc arenas among all
+    threads: this must happen before any thread starts."""
+    if long_lived:
+        limit_arenas(ARENAS)
+    # What start-up builds (modules, the config, the crawler) lives until the process exits:
+    # keep the garbage collector's full passes from walking it again and again (frozen here
+    # and once more when the rest is built: Scrapy and Twisted are imported in between).
+    gc.freeze()
+    for_bursts()
+    reactor.install()
+    app = App(config)
+    app.prepare()
+    gc.freeze()
+    return app

@@ -1,0 +1,326 @@
+"""The long-running daemon: APScheduler 3's AsyncIOScheduler on the reactor's asyncio loop.
+
+Jobs are built from config at every start; there is no persistent job store (APScheduler 3
+deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
+its fetch, so runs of one source never overlap: a crawl that outlasts its interval is counted,
+and the source runs again as soon as it finishes instead of at the next slot. The fetches of
+all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), renewed hourly and when a
+reload changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
+``crawler.retries`` says so): the source's next scheduled run is its retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from advisorywatch import __version__
+from advisorywatch.config import Config, ConfigError, load_config
+from advisorywatch.crawler.fetch import reactor
+from advisorywatch.crawler.sources.base import SourceConfig
+from advisorywatch.ingest.store import sync_sources
+from advisorywatch.notifier.outbox import delivery_counts
+from advisorywatch.redaction import redact
+from advisorywatch.runtime.app import App
+from advisorywatch.runtime.http import HttpEndpoint
+from advisorywatch.runtime.instance_lock import Lease
+from advisorywatch.runtime.memory import AfterCrawls
+from advisorywatch.runtime.metrics import Health, Metrics
+from advisorywatch.runtime.schedule import build_trigger
+from advisorywatch.runtime.systemd import sd_notify
+
+log = logging.getLogger(__name__)
+OUTBOX_RETRY_SECONDS = 15
+STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
+STUCK_AFTER_INTERVALS = 3
+SOURCE_JOB_PREFIX = "source:"
+ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
+RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
+MB = 1024 * 1024
+
+JOB_DEFAULTS = {
+    # A run delayed by a busy loop or a slow crawl must still happen, never be skipped
+    # (APScheduler's default grace of 1 s silently drops it); several missed runs collapse
+    # into one, so a daemon that was stopped or asleep catches up once per source.
+    "misfire_grace_time": None,
+    "coalesce": True,
+    "max_instances": 1,
+}
+
+
+def _job_id(name: str) -> str:
+    return SOURCE_JOB_PREFIX + name
+
+
+class Daemon:
+    def __init__(self, app: App, config_path: Path) -> None:
+        self.app = app
+        self.config_path = config_path
+        cfg = app.config.daemon
+        self.metrics = Metrics()
+        self.health = Health(stale_after=cfg.stale_after_seconds)
+        self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
+        self.scheduler: AsyncIOScheduler | None = None
+        self._sources = {s.name: s for s in app.config.sources}  # Config.source() is a scan
+        self._running: dict[str, float] = {}  # source name -> monotonic start
+        self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
+        self._overran: set[str] = set()
+        self.memory = AfterCrawls()
+        self._sender: asyncio.Task[None] | None = None
+        self._send_again = False
+
+    # -- scheduling ---------------------------------------------------------------------------
+
+    def _add_source_job(self, scheduler: AsyncIOScheduler, src: SourceConfig) -> None:
+        scheduler.add_job(
+            self._run_source,
+            trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+            args=[src.name],
+            id=_job_id(src.name),
+            name=f"crawl {src.name}",
+            next_run_time=datetime.now(UTC),  # every source runs once at start
+        )
+
+    def build_scheduler(self, loop: asyncio.AbstractEventLoop) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
+        for src in self.app.enabled_sources():
+            self._add_source_job(scheduler, src)
+        scheduler.add_job(
+            self._kick_delivery,
+            "interval",
+            seconds=OUTBOX_RETRY_SECONDS,
+            id="outbox",
+            name="send due alerts",
+        )
+        scheduler.add_job(
+            self._heartbeat,
+            "interval",
+            seconds=self.app.config.daemon.heartbeat_seconds,
+            id="heartbeat",
+            name="heartbeat",
+            next_run_time=datetime.now(UTC),
+        )
+        scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
+        return scheduler
+
+    def _on_max_instances(self, event: JobExecutionEvent) -> None:
+        name = event.job_id.removeprefix(SOURCE_JOB_PREFIX)
+        if event.job_id.startswith(SOURCE_JOB_PREFIX) and name not in self._overran:
+            self._overran.add(name)
+            self.metrics.overruns.labels(name).inc()
+            log.warning("crawl of %s outlasted its interval; it runs again when it finishes", name)
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run_source(self, name: str) -> None:
+        self._track()
+        src = self._sources.get(name)
+        if src is None:
+            return  # removed by a reload while queued
+        started = time.monotonic()
+        self._running[name] = started
+        try:
+            results = await self.app.crawl([src])
+        except asyncio.CancelledError:
+            if not self.app.stopping.is_set():
+                raise
+            log.info("crawl of %s interrupted by shutdown; it runs again at the next start", name)
+            return
+        finally:
+            del self._running[name]
+            self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
+            self.memory.crawl_ended(others_running=bool(self._running))
+        if self.app.stopping.is_set():
+            return
+        for r in results:
+            self.metrics.fetches.labels(r.source, _fetch_result(r.ok, r.not_modified)).inc()
+            self.metrics.items.labels(r.source).inc(r.new)
+            self.metrics.revisions.labels(r.source).inc(r.updated)
+            self.metrics.alerts.labels(r.source).inc(r.alerts)
+        if all(r.ok for r in results):
+            self.health.cycle_succeeded()
+            self.metrics.last_success.set_to_current_time()
+        if any(r.alerts or r.notice for r in results):  # due retries: the "outbox" job
+            await self._kick_delivery()
+        if name in self._overran and self.scheduler is not None:
+            self._overran.discard(name)
+            with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown
+                self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
+
+    async def _kick_delivery(self) -> None:
+        """Send what is due, in the background: a slow or failing destination never delays a
+        crawl. One sender at a time; a kick while it runs makes it go round once more."""
+        if self._sender is not None and not self._sender.done():
+            self._send_again = True
+            return
+        self._sender = asyncio.get_running_loop().create_task(self._send())
+
+    async def _send(self) -> None:
+        self._track()
+        while not self.app.stopping.is_set():
+            self._send_again = False
+            await self.app.deliver()
+            await self._update_delivery_gauges()
+            if not self._send_again:
+                break
+
+    async def _update_delivery_gauges(self) -> None:
+        counts = await self.app.in_db_thread(delivery_counts, self.app.db)
+        for status in ("pending", "sending", "sent", "failed"):
+            self.metrics.deliveries.labels(status).set(counts.get(status, 0))
+        self.metrics.backlog.set(counts.get("pending", 0) + counts.get("sending", 0))
+
+    async def _heartbeat(self) -> None:
+        self._track()  # shutdown waits for a lease renewal in flight instead of cancelling it
+        now = time.monotonic()
+        stuck = []
+        for name, started in self._running.items():
+            src = self._sources.get(name)  # None: removed by a reload
+            interval = src.interval if src else None  # None too for a cron schedule
+            limit = (interval.total_seconds() if interval else 3600) * STUCK_AFTER_INTERVALS
+            if now - started > limit:
+                stuck.append(name)
+        if stuck:
+            log.error(
+                "crawl stuck for more than %d intervals: %s",
+                STUCK_AFTER_INTERVALS,
+                ", ".join(stuck),
+            )
+        self.metrics.stuck.set(len(stuck))
+        self.health.beat(stuck)
+        self.metrics.heartbeat.set_to_current_time()
+        await self.app.in_db_thread(self.lease.renew)
+        sd_notify("WATCHDOG=1")
+        self.memory.tidy(others_running=bool(self._running))
+
+    # -- reload -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """SIGHUP: apply a changed config; a config with errors is rejected, the old one stays."""
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as exc:
+            log.error(
+                "config reload rejected, still running the previous config: %s",
+                "; ".join(exc.problems),
+            )
+            return
+        if config.database.url != self.app.config.database.url:
+            log.error("config reload rejected: database.url changed; restart to use a new database")
+            return
+        old = {s.name: s for s in self.app.enabled_sources()}
+        if self.app.crawler.reconfigure(config.crawler):
+            log.info("crawler settings changed: the next runs start a new crawl")
+        self.app.apply(config)
+        self._sources = {s.name: s for s in config.sources}
+        new = {s.name: s for s in self.app.enabled_sources()}
+        asyncio.get_running_loop().create_task(
+            self.app.in_db_thread(sync_sources, self.app.db, config.sources)
+        )
+        assert self.scheduler is not None
+        for name in old.keys() - new.keys():
+            self.scheduler.remove_job(_job_id(name))
+        for name, src in new.items():
+            if name not in old:
+                self._add_source_job(self.scheduler, src)
+            elif src != old[name]:
+                self.scheduler.reschedule_job(
+                    _job_id(name),
+                    trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+                )
+        log.info(
+            "config reloaded: %d sources (%d added, %d removed), %d rules",
+            len(new),
+            len(new.keys() - old.keys()),
+            len(old.keys() - new.keys()),
+            len(config.rules),
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
+        http = self._start_http()
+        self.scheduler = self.build_scheduler(loop)
+        self.scheduler.start()
+        cfg = self.app.config
+        log.info(
+            "advisorywatch %s running: %d sources, %d rules, channels %s, database %s",
+            __version__,
+            len(self.app.enabled_sources()),
+            len(cfg.rules),
+            ", ".join(self.app.channels.names()),
+            redact(cfg.database.url),
+        )
+        sd_notify("READY=1")
+        await stop.wait()
+        sd_notify("STOPPING=1")
+        log.info("stopping: finishing in-flight work (pending alerts stay queued)")
+        self.scheduler.pause()  # no new runs; the executor would cancel running ones on shutdown
+        try:
+            await asyncio.wait_for(self._finish_running_jobs(), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            # Scrapy waits for in-flight downloads; a hanging server must not hold us up.
+            running = [t for t in self._tasks if t is not asyncio.current_task()]
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
+        self.scheduler.shutdown(wait=False)
+        await self.app.close()
+        if http is not None:
+            http.stop()
+        self.lease.release()
+        log.info("stopped")
+
+    async def _finish_running_jobs(self) -> None:
+        await self.app.stop()
+        running = [t for t in self._tasks if t is not asyncio.current_task()]
+        if running:
+            await asyncio.wait(running)
+
+    def _start_http(self) -> HttpEndpoint | None:
+        cfg = self.app.config.daemon.http
+        if not cfg.enabled:
+            return None
+        http = HttpEndpoint(cfg.host, cfg.port, self.health, self.metrics)
+        http.start()
+        log.info("serving /healthz and /metrics on http://%s:%d", cfg.host, http.port)
+        return http
+
+
+def _fetch_result(ok: bool, not_modified: bool) -> str:
+    return "failed" if not ok else ("not_modified" if not_modified else "ok")
+
+
+def run_daemon(config: Config, config_path: Path) -> int:
+    from advisorywatch.runtime.boot import boot
+    from advisorywatch.runtime.instance_lock import LeaseHeld
+
+    app = boot(config, long_lived=True)
+    daemon = Daemon(app, config_path)
+    try:
+        daemon.lease.acquire()
+    except LeaseHeld as exc:
+        log.error("%s", exc)
+        return 1
+    reactor.run(daemon.serve)
+    return 0
