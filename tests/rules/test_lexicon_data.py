@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-LEXICON_DIR = Path(__file__).parent.parent / "advisorywatch/rules/lexicon"
+LEXICON_DIR = Path(__file__).parents[2] / "advisorywatch/rules/lexicon"
 
 ALLOWED_KEYS = {
     "concept",

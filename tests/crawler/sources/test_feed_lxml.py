@@ -14,7 +14,8 @@ from advisorywatch.crawler.sources.text.decode import xml_as_utf8
 from advisorywatch.crawler.sources.types.feed import FeedConfig, entry_to_item
 from advisorywatch.model import ParsedItem
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from conftest import FIXTURES
+
 FEEDS = sorted([*FIXTURES.glob("*.xml"), *FIXTURES.glob("*.atom")])
 URL = "https://example.org/feed/"
 

@@ -18,7 +18,7 @@ from advisorywatch.rules.lexicon import load_concept
 
 from conftest import FeedServer, Project, Sink, fixture_bytes
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 
 CONFIG = """
 database:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from test_lexicon_data import NEGATIVES, OTHER_POSITIVES, POSITIVE_CASES
 
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts, load_concept
+from rules.test_lexicon_data import NEGATIVES, OTHER_POSITIVES, POSITIVE_CASES
 
 
 @cache

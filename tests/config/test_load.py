@@ -10,7 +10,7 @@ from advisorywatch.config import ConfigError, load_config, parse_config
 
 from conftest import Project
 
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parents[2]
 
 VALID = """\
 sources:
