@@ -5,24 +5,67 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "critical": 2}
 
-# Error kinds. "blocked" (a block page) makes a source's health status ``blocked``; every
-# other kind ``failing``.
-BLOCKED, HTTP, NETWORK, TIMEOUT, TOO_LARGE, TRUNCATED, UNSAFE, ROBOTS, PARSE = (
-    "blocked",
-    "http",
-    "network",
-    "timeout",
-    "too_large",
-    "truncated",
-    "unsafe",
-    "robots",
-    "parse",
+
+class ErrorKind(StrEnum):
+    """Why a fetch failed. ``blocked`` (a block page) makes a source's health status
+    ``blocked``; every other kind ``failing``."""
+
+    BLOCKED = "blocked"
+    HTTP = "http"
+    NETWORK = "network"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too_large"
+    TRUNCATED = "truncated"
+    UNSAFE = "unsafe"
+    ROBOTS = "robots"
+    PARSE = "parse"
+
+
+class SourceStatus(StrEnum):
+    """A source's health (``advisorywatch sources``), see :mod:`advisorywatch.ingest.health`."""
+
+    NEW = "new"  # never fetched
+    OK = "ok"
+    FAILING = "failing"  # the last fetch failed
+    BLOCKED = "blocked"  # the last fetch met a block page
+    DEGRADED = "degraded"  # a source that yielded items has yielded none for a while
+
+
+class DeliveryStatus(StrEnum):
+    """One outbox row's state: the first four are the sender's, the others routing's
+    decision that it is never sent on its own (see :mod:`advisorywatch.notifier.route`)."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender until its lease ends
+    SENT = "sent"
+    FAILED = "failed"  # permanently, or out of attempts
+    SILENCED = "silenced"
+    SUPPRESSED = "suppressed"  # a new source's baseline
+    ATTACHED = "attached"  # a later report of an incident that already pinged
+    BATCHED = "batched"  # folded into a digest or a storm summary
+
+
+SENDER_STATUSES = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.SENT,
+    DeliveryStatus.FAILED,
 )
+
+
+class NoticeKind(StrEnum):
+    """A message that is not one alert: a summary of several, or a source's health."""
+
+    STORM = "storm"
+    DIGEST = "digest"
+    HEALTH = "health"
+    FALLBACK = "fallback"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +102,7 @@ class FetchOutcome:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
-    error_kind: str | None = None  # one of the kinds above
+    error_kind: ErrorKind | None = None
 
     @property
     def ok(self) -> bool:

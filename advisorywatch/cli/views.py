@@ -9,7 +9,8 @@ from sqlalchemy import select
 from advisorywatch.db.models import Source, utcnow
 from advisorywatch.db.queries import recent_alerts
 from advisorywatch.db.session import Database
-from advisorywatch.notifier.outbox import delivery_counts
+from advisorywatch.model import DeliveryStatus
+from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.runtime.instance_lock import current
 
 LAST_ALERTS = 5
@@ -46,11 +47,11 @@ def render_status(db: Database) -> str:
             f"{src.consecutive_failures:>5}  {error}"
         )
     counts = delivery_counts(db)
-    backlog = counts.get("pending", 0) + counts.get("sending", 0)
+    waiting = backlog(counts)
     lines += [
         "",
-        f"outbox: {backlog} waiting, {counts.get('sent', 0)} sent, "
-        f"{counts.get('failed', 0)} failed",
+        f"outbox: {waiting} waiting, {counts.get(DeliveryStatus.SENT, 0)} sent, "
+        f"{counts.get(DeliveryStatus.FAILED, 0)} failed",
     ]
     alerts = recent_alerts(db, LAST_ALERTS)
     lines += ["", "last alerts:" if alerts else "last alerts: none"]

@@ -20,6 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from advisorywatch.model import DeliveryStatus, SourceStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -69,7 +71,9 @@ class Source(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Health (advisorywatch.ingest.health): new, ok, failing, blocked or degraded.
-    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    status: Mapped[str] = mapped_column(
+        String(20), default=SourceStatus.NEW, server_default=SourceStatus.NEW
+    )
     last_error_kind: Mapped[str | None] = mapped_column(String(40))
     items_last_run: Mapped[int | None] = mapped_column(Integer)
     empty_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -168,7 +172,7 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(64))
     destination_label: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.models import Notice, Source
-from advisorywatch.model import BLOCKED, FetchOutcome
+from advisorywatch.model import ErrorKind, FetchOutcome, NoticeKind, SourceStatus
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.summaries import queue_notice as queue_delivery
 
@@ -34,7 +34,11 @@ def record_fetch(
     if not outcome.ok:
         src.last_error, src.last_error_kind = outcome.error, outcome.error_kind
         src.consecutive_failures += 1
-        src.status = "blocked" if outcome.error_kind == BLOCKED else "failing"
+        src.status = (
+            SourceStatus.BLOCKED
+            if outcome.error_kind == ErrorKind.BLOCKED
+            else SourceStatus.FAILING
+        )
         return DOWN if src.consecutive_failures == cfg.down_after else None
     was_down = src.consecutive_failures >= cfg.down_after
     src.last_error, src.last_error_kind = None, None
@@ -46,7 +50,7 @@ def record_fetch(
         else:
             src.empty_runs += 1
     degraded = src.last_items_at is not None and src.empty_runs >= cfg.degraded_after
-    src.status = "degraded" if degraded else "ok"
+    src.status = SourceStatus.DEGRADED if degraded else SourceStatus.OK
     return RECOVERED if was_down else None
 
 
@@ -59,7 +63,7 @@ def queue_notice(
     log.warning("%s", title)
     for channel in cfg.notify:
         notice = Notice(
-            kind="health",
+            kind=NoticeKind.HEALTH,
             channel=channel,
             key=f"health:{kind}:{src.name}",
             title=title,

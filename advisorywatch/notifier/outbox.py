@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice, utcnow
 from advisorywatch.db.session import Database
+from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.message import Message
@@ -57,6 +58,11 @@ def delivery_counts(db: Database) -> dict[str, int]:
     with db.session() as s:
         rows = s.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
         return {status: int(n) for status, n in rows}
+
+
+def backlog(counts: dict[str, int]) -> int:
+    """Rows waiting to be sent or being sent, from :func:`delivery_counts`."""
+    return counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
 
 
 class Outbox:
@@ -96,11 +102,14 @@ class Outbox:
         lease to expire."""
         with self.db.session() as s:
             for d in s.scalars(select(Delivery).where(Delivery.id.in_(ids))):
-                d.status, d.attempts, d.next_attempt_at = "pending", d.attempts - 1, utcnow()
+                d.status, d.attempts, d.next_attempt_at = (
+                    DeliveryStatus.PENDING,
+                    d.attempts - 1,
+                    utcnow(),
+                )
 
     def pending(self) -> int:
-        counts = delivery_counts(self.db)
-        return counts.get("pending", 0) + counts.get("sending", 0)
+        return backlog(delivery_counts(self.db))
 
     def _claim(self, due_by: datetime) -> list[_Job]:
         now = utcnow()
@@ -108,7 +117,7 @@ class Outbox:
         with self.db.session() as s:
             rows = s.scalars(
                 select(Delivery)
-                .where(Delivery.status.in_(("pending", "sending")))
+                .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
                 .where(Delivery.next_attempt_at <= due_by)
                 .order_by(Delivery.id)
                 .limit(self.batch)
@@ -120,7 +129,11 @@ class Outbox:
             ).all()
             jobs = []
             for d in rows:
-                d.status, d.attempts, d.next_attempt_at = "sending", d.attempts + 1, now + lease
+                d.status, d.attempts, d.next_attempt_at = (
+                    DeliveryStatus.SENDING,
+                    d.attempts + 1,
+                    now + lease,
+                )
                 jobs.append(
                     _Job(
                         d.id,
@@ -161,11 +174,11 @@ class Outbox:
             d.last_error = result.error
             what = f"alert {d.alert_id}" if d.alert_id else f"notice {d.notice_id}"
             if result.ok:
-                d.status, d.sent_at = "sent", now
+                d.status, d.sent_at = DeliveryStatus.SENT, now
                 total.sent += 1
                 log.info("sent %s to %s (%s)", what, job.channel, job.label)
             elif result.permanent or job.attempts >= self.settings.max_attempts:
-                d.status = "failed"
+                d.status = DeliveryStatus.FAILED
                 total.failed += 1
                 reason = "permanent failure" if result.permanent else "too many attempts"
                 log.error(
@@ -180,7 +193,7 @@ class Outbox:
                 self._raise_fallback(s, job, reason, result.error or "", total.started)
             else:
                 wait = self._wait(job.attempts, result)
-                d.status, d.next_attempt_at = "pending", now + wait
+                d.status, d.next_attempt_at = DeliveryStatus.PENDING, now + wait
                 if result.retry_after is not None or result.status is None:
                     # The service asked us to wait, or did not answer at all (a timeout costs
                     # timeout_seconds per message): its other messages wait for this retry.
@@ -201,7 +214,11 @@ class Outbox:
         counting an attempt."""
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
-            d.status, d.attempts, d.next_attempt_at = "pending", job.attempts - 1, until
+            d.status, d.attempts, d.next_attempt_at = (
+                DeliveryStatus.PENDING,
+                job.attempts - 1,
+                until,
+            )
 
     def _wait(self, attempts: int, result: SendResult) -> timedelta:
         if result.retry_after is not None:
@@ -230,7 +247,7 @@ class Outbox:
         if s.scalar(raised.limit(1)) is not None:
             return
         notice = Notice(
-            kind="fallback",
+            kind=NoticeKind.FALLBACK,
             channel=fallback,
             key=key,
             title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",

@@ -29,7 +29,8 @@ from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.ingest.store import sync_sources
-from advisorywatch.notifier.outbox import delivery_counts
+from advisorywatch.model import SENDER_STATUSES
+from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.redaction import redact
 from advisorywatch.runtime.app import App
 from advisorywatch.runtime.http import HttpEndpoint
@@ -180,9 +181,9 @@ class Daemon:
 
     async def _update_delivery_gauges(self) -> None:
         counts = await self.app.in_db_thread(delivery_counts, self.app.db)
-        for status in ("pending", "sending", "sent", "failed"):
+        for status in SENDER_STATUSES:
             self.metrics.deliveries.labels(status).set(counts.get(status, 0))
-        self.metrics.backlog.set(counts.get("pending", 0) + counts.get("sending", 0))
+        self.metrics.backlog.set(backlog(counts))
 
     async def _heartbeat(self) -> None:
         self._track()  # shutdown waits for a lease renewal in flight instead of cancelling it

@@ -15,7 +15,6 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from advisorywatch import model as kinds
 from advisorywatch.crawler.fetch import safety
 from advisorywatch.crawler.sources.base import (
     Fetched,
@@ -24,7 +23,7 @@ from advisorywatch.crawler.sources.base import (
     SourceError,
     SourceType,
 )
-from advisorywatch.model import FetchOutcome, ParsedItem
+from advisorywatch.model import ErrorKind, FetchOutcome, ParsedItem
 from advisorywatch.redaction import redact
 
 # Statuses our callback sees instead of Scrapy dropping them: 304 and every error.
@@ -110,13 +109,13 @@ class SourcesSpider(scrapy.Spider):
             outcome.etag = outcome.etag or job.etag
             outcome.last_modified = outcome.last_modified or job.last_modified
         elif blocked:
-            _fail(outcome, kinds.BLOCKED, f"{blocked} from {response.url} (blocked)")
+            _fail(outcome, ErrorKind.BLOCKED, f"{blocked} from {response.url} (blocked)")
         elif response.status >= 400:
-            _fail(outcome, kinds.HTTP, f"HTTP {response.status} from {response.url}")
+            _fail(outcome, ErrorKind.HTTP, f"HTTP {response.status} from {response.url}")
         elif safety.entity_declaration(response.body):
             _fail(
                 outcome,
-                kinds.UNSAFE,
+                ErrorKind.UNSAFE,
                 f"{response.url} declares XML entities (<!ENTITY); refused as unsafe",
             )
         else:
@@ -125,10 +124,10 @@ class SourcesSpider(scrapy.Spider):
                     job, Fetched(response.url, response.status, headers, response.body)
                 )
             except SourceError as exc:
-                _fail(outcome, kinds.PARSE, str(exc))
+                _fail(outcome, ErrorKind.PARSE, str(exc))
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
-                _fail(outcome, kinds.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
+                _fail(outcome, ErrorKind.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
         await batch.deliver(outcome)
 
     async def failed(self, failure: Failure) -> None:
@@ -211,5 +210,5 @@ def _request_meta(job: SourceJob) -> dict[str, Any]:
     return meta
 
 
-def _fail(outcome: FetchOutcome, kind: str, message: str) -> None:
+def _fail(outcome: FetchOutcome, kind: ErrorKind, message: str) -> None:
     outcome.error_kind, outcome.error = kind, redact(message)[:500]

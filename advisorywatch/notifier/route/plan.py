@@ -22,13 +22,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
-from advisorywatch.model import SEVERITY_RANK
+from advisorywatch.model import SENDER_STATUSES, SEVERITY_RANK, DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.route.incidents import IncidentWords, attach_incident
 from advisorywatch.notifier.route.silences import is_silenced
-
-SENDING_STATUSES = ("pending", "sending", "sent", "failed")
 
 
 def plan_deliveries(
@@ -63,16 +61,16 @@ def plan_deliveries(
             continue
         summary: Notice | None = None
         if is_silenced(s, alert.rule, item.source.name, channel, now):
-            status = "silenced"
+            status = DeliveryStatus.SILENCED
         elif baseline:
-            status = "suppressed"
+            status = DeliveryStatus.SUPPRESSED
         elif attached:
-            status = "attached"
+            status = DeliveryStatus.ATTACHED
         else:
             summary = _digest(s, channels, channel, alert.severity, now) or _storm(
                 s, channel, settings, now
             )
-            status = "batched" if summary else "pending"
+            status = DeliveryStatus.BATCHED if summary else DeliveryStatus.PENDING
         for d in channels.destinations(channel):
             s.add(
                 Delivery(
@@ -108,24 +106,26 @@ def _digest(
         due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     else:
         due = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return _open_notice(s, "digest", channel, now) or _new_notice(s, "digest", channel, now, due)
+    return _open_notice(s, NoticeKind.DIGEST, channel, now) or _new_notice(
+        s, NoticeKind.DIGEST, channel, now, due
+    )
 
 
 def _storm(s: Session, channel: str, settings: NotifierConfig, now: datetime) -> Notice | None:
-    open_storm = _open_notice(s, "storm", channel, now)
+    open_storm = _open_notice(s, NoticeKind.STORM, channel, now)
     if open_storm is not None:
         return open_storm
     recent = s.scalar(
         select(func.count(func.distinct(Delivery.alert_id))).where(
             Delivery.channel == channel,
             Delivery.alert_id.is_not(None),
-            Delivery.status.in_(SENDING_STATUSES),
+            Delivery.status.in_(SENDER_STATUSES),
             Delivery.created_at > now - settings.storm_window,
         )
     )
     if (recent or 0) < settings.storm_max:
         return None
-    return _new_notice(s, "storm", channel, now, now + settings.storm_window)
+    return _new_notice(s, NoticeKind.STORM, channel, now, now + settings.storm_window)
 
 
 def _open_notice(s: Session, kind: str, channel: str, now: datetime) -> Notice | None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
+from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 
 MAX_LINES = 50
@@ -18,7 +19,7 @@ MAX_LINES = 50
 def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
     due = s.scalars(
         select(Notice).where(
-            Notice.kind.in_(("storm", "digest")),
+            Notice.kind.in_((NoticeKind.STORM, NoticeKind.DIGEST)),
             Notice.closed_at.is_(None),
             Notice.due_at <= now,
         )
@@ -50,7 +51,7 @@ def queue_notice(s: Session, notice: Notice, channels: Channels, now: datetime) 
                 channel=notice.channel,
                 destination=d.key,
                 destination_label=d.label,
-                status="pending",
+                status=DeliveryStatus.PENDING,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -60,7 +61,7 @@ def queue_notice(s: Session, notice: Notice, channels: Channels, now: datetime) 
 
 def _summary_text(notice: Notice, alerts: Sequence[Alert]) -> tuple[str, str]:
     since = notice.created_at.strftime("%Y-%m-%d %H:%M UTC")
-    if notice.kind == "storm":
+    if notice.kind == NoticeKind.STORM:
         title = f"[STORM] {len(alerts)} more alerts for {notice.channel} since {since}"
     else:
         title = f"[DIGEST] {len(alerts)} alerts for {notice.channel} since {since}"
