@@ -75,7 +75,7 @@ def parse_config(text: str, path: Path) -> Config:
     return _resolve_paths(config, path)
 
 
-# libyaml when PyYAML was built with it: the pure-Python parser takes ~1 s for 1000 sources.
+# libyaml when PyYAML was built with it: the pure-Python parser is slow on large configs.
 _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

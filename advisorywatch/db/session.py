@@ -58,7 +58,7 @@ class Database:
             yield s
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision. Alembic (~0.5 s to import) runs
+        """Bring the schema to the newest Alembic revision. Alembic (slow to import) runs
         only when the database is not at that revision already, as it is on most starts.
 
         On SQLite, foreign keys are off while migrating: Alembic's batch mode rebuilds a table

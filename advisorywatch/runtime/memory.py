@@ -87,7 +87,7 @@ class AfterCrawls:
     """What the daemon does with its memory when the last running crawl has ended (after each
     pass, or each run of a source that runs alone): the first time, settle the garbage
     collector; each time, return what the crawls allocated and freed to the system instead of
-    leaving it in the allocator (a cold pass at 1000 sources leaves ~20 MB there)."""
+    leaving it in the allocator (bench/README.md has how much)."""
 
     def __init__(self) -> None:
         self._crawled = False  # a crawl ended since memory was last released
