@@ -3,9 +3,9 @@
 #   docker run -v $PWD/config.yaml:/config/config.yaml:ro -v aw-data:/data advisorywatch
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml constraints.txt README.md ./
 COPY advisorywatch ./advisorywatch
-RUN pip install --no-cache-dir --prefix=/install ".[postgres]"
+RUN pip install --no-cache-dir --prefix=/install -c constraints.txt ".[postgres]"
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin advisorywatch \

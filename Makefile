@@ -1,14 +1,29 @@
 # Two entry points, as in README's quick start:  make run  and  make test
+# Installs are skipped while they are current (a stamp per dependency set, newer than
+# pyproject.toml and constraints.txt), so `make run` and `make demo` work offline after the
+# first install. constraints.txt pins every dependency: `make lock` refreshes it.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+DEPS := pyproject.toml constraints.txt
+PIP := $(BIN)/python -m pip install -q -c constraints.txt
 
-.PHONY: install run demo test lint
+.PHONY: install install-test run demo test lint lock
 
-install:
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+
+$(VENV)/.installed-run: $(DEPS) | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-test: $(DEPS) | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
 
 run: install
 	$(BIN)/advisorywatch run
@@ -16,7 +31,7 @@ run: install
 demo: install
 	$(BIN)/advisorywatch demo
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check advisorywatch tests bench
 	$(BIN)/ruff format --check advisorywatch tests bench
 	$(BIN)/mypy
@@ -26,3 +41,9 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest -n 3
 	scripts/with-postgres $(BIN)/python -m pytest -n 3
+
+# Pin every dependency (all extras) for Python 3.11+ on any platform.
+lock: install-test
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra postgres --extra bench \
+		--python-version 3.11 --universal -q -o constraints.txt

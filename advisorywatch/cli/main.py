@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from advisorywatch import __version__
@@ -213,8 +214,10 @@ def _cmd_status(config: Config, args: argparse.Namespace) -> int:
 
     db = Database(config.database.url)
     db.upgrade()
-    print(render_status(db))
-    return EXIT_OK
+    stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
+    text, alive = render_status(db, stale_after)
+    print(text)
+    return EXIT_OK if alive else EXIT_FAILED
 
 
 def _cmd_silence(config: Config, args: argparse.Namespace) -> int:

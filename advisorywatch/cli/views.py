@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -26,15 +26,19 @@ def _ago(when: datetime | None, now: datetime) -> str:
     return f"{seconds}s ago"
 
 
-def render_status(db: Database) -> str:
+def render_status(db: Database, stale_after: timedelta) -> tuple[str, bool]:
+    """The status screen, and whether the daemon runs with a heartbeat fresher than
+    ``stale_after`` (what a container health check or a monitoring script asks)."""
     now = utcnow()
     lines: list[str] = []
     lease = current(db)
+    alive = lease is not None and now - lease.heartbeat_at <= stale_after
     if lease is None:
         lines.append("daemon: not running")
     else:
+        state = "running" if alive else "STALE (no heartbeat), last seen"
         lines.append(
-            f"daemon: running on {lease.host} (pid {lease.pid}), started "
+            f"daemon: {state} on {lease.host} (pid {lease.pid}), started "
             f"{_ago(lease.started_at, now)}, heartbeat {_ago(lease.heartbeat_at, now)}"
         )
     with db.session() as s:
@@ -57,4 +61,4 @@ def render_status(db: Database) -> str:
     lines += ["", "last alerts:" if alerts else "last alerts: none"]
     for a in alerts:
         lines.append(f"  {a['created_at']}  {a['severity']:<8} {a['rule']}: {a['title'][:70]}")
-    return "\n".join(lines)
+    return "\n".join(lines), alive

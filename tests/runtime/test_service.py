@@ -129,8 +129,11 @@ def test_second_daemon_on_the_same_database_refuses(
         assert f"host {socket.gethostname()}" in second.stderr
         status = project.cli("status")
         assert f"daemon: running on {socket.gethostname()} (pid {first.pid})" in status.stdout
+        assert status.returncode == 0  # what the compose health check asks
         stop(first)
-    assert "daemon: not running" in project.cli("status").stdout
+    after = project.cli("status")
+    assert "daemon: not running" in after.stdout
+    assert after.returncode == 1
 
 
 def test_slow_crawl_never_overlaps_and_runs_again_when_done(
