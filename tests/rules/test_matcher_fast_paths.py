@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from advisorywatch.rules import normalize as norm
-from advisorywatch.rules.matcher import ConceptMatcher, Target, pattern_gate, pattern_triggers
+from advisorywatch.rules.literals import pattern_gate, pattern_triggers
+from advisorywatch.rules.matcher import ConceptMatcher, Target
 
 
 def _round_trip(text: str) -> str:
