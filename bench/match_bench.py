@@ -31,10 +31,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from advisorywatch.rules.boundaries import term_keys
 from advisorywatch.rules.config import ConceptConfig, RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts
-from advisorywatch.rules.matcher import term_keys
 from advisorywatch.rules.normalize import normalize
 
 LEXICON = Path(__file__).resolve().parent.parent / "advisorywatch/rules/lexicon"

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
-from advisorywatch.rules.matcher import compile_pattern
+from advisorywatch.rules.literals import compile_pattern
 from advisorywatch.schema import Strict
 
 

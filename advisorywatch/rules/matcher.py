@@ -2,68 +2,42 @@
 
 All terms and stems of all concepts, rule keywords, and a literal "trigger" for each regex
 pattern go into ONE Aho-Corasick automaton over normalised text (:mod:`.normalize`). A hit of
-the automaton is only a candidate; it is then checked where it sits:
+the automaton is only a candidate; the word-boundary rules of its language or script
+(:mod:`.boundaries`: endings, joins, stems, Arabic clitics, Thai syllables) decide whether it
+is a word there (``Hair strike`` is not ``air strike``).
 
-* word boundaries for scripts written with spaces (``Hair strike`` is not ``air strike``), with
-  a few simple plural/clitic endings per language (``air strikes``, ``Luftangriffen``,
-  ``kedutaannya``);
-* words of a term may be joined by a space, a hyphen or nothing (``air-strike``, ``airstrike``);
-* stems are word prefixes (``авіаудар`` → ``авіаударів``);
-* Arabic words may carry the prefix clitics و ف ب ك ل and the article ال (``والغارات``), and
-  later words of a term may take the article (``الغارات الجوية``);
-* Thai has no spaces: a term matches anywhere except in the middle of a syllable.
-
-A regex pattern runs only where its trigger (a literal the pattern cannot match without) was
-seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns does not grow with
-the size of the lexicon or of the text. Hits a
-concept's ``exclude`` regexes veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
+A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
+:mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
+does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
-from typing import Any, Protocol
+from typing import Protocol
 
 from ahocorasick_rs import AhoCorasick, Implementation
 
-from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
+from advisorywatch.rules.boundaries import (
+    boundary_language,
+    is_word,
+    must_start_word,
+    term_keys,
+    word_span,
+)
+from advisorywatch.rules.literals import compile_pattern, pattern_gate, pattern_triggers
+from advisorywatch.rules.normalize import Normalized, normalize, normalize_text
 
 SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
 MAX_HITS_PER_TARGET = 5
 # A regex pattern must match within this many characters of its trigger literal.
 PATTERN_REACH = 160
-# Endings accepted after the last word of a term ("simple plurals" and common clitics).
-SUFFIXES: dict[str | None, tuple[str, ...]] = {
-    None: ("s", "es"),
-    "en": ("s", "es"),
-    "fr": ("s", "x"),
-    "es": ("s", "es"),
-    "it": (),
-    "de": ("e", "en", "n", "s", "es"),
-    "id": ("nya",),
-    "ru": ("а", "у", "ом", "ы", "и", "ов", "е"),
-    "uk": ("а", "у", "ом", "и", "і", "ів"),
-    "el": (),
-    "ar": ("ها", "هم", "ات"),
-    "th": (),
-}
-_AR_CLITICS = re.compile("[وف]?(?:[بك]?ال|لل|[بكل])?")
-_AR_ARTICLE = "ال"
-_THAI_LEADING_VOWELS = frozenset("เแโใไ")
-# Thai characters that continue the syllable of the consonant before them.
-_THAI_CONTINUES = frozenset(
-    "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
-) | {chr(c) for c in range(0x0E45, 0x0E4F)}
-_THAI = re.compile("[\u0e00-\u0e7f]")
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_MIN_TRIGGER = 3
 _IMPLEMENTATION = Implementation.ContiguousNFA  # the DFA is faster but takes 5 times the memory
 
 
@@ -110,11 +84,6 @@ class _Pattern:
     regex: re.Pattern[str]
 
 
-def compile_pattern(source: str) -> re.Pattern[str]:
-    """Compile a lexicon or config regex for normalised text. Raises ``re.error``."""
-    return re.compile(normalize_pattern(source), re.IGNORECASE)
-
-
 class ConceptMatcher:
     """Every target of a configuration compiled into one automaton plus triggered regexes."""
 
@@ -128,7 +97,7 @@ class ConceptMatcher:
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
                 for term in terms:
-                    lang = _language(code, term)
+                    lang = boundary_language(code, term)
                     for key in term_keys(term, lang):
                         keys.setdefault(key, []).append((_TERM, ti, lang, term))
             for code, stems in t.stems.items():
@@ -155,11 +124,10 @@ class ConceptMatcher:
             if excl:  # any language's: an English text may hit a Spanish stem too
                 self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
         self._entries = [tuple(entries) for entries in keys.values()]
-        # Keys whose every entry needs a word boundary before them, as _check would demand:
+        # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
         self._bounded = [
-            _is_word(key[0])
-            and all(k in (_TERM, _STEM) and g not in ("th", "ar") for k, _, g, _ in es)
+            is_word(key[0]) and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
             for key, es in keys.items()
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
@@ -183,7 +151,7 @@ class ConceptMatcher:
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
-                if bounded[key] and start and _is_word(text[start - 1]):
+                if bounded[key] and start and is_word(text[start - 1]):
                     continue
                 for kind, idx, lang, entry in all_entries[key]:
                     if kind == _TRIGGER:
@@ -192,7 +160,7 @@ class ConceptMatcher:
                     if kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
                         continue
-                    span = _check(text, start, end, kind, lang)
+                    span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
@@ -306,130 +274,6 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
-
-
-def _language(code: str, term: str) -> str | None:
-    """The language whose boundary rules apply; a keyword's is guessed from its script."""
-    if code:
-        return code
-    if _THAI.search(term):
-        return "th"
-    if _ARABIC.search(term):
-        return "ar"
-    return None
-
-
-def term_keys(term: str, lang: str | None) -> list[str]:
-    """The automaton keys of a term: its words joined by space, hyphen or nothing; in Arabic
-    each word without its article, and later words with or without it."""
-    words = [w for w in re.split(r"[\s\-]+", normalize(term)) if w]
-    if not words:
-        return []
-    if lang == "th":
-        return sorted({" ".join(words), "".join(words)})
-    if lang == "ar":
-        bare = [_strip_article(w) for w in words]
-        choices = [(w, _AR_ARTICLE + w) for w in bare[1:]] if len(bare) <= 5 else []
-        keys = {" ".join([bare[0], *combo]) for combo in product(*choices)}
-        keys.add(" ".join(bare))
-        return sorted(keys)
-    return sorted({" ".join(words), "-".join(words), "".join(words)})
-
-
-def _strip_article(word: str) -> str:
-    return word[2:] if word.startswith(_AR_ARTICLE) and len(word) > 3 else word
-
-
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-def _check(text: str, start: int, end: int, kind: int, lang: str | None) -> tuple[int, int] | None:
-    """The span a candidate really covers, or None when it sits inside another word."""
-    if lang == "th":
-        if start > 0 and text[start - 1] in _THAI_LEADING_VOWELS:
-            return None
-        if kind == _TERM and end < len(text) and text[end] in _THAI_CONTINUES:
-            return None
-        return start, end
-    if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
-        if lang != "ar":
-            return None
-        w = start - 1
-        while w > 0 and _is_word(text[w - 1]):
-            w -= 1
-        if not _AR_CLITICS.fullmatch(text, w, start):
-            return None
-    n = len(text)
-    if kind == _STEM:
-        while end < n and _is_word(text[end]):
-            end += 1
-        return start, end
-    if end == n or not _is_word(text[end]) or not _is_word(text[end - 1]):
-        return start, end
-    for suffix in SUFFIXES.get(lang, ()):
-        after = end + len(suffix)
-        if text.startswith(suffix, end) and (after == n or not _is_word(text[after])):
-            return start, after
-    return None
-
-
-_parser: Any = importlib.import_module("re._parser")
-
-
-def pattern_triggers(source: str) -> frozenset[str] | None:
-    """Literals of which every match of the regex contains at least one, or None when the
-    regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
-    found = _usable_literals(source)
-    return found[0] if found else None
-
-
-def pattern_gate(source: str) -> frozenset[str] | None:
-    """Another set of literals, besides the triggers, of which every match contains one: a
-    stretch of text without any of them cannot hold a match and is not searched."""
-    found = _usable_literals(source)
-    return next((c for c in found[1:] if c != found[0]), None)
-
-
-def _usable_literals(source: str) -> list[frozenset[str]]:
-    """The regex's sets of required literals, best first, lower-cased, those with a literal
-    shorter than ``_MIN_TRIGGER`` left out."""
-    ranked = sorted(_required(_parser.parse(source, re.IGNORECASE)), key=_rank, reverse=True)
-    return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
-
-
-def _rank(literals: frozenset[str]) -> tuple[int, int]:
-    """Longest shortest literal first, then fewest literals."""
-    return min(len(s) for s in literals), -len(literals)
-
-
-def _required(items: Any) -> list[frozenset[str]]:
-    """Sets of literals such that every match of ``items`` contains one literal of each."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            candidates.append(frozenset({"".join(run)}))
-            run.clear()
-
-    for op, av in items:
-        if op is _parser.LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        if op is _parser.SUBPATTERN:
-            candidates += _required(av[-1])
-        elif op is _parser.BRANCH:
-            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
-            if all(alts):
-                candidates.append(frozenset().union(*(a for a in alts if a)))
-        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
-            candidates += _required(av[2])
-        elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
-            candidates.append(frozenset(chr(v) for _, v in av))
-    flush()
-    return candidates
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:

@@ -1,0 +1,81 @@
+"""Regexes of the lexicon and config, and the literals they cannot match without.
+
+The matcher runs a regex only near a *trigger*, a literal that every match contains, found by
+the same automaton as the terms; a second such set of literals, the *gate*, lets it skip the
+stretches of text around a trigger that hold none of them. Both come from the regex's parse
+tree (``re._parser``, the standard library's own parser): a run of literal characters, a group,
+a repeat of at least once, every branch of an alternation, or a small character class.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+from advisorywatch.rules.normalize import normalize_pattern
+
+# The shortest literal worth a place in the automaton (a shorter one is seen everywhere).
+_MIN_TRIGGER = 3
+
+_parser: Any = importlib.import_module("re._parser")
+
+
+def compile_pattern(source: str) -> re.Pattern[str]:
+    """Compile a lexicon or config regex for normalised text. Raises ``re.error``."""
+    return re.compile(normalize_pattern(source), re.IGNORECASE)
+
+
+def pattern_triggers(source: str) -> frozenset[str] | None:
+    """Literals of which every match of the regex contains at least one, or None when the
+    regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
+    found = _usable_literals(source)
+    return found[0] if found else None
+
+
+def pattern_gate(source: str) -> frozenset[str] | None:
+    """Another set of literals, besides the triggers, of which every match contains one: a
+    stretch of text without any of them cannot hold a match and is not searched."""
+    found = _usable_literals(source)
+    return next((c for c in found[1:] if c != found[0]), None)
+
+
+def _usable_literals(source: str) -> list[frozenset[str]]:
+    """The regex's sets of required literals, best first, lower-cased, those with a literal
+    shorter than ``_MIN_TRIGGER`` left out."""
+    ranked = sorted(_required(_parser.parse(source, re.IGNORECASE)), key=_rank, reverse=True)
+    return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
+
+
+def _rank(literals: frozenset[str]) -> tuple[int, int]:
+    """Longest shortest literal first, then fewest literals."""
+    return min(len(s) for s in literals), -len(literals)
+
+
+def _required(items: Any) -> list[frozenset[str]]:
+    """Sets of literals such that every match of ``items`` contains one literal of each."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _parser.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is _parser.SUBPATTERN:
+            candidates += _required(av[-1])
+        elif op is _parser.BRANCH:
+            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
+            if all(alts):
+                candidates.append(frozenset().union(*(a for a in alts if a)))
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
+            candidates += _required(av[2])
+        elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
+            candidates.append(frozenset(chr(v) for _, v in av))
+    flush()
+    return candidates
