@@ -1,10 +1,12 @@
 """Building blocks of every config section, whichever package owns the section: the strict
-base model and the duration, time-zone and cron fields. Nothing here imports the project."""
+base model, the :data:`Secret` marker and the duration, time-zone and cron fields. Nothing
+here imports the project."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict
@@ -14,6 +16,17 @@ class Strict(BaseModel):
     """A config section: unknown keys are errors, and a loaded config never changes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SecretMarker:
+    def __repr__(self) -> str:
+        return "Secret"
+
+
+Secret: Final = _SecretMarker()
+"""Marks a config value as secret, as ``Annotated[str, Secret]`` (also inside ``list``,
+``dict`` and ``| None``): it may be written as ``${ENV}`` and what the environment gives is
+masked in logs (see :mod:`advisorywatch.config.secrets`)."""
 
 
 _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)")

@@ -51,12 +51,14 @@ def parse_config(text: str, path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: the top level must be a mapping with 'sources', 'rules'..."])
     data = dict(data)
+    # Presets first, so that a preset source is read as its type's model (which says where its
+    # secrets are); a missing variable is still the one problem reported when there is one.
+    preset_problems = _expand_presets(data, root, path)
     try:
         data = expand_secrets(data, path)
     except EnvProblem as exc:
         line = _line_of(root, exc.loc)
         raise ConfigError([f"{path}{line}: {_dotted(exc.loc)}: {exc.message}"]) from None
-    preset_problems = _expand_presets(data, root, path)
     if preset_problems:
         raise ConfigError(preset_problems)
     try:

@@ -13,7 +13,7 @@ from advisorywatch.crawler.sources.registry import SOURCE_TYPES
 from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
 from advisorywatch.rules.config import ConceptConfig, RuleConfig
 from advisorywatch.rules.lexicon import available_concepts, load_concept
-from advisorywatch.schema import Strict
+from advisorywatch.schema import Secret, Strict
 
 
 def _source_union() -> Any:
@@ -30,7 +30,7 @@ else:
 
 
 class DatabaseConfig(Strict):
-    url: str = "sqlite:///advisorywatch.db"
+    url: Annotated[str, Secret] = "sqlite:///advisorywatch.db"
 
 
 class HttpConfig(Strict):

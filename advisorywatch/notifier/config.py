@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
-from advisorywatch.schema import Strict, parse_duration
+from advisorywatch.schema import Secret, Strict, parse_duration
 
 
 class DigestConfig(Strict):
@@ -23,7 +23,7 @@ class ChannelConfig(Strict):
     read from ``urls_file`` (one per line; ``file:PATH`` entries in ``urls`` work too), so that
     secrets can live in e.g. ``/run/secrets``."""
 
-    urls: list[str] = []
+    urls: list[Annotated[str, Secret]] = []
     urls_file: str | None = None
     min_severity: Severity = "info"
     format: Literal["text", "markdown", "html"] = "text"

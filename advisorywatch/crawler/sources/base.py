@@ -6,12 +6,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import ParsedItem
-from advisorywatch.schema import Strict, parse_duration, parse_timezone, validate_cron
+from advisorywatch.schema import Secret, Strict, parse_duration, parse_timezone, validate_cron
 
 DEFAULT_EVERY = timedelta(minutes=10)
 DEFAULT_JITTER_SHARE = 0.05
@@ -35,8 +35,8 @@ class SourceConfig(Strict):
     tags: tuple[str, ...] = ()
     preset: str | None = None  # set by preset resolution (see sources/presets.py)
     robots: bool = True  # obey robots.txt; false only with the site owner's blessing
-    headers: dict[str, str] = {}
-    proxy: str | None = None  # http(s)://[user:password@]host:port; ${ENV} allowed
+    headers: dict[str, Annotated[str, Secret]] = {}
+    proxy: Annotated[str, Secret] | None = None  # http(s)://[user:password@]host:port
 
     @field_validator("url")
     @classmethod
