@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
@@ -15,6 +13,7 @@ from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
 from advisorywatch.crawler.fetch.safety import UnsafeRequest, unsafe_scheme
+from advisorywatch.retry_after import retry_after_seconds
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BACKOFF_SECONDS = 60.0
@@ -90,20 +89,3 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _backoff(self, request: Request) -> float:
         attempt = int(request.meta.get("retry_times", 0))
         return float(min(self.base * 2**attempt, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2))
-
-
-def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None if absent or
-    unreadable."""
-    if not value:
-        return None
-    text = value.decode("latin-1").strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
