@@ -1,5 +1,7 @@
-"""Downloader middlewares: only http(s), even across redirects, and retries that back off and
-honour ``Retry-After`` (Scrapy's own RetryMiddleware retries at once)."""
+"""Downloader middlewares: only http(s), even across redirects; retries that back off and
+honour ``Retry-After`` (Scrapy's own RetryMiddleware retries at once); and Scrapy's robots.txt
+and decompression middlewares raising exceptions of their own, so that
+:func:`~advisorywatch.crawler.fetch.safety.failure_kind` tells their refusals apart by type."""
 
 from __future__ import annotations
 
@@ -8,11 +10,20 @@ import random
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.response import response_status_message
 
-from advisorywatch.crawler.fetch.safety import UnsafeRequest, unsafe_scheme
+from advisorywatch.crawler.fetch.safety import (
+    DecompressedTooLarge,
+    RobotsDenied,
+    UnsafeRequest,
+    unsafe_scheme,
+)
 from advisorywatch.retry_after import retry_after_seconds
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -89,3 +100,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _backoff(self, request: Request) -> float:
         attempt = int(request.meta.get("retry_times", 0))
         return float(min(self.base * 2**attempt, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2))
+
+
+class RobotsMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, raising :class:`RobotsDenied` for a forbidden URL."""
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:  # its only one: robots.txt forbids the URL
+            raise RobotsDenied(str(exc)) from exc
+
+
+class DecompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, raising :class:`DecompressedTooLarge` when the decompressed
+    body passes ``DOWNLOAD_MAXSIZE``."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:  # its only one: the size cap during decompression
+            raise DecompressedTooLarge(str(exc)) from exc

@@ -80,6 +80,11 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
             f"{_MW}.SchemeGuardMiddleware": 610,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
+            # Scrapy's, with exceptions of their own (see middlewares.py), at Scrapy's places.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            f"{_MW}.RobotsMiddleware": 100,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+            f"{_MW}.DecompressionMiddleware": 590,
         },
         "RETRY_TIMES": cfg.retries,
         "RETRY_BACKOFF_BASE": cfg.retry_base_seconds,
