@@ -33,7 +33,7 @@ class SourceConfig(Strict):
     jitter: timedelta | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
-    preset: str | None = None  # set by preset resolution (see sources/presets.py)
+    preset: str | None = None  # set by preset resolution (see sources/presets/)
     robots: bool = True  # obey robots.txt; false only with the site owner's blessing
     headers: dict[str, str] = {}
     proxy: str | None = None  # http(s)://[user:password@]host:port; ${ENV} allowed
