@@ -93,7 +93,7 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
         # Callbacks hand outcomes to on_outcome and yield nothing, but Scrapy starts this many
-        # tasks per response to process their output (100 by default: most of a 304's cost).
+        # tasks per response to process their output (100 by default; ours yield nothing).
         "CONCURRENT_ITEMS": 1,
         # The daemon feeds one crawl for hours: first come, first served (Scrapy's default
         # queue is last in, first out, which would let new runs overtake older ones under load).
