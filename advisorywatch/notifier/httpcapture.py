@@ -16,11 +16,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+
+from advisorywatch.retry_after import retry_after_seconds
 
 _current: contextvars.ContextVar[list[HttpAnswer] | None] = contextvars.ContextVar(
     "advisorywatch_http_answers", default=None
@@ -47,22 +47,6 @@ def capture() -> Iterator[list[HttpAnswer]]:
         _current.reset(token)
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def _install() -> None:
     global _installed
     with _install_lock:
@@ -74,7 +58,7 @@ def _install() -> None:
             response = original(self, request, **kwargs)
             answers = _current.get()
             if answers is not None:
-                retry = parse_retry_after(response.headers.get("Retry-After"))
+                retry = retry_after_seconds(response.headers.get("Retry-After"))
                 answers.append(HttpAnswer(response.status_code, retry))
             return response
 

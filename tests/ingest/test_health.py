@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from advisorywatch.config import ConfigError, parse_config
-from advisorywatch.crawler.fetch.middlewares import retry_after_seconds
 
 from conftest import FeedServer, Project, Sink, rss
 
@@ -103,15 +102,6 @@ rules:
     [row] = json.loads(out.stdout)
     assert row["name"] == "never-fetched" and row["status"] == "new"
     assert row["last_success"] is None and row["items_last_run"] is None
-
-
-def test_retry_after_accepts_seconds_and_http_dates() -> None:
-    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds(b"120", now) == 120
-    assert retry_after_seconds(b"Sat, 28 Nov 2026 12:00:30 GMT", now) == 30
-    assert retry_after_seconds(b"Sat, 28 Nov 2026 11:00:00 GMT", now) == 0
-    assert retry_after_seconds(b"soon", now) is None
-    assert retry_after_seconds(None, now) is None
 
 
 def test_fetch_and_health_config_errors_name_the_key(tmp_path: Path) -> None:

@@ -1,20 +1,30 @@
-"""Downloader middlewares: only http(s), even across redirects, and retries that back off and
-honour ``Retry-After`` (Scrapy's own RetryMiddleware retries at once)."""
+"""Downloader middlewares: only http(s), even across redirects; retries that back off and
+honour ``Retry-After`` (Scrapy's own RetryMiddleware retries at once); and Scrapy's robots.txt
+and decompression middlewares raising exceptions of their own, so that
+:func:`~advisorywatch.crawler.fetch.safety.failure_kind` tells their refusals apart by type."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.response import response_status_message
 
-from advisorywatch.crawler.fetch.safety import UnsafeRequest, unsafe_scheme
+from advisorywatch.crawler.fetch.safety import (
+    DecompressedTooLarge,
+    RobotsDenied,
+    UnsafeRequest,
+    unsafe_scheme,
+)
+from advisorywatch.retry_after import retry_after_seconds
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_BACKOFF_SECONDS = 60.0
@@ -92,18 +102,24 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return float(min(self.base * 2**attempt, MAX_BACKOFF_SECONDS) * random.uniform(0.8, 1.2))
 
 
-def retry_after_seconds(value: bytes | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None if absent or
-    unreadable."""
-    if not value:
-        return None
-    text = value.decode("latin-1").strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+class RobotsMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, raising :class:`RobotsDenied` for a forbidden URL."""
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:  # its only one: robots.txt forbids the URL
+            raise RobotsDenied(str(exc)) from exc
+
+
+class DecompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, raising :class:`DecompressedTooLarge` when the decompressed
+    body passes ``DOWNLOAD_MAXSIZE``."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:  # its only one: the size cap during decompression
+            raise DecompressedTooLarge(str(exc)) from exc

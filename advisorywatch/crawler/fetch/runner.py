@@ -1,8 +1,8 @@
 """Running crawls on the shared asyncio loop: one long-lived Scrapy crawl, fed with jobs.
 
-Starting a Scrapy crawl (crawler, spider, middlewares, stats, robots.txt) costs tens of
-milliseconds, so the daemon does not start one per source run: every ``CrawlRunner.crawl``
-call hands its jobs to the same open crawl and waits for their outcomes. Per-domain politeness
+Starting a Scrapy crawl (crawler, spider, middlewares, stats, robots.txt) is not free, so the
+daemon does not start one per source run: every ``CrawlRunner.crawl`` call hands its jobs to
+the same open crawl and waits for their outcomes. Per-domain politeness
 (``concurrent_per_domain``, ``delay_seconds``, AutoThrottle) then comes from Scrapy's downloader
 slots, across all sources and runs.
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from advisorywatch.model import ErrorKind
 
@@ -34,6 +42,31 @@ _KIND_HINTS = {
 
 class UnsafeRequest(IgnoreRequest):
     """A request or redirect to anything but http(s): refused, never downloaded."""
+
+
+class RobotsDenied(IgnoreRequest):
+    """robots.txt forbids the URL (Scrapy's middleware raises a plain IgnoreRequest)."""
+
+
+class DecompressedTooLarge(IgnoreRequest):
+    """The body passed the size cap while being decompressed (Scrapy: a plain IgnoreRequest)."""
+
+
+# The kind of a download failure by the type of its exception: the first row that matches,
+# else ErrorKind.NETWORK (refused, unresolvable, reset before a response...). Scrapy wraps
+# Twisted's errors in its own (DownloadTimeoutError, ...); Twisted's are listed for the
+# handlers that do not.
+_KINDS: tuple[tuple[tuple[type[BaseException], ...], ErrorKind], ...] = (
+    ((UnsafeRequest,), ErrorKind.UNSAFE),
+    ((RobotsDenied,), ErrorKind.ROBOTS),
+    ((DecompressedTooLarge,), ErrorKind.TOO_LARGE),
+    ((DownloadTimeoutError, TxTimeoutError, TimeoutError), ErrorKind.TIMEOUT),
+    # The size cap is the only cancel we cause: Content-Length over it, or the body growing
+    # past it. The deadline's cancel comes back as DownloadTimeoutError.
+    ((DownloadCancelledError, CancelledError), ErrorKind.TOO_LARGE),
+    ((ResponseNeverReceived,), ErrorKind.NETWORK),  # a ResponseFailed without a byte of response
+    ((ResponseDataLossError, ResponseFailed), ErrorKind.TRUNCATED),
+)
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -79,27 +112,5 @@ def describe_failure(exc: BaseException | None, url: str) -> tuple[ErrorKind, st
 
 
 def failure_kind(exc: BaseException | None) -> ErrorKind:
-    """Classify the exception a download failed with."""
-    from scrapy.exceptions import (
-        DownloadCancelledError,
-        DownloadTimeoutError,
-        ResponseDataLossError,
-    )
-    from twisted.internet.defer import CancelledError
-    from twisted.internet.error import TimeoutError as TxTimeoutError
-    from twisted.web._newclient import ResponseFailed
-
-    if isinstance(exc, UnsafeRequest):
-        return ErrorKind.UNSAFE
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc)
-        if "robots.txt" in text:
-            return ErrorKind.ROBOTS
-        return ErrorKind.TOO_LARGE if "MAXSIZE" in text else ErrorKind.NETWORK
-    if isinstance(exc, DownloadTimeoutError | TxTimeoutError | TimeoutError):
-        return ErrorKind.TIMEOUT
-    if isinstance(exc, DownloadCancelledError | CancelledError):
-        return ErrorKind.TOO_LARGE  # the only cancel we cause is the size cap
-    if isinstance(exc, ResponseDataLossError | ResponseFailed):
-        return ErrorKind.TRUNCATED
-    return ErrorKind.NETWORK  # refused, unresolvable, reset before a response...
+    """Classify the exception a download failed with, by its type."""
+    return next((kind for types, kind in _KINDS if isinstance(exc, types)), ErrorKind.NETWORK)

@@ -80,6 +80,11 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
             f"{_MW}.SchemeGuardMiddleware": 610,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             f"{_MW}.BackoffRetryMiddleware": 550,
+            # Scrapy's, with exceptions of their own (see middlewares.py), at Scrapy's places.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            f"{_MW}.RobotsMiddleware": 100,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+            f"{_MW}.DecompressionMiddleware": 590,
         },
         "RETRY_TIMES": cfg.retries,
         "RETRY_BACKOFF_BASE": cfg.retry_base_seconds,
@@ -88,7 +93,7 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
         # Callbacks hand outcomes to on_outcome and yield nothing, but Scrapy starts this many
-        # tasks per response to process their output (100 by default: most of a 304's cost).
+        # tasks per response to process their output (100 by default; ours yield nothing).
         "CONCURRENT_ITEMS": 1,
         # The daemon feeds one crawl for hours: first come, first served (Scrapy's default
         # queue is last in, first out, which would let new runs overtake older ones under load).

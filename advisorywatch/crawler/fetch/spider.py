@@ -141,7 +141,7 @@ class SourcesSpider(scrapy.Spider):
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
         source's pages and articles end up in one outcome. A failed follow-up keeps its
         fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
-        a worker thread: a large feed takes a second of CPU, which must not stall the loop."""
+        a worker thread: a large feed must not stall the loop."""
         result = await asyncio.to_thread(job.source.parse_result, fetched)
         items, queue = list(result.items), list(result.follow)
         seen, budget = {fetched.url}, MAX_FOLLOW_UPS

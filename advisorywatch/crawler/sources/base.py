@@ -6,10 +6,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
+from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
 from advisorywatch.schema import Secret, Strict, parse_duration, parse_timezone, validate_cron
 
@@ -33,7 +35,7 @@ class SourceConfig(Strict):
     jitter: timedelta | None = None
     enabled: bool = True
     tags: tuple[str, ...] = ()
-    preset: str | None = None  # set by preset resolution (see sources/presets.py)
+    preset: str | None = None  # set by preset resolution (see sources/presets/)
     robots: bool = True  # obey robots.txt; false only with the site owner's blessing
     headers: dict[str, Annotated[str, Secret]] = {}
     proxy: Annotated[str, Secret] | None = None  # http(s)://[user:password@]host:port
@@ -154,3 +156,16 @@ class PagedSource(SourceType):
     @abstractmethod
     def page(self, number: int, fetched: Fetched) -> ParseResult:
         """Parse page ``number`` (1 for the configured URL)."""
+
+    def next_page(
+        self, number: int, max_pages: int, fetched: Fetched, link: Callable[[], object]
+    ) -> list[FollowUp]:
+        """Page ``number + 1`` as a follow-up, at ``link()`` resolved against ``fetched.url``.
+        ``link`` is looked up only below ``max_pages``; an empty link, or one that is not text,
+        ends the paging."""
+        if number >= max_pages:
+            return []
+        found = link()
+        if not isinstance(found, str) or not found.strip():
+            return []
+        return [FollowUp(resolve(fetched.url, found.strip()), partial(self.page, number + 1))]

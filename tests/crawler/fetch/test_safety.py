@@ -1,5 +1,6 @@
 """Hostile and broken servers, one run: each source ends in the right health status and error
-kind, and the healthy source next to them still delivers."""
+kind, and the healthy source next to them still delivers. Then the kinds by exception type,
+for the failures a test server cannot cause on demand."""
 
 from __future__ import annotations
 
@@ -8,7 +9,30 @@ import json
 import zlib
 
 import brotli
+import pytest
 from rawserver import RawHttpServer, Reply
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectionDone, DNSLookupError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from advisorywatch.crawler.fetch.safety import (
+    DecompressedTooLarge,
+    RobotsDenied,
+    UnsafeRequest,
+    describe_failure,
+    failure_kind,
+)
+from advisorywatch.model import ErrorKind
 
 from conftest import FeedServer, Project, Sink, fixture_bytes, rss
 
@@ -126,3 +150,55 @@ def test_each_failure_gets_its_status_while_the_good_source_delivers(
     assert project.sql("SELECT count(*) FROM items") == [(1,)]
     etags = dict(project.sql("SELECT name, etag FROM sources"))
     assert etags["good"] and all(etags[n] is None for n in expected if n != "good")
+
+
+def _caused(exc: BaseException, cause: BaseException) -> BaseException:
+    """``exc`` as raised ``from cause`` (how Scrapy wraps Twisted's errors)."""
+    exc.__cause__ = cause
+    return exc
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (UnsafeRequest("refusing file:///etc/passwd"), ErrorKind.UNSAFE),
+        (RobotsDenied("Forbidden by robots.txt"), ErrorKind.ROBOTS),
+        (DecompressedTooLarge("exceeded DOWNLOAD_MAXSIZE"), ErrorKind.TOO_LARGE),
+        (IgnoreRequest("max redirections reached"), ErrorKind.NETWORK),
+        # Words in a message decide nothing: the type does.
+        (IgnoreRequest("Forbidden by robots.txt"), ErrorKind.NETWORK),
+        (IgnoreRequest("exceeded DOWNLOAD_MAXSIZE"), ErrorKind.NETWORK),
+        (DownloadTimeoutError("took longer than 2.0 seconds"), ErrorKind.TIMEOUT),
+        (TxTimeoutError(), ErrorKind.TIMEOUT),
+        (TimeoutError(), ErrorKind.TIMEOUT),
+        (DownloadCancelledError("Expected to receive 2000000 bytes"), ErrorKind.TOO_LARGE),
+        (_caused(DownloadCancelledError(), CancelledError()), ErrorKind.TOO_LARGE),
+        (CancelledError(), ErrorKind.TOO_LARGE),
+        (ResponseDataLossError(), ErrorKind.TRUNCATED),
+        (ResponseFailed([Failure(ConnectionDone())]), ErrorKind.TRUNCATED),
+        (ResponseNeverReceived([Failure(ConnectionDone())]), ErrorKind.NETWORK),
+        (_caused(DownloadFailedError(), ResponseNeverReceived([])), ErrorKind.NETWORK),
+        (DownloadConnectionRefusedError("refused"), ErrorKind.NETWORK),
+        (DNSLookupError("no such host"), ErrorKind.NETWORK),
+        (ValueError("anything else"), ErrorKind.NETWORK),
+        (None, ErrorKind.NETWORK),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, BaseException | None) else str(v),
+)
+def test_failure_kind_by_exception_type(exc: BaseException | None, kind: ErrorKind) -> None:
+    assert failure_kind(exc) == kind
+
+
+def test_failure_messages_name_the_url_and_explain_bare_exceptions() -> None:
+    url = "http://feeds.example.org/feed.xml"
+    unsafe = UnsafeRequest("refusing file:///x: scheme 'file' is not allowed (only http, https)")
+    assert describe_failure(unsafe, url) == (ErrorKind.UNSAFE, str(unsafe))
+    assert describe_failure(ResponseDataLossError(), url) == (
+        ErrorKind.TRUNCATED,
+        f"fetching {url} failed: ResponseDataLossError: the body was truncated "
+        "(connection lost or shorter than its Content-Length)",
+    )
+    assert describe_failure(RobotsDenied("Forbidden by robots.txt"), url) == (
+        ErrorKind.ROBOTS,
+        f"fetching {url} failed: RobotsDenied: Forbidden by robots.txt",
+    )

@@ -3,7 +3,7 @@
 feedparser handles RFC 822 and ISO 8601 quickly but returns None for month and weekday names in
 other languages (``05 Agustus 2019``, ``Rab, 20 Nov 2024``) and dotted dates
 (``20.11.2024 09:15``), and silently reads zone names it does not know (``EET``) as UTC. Those
-cases go to dateparser (about 2 ms a date, so only as a fallback). Sources parse in worker
+cases go to dateparser (far slower, so only as a fallback). Sources parse in worker
 threads and dateparser keeps shared caches, so calls to it are serialised.
 """
 
@@ -49,7 +49,7 @@ def parse_date(raw: str | None, parsed: time.struct_time | None = None) -> datet
     if not raw:
         return None
     with _DATEPARSER_LOCK:
-        import dateparser  # ~0.1 s and ~10 MB: only when a source needs it
+        import dateparser  # slow to import and large: only when a source needs it
 
         result = dateparser.parse(raw, languages=_LANGUAGES, settings=_SETTINGS)
     return result.astimezone(UTC) if result else None

@@ -1,8 +1,8 @@
 """Resolving an item's link against the URL of the feed or page it came from.
 
 Nearly every link in a feed is already absolute, and joining costs a parse and an unparse of
-both URLs (a quarter of reading a feed), so a link that joining would return unchanged is
-recognised by one regular expression and returned as it is.
+both URLs, so a link that joining would return unchanged is recognised by one regular
+expression and returned as it is.
 """
 
 from __future__ import annotations

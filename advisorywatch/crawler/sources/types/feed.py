@@ -29,7 +29,7 @@ class FeedSource(SourceType):
 
     def parse(self, fetched: Fetched) -> list[ParsedItem]:
         # The feed readers are imported on the first response with a body: a pass in which
-        # every source answers 304 Not Modified needs neither (feedparser takes ~15 ms).
+        # every source answers 304 Not Modified needs neither.
         import feedparser
 
         from advisorywatch.crawler.sources.feed_lxml import read_entries

@@ -119,10 +119,8 @@ class HtmlSource(PagedSource):
                 result.follow.append(FollowUp(item.url, article, (item,)))
             else:
                 result.items.append(item)
-        nxt = _value(doc, self.config.next) if self.config.next else ""
-        if nxt and number < self.config.max_pages:
-            next_page = partial(self.page, number + 1)
-            result.follow.append(FollowUp(resolve(fetched.url, nxt), next_page))
+        next_link = partial(_value, doc, self.config.next)
+        result.follow += self.next_page(number, self.config.max_pages, fetched, next_link)
         return result
 
     def _item(self, node: Selector, base_url: str) -> ParsedItem:

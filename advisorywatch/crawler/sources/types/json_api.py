@@ -11,12 +11,10 @@ from typing import Any, Literal
 
 import jmespath
 from jmespath.exceptions import JMESPathError
-from jmespath.parser import ParsedResult
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from advisorywatch.crawler.sources.base import (
     Fetched,
-    FollowUp,
     PagedSource,
     ParseResult,
     SourceConfig,
@@ -31,11 +29,13 @@ from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
 
 
-def _compile(expr: str) -> ParsedResult:
-    try:
-        return jmespath.compile(expr)
-    except JMESPathError as exc:
-        raise ValueError(f"invalid JMESPath {expr!r}: {exc}") from None
+def _check(expr: str | None) -> str | None:
+    if expr is not None:
+        try:
+            jmespath.compile(expr)
+        except JMESPathError as exc:
+            raise ValueError(f"invalid JMESPath {expr!r}: {exc}") from None
+    return expr
 
 
 class JsonFields(BaseModel):
@@ -52,9 +52,7 @@ class JsonFields(BaseModel):
     @field_validator("title", "link", "date", "body", "guid")
     @classmethod
     def _valid(cls, v: str | None) -> str | None:
-        if v is not None:
-            _compile(v)
-        return v
+        return _check(v)
 
 
 class JsonConfig(SourceConfig):
@@ -67,9 +65,7 @@ class JsonConfig(SourceConfig):
     @field_validator("items", "next")
     @classmethod
     def _valid(cls, v: str | None) -> str | None:
-        if v is not None:
-            _compile(v)
-        return v
+        return _check(v)
 
 
 @register
@@ -99,11 +95,9 @@ class JsonSource(PagedSource):
                 item.advisory = levels.advisory(raw, item)
             items.append(item)
         follow = []
-        if self.config.next and number < self.config.max_pages:
-            nxt = jmespath.search(self.config.next, doc)
-            if isinstance(nxt, str) and nxt.strip():
-                url = resolve(fetched.url, nxt.strip())
-                follow.append(FollowUp(url, partial(self.page, number + 1)))
+        if self.config.next:
+            next_link = partial(jmespath.search, self.config.next, doc)
+            follow = self.next_page(number, self.config.max_pages, fetched, next_link)
         return ParseResult(items, follow)
 
     def _item(self, raw: Mapping[str, Any], base_url: str) -> ParsedItem:
