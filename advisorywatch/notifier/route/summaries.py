@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
-from advisorywatch.model import DeliveryStatus, NoticeKind
+from advisorywatch.model import NoticeKind
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.notices import queue_deliveries
 
 MAX_LINES = 50
 
@@ -38,25 +39,8 @@ def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
         notice.title, notice.body = _summary_text(notice, alerts)
         notice.closed_at = now
         if alerts and notice.channel in channels.names():
-            queue_notice(s, notice, channels, now)
+            queue_deliveries(s, notice, channels, now)
     return len(due)
-
-
-def queue_notice(s: Session, notice: Notice, channels: Channels, now: datetime) -> None:
-    """One pending delivery of ``notice`` per destination of its channel."""
-    for d in channels.destinations(notice.channel):
-        s.add(
-            Delivery(
-                notice_id=notice.id,
-                channel=notice.channel,
-                destination=d.key,
-                destination_label=d.label,
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
 
 
 def _summary_text(notice: Notice, alerts: Sequence[Alert]) -> tuple[str, str]:
