@@ -17,10 +17,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from advisorywatch.config.schema import HealthConfig
-from advisorywatch.db.models import Notice, Source
+from advisorywatch.db.models import Source
 from advisorywatch.model import ErrorKind, FetchOutcome, NoticeKind, SourceStatus
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.route.summaries import queue_notice as queue_delivery
+from advisorywatch.notifier.notices import new_notice, queue_deliveries
 
 log = logging.getLogger(__name__)
 DOWN, RECOVERED = "down", "recovered"
@@ -62,18 +62,9 @@ def queue_notice(
     title, body = _message(src, kind)
     log.warning("%s", title)
     for channel in cfg.notify:
-        notice = Notice(
-            kind=NoticeKind.HEALTH,
-            channel=channel,
-            key=f"health:{kind}:{src.name}",
-            title=title,
-            body=body,
-            created_at=now,
-            closed_at=now,
-        )
-        s.add(notice)
-        s.flush()
-        queue_delivery(s, notice, channels, now)
+        key = f"health:{kind}:{src.name}"
+        notice = new_notice(s, NoticeKind.HEALTH, channel, now, title=title, body=body, key=key)
+        queue_deliveries(s, notice, channels, now)
 
 
 def _message(src: Source, kind: str) -> tuple[str, str]:

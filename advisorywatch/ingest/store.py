@@ -22,8 +22,9 @@ from advisorywatch.ingest.identities import content_hash, item_identity, link_ke
 from advisorywatch.ingest.levels import previous_level
 from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.route.incidents import IncidentWords
-from advisorywatch.notifier.route.plan import plan_deliveries
+from advisorywatch.notifier.route.context import Routing
+from advisorywatch.notifier.route.incident_words import IncidentWords
+from advisorywatch.notifier.route.router import plan_deliveries
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, detect_change, rules_for_change
 
@@ -94,6 +95,7 @@ class Ingestor:
         as failed and rolled back alone."""
         results = []
         with self.db.session() as s:
+            routing = Routing(s, self.channels, self.incidents)
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
             if any(o.items for o in outcomes):
@@ -111,19 +113,23 @@ class Ingestor:
                     # Fetch state only (a 304, a failure, an empty feed): no savepoint, whose
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
-                    results.append(self._ingest(s, src, outcome))
+                    results.append(self._ingest(s, routing, src, outcome))
                     continue
                 try:
                     with s.begin_nested():
-                        results.append(self._ingest(s, sources[outcome.source], outcome))
+                        results.append(self._ingest(s, routing, sources[outcome.source], outcome))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
-                    s.info.clear()  # what was memoised in the rolled-back savepoint is gone
+                    # What was memoised in the rolled-back savepoint is gone.
+                    routing.reset()
+                    s.info.pop(_STOCKED, None)
                     log.exception("source %s: storing the fetch failed", outcome.source)
                     error = f"storing failed: {type(exc).__name__}: {exc}"
                     results.append(IngestResult(outcome.source, ok=False, error=error))
         return results
 
-    def _ingest(self, s: Session, src: Source, outcome: FetchOutcome) -> IngestResult:
+    def _ingest(
+        self, s: Session, routing: Routing, src: Source, outcome: FetchOutcome
+    ) -> IngestResult:
         now = utcnow()
         notice = record_fetch(src, outcome, self.health, now)
         if notice:
@@ -140,11 +146,17 @@ class Ingestor:
             outcome.source, ok=True, not_modified=outcome.not_modified, notice=bool(notice)
         )
         if not outcome.not_modified:
-            self._store_items(s, src, outcome.items, now, result)
+            self._store_items(s, routing, src, outcome.items, now, result)
         return result
 
     def _store_items(
-        self, s: Session, src: Source, items: list[ParsedItem], now: datetime, result: IngestResult
+        self,
+        s: Session,
+        routing: Routing,
+        src: Source,
+        items: list[ParsedItem],
+        now: datetime,
+        result: IngestResult,
     ) -> None:
         """New items are inserted in one statement; known items are updated through the ORM.
         Alerts are raised afterwards, in feed order, once every item has its id."""
@@ -222,12 +234,18 @@ class Ingestor:
             alerted.add(row)
             item = row if isinstance(row, Item) else loaded[row.id]
             if matches:
-                result.alerts += self._raise_alerts(s, item, matches, now, known)
+                result.alerts += self._raise_alerts(s, routing, item, matches, now, known)
             if change is not None:
-                result.alerts += self._level_alerts(s, src, item, change, now)
+                result.alerts += self._level_alerts(s, routing, src, item, change, now)
 
     def _level_alerts(
-        self, s: Session, src: Source, item: Item, change: LevelChange, now: datetime
+        self,
+        s: Session,
+        routing: Routing,
+        src: Source,
+        item: Item,
+        change: LevelChange,
+        now: datetime,
     ) -> int:
         """Alert the level rules of a changed advisory level."""
         raised = 0
@@ -243,12 +261,18 @@ class Ingestor:
             s.add(alert)
             s.flush()
             # Each country's change is its own event: never folded into an incident.
-            plan_deliveries(s, alert, item, rule.notify, self.channels, now, incidents=None)
+            plan_deliveries(routing, alert, item, rule.notify, now, incidents=False)
             raised += 1
         return raised
 
     def _raise_alerts(
-        self, s: Session, item: Item, matches: list[RuleMatch], now: datetime, known: bool
+        self,
+        s: Session,
+        routing: Routing,
+        item: Item,
+        matches: list[RuleMatch],
+        now: datetime,
+        known: bool,
     ) -> int:
         """Alerts for the rules that matched; ``known`` items may have alerts already."""
         # A rule fires again on a revision only for a concept/keyword it had not matched here.
@@ -272,7 +296,7 @@ class Ingestor:
             )
             s.add(alert)
             s.flush()
-            plan_deliveries(s, alert, item, m.rule.notify, self.channels, now, self.incidents)
+            plan_deliveries(routing, alert, item, m.rule.notify, now)
             raised += 1
         return raised
 

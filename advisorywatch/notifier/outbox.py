@@ -25,7 +25,8 @@ from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.message import Message
-from advisorywatch.notifier.route.summaries import close_due_summaries, queue_notice
+from advisorywatch.notifier.notices import new_notice, queue_deliveries
+from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
 
 log = logging.getLogger(__name__)
@@ -246,9 +247,11 @@ class Outbox:
             raised = raised.where(Notice.created_at > last_ok)
         if s.scalar(raised.limit(1)) is not None:
             return
-        notice = Notice(
-            kind=NoticeKind.FALLBACK,
-            channel=fallback,
+        notice = new_notice(
+            s,
+            NoticeKind.FALLBACK,
+            fallback,
+            now,
             key=key,
             title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",
             body=(
@@ -258,12 +261,8 @@ class Outbox:
                 "credentials in the config; `advisorywatch notify-test "
                 f"{job.channel}` checks it."
             ),
-            created_at=now,
-            closed_at=now,
         )
-        s.add(notice)
-        s.flush()
-        queue_notice(s, notice, self.channels, now)
+        queue_deliveries(s, notice, self.channels, now)
         log.warning(
             "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
         )

@@ -1,15 +1,19 @@
 """Silences: mute alerts by rule, source and/or channel for a while. A silenced alert is still
-stored; its deliveries are written with status ``silenced`` and never sent."""
+stored; its deliveries are written with status ``silenced`` and never sent. The silences are
+read once per transaction: a storm of alerts asks thousands of times."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Silence, utcnow
 from advisorywatch.db.session import Database
+from advisorywatch.model import DeliveryStatus
+from advisorywatch.notifier.route.context import ActiveSilence, Routing
+from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel
 
 
 def add_silence(
@@ -47,24 +51,34 @@ def remove_silence(db: Database, silence_id: int) -> bool:
         return True
 
 
-def is_silenced(s: Session, rule: str, source: str, channel: str, now: datetime) -> bool:
-    """Whether an active silence covers this alert on this channel (every field it sets
-    must match). The silences are read once per transaction (``Session.info``): a storm of
-    alerts asks thousands of times."""
-    silences = s.info.get(_INFO_KEY)
-    if silences is None:
+def silenced(routing: Routing, new: NewAlert) -> PerChannel:
+    """The stage: ``silenced`` where an active silence covers this alert on the channel (every
+    field it sets must match)."""
+    rule, now = new.alert.rule, new.now
+
+    def decide(channel: str) -> Decision | None:
+        source = new.item.source.name
+        covered = any(
+            expires > now
+            and (r is None or r == rule)
+            and (src is None or src == source)
+            and (c is None or c == channel)
+            for expires, r, src, c in _active(routing, now)
+        )
+        return _SILENCED if covered else None
+
+    return decide
+
+
+def _active(routing: Routing, now: datetime) -> Sequence[ActiveSilence]:
+    """The silences active at the transaction's first alert, read once."""
+    if routing.silences is None:
         query = select(Silence.expires_at, Silence.rule, Silence.source, Silence.channel)
-        silences = s.info[_INFO_KEY] = s.execute(query.where(Silence.expires_at > now)).all()
-    return any(
-        expires > now
-        and (r is None or r == rule)
-        and (src is None or src == source)
-        and (c is None or c == channel)
-        for expires, r, src, c in silences
-    )
+        routing.silences = routing.session.execute(query.where(Silence.expires_at > now)).all()
+    return routing.silences
 
 
-_INFO_KEY = "advisorywatch.notifier.route.silences.active"
+_SILENCED = Decision(DeliveryStatus.SILENCED)
 
 
 def describe(row: Silence) -> str:

@@ -1,5 +1,6 @@
-"""Closing storm summaries and digests that fell due: render the alerts they collected into one
-notice and queue it for every destination of the channel."""
+"""Storm summaries and digests: a channel's open summary of each kind collects the alerts the
+``storm`` and ``digest`` stages batch; once due, the sender closes it, renders the alerts it
+collected into one notice and queues it for every destination of the channel."""
 
 from __future__ import annotations
 
@@ -10,10 +11,38 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
-from advisorywatch.model import DeliveryStatus, NoticeKind
+from advisorywatch.model import NoticeKind
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.notices import new_notice, queue_deliveries
+from advisorywatch.notifier.route.context import Routing
 
 MAX_LINES = 50
+
+
+def open_summary(routing: Routing, kind: NoticeKind, channel: str, now: datetime) -> Notice | None:
+    """The channel's summary of this kind that is still collecting alerts. Kept for the
+    transaction until it falls due (a storm of alerts asks for it once each): only the sender
+    closes a summary, and only once it is due."""
+    notice = routing.summaries.get((kind, channel))
+    if notice is not None and notice.due_at is not None and now < notice.due_at:
+        return notice
+    notice = routing.session.scalars(
+        select(Notice)
+        .where(Notice.kind == kind, Notice.channel == channel, Notice.closed_at.is_(None))
+        .limit(1)
+    ).first()
+    if notice is not None:
+        routing.summaries[kind, channel] = notice
+    return notice
+
+
+def start_summary(
+    routing: Routing, kind: NoticeKind, channel: str, now: datetime, due: datetime
+) -> Notice:
+    """Open a summary of this kind for the channel, to be sent at ``due``."""
+    notice = new_notice(routing.session, kind, channel, now, due=due)
+    routing.summaries[kind, channel] = notice
+    return notice
 
 
 def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
@@ -38,25 +67,8 @@ def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
         notice.title, notice.body = _summary_text(notice, alerts)
         notice.closed_at = now
         if alerts and notice.channel in channels.names():
-            queue_notice(s, notice, channels, now)
+            queue_deliveries(s, notice, channels, now)
     return len(due)
-
-
-def queue_notice(s: Session, notice: Notice, channels: Channels, now: datetime) -> None:
-    """One pending delivery of ``notice`` per destination of its channel."""
-    for d in channels.destinations(notice.channel):
-        s.add(
-            Delivery(
-                notice_id=notice.id,
-                channel=notice.channel,
-                destination=d.key,
-                destination_label=d.label,
-                status=DeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
 
 
 def _summary_text(notice: Notice, alerts: Sequence[Alert]) -> tuple[str, str]:

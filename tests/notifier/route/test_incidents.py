@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from advisorywatch.notifier.route.incidents import similarity, words
+from advisorywatch.notifier.route.incident_words import similarity, words
 
 from conftest import FeedServer, Project, ScriptedSink, rss
 

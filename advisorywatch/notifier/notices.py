@@ -1,0 +1,47 @@
+"""Notices, the messages that are not one alert (a source's health, a fallback warning, a
+storm summary or a digest): the one place that creates them and queues them for sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from advisorywatch.db.models import Notice
+from advisorywatch.model import NoticeKind
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.deliveries import add_deliveries
+
+
+def new_notice(
+    s: Session,
+    kind: NoticeKind,
+    channel: str,
+    now: datetime,
+    *,
+    title: str = "",
+    body: str = "",
+    key: str | None = None,
+    due: datetime | None = None,
+) -> Notice:
+    """Add (and flush, for its id) a notice for ``channel``. One with a ``due`` time is a
+    summary that stays open, collecting alerts, until it is closed when due; any other is
+    complete when created."""
+    notice = Notice(
+        kind=kind,
+        channel=channel,
+        key=key,
+        title=title,
+        body=body,
+        created_at=now,
+        due_at=due,
+        closed_at=None if due is not None else now,
+    )
+    s.add(notice)
+    s.flush()
+    return notice
+
+
+def queue_deliveries(s: Session, notice: Notice, channels: Channels, now: datetime) -> None:
+    """One pending delivery of ``notice`` per destination of its channel."""
+    add_deliveries(s, channels, notice.channel, now, notice_id=notice.id)
