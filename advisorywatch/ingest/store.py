@@ -100,9 +100,9 @@ class Ingestor:
                 # Sources with no items yet (a first crawl) need no lookups: one query for all.
                 s.info[_STOCKED] = set(
                     s.scalars(
-                        select(Item.source_id.distinct()).where(
-                            Item.source_id.in_([r.id for r in sources.values()])
-                        )
+                        select(Item.source_id)
+                        .where(Item.source_id.in_([r.id for r in sources.values()]))
+                        .distinct()
                     )
                 )
             for outcome in outcomes:
