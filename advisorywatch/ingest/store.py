@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.config.schema import HealthConfig
-from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.db.models import Alert, Item, Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.health import queue_notice, record_fetch
@@ -42,35 +40,6 @@ class IngestResult:
     not_modified: bool = False
     error: str | None = None
     notice: bool = False  # a health notice (source down, back) was queued for sending
-
-
-def sync_sources(db: Database, sources: Iterable[SourceConfig]) -> None:
-    """Make sure every configured source has a row; keep type and URL current. Reads three
-    columns, not whole rows: at every start, with rows for a thousand sources."""
-    with db.session() as s:
-        rows = s.execute(select(Source.name, Source.type, Source.url))
-        stored = {name: (kind, url) for name, kind, url in rows}
-        for cfg in sources:
-            known = stored.get(cfg.name)
-            if known is None:
-                s.add(Source(name=cfg.name, type=cfg.type, url=cfg.url, consecutive_failures=0))
-            elif known != (cfg.type, cfg.url):
-                s.execute(
-                    update(Source).where(Source.name == cfg.name).values(type=cfg.type, url=cfg.url)
-                )
-
-
-def fetch_validators(
-    db: Database, names: Iterable[str]
-) -> dict[str, tuple[str | None, str | None]]:
-    """ETag and Last-Modified per source, for conditional GET."""
-    with db.session() as s:
-        rows = s.execute(
-            select(Source.name, Source.etag, Source.last_modified).where(
-                Source.name.in_(list(names))
-            )
-        )
-        return {name: (etag, lm) for name, etag, lm in rows}
 
 
 class Ingestor:
