@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import Ingestor, IngestResult
+from advisorywatch.ingest.ingestor import Ingestor, IngestResult
 from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels

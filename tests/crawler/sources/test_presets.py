@@ -9,7 +9,7 @@ from advisorywatch.crawler.sources.presets import PRESETS, expand_preset
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Item
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import Ingestor
+from advisorywatch.ingest.ingestor import Ingestor
 from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels
