@@ -34,11 +34,11 @@ class Firing:
     incident: bool = True  # may be folded into an incident with other sources' reports
 
 
-def text_firings(matches: list[RuleMatch]) -> list[Firing]:
+def _text_firings(matches: list[RuleMatch]) -> list[Firing]:
     return [Firing(m.rule, m.severity, [hit_record(h) for h in m.hits]) for m in matches]
 
 
-def level_firings(
+def _level_firings(
     rules: list[RuleConfig], source: str, change: LevelChange, now: datetime
 ) -> list[Firing]:
     """Each country's change is its own event: never folded into an incident."""
@@ -49,6 +49,9 @@ def level_firings(
 
 
 class Alerter:
+    """Raises the alerts of stored items; ``incidents``, the words of recent incidents, is kept
+    across the ingestor's transactions."""
+
     def __init__(self, rules: RuleEngine, channels: Channels) -> None:
         self.rules, self.channels = rules, channels
         self.incidents = IncidentWords()
@@ -73,9 +76,9 @@ class Alerter:
         firings = []
         if c.revised:
             fields = {"title": c.item.title, "text": c.item.text}
-            firings += text_firings(self.rules.evaluate(source, fields))
+            firings += _text_firings(self.rules.evaluate(source, fields))
         if c.change is not None:
-            firings += level_firings(self.rules.configs, source, c.change, now)
+            firings += _level_firings(self.rules.configs, source, c.change, now)
         return firings
 
     def _alert(self, s: Session, item: Item, firing: Firing, now: datetime) -> None:

@@ -34,6 +34,8 @@ class Changed:
 
 @dataclass(slots=True)
 class StoredItems:
+    """What storing a response did: the counts, and the items alerts may concern."""
+
     new: int = 0
     updated: int = 0
     changed: list[Changed] = field(default_factory=list)  # in feed order

@@ -33,5 +33,5 @@ def test_dates_a_feed_got_wrong_are_not_stored(make_ingestor: MakeIngestor) -> N
     items.append(ParsedItem(title="good", text="", guid="good", published=good))
     assert ingestor.ingest(FetchOutcome("a", URL, 200, items)).new == 3
     with db.session() as s:
-        stored = dict(s.execute(select(Item.guid, Item.published)).tuples().all())
+        stored = {guid: at for guid, at in s.execute(select(Item.guid, Item.published))}
     assert stored == {"old": None, "future": None, "good": good}
