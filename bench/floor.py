@@ -119,7 +119,7 @@ def in_process(urls: list[str], repeat: int) -> list[tuple[str, float, str]]:
     from advisorywatch.db.models import Item, Source, utcnow
     from advisorywatch.db.session import Database
     from advisorywatch.ingest.identities import content_hash, item_identity, link_key
-    from advisorywatch.ingest.store import sync_sources
+    from advisorywatch.ingest.sync import sync_sources
     from advisorywatch.rules.config import RuleConfig
     from advisorywatch.rules.engine import RuleEngine
 

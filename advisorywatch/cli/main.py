@@ -159,7 +159,7 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
 def _cmd_sources(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.queries import source_health
     from advisorywatch.db.session import Database
-    from advisorywatch.ingest.store import sync_sources
+    from advisorywatch.ingest.sync import sync_sources
 
     db = Database(config.database.url)
     db.upgrade()

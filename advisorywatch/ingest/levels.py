@@ -1,5 +1,5 @@
 """The advisory level stored earlier for a country, which a new statement is compared with
-(:func:`advisorywatch.rules.levels.detect_change`)."""
+(:func:`advisorywatch.rules.levels.detect_change`), and the changes a response states."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Item
 from advisorywatch.model import AdvisoryLevel
+from advisorywatch.rules.levels import LevelChange, detect_change
 
 
 def previous_level(
@@ -25,3 +26,23 @@ def previous_level(
         .order_by(Item.updated_at.desc(), Item.id.desc())
         .limit(1)
     ).first()
+
+
+class LevelChanges:
+    """The advisory-level changes a response's items state, in feed order: a country's first
+    statement in the response is compared with the level stored earlier, a later one with the
+    statement before it."""
+
+    def __init__(self, s: Session, source_id: int) -> None:
+        self._s, self._source_id = s, source_id
+        self._levels: dict[str, int] = {}  # country -> level stated earlier in this response
+
+    def change(self, row: Item | None, advisory: AdvisoryLevel | None) -> LevelChange | None:
+        """``row``: the item's stored row, before it takes the level ``advisory`` states."""
+        if advisory is None:
+            return None
+        previous = self._levels.get(advisory.country)
+        if previous is None:
+            previous = previous_level(self._s, self._source_id, row, advisory)
+        self._levels[advisory.country] = advisory.level
+        return detect_change(previous, advisory)

@@ -15,7 +15,8 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import make_source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import Ingestor, IngestResult, fetch_validators, sync_sources
+from advisorywatch.ingest.ingestor import Ingestor, IngestResult
+from advisorywatch.ingest.sync import fetch_validators, sync_sources
 from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox

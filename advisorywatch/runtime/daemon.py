@@ -28,7 +28,7 @@ from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
-from advisorywatch.ingest.store import sync_sources
+from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import SENDER_STATUSES
 from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.redaction import redact

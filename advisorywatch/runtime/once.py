@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from advisorywatch.config import Config
-from advisorywatch.ingest.store import IngestResult
+from advisorywatch.ingest.ingestor import IngestResult
 
 
 def run_once(config: Config, names: Sequence[str] = ()) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import sync_sources
+from advisorywatch.ingest.sync import sync_sources
 
 from conftest import Project
 

@@ -14,7 +14,8 @@ from advisorywatch.crawler.sources.registry import SOURCE_TYPES, make_source
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Item
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import Ingestor, sync_sources
+from advisorywatch.ingest.ingestor import Ingestor
+from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import AdvisoryLevel, FetchOutcome, ParsedItem
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import ChannelConfig

@@ -6,31 +6,12 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
-from advisorywatch.db.session import Database
-from advisorywatch.ingest.store import Ingestor, IngestResult, sync_sources
+from advisorywatch.ingest.ingestor import IngestResult
 from advisorywatch.model import FetchOutcome, ParsedItem
-from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.config import ChannelConfig
-from advisorywatch.rules.config import RuleConfig
-from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
 
-from conftest import Project
-
-URL = "http://127.0.0.1:9/"
-
-
-def _ingestor(project: Project, names: list[str]) -> tuple[Database, Ingestor]:
-    db = Database(project.effective_database_url)
-    db.upgrade()
-    sync_sources(db, [FeedConfig(name=n, type="feed", url=URL) for n in names])
-    rule = RuleConfig.model_validate(
-        {"name": "strike", "keywords": ["air strike"], "notify": ["console"]}
-    )
-    channels = Channels({"console": ChannelConfig(urls=["console://"])})
-    return db, Ingestor(db, RuleEngine([rule]), channels)
+from .conftest import URL, MakeIngestor
 
 
 def _items(prefix: str, n: int) -> list[ParsedItem]:
@@ -40,8 +21,8 @@ def _items(prefix: str, n: int) -> list[ParsedItem]:
     ]
 
 
-def test_one_failing_fetch_loses_nothing_else(project: Project) -> None:
-    db, ingestor = _ingestor(project, ["a", "b"])
+def test_one_failing_fetch_loses_nothing_else(make_ingestor: MakeIngestor) -> None:
+    db, ingestor = make_ingestor(["a", "b"])
     results = ingestor.ingest_many(
         [
             FetchOutcome("a", URL, 200, _items("a", 3)),
@@ -62,11 +43,10 @@ def test_one_failing_fetch_loses_nothing_else(project: Project) -> None:
         etag = s.scalar(select(Source.etag).where(Source.name == "b"))
     assert titles == ["a story 0", "a story 1", "a story 2", "b story 0", "b story 1"]
     assert etag is None  # the later 200 without validators replaced the 304's
-    db.dispose()
 
 
-def test_story_repeated_under_two_guids_alerts_once(project: Project) -> None:
-    db, ingestor = _ingestor(project, ["a"])
+def test_story_repeated_under_two_guids_alerts_once(make_ingestor: MakeIngestor) -> None:
+    db, ingestor = make_ingestor(["a"])
     items = [
         ParsedItem(guid="g1", title="Air strike on the port", text="", url="https://x.org/p/1"),
         # The same link under another guid: the same story, revised, with the same concept.
@@ -78,12 +58,11 @@ def test_story_repeated_under_two_guids_alerts_once(project: Project) -> None:
         assert s.scalar(select(func.count()).select_from(Item)) == 1
         assert s.scalar(select(func.count()).select_from(Alert)) == 1
         assert s.scalar(select(Item.title)) == "Air strike, updated"
-    db.dispose()
 
 
-def test_queue_batches_concurrent_outcomes(project: Project) -> None:
+def test_queue_batches_concurrent_outcomes(make_ingestor: MakeIngestor) -> None:
     names = [f"s{i}" for i in range(40)]
-    db, ingestor = _ingestor(project, names)
+    db, ingestor = make_ingestor(names)
     batches: list[int] = []
 
     async def store_many(outcomes: list[FetchOutcome]) -> list[IngestResult]:
@@ -112,11 +91,12 @@ def test_queue_batches_concurrent_outcomes(project: Project) -> None:
     assert after.ok and after.not_modified  # the queue goes on after a failed batch
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)) == 80
-    db.dispose()
 
 
-def test_one_story_from_three_sources_in_one_batch_is_one_incident(project: Project) -> None:
-    db, ingestor = _ingestor(project, ["a", "b", "c"])
+def test_one_story_from_three_sources_in_one_batch_is_one_incident(
+    make_ingestor: MakeIngestor,
+) -> None:
+    db, ingestor = make_ingestor(["a", "b", "c"])
     text = "Witnesses reported an air strike on the port district overnight, officials said today"
 
     def story(source: str) -> FetchOutcome:
@@ -129,4 +109,3 @@ def test_one_story_from_three_sources_in_one_batch_is_one_incident(project: Proj
         assert s.execute(select(Incident.reports)).scalars().all() == [3]
         statuses = s.execute(select(Delivery.status).order_by(Delivery.id)).scalars().all()
     assert statuses == ["pending", "attached", "attached"]  # one ping for the event
-    db.dispose()

@@ -1,0 +1,124 @@
+"""Raising alerts, for every kind of rule through one path: a text rule's match and an
+advisory-level rule's change each become a :class:`Firing`, and each firing that is new to its
+item becomes an :class:`Alert` with its deliveries, in the transaction that stored the item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from advisorywatch.db.models import Alert, Item
+from advisorywatch.ingest.items import Changed, Row, as_items
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.route.context import Routing
+from advisorywatch.notifier.route.incident_words import IncidentWords
+from advisorywatch.notifier.route.router import plan_deliveries
+from advisorywatch.rules.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
+from advisorywatch.rules.levels import LevelChange, rules_for_change
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """A rule firing on an item: what one alert is made of."""
+
+    rule: RuleConfig
+    severity: str
+    matched: list[dict[str, Any]]  # the alert's ``matched`` records
+    # Names an event of its own (an advisory-level change); a text match has none, and fires
+    # again on a revision of its item only for a concept or keyword it had not matched there.
+    occasion: str = ""
+    incident: bool = True  # may be folded into an incident with other sources' reports
+
+
+def _text_firings(matches: list[RuleMatch]) -> list[Firing]:
+    return [Firing(m.rule, m.severity, [hit_record(h) for h in m.hits]) for m in matches]
+
+
+def _level_firings(
+    rules: list[RuleConfig], source: str, change: LevelChange, now: datetime
+) -> list[Firing]:
+    """Each country's change is its own event: never folded into an incident."""
+    return [
+        Firing(rule, rule.severity, change.matched(), change.occasion(now), incident=False)
+        for rule in rules_for_change(rules, source, change)
+    ]
+
+
+class Alerter:
+    """Raises the alerts of stored items; ``incident_words``, the words of recent incidents, is
+    kept across the ingestor's transactions."""
+
+    def __init__(self, rules: RuleEngine, channels: Channels) -> None:
+        self.rules, self.channels = rules, channels
+        self.incident_words = IncidentWords()
+
+    def routing(self, s: Session) -> Routing:
+        """The routing state of one storing transaction."""
+        return Routing(s, self.channels, self.incident_words)
+
+    def raise_for(
+        self, routing: Routing, source: str, changed: list[Changed], now: datetime
+    ) -> int:
+        """Alerts for a response's new and changed items, in feed order, once every item has
+        its id; returns how many were raised."""
+        s = routing.session
+        due = [(c.row, f) for c in changed if (f := self._firings(source, c, now))]
+        items = as_items(s, [row for row, _ in due])
+        alerted: set[Row] = set()
+        raised = 0
+        for (row, firings), item in zip(due, items, strict=True):
+            # A new item can have alerts already when the response repeated it.
+            known = isinstance(row, Item) or row in alerted
+            alerted.add(row)
+            for firing in _new_to(s, item, firings) if known else firings:
+                self._alert(routing, item, firing, now)
+                raised += 1
+        return raised
+
+    def _firings(self, source: str, c: Changed, now: datetime) -> list[Firing]:
+        firings = []
+        if c.revised:
+            fields = {"title": c.item.title, "text": c.item.text}
+            firings += _text_firings(self.rules.evaluate(source, fields))
+        if c.change is not None:
+            firings += _level_firings(self.rules.configs, source, c.change, now)
+        return firings
+
+    def _alert(self, routing: Routing, item: Item, firing: Firing, now: datetime) -> None:
+        """The one place an alert is created and routed."""
+        s = routing.session
+        alert = Alert(
+            item_id=item.id,
+            rule=firing.rule.name,
+            occasion=firing.occasion,
+            severity=firing.severity,
+            created_at=now,
+            matched=firing.matched,
+        )
+        s.add(alert)
+        s.flush()
+        plan_deliveries(routing, alert, item, firing.rule.notify, now, incidents=firing.incident)
+
+
+def _new_to(s: Session, item: Item, firings: list[Firing]) -> list[Firing]:
+    """The firings new to an item that may have alerts already: those with an occasion, and
+    text matches of a concept or keyword their rule had not matched on the item before."""
+    if all(f.occasion for f in firings):
+        return firings
+    before: dict[str, set[str]] = {}
+    for rule, matched in s.execute(
+        select(Alert.rule, Alert.matched).where(Alert.item_id == item.id)
+    ):
+        before.setdefault(rule, set()).update(match_keys(matched))
+    return [
+        f
+        for f in firings
+        if f.occasion
+        or f.rule.name not in before
+        or not match_keys(f.matched) <= before[f.rule.name]
+    ]

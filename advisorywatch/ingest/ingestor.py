@@ -1,0 +1,111 @@
+"""The storing transaction: what fetches produced, stored with the alerts they raise and one
+outbox row per destination that must hear about each alert. One fetch's steps, in order:
+health, validators, items, alerts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from advisorywatch.config.schema import HealthConfig
+from advisorywatch.db.models import Source, utcnow
+from advisorywatch.db.session import Database
+from advisorywatch.ingest.alerts import Alerter
+from advisorywatch.ingest.health import queue_notice, record_fetch
+from advisorywatch.ingest.items import stocked_sources, store_items
+from advisorywatch.model import FetchOutcome
+from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.route.context import Routing
+from advisorywatch.rules.engine import RuleEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestResult:
+    source: str
+    ok: bool
+    new: int = 0
+    updated: int = 0
+    alerts: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    notice: bool = False  # a health notice (source down, back) was queued for sending
+
+
+class Ingestor:
+    def __init__(
+        self,
+        db: Database,
+        rules: RuleEngine,
+        channels: Channels,
+        health: HealthConfig | None = None,
+    ) -> None:
+        self.db, self.channels = db, channels
+        self.health = health or HealthConfig()
+        self.alerter = Alerter(rules, channels)
+
+    def ingest(self, outcome: FetchOutcome) -> IngestResult:
+        return self.ingest_many([outcome])[0]
+
+    def ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
+        """Store several fetches in one transaction (a commit per 304 is most of what a warm
+        pass costs), each fetch with items in a savepoint: one whose storage fails is reported
+        as failed and rolled back alone."""
+        results = []
+        with self.db.session() as s:
+            routing = self.alerter.routing(s)
+            names = {o.source for o in outcomes}
+            sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
+            stocked = None
+            if any(o.items for o in outcomes):
+                stocked = stocked_sources(s, [r.id for r in sources.values()])
+            for outcome in outcomes:
+                src = sources.get(outcome.source)
+                if src is not None and not outcome.items:
+                    # Fetch state only (a 304, a failure, an empty feed): no savepoint, whose
+                    # flush per fetch was most of what storing a warm pass cost. A bug here
+                    # fails the whole batch, which is then reported failed and fetched again.
+                    results.append(self._ingest(routing, src, outcome, stocked))
+                    continue
+                try:
+                    with s.begin_nested():
+                        results.append(
+                            self._ingest(routing, sources[outcome.source], outcome, stocked)
+                        )
+                except Exception as exc:  # a storage bug in one source must not lose the rest
+                    # What was memoised in the rolled-back savepoint is gone.
+                    routing.reset()
+                    stocked = None
+                    log.exception("source %s: storing the fetch failed", outcome.source)
+                    error = f"storing failed: {type(exc).__name__}: {exc}"
+                    results.append(IngestResult(outcome.source, ok=False, error=error))
+        return results
+
+    def _ingest(
+        self, routing: Routing, src: Source, outcome: FetchOutcome, stocked: set[int] | None
+    ) -> IngestResult:
+        s = routing.session
+        now = utcnow()
+        notice = record_fetch(src, outcome, self.health, now)
+        if notice:
+            queue_notice(s, src, notice, self.health, self.channels, now)
+        if not outcome.ok:  # fetch state only: validators and items stay as they were
+            return IngestResult(outcome.source, ok=False, error=outcome.error, notice=bool(notice))
+        _keep_validators(src, outcome)
+        result = IngestResult(
+            outcome.source, ok=True, not_modified=outcome.not_modified, notice=bool(notice)
+        )
+        if not outcome.not_modified:
+            stored = store_items(s, src.id, outcome.items, now, stocked)
+            result.new, result.updated = stored.new, stored.updated
+            result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
+        return result
+
+
+def _keep_validators(src: Source, outcome: FetchOutcome) -> None:
+    """ETag and Last-Modified for the next conditional GET; a 304 without any keeps the old."""
+    if outcome.etag is not None or outcome.last_modified is not None or not outcome.not_modified:
+        src.etag, src.last_modified = outcome.etag, outcome.last_modified

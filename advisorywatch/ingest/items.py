@@ -1,0 +1,246 @@
+"""A response's items as rows: who they are (identity, content and link keys), the rows this
+source stored for them earlier, and writing them. Known rows are updated through the ORM; new
+ones are inserted together in one Core statement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from advisorywatch.db.models import Item
+from advisorywatch.ingest.identities import content_hash, item_identity, link_key
+from advisorywatch.ingest.levels import LevelChanges
+from advisorywatch.model import ParsedItem
+from advisorywatch.rules.levels import LevelChange
+
+_EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+_FUTURE_SLACK = timedelta(days=1)
+
+
+@dataclass(slots=True)
+class Changed:
+    """An item of the response that is new or changed: its text, or the level it states."""
+
+    row: Row
+    item: ParsedItem
+    revised: bool  # new, or its text changed: the text rules run on it
+    change: LevelChange | None  # the advisory level it states changed
+
+
+@dataclass(slots=True)
+class StoredItems:
+    """What storing a response did: the counts, and the items alerts may concern."""
+
+    new: int = 0
+    updated: int = 0
+    changed: list[Changed] = field(default_factory=list)  # in feed order
+
+
+def stocked_sources(s: Session, source_ids: list[int]) -> set[int]:
+    """Which of a batch's sources have stored items, in one query: :func:`store_items` looks a
+    response's items up only for these (a first crawl needs no lookups), and adds a source when
+    it inserts its first items. ``None`` instead of this set means not known (after a savepoint
+    was rolled back): every source is looked up."""
+    return set(s.scalars(select(Item.source_id).where(Item.source_id.in_(source_ids)).distinct()))
+
+
+def store_items(
+    s: Session, source_id: int, items: list[ParsedItem], now: datetime, stocked: set[int] | None
+) -> StoredItems:
+    """Store a response's items: each matched with its stored row, if any, and the advisory
+    level it states compared with the one before (while the row still holds it); then the new
+    ones inserted."""
+    fresh = _identify(items)
+    existing, elsewhere = _find_stored(s, source_id, fresh, stocked)
+    claimed: set[Row] = set(existing.values())
+    levels = LevelChanges(s, source_id)
+    out = StoredItems()
+    new: list[NewItem] = []
+    for identity, seen in fresh.items():
+        it = seen.item
+        row = existing.get(identity) or elsewhere.take(seen, claimed)
+        if row is not None:
+            claimed.add(row)
+            row.identity = identity  # adopt the source's current identity scheme
+        change = levels.change(row if isinstance(row, Item) else None, it.advisory)
+        if row is None:
+            row = NewItem(identity, _plausible(it.published, now))
+            new.append(row)
+            elsewhere.add(row, seen)
+            out.new += 1
+        elif row.content_hash == seen.digest:
+            _state_level(row, it)
+            if change is not None:
+                out.changed.append(Changed(row, it, revised=False, change=change))
+            continue
+        else:
+            if isinstance(row, Item):  # a NewItem gets its times when it is inserted
+                row.updated_at = now
+            out.updated += 1
+        row.guid, row.url, row.title, row.text = it.guid, it.url, it.title, it.text
+        row.content_hash, row.link_key = seen.digest, seen.link_key
+        _state_level(row, it)
+        out.changed.append(Changed(row, it, revised=True, change=change))
+    if new:
+        _insert(s, source_id, new, now)
+        if stocked is not None:
+            stocked.add(source_id)
+    return out
+
+
+def as_items(s: Session, rows: list[Row]) -> list[Item]:
+    """``rows`` as ORM items (alerts need them): the inserted ones loaded in one query."""
+    inserted = [row.id for row in rows if isinstance(row, NewItem)]
+    loaded: dict[int | None, Item] = {}
+    if inserted:
+        loaded = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(inserted)))}
+    return [row if isinstance(row, Item) else loaded[row.id] for row in rows]
+
+
+def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
+    """The response's items by identity, the first of each, with their keys computed once."""
+    fresh: dict[str, _Seen] = {}
+    for it in items:
+        identity = item_identity(it.guid, it.url, it.title, it.text)
+        if identity not in fresh:
+            fresh[identity] = _Seen(it, content_hash(it.title, it.text), link_key(it.url))
+    return fresh
+
+
+def _find_stored(
+    s: Session, source_id: int, fresh: dict[str, _Seen], stocked: set[int] | None
+) -> tuple[dict[str, Item], _StoredElsewhere]:
+    """The rows stored for ``fresh``: by identity, and for the others under another identity."""
+    if stocked is not None and source_id not in stocked:
+        return {}, _StoredElsewhere()
+    existing = {
+        row.identity: row
+        for row in s.scalars(_BY_IDENTITY, {"source": source_id, "keys": list(fresh)})
+    }
+    missing = [seen for identity, seen in fresh.items() if identity not in existing]
+    return existing, _StoredElsewhere.load(s, source_id, missing)
+
+
+def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> None:
+    """Core, not the ORM's bulk insert: half the cost per row."""
+    ids = s.connection().execute(_INSERT_ITEMS, [row.values(source_id, now) for row in new])
+    for row, item_id in zip(new, ids.scalars(), strict=True):
+        row.id = item_id
+
+
+def _items_by(column: Any) -> Select[Item]:
+    """A source's items whose ``column`` is one of ``keys``: built once, executed per response
+    (building and caching a statement costs as much as running it)."""
+    return (
+        select(Item)
+        .where(Item.source_id == bindparam("source"), column.in_(bindparam("keys", expanding=True)))
+        .order_by(Item.id)
+    )
+
+
+_ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
+_INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.id, sort_by_parameter_order=True)
+_BY_IDENTITY = _items_by(Item.identity)
+_BY_LINK = _items_by(Item.link_key)
+_BY_CONTENT = _items_by(Item.content_hash)
+
+
+@dataclass(slots=True)
+class _Seen:
+    """An item of the response with the keys computed once."""
+
+    item: ParsedItem
+    digest: str
+    link_key: str | None
+
+
+@dataclass(eq=False, slots=True)
+class NewItem:
+    """An item to insert: the fields the ingest loop sets, as on :class:`Item`."""
+
+    identity: str
+    published: datetime | None
+    guid: str | None = None
+    url: str | None = None
+    title: str = ""
+    text: str = ""
+    content_hash: str = ""
+    link_key: str | None = None
+    advisory_country: str | None = None
+    advisory_level: int | None = None
+    id: int | None = None
+
+    def values(self, source_id: int, now: datetime) -> dict[str, Any]:
+        return {
+            "source_id": source_id,
+            "identity": self.identity,
+            "guid": self.guid,
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "content_hash": self.content_hash,
+            "published": self.published,
+            "first_seen": now,
+            "updated_at": now,
+            "link_key": self.link_key,
+            "advisory_country": self.advisory_country,
+            "advisory_level": self.advisory_level,
+        }
+
+
+Row = Item | NewItem
+
+
+def _state_level(row: Row, it: ParsedItem) -> None:
+    """Store the advisory level the item states now."""
+    if it.advisory is not None:
+        row.advisory_country, row.advisory_level = it.advisory.country, it.advisory.level
+
+
+class _StoredElsewhere:
+    """Items this source stored under another identity (what a site migration that rewrites
+    every guid looks like), looked up once per response: by canonical link, or by content when
+    the item has no link. Items with different links are different items even when their text is
+    the same. Rows created in this response count too, so a feed repeating a story under two
+    guids stores it once."""
+
+    def __init__(self) -> None:
+        self._by_link: dict[str, list[Row]] = defaultdict(list)
+        self._by_content: dict[str, list[Row]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, s: Session, source_id: int, items: list[_Seen]) -> _StoredElsewhere:
+        found = cls()
+        links = {seen.link_key for seen in items if seen.link_key is not None}
+        contents = {seen.digest for seen in items if seen.link_key is None}
+        if links:
+            for row in s.scalars(_BY_LINK, {"source": source_id, "keys": list(links)}):
+                found._by_link[row.link_key or ""].append(row)
+        if contents:
+            for row in s.scalars(_BY_CONTENT, {"source": source_id, "keys": list(contents)}):
+                found._by_content[row.content_hash].append(row)
+        return found
+
+    def take(self, seen: _Seen, claimed: set[Row]) -> Row | None:
+        key = seen.link_key
+        rows = (
+            self._by_link.get(key, []) if key is not None else self._by_content.get(seen.digest, [])
+        )
+        return next((row for row in rows if row not in claimed), None)
+
+    def add(self, row: Row, seen: _Seen) -> None:
+        if seen.link_key is not None:
+            self._by_link[seen.link_key].append(row)
+        self._by_content[seen.digest].append(row)
+
+
+def _plausible(published: datetime | None, now: datetime) -> datetime | None:
+    """Drop dates a feed got wrong (before 1971, or in the future) so ordering uses first_seen."""
+    if published is None or published < _EARLIEST or published > now + _FUTURE_SLACK:
+        return None
+    return published
