@@ -12,6 +12,7 @@ feedparser's own function, so an item keeps its identity whichever path read it.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -81,9 +82,18 @@ class RawEntry:
 
     def date(self) -> datetime | None:
         for raw in (self.published, self.updated):
-            found = parse_date(raw, feedparser_date(raw) if raw else None)
+            found = parse_date(raw, _feedparser_reading(raw) if raw else None)
             if found is not None:
                 return found
+        return None
+
+
+def _feedparser_reading(raw: str) -> time.struct_time | None:
+    """feedparser's reading of a date, None where its parser raises (``0000-00-00``)."""
+    try:
+        found: time.struct_time | None = feedparser_date(raw)
+        return found
+    except (ValueError, OverflowError):
         return None
 
 

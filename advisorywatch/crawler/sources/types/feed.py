@@ -4,9 +4,10 @@ levels from feedparser's entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from advisorywatch.crawler.sources.base import Fetched, SourceConfig, SourceError, SourceType
 from advisorywatch.crawler.sources.presets import extractor
@@ -16,6 +17,9 @@ from advisorywatch.crawler.sources.text.decode import xml_as_utf8
 from advisorywatch.crawler.sources.text.html import html_to_text
 from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
+
+log = logging.getLogger(__name__)
+E = TypeVar("E")
 
 
 class FeedConfig(SourceConfig):
@@ -39,13 +43,13 @@ class FeedSource(SourceType):
         levels = extractor(self.config.preset)
         fast = read_entries(body, fetched.url) if levels is None else None
         if fast is not None:
-            found = (
-                _item(
+            return _each(
+                fast,
+                fetched.url,
+                lambda e: _item(
                     e.title, e.content, e.summary, e.origlink or e.link, e.guid, fetched.url, e.date
-                )
-                for e in fast
+                ),
             )
-            return [item for item in found if _real(item)]
         parsed = feedparser.parse(
             body,
             response_headers={
@@ -56,15 +60,31 @@ class FeedSource(SourceType):
         if not parsed.entries and (parsed.bozo or not parsed.get("version")):
             reason = parsed.get("bozo_exception") or "no feed found"
             raise SourceError(f"{fetched.url} is not a readable RSS/Atom feed: {reason}")
-        items = []
-        for entry in parsed.entries:
+
+        def convert(entry: Any) -> ParsedItem:
             item = entry_to_item(entry, fetched.url)
-            if not _real(item):
-                continue
-            if levels is not None:
+            if levels is not None and _real(item):
                 item.advisory = levels.advisory(entry, item)
+            return item
+
+        return _each(parsed.entries, fetched.url, convert)
+
+
+def _each(entries: Iterable[E], url: str, convert: Callable[[E], ParsedItem]) -> list[ParsedItem]:
+    """The real items of ``entries``: an entry that cannot be read is left out, and the feed
+    logs one line saying how many and why the first failed."""
+    items, failed, first = [], 0, ""
+    for entry in entries:
+        try:
+            item = convert(entry)
+        except Exception as exc:  # one entry's bad field must not cost the others
+            failed, first = failed + 1, first or f"{type(exc).__name__}: {exc}"
+            continue
+        if _real(item):
             items.append(item)
-        return items
+    if failed:
+        log.warning("%s: %d entries left out, unreadable (first: %s)", url, failed, first)
+    return items
 
 
 def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
