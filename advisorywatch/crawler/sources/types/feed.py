@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from advisorywatch.crawler.sources.base import Fetched, SourceConfig, SourceError, SourceType
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.crawler.sources.registry import register
 from advisorywatch.crawler.sources.text.dates import parse_date
 from advisorywatch.crawler.sources.text.decode import xml_as_utf8
-from advisorywatch.crawler.sources.text.html import html_to_text
+from advisorywatch.crawler.sources.text.html import html_to_text, plain_text
 from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
 
@@ -47,7 +47,12 @@ class FeedSource(SourceType):
                 fast,
                 fetched.url,
                 lambda e: _item(
-                    e.title, e.content, e.summary, e.origlink or e.link, e.guid, fetched.url, e.date
+                    _Text(e.title, e.title_html),
+                    _Text("\n".join(e.content) or e.summary, e.text_html),
+                    e.origlink or e.link,
+                    e.guid,
+                    fetched.url,
+                    e.date,
                 ),
             )
         parsed = feedparser.parse(
@@ -88,10 +93,15 @@ def _each(entries: Iterable[E], url: str, convert: Callable[[E], ParsedItem]) ->
 
 
 def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
+    content: list[Any] = entry.get("content") or []
+    text = (
+        _Text("\n".join(c.get("value", "") for c in content), _is_html(content[0]))
+        if any(c.get("value") for c in content)
+        else _Text(entry.get("summary", ""), _is_html(entry.get("summary_detail")))
+    )
     return _item(
-        entry.get("title", ""),
-        [c.get("value", "") for c in entry.get("content") or ()],
-        entry.get("summary", ""),
+        _Text(entry.get("title", ""), _is_html(entry.get("title_detail"))),
+        text,
         entry.get("feedburner_origlink") or entry.get("link"),  # FeedBurner's original first
         entry.get("id"),
         base_url,
@@ -99,20 +109,34 @@ def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
     )
 
 
+class _Text(NamedTuple):
+    """A title or text as the feed typed it: HTML, or text that stays text even where it
+    names a tag (``History of the <blink> tag``)."""
+
+    value: str | None
+    html: bool
+
+    def plain(self) -> str:
+        return html_to_text(self.value or "") if self.html else plain_text(self.value or "")
+
+
+def _is_html(detail: Any) -> bool:
+    """Whether feedparser typed a field (its ``*_detail``) as HTML."""
+    return detail is not None and detail.get("type") in ("text/html", "application/xhtml+xml")
+
+
 def _item(
-    title: str | None,
-    content: list[str],
-    summary: str | None,
+    title: _Text,
+    text: _Text,
     link: str | None,
     guid: str | None,
     base_url: str,
     published: Callable[[], datetime | None],
 ) -> ParsedItem:
-    html = "\n".join(content) or summary or ""
     link = (link or "").strip()
     return ParsedItem(
-        title=html_to_text(title or ""),
-        text=html_to_text(html),
+        title=title.plain(),
+        text=text.plain(),
         url=resolve(base_url, link) if link else None,  # relative links resolved
         guid=" ".join((guid or "").split()) or None,
         published=published(),
