@@ -17,7 +17,7 @@ PROLOG_LATIN1 = '<?xml version="1.0" encoding="ISO-8859-1"?>'
 
 def test_charset_lie_latin1_prolog_over_utf8_bytes() -> None:
     body = f"{PROLOG_LATIN1}<t>{UA}</t>".encode()
-    assert declared_charsets(body, None) == ["iso8859-1"]
+    assert declared_charsets(body, None) == ["cp1252"]  # what iso-8859-1 means to a browser
     assert UA in decode(body)
 
 
@@ -129,3 +129,24 @@ def test_zone_list_is_feedparsers() -> None:
     from advisorywatch.crawler.sources.text.dates import FEEDPARSER_ZONES
 
     assert {*timezone_names, "utc"} == FEEDPARSER_ZONES
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "codec"),
+    [
+        ("latin1", "Don\u2019t \u20ac5", "cp1252"),
+        ("iso-8859-1", "Don\u2019t \u20ac5", "cp1252"),
+        ("ascii", "Don\u2019t", "cp1252"),
+        ("gb2312", "\u4f60\u597d \u9555", "gb18030"),  # the last is not in GB2312
+    ],
+)
+def test_labels_mean_what_they_mean_to_browsers(label: str, text: str, codec: str) -> None:
+    body = f'<?xml version="1.0" encoding="{label}"?><t>{text}</t>'.encode(codec)
+    assert decode(body).endswith(f"<t>{text}</t>")
+    assert decode(f"<t>{text}</t>".encode(codec), f"text/xml; charset={label}") == f"<t>{text}</t>"
+
+
+def test_undeclared_body_is_utf8_else_windows_1252() -> None:
+    assert decode("<t>caf\u00e9 \u2019</t>".encode()) == "<t>caf\u00e9 \u2019</t>"
+    assert decode("<t>Don\u2019t caf\u00e9</t>".encode("cp1252")) == "<t>Don\u2019t caf\u00e9</t>"
+    assert decode(b"<t>\x81\x92</t>") == "<t>\ufffd\u2019</t>"  # 0x81 is in no charset
