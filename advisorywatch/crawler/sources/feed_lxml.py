@@ -129,19 +129,20 @@ def read_entries(body: bytes, base_url: str) -> list[RawEntry] | None:
         if root.tag == "rss" and root.get("version", "2.0")[:1] in ("0", "2"):
             channel = root.find("channel")
             found = [] if channel is None else list(channel.iterfind("item"))
-            return _all_entries(root, found, [_rss_item(el, base_url) for el in found])
+            return _checked(root, found, [_rss_item(el, base_url) for el in found])
         if root.tag in _ATOM_FEEDS:
             ns = root.tag.removesuffix("feed")
             found = list(root.iterfind(f"{ns}entry"))
-            return _all_entries(root, found, [_atom_entry(el, base_url, ns) for el in found])
+            return _checked(root, found, [_atom_entry(el, base_url, ns) for el in found])
     except (etree.XMLSyntaxError, ValueError, _Fallback):
         pass
     return None
 
 
-def _all_entries(root: Any, found: list[Any], entries: list[RawEntry]) -> list[RawEntry]:
-    """``entries``, if they are all the document has: feedparser also reads an ``item`` or
-    ``entry`` of any namespace or letter case anywhere (outside ``channel``, in an Atom feed)."""
+def _checked(root: Any, found: list[Any], entries: list[RawEntry]) -> list[RawEntry]:
+    """``entries``, unless feedparser would read the document otherwise: it also reads an
+    ``item`` or ``entry`` of any namespace or letter case anywhere (outside ``channel``, in an
+    Atom feed), repairs C1 characters, and sanitizes HTML that lxml reads another way."""
     expected = sum(
         1
         for el in root.iter()
@@ -153,7 +154,9 @@ def _all_entries(root: Any, found: list[Any], entries: list[RawEntry]) -> list[R
         for text in (e.title, e.summary, *e.content):
             if _C1.search(text):
                 raise _Fallback("Windows-1252 or double-encoded characters")
-        html = [*((e.content or [e.summary]) if e.text_html else ()), *([e.title] * e.title_html)]
+        html = [e.title] if e.title_html else []
+        if e.text_html:
+            html.append("\n".join(e.content) or e.summary)
         for text in html:
             if "<" in text and _ODD_HTML.search(text):
                 raise _Fallback("a '<' that opens no tag")
@@ -288,7 +291,7 @@ def _atom_entry(entry: Any, base_url: str, ns: str) -> RawEntry:
             e.updated = _text(child)
     if e.link is None:  # feedparser: the id stands in for a missing link
         e.link = e.guid
-    e.text_html = content_html if e.content else summary_html
+    e.text_html = content_html if any(e.content) else summary_html
     return e
 
 
