@@ -11,11 +11,20 @@ _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|yclid|_ga|r
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case host, http≡https, no fragment, no tracking parameters, no trailing slash."""
-    parts = urlsplit(url.strip())
+    """Lower-case host, http≡https, no fragment, no tracking parameters, no trailing slash.
+    A link urllib cannot split (``http://[::1``) is its own canonical form; one whose host has
+    no numeric port (``at://did:plc:abc/...``) keeps its whole authority."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     host = (parts.hostname or "").lower()
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:
+        port, host = None, parts.netloc.rpartition("@")[2].lower()
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = urlencode(
         sorted(
             (k, v)

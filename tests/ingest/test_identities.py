@@ -25,3 +25,15 @@ def test_whitespace_and_case_do_not_change_the_content_hash() -> None:
         " AIR  strike ", "Port hit. \u00a0More\tsoon\n"
     )
     assert content_hash("Air strike", "Port hit") != content_hash("Air strike", "Port hit 2")
+
+
+def test_links_urllib_cannot_read_still_have_an_identity() -> None:
+    from advisorywatch.ingest.identities import canonical_url, item_identity, link_key
+
+    bsky = "at://did:plc:abc/app.bsky.feed.post/xyz"
+    other = "at://did:plc:def/app.bsky.feed.post/xyz"
+    for url in (bsky, "http://[::1/x", "http://example.org:99999/x"):
+        assert len(item_identity(None, url, "t", "x")) == 64
+        assert link_key(url) is not None
+    assert canonical_url(bsky) != canonical_url(other)
+    assert canonical_url("HTTPS://Example.org:443/a/?utm_source=x") == "http://example.org/a"

@@ -114,3 +114,87 @@ def test_atom_reads_like_feedparser() -> None:
     assert items[0].text == "Long & full"
     assert items[0].url == "https://example.org/news/1"
     assert items[1].url == "https://x.org/2"  # the id stands in for the missing link
+
+
+def _rss(item: str, channel: bool = True) -> bytes:
+    inner = f"<item><title>t</title>{item}</item>"
+    return (
+        f"<rss version='2.0'>{f'<channel>{inner}</channel>' if channel else inner}</rss>".encode()
+    )
+
+
+def _atom(entry: str) -> bytes:
+    return f"<feed xmlns='http://www.w3.org/2005/Atom'><entry>{entry}</entry></feed>".encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (_rss("", channel=False), "an item outside <channel>"),
+        (_rss("<link href='https://x.org/a'/>"), "a link in href"),
+        (_rss("<link uri='at://did:plc:abc/app.bsky.feed.post/xyz'>https://x.org/</link>"), "uri"),
+        (_atom("<link>https://x.org/a</link>"), "an Atom link holding its URL as text"),
+        (_atom("<content mode='base64'>aGk=</content>"), "base64 content"),
+        (_atom("<content type='application/octet-stream'>aGk=</content>"), "binary content"),
+        (_rss("<description>Don\u0092t</description>"), "a Windows-1252 character"),
+        (_rss("<description>\u00e2\u0080\u00a6</description>"), "double-encoded UTF-8"),
+        (_rss("<guid isPermaLink='false'><p>abc</p></guid>"), "markup where text belongs"),
+        (
+            b"<!DOCTYPE rss [<!ENTITY x 'y'>]>"
+            b"<rss version='2.0'><channel><item><guid>&x;</guid></item></channel></rss>",
+            "an entity declaration",
+        ),
+        (_rss("<description>&lt;iframe>&lt;b>x&lt;/b>&lt;/iframe></description>"), "raw text"),
+    ],
+)
+def test_shapes_feedparser_reads_differently_go_to_it(body: bytes, why: str) -> None:
+    assert read_entries(body, URL) is None, why
+    assert _parse(body) == [i for i in _with_feedparser(body) if i.title or i.text or i.url]
+
+
+def test_empty_link_is_no_link() -> None:
+    body = _rss("<link/><guid isPermaLink='false'>g1</guid>")
+    (entry,) = read_entries(body, URL) or []
+    assert entry.link == ""
+    (item,) = _parse(body)
+    assert item.url is None
+    assert _fields(item) == _fields(_with_feedparser(body)[0])
+
+
+@pytest.mark.parametrize(
+    ("body", "link", "guid"),
+    [
+        (_rss("<guid ispermalink='true'>https://x.org/p</guid>"), "https://x.org/p", None),
+        (_rss("<guid IsPermaLink='false'>https://x.org/p</guid>"), None, None),
+        (_atom("<link rel='Alternate' type='TEXT/HTML' href='https://x.org/a'/>"), None, None),
+    ],
+)
+def test_attributes_in_any_letter_case(body: bytes, link: str | None, guid: str | None) -> None:
+    (item,) = _parse(body)
+    assert read_entries(body, URL) is not None
+    assert _fields(item) == _fields(_with_feedparser(body)[0])
+    if link:
+        assert item.url == link
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["XSS via &lt;script&gt; tag in login form: evacuation", "History of the &lt;blink&gt; tag"],
+)
+def test_titles_typed_as_text_stay_whole(title: str) -> None:
+    expected = title.replace("&lt;", "<").replace("&gt;", ">")
+    for body in (
+        f"<rss version='2.0'><channel><item><title>{title}</title></item></channel></rss>",
+        f"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>{title}</title></entry></feed>",
+        f"<rss version='2.0' xml:base='{URL}'><channel><item><title>{title}</title></item>"
+        "</channel></rss>",  # feedparser's path
+    ):
+        (item,) = _parse(body.encode())
+        assert item.title == expected
+
+
+def test_titles_typed_as_html_are_read_as_html() -> None:
+    atom = _atom("<title type='html'>&lt;b&gt;Alert&lt;/b&gt; &amp;amp; more</title>")
+    rss = _rss("").replace(b"<title>t</title>", b"<title>&lt;b&gt;Alert&lt;/b&gt;</title>")
+    assert _parse(atom)[0].title == "Alert & more"
+    assert _parse(rss)[0].title == "Alert"

@@ -301,3 +301,58 @@ def test_rss_091_and_10(body: bytes, title: str, published: datetime | None) -> 
     (item,) = make_source(cfg).parse(Fetched(BASE, 200, {}, body))
     assert (item.title, item.published) == (title, published)
     assert item.url is not None and item.url.endswith("/1")
+
+
+BAD_DATES = [
+    "0000-00-00 00:00:00",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "Fri, 31 Dec 9999 23:59:59 EST",
+]
+
+
+def _rss_with_dates(dates: list[str], extra: str = "") -> bytes:
+    items = "".join(
+        f"<item><title>t{n}</title><link>https://x.org/{n}</link><pubDate>{d}</pubDate></item>"
+        for n, d in enumerate(dates)
+    )
+    return f"<rss version='2.0' {extra}><channel>{items}</channel></rss>".encode()
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "feedparser"])
+def test_an_impossible_date_costs_only_the_date(fast: bool) -> None:
+    # xml:base sends the document to feedparser
+    body = _rss_with_dates(
+        [*BAD_DATES, "Mon, 01 Jan 2024 10:00:00 GMT"], "" if fast else "xml:base='https://x.org/'"
+    )
+    items = parse_bytes(body)
+    assert [i.title for i in items] == ["t0", "t1", "t2", "t3", "t4"]
+    assert [i.published for i in items] == [None] * 4 + [utc(2024, 1, 1, 10)]
+
+
+def test_an_unreadable_entry_costs_only_that_entry(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from advisorywatch.crawler.sources.types import feed
+
+    real = feed.resolve
+
+    def fails_on_1(base: str, link: str) -> str:
+        if link.endswith("/1"):
+            raise RuntimeError("boom")
+        return real(base, link)
+
+    monkeypatch.setattr(feed, "resolve", fails_on_1)
+    items = parse_bytes(_rss_with_dates(["", "", ""]))
+    assert [i.title for i in items] == ["t0", "t2"]
+    assert "1 entries left out, unreadable (first: RuntimeError: boom)" in caplog.text
+
+
+def test_an_at_protocol_link_is_kept_and_has_an_identity() -> None:
+    body = (
+        b"<rss version='2.0'><channel><item><title>post</title>"
+        b"<link>at://did:plc:abc/app.bsky.feed.post/xyz</link></item></channel></rss>"
+    )
+    (item,) = parse_bytes(body)
+    assert item.url == "at://did:plc:abc/app.bsky.feed.post/xyz"
+    assert item_identity(item.guid, item.url, item.title, item.text)

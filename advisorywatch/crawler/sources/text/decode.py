@@ -1,11 +1,15 @@
 """Bytes to text before parsing: the charset from BOM, HTTP header, XML prolog or HTML meta,
-with the common lie (a Latin-1 declaration over UTF-8 bytes) detected. Never fails: bytes
-that fit no candidate are replaced with U+FFFD."""
+with the common lie (a Latin-1 declaration over UTF-8 bytes) detected. Labels mean what they
+mean to browsers (the WHATWG Encoding Standard, as w3lib reads it): ``latin1``, ``iso-8859-1``
+and ``ascii`` are windows-1252, ``gb2312`` is gb18030. Never fails: bytes that fit no candidate
+are replaced with U+FFFD."""
 
 from __future__ import annotations
 
 import codecs
 import re
+
+from w3lib.encoding import resolve_encoding
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -18,17 +22,14 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _PROLOG_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
-# Single-byte charsets that servers and CMSes declare by default without checking.
-_LIKELY_LIES = frozenset({"iso8859-1", "cp1252", "ascii"})
+# What servers and CMSes declare by default without checking (latin1 and ascii included), and
+# what bodies that declare nothing and are not UTF-8 are, as browsers read them.
+_WINDOWS_1252 = "cp1252"
 
 
 def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
+    """The Python codec a charset label means to a browser; None for an unknown label."""
+    return resolve_encoding(name) if name else None
 
 
 def _sniff_utf16(body: bytes) -> str | None:
@@ -57,22 +58,23 @@ def decode(body: bytes, content_type: str | None = None) -> str:
 
     Order of evidence: a BOM; UTF-16 sniffed from NUL bytes; then UTF-8 if the bytes are valid
     UTF-8 (multi-byte UTF-8 is almost never valid by accident, while servers and CMSes often
-    declare Latin-1 over it); then the declared charsets, Latin-1-like ones last since they
-    accept any bytes. Bytes no candidate accepts are replaced."""
+    declare Latin-1 over it); then the declared charsets, windows-1252 last since it accepts
+    nearly any bytes, and for a body that declares nothing windows-1252. Bytes no candidate
+    accepts are replaced."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(name, errors="replace")
     if sniffed := _sniff_utf16(body):
         return body.decode(sniffed, errors="replace")
     declared = [c for c in declared_charsets(body, content_type) if not c.startswith("utf-16")]
-    trusted = [c for c in declared if c not in _LIKELY_LIES]
-    candidates = dict.fromkeys(["utf-8", *trusted, *declared])
+    trusted = [c for c in declared if c != _WINDOWS_1252]
+    candidates = dict.fromkeys(["utf-8", *trusted, *([] if trusted else [_WINDOWS_1252])])
     for name in candidates:
         try:
             return body.decode(name)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             continue
-    return body.decode(trusted[0] if trusted else "utf-8", errors="replace")
+    return body.decode(trusted[0] if trusted else _WINDOWS_1252, errors="replace")
 
 
 def xml_as_utf8(body: bytes, content_type: str | None = None) -> bytes:

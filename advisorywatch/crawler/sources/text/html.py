@@ -31,6 +31,11 @@ def html_to_text(fragment: str) -> str:
     return _squash(root.text_content())
 
 
+def plain_text(text: str) -> str:
+    """Text typed as text, whitespace squashed as in :func:`html_to_text`; nothing else read."""
+    return _squash(text)
+
+
 def _squash(text: str) -> str:
     if any(ws in text for ws in _WS_TO_SQUASH):
         text = _WS_RE.sub(" ", text)

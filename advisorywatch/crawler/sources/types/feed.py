@@ -4,18 +4,22 @@ levels from feedparser's entries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from advisorywatch.crawler.sources.base import Fetched, SourceConfig, SourceError, SourceType
 from advisorywatch.crawler.sources.presets import extractor
 from advisorywatch.crawler.sources.registry import register
 from advisorywatch.crawler.sources.text.dates import parse_date
 from advisorywatch.crawler.sources.text.decode import xml_as_utf8
-from advisorywatch.crawler.sources.text.html import html_to_text
+from advisorywatch.crawler.sources.text.html import html_to_text, plain_text
 from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
+
+log = logging.getLogger(__name__)
+E = TypeVar("E")
 
 
 class FeedConfig(SourceConfig):
@@ -39,13 +43,18 @@ class FeedSource(SourceType):
         levels = extractor(self.config.preset)
         fast = read_entries(body, fetched.url) if levels is None else None
         if fast is not None:
-            found = (
-                _item(
-                    e.title, e.content, e.summary, e.origlink or e.link, e.guid, fetched.url, e.date
-                )
-                for e in fast
+            return _each(
+                fast,
+                fetched.url,
+                lambda e: _item(
+                    _Text(e.title, e.title_html),
+                    _Text("\n".join(e.content) or e.summary, e.text_html),
+                    e.origlink or e.link,
+                    e.guid,
+                    fetched.url,
+                    e.date,
+                ),
             )
-            return [item for item in found if _real(item)]
         parsed = feedparser.parse(
             body,
             response_headers={
@@ -56,22 +65,43 @@ class FeedSource(SourceType):
         if not parsed.entries and (parsed.bozo or not parsed.get("version")):
             reason = parsed.get("bozo_exception") or "no feed found"
             raise SourceError(f"{fetched.url} is not a readable RSS/Atom feed: {reason}")
-        items = []
-        for entry in parsed.entries:
+
+        def convert(entry: Any) -> ParsedItem:
             item = entry_to_item(entry, fetched.url)
-            if not _real(item):
-                continue
-            if levels is not None:
+            if levels is not None and _real(item):
                 item.advisory = levels.advisory(entry, item)
+            return item
+
+        return _each(parsed.entries, fetched.url, convert)
+
+
+def _each(entries: Iterable[E], url: str, convert: Callable[[E], ParsedItem]) -> list[ParsedItem]:
+    """The real items of ``entries``: an entry that cannot be read is left out, and the feed
+    logs one line saying how many and why the first failed."""
+    items, failed, first = [], 0, ""
+    for entry in entries:
+        try:
+            item = convert(entry)
+        except Exception as exc:  # one entry's bad field must not cost the others
+            failed, first = failed + 1, first or f"{type(exc).__name__}: {exc}"
+            continue
+        if _real(item):
             items.append(item)
-        return items
+    if failed:
+        log.warning("%s: %d entries left out, unreadable (first: %s)", url, failed, first)
+    return items
 
 
 def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
+    content: list[Any] = entry.get("content") or []
+    text = (
+        _Text("\n".join(c.get("value", "") for c in content), _is_html(content[0]))
+        if any(c.get("value") for c in content)
+        else _Text(entry.get("summary", ""), _is_html(entry.get("summary_detail")))
+    )
     return _item(
-        entry.get("title", ""),
-        [c.get("value", "") for c in entry.get("content") or ()],
-        entry.get("summary", ""),
+        _Text(entry.get("title", ""), _is_html(entry.get("title_detail"))),
+        text,
         entry.get("feedburner_origlink") or entry.get("link"),  # FeedBurner's original first
         entry.get("id"),
         base_url,
@@ -79,20 +109,34 @@ def entry_to_item(entry: Any, base_url: str) -> ParsedItem:
     )
 
 
+class _Text(NamedTuple):
+    """A title or text as the feed typed it: HTML, or text that stays text even where it
+    names a tag (``History of the <blink> tag``)."""
+
+    value: str | None
+    html: bool
+
+    def plain(self) -> str:
+        return html_to_text(self.value or "") if self.html else plain_text(self.value or "")
+
+
+def _is_html(detail: Any) -> bool:
+    """Whether feedparser typed a field (its ``*_detail``) as HTML."""
+    return detail is not None and detail.get("type") in ("text/html", "application/xhtml+xml")
+
+
 def _item(
-    title: str | None,
-    content: list[str],
-    summary: str | None,
+    title: _Text,
+    text: _Text,
     link: str | None,
     guid: str | None,
     base_url: str,
     published: Callable[[], datetime | None],
 ) -> ParsedItem:
-    html = "\n".join(content) or summary or ""
     link = (link or "").strip()
     return ParsedItem(
-        title=html_to_text(title or ""),
-        text=html_to_text(html),
+        title=title.plain(),
+        text=text.plain(),
         url=resolve(base_url, link) if link else None,  # relative links resolved
         guid=" ".join((guid or "").split()) or None,
         published=published(),
