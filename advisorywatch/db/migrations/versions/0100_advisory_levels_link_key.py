@@ -1,9 +1,4 @@
-"""advisory levels and link keys on items; alerts unique per occasion
-
-Revision ID: 0100
-Revises: 0001
-Create Date: 2026-11-28
-"""
+"""advisory levels and link keys on items; alerts unique per occasion (0001 -> 0100, 2026-11-28)."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0100"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,5 @@
 """alerts: a rule may fire again on an item when a revision adds a match
-
-Revision ID: 0200
-Revises: 0100
-Create Date: 2026-11-28
-"""
+(0100 -> 0200, 2026-11-28)."""
 
 from __future__ import annotations
 
@@ -11,8 +7,6 @@ from alembic import op
 
 revision = "0200"
 down_revision = "0100"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""source health columns and health notices
-
-Revision ID: 0300
-Revises: 0200
-Create Date: 2026-11-28
-"""
+"""source health columns and health notices (0200 -> 0300, 2026-11-28)."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0300"
 down_revision = "0200"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

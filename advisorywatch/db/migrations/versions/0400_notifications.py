@@ -1,9 +1,5 @@
-"""notifications: notices (fallback, storm summaries, digests), silences, incidents, outbox links
-
-Revision ID: 0400
-Revises: 0300
-Create Date: 2026-11-28
-"""
+"""notifications: notices (fallback, storm summaries, digests), silences, incidents, outbox
+links (0300 -> 0400, 2026-11-28)."""
 
 from __future__ import annotations
 
@@ -12,8 +8,6 @@ from alembic import op
 
 revision = "0400"
 down_revision = "0300"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,4 @@
-"""daemon lease: one daemon per database
-
-Revision ID: 0500
-Revises: 0400
-Create Date: 2026-11-28
-"""
+"""daemon lease: one daemon per database (0400 -> 0500, 2026-11-28)."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0500"
 down_revision = "0400"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
