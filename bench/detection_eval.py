@@ -8,6 +8,10 @@ quote of a real page (``title``, ``text``: 1-3 sentences), its ``url``, a one-li
 and a ``label``: the concepts that should alert, or ``[]`` for a near miss (a holiday closure,
 a reopening, a drill, a storm shelter, a labour strike, ...) on which nothing may alert.
 
+``bench/detection_holdout/`` has the same layout: items collected after the lexicon work and
+measured once, so that its figures are not those of a set the lexicon was tuned on
+(``--set bench/detection_holdout``).
+
 Every item runs through the :class:`~advisorywatch.rules.engine.RuleEngine` of the config's
 rules and concepts, as the daemon would run it (no source: every rule applies). An item
 *alerts* when a rule fires at warning or above (a reopening lowered to info by ``all_clear``
