@@ -42,12 +42,15 @@ LANGS = ["en", "id", "uk", "ru", "fr", "de", "es", "it", "el", "ar", "th"]
 
 
 def _vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Words and whole phrases per language, from the lexicon files."""
+    """Words and whole phrases per language of the corpus, from the lexicon files (the
+    lexicon's other languages are in the engine, not in the made-up text)."""
     words: dict[str, set[str]] = {lang: set() for lang in LANGS}
     phrases: dict[str, list[str]] = {lang: [] for lang in LANGS}
     for path in sorted(LEXICON.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for lang, terms in (data.get("terms") or {}).items():
+            if lang not in phrases:
+                continue
             phrases[lang].extend(terms)
             for t in terms:
                 words[lang].update(t.split())

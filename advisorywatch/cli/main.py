@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
     match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
 
+    concepts = sub.add_parser(
+        "concepts", help="the built-in concepts (and the config's): languages, terms, patterns"
+    )
+    concepts.add_argument("name", nargs="?", help="one concept: its description and entries")
+    concepts.add_argument("--lang", metavar="L", help="only this language code (en, id, uk, ...)")
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -285,6 +291,23 @@ def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK if matches else EXIT_FAILED
 
 
+def _cmd_concepts(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.cli.concepts import concept_names, render_concept, render_overview
+    from advisorywatch.rules.engine import resolve_concepts
+
+    if args.name is None:
+        print(
+            render_overview(config.concepts, args.lang) or f"no concept has {args.lang!r} entries"
+        )
+        return EXIT_OK
+    if args.name not in concept_names(config.concepts):
+        names = ", ".join(concept_names(config.concepts))
+        print(f"advisorywatch: no concept {args.name} (have: {names})", file=sys.stderr)
+        return EXIT_CONFIG
+    print(render_concept(resolve_concepts([args.name], config.concepts)[args.name], args.lang))
+    return EXIT_OK
+
+
 def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.session import Database
 
@@ -303,4 +326,5 @@ _COMMANDS = {
     "db": _cmd_db,
     "status": _cmd_status,
     "match": _cmd_match,
+    "concepts": _cmd_concepts,
 }

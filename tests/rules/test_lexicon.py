@@ -10,6 +10,7 @@ import pytest
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts, load_concept
+from advisorywatch.rules.matcher import compile_pattern, pattern_triggers
 from rules.test_lexicon_data import NEGATIVES, OTHER_POSITIVES, POSITIVE_CASES
 
 
@@ -47,3 +48,16 @@ def test_other_positive(concept: str, text: str) -> None:
 @pytest.mark.parametrize("text", NEGATIVES, ids=lambda t: t[:30])
 def test_negative_matches_nothing(text: str) -> None:
     assert fired(text) == set()
+
+
+def test_every_built_in_pattern_has_a_trigger() -> None:
+    """A pattern without a literal of 3+ characters runs on every text of every item: the
+    matcher's speed depends on each lexicon pattern having one (lexicon README)."""
+    untriggered = [
+        (c, lang, p)
+        for c in sorted(available_concepts())
+        for lang, patterns in load_concept(c).patterns.items()
+        for p in patterns
+        if pattern_triggers(compile_pattern(p).pattern) is None
+    ]
+    assert untriggered == []
