@@ -43,7 +43,7 @@ class LinearRegex:
         tree = _parser.parse(source, flags)
         if tree.state.flags & re.ASCII:
             raise Unsupported("uses the ASCII flag (?a)")
-        w = _Writer()
+        w = _Writer(bool(tree.state.flags & re.IGNORECASE))
         prefix = "".join(c for f, c in _FLAGS if tree.state.flags & f)
         body = w.sequence(list(tree), {_OUT}, {_OUT})
         try:
@@ -134,7 +134,8 @@ class _Writer:
     """Writes a ``re._parser`` tree as RE2 syntax; ``starts``/``ends`` are the numbers of the
     empty groups that mark where a match starts or ends after consumed context."""
 
-    def __init__(self) -> None:
+    def __init__(self, ignorecase: bool) -> None:
+        self.ignorecase = ignorecase
         self.groups = 0
         self.starts: list[int] = []
         self.ends: list[int] = []
@@ -164,7 +165,7 @@ class _Writer:
         if op is _parser.ANY:
             return "."
         if op is _parser.IN:
-            return _class(av)
+            return _class(av, self.ignorecase)
         if op is _parser.BRANCH:
             return "(?:" + "|".join(self.sequence(list(b), before, after) for b in av[1]) + ")"
         if op is _parser.SUBPATTERN:
@@ -174,7 +175,12 @@ class _Writer:
             on = "".join(c for f, c in _FLAGS if add & f)
             off = "".join(c for f, c in _FLAGS if remove & f)
             flags = on + (f"-{off}" if off else "")
-            return f"(?{flags}:{self.sequence(list(body), before, after)})"
+            outer = self.ignorecase
+            self.ignorecase = bool(add & re.IGNORECASE) or (outer and not remove & re.IGNORECASE)
+            try:
+                return f"(?{flags}:{self.sequence(list(body), before, after)})"
+            finally:
+                self.ignorecase = outer
         if op is _parser.MAX_REPEAT or op is _parser.MIN_REPEAT:
             low, high, body = av
             if high != 1:  # the body stands next to itself
@@ -220,7 +226,7 @@ def _context(word_needed: bool, edge: str) -> str:
     """One character of context outside the match: a word character, or a non-word one or
     the edge of the text."""
     word = _ranges(_parser.CATEGORY_WORD)
-    return f"[{word}]" if word_needed else f"(?:{edge}|[^{word}])"
+    return f"(?-i:[{word}])" if word_needed else f"(?:{edge}|(?-i:[^{word}]))"
 
 
 def _edge(items: list[Any], last: bool, outside: set[str]) -> set[str]:
@@ -286,19 +292,29 @@ def _char(code: int) -> str:
     return chr(code) if chr(code).isalnum() and code < 128 else f"\\x{{{code:x}}}"
 
 
-def _class(items: list[Any]) -> str:
-    parts = []
+def _class(items: list[Any], ignorecase: bool) -> str:
+    """A character class. One with ``\\w``, ``\\d`` or ``\\s`` in it is written without RE2's
+    case folding, which would add to ``\\W`` the letters some non-letter folds to (``ι`` from
+    U+0345); its other characters are given their other cases here instead."""
     negate = ""
+    chars: list[int] = []
+    ranges: list[tuple[int, int]] = []
+    categories: list[str] = []
     for op, av in items:
         if op is _parser.NEGATE:
             negate = "^"
         elif op is _parser.LITERAL:
-            parts.append(_char(av))
+            chars.append(av)
         elif op is _parser.RANGE:
-            parts.append(f"{_char(av[0])}-{_char(av[1])}")
+            ranges.append(av)
         else:
-            parts.append(_ranges(av))
-    return f"[{negate}{''.join(parts)}]"
+            categories.append(_ranges(av))
+    if categories and ignorecase:
+        spelt = [*chars, *(c for lo, hi in ranges for c in range(lo, hi + 1))]
+        chars += [ord(v) for c in spelt for v in {chr(c).lower(), chr(c).upper()} if len(v) == 1]
+    body = negate + "".join(_char(c) for c in chars)
+    body += "".join(f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "".join(categories)
+    return f"(?-i:[{body}])" if categories else f"[{body}]"
 
 
 def _ranges(category: Any) -> str:
