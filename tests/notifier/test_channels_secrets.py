@@ -7,6 +7,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import FeedServer, Project, ScriptedSink, rss
 
 MakeSink = Callable[[], ScriptedSink]
@@ -103,3 +105,105 @@ channels:
     assert "channels.ops.urls_file: cannot read URL file: No such file or directory" in (
         result.stderr
     )
+
+
+# One canary per place a token can sit in a channel URL, and per way it reaches the config.
+LITERAL = {
+    "path": "CanaryPath7q2x",
+    "query": "CanaryQuery7q2x",
+    "user": "CanaryUser7q2x",
+    "password": "CanaryPass7q2x",
+    "slack": "CanarySlack7q2x",
+    "discord": "CanaryDiscord7q2x",
+    "telegram": "CanaryBot7q2x",
+    "mail": "CanaryMail7q2x",
+}
+FROM_ENV, FROM_FILE = "CanaryEnv7q2x", "CanaryFile7q2x"
+
+
+def test_every_token_of_every_channel_url_is_masked_everywhere(
+    project: Project, feeds: FeedServer, make_sink: MakeSink
+) -> None:
+    """Tokens written literally in path, query, user and password, for webhooks, Slack,
+    Discord, Telegram and e-mail (sent through a dead proxy, so that their errors are logged
+    too), from ${ENV} and from a URL file: in no output at DEBUG, text or JSON, nor in the
+    database."""
+    sink = make_sink()
+    c = LITERAL
+    hook = f"127.0.0.1:{sink.port}"
+    (project.dir / "urls").write_text(f"json://{hook}/file/{FROM_FILE}\n")
+    (project.dir / "urls").chmod(0o600)
+    feed = feeds.put("/feed.xml", rss([{"guid": "1", "title": "Air strike near Kharkiv"}]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{feed}"}}
+rules:
+  - {{name: air-strike, keywords: ["air strike"], notify: [hooks, chat]}}
+channels:
+  hooks:
+    urls:
+      - "json://{hook}/hook3/{c["path"]}?x=y"
+      - "json://{hook}/hook?-token={c["query"]}"
+      - "json://{c["user"]}:{c["password"]}@{hook}/x"
+      - "json://{hook}/hooks/${{HOOK_TOKEN}}"
+    urls_file: urls
+  chat:
+    urls:
+      - "slack://T1JJ3T3L2/A1BRTD4JD/{c["slack"]}"
+      - "https://discord.com/api/webhooks/123456789012345678/{c["discord"]}"
+      - "tgram://123456789:{c["telegram"]}/-1001234567"
+      - "mailtos://ops:{c["mail"]}@127.0.0.1:9?from=ops@example.com&to=duty@example.com"
+notifier: {{retry_base_seconds: 0.01, max_attempts: 2}}
+""")
+    project.config.chmod(0o600)
+    env = {"HOOK_TOKEN": FROM_ENV, "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+    outputs = [
+        project.cli("-v", "run", "--once", env=env),
+        project.cli("-v", "notify-test", env=env),
+        project.cli("-v", "--log-format", "json", "notify-test", env=env),
+        project.cli("-v", "check", env=env),
+        project.cli("-v", "alerts", "--json", env=env),
+    ]
+    assert len(sink.received) == 3 * 5  # the alert and two tests, to each json:// URL
+    for out in outputs:
+        for canary in (*LITERAL.values(), FROM_ENV, FROM_FILE):
+            assert canary not in out.stdout + out.stderr, (canary, out.args)
+    debug = outputs[0].stderr + outputs[1].stderr
+    for seen in ("POST /hook3/***", "POST /hook?token=***", "hooks.slack.com/services/***"):
+        assert seen in debug, seen  # the lines that would carry the tokens are there
+    assert "discord.com/api/webhooks/***/***" in debug and "telegram.org/bot***/" in debug
+    assert '"level": "DEBUG"' in outputs[2].stderr
+    for db_file in project.dir.glob("state.db*"):
+        data = db_file.read_bytes()
+        for canary in (*LITERAL.values(), FROM_ENV, FROM_FILE):
+            assert canary.encode() not in data, (canary, db_file.name)
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("json://127.0.0.1:{port}/hooks/T0kenLiteral", True),
+        ("json://bot:T0kenLiteral@127.0.0.1:{port}/x", True),
+        ("json://127.0.0.1:{port}/hook?-token=T0kenLiteral", True),
+        ("console://", False),
+        ("json://127.0.0.1:{port}/hooks/${{HOOK_TOKEN}}", False),
+        ("json://bot:${{HOOK_TOKEN}}@127.0.0.1:{port}/x", False),
+    ],
+)
+def test_world_readable_config_is_reported_only_with_a_literal_token(
+    project: Project, make_sink: MakeSink, url: str, warned: bool
+) -> None:
+    sink = make_sink()
+    project.write_config(f"""
+sources:
+  - {{name: a, type: feed, url: "http://127.0.0.1:9/feed.xml"}}
+rules:
+  - {{name: r, keywords: [x], notify: [ops]}}
+channels:
+  ops: {{urls: ["{url.format(port=sink.port)}"]}}
+""")
+    os.chmod(project.config, 0o644)
+    result = project.cli("check", env={"HOOK_TOKEN": "Z9tokenFromEnv"})
+    assert result.returncode == 0, result.stderr
+    assert ("holds notification secrets and is readable by every user" in result.stderr) is warned
