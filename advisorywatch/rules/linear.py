@@ -47,10 +47,13 @@ class LinearRegex:
         w = _Writer(bool(tree.state.flags & re.IGNORECASE))
         prefix = "".join(c for f, c in _FLAGS if tree.state.flags & f)
         body = w.sequence(list(tree), {_OUT}, {_OUT})
+        options = re2.Options()
+        options.log_errors = False  # RE2 would print to stderr; the message goes in the error
         try:
-            self._rx = re2.compile(f"(?{prefix}){body}" if prefix else body)
+            self._rx = re2.compile(f"(?{prefix}){body}" if prefix else body, options)
         except re2.error as exc:
-            raise re.error(_re2_message(exc)) from None
+            message = f"the linear-time regex engine cannot compile it: {_re2_message(exc)}"
+            raise re.error(message) from None
         self._starts, self._ends = w.starts, w.ends
         self.pattern = source
 

@@ -95,6 +95,12 @@ def test_what_it_cannot_run_is_refused_with_the_reason(source: str, reason: str)
         LinearRegex(source)
 
 
+def test_a_regex_beyond_the_engines_limits_is_an_error(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(re.error, match="cannot compile it: invalid repetition size"):
+        LinearRegex("a{2000}")
+    assert capfd.readouterr().err == ""  # RE2's own logging is off
+
+
 def test_a_catastrophic_regex_cannot_stall_run_once(project: Project, feeds: FeedServer) -> None:
     """One item that would make ``(a+)+$`` backtrack for ever: the pass ends, both sources'
     items are stored, and the rule fires on the item it matches."""
