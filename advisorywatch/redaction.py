@@ -1,8 +1,9 @@
 """Secret handling: ``${ENV}`` substitution for config values and redaction in all output.
 
-Every value that came from the environment (or a secret file) is registered here, and the
-logging filter installed by :func:`install_log_redaction` replaces it with ``***`` wherever it
-would appear in a log line.
+Every value that came from the environment (or a secret file), and every part of a channel
+URL that may be a token (:func:`url_secrets`), is registered here, and the logging filter
+installed by :func:`install_log_redaction` replaces it with ``***`` wherever it would appear in
+a log line of any logger, traceback included.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MIN_SECRET_LEN = 4
@@ -63,15 +64,48 @@ def read_secret_file(path: Path) -> list[str]:
     return urls
 
 
+# A part of a channel URL shorter than this, or a plain lower-case word (``api``, ``hooks``,
+# ``services``: the endpoint a service's URL names), is not a token: tokens that services
+# issue are long and mix in digits, capitals or punctuation. A password always is one.
+_MIN_TOKEN_LEN = 6
+_PLAIN_WORD = re.compile(r"[a-z]+")
+# A host name or address is public (it is in the DNS); a "host" that is neither, such as a
+# Telegram bot token (tgram://123456:AAH.../chat), is a token.
+_HOST = re.compile(r"localhost|[\w-]+(?:\.[\w-]+)+|\[[0-9a-fA-F:.]+\]", re.ASCII)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The parts of a channel URL that may be secret, as written and percent-decoded: the
+    user and password, a host part that is not a host name, each path segment and each query
+    value (Slack, Discord, Teams and most webhooks carry their token in the path)."""
+    rest = url.partition("://")[2] if "://" in url else url
+    rest, _, query = rest.partition("#")[0].partition("?")
+    netloc, _, path = rest.partition("/")
+    userinfo, _, hostport = netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    host = hostport.rsplit(":", 1)[0] if re.fullmatch(r".*:\d+", hostport) else hostport
+    parts = [user, *([] if _HOST.fullmatch(host) else [hostport, *hostport.split(":")])]
+    parts += path.split("/") + [pair.partition("=")[2] for pair in query.split("&")]
+    found = [p for p in parts if _is_token(unquote(p))]
+    if len(unquote(password)) >= _MIN_SECRET_LEN:
+        found.append(password)
+    return sorted({v for p in found for v in (p, unquote(p))})
+
+
+def _is_token(part: str) -> bool:
+    return len(part) >= _MIN_TOKEN_LEN and not _PLAIN_WORD.fullmatch(part)
+
+
+def register_url_secrets(url: str) -> None:
+    """Register every part of a channel URL that may be secret (:func:`url_secrets`)."""
+    for token in url_secrets(url):
+        register_secret(token)
+
+
 def looks_secret(url: str) -> bool:
-    """Whether a channel URL written literally in the config (not as ``${ENV}``) could carry a
-    token: credentials, a path or a query."""
-    literal = _ENV_RE.sub("", url)
-    try:
-        parts = urlsplit(literal)
-    except ValueError:
-        return True
-    return bool(parts.username or parts.password or parts.path.strip("/") or parts.query)
+    """Whether a channel URL as written in the config holds a token literally (one that does
+    not come from ``${ENV}``)."""
+    return any("${" not in token for token in url_secrets(url))
 
 
 def warn_world_readable_secret_files() -> None:
@@ -145,7 +179,10 @@ class RedactingFilter(logging.Filter):
         if record.exc_info and not record.exc_text:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
         if record.exc_text:
+            # Formatters show exc_text when exc_info is gone (the JSON one would format
+            # exc_info again, secrets and all).
             record.exc_text = redact(record.exc_text)
+            record.exc_info = None
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True

@@ -1,6 +1,7 @@
 """Matching throughput: the one-automaton RuleEngine against bare pyahocorasick and regex.
 
     .venv/bin/python bench/match_bench.py [--mb 50] [--terms 1000,10000] [--baseline-mb 2]
+        [--regexes]
 
 Builds ~50 MB of multilingual text (11 languages, documents of 1-6 KB of made-up words in
 each language's letters with real lexicon words and phrases mixed in), then times
@@ -107,10 +108,23 @@ def generated_terms(n: int, rng: random.Random) -> dict[str, list[str]]:
     return out
 
 
-def engine_for(terms: dict[str, list[str]]) -> RuleEngine:
+# Regexes as users write them in config.yaml (--regexes); the last has no literal to wait for,
+# so it runs on the whole of every document.
+CONFIG_REGEXES = [
+    r"\blevel\s+4\b",
+    r"(?:air|drone)[\s-]strikes?",
+    r"\bвзрыв\w*",
+    r"\bambassade\W+(?:\w+\W+){0,3}ferm\w*",
+    r"\b\d{3}-\d{4}\b",
+]
+
+
+def engine_for(terms: dict[str, list[str]], regexes: bool = False) -> RuleEngine:
     concepts = {"generated": ConceptConfig(terms={k: v for k, v in terms.items() if v})}
     rules = [RuleConfig(name=c, concepts=[c], notify=["x"]) for c in sorted(available_concepts())]
     rules.append(RuleConfig(name="generated", concepts=["generated"], notify=["x"]))
+    if regexes:
+        rules.append(RuleConfig(name="config-regexes", regexes=CONFIG_REGEXES, notify=["x"]))
     return RuleEngine(rules, concepts)
 
 
@@ -158,6 +172,7 @@ def main() -> None:
     ap.add_argument("--terms", default="1000,10000")
     ap.add_argument("--baseline-mb", type=float, default=2)
     ap.add_argument("--quiet-mb", type=float, default=10, help="size of the alert-free corpus")
+    ap.add_argument("--regexes", action="store_true", help="add a rule of CONFIG_REGEXES")
     args = ap.parse_args()
     rng = random.Random(20241120)
     docs = corpus(args.mb, rng)
@@ -190,7 +205,7 @@ def main() -> None:
     for n in (int(x) for x in args.terms.split(",")):
         terms = generated_terms(n, rng)
         t0 = time.perf_counter()
-        engine = engine_for(terms)
+        engine = engine_for(terms, args.regexes)
         engine.matcher  # noqa: B018  (compiled on first use since 2026-11-28: build it here)
         build = time.perf_counter() - t0
         bare = pyahocorasick_for(terms)

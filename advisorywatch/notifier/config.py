@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
+from advisorywatch.redaction import register_url_secrets
 from advisorywatch.schema import Secret, Strict, parse_duration
 
 
@@ -35,6 +36,8 @@ class ChannelConfig(Strict):
     def _has_urls(self) -> ChannelConfig:
         if not self.urls and not self.urls_file:
             raise ValueError("a channel needs 'urls' or 'urls_file'")
+        for url in self.urls:  # masked in every log line from now on
+            register_url_secrets(url)
         return self
 
 

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
+from advisorywatch.rules.linear import Unsupported
 from advisorywatch.rules.literals import compile_pattern
 from advisorywatch.schema import Strict
+
+
+def regex_problem(source: str) -> str | None:
+    """Why ``source`` is not a usable config regex, or None."""
+    try:
+        compile_pattern(source)
+    except Unsupported as exc:
+        return (
+            f"{source!r} {exc}, which the linear-time regex engine does not support (it keeps"
+            " a regex from hanging on some text); rewrite the regex without it"
+        )
+    except re.error as exc:
+        return f"bad regex {source!r}: {exc}"
+    return None
+
+
+def _usable(source: str) -> str:
+    if (problem := regex_problem(source)) is not None:
+        raise ValueError(problem)
+    return source
+
+
+# A regex from config.yaml; an error names its key, down to the list index.
+UserRegex = Annotated[str, AfterValidator(_usable)]
 
 
 class AdvisoryLevelMatch(Strict):
@@ -34,16 +59,11 @@ class ConceptConfig(Strict):
     context_needed: bool | None = None
     terms: dict[str, list[str]] = {}
     stems: dict[str, list[str]] = {}
-    patterns: dict[str, list[str]] = {}
-    exclude: dict[str, list[str]] = {}
+    patterns: dict[str, list[UserRegex]] = {}
+    exclude: dict[str, list[UserRegex]] = {}
 
     @model_validator(mode="after")
     def _valid_entries(self) -> ConceptConfig:
-        for key in ("patterns", "exclude"):
-            for lang, regexes in getattr(self, key).items():
-                for rx in regexes:
-                    if (problem := regex_problem(rx)) is not None:
-                        raise ValueError(f"{key}.{lang}: bad regex {rx!r}: {problem}")
         for key in ("terms", "stems"):
             for lang, words in getattr(self, key).items():
                 if any(not w.strip() for w in words):
@@ -56,7 +76,7 @@ class RuleConfig(Strict):
     concepts: list[str] = []
     keywords: list[str] = []
     advisory_level: AdvisoryLevelMatch | None = None
-    regexes: list[str] = []
+    regexes: list[UserRegex] = []
     all: list[str] = []
     none: list[str] = []
     fields: list[Literal["title", "text"]] = ["title", "text"]
@@ -78,9 +98,6 @@ class RuleConfig(Strict):
                 "a rule needs at least one of 'concepts', 'keywords', 'regexes', 'all' or "
                 "'advisory_level'"
             )
-        for rx in self.regexes:
-            if (problem := regex_problem(rx)) is not None:
-                raise ValueError(f"rule {self.name!r}: bad regex {rx!r}: {problem}")
         return self
 
     @field_validator("keywords")
@@ -89,12 +106,3 @@ class RuleConfig(Strict):
         if any(not k.strip() for k in v):
             raise ValueError("keywords must not be empty strings")
         return v
-
-
-def regex_problem(source: str) -> str | None:
-    """Why ``source`` is not a usable regex, or None."""
-    try:
-        compile_pattern(source)
-    except re.error as exc:
-        return str(exc)
-    return None

@@ -1,5 +1,9 @@
 """Regexes of the lexicon and config, and the literals they cannot match without.
 
+The built-in lexicon's regexes are trusted data and run on Python's ``re`` (some need
+look-arounds; tests/rules/test_literals.py checks that none nests repeats); every other regex,
+from ``config.yaml``, runs on the linear-time engine of :mod:`.linear`.
+
 The matcher runs a regex only near a *trigger*, a literal that every match contains, found by
 the same automaton as the terms; a second such set of literals, the *gate*, lets it skip the
 stretches of text around a trigger that hold none of them. Both come from the regex's parse
@@ -11,8 +15,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any, Protocol
 
+from advisorywatch.rules.lexicon import available_concepts, load_concept
+from advisorywatch.rules.linear import LinearRegex
 from advisorywatch.rules.normalize import normalize_pattern
 
 # The shortest literal worth a place in the automaton (a shorter one is seen everywhere).
@@ -21,9 +29,61 @@ _MIN_TRIGGER = 3
 _parser: Any = importlib.import_module("re._parser")
 
 
-def compile_pattern(source: str) -> re.Pattern[str]:
-    """Compile a lexicon or config regex for normalised text. Raises ``re.error``."""
-    return re.compile(normalize_pattern(source), re.IGNORECASE)
+class Regex(Protocol):
+    """A compiled regex as the matcher uses it, on either engine."""
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool: ...
+
+    def spans(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[tuple[int, int]]: ...
+
+
+class _Trusted:
+    """A built-in regex on Python's ``re``."""
+
+    def __init__(self, source: str) -> None:
+        self._rx = re.compile(source, re.IGNORECASE)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
+        return self._rx.search(text, pos, len(text) if endpos is None else endpos) is not None
+
+    def spans(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[tuple[int, int]]:
+        found = self._rx.finditer(text, pos, len(text) if endpos is None else endpos)
+        return (m.span() for m in found if m.end() > m.start())
+
+
+def compile_pattern(source: str) -> Regex:
+    """Compile a lexicon or config regex for normalised text. Raises ``re.error``
+    (:class:`.linear.Unsupported` for a config regex the linear-time engine cannot run)."""
+    if source in builtin_patterns():
+        return _Trusted(normalize_pattern(source))
+    return LinearRegex(normalize_pattern(source))
+
+
+def compile_any(sources: Iterable[str]) -> list[Regex]:
+    """Regexes that together match where any of ``sources`` does: the built-in ones joined
+    into one, and the config's joined into another."""
+    builtin = builtin_patterns()
+    groups = ([x for x in sources if x in builtin], [x for x in sources if x not in builtin])
+    return [
+        (_Trusted if i == 0 else LinearRegex)(normalize_pattern("|".join(f"(?:{x})" for x in xs)))
+        for i, xs in enumerate(groups)
+        if xs
+    ]
+
+
+@cache
+def builtin_patterns() -> frozenset[str]:
+    """Every ``patterns`` and ``exclude`` regex of the built-in lexicon."""
+    out: set[str] = set()
+    for name in available_concepts():
+        concept = load_concept(name)
+        for table in (concept.patterns, concept.exclude):
+            out.update(x for xs in table.values() for x in xs)
+    return frozenset(out)
 
 
 def pattern_triggers(source: str) -> frozenset[str] | None:

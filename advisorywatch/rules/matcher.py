@@ -14,7 +14,6 @@ veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +29,14 @@ from advisorywatch.rules.boundaries import (
     term_keys,
     word_span,
 )
-from advisorywatch.rules.literals import compile_pattern, pattern_gate, pattern_triggers
-from advisorywatch.rules.normalize import Normalized, normalize, normalize_text
+from advisorywatch.rules.literals import (
+    Regex,
+    compile_any,
+    compile_pattern,
+    pattern_gate,
+    pattern_triggers,
+)
+from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
 
 SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
@@ -81,7 +86,7 @@ class _Pattern:
     target: int
     language: str | None
     source: str
-    regex: re.Pattern[str]
+    regex: Regex
 
 
 class ConceptMatcher:
@@ -92,7 +97,7 @@ class ConceptMatcher:
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
-        self._exclude: dict[int, re.Pattern[str]] = {}
+        self._exclude: dict[int, list[Regex]] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -110,19 +115,19 @@ class ConceptMatcher:
                 for src in pats:
                     pi = len(self._patterns)
                     self._patterns.append(_Pattern(ti, lang, src, compile_pattern(src)))
-                    triggers = pattern_triggers(self._patterns[-1].regex.pattern)
+                    triggers = pattern_triggers(normalize_pattern(src))
                     if triggers is None:
                         self._always.append(pi)
                     for trig in triggers or ():
                         keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
-                    gate = pattern_gate(self._patterns[-1].regex.pattern)
+                    gate = pattern_gate(normalize_pattern(src))
                     if gate is not None:
                         self._gated.add(pi)
                     for literal in gate or ():
                         keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = compile_pattern("|".join(f"(?:{x})" for x in excl))
+                self._exclude[ti] = compile_any(excl)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -169,11 +174,8 @@ class ConceptMatcher:
             for start, end in _windows(text, positions) if gated != [] else ():
                 if gated is not None and not any(start <= a and b <= end for a, b in gated):
                     continue
-                for m in p.regex.finditer(text, start, end):
-                    if m.end() > m.start():
-                        found.setdefault(p.target, []).append(
-                            (m.start(), m.end(), _TRIGGER, p.language, p.source)
-                        )
+                for a, b in p.regex.spans(text, start, end):
+                    found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
@@ -220,7 +222,7 @@ class ConceptMatcher:
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti)
+        excl = self._exclude.get(ti, [])
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -230,9 +232,8 @@ class ConceptMatcher:
             i = bisect_right(ends, start)  # the first kept span that ends after this start
             if i < len(starts) and starts[i] < end:
                 continue
-            if excl is not None and excl.search(
-                norm.text, max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            ):
+            lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
+            if any(x.search(norm.text, lo, hi) for x in excl):
                 continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)

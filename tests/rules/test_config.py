@@ -136,12 +136,12 @@ rules:
         ),
         (
             "rules:\n  - {name: bad-rx, regexes: ['air (strike'], notify: [console]}\n",
-            "rule 'bad-rx': bad regex 'air (strike': missing ), unterminated subpattern",
+            "config.yaml:5: rules[0].regexes[0]: bad regex 'air (strike': missing ),",
         ),
         (
             "concepts:\n  port: {patterns: {en: ['port [closed']}}\n"
             "rules:\n  - {name: r, concepts: [port], notify: [console]}\n",
-            "concepts.port: patterns.en: bad regex 'port [closed': unterminated character set",
+            "config.yaml:5: concepts.port.patterns.en[0]: bad regex 'port [closed': unterminated",
         ),
         (
             "concepts:\n  port: {severity: warning}\n"

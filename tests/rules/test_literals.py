@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from typing import Any
 
 import pytest
 
-from advisorywatch.rules.literals import compile_pattern, pattern_gate, pattern_triggers
+from advisorywatch.rules.linear import LinearRegex
+from advisorywatch.rules.literals import (
+    builtin_patterns,
+    compile_pattern,
+    pattern_gate,
+    pattern_triggers,
+)
 from advisorywatch.rules.matcher import ConceptMatcher, Target
 from advisorywatch.rules.normalize import normalize
 
@@ -43,3 +51,39 @@ def test_compiled_for_normalised_text() -> None:
     assert rx.search(normalize("FRAPPES AERIENNES"))
     with pytest.raises(re.error):
         compile_pattern("(unclosed")
+
+
+_parser: Any = importlib.import_module("re._parser")
+
+
+def _nested_repeats(items: Any, inside_unbounded: bool = False) -> list[str]:
+    """Repeats of a variable count inside a repeat without an upper bound: the shape that can
+    make a backtracking engine take exponential time."""
+    found = []
+    for op, av in items:
+        if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+            low, high, body = av
+            if inside_unbounded and low != high:
+                found.append(f"{{{low},{high}}}")
+            found += _nested_repeats(body, inside_unbounded or high is _parser.MAXREPEAT)
+        elif op is _parser.SUBPATTERN:
+            found += _nested_repeats(av[-1], inside_unbounded)
+        elif op is _parser.BRANCH:
+            for branch in av[1]:
+                found += _nested_repeats(branch, inside_unbounded)
+        elif op in (_parser.ASSERT, _parser.ASSERT_NOT):
+            found += _nested_repeats(av[1], inside_unbounded)
+    return found
+
+
+@pytest.mark.parametrize("source", sorted(builtin_patterns()))
+def test_built_in_regexes_are_trusted_and_nest_no_repeats(source: str) -> None:
+    """They run on Python's re (some need look-arounds), so none may backtrack badly."""
+    assert _nested_repeats(_parser.parse(source, re.IGNORECASE)) == []
+    assert not isinstance(compile_pattern(source), LinearRegex)
+
+
+def test_a_config_regex_runs_on_the_linear_time_engine() -> None:
+    rx = compile_pattern(r"(a+)+$")
+    assert isinstance(rx, LinearRegex)
+    assert not rx.search("a" * 30_000 + "b")  # Python's re would not return
