@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
     match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
 
+    web = sub.add_parser("web", help="serve the pages, feeds and API (beside the daemon)")
+    web.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port (default: web.port, 8470)")
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply schema migrations")
@@ -293,6 +297,16 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_web(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.web.serve import WebRefused, serve
+
+    try:
+        return serve(config, args.config or default_config_path(), args.host, args.port)
+    except WebRefused as exc:
+        print(f"advisorywatch: web: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
 _COMMANDS = {
     "check": _cmd_check,
     "run": _cmd_run,
@@ -303,4 +317,5 @@ _COMMANDS = {
     "db": _cmd_db,
     "status": _cmd_status,
     "match": _cmd_match,
+    "web": _cmd_web,
 }
