@@ -348,13 +348,9 @@ def silence_view(s: Session, row: Silence, now: datetime) -> SilenceView:
         id=str(row.id),
         status=SilenceState(state="active" if row.expires_at > now else "expired"),
         matchers=[
-            Matcher(name=name, value=value)
-            for name, value in (
-                ("rule", row.rule),
-                ("source", row.source),
-                ("channel", row.channel),
-            )
-            if value is not None
+            Matcher.model_validate({"name": name, "value": getattr(row, name)})
+            for name in MATCHER_NAMES
+            if getattr(row, name) is not None
         ],
         startsAt=row.created_at,
         endsAt=row.expires_at,
