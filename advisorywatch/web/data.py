@@ -185,13 +185,8 @@ def _views(s: Session, alerts: list[Alert]) -> list[AlertView]:
                 last_error=d.last_error and redact(d.last_error),
             )
         )
-    incident = dict(
-        s.execute(
-            select(IncidentAlert.alert_id, IncidentAlert.incident_id).where(
-                IncidentAlert.alert_id.in_(ids)
-            )
-        ).tuples()
-    )
+    links = select(IncidentAlert.alert_id, IncidentAlert.incident_id)
+    incident = {a: i for a, i in s.execute(links.where(IncidentAlert.alert_id.in_(ids)))}
     return [
         AlertView(
             id=a.id,
@@ -233,13 +228,11 @@ def get_incident(db: Database, incident_id: int) -> IncidentView | None:
 
 
 def _incident_views(s: Session, incidents: list[Incident]) -> list[IncidentView]:
-    links = s.execute(
-        select(IncidentAlert.incident_id, IncidentAlert.alert_id).where(
-            IncidentAlert.incident_id.in_([i.id for i in incidents])
-        )
-    ).tuples()
+    links = select(IncidentAlert.incident_id, IncidentAlert.alert_id).where(
+        IncidentAlert.incident_id.in_([i.id for i in incidents])
+    )
     members: dict[int, list[int]] = defaultdict(list)
-    for incident_id, alert_id in links:
+    for incident_id, alert_id in s.execute(links):
         members[incident_id].append(alert_id)
     wanted = [a for ids in members.values() for a in ids]
     alerts = s.scalars(select(Alert).where(Alert.id.in_(wanted)).options(*_LOAD)).all()
