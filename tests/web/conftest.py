@@ -56,6 +56,7 @@ HOSTILE = [
     "Invoice \u202egpj.exe air strike",
     "Null\x00byte \x0b and \ufffe air strike",
 ]
+STATUSES = ["sent", "failed", "pending", "silenced", "sent"] * 2
 JS_LINK = "javascript:alert(document.domain)"
 
 
@@ -175,9 +176,7 @@ def populate(db: Database) -> dict[str, Any]:
             s.add(alert)
             alerts.append(alert)
         s.flush()
-        for a, status in zip(
-            alerts, ["sent", "failed", "pending", "silenced", "sent"] * 2, strict=True
-        ):
+        for a, status in zip(alerts, STATUSES[: len(alerts)], strict=True):
             s.add(
                 Delivery(
                     alert_id=a.id,
