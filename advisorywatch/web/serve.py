@@ -8,7 +8,6 @@ never trusted (``proxy_headers=False``): the client address is the connection's.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import uvicorn
@@ -18,8 +17,6 @@ from advisorywatch.config import Config
 from advisorywatch.db.session import Database
 from advisorywatch.web.app import create_app
 from advisorywatch.web.auth import TokenError, is_loopback, load_tokens
-
-log = logging.getLogger(__name__)
 
 
 class WebRefused(Exception):
@@ -57,7 +54,6 @@ def serve(config: Config, config_path: Path, host: str | None, port: int | None)
             timeout_graceful_shutdown=10,
         )
     )
-    log.info("web: serving on http://%s:%d/", host, port)
     try:
         server.run()
     finally:
