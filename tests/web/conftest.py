@@ -153,13 +153,13 @@ def populate(db: Database) -> dict[str, Any]:
                 title=title,
                 text=f"{title} body",
                 content_hash=f"h{n}",
-                published=now - timedelta(days=n % 13, hours=1),
+                published=now - timedelta(days=len(titles) - n, hours=1),
             )
             alert = Alert(
                 item=item,
                 rule=rule,
                 severity=severity,
-                created_at=now - timedelta(days=n % 13, minutes=n),
+                created_at=now - timedelta(days=len(titles) - 1 - n, minutes=10 - n),
                 matched=[
                     {
                         "concept": "air_strike",

@@ -47,6 +47,7 @@ def test_pages_have_no_script_and_only_own_styles(open_client: TestClient, path:
     assert doc.xpath("//*[@style]") == [] and doc.xpath("//style") == []
     assert not [a for a in doc.xpath("//@*") if a.attrname.lower().startswith("on")]
     assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/static/style.css"]
+    assert doc.xpath("//link[@rel='icon']/@href") == ["/static/favicon.svg"]
     for href in doc.xpath("//a/@href"):
         assert href.startswith(("/", "?", "#", "http://", "https://")), href
 
