@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 from advisorywatch.db.models import utcnow
 from advisorywatch.notifier.route.silences import add_silence, expire_silence
 from advisorywatch.web import data
-from advisorywatch.web.deps import Before, Filter, Limit, Web, api_admin, api_reader, web
+from advisorywatch.web.deps import (
+    Before,
+    Filter,
+    Limit,
+    Web,
+    api_admin,
+    api_reader,
+    found,
+    web,
+)
 
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_reader)], tags=["api"])
 State = Annotated[Web, Depends(web)]
@@ -30,10 +39,7 @@ def alerts(w: State, f: Filter, limit: Limit = 50, before: Before = None) -> lis
 
 @api.get("/alerts/{alert_id}", responses=NOT_FOUND)
 def alert(w: State, alert_id: int) -> data.AlertView:
-    found = data.get_alert(w.db, alert_id)
-    if found is None:
-        raise HTTPException(404, "no such alert")
-    return found
+    return found(data.get_alert(w.db, alert_id), "alert")
 
 
 @api.get("/incidents")
@@ -46,10 +52,7 @@ def incidents(
 
 @api.get("/incidents/{incident_id}", responses=NOT_FOUND)
 def incident(w: State, incident_id: int) -> data.IncidentView:
-    found = data.get_incident(w.db, incident_id)
-    if found is None:
-        raise HTTPException(404, "no such incident")
-    return found
+    return found(data.get_incident(w.db, incident_id), "incident")
 
 
 @api.get("/sources")
@@ -129,17 +132,11 @@ def create_silence(w: State, body: PostableSilence) -> SilenceCreated:
 
 @api.get("/silence/{silence_id}", responses=NOT_FOUND)
 def silence(w: State, silence_id: int) -> data.SilenceView:
-    found = data.get_silence(w.db, silence_id)
-    if found is None:
-        raise HTTPException(404, "no such silence")
-    return found
+    return found(data.get_silence(w.db, silence_id), "silence")
 
 
 @api.delete("/silence/{silence_id}", dependencies=[Depends(api_admin)], responses=NOT_FOUND)
 def delete_silence(w: State, silence_id: int) -> data.SilenceView:
     """Expire a silence now (needs the admin token); it stays listed as expired."""
-    if expire_silence(w.db, silence_id) is None:
-        raise HTTPException(404, "no such silence")
-    found = data.get_silence(w.db, silence_id)
-    assert found is not None
-    return found
+    found(expire_silence(w.db, silence_id), "silence")
+    return found(data.get_silence(w.db, silence_id), "silence")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, cast, get_args
+from typing import Annotated, TypeVar, cast, get_args
 
 from fastapi import Depends, HTTPException, Query, Request
 
@@ -65,6 +65,16 @@ def api_reader(request: Request) -> None:
 
 def api_admin(request: Request) -> None:
     _check(request, Access.ADMIN, "Bearer")
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None, what: str) -> T:
+    """``value``, or a 404 naming ``what`` when there is none."""
+    if value is None:
+        raise HTTPException(404, f"no such {what}")
+    return value
 
 
 def when(value: str | None, name: str) -> datetime | None:

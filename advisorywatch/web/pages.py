@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, get_args
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader
 
@@ -19,6 +19,7 @@ from advisorywatch.web.deps import (
     Filter,
     Web,
     feed_reader,
+    found,
     page_reader,
     web,
 )
@@ -112,10 +113,8 @@ def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTML
 
 @pages.get("/alerts/{alert_id}", name="alert")
 def alert(request: Request, w: State, alert_id: int) -> HTMLResponse:
-    found = data.get_alert(w.db, alert_id)
-    if found is None:
-        raise HTTPException(404, "no such alert")
-    return _render(request, "alert.html", "alerts", a=found)
+    one = found(data.get_alert(w.db, alert_id), "alert")
+    return _render(request, "alert.html", "alerts", a=one)
 
 
 @pages.get("/incidents", name="incidents")
@@ -127,10 +126,8 @@ def incidents(request: Request, w: State, before: Before = None) -> HTMLResponse
 
 @pages.get("/incidents/{incident_id}", name="incident")
 def incident(request: Request, w: State, incident_id: int) -> HTMLResponse:
-    found = data.get_incident(w.db, incident_id)
-    if found is None:
-        raise HTTPException(404, "no such incident")
-    return _render(request, "incidents.html", "incidents", incidents=[found], single=True)
+    one = found(data.get_incident(w.db, incident_id), "incident")
+    return _render(request, "incidents.html", "incidents", incidents=[one], single=True)
 
 
 @pages.get("/sources", name="sources")

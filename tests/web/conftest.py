@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -270,9 +269,3 @@ def token_client(site: tuple[Database, Config, dict[str, Any]]) -> TestClient:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def tmp_artefacts() -> Path:
-    path = Path("tmp/artefacts").resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
