@@ -53,7 +53,7 @@ HOSTILE = [
     "<script>alert(1)</script> Embassy closed",
     '"><img src=x onerror=alert(1)> air strike',
     "Invoice \u202egpj.exe air strike",
-    "Null\x00byte \x0b and \ufffe air strike",
+    "Null\x01byte \x0b and \ufffe air strike",  # PostgreSQL cannot store NUL itself
 ]
 STATUSES = ["sent", "failed", "pending", "silenced", "sent"] * 2
 JS_LINK = "javascript:alert(document.domain)"

@@ -58,7 +58,7 @@ def test_hostile_text_is_text(open_client: TestClient, path: str) -> None:
     assert "<script>alert" not in page
     assert "<img src=x" not in page
     assert 'href="javascript:' not in page.lower()
-    assert "\u202e" not in page and "\x00" not in page
+    assert "\u202e" not in page and "\x01" not in page
 
 
 def test_alerts_page_shows_hostile_titles_literally(open_client: TestClient) -> None:
