@@ -82,21 +82,22 @@ def load_tokens(config: WebTokens, base: Path) -> Tokens:
     )
 
 
-def presented_token(request: Request, allow_query: bool = False) -> str | None:
-    """The token a request carries: Bearer, or Basic's password, or (feeds) ``?token=``."""
+def presented_token(request: Request, allow_query: bool = False) -> tuple[str | None, bool]:
+    """The token a request carries (Bearer, or Basic's password, or for feeds ``?token=``),
+    and whether it came in the query string."""
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
+        return value.strip(), False
     if scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return None
-        return decoded.partition(":")[2] or None
+            return None, False
+        return decoded.partition(":")[2] or None, False
     if allow_query:
-        return request.query_params.get("token") or None
-    return None
+        return request.query_params.get("token") or None, True
+    return None, False
 
 
 def is_loopback(host: str) -> bool:
