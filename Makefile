@@ -37,10 +37,13 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server.
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server. The browser tests
+# need Chromium: scripts/with-chromium installs it when missing, and
+# ADVISORYWATCH_REQUIRE_BROWSER makes them fail rather than skip without one.
 test: lint
-	$(BIN)/python -m pytest -n 3
-	scripts/with-postgres $(BIN)/python -m pytest -n 3
+	ADVISORYWATCH_REQUIRE_BROWSER=1 scripts/with-chromium $(BIN)/python -m pytest -n 3
+	ADVISORYWATCH_REQUIRE_BROWSER=1 scripts/with-chromium \
+		scripts/with-postgres $(BIN)/python -m pytest -n 3
 
 # Pin every dependency (all extras) for Python 3.11+ on any platform.
 lock: install-test

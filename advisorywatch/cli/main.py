@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     concepts.add_argument("name", nargs="?", help="one concept: its description and entries")
     concepts.add_argument("--lang", metavar="L", help="only this language code (en, id, uk, ...)")
+    web = sub.add_parser("web", help="serve the pages, feeds and API (beside the daemon)")
+    web.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port (default: web.port, 8470)")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -316,6 +319,16 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_web(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.web.serve import WebRefused, serve
+
+    try:
+        return serve(config, args.config or default_config_path(), args.host, args.port)
+    except WebRefused as exc:
+        print(f"advisorywatch: web: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
 _COMMANDS = {
     "check": _cmd_check,
     "run": _cmd_run,
@@ -327,4 +340,5 @@ _COMMANDS = {
     "status": _cmd_status,
     "match": _cmd_match,
     "concepts": _cmd_concepts,
+    "web": _cmd_web,
 }

@@ -3,6 +3,7 @@ between them (a rule's channels, sources, tags and concepts) checked."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, model_validator
@@ -56,6 +57,41 @@ class HealthConfig(Strict):
     degraded_after: int = Field(default=3, ge=1)
 
 
+MIN_TOKEN_LENGTH = 16
+
+
+class WebTokens(Strict):
+    """Bearer tokens of ``advisorywatch web``: each given inline (``${ENV}`` expanded) or read
+    from a file (its first line), not both. ``admin`` may also read; only it may write."""
+
+    read: Annotated[str, Secret] | None = None
+    read_file: Path | None = None
+    admin: Annotated[str, Secret] | None = None
+    admin_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> WebTokens:
+        for name in ("read", "admin"):
+            value = getattr(self, name)
+            if value is not None and getattr(self, f"{name}_file") is not None:
+                raise ValueError(f"give {name} or {name}_file, not both")
+            if value is not None and len(value) < MIN_TOKEN_LENGTH:
+                raise ValueError(f"{name}: a token needs at least {MIN_TOKEN_LENGTH} characters")
+        return self
+
+
+class WebConfig(Strict):
+    """``advisorywatch web``: where it listens and who may read and write. Without tokens it
+    binds only a loopback address."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8470, ge=0, le=65535)
+    tokens: WebTokens = WebTokens()
+    # The address readers use (behind a reverse proxy), for links in feeds; default: the
+    # request's own.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
+
+
 class Config(Strict):
     database: DatabaseConfig = DatabaseConfig()
     sources: list[SourceEntry] = Field(min_length=1)
@@ -67,6 +103,7 @@ class Config(Strict):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     crawler: CrawlerConfig = CrawlerConfig()
     health: HealthConfig = HealthConfig()
+    web: WebConfig = WebConfig()
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Config:

@@ -22,13 +22,21 @@ def add_silence(
     rule: str | None = None,
     source: str | None = None,
     channel: str | None = None,
+    created_by: str | None = None,
+    comment: str = "",
 ) -> Silence:
     if not (rule or source or channel):
         raise ValueError("a silence needs at least one of --rule, --source or --channel")
     now = utcnow()
     with db.session() as s:
         row = Silence(
-            rule=rule, source=source, channel=channel, created_at=now, expires_at=now + duration
+            rule=rule,
+            source=source,
+            channel=channel,
+            created_at=now,
+            expires_at=now + duration,
+            created_by=created_by,
+            comment=comment,
         )
         s.add(row)
         s.flush()
@@ -49,6 +57,15 @@ def remove_silence(db: Database, silence_id: int) -> bool:
             return False
         s.delete(row)
         return True
+
+
+def expire_silence(db: Database, silence_id: int) -> Silence | None:
+    """End a silence now, keeping its row (its history stays listed); None if there is none."""
+    with db.session() as s:
+        row = s.get(Silence, silence_id)
+        if row is not None:
+            row.expires_at = min(row.expires_at, utcnow())
+        return row
 
 
 def silenced(routing: Routing, new: NewAlert) -> PerChannel:

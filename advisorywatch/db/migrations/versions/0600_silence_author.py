@@ -1,0 +1,28 @@
+"""silences: who created one and why (created_by, comment)
+
+Revision ID: 0600
+Revises: 0500
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0600"
+down_revision = "0500"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("silences") as batch:
+        batch.add_column(sa.Column("created_by", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("comment", sa.Text(), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("silences") as batch:
+        batch.drop_column("comment")
+        batch.drop_column("created_by")

@@ -1,0 +1,250 @@
+"""/api/v1: every endpoint and status code, with and without tokens."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from advisorywatch.db.models import utcnow
+from advisorywatch.web.auth import Tokens
+
+from .conftest import ADMIN, READ, bearer, client
+
+Site = Any
+
+READ_PATHS = [
+    "/api/v1/alerts",
+    "/api/v1/alerts/1",
+    "/api/v1/incidents",
+    "/api/v1/incidents/1",
+    "/api/v1/sources",
+    "/api/v1/status",
+    "/api/v1/silences",
+    "/api/v1/silence/1",
+]
+
+
+def _silence(**over: Any) -> dict[str, Any]:
+    body = {
+        "matchers": [{"name": "rule", "value": "air-strike", "isRegex": False, "isEqual": True}],
+        "endsAt": (utcnow() + timedelta(hours=2)).isoformat(),
+        "createdBy": "duty@example.org",
+        "comment": "planned exercise",
+    }
+    return {**body, **over}
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_reads_need_a_token_when_tokens_are_configured(token_client: TestClient, path: str) -> None:
+    anonymous = token_client.get(path)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == 'Bearer realm="advisorywatch"'
+    assert token_client.get(path, headers=bearer("wrong-token-0123456789")).status_code == 401
+    assert token_client.get(path, headers=bearer(READ)).status_code == 200
+    assert token_client.get(path, headers=bearer(ADMIN)).status_code == 200
+    # the query-string token is for feeds only
+    assert token_client.get(path, params={"token": READ}).status_code == 401
+
+
+@pytest.mark.parametrize("path", READ_PATHS)
+def test_reads_are_open_without_tokens(open_client: TestClient, path: str) -> None:
+    assert open_client.get(path).status_code == 200
+
+
+def test_alerts_filter_and_page(open_client: TestClient, site: Site) -> None:
+    _, _, ids = site
+    everything = open_client.get("/api/v1/alerts").json()
+    assert [a["id"] for a in everything] == sorted(ids["alerts"], reverse=True)
+    critical = open_client.get("/api/v1/alerts", params={"severity": "critical"}).json()
+    assert critical and {a["severity"] for a in critical} == {"critical"}
+    by_rule = open_client.get("/api/v1/alerts", params={"rule": "embassy-closed"}).json()
+    assert {a["rule"] for a in by_rule} == {"embassy-closed"} and len(by_rule) == 2
+    by_source = open_client.get("/api/v1/alerts", params={"source": "state-dept"}).json()
+    assert [a["title"] for a in by_source] == ["Ukraine - Level 4: Do Not Travel"]
+    recent = open_client.get("/api/v1/alerts", params={"since": "36h"}).json()
+    assert recent and all(
+        a["created_at"] >= (utcnow() - timedelta(hours=36)).isoformat() for a in recent
+    )
+    assert len(recent) < len(everything)
+    old = open_client.get("/api/v1/alerts", params={"until": "36h"}).json()
+    assert len(old) + len(recent) == len(everything)
+    first = open_client.get("/api/v1/alerts", params={"limit": 3}).json()
+    rest = open_client.get("/api/v1/alerts", params={"before": first[-1]["id"]}).json()
+    assert [a["id"] for a in first + rest] == [a["id"] for a in everything]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"severity": "fatal"}, {"since": "yesterday"}, {"limit": 0}, {"limit": 501}],
+)
+def test_bad_filters_are_422(open_client: TestClient, params: dict[str, Any]) -> None:
+    assert open_client.get("/api/v1/alerts", params=params).status_code == 422
+
+
+def test_an_alert_carries_terms_incident_and_deliveries(
+    open_client: TestClient, site: Site
+) -> None:
+    _, _, ids = site
+    a = open_client.get(f"/api/v1/alerts/{ids['alerts'][0]}").json()
+    assert a["terms"] == ["air strike <b>"] and a["concepts"] == ["air_strike"]
+    assert a["incident_id"] == ids["incident"]
+    assert a["link"] == "https://ua.usembassy.gov/security-alert-air-strike/"
+    assert {(d["channel"], d["status"], d["attempts"]) for d in a["deliveries"]} == {
+        ("ops", "sent", 1),
+        ("duty", "sent", 2),
+    }
+    hostile = open_client.get(f"/api/v1/alerts/{ids['hostile'][0]}").json()
+    assert hostile["url"] == "javascript:alert(document.domain)" and hostile["link"] is None
+    assert open_client.get("/api/v1/alerts/999999").status_code == 404
+    assert open_client.get("/api/v1/alerts/x").status_code == 422
+
+
+def test_incidents_and_sources_and_status(open_client: TestClient, site: Site) -> None:
+    _, _, ids = site
+    (incident,) = open_client.get("/api/v1/incidents").json()
+    assert incident["id"] == ids["incident"] and incident["reports"] == 2
+    assert {a["source"] for a in incident["alerts"]} == {"usembassy-ua", "news-id"}
+    assert open_client.get("/api/v1/incidents", params={"rule": "embassy-closed"}).json() == []
+    assert open_client.get("/api/v1/incidents/999").status_code == 404
+    sources = {s["name"]: s for s in open_client.get("/api/v1/sources").json()}
+    assert sources["news-id"]["status"] == "failing"
+    assert sources["news-id"]["consecutive_failures"] == 4
+    assert sources["usembassy-ua"]["items_last_run"] == 12
+    status = open_client.get("/api/v1/status").json()
+    assert status["daemon"]["running"] and status["daemon"]["host"] == "watch-1"
+    assert status["backlog"] == 2  # two pending deliveries
+    assert status["sources"] == {"new": 0, "ok": 1, "failing": 1, "blocked": 0, "degraded": 1}
+
+
+def test_silences_in_alertmanagers_shape(token_client: TestClient) -> None:
+    admin = bearer(ADMIN)
+    (existing,) = token_client.get("/api/v1/silences", headers=admin).json()
+    assert existing["matchers"] == [
+        {"name": "rule", "value": "embassy-closed", "isRegex": False, "isEqual": True}
+    ]
+    assert existing["status"] == {"state": "active"}
+    assert existing["createdBy"] == "ops@example.org"
+    assert existing["heldAlerts"] == 1  # the embassy-closed alert whose delivery it muted
+    created = token_client.post("/api/v1/silences", json=_silence(), headers=admin)
+    assert created.status_code == 200, created.text
+    sid = created.json()["silenceID"]
+    got = token_client.get(f"/api/v1/silence/{sid}", headers=admin).json()
+    assert got["comment"] == "planned exercise" and got["status"]["state"] == "active"
+    listed = token_client.get("/api/v1/silences", params={"state": "active"}, headers=admin)
+    assert {s["id"] for s in listed.json()} == {existing["id"], sid}
+    expired = token_client.delete(f"/api/v1/silence/{sid}", headers=admin)
+    assert expired.status_code == 200 and expired.json()["status"]["state"] == "expired"
+    listed = token_client.get("/api/v1/silences", params={"state": "expired"}, headers=admin)
+    assert [s["id"] for s in listed.json()] == [sid]
+    assert token_client.delete("/api/v1/silence/999", headers=admin).status_code == 404
+
+
+def test_held_alerts_count_what_a_silence_muted(open_client: TestClient, site: Site) -> None:
+    db, _, _ = site
+    from advisorywatch.db.models import Silence
+
+    with db.session() as s:
+        for fields in ({"rule": "air-strike", "channel": "ops"}, {"source": "state-dept"}):
+            s.add(
+                Silence(
+                    **fields,
+                    created_at=utcnow() - timedelta(days=30),
+                    expires_at=utcnow() + timedelta(days=1),
+                )
+            )
+    silences = open_client.get("/api/v1/silences").json()
+    # two alerts have a silenced ops delivery: one of embassy-closed, one of air-strike
+    assert [(s["matchers"][0]["value"], s["heldAlerts"]) for s in silences] == [
+        ("state-dept", 0),  # its one alert's delivery is pending
+        ("air-strike", 1),
+        ("embassy-closed", 1),
+    ]
+
+
+def test_writes_need_the_admin_token(token_client: TestClient) -> None:
+    assert token_client.post("/api/v1/silences", json=_silence()).status_code == 401
+    read = token_client.post("/api/v1/silences", json=_silence(), headers=bearer(READ))
+    assert read.status_code == 403
+    assert token_client.delete("/api/v1/silence/1", headers=bearer(READ)).status_code == 403
+    assert token_client.delete("/api/v1/silence/1").status_code == 401
+
+
+def test_without_tokens_nobody_writes(open_client: TestClient) -> None:
+    refused = open_client.post("/api/v1/silences", json=_silence())
+    assert refused.status_code == 403
+    assert "web.tokens.admin" in refused.json()["detail"]
+    assert open_client.delete("/api/v1/silence/1").status_code == 403
+
+
+def test_an_admin_token_alone_guards_reads_too(site: Site) -> None:
+    db, config, _ = site
+    only_admin = client(db, config, Tokens(admin=ADMIN.encode()))
+    assert only_admin.get("/api/v1/alerts").status_code == 401
+    assert only_admin.get("/api/v1/alerts", headers=bearer(ADMIN)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("over", "problem"),
+    [
+        ({"matchers": []}, "matchers"),
+        ({"matchers": [{"name": "severity", "value": "x"}]}, "matchers"),
+        ({"matchers": [{"name": "rule", "value": "air-.*", "isRegex": True}]}, "equality"),
+        ({"matchers": [{"name": "rule", "value": "nope"}]}, "no rule named 'nope'"),
+        (
+            {"matchers": [{"name": "rule", "value": "air-strike"}] * 2},
+            "given twice",
+        ),
+        ({"endsAt": (utcnow() - timedelta(hours=1)).isoformat()}, "endsAt"),
+        ({"startsAt": (utcnow() + timedelta(days=1)).isoformat()}, "startsAt"),
+        ({"createdBy": ""}, "createdBy"),
+    ],
+)
+def test_invalid_silences_are_422(
+    token_client: TestClient, over: dict[str, Any], problem: str
+) -> None:
+    answer = token_client.post("/api/v1/silences", json=_silence(**over), headers=bearer(ADMIN))
+    assert answer.status_code == 422
+    assert problem in answer.text
+
+
+def test_basic_auth_carries_the_token_for_browsers(token_client: TestClient) -> None:
+    basic = base64.b64encode(f"ops:{READ}".encode()).decode()
+    assert (
+        token_client.get("/api/v1/status", headers={"Authorization": f"Basic {basic}"}).status_code
+        == 200
+    )
+    bad = base64.b64encode(b"ops:guess").decode()
+    assert (
+        token_client.get("/api/v1/status", headers={"Authorization": f"Basic {bad}"}).status_code
+        == 401
+    )
+    assert (
+        token_client.get("/api/v1/status", headers={"Authorization": "Basic %%%"}).status_code
+        == 401
+    )
+
+
+def test_openapi_documents_every_endpoint(open_client: TestClient) -> None:
+    doc = open_client.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    paths = set(doc["paths"])
+    assert {
+        "/api/v1/alerts",
+        "/api/v1/alerts/{alert_id}",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
+        "/api/v1/sources",
+        "/api/v1/status",
+        "/api/v1/silences",
+        "/api/v1/silence/{silence_id}",
+        "/feeds/alerts.atom",
+        "/feeds/alerts.json",
+    } <= paths
+    assert not any(p in paths for p in ("/", "/alerts", "/sources"))  # pages are not API
+    assert set(doc["paths"]["/api/v1/silences"]) == {"get", "post"}
+    assert doc["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    assert "AlertView" in doc["components"]["schemas"]
