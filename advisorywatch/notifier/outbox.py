@@ -1,7 +1,9 @@
 """The outbox sender: claims due delivery rows, sends each to its one destination, and records
 the outcome. A claim is a lease (``status='sending'`` with ``next_attempt_at`` at the end of
 ``notifier.lease_seconds``), so a sender that crashed mid-send leaves rows that become due
-again when the lease ends.
+again when the lease ends. Such a row is claimed once more as *uncertain*, its message marked
+as a possible duplicate; if that claim too ends without an outcome, the row fails: at most
+two copies from crashed senders.
 
 Failures are classified by :mod:`advisorywatch.notifier.send`: a permanent one (invalid URL,
 HTTP 400/401/403/404/410) stops at once, a transient one is retried with exponential backoff
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -64,6 +66,37 @@ def delivery_counts(db: Database) -> dict[str, int]:
 def backlog(counts: dict[str, int]) -> int:
     """Rows waiting to be sent or being sent, from :func:`delivery_counts`."""
     return counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
+
+
+POSSIBLE_DUPLICATE = "[possible duplicate] "
+
+
+def _unknown_outcome(d: Delivery) -> bool:
+    """A row claimed while still ``sending``: its last claim ended without an outcome (the
+    sender died mid-send; the service may have the message). The first time it becomes
+    uncertain and is sent once more; the second time it fails, and True: not sent again."""
+    if d.status != DeliveryStatus.SENDING:
+        return False
+    if not d.uncertain:
+        d.uncertain = True
+        return False
+    d.status = DeliveryStatus.FAILED
+    d.last_error = f"outcome unknown after {d.attempts} claims"
+    log.error(
+        "giving up on delivery %d to %s (%s): %s; it may have arrived",
+        d.id,
+        d.channel,
+        d.destination_label,
+        d.last_error,
+    )
+    return True
+
+
+def _noted(message: Message, uncertain: bool) -> Message:
+    """The message, marked as a possible duplicate when an earlier send may have arrived."""
+    if not uncertain:
+        return message
+    return replace(message, title=POSSIBLE_DUPLICATE + message.title)
 
 
 class Outbox:
@@ -130,6 +163,8 @@ class Outbox:
             ).all()
             jobs = []
             for d in rows:
+                if _unknown_outcome(d):
+                    continue
                 d.status, d.attempts, d.next_attempt_at = (
                     DeliveryStatus.SENDING,
                     d.attempts + 1,
@@ -142,12 +177,13 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        self._message(d, now),
+                        _noted(self._message(d, now), d.uncertain),
                     )
                 )
             return jobs
 
     def _message(self, d: Delivery, now: datetime) -> Message:
+        """The row's message, rendered now."""
         templates = self.channels.templates(d.channel)
         if d.alert is not None:
             return templates.render(d.alert, now)

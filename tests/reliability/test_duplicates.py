@@ -1,0 +1,58 @@
+"""The duplicates bound under a crash loop: a service that acts on every message but never
+answers, and ``run --once`` killed with SIGKILL during each send. The first claim's copy may
+arrive, the second claim sends once more marked as a possible duplicate, the third gives up:
+two copies at most, however many times the sender dies."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from conftest import FeedServer, Project, ScriptedSink, rss
+
+LEASE_SECONDS = 2.0
+KILLS = 4
+
+
+def test_a_sender_killed_mid_send_again_and_again_delivers_at_most_twice(
+    project: Project, feeds: FeedServer, make_sink: Callable[[], ScriptedSink]
+) -> None:
+    sink = make_sink()
+    sink.hang_accepts = True
+    url = feeds.put("/feed.xml", rss([{"guid": "a1", "title": "Air strike on Odesa"}]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{url}"}}
+rules:
+  - {{name: air-strike, keywords: ["air strike"], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+notifier: {{lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01}}
+""")
+    killed_mid_send = 0
+    for _ in range(KILLS):
+        sink.hang_next = True
+        sink.hanging.clear()
+        sink.release.clear()
+        proc = project.popen("run", "--once")
+        try:
+            # Killed as soon as the send hangs; a run that claims nothing just ends.
+            while proc.poll() is None and not sink.hanging.wait(0.1):
+                pass
+            if sink.hanging.is_set():
+                killed_mid_send += 1
+        finally:
+            proc.kill()
+            proc.communicate()
+        sink.release.set()
+        time.sleep(LEASE_SECONDS + 0.2)  # the lease ends: the row is due again
+
+    assert killed_mid_send == 2  # the first claim and the uncertain one; then no more sends
+    titles = sink.titles()
+    assert len(titles) == 2, titles
+    assert not titles[0].startswith("[possible duplicate]")
+    assert titles[1].startswith("[possible duplicate] ") and titles[1].endswith(titles[0])
+    assert project.sql("SELECT status, attempts, uncertain, last_error FROM deliveries") == [
+        ("failed", 2, 1, "outcome unknown after 2 claims")
+    ]
