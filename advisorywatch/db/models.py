@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -20,7 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false
 
 from advisorywatch.model import DeliveryStatus, SourceStatus
 
@@ -176,9 +174,9 @@ class Delivery(Base):
     destination_label: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # A claim of it ended without an outcome (the sender died mid-send): sent once more with a
-    # "possible duplicate" note, and never after another such claim (notifier/outbox.py).
-    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Sends begun whose outcome was never recorded (the sender died mid-send): after one, the
+    # row is sent once more as a possible duplicate; after two, never again (notifier/outbox.py).
+    unconfirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,7 @@
 """The duplicates bound under a crash loop: a service that acts on every message but never
-answers, and ``run --once`` killed with SIGKILL during each send. The first claim's copy may
-arrive, the second claim sends once more marked as a possible duplicate, the third gives up:
-two copies at most, however many times the sender dies."""
+answers, and ``run --once`` killed with SIGKILL during each send. The first send's copy may
+arrive, the second is marked as a possible duplicate, then the row gives up: two copies at
+most, however many times the sender dies."""
 
 from __future__ import annotations
 
@@ -53,6 +53,6 @@ notifier: {{lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_secon
     assert len(titles) == 2, titles
     assert not titles[0].startswith("[possible duplicate]")
     assert titles[1].startswith("[possible duplicate] ") and titles[1].endswith(titles[0])
-    assert project.sql("SELECT status, attempts, uncertain, last_error FROM deliveries") == [
-        ("failed", 2, 1, "outcome unknown after 2 claims")
+    assert project.sql("SELECT status, attempts, unconfirmed, last_error FROM deliveries") == [
+        ("failed", 2, 2, "outcome unknown after 2 claims")
     ]

@@ -1,4 +1,4 @@
-"""deliveries: uncertain, a claim ended without an outcome (0500 -> 0600, 2026-12-02)."""
+"""deliveries: unconfirmed, sends begun without a recorded outcome (0500 -> 0600, 2026-12-02)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ down_revision = "0500"
 
 def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
-        batch.add_column(
-            sa.Column("uncertain", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch.add_column(sa.Column("unconfirmed", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
-        batch.drop_column("uncertain")
+        batch.drop_column("unconfirmed")
