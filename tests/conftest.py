@@ -23,6 +23,22 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from reliability import ledger
+
+    ledger.configure()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The reliability suite's one summary line (tests/reliability/ledger.py), asserted."""
+    from reliability import ledger
+
+    total = ledger.total()
+    if total is not None:
+        terminalreporter.write_line(total.line())
+        assert total.healthy(), total.line()
+
+
 class _Server:
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from reliability.ledger import Entry, record
+
 from conftest import FeedServer, Project, ScriptedSink, rss
 
 LEASE_SECONDS = 2.0
@@ -50,6 +52,16 @@ notifier: {{lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_secon
 
     assert killed_mid_send == 2  # the first claim and the uncertain one; then no more sends
     titles = sink.titles()
+    copies = len(titles)
+    record(
+        Entry(
+            tried=1,
+            survived=1,
+            lost=int(copies == 0),
+            duplicates=max(copies - 1, 0),
+            over_bound=max(copies - 2, 0),
+        )
+    )
     assert len(titles) == 2, titles
     assert not titles[0].startswith("[possible duplicate]")
     assert titles[1].startswith("[possible duplicate] ") and titles[1].endswith(titles[0])
