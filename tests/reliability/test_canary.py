@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from reliability.configs import air_strike_config
 from reliability.ledger import Entry, record
 
 from conftest import FeedServer, Project, Sink, rss
@@ -28,16 +29,7 @@ def test_a_canary_token_appears_in_no_output(
         "query": f"json://{at}/notify?-token={CANARY}3",
         "env": f"json://{at}/hook/${{HOOK}}",
     }
-    urls = ", ".join(f'"{u}"' for u in forms.values())
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: news, type: feed, url: "{url}"}}
-rules:
-  - {{name: air-strike, keywords: ["air strike"], severity: critical, notify: [ops]}}
-channels:
-  ops: {{urls: [{urls}]}}
-""")
+    project.write_config(air_strike_config(url, list(forms.values())))
     run = project.cli("-v", "run", "--once", env={"HOOK": f"{CANARY}4"}, timeout=60)
 
     assert run.returncode == 0, run.stderr

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from advisorywatch.testhooks import CRASH_ENV, CRASH_EXIT_CODE
+from reliability.configs import air_strike_config
 from reliability.ledger import Entry, record
 
 from conftest import FeedServer, Project, Sink, rss
@@ -27,16 +28,8 @@ def test_crash_loop_loses_nothing(
 ) -> None:
     items = [{"guid": f"a{i}", "title": t} for i, t in enumerate(TITLES)]
     url = feeds.put("/feed.xml", rss(items))
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: news, type: feed, url: "{url}"}}
-rules:
-  - {{name: air-strike, keywords: ["air strike"], severity: critical, notify: [ops]}}
-channels:
-  ops: {{urls: ["{sink.apprise_url}"]}}
-notifier: {{lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01}}
-""")
+    notifier = f"lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01"
+    project.write_config(air_strike_config(url, [sink.apprise_url], notifier))
     crashes = 0
     for _ in range(POINTS[point]):
         run = project.cli("run", "--once", env={CRASH_ENV: point}, timeout=60)

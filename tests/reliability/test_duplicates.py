@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from reliability.configs import air_strike_config
 from reliability.ledger import Entry, record
 
 from conftest import FeedServer, Project, ScriptedSink, rss
@@ -22,16 +23,8 @@ def test_a_sender_killed_mid_send_again_and_again_delivers_at_most_twice(
     sink = make_sink()
     sink.hang_accepts = True
     url = feeds.put("/feed.xml", rss([{"guid": "a1", "title": "Air strike on Odesa"}]))
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: news, type: feed, url: "{url}"}}
-rules:
-  - {{name: air-strike, keywords: ["air strike"], severity: critical, notify: [ops]}}
-channels:
-  ops: {{urls: ["{sink.apprise_url}"]}}
-notifier: {{lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01}}
-""")
+    notifier = f"lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01"
+    project.write_config(air_strike_config(url, [sink.apprise_url], notifier))
     killed_mid_send = 0
     for _ in range(KILLS):
         sink.hang_next = True
