@@ -23,6 +23,22 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from reliability import ledger
+
+    ledger.configure()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The reliability suite's one summary line (tests/reliability/ledger.py), asserted."""
+    from reliability import ledger
+
+    total = ledger.total()
+    if total is not None:
+        terminalreporter.write_line(total.line())
+        assert total.healthy(), total.line()
+
+
 class _Server:
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -359,7 +375,10 @@ class _ScriptedSinkHandler(BaseHTTPRequestHandler):
             sink.requests += 1
             hang = sink.hang_next
             sink.hang_next = False
-        if hang:  # hold the sender mid-send; the message is never accepted
+        if hang:  # hold the sender mid-send; the message is accepted only with hang_accepts
+            with sink.lock:
+                if sink.hang_accepts:
+                    sink.received.append(json.loads(raw))
             sink.hanging.set()
             sink.release.wait(60)
             status, headers = 500, {}
@@ -379,7 +398,9 @@ class ScriptedSink(_JsonSink):
     """An Apprise ``json://`` sink whose answers are scripted: ``script`` answers the next
     requests in order (status, headers), ``fail_for`` answers ``fail_status`` for that many
     seconds from the first request, ``always`` answers every request with one status, and
-    ``hang_next`` holds the next request until ``release`` is set (then refuses it)."""
+    ``hang_next`` holds the next request until ``release`` is set (then refuses it; with
+    ``hang_accepts`` the message counts as received first, as a service that acted on it and
+    whose answer never came)."""
 
     def __init__(self) -> None:
         self.requests = 0
@@ -389,6 +410,7 @@ class ScriptedSink(_JsonSink):
         self.fail_until: float | None = None
         self.fail_status = 500
         self.hang_next = False
+        self.hang_accepts = False
         self.hanging = threading.Event()
         self.release = threading.Event()
         super().__init__(_ScriptedSinkHandler)

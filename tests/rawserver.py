@@ -16,7 +16,8 @@ from http import HTTPStatus
 class Reply:
     """One scripted answer of :class:`RawHttpServer`. ``action``: None (send it all),
     ``"reset"`` (half the body, then a TCP reset), ``"drip"`` (headers, then one byte every
-    100 ms), ``"hang"`` (accept, never answer), ``"slow"`` (answer after 0.5 s)."""
+    100 ms), ``"endless"`` (headers, then a body that never ends, as fast as it is read),
+    ``"hang"`` (accept, never answer), ``"slow"`` (answer after 0.5 s)."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -43,6 +44,8 @@ class _RawHandler(socketserver.BaseRequestHandler):
         hdrs = {"Connection": "close", "Content-Length": str(len(reply.body)), **reply.headers}
         if reply.action == "drip":
             hdrs["Content-Length"] = "1000000"
+        elif reply.action == "endless":
+            del hdrs["Content-Length"]  # read until the connection closes: never
         out = status_line + "".join(f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
         try:
             if reply.action == "hang":
@@ -54,6 +57,9 @@ class _RawHandler(socketserver.BaseRequestHandler):
             if reply.action == "drip":
                 while not server.stopping.wait(0.1):
                     sock.sendall(b" ")
+            elif reply.action == "endless":
+                while not server.stopping.is_set():
+                    sock.sendall(reply.body or b"<item>" * 10000)
             elif reply.action == "reset":
                 sock.sendall(reply.body[: len(reply.body) // 2])
                 time.sleep(0.05)

@@ -174,6 +174,9 @@ class Delivery(Base):
     destination_label: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Sends begun whose outcome was never recorded (the sender died mid-send): after one, the
+    # row is sent once more as a possible duplicate; after two, never again (notifier/outbox.py).
+    unconfirmed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

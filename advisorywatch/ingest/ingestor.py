@@ -19,6 +19,7 @@ from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class Ingestor:
         )
         if not outcome.not_modified:
             stored = store_items(s, src.id, outcome.items, now, stocked)
+            crash_point("after-item-insert")  # tests: the transaction dies uncommitted
             result.new, result.updated = stored.new, stored.updated
             result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
         return result

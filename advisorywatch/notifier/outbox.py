@@ -1,7 +1,10 @@
 """The outbox sender: claims due delivery rows, sends each to its one destination, and records
 the outcome. A claim is a lease (``status='sending'`` with ``next_attempt_at`` at the end of
 ``notifier.lease_seconds``), so a sender that crashed mid-send leaves rows that become due
-again when the lease ends.
+again when the lease ends. Each send is counted as *unconfirmed* (committed) before it starts
+and uncounted when its outcome is recorded: a row with one unconfirmed send is sent once more
+marked as a possible duplicate, one with two fails unsent: at most two copies from crashed
+senders, and a row claimed but never sent before a crash is sent as usual.
 
 Failures are classified by :mod:`advisorywatch.notifier.send`: a permanent one (invalid URL,
 HTTP 400/401/403/404/410) stops at once, a transient one is retried with exponential backoff
@@ -13,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -28,6 +31,7 @@ from advisorywatch.notifier.message import Message
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
+from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 20
@@ -64,6 +68,34 @@ def delivery_counts(db: Database) -> dict[str, int]:
 def backlog(counts: dict[str, int]) -> int:
     """Rows waiting to be sent or being sent, from :func:`delivery_counts`."""
     return counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
+
+
+POSSIBLE_DUPLICATE = "[possible duplicate] "
+MAX_UNCONFIRMED = 2  # sends whose outcome is unknown, before a row is given up
+
+
+def _unknown_outcome(d: Delivery) -> bool:
+    """True (and the row failed) when too many sends of it ended without an outcome: the
+    service may have it already, and another send may be one copy too many."""
+    if d.unconfirmed < MAX_UNCONFIRMED:
+        return False
+    d.status = DeliveryStatus.FAILED
+    d.last_error = f"outcome unknown after {d.unconfirmed} claims"
+    log.error(
+        "giving up on delivery %d to %s (%s): %s; it may have arrived",
+        d.id,
+        d.channel,
+        d.destination_label,
+        d.last_error,
+    )
+    return True
+
+
+def _noted(message: Message, unconfirmed: int) -> Message:
+    """The message, marked as a possible duplicate when an earlier send may have arrived."""
+    if not unconfirmed:
+        return message
+    return replace(message, title=POSSIBLE_DUPLICATE + message.title)
 
 
 class Outbox:
@@ -130,6 +162,8 @@ class Outbox:
             ).all()
             jobs = []
             for d in rows:
+                if _unknown_outcome(d):
+                    continue
                 d.status, d.attempts, d.next_attempt_at = (
                     DeliveryStatus.SENDING,
                     d.attempts + 1,
@@ -142,12 +176,13 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        self._message(d, now),
+                        _noted(self._message(d, now), d.unconfirmed),
                     )
                 )
             return jobs
 
     def _message(self, d: Delivery, now: datetime) -> Message:
+        """The row's message, rendered now."""
         templates = self.channels.templates(d.channel)
         if d.alert is not None:
             return templates.render(d.alert, now)
@@ -168,10 +203,14 @@ class Outbox:
                 permanent=True,
             )
         else:
+            self._unconfirmed(job, +1)  # committed first: a crash mid-send leaves it counted
             result = send(dest.url, job.message, self.settings.timeout_seconds)
+            crash_point("after-send")
         now = utcnow()
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
+            if dest is not None:  # the outcome of the send counted above is known
+                d.unconfirmed -= 1
             d.last_error = result.error
             what = f"alert {d.alert_id}" if d.alert_id else f"notice {d.notice_id}"
             if result.ok:
@@ -209,6 +248,10 @@ class Outbox:
                     d.next_attempt_at.isoformat(timespec="seconds"),
                     result.error,
                 )
+
+    def _unconfirmed(self, job: _Job, change: int) -> None:
+        with self.db.session() as s:
+            s.get_one(Delivery, job.delivery_id).unconfirmed += change
 
     def _postpone(self, job: _Job, until: datetime) -> None:
         """The destination asked us to wait or is unreachable: put the row back without

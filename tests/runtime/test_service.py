@@ -38,7 +38,9 @@ daemon: {{heartbeat_seconds: 0.5, lease_seconds: 30{daemon}}}
 
 
 def source(name: str, url: str, every: str = "1s") -> str:
-    return f'  - {{name: {name}, type: feed, url: "{url}", every: {every}, jitter: 0s}}\n'
+    # allow_private: some tests name localhost, which resolves to a loopback address.
+    entry = f'name: {name}, type: feed, url: "{url}", every: {every}, jitter: 0s'
+    return f"  - {{{entry}, allow_private: true}}\n"
 
 
 @contextmanager

@@ -44,6 +44,11 @@ class UnsafeRequest(IgnoreRequest):
     """A request or redirect to anything but http(s): refused, never downloaded."""
 
 
+class UnsafeAddress(UnsafeRequest):
+    """A request, redirect hop or follow-up to an address its source may not reach
+    (guard.py): refused before anything is sent."""
+
+
 class RobotsDenied(IgnoreRequest):
     """robots.txt forbids the URL (Scrapy's middleware raises a plain IgnoreRequest)."""
 

@@ -1,5 +1,6 @@
 """Scrapy settings: polite (robots.txt, a User-Agent with a contact, per-domain limits,
-AutoThrottle, backoff), bounded (size after decompression, wall clock) and only http(s)."""
+AutoThrottle, backoff), bounded (size after decompression, wall clock), only http(s) and only
+to public addresses (guard.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from advisorywatch.crawler.fetch.config import CrawlerConfig
 
 PROJECT_URL = "https://github.com/advisorywatch/advisorywatch"
 _MW = "advisorywatch.crawler.fetch.middlewares"
+_GUARDED = "advisorywatch.crawler.fetch.guard.GuardedDownloadHandler"
 
 
 # Scrapy components the product does not use: each one costs time on every request, and
@@ -75,7 +77,15 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "DOWNLOAD_FAIL_ON_DATALOSS": True,  # a truncated body is a failure, not a short feed
         "REDIRECT_MAX_TIMES": 5,
         # No handler for anything but http(s); SchemeGuardMiddleware also names the culprit.
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+        # http(s) connect only to the addresses the request may reach (guard.py).
+        "DOWNLOAD_HANDLERS": {
+            "file": None,
+            "data": None,
+            "s3": None,
+            "ftp": None,
+            "http": _GUARDED,
+            "https": _GUARDED,
+        },
         "DOWNLOADER_MIDDLEWARES": {
             f"{_MW}.SchemeGuardMiddleware": 610,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

@@ -16,6 +16,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from advisorywatch.crawler.fetch import safety
+from advisorywatch.crawler.fetch.guard import ALLOWANCE_META, allowance, note_allowance
 from advisorywatch.crawler.sources.base import (
     Fetched,
     FollowUp,
@@ -82,7 +83,9 @@ class SourcesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         while (batch := await self.batches.get()) is not None:
-            for job, url in batch.fetches:
+            metas = [_request_meta(job) for job, _ in batch.fetches]
+            note_allowance(o for meta in metas for o in meta[ALLOWANCE_META])
+            for (job, url), meta in zip(batch.fetches, metas, strict=True):
                 yield scrapy.Request(
                     url,
                     headers=_request_headers(job),
@@ -90,7 +93,7 @@ class SourcesSpider(scrapy.Spider):
                     errback=self.failed,
                     cb_kwargs={"job": job, "batch": batch},
                     dont_filter=True,
-                    meta=_request_meta(job),
+                    meta=meta,
                 )
 
     async def parse(self, response: Response, job: SourceJob, batch: Batch) -> None:
@@ -125,6 +128,8 @@ class SourcesSpider(scrapy.Spider):
                 )
             except SourceError as exc:
                 _fail(outcome, ErrorKind.PARSE, str(exc))
+            except safety.UnsafeAddress as exc:  # a follow-up to a refused address
+                _fail(outcome, ErrorKind.UNSAFE, f"{exc} (a link on {response.url})")
             except Exception as exc:  # a parser bug in one source must not stop the others
                 self.logger.exception("source %s: parser failed on %s", name, response.url)
                 _fail(outcome, ErrorKind.PARSE, f"parser failed: {type(exc).__name__}: {exc}")
@@ -141,7 +146,8 @@ class SourcesSpider(scrapy.Spider):
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
         source's pages and articles end up in one outcome. A failed follow-up keeps its
         fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
-        a worker thread: a large feed must not stall the loop."""
+        a worker thread: a large feed must not stall the loop. A follow-up to an address the
+        source may not reach fails the whole fetch (UnsafeAddress): the page is hostile."""
         result = await asyncio.to_thread(job.source.parse_result, fetched)
         items, queue = list(result.items), list(result.follow)
         seen, budget = {fetched.url}, MAX_FOLLOW_UPS
@@ -170,12 +176,14 @@ class SourcesSpider(scrapy.Spider):
         name = job.source.config.name
         try:
             response = await self.crawler.engine.download_async(
-                scrapy.Request(follow.url, dont_filter=True)
+                scrapy.Request(follow.url, dont_filter=True, meta=_fetch_meta(job))
             )
             if response.status >= 400:
                 raise SourceError(f"HTTP {response.status} from {response.url}")
             fetched = Fetched(response.url, response.status, _headers(response), response.body)
             return await asyncio.to_thread(follow.parse, fetched)
+        except safety.UnsafeAddress:
+            raise
         except Exception as exc:  # one bad page must not lose the rest of the crawl
             self.logger.warning("source %s: follow-up %s failed: %s", name, follow.url, exc)
             return ParseResult(list(follow.fallback))
@@ -201,10 +209,18 @@ def _request_headers(job: SourceJob) -> dict[str, str]:
 
 
 def _request_meta(job: SourceJob) -> dict[str, Any]:
-    cfg = job.source.config
-    meta: dict[str, Any] = {"handle_httpstatus_list": _HANDLED_STATUSES}
-    if not cfg.robots:
+    meta = _fetch_meta(job)
+    meta["handle_httpstatus_list"] = _HANDLED_STATUSES
+    if not job.source.config.robots:
         meta["dont_obey_robotstxt"] = True
+    return meta
+
+
+def _fetch_meta(job: SourceJob) -> dict[str, Any]:
+    """What the source's start requests and follow-ups share: the proxy, and the origins they
+    may reach on private addresses (guard.py)."""
+    cfg = job.source.config
+    meta: dict[str, Any] = {ALLOWANCE_META: allowance(job.source.start_urls(), cfg.allow_private)}
     if cfg.proxy:
         meta["proxy"] = cfg.proxy
     return meta

@@ -39,6 +39,9 @@ class SourceConfig(Strict):
     robots: bool = True  # obey robots.txt; false only with the site owner's blessing
     headers: dict[str, Annotated[str, Secret]] = {}
     proxy: Annotated[str, Secret] | None = None  # http(s)://[user:password@]host:port
+    # The source's own host and port may be on a private address (an intranet feed whose
+    # name resolves there); one written as a private address is allowed without it.
+    allow_private: bool = False
 
     @field_validator("url")
     @classmethod

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from advisorywatch.db.models import Base
 from advisorywatch.db.session import make_engine
+from advisorywatch.testhooks import crash_point
 
 config = context.config
 
@@ -16,6 +17,8 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        # After each revision's step, before the transaction commits.
+        on_version_apply=lambda **_: crash_point("mid-migration"),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -31,7 +31,11 @@ channels:
 
 def _source(name: str, url: str, robots: bool = False) -> str:
     flag = "true" if robots else "false"
-    entry = f'name: {name}, type: feed, url: "{url}", every: 1s, jitter: 0s, robots: {flag}'
+    # allow_private: some URLs name localhost, which resolves to a loopback address.
+    entry = (
+        f'name: {name}, type: feed, url: "{url}", every: 1s, jitter: 0s, robots: {flag}, '
+        "allow_private: true"
+    )
     return f"  - {{{entry}}}\n"
 
 

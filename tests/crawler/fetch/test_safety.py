@@ -10,6 +10,7 @@ import zlib
 
 import brotli
 import pytest
+from hostile import BILLION_LAUGHS, BOMB_BYTES
 from rawserver import RawHttpServer, Reply
 from scrapy.exceptions import (
     DownloadCancelledError,
@@ -37,15 +38,6 @@ from advisorywatch.model import ErrorKind
 from conftest import FeedServer, Project, Sink, fixture_bytes, rss
 
 FEED = rss([{"guid": "g1", "title": "Serangan udara di Kyiv", "description": "x"}])
-BILLION_LAUGHS = (
-    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">'
-    + "".join(
-        f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i else "&lol;") * 10 + '">' for i in range(9)
-    )
-    + ']><rss version="2.0"><channel><title>t</title>'
-    "<item><guid>x</guid><title>&lol8;</title></item></channel></rss>"
-).encode()
-BOMB_BYTES = 20 * 1024 * 1024  # decompressed; the cap in CONFIG is 1 MB
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 

@@ -37,6 +37,8 @@ def plain_text(text: str) -> str:
 
 
 def _squash(text: str) -> str:
+    if "\0" in text:  # PostgreSQL text cannot hold NUL; no feed means one
+        text = text.replace("\0", "")
     if any(ws in text for ws in _WS_TO_SQUASH):
         text = _WS_RE.sub(" ", text)
     if "\n" in text:
