@@ -4,20 +4,14 @@ stdout or stderr and nowhere in the database file."""
 
 from __future__ import annotations
 
-import pytest
-
 from reliability.configs import air_strike_config
 from reliability.ledger import Entry, record
 
 from conftest import FeedServer, Project, Sink, rss
 
 CANARY = "c4n4ryT0k3n"
-# Masking every token of a channel URL comes with branch harden (issue 16.3). Until then the
-# hits are counted apart and the test is expected to fail; set True when it is merged.
-MASKING_MERGED = False
 
 
-@pytest.mark.xfail(not MASKING_MERGED, reason="needs branch harden's masking", strict=False)
 def test_a_canary_token_appears_in_no_output(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
@@ -45,6 +39,5 @@ def test_a_canary_token_appears_in_no_output(
         for line in text.splitlines()
         if CANARY in line
     }
-    counted = {"canary_hits" if MASKING_MERGED else "canary_hits_pending": len(hits)}
-    record(Entry(tried=len(forms), survived=len(forms), **counted))
+    record(Entry(tried=len(forms), survived=len(forms), canary_hits=len(hits)))
     assert not hits, sorted(hits)

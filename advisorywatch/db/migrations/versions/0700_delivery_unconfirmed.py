@@ -1,12 +1,12 @@
-"""deliveries: unconfirmed, sends begun without a recorded outcome (0500 -> 0600, 2026-12-02)."""
+"""deliveries: unconfirmed, sends begun without a recorded outcome (0600 -> 0700, 2026-12-02)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0600"
-down_revision = "0500"
+revision = "0700"
+down_revision = "0600"
 
 
 def upgrade() -> None:
