@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
-from advisorywatch.notifier.message import Message
+from advisorywatch.notifier.message import Message, as_notify_type
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
@@ -128,6 +129,7 @@ class Outbox:
                 )
                 .with_for_update(skip_locked=True)
             ).all()
+            parts = _merged_parts(s, rows)
             jobs = []
             for d in rows:
                 d.status, d.attempts, d.next_attempt_at = (
@@ -142,18 +144,19 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        self._message(d, now),
+                        self._message(s, d, parts.get(d.id, []), now),
                     )
                 )
             return jobs
 
-    def _message(self, d: Delivery, now: datetime) -> Message:
+    def _message(self, s: Session, d: Delivery, parts: list[Alert], now: datetime) -> Message:
         templates = self.channels.templates(d.channel)
         if d.alert is not None:
-            return templates.render(d.alert, now)
+            alerts = [d.alert, *parts]
+            return templates.render(alerts, now, _is_update(s, alerts))
         notice = d.notice
         assert notice is not None, f"delivery {d.id} has neither an alert nor a notice"
-        return templates.plain(notice.title, notice.body)
+        return templates.plain(notice.title, notice.body, as_notify_type(notice.notify_type))
 
     def _deliver(self, job: _Job, total: DrainResult) -> None:
         dest = self.channels.lookup(job.channel, job.destination)
@@ -173,7 +176,7 @@ class Outbox:
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
             d.last_error = result.error
-            what = f"alert {d.alert_id}" if d.alert_id else f"notice {d.notice_id}"
+            what = _what(s, d)
             if result.ok:
                 d.status, d.sent_at = DeliveryStatus.SENT, now
                 total.sent += 1
@@ -253,6 +256,7 @@ class Outbox:
             fallback,
             now,
             key=key,
+            notify_type="warning",
             title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",
             body=(
                 f"Notifications for channel {job.channel!r}, destination {job.label}, are "
@@ -266,3 +270,38 @@ class Outbox:
         log.warning(
             "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
         )
+
+
+def _merged_parts(s: Session, rows: Sequence[Delivery]) -> dict[int, list[Alert]]:
+    """The alerts that ride in each claimed row's message (its ``merged`` rows), in order."""
+    ids = [d.id for d in rows if d.alert_id is not None]
+    parts: dict[int, list[Alert]] = {}
+    if not ids:
+        return parts
+    for lead, alert in s.execute(
+        select(Delivery.part_of, Alert)
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .where(Delivery.part_of.in_(ids))
+        .order_by(Alert.id)
+    ).tuples():
+        assert lead is not None
+        parts.setdefault(lead, []).append(alert)
+    return parts
+
+
+def _is_update(s: Session, alerts: list[Alert]) -> bool:
+    """A text match on an item that had alerts before: a revision added a concept or keyword
+    (an advisory-level change is an event of its own)."""
+    if any(a.occasion for a in alerts):
+        return False
+    first = min(a.id for a in alerts)
+    earlier = select(Alert.id).where(Alert.item_id == alerts[0].item_id, Alert.id < first)
+    return s.scalar(earlier.limit(1)) is not None
+
+
+def _what(s: Session, d: Delivery) -> str:
+    """How the log names what a row sends."""
+    if d.alert_id is None:
+        return f"notice {d.notice_id}"
+    merged = s.scalars(select(Delivery.alert_id).where(Delivery.part_of == d.id)).all()
+    return f"alert {d.alert_id}" + (f" (with {', '.join(map(str, merged))})" if merged else "")

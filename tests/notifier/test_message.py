@@ -70,13 +70,13 @@ channels:
 
 def test_title_is_one_line_and_bodies_are_truncated() -> None:
     alert = _alert("Air strike\r\nBcc: victim@example.org\nSubject: x", text="y")
-    msg = Templates().render(alert, NOW)
+    msg = Templates().render([alert], NOW)
     assert "\n" not in msg.title and "\r" not in msg.title
     assert msg.title == (
         "[CRITICAL] air-strike: Air strike Bcc: victim@example.org Subject: x · news"
     )
     long = Templates(ChannelConfig(urls=["json://x"], body_template="{{ text }}")).render(
-        _alert("Air strike " + "t" * 400, text="z" * 10_000), NOW
+        [_alert("Air strike " + "t" * 400, text="z" * 10_000)], NOW
     )
     assert len(long.title) == MAX_TITLE and long.title.endswith("…")
     assert len(long.body) == MAX_BODY and long.body.endswith("…")
@@ -85,7 +85,7 @@ def test_title_is_one_line_and_bodies_are_truncated() -> None:
 def test_html_format_escapes_item_text_and_keeps_the_highlight() -> None:
     channel = ChannelConfig(urls=["json://x"], format="html")
     msg = Templates(channel).render(
-        _alert('Air strike <script>alert(1)</script> & "more"', url="javascript:alert(1)"), NOW
+        [_alert('Air strike <script>alert(1)</script> & "more"', url="javascript:alert(1)")], NOW
     )
     assert msg.format == "html"
     assert "<script>" not in msg.title + msg.body
@@ -97,7 +97,7 @@ def test_html_format_escapes_item_text_and_keeps_the_highlight() -> None:
 
 def test_markdown_format_escapes_markup_in_item_text() -> None:
     channel = ChannelConfig(urls=["json://x"], format="markdown")
-    msg = Templates(channel).render(_alert("Air strike [click](https://evil.example) *now*"), NOW)
+    msg = Templates(channel).render([_alert("Air strike [click](https://evil.example) *now*")], NOW)
     assert "[click](https://evil.example)" not in msg.body
     assert r"\[click\]\(https://evil.example\) \*now\*" in msg.body
     assert "> **Air strike** " in msg.body
@@ -109,8 +109,8 @@ def test_custom_templates_get_fields_and_late_notice() -> None:
         title_template="{{ source }} | {{ severity }} | {{ title }}",
         body_template="{{ rule }} {{ languages | join('+') }} late={{ late_minutes }}",
     )
-    msg = Templates(channel).render(_alert("Air strike {{ config }}"), NOW + timedelta(hours=1))
+    msg = Templates(channel).render([_alert("Air strike {{ config }}")], NOW + timedelta(hours=1))
     assert msg.title == "news | critical | Air strike {{ config }}"
     assert msg.body == "air-strike en late=60"
-    default = Templates().render(_alert("Air strike"), NOW + timedelta(minutes=42))
+    default = Templates().render([_alert("Air strike")], NOW + timedelta(minutes=42))
     assert "(delivered late: 42 min after detection)" in default.body
