@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from advisorywatch.db.models import Alert, Item, Source
 from advisorywatch.notifier.config import ChannelConfig
 from advisorywatch.notifier.message import MAX_BODY, MAX_TITLE, Templates
@@ -114,3 +116,77 @@ def test_custom_templates_get_fields_and_late_notice() -> None:
     assert msg.body == "air-strike en late=60"
     default = Templates().render([_alert("Air strike")], NOW + timedelta(minutes=42))
     assert "(delivered late: 42 min after detection)" in default.body
+
+
+def _alerts_of_one_item(title: str) -> list[Alert]:
+    """Three rules fired on one item; two matched the same words in another case."""
+    lead = _alert(title)
+    hits = [("air_strike", "air strike"), ("embassy_closed", "embassy closed")]
+    others = []
+    for rule, severity, (concept, text) in (
+        ("closure", "warning", hits[1]),
+        ("raid", "info", hits[0]),
+    ):
+        other = Alert(
+            rule=rule,
+            severity=severity,
+            created_at=NOW,
+            matched=[
+                {
+                    "concept": concept,
+                    "language": "en",
+                    "field": "text",
+                    "text": text,
+                    "snippet": f"the **{text}** <b>@everyone</b>",
+                }
+            ],
+        )
+        other.item = lead.item
+        others.append(other)
+    return [lead, *others]
+
+
+ONE_MESSAGE = [
+    # format, what the body must hold, what must never appear in title or body
+    ("text", ["> the **embassy closed** <b>@\u200beveryone</b>"], ["@everyone", "49"]),
+    (
+        "markdown",
+        ["> the **embassy closed** \\<b\\>@\u200beveryone\\</b\\>"],
+        ["@everyone", "<b>", "<script>", "49"],
+    ),
+    (
+        "html",
+        ["<blockquote>the <b>embassy closed</b> &lt;b&gt;@\u200beveryone&lt;/b&gt;</blockquote>"],
+        ["@everyone", "<script>", "49"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "present", "absent"), ONE_MESSAGE, ids=[c[0] for c in ONE_MESSAGE])
+def test_one_message_for_an_items_alerts_in_each_format(
+    fmt: str, present: list[str], absent: list[str]
+) -> None:
+    channel = ChannelConfig(urls=["json://x"], format=fmt)  # type: ignore[arg-type]
+    msg = Templates(channel).render(
+        _alerts_of_one_item("Air strike <script>{{7*7}}</script> @everyone"), NOW
+    )
+    assert msg.type == "failure"  # the most severe alert's
+    assert "[CRITICAL] air-strike, closure, raid: Air strike" in msg.title
+    for text in present:
+        assert text in msg.body, msg.body
+    for text in absent:
+        assert text not in msg.title + msg.body
+    # "Air strike" and "air strike" for one concept and language: listed once.
+    matched = next(line for line in msg.body.splitlines() if "Matched:" in line).casefold()
+    assert matched.count("air strike") == 1 and matched.count("embassy closed") == 1
+
+
+def test_custom_templates_get_rules_concepts_terms_and_update() -> None:
+    channel = ChannelConfig(
+        urls=["json://x"],
+        title_template="{% if update %}UPDATE {% endif %}{{ rules | join('+') }}",
+        body_template="{{ concepts | join(',') }} | {{ terms | length }}",
+    )
+    msg = Templates(channel).render(_alerts_of_one_item("Air strike"), NOW, update=True)
+    assert msg.title == "UPDATE air-strike+closure+raid"
+    assert msg.body == "air_strike,embassy_closed | 2"
