@@ -5,9 +5,7 @@ decides for some of them."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -97,14 +95,6 @@ ROUTED = [
         },
     ),
 ]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,8 @@ against the status of the alert's deliveries on each channel."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -176,14 +174,6 @@ CASES: list[tuple[str, Case, dict[str, str], list[int]]] = [
         [1],
     ),
 ]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,8 @@ storm_exempt to the open storms, releasing what they no longer hold, one message
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -25,14 +24,6 @@ NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 CHAT = {"chat": ChannelConfig(urls=["json://127.0.0.1:9/a", "json://127.0.0.1:9/b"])}
 HELD = NotifierConfig(storm_max=1, storm_exempt=[])
 MakeSink = Callable[[], ScriptedSink]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 def _storm(db: Database, items: list[list[str]]) -> None:
