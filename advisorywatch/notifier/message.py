@@ -41,7 +41,8 @@ DEFAULT_BODY = """\
 {% endfor %}
 Matched: {{ terms | join(", ") }}
 Source: {{ source }}
-Link: {{ link or "-" }}
+{% if also_reported %}Also reported by: {{ also_reported | join(", ") }}
+{% endif %}Link: {{ link or "-" }}
 Published: {{ published }} · first seen: {{ first_seen }}
 {% if late_minutes %}(delivered late: {{ late_minutes }} min after detection)
 {% endif %}"""
@@ -49,7 +50,8 @@ DEFAULT_HTML_BODY = """\
 {% for s in snippets %}<blockquote>{{ s }}</blockquote>
 {% endfor %}<p>Matched: {{ terms | join(", ") }}<br>
 Source: {{ source }}<br>
-Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
+{% if also_reported %}Also reported by: {{ also_reported | join(", ") }}<br>
+{% endif %}Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
 Published: {{ published }} · first seen: {{ first_seen }}</p>
 {% if late_minutes %}<p>(delivered late: {{ late_minutes }} min after detection)</p>
 {% endif %}"""
@@ -124,10 +126,17 @@ class Templates:
     def format(self) -> Format:
         return self.escaper.fmt
 
-    def render(self, alerts: Sequence[Alert], now: datetime, update: bool = False) -> Message:
+    def render(
+        self,
+        alerts: Sequence[Alert],
+        now: datetime,
+        update: bool = False,
+        also_reported: Sequence[str] = (),
+    ) -> Message:
         """One message for an item's alerts on a channel, the first being the lead; ``update``:
-        the item notified before (a revision added a concept or keyword)."""
-        fields = alert_fields(alerts, now, self.escaper, update)
+        the item notified before (a revision added a concept or keyword); ``also_reported``:
+        the sources of reports that joined its incident since the incident's last message."""
+        fields = alert_fields(alerts, now, self.escaper, update, also_reported)
         return self.message(
             self._title.render(fields), self._body.render(fields), notify_type(fields["severity"])
         )
@@ -150,7 +159,11 @@ class Templates:
 
 
 def alert_fields(
-    alerts: Sequence[Alert], now: datetime, escaper: _Escaper, update: bool = False
+    alerts: Sequence[Alert],
+    now: datetime,
+    escaper: _Escaper,
+    update: bool = False,
+    also_reported: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What a template can use, for one item's alerts (the first is the lead). Only plain
     values: nothing here is ever parsed as a template."""
@@ -171,6 +184,7 @@ def alert_fields(
         "rule": ", ".join(rules),
         "rules": rules,
         "update": update,
+        "also_reported": list(also_reported),
         "source": item.source.name,
         "title": item.title or "(untitled)",
         "text": item.text,

@@ -25,6 +25,7 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
+from advisorywatch.notifier.history import also_reported, is_update
 from advisorywatch.notifier.message import Message, as_notify_type
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
@@ -153,7 +154,8 @@ class Outbox:
         templates = self.channels.templates(d.channel)
         if d.alert is not None:
             alerts = [d.alert, *parts]
-            return templates.render(alerts, now, _is_update(s, alerts))
+            also = also_reported(s, alerts, d.channel)
+            return templates.render(alerts, now, is_update(s, alerts), also)
         notice = d.notice
         assert notice is not None, f"delivery {d.id} has neither an alert nor a notice"
         return templates.plain(notice.title, notice.body, as_notify_type(notice.notify_type))
@@ -283,20 +285,10 @@ def _merged_parts(s: Session, rows: Sequence[Delivery]) -> dict[int, list[Alert]
         .join(Alert, Alert.id == Delivery.alert_id)
         .where(Delivery.part_of.in_(ids))
         .order_by(Alert.id)
-    ).tuples():
+    ):
         assert lead is not None
         parts.setdefault(lead, []).append(alert)
     return parts
-
-
-def _is_update(s: Session, alerts: list[Alert]) -> bool:
-    """A text match on an item that had alerts before: a revision added a concept or keyword
-    (an advisory-level change is an event of its own)."""
-    if any(a.occasion for a in alerts):
-        return False
-    first = min(a.id for a in alerts)
-    earlier = select(Alert.id).where(Alert.item_id == alerts[0].item_id, Alert.id < first)
-    return s.scalar(earlier.limit(1)) is not None
 
 
 def _what(s: Session, d: Delivery) -> str:
