@@ -54,6 +54,7 @@ class _Job:
     label: str
     attempts: int
     message: Message
+    what: str  # how the log names it: "alert 12 (with 13, 14)", "notice 3"
 
 
 def delivery_counts(db: Database) -> dict[str, int]:
@@ -146,6 +147,7 @@ class Outbox:
                         d.destination_label,
                         d.attempts,
                         self._message(s, d, parts.get(d.id, []), now),
+                        _what(d, parts.get(d.id, [])),
                     )
                 )
             return jobs
@@ -178,7 +180,7 @@ class Outbox:
         with self.db.session() as s:
             d = s.get_one(Delivery, job.delivery_id)
             d.last_error = result.error
-            what = _what(s, d)
+            what = job.what
             if result.ok:
                 d.status, d.sent_at = DeliveryStatus.SENT, now
                 total.sent += 1
@@ -291,9 +293,8 @@ def _merged_parts(s: Session, rows: Sequence[Delivery]) -> dict[int, list[Alert]
     return parts
 
 
-def _what(s: Session, d: Delivery) -> str:
-    """How the log names what a row sends."""
+def _what(d: Delivery, parts: list[Alert]) -> str:
     if d.alert_id is None:
         return f"notice {d.notice_id}"
-    merged = s.scalars(select(Delivery.alert_id).where(Delivery.part_of == d.id)).all()
-    return f"alert {d.alert_id}" + (f" (with {', '.join(map(str, merged))})" if merged else "")
+    merged = f" (with {', '.join(str(a.id) for a in parts)})" if parts else ""
+    return f"alert {d.alert_id}{merged}"

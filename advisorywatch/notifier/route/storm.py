@@ -68,6 +68,8 @@ def apply_storm_settings(s: Session, channels: Channels, now: datetime) -> int:
     for notice in s.scalars(
         select(Notice).where(Notice.kind == NoticeKind.STORM, Notice.closed_at.is_(None))
     ).all():
+        if notice.channel not in channels.names():
+            continue  # closed when due, with nothing to send
         notice.due_at = notice.created_at + settings.storm_window
         held = s.scalars(
             select(Delivery)
