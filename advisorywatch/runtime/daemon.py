@@ -31,6 +31,7 @@ from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
+from advisorywatch.notifier.route.storm import storm_settings
 from advisorywatch.redaction import redact
 from advisorywatch.runtime.app import App
 from advisorywatch.runtime.http import HttpEndpoint
@@ -226,13 +227,15 @@ class Daemon:
         old = {s.name: s for s in self.app.enabled_sources()}
         if self.app.crawler.reconfigure(config.crawler):
             log.info("crawler settings changed: the next runs start a new crawl")
+        storms = storm_settings(self.app.config.notifier)
         self.app.apply(config)
         self._sources = {s.name: s for s in config.sources}
         new = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)
         )
-        asyncio.get_running_loop().create_task(self._apply_storm_settings())
+        if storm_settings(config.notifier) != storms:
+            asyncio.get_running_loop().create_task(self._apply_storm_settings())
         assert self.scheduler is not None
         for name in old.keys() - new.keys():
             self.scheduler.remove_job(_job_id(name))

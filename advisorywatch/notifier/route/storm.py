@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from advisorywatch.db.models import Delivery, Notice
 from advisorywatch.model import SENDER_STATUSES, DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.grouping import one_message
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel
@@ -55,6 +56,11 @@ def _recent(s: Session, channel: str, since: datetime) -> int:
         )
     )
     return recent or 0
+
+
+def storm_settings(settings: NotifierConfig) -> tuple[int, timedelta, tuple[str, ...]]:
+    """What a reload must apply to open storms when it changes."""
+    return settings.storm_max, settings.storm_window, tuple(settings.storm_exempt)
 
 
 def apply_storm_settings(s: Session, channels: Channels, now: datetime) -> int:
