@@ -3,6 +3,7 @@ the states they carry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,6 +11,19 @@ from typing import Any, Literal
 
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "critical": 2}
+
+
+def most_severe(severities: Iterable[str]) -> str:
+    return max(severities, key=SEVERITY_RANK.__getitem__, default="info")
+
+
+def distinct_terms(texts: Iterable[str]) -> list[str]:
+    """Matched texts without case duplicates ("Air strike", "air strike" -> the first seen),
+    sorted case-insensitively."""
+    first: dict[str, str] = {}
+    for text in texts:
+        first.setdefault(text.casefold(), text)
+    return [first[k] for k in sorted(first)]
 
 
 class ErrorKind(StrEnum):
@@ -49,7 +63,16 @@ class DeliveryStatus(StrEnum):
     SUPPRESSED = "suppressed"  # a new source's baseline
     ATTACHED = "attached"  # a later report of an incident that already pinged
     BATCHED = "batched"  # folded into a digest or a storm summary
+    MERGED = "merged"  # sent as part of another alert's message about the same item
 
+
+# Statuses of alerts that do not ping on their own: each is logged once when decided.
+HELD_STATUSES = (
+    DeliveryStatus.SILENCED,
+    DeliveryStatus.SUPPRESSED,
+    DeliveryStatus.ATTACHED,
+    DeliveryStatus.BATCHED,
+)
 
 SENDER_STATUSES = (
     DeliveryStatus.PENDING,

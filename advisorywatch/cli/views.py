@@ -9,7 +9,7 @@ from sqlalchemy import select
 from advisorywatch.db.models import Source, utcnow
 from advisorywatch.db.queries import recent_alerts
 from advisorywatch.db.session import Database
-from advisorywatch.model import DeliveryStatus
+from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.runtime.instance_lock import current
 
@@ -55,7 +55,9 @@ def render_status(db: Database, stale_after: timedelta) -> tuple[str, bool]:
     lines += [
         "",
         f"outbox: {waiting} waiting, {counts.get(DeliveryStatus.SENT, 0)} sent, "
-        f"{counts.get(DeliveryStatus.FAILED, 0)} failed",
+        f"{counts.get(DeliveryStatus.FAILED, 0)} failed, "
+        f"{sum(counts.get(st, 0) for st in HELD_STATUSES)} held (silenced, baseline, "
+        "incidents, summaries)",
     ]
     alerts = recent_alerts(db, LAST_ALERTS)
     lines += ["", "last alerts:" if alerts else "last alerts: none"]

@@ -169,6 +169,10 @@ class Delivery(Base):
     summary_id: Mapped[int | None] = mapped_column(
         ForeignKey("notices.id", ondelete="SET NULL"), index=True
     )
+    # A "merged" row: the row (same item, channel and destination) whose message carries it.
+    part_of: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
     channel: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(64))
     destination_label: Mapped[str] = mapped_column(Text)
@@ -184,6 +188,7 @@ class Delivery(Base):
 
     alert: Mapped[Alert | None] = relationship()
     notice: Mapped[Notice | None] = relationship(foreign_keys=[notice_id])
+    lead: Mapped[Delivery | None] = relationship(remote_side=[id])
 
 
 class Notice(Base):
@@ -198,6 +203,8 @@ class Notice(Base):
     key: Mapped[str | None] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    # Apprise's notify type: info, success, warning or failure (the colour chat services show).
+    notify_type: Mapped[str] = mapped_column(String(10), default="info", server_default="info")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

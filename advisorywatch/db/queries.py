@@ -6,10 +6,11 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Source
 from advisorywatch.db.session import Database
+from advisorywatch.model import distinct_terms
 
 
 def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
@@ -22,10 +23,17 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
         ).all()
         ids = [a.id for a in alerts]
         status: dict[int | None, Counter[str]] = {i: Counter() for i in ids}
-        for alert_id, st in s.execute(
-            select(Delivery.alert_id, Delivery.status).where(Delivery.alert_id.in_(ids))
+        # A "merged" row rides in another alert's message: which one.
+        lead = aliased(Delivery)
+        merged_into: dict[int | None, set[int | None]] = {i: set() for i in ids}
+        for alert_id, st, lead_alert in s.execute(
+            select(Delivery.alert_id, Delivery.status, lead.alert_id)
+            .outerjoin(lead, lead.id == Delivery.part_of)
+            .where(Delivery.alert_id.in_(ids))
         ):
             status[alert_id][st] += 1
+            if lead_alert is not None:
+                merged_into[alert_id].add(lead_alert)
         return [
             {
                 "id": a.id,
@@ -36,9 +44,10 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
                 "title": a.item.title,
                 "url": a.item.url,
                 "published": a.item.published.isoformat() if a.item.published else None,
-                "terms": sorted({m["text"] for m in a.matched}),
+                "terms": distinct_terms(m["text"] for m in a.matched),
                 "concepts": sorted({m["concept"] for m in a.matched if m["concept"]}),
                 "deliveries": dict(status[a.id]),
+                "merged_into": sorted(i for i in merged_into[a.id] if i is not None),
             }
             for a in alerts
         ]

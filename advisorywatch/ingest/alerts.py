@@ -1,6 +1,7 @@
 """Raising alerts, for every kind of rule through one path: a text rule's match and an
 advisory-level rule's change each become a :class:`Firing`, and each firing that is new to its
-item becomes an :class:`Alert` with its deliveries, in the transaction that stored the item."""
+item becomes an :class:`Alert` with its deliveries, in the transaction that stored the item.
+An item's new alerts are routed together, as one message per channel."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from advisorywatch.ingest.items import Changed, Row, as_items
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentWords
-from advisorywatch.notifier.route.router import plan_deliveries
+from advisorywatch.notifier.route.router import Raised, plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
@@ -75,9 +76,10 @@ class Alerter:
             # A new item can have alerts already when the response repeated it.
             known = isinstance(row, Item) or row in alerted
             alerted.add(row)
-            for firing in _new_to(s, item, firings) if known else firings:
-                self._alert(routing, item, firing, now)
-                raised += 1
+            new = _new_to(s, item, firings) if known else firings
+            if new:
+                self._alert(routing, item, new, now)
+                raised += len(new)
         return raised
 
     def _firings(self, source: str, c: Changed, now: datetime) -> list[Firing]:
@@ -89,20 +91,26 @@ class Alerter:
             firings += _level_firings(self.rules.configs, source, c.change, now)
         return firings
 
-    def _alert(self, routing: Routing, item: Item, firing: Firing, now: datetime) -> None:
-        """The one place an alert is created and routed."""
-        s = routing.session
-        alert = Alert(
-            item_id=item.id,
-            rule=firing.rule.name,
-            occasion=firing.occasion,
-            severity=firing.severity,
-            created_at=now,
-            matched=firing.matched,
-        )
-        s.add(alert)
-        s.flush()
-        plan_deliveries(routing, alert, item, firing.rule.notify, now, incidents=firing.incident)
+    def _alert(self, routing: Routing, item: Item, firings: list[Firing], now: datetime) -> None:
+        """The one place alerts are created and routed: an item's new firings, together, so
+        that they make one message per channel."""
+        alerts = [
+            Alert(
+                item_id=item.id,
+                rule=f.rule.name,
+                occasion=f.occasion,
+                severity=f.severity,
+                created_at=now,
+                matched=f.matched,
+            )
+            for f in firings
+        ]
+        routing.session.add_all(alerts)
+        routing.session.flush()
+        raised = [
+            Raised(a, f.rule.notify, f.incident) for a, f in zip(alerts, firings, strict=True)
+        ]
+        plan_deliveries(routing, item, raised, now)
 
 
 def _new_to(s: Session, item: Item, firings: list[Firing]) -> list[Firing]:

@@ -60,10 +60,15 @@ def queue_notice(
     """One notice per ``health.notify`` channel, delivered through the alert outbox (same
     retries, leases and restart guarantees as alerts)."""
     title, body = _message(src, kind)
+    # Down is a warning (the source's alerts are not seen), recovered a success: green, so
+    # the end of an outage reads as such.
+    color = "warning" if kind == DOWN else "success"
     log.warning("%s", title)
     for channel in cfg.notify:
         key = f"health:{kind}:{src.name}"
-        notice = new_notice(s, NoticeKind.HEALTH, channel, now, title=title, body=body, key=key)
+        notice = new_notice(
+            s, NoticeKind.HEALTH, channel, now, title=title, body=body, key=key, notify_type=color
+        )
         queue_deliveries(s, notice, channels, now)
 
 

@@ -50,6 +50,8 @@ class NotifierConfig(Strict):
     baseline: bool = False
     storm_max: int = Field(default=10, ge=1)
     storm_window: timedelta = timedelta(minutes=10)
+    # Severities the storm brake never holds: a critical alert goes out even in a storm.
+    storm_exempt: list[Severity] = ["critical"]
     incident_window: timedelta = timedelta(hours=6)
     incident_similarity: float = Field(default=0.6, gt=0, le=1)
 

@@ -11,29 +11,38 @@ CR/LF (it may become an e-mail subject) and is truncated.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from advisorywatch.db.models import Alert
+from advisorywatch.model import distinct_terms, most_severe
 from advisorywatch.notifier.config import ChannelConfig
 
 LATE_AFTER = timedelta(minutes=5)
 MAX_TITLE = 250
 MAX_BODY = 3500
 Format = Literal["text", "markdown", "html"]
+NotifyType = Literal["info", "success", "warning", "failure"]  # Apprise's, sets the colour
+NOTIFY_TYPES: dict[str, NotifyType] = {"info": "info", "warning": "warning", "critical": "failure"}
+_NOTIFY_TYPES: dict[str, NotifyType] = {t: t for t in get_args(NotifyType)}
 
-DEFAULT_TITLE = "[{{ severity | upper }}] {{ rule }}: {{ title }} · {{ source }}"
+DEFAULT_TITLE = (
+    "[{{ severity | upper }}]{% if update %}[UPDATE]{% endif %} "
+    "{{ rule }}: {{ title }} · {{ source }}"
+)
 DEFAULT_BODY = """\
 {% for s in snippets %}> {{ s }}
 {% endfor %}
 Matched: {{ terms | join(", ") }}
 Source: {{ source }}
-Link: {{ link or "-" }}
+{% if also_reported %}Also reported by: {{ also_reported | join(", ") }}
+{% endif %}Link: {{ link or "-" }}
 Published: {{ published }} · first seen: {{ first_seen }}
 {% if late_minutes %}(delivered late: {{ late_minutes }} min after detection)
 {% endif %}"""
@@ -41,7 +50,8 @@ DEFAULT_HTML_BODY = """\
 {% for s in snippets %}<blockquote>{{ s }}</blockquote>
 {% endfor %}<p>Matched: {{ terms | join(", ") }}<br>
 Source: {{ source }}<br>
-Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
+{% if also_reported %}Also reported by: {{ also_reported | join(", ") }}<br>
+{% endif %}Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
 Published: {{ published }} · first seen: {{ first_seen }}</p>
 {% if late_minutes %}<p>(delivered late: {{ late_minutes }} min after detection)</p>
 {% endif %}"""
@@ -57,6 +67,17 @@ class Message:
     title: str
     body: str
     format: Format = "text"
+    type: NotifyType = "info"
+
+
+def as_notify_type(value: str) -> NotifyType:
+    """A stored notify type (a notice's), ``info`` if unknown."""
+    return _NOTIFY_TYPES.get(value, "info")
+
+
+def notify_type(severity: str) -> NotifyType:
+    """Apprise's notify type for an alert severity: critical is ``failure`` (red)."""
+    return NOTIFY_TYPES[severity]
 
 
 def defuse_mentions(text: str) -> str:
@@ -105,15 +126,26 @@ class Templates:
     def format(self) -> Format:
         return self.escaper.fmt
 
-    def render(self, alert: Alert, now: datetime) -> Message:
-        fields = alert_fields(alert, now, self.escaper)
-        return self.message(self._title.render(fields), self._body.render(fields))
+    def render(
+        self,
+        alerts: Sequence[Alert],
+        now: datetime,
+        update: bool = False,
+        also_reported: Sequence[str] = (),
+    ) -> Message:
+        """One message for an item's alerts on a channel, the first being the lead; ``update``:
+        the item notified before (a revision added a concept or keyword); ``also_reported``:
+        the sources of reports that joined its incident since the incident's last message."""
+        fields = alert_fields(alerts, now, self.escaper, update, also_reported)
+        return self.message(
+            self._title.render(fields), self._body.render(fields), notify_type(fields["severity"])
+        )
 
-    def plain(self, title: str, body: str) -> Message:
+    def plain(self, title: str, body: str, type: NotifyType = "info") -> Message:
         """A message of our own (fallback warning, summary), escaped for the format."""
-        return self.message(self.escaper.text(title), self.escaper.text(body))
+        return self.message(self.escaper.text(title), self.escaper.text(body), type)
 
-    def message(self, title: str, body: str) -> Message:
+    def message(self, title: str, body: str, type: NotifyType = "info") -> Message:
         title = " ".join(title.split())  # no CR/LF: the title may become an e-mail subject
         if len(title) > MAX_TITLE:
             title = title[: MAX_TITLE - 1] + "…"
@@ -123,38 +155,49 @@ class Templates:
             if self.format == "html" and body.rfind("<") > body.rfind(">"):
                 body = body[: body.rfind("<")]  # never end inside a tag
             body += "…"
-        return Message(title, body, self.format)
+        return Message(title, body, self.format, type)
 
 
-def alert_fields(alert: Alert, now: datetime, escaper: _Escaper) -> dict[str, Any]:
-    """What a template can use. Only plain values: nothing here is ever parsed as a template."""
-    item = alert.item
+def alert_fields(
+    alerts: Sequence[Alert],
+    now: datetime,
+    escaper: _Escaper,
+    update: bool = False,
+    also_reported: Sequence[str] = (),
+) -> dict[str, Any]:
+    """What a template can use, for one item's alerts (the first is the lead). Only plain
+    values: nothing here is ever parsed as a template."""
+    lead = alerts[0]
+    item = lead.item
+    hits = [h for a in alerts for h in a.matched]
     snippets: list[Markup] = []
     seen: set[str] = set()
-    for hit in alert.matched:
-        if hit["snippet"] not in seen:
-            seen.add(hit["snippet"])
+    for hit in hits:
+        if hit["snippet"].casefold() not in seen:
+            seen.add(hit["snippet"].casefold())
             snippets.append(_highlight(hit["snippet"], hit["text"], escaper))
-    delay = now - alert.created_at
+    delay = now - lead.created_at
     link = item.url if item.url and item.url.lower().startswith(("http://", "https://")) else None
+    rules = list(dict.fromkeys(a.rule for a in alerts))
     return {
-        "severity": alert.severity,
-        "rule": alert.rule,
+        "severity": most_severe(a.severity for a in alerts),
+        "rule": ", ".join(rules),
+        "rules": rules,
+        "update": update,
+        "also_reported": list(also_reported),
         "source": item.source.name,
         "title": item.title or "(untitled)",
         "text": item.text,
         "link": link,
         "snippets": snippets,
-        "terms": sorted(
-            {
-                f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})"
-                for h in alert.matched
-            }
+        "concepts": sorted({h["concept"] for h in hits if h["concept"]}),
+        "terms": distinct_terms(
+            f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})" for h in hits
         ),
-        "languages": sorted({h["language"] for h in alert.matched if h["language"]}),
+        "languages": sorted({h["language"] for h in hits if h["language"]}),
         "published": _when(item.published),
         "first_seen": _when(item.first_seen),
-        "detected": _when(alert.created_at),
+        "detected": _when(lead.created_at),
         "late_minutes": int(delay.total_seconds() // 60) if delay > LATE_AFTER else 0,
     }
 

@@ -23,16 +23,18 @@ def new_notice(
     body: str = "",
     key: str | None = None,
     due: datetime | None = None,
+    notify_type: str = "info",
 ) -> Notice:
     """Add (and flush, for its id) a notice for ``channel``. One with a ``due`` time is a
     summary that stays open, collecting alerts, until it is closed when due; any other is
-    complete when created."""
+    complete when created. ``notify_type`` is Apprise's (info, success, warning, failure)."""
     notice = Notice(
         kind=kind,
         channel=channel,
         key=key,
         title=title,
         body=body,
+        notify_type=notify_type,
         created_at=now,
         due_at=due,
         closed_at=None if due is not None else now,

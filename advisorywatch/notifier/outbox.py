@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -27,7 +28,8 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
-from advisorywatch.notifier.message import Message
+from advisorywatch.notifier.history import also_reported, is_update
+from advisorywatch.notifier.message import Message, as_notify_type
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
@@ -56,6 +58,7 @@ class _Job:
     label: str
     attempts: int
     message: Message
+    what: str  # how the log names it: "alert 12 (with 13, 14)", "notice 3"
 
 
 def delivery_counts(db: Database) -> dict[str, int]:
@@ -160,6 +163,7 @@ class Outbox:
                 )
                 .with_for_update(skip_locked=True)
             ).all()
+            parts = _merged_parts(s, rows)
             jobs = []
             for d in rows:
                 if _unknown_outcome(d):
@@ -176,19 +180,22 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        _noted(self._message(d, now), d.unconfirmed),
+                        _noted(self._message(s, d, parts.get(d.id, []), now), d.unconfirmed),
+                        _what(d, parts.get(d.id, [])),
                     )
                 )
             return jobs
 
-    def _message(self, d: Delivery, now: datetime) -> Message:
-        """The row's message, rendered now."""
+    def _message(self, s: Session, d: Delivery, parts: list[Alert], now: datetime) -> Message:
+        """The row's message, rendered now (with the item's alerts merged into it)."""
         templates = self.channels.templates(d.channel)
         if d.alert is not None:
-            return templates.render(d.alert, now)
+            alerts = [d.alert, *parts]
+            also = also_reported(s, alerts, d.channel)
+            return templates.render(alerts, now, is_update(s, alerts), also)
         notice = d.notice
         assert notice is not None, f"delivery {d.id} has neither an alert nor a notice"
-        return templates.plain(notice.title, notice.body)
+        return templates.plain(notice.title, notice.body, as_notify_type(notice.notify_type))
 
     def _deliver(self, job: _Job, total: DrainResult) -> None:
         dest = self.channels.lookup(job.channel, job.destination)
@@ -212,7 +219,7 @@ class Outbox:
             if dest is not None:  # the outcome of the send counted above is known
                 d.unconfirmed -= 1
             d.last_error = result.error
-            what = f"alert {d.alert_id}" if d.alert_id else f"notice {d.notice_id}"
+            what = job.what
             if result.ok:
                 d.status, d.sent_at = DeliveryStatus.SENT, now
                 total.sent += 1
@@ -296,6 +303,7 @@ class Outbox:
             fallback,
             now,
             key=key,
+            notify_type="warning",
             title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",
             body=(
                 f"Notifications for channel {job.channel!r}, destination {job.label}, are "
@@ -309,3 +317,27 @@ class Outbox:
         log.warning(
             "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
         )
+
+
+def _merged_parts(s: Session, rows: Sequence[Delivery]) -> dict[int, list[Alert]]:
+    """The alerts that ride in each claimed row's message (its ``merged`` rows), in order."""
+    ids = [d.id for d in rows if d.alert_id is not None]
+    parts: dict[int, list[Alert]] = {}
+    if not ids:
+        return parts
+    for lead, alert in s.execute(
+        select(Delivery.part_of, Alert)
+        .join(Alert, Alert.id == Delivery.alert_id)
+        .where(Delivery.part_of.in_(ids))
+        .order_by(Alert.id)
+    ):
+        assert lead is not None
+        parts.setdefault(lead, []).append(alert)
+    return parts
+
+
+def _what(d: Delivery, parts: list[Alert]) -> str:
+    if d.alert_id is None:
+        return f"notice {d.notice_id}"
+    merged = f" (with {', '.join(str(a.id) for a in parts)})" if parts else ""
+    return f"alert {d.alert_id}{merged}"

@@ -46,6 +46,7 @@ def send(url: str, message: Message, timeout: float) -> SendResult:
                 body=message.body,
                 title=message.title,
                 body_format=apprise.NotifyFormat(message.format),
+                notify_type=apprise.NotifyType(message.type),
                 timeout=timeout,
             )
         except Exception as exc:  # a plugin bug must not kill the sender

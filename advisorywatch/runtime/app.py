@@ -14,12 +14,14 @@ from typing import ParamSpec, TypeVar
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.db.models import utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.ingestor import Ingestor, IngestResult
 from advisorywatch.ingest.sync import fetch_validators, sync_sources
 from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
+from advisorywatch.notifier.route.storm import apply_storm_settings
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
 
@@ -57,6 +59,12 @@ class App:
             config.health,
         )
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
+
+    def apply_storm_settings(self) -> int:
+        """Apply the notifier's storm settings to open storms (after a reload); blocking.
+        Returns how many held alerts were released."""
+        with self.db.session() as s:
+            return apply_storm_settings(s, self.channels, utcnow())
 
     def prepare(self) -> None:
         """Migrate the schema and register sources. Blocking; call once at start."""

@@ -29,8 +29,9 @@ from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.ingest.sync import sync_sources
-from advisorywatch.model import SENDER_STATUSES
+from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
+from advisorywatch.notifier.route.storm import storm_settings
 from advisorywatch.redaction import redact
 from advisorywatch.runtime.app import App
 from advisorywatch.runtime.http import HttpEndpoint
@@ -181,7 +182,7 @@ class Daemon:
 
     async def _update_delivery_gauges(self) -> None:
         counts = await self.app.in_db_thread(delivery_counts, self.app.db)
-        for status in SENDER_STATUSES:
+        for status in DeliveryStatus:  # every status: a held alert is counted too
             self.metrics.deliveries.labels(status).set(counts.get(status, 0))
         self.metrics.backlog.set(backlog(counts))
 
@@ -226,12 +227,15 @@ class Daemon:
         old = {s.name: s for s in self.app.enabled_sources()}
         if self.app.crawler.reconfigure(config.crawler):
             log.info("crawler settings changed: the next runs start a new crawl")
+        storms = storm_settings(self.app.config.notifier)
         self.app.apply(config)
         self._sources = {s.name: s for s in config.sources}
         new = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)
         )
+        if storm_settings(config.notifier) != storms:
+            asyncio.get_running_loop().create_task(self._apply_storm_settings())
         assert self.scheduler is not None
         for name in old.keys() - new.keys():
             self.scheduler.remove_job(_job_id(name))
@@ -250,6 +254,12 @@ class Daemon:
             len(old.keys() - new.keys()),
             len(config.rules),
         )
+
+    async def _apply_storm_settings(self) -> None:
+        """Open storms follow the reloaded storm settings; what they release is sent now."""
+        self._track()
+        if await self.app.in_db_thread(self.app.apply_storm_settings):
+            await self._kick_delivery()
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from advisorywatch.db.models import Alert, Item, Source
 from advisorywatch.notifier.config import ChannelConfig
 from advisorywatch.notifier.message import MAX_BODY, MAX_TITLE, Templates
@@ -70,13 +72,13 @@ channels:
 
 def test_title_is_one_line_and_bodies_are_truncated() -> None:
     alert = _alert("Air strike\r\nBcc: victim@example.org\nSubject: x", text="y")
-    msg = Templates().render(alert, NOW)
+    msg = Templates().render([alert], NOW)
     assert "\n" not in msg.title and "\r" not in msg.title
     assert msg.title == (
         "[CRITICAL] air-strike: Air strike Bcc: victim@example.org Subject: x · news"
     )
     long = Templates(ChannelConfig(urls=["json://x"], body_template="{{ text }}")).render(
-        _alert("Air strike " + "t" * 400, text="z" * 10_000), NOW
+        [_alert("Air strike " + "t" * 400, text="z" * 10_000)], NOW
     )
     assert len(long.title) == MAX_TITLE and long.title.endswith("…")
     assert len(long.body) == MAX_BODY and long.body.endswith("…")
@@ -85,7 +87,7 @@ def test_title_is_one_line_and_bodies_are_truncated() -> None:
 def test_html_format_escapes_item_text_and_keeps_the_highlight() -> None:
     channel = ChannelConfig(urls=["json://x"], format="html")
     msg = Templates(channel).render(
-        _alert('Air strike <script>alert(1)</script> & "more"', url="javascript:alert(1)"), NOW
+        [_alert('Air strike <script>alert(1)</script> & "more"', url="javascript:alert(1)")], NOW
     )
     assert msg.format == "html"
     assert "<script>" not in msg.title + msg.body
@@ -97,7 +99,7 @@ def test_html_format_escapes_item_text_and_keeps_the_highlight() -> None:
 
 def test_markdown_format_escapes_markup_in_item_text() -> None:
     channel = ChannelConfig(urls=["json://x"], format="markdown")
-    msg = Templates(channel).render(_alert("Air strike [click](https://evil.example) *now*"), NOW)
+    msg = Templates(channel).render([_alert("Air strike [click](https://evil.example) *now*")], NOW)
     assert "[click](https://evil.example)" not in msg.body
     assert r"\[click\]\(https://evil.example\) \*now\*" in msg.body
     assert "> **Air strike** " in msg.body
@@ -109,8 +111,82 @@ def test_custom_templates_get_fields_and_late_notice() -> None:
         title_template="{{ source }} | {{ severity }} | {{ title }}",
         body_template="{{ rule }} {{ languages | join('+') }} late={{ late_minutes }}",
     )
-    msg = Templates(channel).render(_alert("Air strike {{ config }}"), NOW + timedelta(hours=1))
+    msg = Templates(channel).render([_alert("Air strike {{ config }}")], NOW + timedelta(hours=1))
     assert msg.title == "news | critical | Air strike {{ config }}"
     assert msg.body == "air-strike en late=60"
-    default = Templates().render(_alert("Air strike"), NOW + timedelta(minutes=42))
+    default = Templates().render([_alert("Air strike")], NOW + timedelta(minutes=42))
     assert "(delivered late: 42 min after detection)" in default.body
+
+
+def _alerts_of_one_item(title: str) -> list[Alert]:
+    """Three rules fired on one item; two matched the same words in another case."""
+    lead = _alert(title)
+    hits = [("air_strike", "air strike"), ("embassy_closed", "embassy closed")]
+    others = []
+    for rule, severity, (concept, text) in (
+        ("closure", "warning", hits[1]),
+        ("raid", "info", hits[0]),
+    ):
+        other = Alert(
+            rule=rule,
+            severity=severity,
+            created_at=NOW,
+            matched=[
+                {
+                    "concept": concept,
+                    "language": "en",
+                    "field": "text",
+                    "text": text,
+                    "snippet": f"the **{text}** <b>@everyone</b>",
+                }
+            ],
+        )
+        other.item = lead.item
+        others.append(other)
+    return [lead, *others]
+
+
+ONE_MESSAGE = [
+    # format, what the body must hold, what must never appear in title or body
+    ("text", ["> the **embassy closed** <b>@\u200beveryone</b>"], ["@everyone", "49"]),
+    (
+        "markdown",
+        ["> the **embassy closed** \\<b\\>@\u200beveryone\\</b\\>"],
+        ["@everyone", "<b>", "<script>", "49"],
+    ),
+    (
+        "html",
+        ["<blockquote>the <b>embassy closed</b> &lt;b&gt;@\u200beveryone&lt;/b&gt;</blockquote>"],
+        ["@everyone", "<script>", "49"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "present", "absent"), ONE_MESSAGE, ids=[c[0] for c in ONE_MESSAGE])
+def test_one_message_for_an_items_alerts_in_each_format(
+    fmt: str, present: list[str], absent: list[str]
+) -> None:
+    channel = ChannelConfig(urls=["json://x"], format=fmt)  # type: ignore[arg-type]
+    msg = Templates(channel).render(
+        _alerts_of_one_item("Air strike <script>{{7*7}}</script> @everyone"), NOW
+    )
+    assert msg.type == "failure"  # the most severe alert's
+    assert "[CRITICAL] air-strike, closure, raid: Air strike" in msg.title
+    for text in present:
+        assert text in msg.body, msg.body
+    for text in absent:
+        assert text not in msg.title + msg.body
+    # "Air strike" and "air strike" for one concept and language: listed once.
+    matched = next(line for line in msg.body.splitlines() if "Matched:" in line).casefold()
+    assert matched.count("air strike") == 1 and matched.count("embassy closed") == 1
+
+
+def test_custom_templates_get_rules_concepts_terms_and_update() -> None:
+    channel = ChannelConfig(
+        urls=["json://x"],
+        title_template="{% if update %}UPDATE {% endif %}{{ rules | join('+') }}",
+        body_template="{{ concepts | join(',') }} | {{ terms | length }}",
+    )
+    msg = Templates(channel).render(_alerts_of_one_item("Air strike"), NOW, update=True)
+    assert msg.title == "UPDATE air-strike+closure+raid"
+    assert msg.body == "air_strike,embassy_closed | 2"

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from advisorywatch.model import DeliveryStatus
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.metrics import Health, Metrics
 
@@ -222,6 +223,9 @@ def test_healthz_and_metrics_from_a_running_daemon(
         assert m[("advisorywatch_items_total", (("source", "alerts"),))] == 4
         assert m[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
         assert m[("advisorywatch_outbox_backlog", ())] == 0
+        # Every status is a series, held ones too (silenced, batched, ...).
+        gauged = {dict(labels)["status"] for name, labels in m if name == sent[0]}
+        assert gauged == set(DeliveryStatus)
         assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404
         stop(proc)
 

@@ -11,9 +11,14 @@ decides wins:
    on: a new source's back catalogue must not page anyone.
 3. ``attached`` (:mod:`.incidents`): a later report of an incident that already pinged.
 4. ``batched`` (:mod:`.digest`): the channel collects alerts below a severity into a digest.
-5. ``batched`` (:mod:`.storm`): the channel already had ``storm_max`` alerts within
-   ``storm_window``; further ones go into a storm summary.
+5. ``batched`` (:mod:`.storm`): the channel already had ``storm_max`` messages within
+   ``storm_window``; further ones go into a storm summary (severities in ``storm_exempt``
+   excepted).
 6. ``pending``: no stage decided; the outbox sends it.
+
+An item's alerts are routed together: on each channel the most severe pending one carries
+the message and the item's other pending or batched ones become ``merged`` rows of it
+(:mod:`.grouping`). Every alert held back is logged once, with what holds it.
 
 Batched rows name their summary (``summary_id``), which is rendered and sent once when it
 falls due (:mod:`.summaries`). What routing reads or creates within a transaction is kept in

@@ -75,14 +75,20 @@ def silenced(routing: Routing, new: NewAlert) -> PerChannel:
 
     def decide(channel: str) -> Decision | None:
         source = new.item.source.name
-        covered = any(
-            expires > now
+        covering = (
+            silence
+            for silence, expires, r, src, c in _active(routing, now)
+            if expires > now
             and (r is None or r == rule)
             and (src is None or src == source)
             and (c is None or c == channel)
-            for expires, r, src, c in _active(routing, now)
         )
-        return _SILENCED if covered else None
+        silence = next(covering, None)
+        return (
+            None
+            if silence is None
+            else Decision(DeliveryStatus.SILENCED, note=f"silence {silence}")
+        )
 
     return decide
 
@@ -90,12 +96,11 @@ def silenced(routing: Routing, new: NewAlert) -> PerChannel:
 def _active(routing: Routing, now: datetime) -> Sequence[ActiveSilence]:
     """The silences active at the transaction's first alert, read once."""
     if routing.silences is None:
-        query = select(Silence.expires_at, Silence.rule, Silence.source, Silence.channel)
+        query = select(
+            Silence.id, Silence.expires_at, Silence.rule, Silence.source, Silence.channel
+        )
         routing.silences = routing.session.execute(query.where(Silence.expires_at > now)).all()
     return routing.silences
-
-
-_SILENCED = Decision(DeliveryStatus.SILENCED)
 
 
 def describe(row: Silence) -> str:

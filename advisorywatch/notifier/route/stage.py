@@ -15,10 +15,12 @@ from advisorywatch.notifier.route.context import Routing
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The status of an alert's rows on one channel; a ``batched`` one names its summary."""
+    """The status of an alert's rows on one channel; a ``batched`` one names its summary,
+    ``note`` what else the log line about a held alert should name (the silence)."""
 
     status: DeliveryStatus
     summary: Notice | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

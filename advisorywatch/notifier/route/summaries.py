@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Notice
-from advisorywatch.model import NoticeKind
+from advisorywatch.model import SEVERITY_RANK, NoticeKind, distinct_terms, most_severe
 from advisorywatch.notifier.channels import Channels
+from advisorywatch.notifier.message import notify_type
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.context import Routing
 
@@ -65,6 +66,7 @@ def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
             .options(selectinload(Alert.item).selectinload(Item.source))
         ).all()
         notice.title, notice.body = _summary_text(notice, alerts)
+        notice.notify_type = notify_type(most_severe(a.severity for a in alerts))
         notice.closed_at = now
         if alerts and notice.channel in channels.names():
             queue_deliveries(s, notice, channels, now)
@@ -72,16 +74,30 @@ def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
 
 
 def _summary_text(notice: Notice, alerts: Sequence[Alert]) -> tuple[str, str]:
+    """One line per item (its alerts' rules and matched terms together), most severe first."""
+    by_item: dict[int, list[Alert]] = {}
+    for a in alerts:
+        by_item.setdefault(a.item_id, []).append(a)
+    groups = sorted(
+        by_item.values(), key=lambda g: -SEVERITY_RANK[most_severe(a.severity for a in g)]
+    )
     since = notice.created_at.strftime("%Y-%m-%d %H:%M UTC")
     if notice.kind == NoticeKind.STORM:
-        title = f"[STORM] {len(alerts)} more alerts for {notice.channel} since {since}"
+        title = f"[STORM] {len(groups)} more alerts for {notice.channel} since {since}"
     else:
-        title = f"[DIGEST] {len(alerts)} alerts for {notice.channel} since {since}"
-    lines = [
-        f"- [{a.severity.upper()}] {a.rule}: {a.item.title or '(untitled)'} "
-        f"({a.item.source.name}) {a.item.url or ''}".rstrip()
-        for a in alerts[:MAX_LINES]
-    ]
-    if len(alerts) > MAX_LINES:
-        lines.append(f"… and {len(alerts) - MAX_LINES} more (advisorywatch alerts)")
+        title = f"[DIGEST] {len(groups)} alerts for {notice.channel} since {since}"
+    lines = [_line(group) for group in groups[:MAX_LINES]]
+    if len(groups) > MAX_LINES:
+        lines.append(f"… and {len(groups) - MAX_LINES} more (advisorywatch alerts)")
     return title, "\n".join(lines)
+
+
+def _line(alerts: list[Alert]) -> str:
+    item = alerts[0].item
+    severity = most_severe(a.severity for a in alerts).upper()
+    rules = ", ".join(dict.fromkeys(a.rule for a in alerts))
+    terms = ", ".join(distinct_terms(m["text"] for a in alerts for m in a.matched))
+    return (
+        f"- [{severity}] {item.title or '(untitled)'} ({item.source.name}) · {rules}"
+        f"{f' · matched: {terms}' if terms else ''} {item.url or ''}"
+    ).rstrip()

@@ -93,9 +93,16 @@ def test_storm_becomes_one_summary(
     ops, chat = make_sink(), make_sink()
     feed = feeds.put("/feed.xml", rss(_items(6)))
     _write(project, feed, ops, chat, "notifier: {storm_max: 2, storm_window: 2s}\n")
-    assert project.cli("run", "--once").returncode == 0
+    first = project.cli("run", "--once")
+    assert first.returncode == 0
     assert len(chat.received) == 2
     assert _statuses(project) == {"chat": ["sent"] * 2 + ["batched"] * 4}
+    held = [line for line in first.stderr.splitlines() if "not sent now" in line]
+    assert len(held) == 4, first.stderr  # each held alert says why, once
+    assert (
+        "'Air strike number 2' from news not sent now: chat: batched into storm summary 1"
+        in (held[0])
+    )
 
     time.sleep(2.1)
     assert project.cli("run", "--once").returncode == 0
@@ -104,7 +111,11 @@ def test_storm_becomes_one_summary(
     assert summary["title"].startswith("[STORM] 4 more alerts for chat since ")
     lines = summary["message"].splitlines()
     assert len(lines) == 4
-    assert lines[0].startswith("- [WARNING] air-strike: Air strike number 2 (news) http://")
+    # Each held alert's title, source, rule and matched terms, not a count.
+    assert lines[0].startswith(
+        "- [WARNING] Air strike number 2 (news) · air-strike · matched: Air strike http://"
+    )
+    assert summary["type"] == "warning"
 
     assert project.cli("run", "--once").returncode == 0
     assert len(chat.received) == 3, "the summary is sent once"

@@ -4,10 +4,8 @@ against the status of the alert's deliveries on each channel."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +17,7 @@ from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import ChannelConfig, DigestConfig, NotifierConfig
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import words
-from advisorywatch.notifier.route.router import plan_deliveries
+from advisorywatch.notifier.route.router import Raised, plan_deliveries
 
 NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 RULE, SOURCE = "air-strike", "wire"
@@ -52,6 +50,7 @@ class Case:
     level_change: bool = False  # an advisory level change: never joins an incident
     recent: int = 0  # alerts each channel of ``storm_on`` had within the storm window
     recent_status: str = "sent"
+    storm_exempt: tuple[str, ...] = ("critical",)
     storm_on: tuple[str, ...] = ("chat",)
 
 
@@ -140,7 +139,19 @@ CASES: list[tuple[str, Case, dict[str, str], list[int]]] = [
     ),
     (
         "storm",
+        Case(recent=STORM_MAX),
+        {"chat": "batched:storm", "daily": "batched:digest"},
+        [1],
+    ),
+    (
+        "critical bypasses the storm",
         Case(severity="critical", recent=STORM_MAX),
+        {"ops": P, "chat": P, "daily": P},
+        [1],
+    ),
+    (
+        "nothing exempt from the storm",
+        Case(severity="critical", recent=STORM_MAX, storm_exempt=()),
         {"ops": P, "chat": "batched:storm", "daily": P},
         [1],
     ),
@@ -165,14 +176,6 @@ CASES: list[tuple[str, Case, dict[str, str], list[int]]] = [
 ]
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
-    db.upgrade()
-    yield db
-    db.dispose()
-
-
 @pytest.mark.parametrize(
     ("case", "statuses", "incidents"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
@@ -180,6 +183,7 @@ def test_stages(db: Database, case: Case, statuses: dict[str, str], incidents: l
     settings = NotifierConfig(
         baseline=case.baseline,
         storm_max=STORM_MAX,
+        storm_exempt=list(case.storm_exempt),
         incident_window=case.incident_window,
     )
     channels = Channels(CHANNELS, settings)
@@ -205,9 +209,8 @@ def test_stages(db: Database, case: Case, statuses: dict[str, str], incidents: l
         item = _item(s, src, REPORT[0], REPORT[1])
         alert = _alert(s, item, case.severity)
         notify = ["ops", "chat", "daily"]
-        plan_deliveries(
-            Routing(s, channels), alert, item, notify, NOW, incidents=not case.level_change
-        )
+        raised = Raised(alert, notify, incidents=not case.level_change)
+        plan_deliveries(Routing(s, channels), item, [raised], NOW)
         rows = s.execute(
             select(Delivery.channel, Delivery.destination, Delivery.status, Notice.kind)
             .outerjoin(Notice, Delivery.summary_id == Notice.id)
@@ -228,7 +231,7 @@ def test_stages(db: Database, case: Case, statuses: dict[str, str], incidents: l
 def test_a_rolled_back_savepoint_leaves_no_summary_behind(db: Database) -> None:
     """What routing kept of a rolled-back savepoint (here the storm summary it opened) is
     forgotten by ``reset``: the next alert opens a summary that exists."""
-    channels = Channels(CHANNELS, NotifierConfig(storm_max=1))
+    channels = Channels(CHANNELS, NotifierConfig(storm_max=1, storm_exempt=[]))
     with db.session() as s:
         routing = Routing(s, channels)
         src = _source(s, SOURCE)
@@ -259,7 +262,9 @@ def test_silences_are_read_once_per_transaction(db: Database) -> None:
 def _route(routing: Routing, src: Source, title: str) -> None:
     """Store and route a critical alert for ``chat``."""
     item = _item(routing.session, src, title)
-    plan_deliveries(routing, _alert(routing.session, item, "critical"), item, ["chat"], NOW)
+    plan_deliveries(
+        routing, item, [Raised(_alert(routing.session, item, "critical"), ["chat"])], NOW
+    )
 
 
 def _chat(s: Session, channels: Channels) -> list[tuple[str, str, str | None]]:
