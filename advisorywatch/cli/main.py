@@ -5,18 +5,56 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, default_config_path, load_config
 from advisorywatch.redaction import warn_world_readable_secret_files
 from advisorywatch.runtime.logs import setup_logging
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNDELIVERED = 0, 1, 2, 3
 log = logging.getLogger("advisorywatch")
+
+
+def _global_options(p: argparse.ArgumentParser, default: bool) -> None:
+    """The options every command takes, before or after its name (after it, an option given
+    before is kept: its default there is "not given")."""
+
+    def d(value: object) -> object:
+        return value if default else argparse.SUPPRESS
+
+    p.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=d(None),
+        help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="debug logging")
+    p.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default=d("text"),
+        help="log lines as readable text (default) or JSON objects",
+    )
+
+
+def _command(sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+    _global_options(parser, default=False)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,25 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Watch embassy alerts, travel advisories and news; notify when a rule fires.",
     )
     p.add_argument("--version", action="version", version=f"advisorywatch {__version__}")
-    p.add_argument(
-        "-c",
-        "--config",
-        type=Path,
-        default=None,
-        help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    p.add_argument(
-        "--log-format",
-        choices=["text", "json"],
-        default="text",
-        help="log lines as readable text (default) or JSON objects",
-    )
+    _global_options(p, default=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the daemon (or every source once with --once)")
+    run = _command(sub, "run", "run the daemon (or every source once with --once)")
     run.add_argument(
-        "--once", action="store_true", help="crawl every source once, send alerts, exit (for cron)"
+        "--once",
+        action="store_true",
+        help="crawl every source once, send alerts, exit (for cron; exit codes in README)",
     )
     run.add_argument(
         "--source",
@@ -53,47 +80,75 @@ def _parser() -> argparse.ArgumentParser:
         help="with --once: only this source (repeatable)",
     )
 
-    sub.add_parser("check", help="validate the config and exit")
-    sub.add_parser("status", help="daemon state, source health, outbox backlog, last alerts")
+    check = _command(
+        sub, "check", "validate the config: keys, names, channel URLs, templates, database"
+    )
+    check.add_argument(
+        "--connect", action="store_true", help="also connect to the database (PostgreSQL)"
+    )
+    status = _command(sub, "status", "daemon state, source health, outbox backlog, last alerts")
+    status.add_argument("--json", action="store_true", help="JSON output")
 
-    alerts = sub.add_parser("alerts", help="list recent alerts")
+    alerts = _command(sub, "alerts", "list recent alerts and their deliveries")
     alerts.add_argument("--json", action="store_true", help="JSON output")
-    alerts.add_argument("--limit", type=int, default=20)
+    alerts.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
 
-    sources = sub.add_parser("sources", help="source health: status, last success, errors")
+    sources = _command(sub, "sources", "source health: status, last success, errors")
     sources.add_argument("--json", action="store_true", help="JSON output")
 
-    nt = sub.add_parser("notify-test", help="send a test notification to a channel (or all)")
+    nt = _command(sub, "notify-test", "send a test notification to a channel (or all)")
     nt.add_argument("channel", nargs="?")
 
-    sub.add_parser("demo", help="run the pipeline once on bundled fixtures, no internet needed")
+    _command(sub, "demo", "run the pipeline once on bundled fixtures, no internet needed")
 
-    silence = sub.add_parser("silence", help="mute alerts by rule, source or channel for a while")
+    silence = _command(sub, "silence", "mute alerts by rule, source or channel for a while")
     silence_sub = silence.add_subparsers(dest="silence_command", required=True, metavar="ACTION")
-    s_add = silence_sub.add_parser("add", help="add a silence (alerts are stored, not sent)")
+    s_add = _command(silence_sub, "add", "add a silence (alerts are stored, not sent)")
     s_add.add_argument("--rule", help="rule name")
     s_add.add_argument("--source", help="source name")
     s_add.add_argument("--channel", help="channel name")
     s_add.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h or 30m")
-    silence_sub.add_parser("list", help="list active silences")
-    s_rm = silence_sub.add_parser("remove", help="remove a silence")
+    s_add.add_argument("--author", help="who added it (default: the login name)")
+    s_add.add_argument("--comment", help="why")
+    _command(silence_sub, "list", "list active silences")
+    s_rm = _command(silence_sub, "remove", "remove a silence")
     s_rm.add_argument("id", type=int)
-    match = sub.add_parser(
+    match = _command(
+        sub,
         "match",
-        help="show which rules and concepts fire on a text (first line: title); exit 1 if none",
+        "show which rules and concepts fire on a text (first line: title); exit 1 if none",
     )
     match.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
     match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = _command(sub, "db", "database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="apply schema migrations")
+    _command(db_sub, "upgrade", "apply schema migrations")
     return p
+
+
+# Commands that check what can be checked before they start (channel URLs, templates, the
+# database URL): the others only read and must work with any config that parses.
+_PREFLIGHT = frozenset({"check", "run"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _main(args)
+    except BrokenPipeError:  # e.g. `status | head`: the reader has all it wants
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from advisorywatch.cli.demo import run_demo
 
@@ -101,19 +156,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo()
     path = args.config or default_config_path()
     try:
-        config = load_config(path)
+        config = load_config(path, preflight=args.command in _PREFLIGHT)
     except ConfigError as exc:
         setup_logging("INFO", args.log_format)
         print(f"advisorywatch: invalid configuration in {path}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return EXIT_FAILED if args.command == "check" else EXIT_CONFIG
+        return EXIT_CONFIG
     setup_logging("DEBUG" if args.verbose else config.log_level, args.log_format)
     warn_world_readable_secret_files()
-    return _COMMANDS[args.command](config, args)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from advisorywatch.db.preflight import describe_error, url_problems
+
+    problems = [] if args.command in _PREFLIGHT else url_problems(config.database.url)
+    if problems:
+        print(f"advisorywatch: {problems[0]}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return _COMMANDS[args.command](config, args)
+    except SQLAlchemyError as exc:
+        # The database cannot be opened or used: one line, the traceback only with -v.
+        if args.verbose:
+            raise
+        print(f"advisorywatch: {describe_error(config.database.url, exc)}", file=sys.stderr)
+        return EXIT_CONFIG
 
 
 def _cmd_check(config: Config, args: argparse.Namespace) -> int:
+    if args.connect:
+        from advisorywatch.db.preflight import connect_problem
+
+        problem = connect_problem(config.database.url)
+        if problem is not None:
+            print(f"advisorywatch: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
     print(
         f"config OK: {len(config.sources)} sources, {len(config.rules)} rules, "
         f"{len(config.channels)} channels ({', '.join(config.channels)})"

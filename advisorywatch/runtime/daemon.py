@@ -213,7 +213,7 @@ class Daemon:
     def reload(self) -> None:
         """SIGHUP: apply a changed config; a config with errors is rejected, the old one stays."""
         try:
-            config = load_config(self.config_path)
+            config = load_config(self.config_path, preflight=True)
         except ConfigError as exc:
             log.error(
                 "config reload rejected, still running the previous config: %s",

@@ -42,14 +42,16 @@ def test_example_config_is_valid() -> None:
 def test_typo_key_is_reported_with_path_and_line(project: Project) -> None:
     project.write_config(VALID.replace("    every: 10m", "    evry: 10m"))
     result = project.cli("check")
-    assert result.returncode == 1
-    assert f"{project.config}:5: sources[0].evry: Extra inputs are not permitted" in result.stderr
+    assert result.returncode == 2
+    assert (
+        f"{project.config}:5: sources[0].evry: unknown key; did you mean 'every'?" in result.stderr
+    )
 
 
 def test_bad_value_is_reported(project: Project) -> None:
     project.write_config(VALID.replace("every: 10m", "every: ten minutes"))
     result = project.cli("check")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert f"{project.config}:5: sources[0].every: invalid duration 'ten minutes'" in result.stderr
 
 
