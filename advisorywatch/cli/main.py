@@ -17,7 +17,7 @@ from advisorywatch.config import Config, ConfigError, default_config_path, load_
 from advisorywatch.redaction import warn_world_readable_secret_files
 from advisorywatch.runtime.logs import setup_logging
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNDELIVERED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 log = logging.getLogger("advisorywatch")
 
 
@@ -156,7 +156,8 @@ def _main(args: argparse.Namespace) -> int:
         return run_demo()
     path = args.config or default_config_path()
     try:
-        config = load_config(path, preflight=args.command in _PREFLIGHT)
+        once = args.command == "run" and args.once
+        config = load_config(path, preflight="no-urls" if once else args.command in _PREFLIGHT)
     except ConfigError as exc:
         setup_logging("INFO", args.log_format)
         print(f"advisorywatch: invalid configuration in {path}:", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from advisorywatch.config.secrets import EnvProblem, expand_secrets
 from advisorywatch.crawler.sources.presets import expand_preset
 from advisorywatch.crawler.sources.registry import SOURCE_TYPES
 
+Preflight = bool | Literal["no-urls"]
 DEFAULT_CONFIG = "config.yaml"
 ENV_CONFIG = "ADVISORYWATCH_CONFIG"
 
@@ -34,7 +35,7 @@ def default_config_path() -> Path:
     return Path(os.environ.get(ENV_CONFIG, DEFAULT_CONFIG))
 
 
-def load_config(path: str | Path | None = None, *, preflight: bool = False) -> Config:
+def load_config(path: str | Path | None = None, *, preflight: Preflight = False) -> Config:
     """Read, validate and resolve a config file. Raises ConfigError with every problem found."""
     p = Path(path) if path is not None else default_config_path()
     try:
@@ -44,9 +45,11 @@ def load_config(path: str | Path | None = None, *, preflight: bool = False) -> C
     return parse_config(text, p, preflight=preflight)
 
 
-def parse_config(text: str, path: Path, *, preflight: bool = False) -> Config:
+def parse_config(text: str, path: Path, *, preflight: Preflight = False) -> Config:
     """``preflight`` also proves what can be proven without sending or connecting (see
-    :mod:`advisorywatch.config.preflight`): for ``check``, the daemon's start and reload."""
+    :mod:`advisorywatch.config.preflight`): for ``check``, the daemon's start and reload;
+    ``"no-urls"`` leaves the channel URLs to the sender (``run --once``: loading every Apprise
+    plugin costs a pass that sends nothing ~1.5 s, and a bad URL still fails with exit 3)."""
     try:
         root, data = _parse_yaml(text)
     except yaml.YAMLError as exc:
@@ -90,7 +93,7 @@ def parse_config(text: str, path: Path, *, preflight: bool = False) -> Config:
     if preflight:
         found = [
             f"{path}{_line_of(root, loc)}: {_dotted(loc)}: {msg}"
-            for loc, msg in config_problems(config)
+            for loc, msg in config_problems(config, urls=preflight != "no-urls")
         ]
         if found:
             raise ConfigError(found)

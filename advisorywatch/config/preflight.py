@@ -10,8 +10,8 @@ from advisorywatch.db.preflight import url_problems
 from advisorywatch.notifier.preflight import Loc, channel_problems
 
 
-def config_problems(config: Config) -> Iterator[tuple[Loc, str]]:
+def config_problems(config: Config, *, urls: bool = True) -> Iterator[tuple[Loc, str]]:
     for problem in url_problems(config.database.url):
         yield ("database", "url"), problem
     for name, channel in config.channels.items():
-        yield from channel_problems(name, channel)
+        yield from channel_problems(name, channel, urls=urls)

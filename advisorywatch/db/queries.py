@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Source
 from advisorywatch.db.session import Database
+from advisorywatch.model import DeliveryStatus
+
+
+def overdue_deliveries(db: Database, due_before: datetime) -> int:
+    """Deliveries waiting although they were due before ``due_before`` (a claimed one is due
+    when its lease ends): a sender that does not run, hangs, or cannot keep up."""
+    with db.session() as s:
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
+                .where(Delivery.next_attempt_at < due_before)
+            )
+            or 0
+        )
 
 
 def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:

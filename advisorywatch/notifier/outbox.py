@@ -28,6 +28,7 @@ from advisorywatch.notifier.message import Message
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
+from advisorywatch.redaction import redact
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 20
@@ -52,6 +53,7 @@ class _Job:
     label: str
     attempts: int
     message: Message
+    unsendable: str | None = None  # why the message could not even be built (permanent)
 
 
 def delivery_counts(db: Database) -> dict[str, int]:
@@ -135,6 +137,7 @@ class Outbox:
                     d.attempts + 1,
                     now + lease,
                 )
+                message, unsendable = self._render(d, now)
                 jobs.append(
                     _Job(
                         d.id,
@@ -142,10 +145,19 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        self._message(d, now),
+                        message,
+                        unsendable,
                     )
                 )
             return jobs
+
+    def _render(self, d: Delivery, now: datetime) -> tuple[Message, str | None]:
+        """The message, or why it cannot be built: a channel's template that fails on this
+        alert fails its delivery permanently (with the reason) instead of the sender."""
+        try:
+            return self._message(d, now), None
+        except Exception as exc:
+            return Message("", ""), redact(f"template failed: {type(exc).__name__}: {exc}")
 
     def _message(self, d: Delivery, now: datetime) -> Message:
         templates = self.channels.templates(d.channel)
@@ -161,7 +173,9 @@ class Outbox:
         if blocked_until is not None:
             self._postpone(job, blocked_until)
             return
-        if dest is None:
+        if job.unsendable is not None:
+            result = SendResult(False, job.unsendable, permanent=True)
+        elif dest is None:
             result = SendResult(
                 False,
                 f"destination {job.label} is no longer in channel {job.channel!r} of the config",

@@ -23,12 +23,14 @@ Loc = tuple[str | int, ...]
 _UNDEFINED = re.compile(r"'([^']+)' is undefined")
 
 
-def channel_problems(name: str, channel: ChannelConfig) -> Iterator[tuple[Loc, str]]:
-    """(config location, message) for everything wrong with one channel."""
+def channel_problems(
+    name: str, channel: ChannelConfig, *, urls: bool = True
+) -> Iterator[tuple[Loc, str]]:
+    """(config location, message) for everything wrong with one channel; ``urls`` False
+    leaves out its URLs (checking them loads every Apprise plugin)."""
     loc: Loc = ("channels", name)
-    apprise = apprise_with_console()
-    for i, url in enumerate(channel.urls):
-        if apprise.Apprise.instantiate(url) is None:
+    for i, url in enumerate(channel.urls if urls else ()):
+        if apprise_with_console().Apprise.instantiate(url) is None:
             yield (
                 (*loc, "urls", i),
                 f"{destination_label(url)} is not a valid Apprise URL (unknown scheme, a "

@@ -114,16 +114,6 @@ class App:
         async with self._deliver_lock:
             return await asyncio.to_thread(self.outbox.drain)
 
-    async def cycle(
-        self,
-        sources: Sequence[SourceConfig],
-        progress: Progress | None = None,
-    ) -> list[IngestResult]:
-        """Crawl, then send the alerts it raised (and any earlier ones that are due)."""
-        results = await self.crawl(sources, progress)
-        await self.deliver()
-        return results
-
     async def stop(self) -> None:
         """Stop in-flight crawls and let the sender finish the message it is sending."""
         self.stopping.set()

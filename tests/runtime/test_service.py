@@ -10,15 +10,16 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.metrics import Health, Metrics
 
-from conftest import FeedServer, Project, Sink, fixture_bytes, rss, wait_for
+from conftest import FeedServer, Project, ScriptedSink, Sink, fixture_bytes, rss, wait_for
 
 ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
 
@@ -244,3 +245,57 @@ def test_healthz_turns_unhealthy_when_the_scheduler_stalls() -> None:
         assert _get(url)[0] == 200
     finally:
         endpoint.stop()
+
+
+def test_healthz_reports_overdue_deliveries_until_they_are_sent(
+    project: Project, feeds: FeedServer, make_sink: Callable[[], ScriptedSink]
+) -> None:
+    """While the sender hangs on one message, the claimed messages wait past their due time
+    (here: made older): /healthz says 503 with the reason; once the destination answers, it
+    is healthy again."""
+    port, ops = _free_port(), make_sink()
+    ops.hang_next = True
+    feed = feeds.put(
+        "/a.xml",
+        rss(
+            [
+                {"guid": "1", "title": "Rusia lancarkan serangan udara ke Kyiv"},
+                {"guid": "2", "title": "Air strike reported near Kharkiv"},
+            ]
+        ),
+    )
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: a, type: feed, url: "{feed}", every: 1h}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{ops.apprise_url}"]}}
+notifier: {{retry_base_seconds: 0.01}}
+daemon: {{heartbeat_seconds: 0.5, http: {{enabled: true, port: {port}}}}}
+""")
+    healthz = f"http://127.0.0.1:{port}/healthz"
+    with daemon(project) as proc:
+        assert ops.hanging.wait(40), "the daemon never started sending"
+        project.execute(
+            "UPDATE deliveries SET next_attempt_at = :t WHERE status IN ('pending', 'sending')",
+            t=datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=10),
+        )
+        wait_for(lambda: _get(healthz)[0] == 503, 30, "unhealthy")
+        problems = json.loads(_get(healthz)[1])["problems"]
+        assert problems["outbox"] == "2 deliveries overdue by more than 0:05:00", problems
+        ops.release.set()
+        wait_for(lambda: len(ops.received) == 2, 30, "both alerts delivered")
+        wait_for(lambda: _get(healthz)[0] == 200, 30, "healthy again")
+        stop(proc)
+
+
+def test_health_problems_turn_it_unhealthy_until_cleared() -> None:
+    health = Health(stale_after=10)
+    health.problem("sender", "OperationalError: disk I/O error")
+    report = health.report()
+    assert not report.healthy
+    assert report.detail["problems"] == {"sender": "OperationalError: disk I/O error"}
+    health.problem("sender", None)
+    assert health.report().healthy
