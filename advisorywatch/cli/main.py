@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import os
@@ -10,12 +11,15 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, default_config_path, load_config
 from advisorywatch.redaction import warn_world_readable_secret_files
 from advisorywatch.runtime.logs import setup_logging
+
+if TYPE_CHECKING:
+    from advisorywatch.db.session import Database
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 log = logging.getLogger("advisorywatch")
@@ -218,11 +222,8 @@ def _cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.queries import recent_alerts
-    from advisorywatch.db.session import Database
 
-    db = Database(config.database.url)
-    db.upgrade()
-    rows = recent_alerts(db, args.limit)
+    rows = recent_alerts(_reader(config), args.limit)
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -230,19 +231,15 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
         print("no alerts yet")
     for r in rows if not args.json else ():
         print(f"{r['created_at']}  {r['severity']:<8} {r['rule']:<20} {r['source']}: {r['title']}")
-        print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {r['deliveries']}")
+        sent = ", ".join(f"{n} {status}" for status, n in sorted(r["deliveries"].items()))
+        print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {sent or 'none'}")
     return EXIT_OK
 
 
 def _cmd_sources(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.queries import source_health
-    from advisorywatch.db.session import Database
-    from advisorywatch.ingest.sync import sync_sources
 
-    db = Database(config.database.url)
-    db.upgrade()
-    sync_sources(db, config.sources)
-    rows = source_health(db, [s.name for s in config.sources])
+    rows = source_health(_reader(config), [s.name for s in config.sources])
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -287,15 +284,28 @@ def _cmd_notify_test(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_status(config: Config, args: argparse.Namespace) -> int:
-    from advisorywatch.cli.views import render_status
+    """Exit 0 when the daemon runs with a fresh heartbeat, else 1 (a health check's answer)."""
+    from advisorywatch.cli.views import render_status, status_data
+
+    db = _reader(config)
+    stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
+    data = status_data(db, stale_after, [s.name for s in config.sources])
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_status(data))
+    return EXIT_OK if data["daemon"]["state"] == "running" else EXIT_FAILED
+
+
+def _reader(config: Config) -> Database:
+    """The database for a command that only reads: it never takes the write lock, so it
+    answers while the daemon writes; the schema is migrated only when it is not current."""
     from advisorywatch.db.session import Database
 
-    db = Database(config.database.url)
+    db = Database(config.database.url, read_only=True)
     db.upgrade()
-    stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
-    text, alive = render_status(db, stale_after)
-    print(text)
-    return EXIT_OK if alive else EXIT_FAILED
+    return db
 
 
 def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
@@ -308,20 +318,32 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     )
     from advisorywatch.schema import parse_duration
 
+    if args.silence_command == "list":
+        rows = active_silences(_reader(config))
+        print("\n".join(describe(r) for r in rows) if rows else "no active silences")
+        return EXIT_OK
+    if args.silence_command == "add":
+        unknown = _unknown_names(config, rule=args.rule, source=args.source, channel=args.channel)
+        if unknown:
+            print(f"advisorywatch: silence add: {unknown}", file=sys.stderr)
+            return EXIT_CONFIG
     db = Database(config.database.url)
     db.upgrade()
     if args.silence_command == "add":
         try:
             row = add_silence(
-                db, parse_duration(args.duration), args.rule, args.source, args.channel
+                db,
+                parse_duration(args.duration),
+                args.rule,
+                args.source,
+                args.channel,
+                created_by=args.author or getpass.getuser(),
+                comment=args.comment,
             )
         except ValueError as exc:
             print(f"advisorywatch: silence add: {exc}", file=sys.stderr)
             return EXIT_CONFIG
         print(f"silenced {describe(row)}")
-    elif args.silence_command == "list":
-        rows = active_silences(db)
-        print("\n".join(describe(r) for r in rows) if rows else "no active silences")
     elif not remove_silence(db, args.id):
         print(f"advisorywatch: no silence with id {args.id}", file=sys.stderr)
         return EXIT_FAILED
@@ -330,16 +352,27 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unknown_names(config: Config, **given: str | None) -> str | None:
+    """The first of ``rule=...``, ``source=...``, ``channel=...`` that the config does not
+    have, with the names it has (a silence or a match on a typo would quietly do nothing)."""
+    known = {
+        "rule": [r.name for r in config.rules],
+        "source": [s.name for s in config.sources],
+        "channel": list(config.channels),
+    }
+    for kind, name in given.items():
+        if name is not None and name not in known[kind]:
+            return f"no {kind} {name!r} (have: {', '.join(sorted(known[kind]))})"
+    return None
+
+
 def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.rules.engine import RuleEngine
 
-    names = {r.name for r in config.rules}
-    unknown = [n for n in args.rule if n not in names]
+    checks = [_unknown_names(config, rule=r) for r in args.rule]
+    unknown = next(filter(None, [*checks, _unknown_names(config, source=args.source)]), None)
     if unknown:
-        print(
-            f"advisorywatch: no rule {', '.join(unknown)} (have: {', '.join(sorted(names))})",
-            file=sys.stderr,
-        )
+        print(f"advisorywatch: match: {unknown}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")

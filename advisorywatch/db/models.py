@@ -210,6 +210,8 @@ class Silence(Base):
     channel: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_by: Mapped[str | None] = mapped_column(String(200))  # Alertmanager's createdBy
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 class DaemonLease(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Source
 from advisorywatch.db.session import Database
-from advisorywatch.model import DeliveryStatus
+from advisorywatch.model import DeliveryStatus, SourceStatus
 
 
 def overdue_deliveries(db: Database, due_before: datetime) -> int:
@@ -69,7 +69,14 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
         return dt.isoformat(timespec="seconds") if dt else None
 
     with db.session() as s:
-        return [
+        stored = {src.name: src for src in s.scalars(select(Source).where(Source.name.in_(names)))}
+    rows = []
+    for name in sorted(names):
+        # A source added to the config since the daemon last started has no row yet.
+        src = stored.get(name) or Source(
+            name=name, status=SourceStatus.NEW.value, consecutive_failures=0
+        )
+        rows.append(
             {
                 "name": src.name,
                 "status": src.status,
@@ -80,5 +87,5 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
                 "last_error": src.last_error,
                 "items_last_run": src.items_last_run,
             }
-            for src in s.scalars(select(Source).where(Source.name.in_(names)).order_by(Source.name))
-        ]
+        )
+    return rows

@@ -22,13 +22,21 @@ def add_silence(
     rule: str | None = None,
     source: str | None = None,
     channel: str | None = None,
+    created_by: str | None = None,
+    comment: str | None = None,
 ) -> Silence:
     if not (rule or source or channel):
         raise ValueError("a silence needs at least one of --rule, --source or --channel")
     now = utcnow()
     with db.session() as s:
         row = Silence(
-            rule=rule, source=source, channel=channel, created_at=now, expires_at=now + duration
+            rule=rule,
+            source=source,
+            channel=channel,
+            created_at=now,
+            expires_at=now + duration,
+            created_by=created_by,
+            comment=comment,
         )
         s.add(row)
         s.flush()
@@ -87,4 +95,6 @@ def describe(row: Silence) -> str:
         for k, v in (("rule", row.rule), ("source", row.source), ("channel", row.channel))
         if v
     )
-    return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}"
+    who = f" by {row.created_by}" if row.created_by else ""
+    why = f": {row.comment}" if row.comment else ""
+    return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}{who}{why}"
