@@ -122,3 +122,14 @@ def test_incident_window_zero_turns_incidents_off(tmp_path: Path) -> None:
     assert "notifier.storm_window: duration '0'" in _problems(
         VALID + "notifier: {storm_window: '0'}\n", tmp_path
     )
+
+
+@pytest.mark.parametrize("every", ["1s", "10"])
+def test_every_below_30_seconds_is_refused_for_a_remote_server(tmp_path: Path, every: str) -> None:
+    text = VALID.replace("http://127.0.0.1:1/feed.xml", "https://example.org/feed.xml")
+    problems = _problems(text.replace("every: 10m", f"every: {every}"), tmp_path)
+    assert ":5: sources[0].every: " in problems
+    assert "below the minimum of 30 s for a server not on this machine" in problems
+    assert parse_config(text.replace("every: 10m", "every: 30"), tmp_path / "c.yaml")
+    local = parse_config(VALID.replace("every: 10m", "every: 1s"), tmp_path / "c.yaml")
+    assert local.sources[0].every is not None and local.sources[0].every.total_seconds() == 1
