@@ -106,14 +106,14 @@ def test_status_shows_whole_names(project: Project) -> None:
 def test_status_ends_cleanly_in_a_closed_pipe(project: Project) -> None:
     _write(project, count=1500)  # more than a pipe holds
     cmd = [sys.executable, "-m", "advisorywatch", "--config", str(project.config), "status"]
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=project.dir, env=project.env()
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    assert proc.stdout.readline().startswith(b"daemon: not running")
-    proc.stdout.close()  # `status | head -1`
-    err = proc.stderr.read().decode()
-    proc.wait(60)
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline().startswith(b"daemon: not running")
+        proc.stdout.close()  # `status | head -1`
+        err = proc.stderr.read().decode()
+        proc.wait(60)
     assert "BrokenPipeError" not in err and "Traceback" not in err, err
 
 
