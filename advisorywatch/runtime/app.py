@@ -11,9 +11,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.db.preflight import describe_error
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.ingestor import Ingestor, IngestResult
 from advisorywatch.ingest.sync import fetch_validators, sync_sources
@@ -22,6 +25,7 @@ from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
+from advisorywatch.runtime.throttle import Throttled
 
 log = logging.getLogger(__name__)
 Progress = Callable[[IngestResult], None]
@@ -45,6 +49,8 @@ class App:
         from advisorywatch.crawler.fetch.runner import CrawlRunner
 
         self.crawler = CrawlRunner(config.crawler)
+        self.store_problem: str | None = None  # why the last fetch could not be stored
+        self._throttled = Throttled(log)
 
     def apply(self, config: Config) -> None:
         """Use a new config's sources, rules and channels (the database stays the same)."""
@@ -93,8 +99,18 @@ class App:
         results: list[IngestResult] = []
 
         async def on_outcome(outcome: FetchOutcome) -> None:
-            result = await self.ingest_queue.submit(outcome)
-            _log_result(result)
+            try:
+                result = await self.ingest_queue.submit(outcome)
+                self.store_problem = None
+            except SQLAlchemyError as exc:
+                # A full disk, a database gone: nothing of this fetch is stored, not even its
+                # validators, so the source's next run fetches it again in full.
+                reason = describe_error(self.db.url, exc)
+                self.store_problem = reason
+                self._throttled.error("store", "cannot store fetches: %s", reason)
+                result = IngestResult(outcome.source, ok=False, error=f"not stored: {reason}")
+            else:
+                _log_result(result)
             results.append(result)
             if progress is not None:
                 progress(result)

@@ -46,6 +46,7 @@ from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
 from advisorywatch.runtime.schedule import build_trigger
 from advisorywatch.runtime.systemd import sd_notify
+from advisorywatch.runtime.throttle import Throttled
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 15
@@ -57,7 +58,6 @@ SOURCE_JOB_PREFIX = "source:"
 ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
 MB = 1024 * 1024
-LOG_EVERY_SECONDS = 60
 
 JOB_DEFAULTS = {
     # A run delayed by a busy loop or a slow crawl must still happen, never be skipped
@@ -89,7 +89,7 @@ class Daemon:
         self.memory = AfterCrawls()
         self._sender: asyncio.Task[None] | None = None
         self._send_again = False
-        self._logged: dict[str, float] = {}  # key -> monotonic time of its last ERROR line
+        self._throttled = Throttled(log)  # one ERROR line a minute per kind of failure
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -170,6 +170,7 @@ class Daemon:
             self.metrics.items.labels(r.source).inc(r.new)
             self.metrics.revisions.labels(r.source).inc(r.updated)
             self.metrics.alerts.labels(r.source).inc(r.alerts)
+        self.health.problem("storage", self.app.store_problem)
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
@@ -196,7 +197,7 @@ class Daemon:
             return
         exc = task.exception()
         if exc is not None:
-            log.error("sending failed: %s", _reason(exc), exc_info=exc)
+            self._throttled.error("sender", "sending failed: %s", _reason(exc))
         self.health.problem("sender", None if exc is None else _reason(exc))
 
     async def _send(self) -> None:
@@ -242,25 +243,18 @@ class Daemon:
         deliveries and refresh the delivery gauges; each failure is a /healthz problem."""
         try:
             await self.app.in_db_thread(self.lease.renew)
+            due = utcnow() - OVERDUE_AFTER
+            overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
+            await self._update_delivery_gauges()
         except Exception as exc:
             self.health.problem("database", f"cannot write: {_reason(exc)}")
-            self._log_limited("database", "database cannot be written: %s", _reason(exc))
+            self._throttled.error("database", "database cannot be written: %s", _reason(exc))
             return
         self.health.problem("database", None)
-        due = utcnow() - OVERDUE_AFTER
-        overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
         self.health.problem(
             "outbox",
             f"{overdue} deliveries overdue by more than {OVERDUE_AFTER}" if overdue else None,
         )
-        await self._update_delivery_gauges()
-
-    def _log_limited(self, key: str, message: str, *args: object) -> None:
-        """An ERROR line at most once a minute per ``key``: a full disk fails every write."""
-        now = time.monotonic()
-        if now - self._logged.get(key, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
-            self._logged[key] = now
-            log.error(message, *args)
 
     # -- reload -------------------------------------------------------------------------------
 

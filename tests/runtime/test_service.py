@@ -221,6 +221,9 @@ def test_healthz_and_metrics_from_a_running_daemon(
         assert m[("advisorywatch_items_total", (("source", "alerts"),))] == 4
         assert m[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
         assert m[("advisorywatch_outbox_backlog", ())] == 0
+        for status in ("pending", "sending", "failed", "silenced", "suppressed", "attached"):
+            assert m[("advisorywatch_deliveries", (("status", status),))] == 0, status
+        assert m[("advisorywatch_deliveries", (("status", "batched"),))] == 0
         assert _get(f"http://127.0.0.1:{port}/nope")[0] == 404
         stop(proc)
 
