@@ -92,6 +92,29 @@ def test_sighup_applies_a_good_config_and_rejects_a_bad_one(
     assert len(sink.received) == 1
 
 
+def test_sighup_rejects_a_template_with_an_undefined_name(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """The old config (and its templates) stays: the next alert still goes out."""
+    a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
+    project.write_config(config(source("a", a), sink))
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/a.xml") >= 2, 30, "source a crawled")
+        bad = config(source("a", a), sink).replace(
+            f'ops: {{urls: ["{sink.apprise_url}"]}}',
+            f'ops: {{urls: ["{sink.apprise_url}"], title_template: "{{{{ sevrity }}}}"}}',
+        )
+        assert "sevrity" in bad
+        project.write_config(bad)
+        proc.send_signal(signal.SIGHUP)
+        feeds.put("/a.xml", rss([{"guid": "a2", "title": "Rusia lancarkan serangan udara"}]))
+        wait_for(lambda: len(sink.received) == 1, 30, "the alert, with the old template")
+        _, err = stop(proc)
+    assert "config reload rejected, still running the previous config" in err
+    assert "undefined name 'sevrity'; did you mean severity?" in err
+    assert "[CRITICAL] air-strike: Rusia lancarkan serangan udara" in sink.received[0]["title"]
+
+
 def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
