@@ -5,14 +5,13 @@ and under systemd's ProtectSystem=strict), the database in the data directory.""
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FeedServer, Project, fixture_bytes, sqlite_only
+from conftest import FeedServer, Project, fixture_bytes, mounts_in_namespace, sqlite_only
 
 CONFIG = """
 sources:
@@ -20,17 +19,6 @@ sources:
 rules:
   - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [console]}}
 """
-
-
-def _can_mount_read_only(tmp: Path) -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = tmp / "probe"
-    probe.mkdir()
-    script = f"mount --bind -o ro {probe} {probe} && ! touch {probe}/x 2>/dev/null"
-    return (
-        subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True).returncode == 0
-    )
 
 
 @sqlite_only
@@ -41,7 +29,7 @@ def _can_mount_read_only(tmp: Path) -> bool:
 def test_run_once_with_the_config_in_a_read_only_directory(
     project: Project, feeds: FeedServer, tmp_path: Path, env_name: str | None, where: str
 ) -> None:
-    if not _can_mount_read_only(tmp_path):
+    if not mounts_in_namespace(tmp_path, "mount --bind -o ro {dir} {dir} && ! touch {dir}/x"):
         pytest.skip("needs unshare -m and mount (root or a user namespace) for a read-only mount")
     config_dir, data, cwd = tmp_path / "etc", tmp_path / "data", tmp_path / "cwd"
     for d in (config_dir, data, cwd):

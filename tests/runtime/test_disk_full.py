@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FeedServer, Project, Sink, rss, sqlite_only, wait_for
+from conftest import FeedServer, Project, Sink, mounts_in_namespace, rss, sqlite_only, wait_for
 
 
 def _free_port() -> int:
@@ -37,22 +36,11 @@ def _get(url: str) -> tuple[int, dict[str, object]]:
         return 0, {}
 
 
-def _can_mount_tmpfs(tmp: Path) -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = tmp / "probe"
-    probe.mkdir()
-    script = f"mount -t tmpfs -o size=1m tmpfs {probe}"
-    return (
-        subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True).returncode == 0
-    )
-
-
 @sqlite_only
 def test_disk_full_is_reported_throttled_and_recovered_from(
     project: Project, feeds: FeedServer, sink: Sink, tmp_path: Path
 ) -> None:
-    if not _can_mount_tmpfs(tmp_path):
+    if not mounts_in_namespace(tmp_path, "mount -t tmpfs -o size=1m tmpfs {dir}"):
         pytest.skip("needs unshare -m and mount (root or a user namespace) for a small tmpfs")
     disk, ctl, port = tmp_path / "disk", tmp_path / "ctl", _free_port()
     disk.mkdir()
