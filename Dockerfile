@@ -14,7 +14,9 @@ COPY --from=build /install /usr/local
 USER advisorywatch
 WORKDIR /data
 VOLUME ["/data", "/config"]
+# The default database (no database.url in the config) lives in the /data volume.
 ENV ADVISORYWATCH_CONFIG=/config/config.yaml \
+    ADVISORYWATCH_DATA_DIR=/data \
     PYTHONUNBUFFERED=1
 # /healthz when daemon.http is enabled (bind it to 0.0.0.0 inside the container).
 EXPOSE 9464

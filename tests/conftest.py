@@ -471,3 +471,18 @@ def db_json(value: Any) -> Any:
     """A JSON column read by ``Project.sql`` as Python data (SQLite gives text, PostgreSQL the
     decoded value)."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def mounts_in_namespace(tmp: Path, mount: str) -> bool:
+    """Whether ``mount`` (a shell command on ``{dir}``, a fresh directory) succeeds in a new
+    mount namespace (``unshare -m``: root, or a user namespace), changing nothing outside."""
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return False
+    probe = tmp / "mount-probe"
+    probe.mkdir()
+    script = mount.format(dir=probe)
+    return (
+        subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True).returncode == 0
+    )

@@ -3,20 +3,62 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, default_config_path, load_config
 from advisorywatch.redaction import warn_world_readable_secret_files
 from advisorywatch.runtime.logs import setup_logging
 
+if TYPE_CHECKING:
+    from advisorywatch.db.session import Database
+
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 log = logging.getLogger("advisorywatch")
+
+
+def _global_options(p: argparse.ArgumentParser, default: bool) -> None:
+    """The options every command takes, before or after its name (after it, an option given
+    before is kept: its default there is "not given")."""
+
+    def d(value: object) -> object:
+        return value if default else argparse.SUPPRESS
+
+    p.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=d(None),
+        help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", default=d(False), help="debug logging")
+    p.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default=d("text"),
+        help="log lines as readable text (default) or JSON objects",
+    )
+
+
+def _command(sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+    _global_options(parser, default=False)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,25 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Watch embassy alerts, travel advisories and news; notify when a rule fires.",
     )
     p.add_argument("--version", action="version", version=f"advisorywatch {__version__}")
-    p.add_argument(
-        "-c",
-        "--config",
-        type=Path,
-        default=None,
-        help="config file (default: $ADVISORYWATCH_CONFIG or ./config.yaml)",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    p.add_argument(
-        "--log-format",
-        choices=["text", "json"],
-        default="text",
-        help="log lines as readable text (default) or JSON objects",
-    )
+    _global_options(p, default=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the daemon (or every source once with --once)")
+    run = _command(sub, "run", "run the daemon (or every source once with --once)")
     run.add_argument(
-        "--once", action="store_true", help="crawl every source once, send alerts, exit (for cron)"
+        "--once",
+        action="store_true",
+        help="crawl every source once, send alerts, exit (for cron; exit codes in README)",
     )
     run.add_argument(
         "--source",
@@ -53,56 +84,84 @@ def _parser() -> argparse.ArgumentParser:
         help="with --once: only this source (repeatable)",
     )
 
-    sub.add_parser("check", help="validate the config and exit")
-    sub.add_parser("status", help="daemon state, source health, outbox backlog, last alerts")
+    check = _command(
+        sub, "check", "validate the config: keys, names, channel URLs, templates, database"
+    )
+    check.add_argument(
+        "--connect", action="store_true", help="also connect to the database (PostgreSQL)"
+    )
+    status = _command(sub, "status", "daemon state, source health, outbox backlog, last alerts")
+    status.add_argument("--json", action="store_true", help="JSON output")
 
-    alerts = sub.add_parser("alerts", help="list recent alerts")
+    alerts = _command(sub, "alerts", "list recent alerts and their deliveries")
     alerts.add_argument("--json", action="store_true", help="JSON output")
-    alerts.add_argument("--limit", type=int, default=20)
+    alerts.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
 
-    sources = sub.add_parser("sources", help="source health: status, last success, errors")
+    sources = _command(sub, "sources", "source health: status, last success, errors")
     sources.add_argument("--json", action="store_true", help="JSON output")
 
-    nt = sub.add_parser("notify-test", help="send a test notification to a channel (or all)")
+    nt = _command(sub, "notify-test", "send a test notification to a channel (or all)")
     nt.add_argument("channel", nargs="?")
 
-    sub.add_parser("demo", help="run the pipeline once on bundled fixtures, no internet needed")
+    _command(sub, "demo", "run the pipeline once on bundled fixtures, no internet needed")
 
-    silence = sub.add_parser("silence", help="mute alerts by rule, source or channel for a while")
+    silence = _command(sub, "silence", "mute alerts by rule, source or channel for a while")
     silence_sub = silence.add_subparsers(dest="silence_command", required=True, metavar="ACTION")
-    s_add = silence_sub.add_parser("add", help="add a silence (alerts are stored, not sent)")
+    s_add = _command(silence_sub, "add", "add a silence (alerts are stored, not sent)")
     s_add.add_argument("--rule", help="rule name")
     s_add.add_argument("--source", help="source name")
     s_add.add_argument("--channel", help="channel name")
     s_add.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h or 30m")
-    silence_sub.add_parser("list", help="list active silences")
-    s_rm = silence_sub.add_parser("remove", help="remove a silence")
+    s_add.add_argument("--author", help="who added it (default: the login name)")
+    s_add.add_argument("--comment", help="why")
+    _command(silence_sub, "list", "list active silences")
+    s_rm = _command(silence_sub, "remove", "remove a silence")
     s_rm.add_argument("id", type=int)
-    match = sub.add_parser(
+    match = _command(
+        sub,
         "match",
-        help="show which rules and concepts fire on a text (first line: title); exit 1 if none",
+        "show which rules and concepts fire on a text (first line: title); exit 1 if none",
     )
     match.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
     match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
 
-    concepts = sub.add_parser(
-        "concepts", help="the built-in concepts (and the config's): languages, terms, patterns"
+    concepts = _command(
+        sub, "concepts", "the built-in concepts (and the config's): languages, terms, patterns"
     )
     concepts.add_argument("name", nargs="?", help="one concept: its description and entries")
     concepts.add_argument("--lang", metavar="L", help="only this language code (en, id, uk, ...)")
-    web = sub.add_parser("web", help="serve the pages, feeds and API (beside the daemon)")
+    web = _command(sub, "web", "serve the pages, feeds and API (beside the daemon)")
     web.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
     web.add_argument("--port", type=int, help="port (default: web.port, 8470)")
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = _command(sub, "db", "database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="apply schema migrations")
+    _command(db_sub, "upgrade", "apply schema migrations")
     return p
+
+
+# Commands that check what can be checked before they start (channel URLs, templates, the
+# database URL): the others only read and must work with any config that parses.
+_PREFLIGHT = frozenset({"check", "run"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _main(args)
+    except BrokenPipeError:  # e.g. `status | head`: the reader has all it wants
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from advisorywatch.cli.demo import run_demo
 
@@ -110,19 +169,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo()
     path = args.config or default_config_path()
     try:
-        config = load_config(path)
+        once = args.command == "run" and args.once
+        config = load_config(path, preflight="no-urls" if once else args.command in _PREFLIGHT)
     except ConfigError as exc:
         setup_logging("INFO", args.log_format)
         print(f"advisorywatch: invalid configuration in {path}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return EXIT_FAILED if args.command == "check" else EXIT_CONFIG
+        return EXIT_CONFIG
     setup_logging("DEBUG" if args.verbose else config.log_level, args.log_format)
     warn_world_readable_secret_files()
-    return _COMMANDS[args.command](config, args)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from advisorywatch.db.preflight import describe_error, url_problems
+
+    problems = [] if args.command in _PREFLIGHT else url_problems(config.database.url)
+    if problems:
+        print(f"advisorywatch: {problems[0]}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return _COMMANDS[args.command](config, args)
+    except SQLAlchemyError as exc:
+        # The database cannot be opened or used: one line, the traceback only with -v.
+        if args.verbose:
+            raise
+        print(f"advisorywatch: {describe_error(config.database.url, exc)}", file=sys.stderr)
+        return EXIT_CONFIG
 
 
 def _cmd_check(config: Config, args: argparse.Namespace) -> int:
+    if args.connect:
+        from advisorywatch.db.preflight import connect_problem
+
+        problem = connect_problem(config.database.url)
+        if problem is not None:
+            print(f"advisorywatch: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
     print(
         f"config OK: {len(config.sources)} sources, {len(config.rules)} rules, "
         f"{len(config.channels)} channels ({', '.join(config.channels)})"
@@ -149,11 +231,8 @@ def _cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.queries import recent_alerts
-    from advisorywatch.db.session import Database
 
-    db = Database(config.database.url)
-    db.upgrade()
-    rows = recent_alerts(db, args.limit)
+    rows = recent_alerts(_reader(config), args.limit)
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -161,19 +240,15 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
         print("no alerts yet")
     for r in rows if not args.json else ():
         print(f"{r['created_at']}  {r['severity']:<8} {r['rule']:<20} {r['source']}: {r['title']}")
-        print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {r['deliveries']}")
+        sent = ", ".join(f"{n} {status}" for status, n in sorted(r["deliveries"].items()))
+        print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {sent or 'none'}")
     return EXIT_OK
 
 
 def _cmd_sources(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.db.queries import source_health
-    from advisorywatch.db.session import Database
-    from advisorywatch.ingest.sync import sync_sources
 
-    db = Database(config.database.url)
-    db.upgrade()
-    sync_sources(db, config.sources)
-    rows = source_health(db, [s.name for s in config.sources])
+    rows = source_health(_reader(config), [s.name for s in config.sources])
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -218,15 +293,28 @@ def _cmd_notify_test(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cmd_status(config: Config, args: argparse.Namespace) -> int:
-    from advisorywatch.cli.views import render_status
+    """Exit 0 when the daemon runs with a fresh heartbeat, else 1 (a health check's answer)."""
+    from advisorywatch.cli.views import render_status, status_data
+
+    db = _reader(config)
+    stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
+    data = status_data(db, stale_after, [s.name for s in config.sources])
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_status(data))
+    return EXIT_OK if data["daemon"]["state"] == "running" else EXIT_FAILED
+
+
+def _reader(config: Config) -> Database:
+    """The database for a command that only reads: it never takes the write lock, so it
+    answers while the daemon writes; the schema is migrated only when it is not current."""
     from advisorywatch.db.session import Database
 
-    db = Database(config.database.url)
+    db = Database(config.database.url, read_only=True)
     db.upgrade()
-    stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
-    text, alive = render_status(db, stale_after)
-    print(text)
-    return EXIT_OK if alive else EXIT_FAILED
+    return db
 
 
 def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
@@ -239,20 +327,32 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     )
     from advisorywatch.schema import parse_duration
 
+    if args.silence_command == "list":
+        rows = active_silences(_reader(config))
+        print("\n".join(describe(r) for r in rows) if rows else "no active silences")
+        return EXIT_OK
+    if args.silence_command == "add":
+        unknown = _unknown_names(config, rule=args.rule, source=args.source, channel=args.channel)
+        if unknown:
+            print(f"advisorywatch: silence add: {unknown}", file=sys.stderr)
+            return EXIT_CONFIG
     db = Database(config.database.url)
     db.upgrade()
     if args.silence_command == "add":
         try:
             row = add_silence(
-                db, parse_duration(args.duration), args.rule, args.source, args.channel
+                db,
+                parse_duration(args.duration),
+                args.rule,
+                args.source,
+                args.channel,
+                created_by=args.author or getpass.getuser(),
+                comment=args.comment or "",
             )
         except ValueError as exc:
             print(f"advisorywatch: silence add: {exc}", file=sys.stderr)
             return EXIT_CONFIG
         print(f"silenced {describe(row)}")
-    elif args.silence_command == "list":
-        rows = active_silences(db)
-        print("\n".join(describe(r) for r in rows) if rows else "no active silences")
     elif not remove_silence(db, args.id):
         print(f"advisorywatch: no silence with id {args.id}", file=sys.stderr)
         return EXIT_FAILED
@@ -261,16 +361,27 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unknown_names(config: Config, **given: str | None) -> str | None:
+    """The first of ``rule=...``, ``source=...``, ``channel=...`` that the config does not
+    have, with the names it has (a silence or a match on a typo would quietly do nothing)."""
+    known = {
+        "rule": [r.name for r in config.rules],
+        "source": [s.name for s in config.sources],
+        "channel": list(config.channels),
+    }
+    for kind, name in given.items():
+        if name is not None and name not in known[kind]:
+            return f"no {kind} {name!r} (have: {', '.join(sorted(known[kind]))})"
+    return None
+
+
 def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.rules.engine import RuleEngine
 
-    names = {r.name for r in config.rules}
-    unknown = [n for n in args.rule if n not in names]
+    checks = [_unknown_names(config, rule=r) for r in args.rule]
+    unknown = next(filter(None, [*checks, _unknown_names(config, source=args.source)]), None)
     if unknown:
-        print(
-            f"advisorywatch: no rule {', '.join(unknown)} (have: {', '.join(sorted(names))})",
-            file=sys.stderr,
-        )
+        print(f"advisorywatch: match: {unknown}", file=sys.stderr)
         return EXIT_CONFIG
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")

@@ -1,19 +1,21 @@
-"""``advisorywatch status``: one screen with the daemon, sources, outbox and last alerts."""
+"""``advisorywatch status``: one screen (or one JSON object) with the daemon, sources, outbox
+and last alerts."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-
-from advisorywatch.db.models import Source, utcnow
-from advisorywatch.db.queries import recent_alerts
+from advisorywatch.db.models import utcnow
+from advisorywatch.db.queries import recent_alerts, source_health
 from advisorywatch.db.session import Database
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.runtime.instance_lock import current
 
 LAST_ALERTS = 5
+MAX_ERROR = 120  # characters of a source's last error on the screen (all of it in --json)
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -26,41 +28,76 @@ def _ago(when: datetime | None, now: datetime) -> str:
     return f"{seconds}s ago"
 
 
-def render_status(db: Database, stale_after: timedelta) -> tuple[str, bool]:
-    """The status screen, and whether the daemon runs with a heartbeat fresher than
-    ``stale_after`` (what a container health check or a monitoring script asks)."""
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat(timespec="seconds") if when else None
+
+
+def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[str, Any]:
+    """What ``status --json`` prints: the daemon's state (running, stale or not running) and
+    heartbeat age, the configured sources (``names``) by status, the outbox and last alerts."""
     now = utcnow()
-    lines: list[str] = []
     lease = current(db)
-    alive = lease is not None and now - lease.heartbeat_at <= stale_after
-    if lease is None:
-        lines.append("daemon: not running")
-    else:
-        state = "running" if alive else "STALE (no heartbeat), last seen"
-        lines.append(
-            f"daemon: {state} on {lease.host} (pid {lease.pid}), started "
-            f"{_ago(lease.started_at, now)}, heartbeat {_ago(lease.heartbeat_at, now)}"
-        )
-    with db.session() as s:
-        sources = s.scalars(select(Source).order_by(Source.name)).all()
-    lines += ["", f"{'source':<36} {'status':<9} {'last success':<13} {'fails':>5}  last error"]
-    for src in sources:
-        error = (src.last_error or "")[:60]
-        lines.append(
-            f"{src.name[:36]:<36} {src.status:<9} {_ago(src.last_success_at, now):<13} "
-            f"{src.consecutive_failures:>5}  {error}"
-        )
+    daemon: dict[str, Any] = {"state": "not running"}
+    if lease is not None:
+        age = (now - lease.heartbeat_at).total_seconds()
+        daemon = {
+            "state": "running" if age <= stale_after.total_seconds() else "stale",
+            "host": lease.host,
+            "pid": lease.pid,
+            "started_at": _iso(lease.started_at),
+            "heartbeat_age_seconds": round(age, 1),
+        }
+    sources = source_health(db, names)
     counts = delivery_counts(db)
-    waiting = backlog(counts)
+    return {
+        "daemon": daemon,
+        "sources_by_status": dict(Counter(s["status"] for s in sources)),
+        "sources": sources,
+        "outbox": {
+            "backlog": backlog(counts),
+            **{status.value: counts.get(status, 0) for status in DeliveryStatus},
+        },
+        "last_alerts": recent_alerts(db, LAST_ALERTS),
+    }
+
+
+def render_status(data: dict[str, Any]) -> str:
+    """The status screen from :func:`status_data`."""
+    now = utcnow()
+    d = data["daemon"]
+    if d["state"] == "not running":
+        lines = ["daemon: not running"]
+    else:
+        state = "running" if d["state"] == "running" else "STALE (no heartbeat), last seen"
+        started = datetime.fromisoformat(d["started_at"])
+        lines = [
+            f"daemon: {state} on {d['host']} (pid {d['pid']}), started {_ago(started, now)}, "
+            f"heartbeat {int(d['heartbeat_age_seconds'])}s ago"
+        ]
+    sources = data["sources"]
+    width = max([len("source"), *(len(s["name"]) for s in sources)])
     lines += [
         "",
-        f"outbox: {waiting} waiting, {counts.get(DeliveryStatus.SENT, 0)} sent, "
-        f"{counts.get(DeliveryStatus.FAILED, 0)} failed, "
-        f"{sum(counts.get(st, 0) for st in HELD_STATUSES)} held (silenced, baseline, "
-        "incidents, summaries)",
+        f"{'source':<{width}}  {'status':<9} {'last success':<13} {'fails':>5}  last error",
     ]
-    alerts = recent_alerts(db, LAST_ALERTS)
+    for src in sources:
+        error = " ".join((src["last_error"] or "").split())
+        if len(error) > MAX_ERROR:
+            error = error[: MAX_ERROR - 1] + "…"
+        success = datetime.fromisoformat(src["last_success"]) if src["last_success"] else None
+        lines.append(
+            f"{src['name']:<{width}}  {src['status']:<9} {_ago(success, now):<13} "
+            f"{src['consecutive_failures']:>5}  {error}"
+        )
+    out = data["outbox"]
+    lines += [
+        "",
+        f"outbox: {out['backlog']} waiting, {out[DeliveryStatus.SENT]} sent, "
+        f"{out[DeliveryStatus.FAILED]} failed, "
+        f"{sum(out[st] for st in HELD_STATUSES)} held (silenced, baseline, incidents, summaries)",
+    ]
+    alerts = data["last_alerts"]
     lines += ["", "last alerts:" if alerts else "last alerts: none"]
     for a in alerts:
-        lines.append(f"  {a['created_at']}  {a['severity']:<8} {a['rule']}: {a['title'][:70]}")
-    return "\n".join(lines), alive
+        lines.append(f"  {a['created_at']}  {a['severity']:<8} {a['rule']}: {a['title']}")
+    return "\n".join(lines)

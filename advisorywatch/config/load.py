@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
 
-from advisorywatch.config.schema import Config, DatabaseConfig
+from advisorywatch.config.datadir import default_database_url
+from advisorywatch.config.fields import field_names
+from advisorywatch.config.preflight import config_problems
+from advisorywatch.config.schema import Config, DatabaseConfig, RefError, did_you_mean
 from advisorywatch.config.secrets import EnvProblem, expand_secrets
 from advisorywatch.crawler.sources.presets import expand_preset
 from advisorywatch.crawler.sources.registry import SOURCE_TYPES
 
+Preflight = bool | Literal["no-urls"]
 DEFAULT_CONFIG = "config.yaml"
 ENV_CONFIG = "ADVISORYWATCH_CONFIG"
 
@@ -31,17 +35,21 @@ def default_config_path() -> Path:
     return Path(os.environ.get(ENV_CONFIG, DEFAULT_CONFIG))
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | Path | None = None, *, preflight: Preflight = False) -> Config:
     """Read, validate and resolve a config file. Raises ConfigError with every problem found."""
     p = Path(path) if path is not None else default_config_path()
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([f"{p}: cannot read config file: {exc.strerror or exc}"]) from exc
-    return parse_config(text, p)
+    return parse_config(text, p, preflight=preflight)
 
 
-def parse_config(text: str, path: Path) -> Config:
+def parse_config(text: str, path: Path, *, preflight: Preflight = False) -> Config:
+    """``preflight`` also proves what can be proven without sending or connecting (see
+    :mod:`advisorywatch.config.preflight`): for ``check``, the daemon's start and reload;
+    ``"no-urls"`` leaves the channel URLs to the sender (``run --once``: loading every Apprise
+    plugin costs a pass that sends nothing ~1.5 s, and a bad URL still fails with exit 3)."""
     try:
         root, data = _parse_yaml(text)
     except yaml.YAMLError as exc:
@@ -69,12 +77,27 @@ def parse_config(text: str, path: Path) -> Config:
             err_loc = err["loc"]
             if err["type"] == "union_tag_invalid":  # point at the 'type' key itself
                 err_loc = (*err_loc, "type")
+            cause = err.get("ctx", {}).get("error")
+            if isinstance(cause, RefError):  # a name referring to nothing: at its own line
+                err_loc = (*err_loc, *cause.loc)
             loc, line = _resolve_loc(root, err_loc)
             msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                known = field_names(Config, err_loc[:-1])
+                hint = did_you_mean(str(err_loc[-1]), known)
+                msg = f"unknown key{hint} (allowed: {', '.join(known)})"
             key = _dotted(loc) or "(top level)"
             problems.append(f"{path}{line}: {key}: {msg}")
         raise ConfigError(problems) from None
-    return _resolve_paths(config, path)
+    config = _resolve_paths(config, path, data)
+    if preflight:
+        found = [
+            f"{path}{_line_of(root, loc)}: {_dotted(loc)}: {msg}"
+            for loc, msg in config_problems(config, urls=preflight != "no-urls")
+        ]
+        if found:
+            raise ConfigError(found)
+    return config
 
 
 # libyaml when PyYAML was built with it: the pure-Python parser is slow on large configs.
@@ -119,8 +142,14 @@ def _expand_presets(data: dict[str, Any], root: Any, path: Path) -> list[str]:
     return problems
 
 
-def _resolve_paths(config: Config, path: Path) -> Config:
-    """Relative SQLite paths are relative to the config file, not the working directory."""
+def _resolve_paths(config: Config, path: Path, data: dict[str, Any]) -> Config:
+    """Without ``database.url`` the database lives in the data directory (see
+    :mod:`advisorywatch.config.datadir`); a relative SQLite path is relative to the config
+    file, not the working directory."""
+    db = data.get("database")
+    if not (isinstance(db, dict) and "url" in db):
+        url = default_database_url(path)
+        return config.model_copy(update={"database": DatabaseConfig(url=url)})
     url = config.database.url
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:

@@ -3,6 +3,8 @@ between them (a rule's channels, sources, tags and concepts) checked."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -15,6 +17,21 @@ from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
 from advisorywatch.rules.config import ConceptConfig, RuleConfig
 from advisorywatch.rules.lexicon import available_concepts, load_concept
 from advisorywatch.schema import Secret, Strict
+
+
+class RefError(ValueError):
+    """A name that refers to nothing, with where it is in the config (``loc``) so that the
+    error points at the line of the offending value."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def did_you_mean(name: str, known: Collection[str]) -> str:
+    """``; did you mean 'x'?`` for a near miss among ``known``, else empty."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _source_union() -> Any:
@@ -112,30 +129,42 @@ class Config(Strict):
         source_names = {s.name for s in self.sources}
         tags = {t for s in self.sources for t in s.tags}
         _check_concepts(self)
-        for rule in self.rules:
-            for ch in rule.notify:
+        channels = ", ".join(sorted(self.channels))
+        for i, rule in enumerate(self.rules):
+            for j, ch in enumerate(rule.notify):
                 if ch not in self.channels:
-                    raise ValueError(
-                        f"rule {rule.name!r} notifies unknown channel {ch!r} "
-                        f"(channels: {', '.join(sorted(self.channels))})"
+                    raise RefError(
+                        ("rules", i, "notify", j),
+                        f"rule {rule.name!r} notifies unknown channel {ch!r}"
+                        f"{did_you_mean(ch, set(self.channels))} (channels: {channels})",
                     )
-            for src in rule.sources or ():
+            for j, src in enumerate(rule.sources or ()):
                 if src not in source_names:
-                    raise ValueError(f"rule {rule.name!r} names unknown source {src!r}")
-            for tag in rule.tags or ():
+                    raise RefError(
+                        ("rules", i, "sources", j),
+                        f"rule {rule.name!r} names unknown source {src!r}"
+                        f"{did_you_mean(src, source_names)}",
+                    )
+            for j, tag in enumerate(rule.tags or ()):
                 if tag not in tags:
-                    raise ValueError(f"rule {rule.name!r} names tag {tag!r} that no source has")
-        for ch in self.health.notify:
+                    raise RefError(
+                        ("rules", i, "tags", j),
+                        f"rule {rule.name!r} names tag {tag!r} that no source has"
+                        f"{did_you_mean(tag, tags)}",
+                    )
+        for j, ch in enumerate(self.health.notify):
             if ch not in self.channels:
-                raise ValueError(
-                    f"health.notify names unknown channel {ch!r} "
-                    f"(channels: {', '.join(sorted(self.channels))})"
+                raise RefError(
+                    ("health", "notify", j),
+                    f"health.notify names unknown channel {ch!r}"
+                    f"{did_you_mean(ch, set(self.channels))} (channels: {channels})",
                 )
         fallback = self.notifier.fallback
         if fallback is not None and fallback not in self.channels:
-            raise ValueError(
-                f"notifier.fallback names unknown channel {fallback!r} "
-                f"(channels: {', '.join(sorted(self.channels))})"
+            raise RefError(
+                ("notifier", "fallback"),
+                f"notifier.fallback names unknown channel {fallback!r}"
+                f"{did_you_mean(fallback, set(self.channels))} (channels: {channels})",
             )
         return self
 
@@ -157,19 +186,21 @@ def _check_concepts(config: Config) -> None:
     built_in = available_concepts()
     for name, c in config.concepts.items():
         if name not in built_in and not (c.terms or c.stems or c.patterns):
-            raise ValueError(
+            raise RefError(
+                ("concepts", name),
                 f"concepts.{name}: a new concept needs 'terms', 'stems' or 'patterns' "
-                f"(built-in concepts: {', '.join(sorted(built_in))})"
+                f"(built-in concepts: {', '.join(sorted(built_in))})",
             )
     known = built_in | set(config.concepts)
-    for rule in config.rules:
+    for i, rule in enumerate(config.rules):
         for key in ("concepts", "all", "none"):
-            for c in getattr(rule, key):
+            for j, c in enumerate(getattr(rule, key)):
                 if c not in known:
-                    raise ValueError(
-                        f"rule {rule.name!r} uses unknown concept {c!r} in '{key}' "
-                        f"(built-in: {', '.join(sorted(built_in))}; or define it under "
-                        "top-level 'concepts:')"
+                    raise RefError(
+                        ("rules", i, key, j),
+                        f"rule {rule.name!r} uses unknown concept {c!r} in '{key}'"
+                        f"{did_you_mean(c, known)} (built-in: {', '.join(sorted(built_in))}; "
+                        "or define it under top-level 'concepts:')",
                     )
         positive = [*rule.concepts, *rule.all]
         if (
@@ -177,9 +208,10 @@ def _check_concepts(config: Config) -> None:
             and positive
             and all(_needs_context(config, c) for c in positive)
         ):
-            raise ValueError(
+            raise RefError(
+                ("rules", i, "name"),
                 f"rule {rule.name!r}: {', '.join(positive)} only fire(s) together with another "
-                "concept; add another concept, keyword or regex to the rule"
+                "concept; add another concept, keyword or regex to the rule",
             )
 
 
@@ -192,7 +224,9 @@ def _needs_context(config: Config, concept: str) -> bool:
 
 def _unique(names: list[str], kind: str) -> None:
     seen: set[str] = set()
-    for n in names:
+    for i, n in enumerate(names):
         if n in seen:
-            raise ValueError(f"two {kind}s are named {n!r}; {kind} names must be unique")
+            raise RefError(
+                (f"{kind}s", i, "name"), f"two {kind}s are named {n!r}; {kind} names must be unique"
+            )
         seen.add(n)

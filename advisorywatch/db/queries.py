@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from advisorywatch.db.models import Alert, Delivery, Item, Source
 from advisorywatch.db.session import Database
-from advisorywatch.model import distinct_terms
+from advisorywatch.model import DeliveryStatus, SourceStatus, distinct_terms
+
+
+def overdue_deliveries(db: Database, due_before: datetime) -> int:
+    """Deliveries waiting although they were due before ``due_before`` (a claimed one is due
+    when its lease ends): a sender that does not run, hangs, or cannot keep up."""
+    with db.session() as s:
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
+                .where(Delivery.next_attempt_at < due_before)
+            )
+            or 0
+        )
 
 
 def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
@@ -61,7 +77,14 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
         return dt.isoformat(timespec="seconds") if dt else None
 
     with db.session() as s:
-        return [
+        stored = {src.name: src for src in s.scalars(select(Source).where(Source.name.in_(names)))}
+    rows = []
+    for name in sorted(names):
+        # A source added to the config since the daemon last started has no row yet.
+        src = stored.get(name) or Source(
+            name=name, status=SourceStatus.NEW.value, consecutive_failures=0
+        )
+        rows.append(
             {
                 "name": src.name,
                 "status": src.status,
@@ -72,5 +95,5 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
                 "last_error": src.last_error,
                 "items_last_run": src.items_last_run,
             }
-            for src in s.scalars(select(Source).where(Source.name.in_(names)).order_by(Source.name))
-        ]
+        )
+    return rows

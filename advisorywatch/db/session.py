@@ -17,15 +17,30 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The WAL is checkpointed every 1000 pages and truncated back to this size afterwards, so
+# that it cannot outgrow a small disk.
+SQLITE_JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str, *, read_only: bool = False, connect_timeout: float | None = None
+) -> Engine:
+    """``read_only``: transactions on SQLite begin deferred, so that a reader never waits for
+    (or blocks) a writer; WAL lets it read while another connection writes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        timeout = connect_timeout or SQLITE_BUSY_TIMEOUT_MS / 1000
+        engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(
+            engine, "begin", _sqlite_begin_deferred if read_only else _sqlite_begin_immediate
+        )
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    args = (
+        {}
+        if connect_timeout is None
+        else {"connect_args": {"connect_timeout": int(connect_timeout)}}
+    )
+    return create_engine(url, pool_pre_ping=True, **args)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -36,6 +51,8 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA wal_autocheckpoint=1000")
+    cur.execute(f"PRAGMA journal_size_limit={SQLITE_JOURNAL_SIZE_LIMIT}")
     cur.close()
 
 
@@ -43,12 +60,18 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class Database:
-    """One engine and its session factory."""
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
 
-    def __init__(self, url: str) -> None:
+
+class Database:
+    """One engine and its session factory. A ``read_only`` one (for commands that only read)
+    never takes SQLite's write lock."""
+
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.read_only = read_only
+        self.engine = make_engine(url, read_only=read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

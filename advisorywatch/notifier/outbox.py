@@ -33,6 +33,7 @@ from advisorywatch.notifier.message import Message, as_notify_type
 from advisorywatch.notifier.notices import new_notice, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
+from advisorywatch.redaction import redact
 from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class _Job:
     attempts: int
     message: Message
     what: str  # how the log names it: "alert 12 (with 13, 14)", "notice 3"
+    unsendable: str | None = None  # why the message could not even be built (permanent)
 
 
 def delivery_counts(db: Database) -> dict[str, int]:
@@ -173,6 +175,7 @@ class Outbox:
                     d.attempts + 1,
                     now + lease,
                 )
+                message, unsendable = self._render(s, d, parts.get(d.id, []), now)
                 jobs.append(
                     _Job(
                         d.id,
@@ -180,11 +183,22 @@ class Outbox:
                         d.destination,
                         d.destination_label,
                         d.attempts,
-                        _noted(self._message(s, d, parts.get(d.id, []), now), d.unconfirmed),
+                        _noted(message, d.unconfirmed),
                         _what(d, parts.get(d.id, [])),
+                        unsendable,
                     )
                 )
             return jobs
+
+    def _render(
+        self, s: Session, d: Delivery, parts: list[Alert], now: datetime
+    ) -> tuple[Message, str | None]:
+        """The message, or why it cannot be built: a channel's template that fails on this
+        alert fails its delivery permanently (with the reason) instead of the sender."""
+        try:
+            return self._message(s, d, parts, now), None
+        except Exception as exc:
+            return Message("", ""), redact(f"template failed: {type(exc).__name__}: {exc}")
 
     def _message(self, s: Session, d: Delivery, parts: list[Alert], now: datetime) -> Message:
         """The row's message, rendered now (with the item's alerts merged into it)."""
@@ -203,7 +217,9 @@ class Outbox:
         if blocked_until is not None:
             self._postpone(job, blocked_until)
             return
-        if dest is None:
+        if job.unsendable is not None:
+            result = SendResult(False, job.unsendable, permanent=True)
+        elif dest is None:
             result = SendResult(
                 False,
                 f"destination {job.label} is no longer in channel {job.channel!r} of the config",

@@ -11,10 +11,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import make_source
 from advisorywatch.db.models import utcnow
+from advisorywatch.db.preflight import describe_error
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.ingestor import Ingestor, IngestResult
 from advisorywatch.ingest.sync import fetch_validators, sync_sources
@@ -24,6 +27,7 @@ from advisorywatch.notifier.outbox import DrainResult, Outbox
 from advisorywatch.notifier.route.storm import apply_storm_settings
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
+from advisorywatch.runtime.throttle import Throttled
 
 log = logging.getLogger(__name__)
 Progress = Callable[[IngestResult], None]
@@ -47,6 +51,8 @@ class App:
         from advisorywatch.crawler.fetch.runner import CrawlRunner
 
         self.crawler = CrawlRunner(config.crawler)
+        self.store_problem: str | None = None  # why the last fetch could not be stored
+        self._throttled = Throttled(log)
 
     def apply(self, config: Config) -> None:
         """Use a new config's sources, rules and channels (the database stays the same)."""
@@ -101,8 +107,18 @@ class App:
         results: list[IngestResult] = []
 
         async def on_outcome(outcome: FetchOutcome) -> None:
-            result = await self.ingest_queue.submit(outcome)
-            _log_result(result)
+            try:
+                result = await self.ingest_queue.submit(outcome)
+                self.store_problem = None
+            except SQLAlchemyError as exc:
+                # A full disk, a database gone: nothing of this fetch is stored, not even its
+                # validators, so the source's next run fetches it again in full.
+                reason = describe_error(self.db.url, exc)
+                self.store_problem = reason
+                self._throttled.error("store", "cannot store fetches: %s", reason)
+                result = IngestResult(outcome.source, ok=False, error=f"not stored: {reason}")
+            else:
+                _log_result(result)
             results.append(result)
             if progress is not None:
                 progress(result)
@@ -121,16 +137,6 @@ class App:
             self._deliver_lock = asyncio.Lock()
         async with self._deliver_lock:
             return await asyncio.to_thread(self.outbox.drain)
-
-    async def cycle(
-        self,
-        sources: Sequence[SourceConfig],
-        progress: Progress | None = None,
-    ) -> list[IngestResult]:
-        """Crawl, then send the alerts it raised (and any earlier ones that are due)."""
-        results = await self.crawl(sources, progress)
-        await self.deliver()
-        return results
 
     async def stop(self) -> None:
         """Stop in-flight crawls and let the sender finish the message it is sending."""

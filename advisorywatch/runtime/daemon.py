@@ -20,7 +20,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    JobExecutionEvent,
+)
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -28,6 +33,8 @@ from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
+from advisorywatch.db.models import utcnow
+from advisorywatch.db.queries import overdue_deliveries
 from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
@@ -40,9 +47,12 @@ from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
 from advisorywatch.runtime.schedule import build_trigger
 from advisorywatch.runtime.systemd import sd_notify
+from advisorywatch.runtime.throttle import Throttled
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 15
+# /healthz turns unhealthy when a delivery waits this long past its due time.
+OVERDUE_AFTER = timedelta(minutes=5)
 STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
 STUCK_AFTER_INTERVALS = 3
 SOURCE_JOB_PREFIX = "source:"
@@ -80,6 +90,7 @@ class Daemon:
         self.memory = AfterCrawls()
         self._sender: asyncio.Task[None] | None = None
         self._send_again = False
+        self._throttled = Throttled(log)  # one ERROR line a minute per kind of failure
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -113,7 +124,14 @@ class Daemon:
             next_run_time=datetime.now(UTC),
         )
         scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
+        scheduler.add_listener(self._on_job_done, EVENT_JOB_ERROR | EVENT_JOB_EXECUTED)
         return scheduler
+
+    def _on_job_done(self, event: JobExecutionEvent) -> None:
+        """A job that raised (APScheduler logs it once) makes the daemon unhealthy until the
+        job next succeeds."""
+        reason = None if event.exception is None else _reason(event.exception)
+        self.health.problem(f"job {event.job_id}", reason)
 
     def _on_max_instances(self, event: JobExecutionEvent) -> None:
         name = event.job_id.removeprefix(SOURCE_JOB_PREFIX)
@@ -153,6 +171,7 @@ class Daemon:
             self.metrics.items.labels(r.source).inc(r.new)
             self.metrics.revisions.labels(r.source).inc(r.updated)
             self.metrics.alerts.labels(r.source).inc(r.alerts)
+        self.health.problem("storage", self.app.store_problem)
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
@@ -170,6 +189,17 @@ class Daemon:
             self._send_again = True
             return
         self._sender = asyncio.get_running_loop().create_task(self._send())
+        self._sender.add_done_callback(self._sender_done)
+
+    def _sender_done(self, task: asyncio.Task[None]) -> None:
+        """Log a failed send pass once (instead of "Task exception was never retrieved") and
+        report it in /healthz until the next pass succeeds."""
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self._throttled.error("sender", "sending failed: %s", _reason(exc))
+        self.health.problem("sender", None if exc is None else _reason(exc))
 
     async def _send(self) -> None:
         self._track()
@@ -205,16 +235,34 @@ class Daemon:
         self.metrics.stuck.set(len(stuck))
         self.health.beat(stuck)
         self.metrics.heartbeat.set_to_current_time()
-        await self.app.in_db_thread(self.lease.renew)
+        await self._check_database()
         sd_notify("WATCHDOG=1")
         self.memory.tidy(others_running=bool(self._running))
+
+    async def _check_database(self) -> None:
+        """Renew the lease (a write: it proves the database takes writes), count overdue
+        deliveries and refresh the delivery gauges; each failure is a /healthz problem."""
+        try:
+            await self.app.in_db_thread(self.lease.renew)
+            due = utcnow() - OVERDUE_AFTER
+            overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
+            await self._update_delivery_gauges()
+        except Exception as exc:
+            self.health.problem("database", f"cannot write: {_reason(exc)}")
+            self._throttled.error("database", "database cannot be written: %s", _reason(exc))
+            return
+        self.health.problem("database", None)
+        self.health.problem(
+            "outbox",
+            f"{overdue} deliveries overdue by more than {OVERDUE_AFTER}" if overdue else None,
+        )
 
     # -- reload -------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """SIGHUP: apply a changed config; a config with errors is rejected, the old one stays."""
         try:
-            config = load_config(self.config_path)
+            config = load_config(self.config_path, preflight=True)
         except ConfigError as exc:
             log.error(
                 "config reload rejected, still running the previous config: %s",
@@ -316,6 +364,12 @@ class Daemon:
         http.start()
         log.info("serving /healthz and /metrics on http://%s:%d", cfg.host, http.port)
         return http
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for /healthz and the log: the exception's first line, secrets masked."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return redact(f"{type(exc).__name__}: {lines[0] if lines else ''}")[:300]
 
 
 def _fetch_result(ok: bool, not_modified: bool) -> str:

@@ -68,7 +68,9 @@ class HealthReport:
 
 
 class Health:
-    """Heartbeat and last successful cycle, read by the HTTP thread even when the loop stalls."""
+    """Heartbeat, last successful cycle and named problems (a background task that failed, a
+    database that cannot be written, deliveries overdue), read by the HTTP thread even when
+    the loop stalls. A problem makes the daemon unhealthy until it is cleared."""
 
     def __init__(self, stale_after: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.stale_after = stale_after
@@ -78,6 +80,15 @@ class Health:
         self._beat = self._started
         self._success: float | None = None
         self._stuck: list[str] = []
+        self._problems: dict[str, str] = {}
+
+    def problem(self, name: str, reason: str | None) -> None:
+        """Set the problem ``name`` (``reason`` None clears it: the next success)."""
+        with self._lock:
+            if reason is None:
+                self._problems.pop(name, None)
+            else:
+                self._problems[name] = reason
 
     def beat(self, stuck: list[str]) -> None:
         with self._lock:
@@ -93,7 +104,8 @@ class Health:
             beat_age = now - self._beat
             success_age = None if self._success is None else now - self._success
             stuck = list(self._stuck)
-        healthy = beat_age <= self.stale_after and not stuck
+            problems = dict(self._problems)
+        healthy = beat_age <= self.stale_after and not stuck and not problems
         return HealthReport(
             healthy,
             {
@@ -103,5 +115,6 @@ class Health:
                     None if success_age is None else round(success_age, 1)
                 ),
                 "stuck_sources": stuck,
+                "problems": problems,
             },
         )

@@ -1,4 +1,7 @@
-"""``run --once``: every source once, send, exit. Exit 1 when any source failed."""
+"""``run --once``: every source once, send, exit, with an exit code a scheduler can use:
+0 all good, 1 a source failed, 3 alerts that could not be delivered (failed for good in this
+pass, or still waiting after it); 2, configuration or database unusable, comes from the CLI.
+Undelivered alerts outrank a failed source: they are what the operator misses."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from collections.abc import Sequence
 
 from advisorywatch.config import Config
 from advisorywatch.ingest.ingestor import IngestResult
+from advisorywatch.notifier.outbox import DrainResult
+
+EXIT_SOURCE_FAILED, EXIT_UNDELIVERED = 1, 3
 
 
 def run_once(config: Config, names: Sequence[str] = ()) -> int:
@@ -19,14 +25,15 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
     sources = app.enabled_sources(names)
     progress = _Progress(len(sources)) if sys.stderr.isatty() else None
 
-    async def main() -> list[IngestResult]:
+    async def main() -> tuple[list[IngestResult], DrainResult]:
         try:
-            return await app.cycle(sources, progress)
+            results = await app.crawl(sources, progress)
+            return results, await app.deliver()
         finally:
             await app.stop()  # ends the crawl, which stays open for more runs otherwise
             await app.close()
 
-    results = reactor.run(main)
+    results, drained = reactor.run(main)
     if progress is not None:
         progress.done()
     pending = app.outbox.pending()
@@ -40,13 +47,20 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
             print(f"{r.source}: ok, {state}")
         else:
             print(f"{r.source}: FAILED, {r.error}")
+    if drained.failed:
+        print(
+            f"{drained.failed} notification(s) failed for good (see `advisorywatch alerts`)",
+            file=sys.stderr,
+        )
     if pending:
         print(
             f"{pending} notification(s) not yet delivered; they are retried on the next run",
             file=sys.stderr,
         )
     gc.freeze()  # the process exits next: no collection passes over everything at shutdown
-    return 0 if all(r.ok for r in results) else 1
+    if drained.failed or pending:
+        return EXIT_UNDELIVERED
+    return 0 if all(r.ok for r in results) else EXIT_SOURCE_FAILED
 
 
 class _Progress:

@@ -58,4 +58,4 @@ def test_match_unknown_rule(project: Project) -> None:
     project.write_config(CONFIG)
     result = project.cli("match", "--rule", "nope", str(SEED))
     assert result.returncode == 2
-    assert "no rule nope (have: kyiv, port)" in result.stderr
+    assert "no rule 'nope' (have: kyiv, port)" in result.stderr

@@ -42,14 +42,16 @@ def test_example_config_is_valid() -> None:
 def test_typo_key_is_reported_with_path_and_line(project: Project) -> None:
     project.write_config(VALID.replace("    every: 10m", "    evry: 10m"))
     result = project.cli("check")
-    assert result.returncode == 1
-    assert f"{project.config}:5: sources[0].evry: Extra inputs are not permitted" in result.stderr
+    assert result.returncode == 2
+    assert (
+        f"{project.config}:5: sources[0].evry: unknown key; did you mean 'every'?" in result.stderr
+    )
 
 
 def test_bad_value_is_reported(project: Project) -> None:
     project.write_config(VALID.replace("every: 10m", "every: ten minutes"))
     result = project.cli("check")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert f"{project.config}:5: sources[0].every: invalid duration 'ten minutes'" in result.stderr
 
 
@@ -120,3 +122,14 @@ def test_incident_window_zero_turns_incidents_off(tmp_path: Path) -> None:
     assert "notifier.storm_window: duration '0'" in _problems(
         VALID + "notifier: {storm_window: '0'}\n", tmp_path
     )
+
+
+@pytest.mark.parametrize("every", ["1s", "10"])
+def test_every_below_30_seconds_is_refused_for_a_remote_server(tmp_path: Path, every: str) -> None:
+    text = VALID.replace("http://127.0.0.1:1/feed.xml", "https://example.org/feed.xml")
+    problems = _problems(text.replace("every: 10m", f"every: {every}"), tmp_path)
+    assert ":5: sources[0].every: " in problems
+    assert "below the minimum of 30 s for a server not on this machine" in problems
+    assert parse_config(text.replace("every: 10m", "every: 30"), tmp_path / "c.yaml")
+    local = parse_config(VALID.replace("every: 10m", "every: 1s"), tmp_path / "c.yaml")
+    assert local.sources[0].every is not None and local.sources[0].every.total_seconds() == 1

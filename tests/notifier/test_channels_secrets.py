@@ -123,7 +123,7 @@ channels:
   ops: {urls_file: /nonexistent/slack_url}
 """)
     result = project.cli("check")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "channels.ops.urls_file: cannot read URL file: No such file or directory" in (
         result.stderr
     )

@@ -81,7 +81,7 @@ def test_429_retry_after_is_honoured(
     _config(project, feeds, f'  ops: {{urls: ["{sink.apprise_url}"]}}')
     before = datetime.now(UTC)
     first = project.cli("run", "--once")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 3, first.stderr  # alerts not delivered
     # The second alert for the same destination waits too, without a request of its own.
     assert sink.requests == 1 and not sink.received
     rows = project.sql("SELECT attempts, next_attempt_at, last_error FROM deliveries")
@@ -111,7 +111,7 @@ def test_404_stops_retrying_and_warns_once_on_the_fallback_channel(
         "retry_base_seconds: 0.01, fallback: ops-email",
     )
     first = project.cli("run", "--once")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 3, first.stderr  # alerts not delivered
     assert broken.requests == 2  # one attempt per alert, no retry
     assert len(fallback.received) == 1, fallback.titles()
     warning = fallback.received[0]
@@ -172,7 +172,7 @@ def test_unresponsive_destination_costs_one_timeout_per_drain(
         "retry_base_seconds: 0.01, timeout_seconds: 1",
     )
     first = project.cli("run", "--once")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 3, first.stderr  # alerts not delivered
     assert sink.requests == 1, "the second message does not wait out a second timeout"
     rows = project.sql("SELECT status, attempts FROM deliveries ORDER BY id")
     assert rows == [("pending", 1), ("pending", 0)]

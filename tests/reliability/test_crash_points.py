@@ -30,17 +30,20 @@ def test_crash_loop_loses_nothing(
     url = feeds.put("/feed.xml", rss(items))
     notifier = f"lease_seconds: {LEASE_SECONDS}, timeout_seconds: 1, retry_base_seconds: 0.01"
     project.write_config(air_strike_config(url, [sink.apprise_url], notifier))
+    # A send whose outcome stayed unknown after two claims is given up (it may have arrived):
+    # `run --once` says so with exit code 3, alerts not delivered.
+    ok = {0, 3} if point == "after-send" else {0}
     crashes = 0
     for _ in range(POINTS[point]):
         run = project.cli("run", "--once", env={CRASH_ENV: point}, timeout=60)
         if run.returncode != CRASH_EXIT_CODE:
-            assert run.returncode == 0, run.stderr
+            assert run.returncode in ok, run.stderr
             break
         crashes += 1
         time.sleep(LEASE_SECONDS + 0.2)  # a dead sender's lease ends
     assert crashes >= 1  # the point is reached
     final = project.cli("run", "--once", timeout=60)
-    assert final.returncode == 0, final.stderr
+    assert final.returncode in ok, final.stderr
 
     by_alert = Counter(next(t for t in TITLES if t in c) for c in sink.titles())
     lost = [t for t in TITLES if not by_alert[t]]

@@ -128,7 +128,8 @@ rules:
     [
         (
             "rules:\n  - {name: r, concepts: [air_strikes], notify: [console]}\n",
-            "rule 'r' uses unknown concept 'air_strikes' in 'concepts' (built-in: air_raid_alert,",
+            "rule 'r' uses unknown concept 'air_strikes' in 'concepts'; did you mean 'air_strike'? "
+            "(built-in: air_raid_alert,",
         ),
         (
             "rules:\n  - {name: r, concepts: [air_strike], none: [nope], notify: [console]}\n",

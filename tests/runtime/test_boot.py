@@ -88,7 +88,7 @@ def test_config_is_read_with_libyaml_when_available() -> None:
             ":5: sources[0].every: invalid duration 'ten minutes'",
         ),
         ("rules: []\nsources:\n  - name: a\n    type: feed\n    evry: 1m\n", ":5: sources[0]"),
-        ("log_level: INFO\nbogus: 1\n", ":2: bogus: Extra inputs are not permitted"),
+        ("log_level: INFO\nbogus: 1\n", ":2: bogus: unknown key (allowed: database, sources"),
     ],
 )
 def test_errors_name_the_line_on_the_libyaml_path(tmp_path: Path, text: str, expected: str) -> None:

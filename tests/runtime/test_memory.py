@@ -108,4 +108,7 @@ channels:
             proc.kill()
             proc.wait()
         reader.join(timeout=5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     assert not any("Traceback" in line for line in lines)

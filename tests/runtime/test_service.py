@@ -10,8 +10,9 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -19,7 +20,7 @@ from advisorywatch.model import DeliveryStatus
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.metrics import Health, Metrics
 
-from conftest import FeedServer, Project, Sink, fixture_bytes, rss, wait_for
+from conftest import FeedServer, Project, ScriptedSink, Sink, fixture_bytes, rss, wait_for
 
 ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
 
@@ -92,6 +93,29 @@ def test_sighup_applies_a_good_config_and_rejects_a_bad_one(
     assert "config reload rejected, still running the previous config" in err
     assert "not valid YAML" in err
     assert len(sink.received) == 1
+
+
+def test_sighup_rejects_a_template_with_an_undefined_name(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """The old config (and its templates) stays: the next alert still goes out."""
+    a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
+    project.write_config(config(source("a", a), sink))
+    with daemon(project) as proc:
+        wait_for(lambda: feeds.hits("/a.xml") >= 2, 30, "source a crawled")
+        bad = config(source("a", a), sink).replace(
+            f'ops: {{urls: ["{sink.apprise_url}"]}}',
+            f'ops: {{urls: ["{sink.apprise_url}"], title_template: "{{{{ sevrity }}}}"}}',
+        )
+        assert "sevrity" in bad
+        project.write_config(bad)
+        proc.send_signal(signal.SIGHUP)
+        feeds.put("/a.xml", rss([{"guid": "a2", "title": "Rusia lancarkan serangan udara"}]))
+        wait_for(lambda: len(sink.received) == 1, 30, "the alert, with the old template")
+        _, err = stop(proc)
+    assert "config reload rejected, still running the previous config" in err
+    assert "undefined name 'sevrity'; did you mean severity?" in err
+    assert "[CRITICAL] air-strike: Rusia lancarkan serangan udara" in sink.received[0]["title"]
 
 
 def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
@@ -250,3 +274,57 @@ def test_healthz_turns_unhealthy_when_the_scheduler_stalls() -> None:
         assert _get(url)[0] == 200
     finally:
         endpoint.stop()
+
+
+def test_healthz_reports_overdue_deliveries_until_they_are_sent(
+    project: Project, feeds: FeedServer, make_sink: Callable[[], ScriptedSink]
+) -> None:
+    """While the sender hangs on one message, the claimed messages wait past their due time
+    (here: made older): /healthz says 503 with the reason; once the destination answers, it
+    is healthy again."""
+    port, ops = _free_port(), make_sink()
+    ops.hang_next = True
+    feed = feeds.put(
+        "/a.xml",
+        rss(
+            [
+                {"guid": "1", "title": "Rusia lancarkan serangan udara ke Kyiv"},
+                {"guid": "2", "title": "Air strike reported near Kharkiv"},
+            ]
+        ),
+    )
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: a, type: feed, url: "{feed}", every: 1h}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{ops.apprise_url}"]}}
+notifier: {{retry_base_seconds: 0.01}}
+daemon: {{heartbeat_seconds: 0.5, http: {{enabled: true, port: {port}}}}}
+""")
+    healthz = f"http://127.0.0.1:{port}/healthz"
+    with daemon(project) as proc:
+        assert ops.hanging.wait(40), "the daemon never started sending"
+        project.execute(
+            "UPDATE deliveries SET next_attempt_at = :t WHERE status IN ('pending', 'sending')",
+            t=datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=10),
+        )
+        wait_for(lambda: _get(healthz)[0] == 503, 30, "unhealthy")
+        problems = json.loads(_get(healthz)[1])["problems"]
+        assert problems["outbox"] == "2 deliveries overdue by more than 0:05:00", problems
+        ops.release.set()
+        wait_for(lambda: len(ops.received) == 2, 30, "both alerts delivered")
+        wait_for(lambda: _get(healthz)[0] == 200, 30, "healthy again")
+        stop(proc)
+
+
+def test_health_problems_turn_it_unhealthy_until_cleared() -> None:
+    health = Health(stale_after=10)
+    health.problem("sender", "OperationalError: disk I/O error")
+    report = health.report()
+    assert not report.healthy
+    assert report.detail["problems"] == {"sender": "OperationalError: disk I/O error"}
+    health.problem("sender", None)
+    assert health.report().healthy

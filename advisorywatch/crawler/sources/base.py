@@ -8,14 +8,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Annotated, Any, ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from advisorywatch.crawler.sources.text.links import resolve
 from advisorywatch.model import ParsedItem
 from advisorywatch.schema import Secret, Strict, parse_duration, parse_timezone, validate_cron
 
 DEFAULT_EVERY = timedelta(minutes=10)
+# Polling someone else's server more often is almost certainly a mistake (a bare `every: 10`
+# means seconds) and impolite; a server on this machine (a test, a local relay) may be polled
+# as often as wanted.
+MIN_EVERY = timedelta(seconds=30)
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 DEFAULT_JITTER_SHARE = 0.05
 
 
@@ -59,8 +65,16 @@ class SourceConfig(Strict):
 
     @field_validator("every", mode="before")
     @classmethod
-    def _duration(cls, v: Any) -> Any:
-        return None if v is None else parse_duration(v)
+    def _duration(cls, v: Any, info: ValidationInfo) -> Any:
+        every = None if v is None else parse_duration(v)
+        host = urlsplit(str(info.data.get("url", ""))).hostname or ""
+        if every is not None and every < MIN_EVERY and host not in _LOCAL_HOSTS:
+            raise ValueError(
+                f"{every.total_seconds():g} s is below the minimum of "
+                f"{MIN_EVERY.total_seconds():g} s for a server not on this machine (a bare "
+                "number means seconds: write e.g. 10m)"
+            )
+        return every
 
     @field_validator("jitter", mode="before")
     @classmethod

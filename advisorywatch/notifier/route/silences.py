@@ -109,4 +109,6 @@ def describe(row: Silence) -> str:
         for k, v in (("rule", row.rule), ("source", row.source), ("channel", row.channel))
         if v
     )
-    return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}"
+    who = f" by {row.created_by}" if row.created_by else ""
+    why = f": {row.comment}" if row.comment else ""
+    return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}{who}{why}"

@@ -193,6 +193,6 @@ rules:
   - {name: r, advisory_level: {}, keywords: [x], notify: [console]}
 """)
     result = project.cli("check")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "config.yaml:3: sources[0].preset: preset 'uk-fcdo' needs 'country:'" in result.stderr
     assert "config.yaml:4: sources[1].preset: unknown preset 'no-such-preset'" in result.stderr

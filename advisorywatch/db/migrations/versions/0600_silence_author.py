@@ -1,9 +1,4 @@
-"""silences: who created one and why (created_by, comment)
-
-Revision ID: 0600
-Revises: 0500
-Create Date: 2026-12-07
-"""
+"""silences: who created one and why (created_by, comment) (0500 -> 0600, 2026-12-07)."""
 
 from __future__ import annotations
 
@@ -12,8 +7,6 @@ from alembic import op
 
 revision = "0600"
 down_revision = "0500"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

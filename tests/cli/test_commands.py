@@ -1,0 +1,144 @@
+"""The read-only commands, silences, status and argument handling, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import Project, sqlite_only
+
+CONFIG = """
+database: {{url: "sqlite:///state.db"}}
+sources:
+{sources}
+rules:
+  - {{name: air-strike, concepts: [air_strike], notify: [ops]}}
+  - {{name: embassy-closed, concepts: [embassy_closed], notify: [ops]}}
+channels:
+  ops: {{urls: ["console://"]}}
+"""
+
+
+def _write(project: Project, count: int = 2) -> None:
+    sources = "\n".join(
+        f'  - {{name: source-{i}, type: feed, url: "http://127.0.0.1:9/{i}.xml"}}'
+        for i in range(count)
+    )
+    project.write_config(CONFIG.format(sources=sources))
+
+
+def test_silence_refuses_unknown_names_and_records_author_and_comment(project: Project) -> None:
+    _write(project)
+    refused = project.cli("silence", "add", "--rule", "air-strke", "--for", "1h")
+    assert refused.returncode == 2
+    assert "no rule 'air-strke' (have: air-strike, embassy-closed)" in refused.stderr
+    assert project.cli("silence", "add", "--channel", "opps", "--for", "1h").returncode == 2
+    added = project.cli(
+        "silence", "add", "--rule", "air-strike", "--for", "2h",
+        "--author", "alice", "--comment", "planned maintenance",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = project.cli("silence", "list")
+    assert "rule=air-strike until" in listed.stdout
+    assert "by alice: planned maintenance" in listed.stdout
+    assert project.sql("SELECT created_by, comment FROM silences") == [
+        ("alice", "planned maintenance")
+    ]
+
+
+def test_match_refuses_an_unknown_source(project: Project) -> None:
+    _write(project)
+    result = project.cli("match", "--source", "Nope", "-")
+    assert result.returncode == 2
+    assert "no source 'Nope' (have: source-0, source-1)" in result.stderr
+
+
+def test_global_options_work_after_the_command(project: Project) -> None:
+    _write(project)
+    cmd = [sys.executable, "-m", "advisorywatch", "sources", "--json", "--config", "config.yaml"]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=project.dir, env=project.env(), timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [s["name"] for s in json.loads(proc.stdout)] == ["source-0", "source-1"]
+
+
+def test_subcommand_help_has_a_description(project: Project) -> None:
+    result = project.cli("silence", "add", "--help")
+    assert result.returncode == 0
+    assert "add a silence (alerts are stored, not sent)" in result.stdout
+    assert "--author" in result.stdout and "--comment" in result.stdout
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_alerts_limit_below_one_is_refused(project: Project, limit: str) -> None:
+    _write(project)
+    result = project.cli("alerts", "--limit", limit)
+    assert result.returncode == 2
+    assert "--limit: must be at least 1" in result.stderr
+
+
+def test_status_json_and_exit_code_when_no_daemon_runs(project: Project) -> None:
+    _write(project)
+    result = project.cli("status", "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["daemon"] == {"state": "not running"}
+    assert data["sources_by_status"] == {"new": 2}
+    assert data["outbox"]["backlog"] == 0 and data["outbox"]["silenced"] == 0
+    assert data["last_alerts"] == []
+
+
+def test_status_shows_whole_names(project: Project) -> None:
+    long = "US Embassy Kyiv security alerts and messages for U.S. citizens"
+    project.write_config(
+        CONFIG.format(sources=f'  - {{name: "{long}", type: feed, url: "http://127.0.0.1:9/"}}')
+    )
+    result = project.cli("status")
+    assert f"{long}  new" in result.stdout
+
+
+def test_status_ends_cleanly_in_a_closed_pipe(project: Project) -> None:
+    _write(project, count=1500)  # more than a pipe holds
+    cmd = [sys.executable, "-m", "advisorywatch", "--config", str(project.config), "status"]
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=project.dir, env=project.env()
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline().startswith(b"daemon: not running")
+        proc.stdout.close()  # `status | head -1`
+        err = proc.stderr.read().decode()
+        proc.wait(60)
+    assert "BrokenPipeError" not in err and "Traceback" not in err, err
+
+
+@sqlite_only
+@pytest.mark.parametrize("command", [("sources",), ("alerts",), ("status",), ("silence", "list")])
+def test_read_only_commands_answer_while_a_write_transaction_is_open(
+    project: Project, command: tuple[str, ...]
+) -> None:
+    """A command that waited for the lock would wait out the 30 s busy timeout and fail; one
+    that reads takes as long as without the lock (the margin absorbs a loaded machine)."""
+    _write(project)
+    assert project.cli("db", "upgrade").returncode == 0
+    started = time.monotonic()
+    project.cli(*command)
+    unlocked = time.monotonic() - started
+    writer = sqlite3.connect(project.dir / "state.db", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # what the daemon's storing transaction holds
+        writer.execute("UPDATE sources SET consecutive_failures = consecutive_failures")
+        started = time.monotonic()
+        result = project.cli(*command)
+        locked = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.returncode in (0, 1), result.stderr  # status: 1, no daemon
+    assert "locked" not in result.stderr
+    assert locked < unlocked + 3.0, (locked, unlocked)
