@@ -12,25 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, String, any_, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from advisorywatch.db.models import Source, utcnow
+from advisorywatch.db.clock import database_now
+from advisorywatch.db.models import Source
 
 HOST_LOCKS = 0x4157  # advisory lock namespace: one key per host (hashtext of the host name)
-
-
-def database_now(s: Session) -> datetime:
-    """The database's clock on PostgreSQL (the transaction's start), for lease arithmetic that
-    several nodes must agree on; SQLite has one node, whose clock it is."""
-    if s.get_bind().dialect.name != "postgresql":
-        return utcnow()
-    now = s.scalar(select(func.now()))
-    assert isinstance(now, datetime)
-    return now.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,8 @@ from sqlalchemy import delete, select, update
 from advisorywatch import __version__
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
-from advisorywatch.db.claims import Claim, claim_due, database_now, release_node, renew
+from advisorywatch.db.claims import Claim, claim_due, release_node, renew
+from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Node
 from advisorywatch.db.session import Database
 from advisorywatch.runtime.instance_lock import Lease
