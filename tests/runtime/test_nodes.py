@@ -75,6 +75,23 @@ def _hits(servers: dict[str, FeedServer]) -> dict[str, int]:
     }
 
 
+def _holder_of(project: Project, host: str, pids: set[int]) -> int:
+    """The pid of a node (among ``pids``) holding claims on ``host``'s sources, once one does."""
+    found: list[int] = []
+
+    def holder() -> bool:
+        rows = project.sql(
+            "SELECT DISTINCT n.pid FROM sources s JOIN nodes n ON n.id = s.claimed_by"
+            " WHERE s.host = :h",
+            h=host,
+        )
+        found[:] = [pid for (pid,) in rows if pid in pids]
+        return bool(found)
+
+    wait_for(holder, 30, f"a node holding claims on {host}")
+    return found[0]
+
+
 def _stop(nodes: list[subprocess.Popen[str]]) -> list[str]:
     errs = []
     for proc in nodes:
@@ -104,22 +121,10 @@ def test_three_nodes_share_the_work_and_take_over_from_a_killed_one(
         wait_for(lambda: len(sink.received) >= len(names), 60, "one alert per source")
 
         # Kill -9 a node while it holds claims on the slow host's sources.
-        pids = {p.pid for p in nodes}
-        victim: list[int] = []
-
-        def holder() -> bool:
-            rows = project.sql(
-                "SELECT DISTINCT n.pid FROM sources s JOIN nodes n ON n.id = s.claimed_by"
-                " WHERE s.host = :h",
-                h=SLOW_HOST,
-            )
-            victim[:] = [pid for (pid,) in rows if pid in pids]
-            return bool(victim)
-
-        wait_for(holder, 30, "a node holding claims on the slow host")
-        os.kill(victim[0], signal.SIGKILL)
+        victim = _holder_of(project, SLOW_HOST, {p.pid for p in nodes})
+        os.kill(victim, signal.SIGKILL)
         killed_at = time.monotonic()
-        survivors = [p for p in nodes if p.pid != victim[0]]
+        survivors = [p for p in nodes if p.pid != victim]
 
         # New items everywhere: their alerts are raised and sent by the survivors.
         for host, server in servers.items():
@@ -159,7 +164,29 @@ def test_three_nodes_share_the_work_and_take_over_from_a_killed_one(
     # One node at a time per host: never more requests at once than concurrent_per_domain.
     assert [s.most_at_once for s in servers.values()] == [1, 1, 1]
     # The node that stopped cleanly left; the killed one's row stays, no longer beating.
-    assert project.sql("SELECT pid FROM nodes") == [(victim[0],)]
+    assert project.sql("SELECT pid FROM nodes") == [(victim,)]
+
+
+def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
+    project: Project, servers: dict[str, FeedServer], sink: Sink
+) -> None:
+    _config(project, servers, sink)
+    nodes = [project.popen("run")]
+    try:
+        wait_for(lambda: servers[HOSTS[0]].hits("/0.xml") >= 1, 60, "node 1 running")
+        nodes.append(project.popen("run"))
+        wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == [(2,)], 60, "node 2")
+        stalled = _holder_of(project, SLOW_HOST, {p.pid for p in nodes})
+        os.kill(stalled, signal.SIGSTOP)  # mid-crawl, holding the slow host's claims
+        time.sleep(LEASE + 3 * EVERY)  # the other node takes the sources over meanwhile
+        os.kill(stalled, signal.SIGCONT)
+        time.sleep(2 * EVERY)
+    finally:
+        errs = _stop(nodes)
+    woke = errs[[p.pid for p in nodes].index(stalled)]
+    assert "not stored: another node claimed the source meanwhile" in woke
+    titles = Counter(m["title"] for m in sink.received)
+    assert len(titles) == len(_hits(servers)) and set(titles.values()) == {1}
 
 
 def test_a_node_with_another_config_is_reported(
