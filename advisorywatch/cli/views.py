@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from advisorywatch.db.models import Source, utcnow
-from advisorywatch.db.queries import recent_alerts
+from advisorywatch.db.queries import nodes, recent_alerts
 from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
@@ -33,9 +33,18 @@ def render_status(db: Database, stale_after: timedelta) -> tuple[str, bool]:
     lines: list[str] = []
     lease = current(db)
     alive = lease is not None and now - lease.heartbeat_at <= stale_after
-    if lease is None:
+    shared = nodes(db) if lease is None else []  # several daemons (PostgreSQL)
+    for node, held in shared:
+        fresh = now - node.heartbeat_at <= stale_after
+        alive = alive or fresh
+        lines.append(
+            f"node {node.id[:8]}: {'running' if fresh else 'STALE (no heartbeat)'} on "
+            f"{node.host} (pid {node.pid}, {node.version}), started {_ago(node.started_at, now)}"
+            f", heartbeat {_ago(node.heartbeat_at, now)}, holding {held} source(s)"
+        )
+    if lease is None and not shared:
         lines.append("daemon: not running")
-    else:
+    elif lease is not None:
         state = "running" if alive else "STALE (no heartbeat), last seen"
         lines.append(
             f"daemon: {state} on {lease.host} (pid {lease.pid}), started "

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from advisorywatch.db.models import Alert, Delivery, Item, Source
+from advisorywatch.db.models import Alert, Delivery, Item, Node, Source
 from advisorywatch.db.session import Database
 
 
@@ -65,3 +65,17 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
             }
             for src in s.scalars(select(Source).where(Source.name.in_(names)).order_by(Source.name))
         ]
+
+
+def nodes(db: Database) -> list[tuple[Node, int]]:
+    """The daemons registered on a shared (PostgreSQL) database, each with the number of
+    sources it holds claims on, oldest first."""
+    with db.session() as s:
+        claims = s.execute(
+            select(Source.claimed_by, func.count())
+            .where(Source.claimed_by.is_not(None))
+            .group_by(Source.claimed_by)
+        )
+        held = {node: int(n) for node, n in claims}
+        rows = s.scalars(select(Node).order_by(Node.started_at, Node.id)).all()
+        return [(n, held.get(n.id, 0)) for n in rows]

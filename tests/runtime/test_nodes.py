@@ -189,7 +189,7 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
     assert len(titles) == len(_hits(servers)) and set(titles.values()) == {1}
 
 
-def test_a_node_with_another_config_is_reported(
+def test_a_node_with_another_config_is_reported_and_status_lists_the_nodes(
     project: Project, servers: dict[str, FeedServer], sink: Sink
 ) -> None:
     _config(project, servers, sink)
@@ -201,8 +201,12 @@ def test_a_node_with_another_config_is_reported(
         nodes.append(project.popen("run"))
         wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == [(2,)], 60, "node 2")
         time.sleep(1)  # a heartbeat of each
+        status = project.cli("status")
     finally:
         errs = _stop(nodes)
     host = socket.gethostname()
+    assert status.returncode == 0, status.stderr
+    for proc in nodes:
+        assert f": running on {host} (pid {proc.pid}, " in status.stdout
     assert f"(host {host}, pid {nodes[1].pid}) runs a different config" in errs[0]
     assert f"(host {host}, pid {nodes[0].pid}) runs a different config" in errs[1]
