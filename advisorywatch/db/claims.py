@@ -62,11 +62,9 @@ def claim_due(s: Session, node: str, names: Sequence[str], lease: timedelta, lim
     hosts = sorted({host or "" for _, _, host in rows})
     # Taken after the rows are locked: a node that claimed one of these hosts before has
     # committed its claims by the time its advisory lock is ours, and the query below sees them.
-    mine = {
-        h
-        for h in hosts
-        if s.scalar(select(func.pg_try_advisory_xact_lock(HOST_LOCKS, func.hashtext(h))))
-    }
+    listed = func.unnest(literal(hosts, ARRAY(String))).table_valued("host").render_derived()
+    lock = func.pg_try_advisory_xact_lock(HOST_LOCKS, func.hashtext(listed.c.host))
+    mine = set(s.scalars(select(listed.c.host).where(lock)))  # one round trip for all
     busy = set(
         s.scalars(
             select(Source.host)
