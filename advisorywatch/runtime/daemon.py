@@ -18,6 +18,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,33 +100,14 @@ class Daemon:
 
     def build_scheduler(self, loop: asyncio.AbstractEventLoop) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
+        daemon = self.app.config.daemon
         if self.coordination.shared:
-            scheduler.add_job(
-                self._claim_pass,
-                "interval",
-                seconds=self.app.config.daemon.claim_every_seconds,
-                id="claim",
-                name="claim due sources",
-                next_run_time=datetime.now(UTC),
-            )
+            _every(scheduler, self._claim_pass, daemon.claim_every_seconds, "claim due sources")
         else:
             for src in self.app.enabled_sources():
                 self._add_source_job(scheduler, src)
-        scheduler.add_job(
-            self._kick_delivery,
-            "interval",
-            seconds=OUTBOX_RETRY_SECONDS,
-            id="outbox",
-            name="send due alerts",
-        )
-        scheduler.add_job(
-            self._heartbeat,
-            "interval",
-            seconds=self.app.config.daemon.heartbeat_seconds,
-            id="heartbeat",
-            name="heartbeat",
-            next_run_time=datetime.now(UTC),
-        )
+        _every(scheduler, self._kick_delivery, OUTBOX_RETRY_SECONDS, "send due alerts", now=False)
+        _every(scheduler, self._heartbeat, daemon.heartbeat_seconds, "heartbeat")
         scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
         return scheduler
 
@@ -220,7 +202,7 @@ class Daemon:
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
-        if any(r.alerts or r.notice for r in results):  # due retries: the "outbox" job
+        if any(r.alerts or r.notice for r in results):  # due retries: the "send due alerts" job
             await self._kick_delivery()
         return True
 
@@ -372,6 +354,18 @@ class Daemon:
         http.start()
         log.info("serving /healthz and /metrics on http://%s:%d", cfg.host, http.port)
         return http
+
+
+def _every(
+    scheduler: AsyncIOScheduler,
+    job: Callable[[], Awaitable[None]],
+    seconds: float,
+    name: str,
+    now: bool = True,
+) -> None:
+    """A periodic job, first run at once unless ``now`` is false."""
+    first = {"next_run_time": datetime.now(UTC)} if now else {}
+    scheduler.add_job(job, "interval", seconds=seconds, id=name, name=name, **first)
 
 
 def _fetch_result(ok: bool, not_modified: bool) -> str:

@@ -75,6 +75,20 @@ def _hits(servers: dict[str, FeedServer]) -> dict[str, int]:
     }
 
 
+def _start(
+    project: Project, servers: dict[str, FeedServer], nodes: list[subprocess.Popen[str]], n: int
+) -> None:
+    """Start daemons until ``nodes`` holds ``n``: the first alone (it migrates the fresh
+    database; simultaneous cold starts are not handled yet), the others once it fetches."""
+    first = servers[HOSTS[0]]
+    while len(nodes) < n:
+        nodes.append(project.popen("run"))
+        if len(nodes) == 1:
+            wait_for(lambda: first.hits("/0.xml") >= 1, 60, "the first node fetching")
+    count = [(len(nodes),)]
+    wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == count, 60, f"{n} nodes")
+
+
 def _holder_of(project: Project, host: str, pids: set[int]) -> int:
     """The pid of a node (among ``pids``) holding claims on ``host``'s sources, once one does."""
     found: list[int] = []
@@ -111,12 +125,9 @@ def test_three_nodes_share_the_work_and_take_over_from_a_killed_one(
     project: Project, servers: dict[str, FeedServer], sink: Sink
 ) -> None:
     _config(project, servers, sink)
-    # The first node migrates the fresh database; the others join it.
-    nodes = [project.popen("run")]
+    nodes: list[subprocess.Popen[str]] = []
     try:
-        wait_for(lambda: len(sink.received) >= 1, 60, "the first node's first alert")
-        nodes += [project.popen("run"), project.popen("run")]
-        wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == [(3,)], 60, "three nodes")
+        _start(project, servers, nodes, 3)
         names = set(_hits(servers))
         wait_for(lambda: len(sink.received) >= len(names), 60, "one alert per source")
 
@@ -171,11 +182,9 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
     project: Project, servers: dict[str, FeedServer], sink: Sink
 ) -> None:
     _config(project, servers, sink)
-    nodes = [project.popen("run")]
+    nodes: list[subprocess.Popen[str]] = []
     try:
-        wait_for(lambda: servers[HOSTS[0]].hits("/0.xml") >= 1, 60, "node 1 running")
-        nodes.append(project.popen("run"))
-        wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == [(2,)], 60, "node 2")
+        _start(project, servers, nodes, 2)
         stalled = _holder_of(project, SLOW_HOST, {p.pid for p in nodes})
         os.kill(stalled, signal.SIGSTOP)  # mid-crawl, holding the slow host's claims
         time.sleep(LEASE + 3 * EVERY)  # the other node takes the sources over meanwhile
@@ -193,13 +202,11 @@ def test_a_node_with_another_config_is_reported_and_status_lists_the_nodes(
     project: Project, servers: dict[str, FeedServer], sink: Sink
 ) -> None:
     _config(project, servers, sink)
-    nodes = [project.popen("run")]
+    nodes: list[subprocess.Popen[str]] = []
     try:
-        first = servers[HOSTS[0]]
-        wait_for(lambda: first.hits("/0.xml") >= 1, 60, "node 1 running")
+        _start(project, servers, nodes, 1)
         _config(project, servers, sink, extra="log_level: DEBUG")
-        nodes.append(project.popen("run"))
-        wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == [(2,)], 60, "node 2")
+        _start(project, servers, nodes, 2)
         time.sleep(1)  # a heartbeat of each
         status = project.cli("status")
     finally:
