@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from advisorywatch.db.session import head_revision
+
 from conftest import POSTGRES, FeedServer, Project, Sink, rss, wait_for
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="several nodes need PostgreSQL")
@@ -78,8 +80,7 @@ def _hits(servers: dict[str, FeedServer]) -> dict[str, int]:
 def _start(
     project: Project, servers: dict[str, FeedServer], nodes: list[subprocess.Popen[str]], n: int
 ) -> None:
-    """Start daemons until ``nodes`` holds ``n``: the first alone (it migrates the fresh
-    database; simultaneous cold starts are not handled yet), the others once it fetches."""
+    """Start daemons until ``nodes`` holds ``n``, the others once the first fetches."""
     first = servers[HOSTS[0]]
     while len(nodes) < n:
         nodes.append(project.popen("run"))
@@ -196,6 +197,30 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
     assert "not stored: another node claimed the source meanwhile" in woke
     titles = Counter(m["title"] for m in sink.received)
     assert len(titles) == len(_hits(servers)) and set(titles.values()) == {1}
+
+
+def test_three_cold_starts_together_migrate_once(
+    project: Project, servers: dict[str, FeedServer], sink: Sink
+) -> None:
+    _config(project, servers, sink)
+    nodes = [project.popen("run") for _ in range(3)]  # on an empty database, all at once
+    try:
+        wait_for(lambda: _count(project, "nodes") == 3, 90, "three nodes")
+    finally:
+        errs = _stop(nodes)
+    for err in errs:
+        assert "Traceback" not in err, err
+    assert project.sql("SELECT version_num FROM alembic_version") == [(head_revision(),)]
+
+
+def _count(project: Project, table: str) -> int | None:
+    """Rows in ``table``; None while it does not exist yet."""
+    from sqlalchemy.exc import ProgrammingError
+
+    try:
+        return int(project.sql(f"SELECT count(*) FROM {table}")[0][0])
+    except ProgrammingError:
+        return None
 
 
 def test_a_node_with_another_config_is_reported_and_status_lists_the_nodes(
