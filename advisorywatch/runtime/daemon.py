@@ -145,13 +145,14 @@ class Daemon:
         holds a host's claims at a time, so its per-domain limits hold across nodes)."""
         if self.app.stopping.is_set():
             return
-        claims = await self.app.in_db_thread(self.coordination.claim, self._enabled, CLAIM_BATCH)
+        enabled = self._enabled  # a reload while claiming replaces it
+        claims = await self.app.in_db_thread(self.coordination.claim, enabled, CLAIM_BATCH)
         by_host: dict[str, list[Claim]] = {}
         for claim in claims:
             by_host.setdefault(claim.host, []).append(claim)
         loop = asyncio.get_running_loop()
         for held in by_host.values():
-            sources = [self._enabled[c.name] for c in held]
+            sources = [enabled[c.name] for c in held]
             task = loop.create_task(self._crawl_claimed(sources, {c.name: c for c in held}))
             self._tasks.add(task)  # awaited at shutdown
             task.add_done_callback(self._tasks.discard)
