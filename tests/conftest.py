@@ -40,8 +40,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 class _Server:
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.httpd = ThreadingHTTPServer((host, 0), handler)
         self.httpd.owner = self  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -69,6 +70,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
             delay = server.delays.get(path, 0.0)
             server.active[path] = server.active.get(path, 0) + 1
             server.max_active[path] = max(server.max_active.get(path, 0), server.active[path])
+            server.most_at_once = max(server.most_at_once, sum(server.active.values()))
         try:
             time.sleep(delay)
             self._respond(server, path, body, status)
@@ -95,9 +97,10 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
 
 class FeedServer(_Server):
-    """Serves in-memory files with strong ETags and 304 on If-None-Match."""
+    """Serves in-memory files with strong ETags and 304 on If-None-Match, on ``host`` (any
+    loopback address: one host as far as per-domain politeness goes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.lock = threading.Lock()
         self.files: dict[str, bytes] = {}
         self.statuses: dict[str, int] = {}
@@ -106,10 +109,11 @@ class FeedServer(_Server):
         self.delays: dict[str, float] = {}  # seconds to wait before answering
         self.active: dict[str, int] = {}
         self.max_active: dict[str, int] = {}  # most concurrent requests seen per path
-        super().__init__(_FeedHandler)
+        self.most_at_once = 0  # most concurrent requests seen, all paths
+        super().__init__(_FeedHandler, host)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def put(
         self,

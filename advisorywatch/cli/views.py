@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from advisorywatch.db.models import utcnow
-from advisorywatch.db.queries import recent_alerts, source_health
+from advisorywatch.db.queries import nodes, recent_alerts, source_health
 from advisorywatch.db.session import Database
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
@@ -47,6 +47,22 @@ def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[
             "started_at": _iso(lease.started_at),
             "heartbeat_age_seconds": round(age, 1),
         }
+    else:  # several daemons share a PostgreSQL database: each is a node
+        shared: list[dict[str, Any]] = [
+            {
+                "id": node.id,
+                "host": node.host,
+                "pid": node.pid,
+                "version": node.version,
+                "started_at": _iso(node.started_at),
+                "heartbeat_age_seconds": round((now - node.heartbeat_at).total_seconds(), 1),
+                "sources_held": held,
+            }
+            for node, held in nodes(db)
+        ]
+        if shared:
+            fresh = any(n["heartbeat_age_seconds"] <= stale_after.total_seconds() for n in shared)
+            daemon = {"state": "running" if fresh else "stale", "nodes": shared}
     sources = source_health(db, names)
     counts = delivery_counts(db)
     return {
@@ -67,6 +83,13 @@ def render_status(data: dict[str, Any]) -> str:
     d = data["daemon"]
     if d["state"] == "not running":
         lines = ["daemon: not running"]
+    elif "nodes" in d:
+        lines = [
+            f"node {n['id'][:8]}: on {n['host']} (pid {n['pid']}, {n['version']}), started "
+            f"{_ago(datetime.fromisoformat(n['started_at']), now)}, heartbeat "
+            f"{int(n['heartbeat_age_seconds'])}s ago, holding {n['sources_held']} source(s)"
+            for n in d["nodes"]
+        ]
     else:
         state = "running" if d["state"] == "running" else "STALE (no heartbeat), last seen"
         started = datetime.fromisoformat(d["started_at"])

@@ -62,8 +62,11 @@ class DaemonConfig(Strict):
     heartbeat_seconds: float = Field(default=5, gt=0)
     # /healthz turns unhealthy when the scheduler has not beaten for this long.
     stale_after_seconds: float = Field(default=60, gt=0)
-    # A daemon whose lease was not renewed for this long is presumed dead.
+    # A daemon whose lease was not renewed for this long is presumed dead; on PostgreSQL,
+    # also how long a node's claims on sources last between renewals.
     lease_seconds: float = Field(default=60, gt=0)
+    # Several nodes (PostgreSQL): how often each looks for due sources to claim.
+    claim_every_seconds: float = Field(default=1, gt=0)
 
 
 class HealthConfig(Strict):

@@ -78,6 +78,14 @@ class Source(Base):
     items_last_run: Mapped[int | None] = mapped_column(Integer)
     empty_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_items_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Several nodes on PostgreSQL (advisorywatch.db.claims): the slot the source is next due
+    # (empty: due now), the node holding it, until when, and the fencing token its fetch
+    # must still hold to be stored. ``host`` groups sources for per-domain politeness.
+    host: Mapped[str | None] = mapped_column(String(255))
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class Item(Base):
@@ -231,5 +239,19 @@ class DaemonLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Node(Base):
+    """A running daemon sharing a PostgreSQL database with others (advisorywatch.runtime
+    .coordination); ``heartbeat_at`` is database time."""
+
+    __tablename__ = "nodes"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(40))
+    config_hash: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, selectinload
 
-from advisorywatch.db.models import Alert, Delivery, Item, Source
+from advisorywatch.db.models import Alert, Delivery, Item, Node, Source
 from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, SourceStatus, distinct_terms
 
@@ -97,3 +97,17 @@ def source_health(db: Database, names: list[str]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def nodes(db: Database) -> list[tuple[Node, int]]:
+    """The daemons registered on a shared (PostgreSQL) database, each with the number of
+    sources it holds claims on, oldest first."""
+    with db.session() as s:
+        claims = s.execute(
+            select(Source.claimed_by, func.count())
+            .where(Source.claimed_by.is_not(None))
+            .group_by(Source.claimed_by)
+        )
+        held = {node: int(n) for node, n in claims}
+        rows = s.scalars(select(Node).order_by(Node.started_at, Node.id)).all()
+        return [(n, held.get(n.id, 0)) for n in rows]

@@ -96,12 +96,16 @@ class Database:
         with self.engine.connect() as conn:
             if sqlite:
                 _sqlite_foreign_keys(conn, on=False)
+            else:  # nodes starting together: one migrates, the others wait and find it done
+                _migration_lock(conn, "pg_advisory_lock")
             try:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
             finally:
                 if sqlite:
                     _sqlite_foreign_keys(conn, on=True)
+                else:
+                    _migration_lock(conn, "pg_advisory_unlock")
 
     def _at_head(self) -> bool:
         head = head_revision()
@@ -121,6 +125,15 @@ def _sqlite_foreign_keys(conn: Connection, on: bool) -> None:
     # On the DBAPI connection, outside any transaction: inside one the pragma is ignored.
     dbapi: Any = conn.connection.driver_connection
     dbapi.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+MIGRATION_LOCK = 0x41570001  # PostgreSQL advisory lock key held while migrating
+
+
+def _migration_lock(conn: Connection, fn: str) -> None:
+    """Take or give back the session-level advisory lock, outside Alembic's transaction."""
+    conn.execute(text(f"SELECT {fn}({MIGRATION_LOCK})"))
+    conn.commit()
 
 
 def _migrations() -> resources.abc.Traversable:

@@ -5,11 +5,13 @@ health, validators, items, alerts."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from advisorywatch.config.schema import HealthConfig
+from advisorywatch.db.claims import Claim, finish
 from advisorywatch.db.models import Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.alerts import Alerter
@@ -22,6 +24,7 @@ from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
+CLAIM_LOST = "not stored: another node claimed the source meanwhile (this node's claim expired)"
 
 
 @dataclass(slots=True)
@@ -51,11 +54,15 @@ class Ingestor:
     def ingest(self, outcome: FetchOutcome) -> IngestResult:
         return self.ingest_many([outcome])[0]
 
-    def ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
+    def ingest_many(
+        self, outcomes: list[FetchOutcome], claims: Mapping[str, Claim] | None = None
+    ) -> list[IngestResult]:
         """Store several fetches in one transaction (a commit per 304 is most of what a warm
         pass costs), each fetch with items in a savepoint: one whose storage fails is reported
-        as failed and rolled back alone."""
+        as failed and rolled back alone. A fetch made under a claim (several nodes, see
+        :mod:`advisorywatch.db.claims`) is stored only if the claim still stands."""
         results = []
+        claims = claims or {}
         with self.db.session() as s:
             routing = self.alerter.routing(s)
             names = {o.source for o in outcomes}
@@ -69,13 +76,14 @@ class Ingestor:
                     # Fetch state only (a 304, a failure, an empty feed): no savepoint, whose
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
-                    results.append(self._ingest(routing, src, outcome, stocked))
+                    claim = claims.get(outcome.source)
+                    results.append(self._ingest(routing, src, outcome, stocked, claim))
                     continue
                 try:
                     with s.begin_nested():
-                        results.append(
-                            self._ingest(routing, sources[outcome.source], outcome, stocked)
-                        )
+                        src = sources[outcome.source]
+                        claim = claims.get(outcome.source)
+                        results.append(self._ingest(routing, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
                     # What was memoised in the rolled-back savepoint is gone.
                     routing.reset()
@@ -86,9 +94,17 @@ class Ingestor:
         return results
 
     def _ingest(
-        self, routing: Routing, src: Source, outcome: FetchOutcome, stocked: set[int] | None
+        self,
+        routing: Routing,
+        src: Source,
+        outcome: FetchOutcome,
+        stocked: set[int] | None,
+        claim: Claim | None,
     ) -> IngestResult:
         s = routing.session
+        if claim is not None and not finish(s, claim):  # the first write: nothing to undo
+            log.warning("source %s: fetch %s", outcome.source, CLAIM_LOST)
+            return IngestResult(outcome.source, ok=False, error=CLAIM_LOST)
         now = utcnow()
         notice = record_fetch(src, outcome, self.health, now)
         if notice:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Alert, Delivery, Item, Notice, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
@@ -150,13 +151,14 @@ class Outbox:
         return backlog(delivery_counts(self.db))
 
     def _claim(self, due_by: datetime) -> list[_Job]:
-        now = utcnow()
         lease = timedelta(seconds=self.settings.lease_seconds)
         with self.db.session() as s:
+            # Leases by the database's clock: several nodes may send from one outbox.
+            now = database_now(s)
             rows = s.scalars(
                 select(Delivery)
                 .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
-                .where(Delivery.next_attempt_at <= due_by)
+                .where(Delivery.next_attempt_at <= min(due_by, now))
                 .order_by(Delivery.id)
                 .limit(self.batch)
                 .options(

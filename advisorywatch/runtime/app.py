@@ -7,7 +7,7 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.db.claims import Claim, finish, release
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.preflight import describe_error
 from advisorywatch.db.session import Database
@@ -87,8 +88,11 @@ class App:
         call = functools.partial(fn, *args, **kw)
         return await asyncio.get_running_loop().run_in_executor(self._db_thread, call)
 
-    async def _ingest_many(self, outcomes: list[FetchOutcome]) -> list[IngestResult]:
-        return await self.in_db_thread(self.ingestor.ingest_many, outcomes)
+    async def _ingest_many(
+        self, fetched: list[tuple[FetchOutcome, Claim | None]]
+    ) -> list[IngestResult]:
+        claims = {c.name: c for _, c in fetched if c is not None}
+        return await self.in_db_thread(self.ingestor.ingest_many, [o for o, _ in fetched], claims)
 
     async def _validators_many(self, requests: list[list[str]]) -> list[Validators]:
         everyone = [name for names in requests for name in names]
@@ -99,8 +103,13 @@ class App:
         self,
         sources: Sequence[SourceConfig],
         progress: Progress | None = None,
+        claims: Mapping[str, Claim] | None = None,
     ) -> list[IngestResult]:
+        """Fetch and store ``sources``; with ``claims`` (several nodes), each fetch is stored
+        only while its claim stands, and a claim whose source got no response is ended."""
         from advisorywatch.crawler.fetch.spider import SourceJob
+
+        claims = claims or {}
 
         validators = await self._validators.submit([s.name for s in sources])
         jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
@@ -108,7 +117,7 @@ class App:
 
         async def on_outcome(outcome: FetchOutcome) -> None:
             try:
-                result = await self.ingest_queue.submit(outcome)
+                result = await self.ingest_queue.submit((outcome, claims.get(outcome.source)))
                 self.store_problem = None
             except SQLAlchemyError as exc:
                 # A full disk, a database gone: nothing of this fetch is stored, not even its
@@ -125,12 +134,23 @@ class App:
 
         await self.crawler.crawl(jobs, on_outcome)
         seen = {r.source for r in results}
-        for s in sources:  # a crawl stopped early leaves sources without an outcome
-            if s.name not in seen:
-                results.append(
-                    IngestResult(s.name, ok=False, error="crawl ended before a response")
-                )
+        unanswered = [s.name for s in sources if s.name not in seen]
+        for name in unanswered:  # a crawl stopped early leaves sources without an outcome
+            results.append(IngestResult(name, ok=False, error="crawl ended before a response"))
+        left = [claims[n] for n in unanswered if n in claims]
+        if left:
+            await self.in_db_thread(self._end_claims, left)
         return results
+
+    def _end_claims(self, left: list[Claim]) -> None:
+        """Claims whose source got no response: on shutdown they go back as they were (another
+        node fetches the sources at once); otherwise the next slot is the retry."""
+        with self.db.session() as s:
+            if self.stopping.is_set():
+                release(s, left)
+            else:
+                for claim in left:
+                    finish(s, claim)
 
     async def deliver(self) -> DrainResult:
         if self._deliver_lock is None:

@@ -1,9 +1,11 @@
 """The long-running daemon: APScheduler 3's AsyncIOScheduler on the reactor's asyncio loop.
 
 Jobs are built from config at every start; there is no persistent job store (APScheduler 3
-deletes jobs it cannot restore). Each source is one job with ``max_instances=1`` that awaits
-its fetch, so runs of one source never overlap: a crawl that outlasts its interval is counted,
-and the source runs again as soon as it finishes instead of at the next slot. The fetches of
+deletes jobs it cannot restore). On SQLite each source is one job with ``max_instances=1`` that
+awaits its fetch, so runs of one source never overlap: a crawl that outlasts its interval is
+counted, and the source runs again as soon as it finishes instead of at the next slot. On
+PostgreSQL, where several daemons may share the database, one job claims the sources that are
+due instead (:mod:`advisorywatch.runtime.coordination`) and crawls them by host. The fetches of
 all jobs go through one long-lived Scrapy crawl (``CrawlRunner``), renewed hourly and when a
 reload changes the ``crawler:`` settings. A failed fetch is not retried inline (unless
 ``crawler.retries`` says so): the source's next scheduled run is its retry.
@@ -16,6 +18,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
+from advisorywatch.db.claims import Claim
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.queries import overdue_deliveries
 from advisorywatch.ingest.sync import sync_sources
@@ -41,8 +45,8 @@ from advisorywatch.notifier.outbox import backlog, delivery_counts
 from advisorywatch.notifier.route.storm import storm_settings
 from advisorywatch.redaction import redact
 from advisorywatch.runtime.app import App
+from advisorywatch.runtime.coordination import coordination_for
 from advisorywatch.runtime.http import HttpEndpoint
-from advisorywatch.runtime.instance_lock import Lease
 from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
 from advisorywatch.runtime.schedule import build_trigger
@@ -56,6 +60,7 @@ OVERDUE_AFTER = timedelta(minutes=5)
 STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
 STUCK_AFTER_INTERVALS = 3
 SOURCE_JOB_PREFIX = "source:"
+CLAIM_BATCH = 500  # sources claimed by one pass at most
 ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
 MB = 1024 * 1024
@@ -81,9 +86,10 @@ class Daemon:
         cfg = app.config.daemon
         self.metrics = Metrics()
         self.health = Health(stale_after=cfg.stale_after_seconds)
-        self.lease = Lease(app.db, stale_after=timedelta(seconds=cfg.lease_seconds))
+        self.coordination = coordination_for(app.db, app.config)
         self.scheduler: AsyncIOScheduler | None = None
         self._sources = {s.name: s for s in app.config.sources}  # Config.source() is a scan
+        self._enabled = {s.name: s for s in app.enabled_sources()}
         self._running: dict[str, float] = {}  # source name -> monotonic start
         self._tasks: set[asyncio.Task[Any]] = set()  # running jobs, awaited at shutdown
         self._overran: set[str] = set()
@@ -106,23 +112,14 @@ class Daemon:
 
     def build_scheduler(self, loop: asyncio.AbstractEventLoop) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
-        for src in self.app.enabled_sources():
-            self._add_source_job(scheduler, src)
-        scheduler.add_job(
-            self._kick_delivery,
-            "interval",
-            seconds=OUTBOX_RETRY_SECONDS,
-            id="outbox",
-            name="send due alerts",
-        )
-        scheduler.add_job(
-            self._heartbeat,
-            "interval",
-            seconds=self.app.config.daemon.heartbeat_seconds,
-            id="heartbeat",
-            name="heartbeat",
-            next_run_time=datetime.now(UTC),
-        )
+        daemon = self.app.config.daemon
+        if self.coordination.shared:
+            _every(scheduler, self._claim_pass, daemon.claim_every_seconds, "claim due sources")
+        else:
+            for src in self.app.enabled_sources():
+                self._add_source_job(scheduler, src)
+        _every(scheduler, self._kick_delivery, OUTBOX_RETRY_SECONDS, "send due alerts", now=False)
+        _every(scheduler, self._heartbeat, daemon.heartbeat_seconds, "heartbeat")
         scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
         scheduler.add_listener(self._on_job_done, EVENT_JOB_ERROR | EVENT_JOB_EXECUTED)
         return scheduler
@@ -134,11 +131,15 @@ class Daemon:
         self.health.problem(f"job {event.job_id}", reason)
 
     def _on_max_instances(self, event: JobExecutionEvent) -> None:
-        name = event.job_id.removeprefix(SOURCE_JOB_PREFIX)
-        if event.job_id.startswith(SOURCE_JOB_PREFIX) and name not in self._overran:
+        if event.job_id.startswith(SOURCE_JOB_PREFIX):
+            name = event.job_id.removeprefix(SOURCE_JOB_PREFIX)
+            self._overrun(name, "it runs again when it finishes")
+
+    def _overrun(self, name: str, then: str) -> None:
+        if name not in self._overran:
             self._overran.add(name)
             self.metrics.overruns.labels(name).inc()
-            log.warning("crawl of %s outlasted its interval; it runs again when it finishes", name)
+            log.warning("crawl of %s outlasted its interval; %s", name, then)
 
     def _track(self) -> None:
         task = asyncio.current_task()
@@ -151,21 +152,68 @@ class Daemon:
         src = self._sources.get(name)
         if src is None:
             return  # removed by a reload while queued
+        if not await self._crawl([src]):
+            return
+        if name in self._overran and self.scheduler is not None:
+            self._overran.discard(name)
+            with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown
+                self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
+
+    async def _claim_pass(self) -> None:
+        """Several nodes: claim the due sources and crawl them, one task per host (one node
+        holds a host's claims at a time, so its per-domain limits hold across nodes)."""
+        if self.app.stopping.is_set():
+            return
+        enabled = self._enabled  # a reload while claiming replaces it
+        claims = await self.app.in_db_thread(self.coordination.claim, enabled, CLAIM_BATCH)
+        by_host: dict[str, list[Claim]] = {}
+        for claim in claims:
+            by_host.setdefault(claim.host, []).append(claim)
+        loop = asyncio.get_running_loop()
+        for held in by_host.values():
+            sources = [enabled[c.name] for c in held]
+            task = loop.create_task(self._crawl_claimed(sources, {c.name: c for c in held}))
+            self._tasks.add(task)  # awaited at shutdown
+            task.add_done_callback(self._tasks.discard)
+
+    async def _crawl_claimed(self, sources: list[SourceConfig], claims: dict[str, Claim]) -> None:
         started = time.monotonic()
-        self._running[name] = started
+        if not await self._crawl(sources, claims):
+            return
+        took = time.monotonic() - started
+        for src in sources:
+            interval = src.interval
+            if interval is not None and took > interval.total_seconds():
+                self._overrun(src.name, "it runs again at the next slot of its schedule")
+            else:
+                self._overran.discard(src.name)
+
+    async def _crawl(
+        self, sources: list[SourceConfig], claims: dict[str, Claim] | None = None
+    ) -> bool:
+        """Crawl and store ``sources``, count what came of it, and kick the sender. False when
+        shutdown interrupted it."""
+        started = time.monotonic()
+        names = [s.name for s in sources]
+        self._running.update(dict.fromkeys(names, started))
         try:
-            results = await self.app.crawl([src])
+            results = await self.app.crawl(sources, claims=claims)
         except asyncio.CancelledError:
             if not self.app.stopping.is_set():
                 raise
-            log.info("crawl of %s interrupted by shutdown; it runs again at the next start", name)
-            return
+            log.info(
+                "crawl of %s interrupted by shutdown; it runs again at the next start",
+                ", ".join(names),
+            )
+            return False
         finally:
-            del self._running[name]
-            self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
+            for name in names:
+                if self._running.get(name) == started:  # else a newer run of it (claimed again)
+                    del self._running[name]
+                self.metrics.crawl_seconds.labels(name).observe(time.monotonic() - started)
             self.memory.crawl_ended(others_running=bool(self._running))
         if self.app.stopping.is_set():
-            return
+            return False
         for r in results:
             self.metrics.fetches.labels(r.source, _fetch_result(r.ok, r.not_modified)).inc()
             self.metrics.items.labels(r.source).inc(r.new)
@@ -175,12 +223,9 @@ class Daemon:
         if all(r.ok for r in results):
             self.health.cycle_succeeded()
             self.metrics.last_success.set_to_current_time()
-        if any(r.alerts or r.notice for r in results):  # due retries: the "outbox" job
+        if any(r.alerts or r.notice for r in results):  # due retries: the "send due alerts" job
             await self._kick_delivery()
-        if name in self._overran and self.scheduler is not None:
-            self._overran.discard(name)
-            with contextlib.suppress(JobLookupError):  # removed by a reload or at shutdown
-                self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
+        return True
 
     async def _kick_delivery(self) -> None:
         """Send what is due, in the background: a slow or failing destination never delays a
@@ -240,10 +285,11 @@ class Daemon:
         self.memory.tidy(others_running=bool(self._running))
 
     async def _check_database(self) -> None:
-        """Renew the lease (a write: it proves the database takes writes), count overdue
-        deliveries and refresh the delivery gauges; each failure is a /healthz problem."""
+        """Renew the lease or the node's heartbeat and claims (a write: it proves the database
+        takes writes), count overdue deliveries and refresh the delivery gauges; each failure is
+        a /healthz problem."""
         try:
-            await self.app.in_db_thread(self.lease.renew)
+            await self.app.in_db_thread(self.coordination.beat)
             due = utcnow() - OVERDUE_AFTER
             overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
             await self._update_delivery_gauges()
@@ -278,12 +324,23 @@ class Daemon:
         storms = storm_settings(self.app.config.notifier)
         self.app.apply(config)
         self._sources = {s.name: s for s in config.sources}
-        new = {s.name: s for s in self.app.enabled_sources()}
+        new = self._enabled = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)
         )
         if storm_settings(config.notifier) != storms:
             asyncio.get_running_loop().create_task(self._apply_storm_settings())
+        if not self.coordination.shared:  # else the claiming job reads the new sources
+            self._reschedule(old, new)
+        log.info(
+            "config reloaded: %d sources (%d added, %d removed), %d rules",
+            len(new),
+            len(new.keys() - old.keys()),
+            len(old.keys() - new.keys()),
+            len(config.rules),
+        )
+
+    def _reschedule(self, old: dict[str, SourceConfig], new: dict[str, SourceConfig]) -> None:
         assert self.scheduler is not None
         for name in old.keys() - new.keys():
             self.scheduler.remove_job(_job_id(name))
@@ -295,13 +352,6 @@ class Daemon:
                     _job_id(name),
                     trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
                 )
-        log.info(
-            "config reloaded: %d sources (%d added, %d removed), %d rules",
-            len(new),
-            len(new.keys() - old.keys()),
-            len(old.keys() - new.keys()),
-            len(config.rules),
-        )
 
     async def _apply_storm_settings(self) -> None:
         """Open storms follow the reloaded storm settings; what they release is sent now."""
@@ -347,7 +397,7 @@ class Daemon:
         await self.app.close()
         if http is not None:
             http.stop()
-        self.lease.release()
+        self.coordination.stop()
         log.info("stopped")
 
     async def _finish_running_jobs(self) -> None:
@@ -372,6 +422,18 @@ def _reason(exc: BaseException) -> str:
     return redact(f"{type(exc).__name__}: {lines[0] if lines else ''}")[:300]
 
 
+def _every(
+    scheduler: AsyncIOScheduler,
+    job: Callable[[], Awaitable[None]],
+    seconds: float,
+    name: str,
+    now: bool = True,
+) -> None:
+    """A periodic job, first run at once unless ``now`` is false."""
+    first = {"next_run_time": datetime.now(UTC)} if now else {}
+    scheduler.add_job(job, "interval", seconds=seconds, id=name, name=name, **first)
+
+
 def _fetch_result(ok: bool, not_modified: bool) -> str:
     return "failed" if not ok else ("not_modified" if not_modified else "ok")
 
@@ -383,7 +445,7 @@ def run_daemon(config: Config, config_path: Path) -> int:
     app = boot(config, long_lived=True)
     daemon = Daemon(app, config_path)
     try:
-        daemon.lease.acquire()
+        daemon.coordination.start()
     except LeaseHeld as exc:
         log.error("%s", exc)
         return 1

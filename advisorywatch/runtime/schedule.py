@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+import zlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.schema import parse_timezone
 
+GRID_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
-def build_trigger(every: timedelta | None, cron: str | None, tz: str, jitter: float = 0) -> Any:
+
+def build_trigger(
+    every: timedelta | None,
+    cron: str | None,
+    tz: str,
+    jitter: float = 0,
+    start: datetime | None = None,
+) -> Any:
     """An APScheduler 3 trigger for a source schedule. Intervals count elapsed time, so DST
     changes do not shift them; cron expressions follow the wall clock of ``tz``."""
     from apscheduler.triggers.cron import CronTrigger
@@ -20,5 +31,25 @@ def build_trigger(every: timedelta | None, cron: str | None, tz: str, jitter: fl
         return trigger
     assert every is not None
     return IntervalTrigger(
-        seconds=every.total_seconds(), timezone=parse_timezone(tz), jitter=jitter or None
+        seconds=every.total_seconds(),
+        start_date=start,
+        timezone=parse_timezone(tz),
+        jitter=jitter or None,
     )
+
+
+def next_slot(src: SourceConfig, now: datetime) -> datetime:
+    """When a source fetched at ``now`` is next due, on its schedule's grid: the first slot at
+    least half an interval ahead (a late run skips to the next slot instead of running twice
+    in a row), plus the source's jitter. Every node computes the same grid: an interval's
+    slots start at an offset derived from the source's name, which also spreads sources with
+    one interval over it."""
+    start = None
+    if src.interval is not None:
+        step = int(src.interval.total_seconds() * 1000)
+        start = GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
+    trigger = build_trigger(src.interval, src.cron, src.timezone, start=start)
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first)
+    slot: datetime = trigger.get_next_fire_time(None, now + (second - first) / 2)
+    return slot.astimezone(UTC) + timedelta(seconds=random.uniform(0, src.jitter_seconds))

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
+from advisorywatch.db.claims import Claim, Claimed, claim_due
+from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Alert, Delivery, Incident, Item, Source
-from advisorywatch.ingest.ingestor import IngestResult
+from advisorywatch.ingest.ingestor import CLAIM_LOST, IngestResult
 from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.runtime.batch_queue import BatchQueue
 
 from .conftest import URL, MakeIngestor
+from conftest import POSTGRES
 
 
 def _items(prefix: str, n: int) -> list[ParsedItem]:
@@ -109,3 +114,30 @@ def test_one_story_from_three_sources_in_one_batch_is_one_incident(
         assert s.execute(select(Incident.reports)).scalars().all() == [3]
         statuses = s.execute(select(Delivery.status).order_by(Delivery.id)).scalars().all()
     assert statuses == ["pending", "attached", "attached"]  # one ping for the event
+
+
+@pytest.mark.skipif(not POSTGRES, reason="claims are for several nodes: PostgreSQL")
+def test_a_fetch_is_stored_only_under_the_claim_that_stands(make_ingestor: MakeIngestor) -> None:
+    db, ingestor = make_ingestor(["a"])
+    with db.session() as s:
+        stale = _claim_of(claim_due(s, "A", ["a"], timedelta(seconds=30), limit=1))
+        s.execute(update(Source).values(claim_until=database_now(s) - timedelta(seconds=1)))
+    with db.session() as s:  # node A stalled past its lease; node B claims and fetches
+        fresh = _claim_of(claim_due(s, "B", ["a"], timedelta(seconds=30), limit=1))
+    outcome = FetchOutcome("a", URL, 200, [ParsedItem(title="air strike", text="", url=URL)])
+
+    late = ingestor.ingest_many([outcome], {"a": stale})
+    assert [(r.ok, r.error) for r in late] == [(False, CLAIM_LOST)]
+    current = ingestor.ingest_many([outcome, outcome], {"a": fresh})
+    assert [(r.ok, r.new, r.alerts) for r in current[:1]] == [(True, 1, 1)]
+    assert [(r.ok, r.error) for r in current[1:]] == [(False, CLAIM_LOST)]  # spent
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Item)) == 1
+        assert s.scalar(select(func.count()).select_from(Alert)) == 1
+        row = s.scalars(select(Source)).one()
+        assert (row.claim_token, row.next_run_at) == (None, fresh.next_run_at)
+
+
+def _claim_of(got: Claimed) -> Claim:
+    ((i, name, host),) = got.sources
+    return Claim(i, name, host, got.token, got.now + timedelta(minutes=10))

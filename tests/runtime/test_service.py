@@ -20,7 +20,16 @@ from advisorywatch.model import DeliveryStatus
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.metrics import Health, Metrics
 
-from conftest import FeedServer, Project, ScriptedSink, Sink, fixture_bytes, rss, wait_for
+from conftest import (
+    FeedServer,
+    Project,
+    ScriptedSink,
+    Sink,
+    fixture_bytes,
+    rss,
+    sqlite_only,
+    wait_for,
+)
 
 ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
 
@@ -142,6 +151,7 @@ def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
     assert len(sink.received) == 1 and "November 20, 2024" in sink.received[0]["title"]
 
 
+@sqlite_only  # on PostgreSQL a second daemon joins: tests/runtime/test_nodes.py
 def test_second_daemon_on_the_same_database_refuses(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:

@@ -1,0 +1,132 @@
+"""Source claims: how several daemons on one PostgreSQL database share the sources.
+
+A node claims due sources with ``FOR UPDATE SKIP LOCKED`` (two nodes never claim one row) and
+a transaction-scoped advisory lock per host (one node holds a host's sources at a time, so
+per-domain politeness holds across nodes). A claim is a lease by database time with a
+fencing token: the fetch is stored only while the token still stands (:func:`finish`), so a
+node that stalled past its lease may repeat a fetch but never stores it twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, String, any_, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from advisorywatch.db.clock import database_now
+from advisorywatch.db.models import Source
+
+HOST_LOCKS = 0x4157  # advisory lock namespace: one key per host (hashtext of the host name)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claimed source: the token its fetch must still hold when stored, and the slot it
+    moves to once fetched."""
+
+    source_id: int
+    name: str
+    host: str
+    token: str
+    next_run_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What one claiming pass took: the database time it ran at, the token, and the sources
+    (id, name, host)."""
+
+    now: datetime
+    token: str
+    sources: list[tuple[int, str, str]]
+
+
+def claim_due(s: Session, node: str, names: Sequence[str], lease: timedelta, limit: int) -> Claimed:
+    """Claim up to ``limit`` due sources among ``names`` for ``node``. Hosts another node holds
+    a live claim on are left alone. PostgreSQL only."""
+    now = database_now(s)
+    rows = s.execute(
+        select(Source.id, Source.name, Source.host)
+        .where(Source.name == any_(literal(list(names), ARRAY(String))))
+        .where(or_(Source.next_run_at.is_(None), Source.next_run_at <= now))
+        .where(or_(Source.claim_until.is_(None), Source.claim_until < now))
+        .order_by(Source.next_run_at.asc().nulls_first(), Source.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    hosts = sorted({host or "" for _, _, host in rows})
+    # Taken after the rows are locked: a node that claimed one of these hosts before has
+    # committed its claims by the time its advisory lock is ours, and the query below sees them.
+    listed = func.unnest(literal(hosts, ARRAY(String))).table_valued("host").render_derived()
+    lock = func.pg_try_advisory_xact_lock(HOST_LOCKS, func.hashtext(listed.c.host))
+    mine = set(s.scalars(select(listed.c.host).where(lock)))  # one round trip for all
+    busy = set(
+        s.scalars(
+            select(Source.host)
+            .where(Source.host.in_(mine), Source.claim_until >= now, Source.claimed_by != node)
+            .distinct()
+        )
+    )
+    claimed = [(i, n, h or "") for i, n, h in rows if (h or "") in mine - busy]
+    token = uuid.uuid4().hex
+    if claimed:
+        s.execute(
+            update(Source)
+            .where(Source.id.in_([i for i, _, _ in claimed]))
+            .values(claimed_by=node, claim_until=now + lease, claim_token=token)
+            .execution_options(synchronize_session=False)
+        )
+    return Claimed(now, token, claimed)
+
+
+def finish(s: Session, claim: Claim) -> bool:
+    """Move the source to its next slot and end the claim, if the claim still stands. False:
+    another node owns the source now, and nothing of this fetch may be stored."""
+    done = s.execute(
+        update(Source)
+        .where(Source.id == claim.source_id, Source.claim_token == claim.token)
+        .values(next_run_at=claim.next_run_at, claimed_by=None, claim_until=None, claim_token=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))
+
+
+def renew(s: Session, node: str, lease: timedelta) -> int:
+    """Extend every live claim ``node`` holds by ``lease`` from now (database time)."""
+    now = database_now(s)
+    done = s.execute(
+        update(Source)
+        .where(Source.claimed_by == node)
+        .values(claim_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(done, "rowcount", 0))
+
+
+def release(s: Session, claims: Sequence[Claim]) -> None:
+    """Hand claims back without moving their sources on, so that another node fetches them at
+    once (a crawl interrupted by shutdown)."""
+    _release(
+        s,
+        Source.id.in_([c.source_id for c in claims]),
+        Source.claim_token.in_({c.token for c in claims}),
+    )
+
+
+def release_node(s: Session, node: str) -> None:
+    """Hand back every claim ``node`` still holds (the node stopping)."""
+    _release(s, Source.claimed_by == node)
+
+
+def _release(s: Session, *where: ColumnElement[bool]) -> None:
+    s.execute(
+        update(Source)
+        .where(*where)
+        .values(claimed_by=None, claim_until=None, claim_token=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,92 @@
+"""Source claims on a real PostgreSQL database: two nodes never hold one source or one host at
+a time, an expired claim is taken over, and only the current claim's fetch is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from advisorywatch.crawler.sources.types.feed import FeedConfig
+from advisorywatch.db.claims import Claim, Claimed, claim_due, finish, renew
+from advisorywatch.db.clock import database_now
+from advisorywatch.db.models import Source
+from advisorywatch.db.session import Database
+from advisorywatch.ingest.sync import sync_sources
+
+from conftest import POSTGRES, Project
+
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="claims are for several nodes: PostgreSQL")
+LEASE = timedelta(seconds=30)
+SOURCES = {"a1": "http://a.example/1", "a2": "http://a.example/2", "b1": "http://b.example/1"}
+
+
+@pytest.fixture
+def db(project: Project) -> Iterator[Database]:
+    database = Database(project.effective_database_url)
+    database.upgrade()
+    sync_sources(database, [FeedConfig(name=n, type="feed", url=u) for n, u in SOURCES.items()])
+    yield database
+    database.dispose()
+
+
+def _claim(db: Database, node: str, names: list[str] | None = None) -> Claimed:
+    with db.session() as s:
+        return claim_due(s, node, names or list(SOURCES), LEASE, limit=100)
+
+
+def _names(got: Claimed) -> set[str]:
+    return {name for _, name, _ in got.sources}
+
+
+def _as_claim(got: Claimed, name: str) -> Claim:
+    i, _, host = next(row for row in got.sources if row[1] == name)
+    return Claim(i, name, host, got.token, got.now + timedelta(minutes=10))
+
+
+def test_a_claimed_source_is_not_claimed_again_until_it_is_finished(db: Database) -> None:
+    first = _claim(db, "A")
+    assert _names(first) == set(SOURCES)
+    assert _names(_claim(db, "B")) == set()
+    with db.session() as s:
+        assert finish(s, _as_claim(first, "b1"))
+    # b1 moved to its next slot: not due again for anyone yet
+    assert _names(_claim(db, "B")) == set()
+    with db.session() as s:
+        row = s.scalars(select(Source).where(Source.name == "b1")).one()
+        assert row.claimed_by is None and row.claim_token is None
+        assert row.next_run_at == first.now + timedelta(minutes=10)
+
+
+def test_one_node_holds_a_host_at_a_time(db: Database) -> None:
+    got = _claim(db, "A", ["a1"])
+    assert _names(got) == {"a1"}
+    # a2 is due and unclaimed, but its host is A's while A holds a1: B gets only host b
+    assert _names(_claim(db, "B")) == {"b1"}
+    assert _names(_claim(db, "A")) == {"a2"}  # A may take more of its own host
+
+
+def test_an_expired_claim_is_taken_over(db: Database) -> None:
+    stale = _claim(db, "A", ["a1"])
+    with db.session() as s:  # A stalls past its lease (by the database's clock)
+        s.execute(update(Source).values(claim_until=database_now(s) - timedelta(seconds=1)))
+    fresh = _claim(db, "B", ["a1"])
+    assert _names(fresh) == {"a1"}
+    with db.session() as s:
+        assert renew(s, "A", LEASE) == 0  # A wakes up: nothing of its own left to renew
+        assert not finish(s, _as_claim(stale, "a1"))  # nor to store
+        assert finish(s, _as_claim(fresh, "a1"))
+        assert not finish(s, _as_claim(fresh, "a1"))  # a token is spent once
+
+
+def test_the_lease_runs_on_the_database_clock(db: Database) -> None:
+    got = _claim(db, "A", ["b1"])
+    with db.session() as s:
+        until = s.scalar(select(Source.claim_until).where(Source.name == "b1"))
+        assert until == got.now + LEASE
+        assert renew(s, "A", LEASE) == 1
+        assert s.scalar(select(Source.claim_until).where(Source.name == "b1")) == (
+            database_now(s) + LEASE
+        )
