@@ -49,7 +49,7 @@ def test_without_tokens_it_refuses_to_bind_beyond_loopback(project: Project) -> 
 def test_a_short_token_is_a_config_error(project: Project) -> None:
     project.write_config(CONFIG.format(web="web: {tokens: {read: short}}"))
     result = project.cli("check")
-    assert result.returncode == 1
+    assert result.returncode == 2  # check: configuration unusable
     assert "at least 16 characters" in result.stderr
 
 
