@@ -153,6 +153,8 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
     for r in rows if not args.json else ():
         print(f"{r['created_at']}  {r['severity']:<8} {r['rule']:<20} {r['source']}: {r['title']}")
         print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {r['deliveries']}")
+        if r["places"]:
+            print(f"    places: {'; '.join(p['label'] for p in r['places'])}")
     return EXIT_OK
 
 

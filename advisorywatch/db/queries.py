@@ -38,6 +38,7 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
                 "published": a.item.published.isoformat() if a.item.published else None,
                 "terms": sorted({m["text"] for m in a.matched}),
                 "concepts": sorted({m["concept"] for m in a.matched if m["concept"]}),
+                "places": [{"code": p["code"], "label": p["label"]} for p in a.places or ()],
                 "deliveries": dict(status[a.id]),
             }
             for a in alerts

@@ -20,6 +20,7 @@ from advisorywatch.notifier.route.router import plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
+from advisorywatch.rules.places.extract import places_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ class Alerter:
             # A new item can have alerts already when the response repeated it.
             known = isinstance(row, Item) or row in alerted
             alerted.add(row)
+            # Worked out for items that fire only: the common item costs nothing.
+            item.places = places_in(item.title, item.text)
             for firing in _new_to(s, item, firings) if known else firings:
                 self._alert(routing, item, firing, now)
                 raised += 1
@@ -99,6 +102,7 @@ class Alerter:
             severity=firing.severity,
             created_at=now,
             matched=firing.matched,
+            places=item.places,
         )
         s.add(alert)
         s.flush()

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
+from advisorywatch.rules.places.where import check_countries, check_places
 from advisorywatch.schema import Secret, Strict, parse_duration
 
 
@@ -30,6 +31,20 @@ class ChannelConfig(Strict):
     title_template: str | None = None
     body_template: str | None = None
     digest: DigestConfig | None = None
+    # Only alerts whose item names one of these (a region's team): ISO 3166-1 alpha-2 codes,
+    # and cities and regions by name.
+    countries: list[str] | None = None
+    places: list[str] | None = None
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_countries(v)
+
+    @field_validator("places")
+    @classmethod
+    def _places(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_places(v)
 
     @model_validator(mode="after")
     def _has_urls(self) -> ChannelConfig:

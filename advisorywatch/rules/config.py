@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
 from advisorywatch.rules.literals import compile_pattern
+from advisorywatch.rules.places.where import check_countries, check_places
 from advisorywatch.schema import Strict
 
 
@@ -62,6 +63,9 @@ class RuleConfig(Strict):
     fields: list[Literal["title", "text"]] = ["title", "text"]
     sources: list[str] | None = None
     tags: list[str] | None = None
+    # Only items naming one of these (ISO 3166-1 alpha-2; cities and regions by name).
+    countries: list[str] | None = None
+    places: list[str] | None = None
     severity: Severity = "warning"
     notify: list[str] = Field(min_length=1)
 
@@ -82,6 +86,16 @@ class RuleConfig(Strict):
             if (problem := regex_problem(rx)) is not None:
                 raise ValueError(f"rule {self.name!r}: bad regex {rx!r}: {problem}")
         return self
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_countries(v)
+
+    @field_validator("places")
+    @classmethod
+    def _places(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_places(v)
 
     @field_validator("keywords")
     @classmethod

@@ -38,4 +38,4 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
         for t in ("sources", "items", "alerts", "deliveries")
     }
     assert counts == {"sources": 1, "items": 1, "alerts": 1, "deliveries": 1}
-    assert project.sql("SELECT version_num FROM alembic_version") == [("0500",)]
+    assert project.sql("SELECT version_num FROM alembic_version") == [("0600",)]

@@ -37,7 +37,7 @@ def plan_deliveries(
     # Every stage sees the alert once, whichever channels it goes to.
     deciders = [decide for stage in STAGES if (decide := stage(routing, new)) is not None]
     for channel in notify:
-        if not routing.channels.accepts(channel, alert.severity):
+        if not routing.channels.accepts(channel, alert.severity, alert.places):
             continue
         decision = next((d for decide in deciders if (d := decide(channel)) is not None), PENDING)
         add_deliveries(

@@ -1,0 +1,70 @@
+"""``countries:`` and ``places:`` of rules and channels: checked when the config loads, then
+matched against the places an item names (:func:`~.extract.places_in`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import Any
+
+from advisorywatch.rules.normalize import normalize
+from advisorywatch.rules.places.gazetteer import KINDS, country_names, gazetteer
+
+
+def check_countries(codes: list[str]) -> list[str]:
+    """The codes upper-cased; a ValueError naming the first unknown one and what was meant."""
+    known = country_names()
+    out = []
+    for code in codes:
+        up = code.strip().upper()
+        if up not in known:
+            raise ValueError(f"unknown country code {code!r}{_did_you_mean(code, known, True)}")
+        out.append(up)
+    return out
+
+
+def check_places(names: list[str]) -> list[str]:
+    """``names`` unchanged; a ValueError naming the first that is no known city or region."""
+    for name in names:
+        resolve_place(name)
+    return names
+
+
+def resolve_place(name: str) -> str:
+    """The code of the city or region ``name`` names (its own name or an alternate one, in any
+    supported language); the largest of several, a city before a region."""
+    forms = [f for f in gazetteer().forms.get(normalize(name).strip(), []) if f.ending == 0]
+    forms = [f for f in forms if f.place.kind != "country"] or forms
+    if not forms:
+        english = {p.name: p.code for p in gazetteer().by_code.values() if p.kind != "country"}
+        raise ValueError(f"unknown place {name!r}{_did_you_mean(name, english, False)}")
+    best = min(forms, key=lambda f: (KINDS.index(f.place.kind), not f.primary, -f.place.population))
+    return best.place.code
+
+
+def _did_you_mean(given: str, known: Iterable[str], codes: bool) -> str:
+    if codes:  # a country's name given for its code: say the code
+        by_name = {normalize(n): c for c, names in country_names().items() for n in names.values()}
+        if (code := by_name.get(normalize(given))) is not None:
+            return f" (did you mean {code!r}?)"
+    close = get_close_matches(given.upper() if codes else given, list(known), n=3, cutoff=0.75)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Items naming any of these countries (a place of the country counts) or places."""
+
+    countries: frozenset[str]
+    places: frozenset[str]
+
+    @classmethod
+    def of(cls, countries: Sequence[str] | None, places: Sequence[str] | None) -> Where | None:
+        """None when neither is given: every item, with or without places."""
+        if not countries and not places:
+            return None
+        return cls(frozenset(countries or ()), frozenset(map(resolve_place, places or ())))
+
+    def covers(self, found: Sequence[Mapping[str, Any]] | None) -> bool:
+        return any(p["country"] in self.countries or p["code"] in self.places for p in found or ())
