@@ -9,6 +9,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from advisorywatch.rules.normalize import normalize
+from advisorywatch.rules.places.extract import finder
 from advisorywatch.rules.places.gazetteer import KINDS, country_names, gazetteer
 
 
@@ -34,9 +35,12 @@ def check_places(names: list[str]) -> list[str]:
 def resolve_place(name: str) -> str:
     """The code of the city or region ``name`` names (its own name or an alternate one, in any
     supported language); the largest of several, a city before a region."""
-    forms = [f for f in gazetteer().forms.get(normalize(name).strip(), []) if f.ending == 0]
-    forms = [f for f in forms if f.place.kind != "country"] or forms
-    if not forms:
+    forms = [f for f in gazetteer().forms.get(normalize(name).strip(), []) if f.rest is None]
+    forms = [f for f in forms if f.place.kind != "country"]
+    if not forms:  # a name of several words, inflected: as the extractor finds it in a text
+        found = [p for p in finder().find({"name": name}) if p.kind != "country"]
+        if len(found) == 1:
+            return found[0].code
         english = {p.name: p.code for p in gazetteer().by_code.values() if p.kind != "country"}
         raise ValueError(f"unknown place {name!r}{_did_you_mean(name, english, False)}")
     best = min(forms, key=lambda f: (KINDS.index(f.place.kind), not f.primary, -f.place.population))
