@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
-from advisorywatch.rules.places.where import check_countries, check_places
+from advisorywatch.rules.places.where import PlaceKeys
 from advisorywatch.schema import Secret, Strict, parse_duration
 
 
@@ -19,10 +19,10 @@ class DigestConfig(Strict):
     every: Literal["hourly", "daily"] = "hourly"
 
 
-class ChannelConfig(Strict):
+class ChannelConfig(PlaceKeys):
     """A named destination group; each URL is an Apprise URL (``${ENV}`` allowed), or they are
     read from ``urls_file`` (one per line; ``file:PATH`` entries in ``urls`` work too), so that
-    secrets can live in e.g. ``/run/secrets``."""
+    secrets can live in e.g. ``/run/secrets``. ``countries``/``places``: a region's team."""
 
     urls: list[Annotated[str, Secret]] = []
     urls_file: str | None = None
@@ -31,20 +31,6 @@ class ChannelConfig(Strict):
     title_template: str | None = None
     body_template: str | None = None
     digest: DigestConfig | None = None
-    # Only alerts whose item names one of these (a region's team): ISO 3166-1 alpha-2 codes,
-    # and cities and regions by name.
-    countries: list[str] | None = None
-    places: list[str] | None = None
-
-    @field_validator("countries")
-    @classmethod
-    def _countries(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else check_countries(v)
-
-    @field_validator("places")
-    @classmethod
-    def _places(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else check_places(v)
 
     @model_validator(mode="after")
     def _has_urls(self) -> ChannelConfig:

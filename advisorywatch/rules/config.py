@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
 from advisorywatch.rules.literals import compile_pattern
-from advisorywatch.rules.places.where import check_countries, check_places
+from advisorywatch.rules.places.where import PlaceKeys
 from advisorywatch.schema import Strict
 
 
@@ -52,7 +52,7 @@ class ConceptConfig(Strict):
         return self
 
 
-class RuleConfig(Strict):
+class RuleConfig(PlaceKeys):
     name: str = Field(min_length=1)
     concepts: list[str] = []
     keywords: list[str] = []
@@ -63,9 +63,6 @@ class RuleConfig(Strict):
     fields: list[Literal["title", "text"]] = ["title", "text"]
     sources: list[str] | None = None
     tags: list[str] | None = None
-    # Only items naming one of these (ISO 3166-1 alpha-2; cities and regions by name).
-    countries: list[str] | None = None
-    places: list[str] | None = None
     severity: Severity = "warning"
     notify: list[str] = Field(min_length=1)
 
@@ -86,16 +83,6 @@ class RuleConfig(Strict):
             if (problem := regex_problem(rx)) is not None:
                 raise ValueError(f"rule {self.name!r}: bad regex {rx!r}: {problem}")
         return self
-
-    @field_validator("countries")
-    @classmethod
-    def _countries(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else check_countries(v)
-
-    @field_validator("places")
-    @classmethod
-    def _places(cls, v: list[str] | None) -> list[str] | None:
-        return None if v is None else check_places(v)
 
     @field_validator("keywords")
     @classmethod

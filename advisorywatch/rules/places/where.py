@@ -8,9 +8,30 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
 
+from pydantic import field_validator
+
 from advisorywatch.rules.normalize import normalize
 from advisorywatch.rules.places.extract import finder
 from advisorywatch.rules.places.gazetteer import KINDS, country_names, gazetteer
+from advisorywatch.schema import Strict
+
+
+class PlaceKeys(Strict):
+    """``countries:`` and ``places:`` of a rule or channel: only items naming one of these
+    (ISO 3166-1 alpha-2 codes; cities and regions by any of their names)."""
+
+    countries: list[str] | None = None
+    places: list[str] | None = None
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_countries(v)
+
+    @field_validator("places")
+    @classmethod
+    def _places(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else check_places(v)
 
 
 def check_countries(codes: list[str]) -> list[str]:
