@@ -20,7 +20,7 @@ from advisorywatch.notifier.route.router import plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
-from advisorywatch.rules.places.extract import places_in
+from advisorywatch.rules.places.extract import build_in_background, finder, places_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,13 @@ class Alerter:
     def __init__(self, rules: RuleEngine, channels: Channels) -> None:
         self.rules, self.channels = rules, channels
         self.incident_words = IncidentWords()
+        build_in_background()  # while the first crawl runs
+
+    @staticmethod
+    def ready() -> None:
+        """Wait for the places lookup, outside the storing transaction: building it takes
+        seconds, which must not hold the database's write lock."""
+        finder()
 
     def routing(self, s: Session) -> Routing:
         """The routing state of one storing transaction."""

@@ -55,6 +55,7 @@ class Ingestor:
         pass costs), each fetch with items in a savepoint: one whose storage fails is reported
         as failed and rolled back alone."""
         results = []
+        self.alerter.ready()
         with self.db.session() as s:
             routing = self.alerter.routing(s)
             names = {o.source for o in outcomes}

@@ -94,8 +94,9 @@ class IncidentWords:
     """Each incident's :class:`Report`, kept in memory: a storm of alerts is compared with every
     incident of its rule in the window, which must not query and decode them all again.
 
-    An incident's report never changes, so it is kept across transactions, keyed by id and
-    creation time (a row id reused after a rolled-back transaction is not the old incident)."""
+    An incident's report changes only through routing (a concept added, then remembered here),
+    so it is kept across transactions, keyed by id and creation time (a row id reused after a
+    rolled-back transaction is not the old incident)."""
 
     MAX_ENTRIES = 20_000
 

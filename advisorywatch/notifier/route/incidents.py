@@ -9,6 +9,7 @@ and never join one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -37,23 +38,31 @@ def incident(routing: Routing, new: NewAlert) -> PerChannel | None:
 
 
 def attach_incident(routing: Routing, new: NewAlert) -> bool:
-    """Put the alert in an incident; True when it joined an existing one (no new ping)."""
+    """Put the alert in an incident; True when it joined an existing one and says nothing new
+    (no new ping). A report that adds a concept to its incident ("embassy closed" after "air
+    strike") joins it and pings as an update; the incident then has that concept too."""
     s, alert, now = routing.session, new.alert, new.now
     settings = routing.settings
     threshold = settings.incident_similarity
     mine = report_of(new.item.title, new.item.text, alert.matched, alert.places)
     window = _window(routing, alert.rule, now - settings.incident_window)
-    best, best_score = None, 0.0
+    best, best_score, best_report = None, 0.0, None
     for key, theirs in zip(window, routing.incident_words.of(s, window), strict=True):
         score = same_event(mine, theirs, threshold)
         if score > best_score:
-            best, best_score = key, score
+            best, best_score, best_report = key, score, theirs
     seen = routing.incident_windows[alert.rule]
-    if best is not None:
+    if best is not None and best_report is not None:
         s.execute(_ATTACH, {"incident": best[0], "now": now})
         s.add(IncidentAlert(alert_id=alert.id, incident_id=best[0]))
         seen[best] = now
-        return True
+        known = best_report.concepts
+        if known is None or mine.concepts is None or mine.concepts <= known:
+            return True
+        grown = known | mine.concepts
+        s.execute(update(Incident).where(Incident.id == best[0]).values(concepts=sorted(grown)))
+        routing.incident_words.remember(best, replace(best_report, concepts=grown))
+        return False
     inc = Incident(
         rule=alert.rule,
         words=sorted(mine.words),

@@ -18,6 +18,7 @@ Then:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -173,10 +174,23 @@ def _resolve(found: Sequence[Found]) -> list[Place]:
     return list(out.values())
 
 
+_BUILDING = threading.Lock()
+
+
 @cache
-def finder() -> PlaceFinder:
-    """Built on first use and kept (see bench/README.md for its time and memory)."""
+def _built() -> PlaceFinder:
     return PlaceFinder()
+
+
+def finder() -> PlaceFinder:
+    """Built on first use, once, and kept (see bench/README.md for its time and memory)."""
+    with _BUILDING:
+        return _built()
+
+
+def build_in_background() -> None:
+    """Start building the lookup in a thread, so that it is ready by the first alert."""
+    threading.Thread(target=finder, name="places", daemon=True).start()
 
 
 def places_in(title: str, text: str) -> list[dict[str, Any]]:
