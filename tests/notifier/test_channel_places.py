@@ -45,5 +45,6 @@ channels:
     assert alerts["Air strike near Haifa"]["places"][0]["label"] == "Haifa, Israel"
     assert alerts["Air strike reported"]["places"] == []
     stored = project.sql("SELECT places FROM items WHERE title = 'Air strike on Kyiv'")
-    assert json.loads(stored[0][0])[0]["code"] == "geonames:703448"
+    raw = stored[0][0]  # text on SQLite, decoded JSON on PostgreSQL
+    assert (json.loads(raw) if isinstance(raw, str) else raw)[0]["code"] == "geonames:703448"
     assert "places: Kyiv, Ukraine" in project.cli("alerts").stdout

@@ -94,8 +94,8 @@ class IncidentWords:
     """Each incident's :class:`Report`, kept in memory: a storm of alerts is compared with every
     incident of its rule in the window, which must not query and decode them all again.
 
-    An incident's report changes only through routing (a concept added, then remembered here),
-    so it is kept across transactions, keyed by id and creation time (a row id reused after a
+    An incident's report changes only when a report adds a concept, and routing then forgets it
+    here, so it is kept across transactions, keyed by id and creation time (a row id reused after a
     rolled-back transaction is not the old incident)."""
 
     MAX_ENTRIES = 20_000
@@ -122,6 +122,9 @@ class IncidentWords:
                     frozenset(places or ()),
                 )
         return [self._reports[key] for key in keys]
+
+    def forget(self, key: IncidentKey) -> None:
+        self._reports.pop(key, None)
 
     def remember(self, key: IncidentKey, report: Report) -> None:
         if len(self._reports) >= self.MAX_ENTRIES:

@@ -9,7 +9,6 @@ and never join one.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -61,7 +60,7 @@ def attach_incident(routing: Routing, new: NewAlert) -> bool:
             return True
         grown = known | mine.concepts
         s.execute(update(Incident).where(Incident.id == best[0]).values(concepts=sorted(grown)))
-        routing.incident_words.remember(best, replace(best_report, concepts=grown))
+        routing.incident_words.forget(best)  # read again: a rollback would undo the update
         return False
     inc = Incident(
         rule=alert.rule,
