@@ -242,6 +242,8 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
         print(f"{r['created_at']}  {r['severity']:<8} {r['rule']:<20} {r['source']}: {r['title']}")
         sent = ", ".join(f"{n} {status}" for status, n in sorted(r["deliveries"].items()))
         print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {sent or 'none'}")
+        if r["places"]:
+            print(f"    places: {'; '.join(p['label'] for p in r['places'])}")
     return EXIT_OK
 
 

@@ -113,6 +113,9 @@ class Item(Base):
     # The travel-advisory level the item last stated (see crawler.sources.base.AdvisoryLevel).
     advisory_country: Mapped[str | None] = mapped_column(Text)
     advisory_level: Mapped[int | None] = mapped_column(Integer)
+    # The places it names (advisorywatch.rules.places.extract.places_in), worked out when it
+    # raises an alert; None: not worked out.
+    places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     source: Mapped[Source] = relationship()
 
@@ -131,6 +134,7 @@ class Alert(Base):
     severity: Mapped[str] = mapped_column(String(20))
     matched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # its item's, when raised
 
     item: Mapped[Item] = relationship()
 
@@ -144,6 +148,10 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(String(200))
     words: Mapped[list[str]] = mapped_column(JSON)
+    # What makes a report the same event (see advisorywatch.notifier.route.incidents): its
+    # concepts and the codes of the places it is about; None for incidents from before 0600.
+    concepts: Mapped[list[str] | None] = mapped_column(JSON)
+    places: Mapped[list[str] | None] = mapped_column(JSON)
     reports: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

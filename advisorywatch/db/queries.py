@@ -62,6 +62,7 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
                 "published": a.item.published.isoformat() if a.item.published else None,
                 "terms": distinct_terms(m["text"] for m in a.matched),
                 "concepts": sorted({m["concept"] for m in a.matched if m["concept"]}),
+                "places": [{"code": p["code"], "label": p["label"]} for p in a.places or ()],
                 "deliveries": dict(status[a.id]),
                 "merged_into": sorted(i for i in merged_into[a.id] if i is not None),
             }

@@ -21,6 +21,7 @@ from advisorywatch.notifier.route.router import Raised, plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
+from advisorywatch.rules.places.extract import finder, places_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,12 @@ class Alerter:
         self.rules, self.channels = rules, channels
         self.incident_words = IncidentWords()
 
+    @staticmethod
+    def ready() -> None:
+        """Build the places lookup (once per process), outside the storing transaction:
+        building it takes seconds, which must not hold the database's write lock."""
+        finder()
+
     def routing(self, s: Session) -> Routing:
         """The routing state of one storing transaction."""
         return Routing(s, self.channels, self.incident_words)
@@ -76,6 +83,8 @@ class Alerter:
             # A new item can have alerts already when the response repeated it.
             known = isinstance(row, Item) or row in alerted
             alerted.add(row)
+            # Worked out for items that fire only: the common item costs nothing.
+            item.places = places_in(item.title, item.text)
             new = _new_to(s, item, firings) if known else firings
             if new:
                 self._alert(routing, item, new, now)
@@ -102,6 +111,7 @@ class Alerter:
                 severity=f.severity,
                 created_at=now,
                 matched=f.matched,
+                places=item.places,
             )
             for f in firings
         ]

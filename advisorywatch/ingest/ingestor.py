@@ -63,6 +63,8 @@ class Ingestor:
         :mod:`advisorywatch.db.claims`) is stored only if the claim still stands."""
         results = []
         claims = claims or {}
+        if any(o.items for o in outcomes):  # a pass of 304s never needs the places lookup
+            self.alerter.ready()
         with self.db.session() as s:
             routing = self.alerter.routing(s)
             names = {o.source for o in outcomes}

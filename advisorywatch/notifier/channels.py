@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from advisorywatch.model import SEVERITY_RANK
@@ -12,6 +14,7 @@ from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
 from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates
 from advisorywatch.redaction import redact, redact_url
+from advisorywatch.rules.places.where import Where
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Channels:
         }
         self._by_key = {(d.channel, d.key): d for dests in self._by_channel.values() for d in dests}
         self._templates = {name: Templates(ch) for name, ch in channels.items()}
+        self._where = {name: Where.of(ch.countries, ch.places) for name, ch in channels.items()}
 
     def names(self) -> list[str]:
         return list(self._by_channel)
@@ -79,6 +83,12 @@ class Channels:
         """The channel's templates; a channel no longer in the config gets the defaults."""
         return self._templates.get(channel) or Templates()
 
-    def accepts(self, channel: str, severity: str) -> bool:
-        """Whether the channel wants alerts of this severity (its ``min_severity``)."""
-        return SEVERITY_RANK[severity] >= SEVERITY_RANK[self.configs[channel].min_severity]
+    def accepts(
+        self, channel: str, severity: str, places: Sequence[Mapping[str, Any]] | None = None
+    ) -> bool:
+        """Whether the channel wants alerts of this severity (its ``min_severity``) about these
+        places (its ``countries`` and ``places``, when it has them)."""
+        if SEVERITY_RANK[severity] < SEVERITY_RANK[self.configs[channel].min_severity]:
+            return False
+        where = self._where[channel]
+        return where is None or where.covers(places)

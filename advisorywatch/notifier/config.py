@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from advisorywatch.model import Severity
 from advisorywatch.redaction import register_url_secrets
+from advisorywatch.rules.places.where import PlaceKeys
 from advisorywatch.schema import Secret, Strict, parse_duration
 
 
@@ -19,10 +20,10 @@ class DigestConfig(Strict):
     every: Literal["hourly", "daily"] = "hourly"
 
 
-class ChannelConfig(Strict):
+class ChannelConfig(PlaceKeys):
     """A named destination group; each URL is an Apprise URL (``${ENV}`` allowed), or they are
     read from ``urls_file`` (one per line; ``file:PATH`` entries in ``urls`` work too), so that
-    secrets can live in e.g. ``/run/secrets``."""
+    secrets can live in e.g. ``/run/secrets``. ``countries``/``places``: a region's team."""
 
     urls: list[Annotated[str, Secret]] = []
     urls_file: str | None = None

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from advisorywatch.model import Severity
 from advisorywatch.rules.linear import Unsupported
 from advisorywatch.rules.literals import compile_pattern
+from advisorywatch.rules.places.where import PlaceKeys
 from advisorywatch.schema import Strict
 
 
@@ -71,7 +72,7 @@ class ConceptConfig(Strict):
         return self
 
 
-class RuleConfig(Strict):
+class RuleConfig(PlaceKeys):
     name: str = Field(min_length=1)
     concepts: list[str] = []
     keywords: list[str] = []

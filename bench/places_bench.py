@@ -1,0 +1,59 @@
+"""What places cost: building the lookup once (time, memory) and finding the places of an item,
+next to matching the same item against the shipped config's rules (quote the ratio).
+
+    .venv/bin/python bench/places_bench.py
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    from advisorywatch.config import load_config
+    from advisorywatch.rules.engine import RuleEngine
+    from advisorywatch.rules.normalize import warm_up
+    from advisorywatch.runtime.memory import release_free_memory, rss_bytes
+
+    def rss_mb() -> float:
+        return (rss_bytes() or 0) / 2**20
+
+    config = load_config(ROOT / "config.yaml")  # loads no places: the shipped rules name none
+    engine = RuleEngine(config.rules, config.concepts)
+    warm_up()
+    engine.matcher  # noqa: B018  compiled now, not in the timed loop
+    release_free_memory()
+    before, start = rss_mb(), time.perf_counter()
+    from advisorywatch.rules.places.extract import finder, places_in
+
+    found = finder()
+    built, after = time.perf_counter() - start, rss_mb()
+    release_free_memory()  # as the daemon does after each crawl
+    trimmed = rss_mb()
+    reports = yaml.safe_load((ROOT / "tests/fixtures/grouping/reports.yaml").read_text())
+    items = [(r["title"], r["text"]) for r in reports["reports"]] * 100
+    start = time.perf_counter()
+    for title, text in items:
+        places_in(title, text)
+    per_place = (time.perf_counter() - start) / len(items)
+    start = time.perf_counter()
+    for title, text in items:
+        engine.evaluate(None, {"title": title, "text": text})
+    per_match = (time.perf_counter() - start) / len(items)
+    print(
+        f"lookup: {len(found._keys)} keys, built in {built:.2f} s, RSS +{after - before:.0f} MB, "
+        f"+{trimmed - before:.0f} MB once freed memory is returned (malloc_trim)"
+    )
+    print(
+        f"per item: places {per_place * 1e6:.0f} us, rule matching {per_match * 1e6:.0f} us "
+        f"(ratio {per_place / per_match:.2f}), {len(items)} items"
+    )
+
+
+if __name__ == "__main__":
+    main()
