@@ -55,13 +55,14 @@ def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[
                 "pid": node.pid,
                 "version": node.version,
                 "started_at": _iso(node.started_at),
+                "state": "running" if now - node.heartbeat_at <= stale_after else "stale",
                 "heartbeat_age_seconds": round((now - node.heartbeat_at).total_seconds(), 1),
                 "sources_held": held,
             }
             for node, held in nodes(db)
         ]
         if shared:
-            fresh = any(n["heartbeat_age_seconds"] <= stale_after.total_seconds() for n in shared)
+            fresh = any(n["state"] == "running" for n in shared)
             daemon = {"state": "running" if fresh else "stale", "nodes": shared}
     sources = source_health(db, names)
     counts = delivery_counts(db)
@@ -85,7 +86,9 @@ def render_status(data: dict[str, Any]) -> str:
         lines = ["daemon: not running"]
     elif "nodes" in d:
         lines = [
-            f"node {n['id'][:8]}: on {n['host']} (pid {n['pid']}, {n['version']}), started "
+            f"node {n['id'][:8]}: "
+            f"{'running' if n['state'] == 'running' else 'STALE (no heartbeat)'} on "
+            f"{n['host']} (pid {n['pid']}, {n['version']}), started "
             f"{_ago(datetime.fromisoformat(n['started_at']), now)}, heartbeat "
             f"{int(n['heartbeat_age_seconds'])}s ago, holding {n['sources_held']} source(s)"
             for n in d["nodes"]

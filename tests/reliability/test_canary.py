@@ -31,7 +31,10 @@ def test_a_canary_token_appears_in_no_output(
     outputs = {
         "stdout": run.stdout,
         "stderr": run.stderr,
-        "database": (project.dir / "state.db").read_bytes().decode("latin-1"),
+        "database": project.stored_text(),  # every stored value, SQLite or PostgreSQL
+        **{  # SQLite: also the file's bytes, its WAL and freed pages
+            f.name: f.read_bytes().decode("latin-1") for f in project.dir.glob("state.db*")
+        },
     }
     hits = {
         (where, line.strip()[:160])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,6 @@ DEFAULT_EVERY = timedelta(minutes=10)
 # means seconds) and impolite; a server on this machine (a test, a local relay) may be polled
 # as often as wanted.
 MIN_EVERY = timedelta(seconds=30)
-_LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 DEFAULT_JITTER_SHARE = 0.05
 
 
@@ -68,7 +68,7 @@ class SourceConfig(Strict):
     def _duration(cls, v: Any, info: ValidationInfo) -> Any:
         every = None if v is None else parse_duration(v)
         host = urlsplit(str(info.data.get("url", ""))).hostname or ""
-        if every is not None and every < MIN_EVERY and host not in _LOCAL_HOSTS:
+        if every is not None and every < MIN_EVERY and not _on_this_machine(host):
             raise ValueError(
                 f"{every.total_seconds():g} s is below the minimum of "
                 f"{MIN_EVERY.total_seconds():g} s for a server not on this machine (a bare "
@@ -186,3 +186,14 @@ class PagedSource(SourceType):
         if not isinstance(found, str) or not found.strip():
             return []
         return [FollowUp(resolve(fetched.url, found.strip()), partial(self.page, number + 1))]
+
+
+def _on_this_machine(host: str) -> bool:
+    """Whether ``host`` is this machine (a loopback name or address): polling it often
+    burdens no one."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
