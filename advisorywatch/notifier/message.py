@@ -40,7 +40,8 @@ DEFAULT_BODY = """\
 {% for s in snippets %}> {{ s }}
 {% endfor %}
 Matched: {{ terms | join(", ") }}
-Source: {{ source }}
+{% if places %}Places: {{ places | join("; ") }}
+{% endif %}Source: {{ source }}
 {% if also_reported %}Also reported by: {{ also_reported | join(", ") }}
 {% endif %}Link: {{ link or "-" }}
 Published: {{ published }} · first seen: {{ first_seen }}
@@ -49,7 +50,8 @@ Published: {{ published }} · first seen: {{ first_seen }}
 DEFAULT_HTML_BODY = """\
 {% for s in snippets %}<blockquote>{{ s }}</blockquote>
 {% endfor %}<p>Matched: {{ terms | join(", ") }}<br>
-Source: {{ source }}<br>
+{% if places %}Places: {{ places | join("; ") }}<br>
+{% endif %}Source: {{ source }}<br>
 {% if also_reported %}Also reported by: {{ also_reported | join(", ") }}<br>
 {% endif %}Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
 Published: {{ published }} · first seen: {{ first_seen }}</p>
@@ -195,6 +197,8 @@ def alert_fields(
             f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})" for h in hits
         ),
         "languages": sorted({h["language"] for h in hits if h["language"]}),
+        # "Kyiv, Ukraine": the places the item names, its title's first (ingest stores them).
+        "places": list(dict.fromkeys(p["label"] for p in item.places or ())),
         "published": _when(item.published),
         "first_seen": _when(item.first_seen),
         "detected": _when(lead.created_at),

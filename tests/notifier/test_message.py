@@ -190,3 +190,23 @@ def test_custom_templates_get_rules_concepts_terms_and_update() -> None:
     msg = Templates(channel).render(_alerts_of_one_item("Air strike"), NOW, update=True)
     assert msg.title == "UPDATE air-strike+closure+raid"
     assert msg.body == "air_strike,embassy_closed | 2"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_places_an_item_names_are_in_its_message(fmt: str) -> None:
+    alert = _alert("Air strike on Kyiv; sirens in Lviv")
+    alert.item.places = [
+        {"code": "703448", "kind": "city", "label": "Kyiv, Ukraine", "in": "title"},
+        {"code": "702550", "kind": "city", "label": "Lviv, Ukraine", "in": "title"},
+        {"code": "X", "kind": "city", "label": "<b>Evil</b>, Nowhere", "in": "text"},
+    ]
+    channel = ChannelConfig(urls=["json://x"], format=fmt)  # type: ignore[arg-type]
+    body = Templates(channel).render([alert], NOW).body
+    assert "Kyiv, Ukraine; Lviv, Ukraine" in body
+    if fmt != "text":  # escaped for the format like every other value (text is plain)
+        assert "<b>Evil</b>" not in body
+
+
+def test_no_places_line_when_the_item_names_none() -> None:
+    body = Templates(ChannelConfig(urls=["json://x"])).render([_alert("Air strike")], NOW).body
+    assert "Places:" not in body
