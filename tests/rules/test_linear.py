@@ -12,7 +12,7 @@ import pytest
 from advisorywatch.rules.linear import LinearRegex, Unsupported
 from advisorywatch.rules.normalize import normalize, normalize_pattern
 
-from conftest import FeedServer, Project, rss
+from conftest import Project
 
 TEXTS = [
     "Air strike near Kharkiv; AIR-STRIKES again. Level 4: do not travel. level 45",
@@ -99,30 +99,6 @@ def test_a_regex_beyond_the_engines_limits_is_an_error(capfd: pytest.CaptureFixt
     with pytest.raises(re.error, match="cannot compile it: invalid repetition size"):
         LinearRegex("a{2000}")
     assert capfd.readouterr().err == ""  # RE2's own logging is off
-
-
-def test_a_catastrophic_regex_cannot_stall_run_once(project: Project, feeds: FeedServer) -> None:
-    """One item that would make ``(a+)+$`` backtrack for ever: the pass ends, both sources'
-    items are stored, and the rule fires on the item it matches."""
-    hostile = feeds.put("/hostile.xml", rss([{"guid": "h", "title": "a" * 5000 + "!"}]))
-    calm = feeds.put("/calm.xml", rss([{"guid": "c", "title": "Air strike near Kharkiv aaaa"}]))
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: hostile, type: feed, url: "{hostile}"}}
-  - {{name: calm, type: feed, url: "{calm}"}}
-rules:
-  - {{name: nested, regexes: ['(a+)+$', '(x|x)*y'], notify: [console]}}
-channels: {{console: {{urls: ["console://"]}}}}
-notifier: {{baseline: false}}
-""")
-    started = time.monotonic()
-    result = project.cli("run", "--once", timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 30
-    stored = project.sql("SELECT s.name FROM items i JOIN sources s ON s.id = i.source_id")
-    assert sorted(name for (name,) in stored) == ["calm", "hostile"]
-    assert project.sql("SELECT rule FROM alerts") == [("nested",)]
 
 
 def test_check_names_the_file_line_and_key_of_a_regex_it_cannot_run(project: Project) -> None:
