@@ -207,7 +207,9 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
                     if name == "10% changed":
                         server.post("/publish?percent=10")
                     ref = measure(ref_cmd, out, reference_summary)
+                    asked = server.get("/requests")
                     product = measure(product_cmd, out, product_summary)
+                    product.summary += f", feed requests {server.get('/requests') - asked}"
                     if product.exit_code not in (0, 1):
                         out.seek(0)
                         log.write(out.read()[-3000:])
