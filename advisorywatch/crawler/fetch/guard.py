@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Response
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver
@@ -37,6 +36,7 @@ from advisorywatch.crawler.fetch.addresses import (
     private_allowed,
     refusal,
 )
+from advisorywatch.crawler.fetch.http11 import HTTP11DownloadHandler
 from advisorywatch.crawler.fetch.safety import UnsafeAddress
 from advisorywatch.testhooks import resolver_overrides
 
