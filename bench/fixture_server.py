@@ -55,13 +55,17 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def text_pool() -> list[tuple[str, str]]:
-    """(title, text) of every item in the RSS and Atom fixtures, markup stripped."""
+    """(title, text) of every item in the RSS and Atom fixtures, markup stripped, each
+    fixture decoded as the product decodes it (one says ISO-8859-1 and is UTF-8: read as
+    declared, its text would be mojibake, which sends a feed to feedparser)."""
+    from advisorywatch.crawler.sources.text.decode import xml_as_utf8
+
     pool: list[tuple[str, str]] = []
     parser = etree.XMLParser(recover=True, resolve_entities=False)
     for path in sorted(FIXTURES.glob("*")):
         if path.suffix not in (".xml", ".atom"):
             continue
-        root = etree.fromstring(path.read_bytes(), parser)
+        root = etree.fromstring(xml_as_utf8(path.read_bytes()), parser)
         if root is None:
             continue
         for item in root.iter("item", f"{_ATOM}entry"):

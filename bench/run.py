@@ -207,7 +207,11 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
                     if name == "10% changed":
                         server.post("/publish?percent=10")
                     ref = measure(ref_cmd, out, reference_summary)
+                    asked, started = server.get("/requests"), time.time()
                     product = measure(product_cmd, out, product_summary)
+                    first = server.get(f"/first-request?since={started}") or started
+                    product.summary += f", feed requests {server.get('/requests') - asked}"
+                    product.summary += f", first request at {first - started:.2f}s"
                     if product.exit_code not in (0, 1):
                         out.seek(0)
                         log.write(out.read()[-3000:])

@@ -17,7 +17,10 @@ class Reply:
     """One scripted answer of :class:`RawHttpServer`. ``action``: None (send it all),
     ``"reset"`` (half the body, then a TCP reset), ``"drip"`` (headers, then one byte every
     100 ms), ``"endless"`` (headers, then a body that never ends, as fast as it is read),
-    ``"hang"`` (accept, never answer), ``"slow"`` (answer after 0.5 s)."""
+    ``"hang"`` (accept, never answer), ``"slow"`` (answer after 0.5 s), ``"drop"`` (read the
+    request, close the connection without an answer), ``"rst"`` (read the request, reset the
+    connection without an answer). A reply with ``Connection: keep-alive`` in its headers keeps
+    the connection open for the next request."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -29,13 +32,23 @@ class _RawHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server: RawHttpServer = self.server.owner  # type: ignore[attr-defined]
         sock: socket.socket = self.request
+        with server.lock:
+            server.connections += 1
         data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
+        while True:
+            while b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            raw, data = data.split(b"\r\n\r\n", 1)  # no request bodies here
+            if not self._answer(server, sock, raw):
                 return
-            data += chunk
-        head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+
+    @staticmethod
+    def _answer(server: RawHttpServer, sock: socket.socket, raw: bytes) -> bool:
+        """Answers one request; True when the connection stays open for another."""
+        head = raw.decode("latin-1").split("\r\n")
         target = head[0].split(" ")[1]
         headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in head[1:])}
         path = "/" + target.split("://", 1)[1].split("/", 1)[1] if "://" in target else target
@@ -50,7 +63,11 @@ class _RawHandler(socketserver.BaseRequestHandler):
         try:
             if reply.action == "hang":
                 server.stopping.wait(30)
-                return
+                return False
+            if reply.action in ("drop", "rst"):
+                if reply.action == "rst":
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return False
             if reply.action == "slow":
                 server.stopping.wait(0.5)
             sock.sendall(out.encode("latin-1"))
@@ -66,8 +83,10 @@ class _RawHandler(socketserver.BaseRequestHandler):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             else:
                 sock.sendall(reply.body)
+                return hdrs["Connection"].lower() == "keep-alive"
         except OSError:
             pass  # the client gave up: that is what the drip and hang tests wait for
+        return False
 
 
 class RawHttpServer:
@@ -79,6 +98,7 @@ class RawHttpServer:
         self.lock = threading.Lock()
         self.routes: dict[str, list[Reply]] = {}
         self.requests: list[tuple[str, str, dict[str, str], float]] = []
+        self.connections = 0  # accepted so far
         self.stopping = threading.Event()
         self.tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _RawHandler)
         self.tcp.daemon_threads = True

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, String, any_, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.clock import database_now
@@ -49,6 +48,8 @@ class Claimed:
 def claim_due(s: Session, node: str, names: Sequence[str], lease: timedelta, limit: int) -> Claimed:
     """Claim up to ``limit`` due sources among ``names`` for ``node``. Hosts another node holds
     a live claim on are left alone. PostgreSQL only."""
+    from sqlalchemy.dialects.postgresql import ARRAY  # not imported by a pass on SQLite
+
     now = database_now(s)
     rows = s.execute(
         select(Source.id, Source.name, Source.host)

@@ -24,8 +24,6 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-import re2
-
 _parser: Any = importlib.import_module("re._parser")
 
 _WORD, _NONWORD, _OUT = "w", "n", "out"  # what may stand next to a \b: the text outside too
@@ -47,6 +45,8 @@ class LinearRegex:
         w = _Writer(bool(tree.state.flags & re.IGNORECASE))
         prefix = "".join(c for f, c in _FLAGS if tree.state.flags & f)
         body = w.sequence(list(tree), {_OUT}, {_OUT})
+        import re2  # only a config with regexes needs it
+
         options = re2.Options()
         options.log_errors = False  # RE2 would print to stderr; the message goes in the error
         try:

@@ -29,7 +29,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import accumulate
 
@@ -63,10 +63,12 @@ _EQUIVALENT = [
 _EQUIVALENT_ASCII = [(a, b) for a, b in _EQUIVALENT if a.isascii()]
 
 
-def _code_points() -> Iterator[str]:
-    """Every character up to the supplementary ideographic plane, surrogates left out."""
-    for cp in (*range(0xD800), *range(0xE000, 0x20000), *range(0x2F800, 0x2FA20)):
-        yield chr(cp)
+@cache
+def _code_points() -> str:
+    """Every character up to the supplementary ideographic plane, surrogates left out, as one
+    string (the tables below walk it several times)."""
+    ranges = (range(0xD800), range(0xE000, 0x20000), range(0x2F800, 0x2FA20))
+    return "".join(chr(cp) for r in ranges for cp in r)
 
 
 def _char_class(pred: Callable[[str], bool]) -> re.Pattern[str]:
@@ -92,7 +94,7 @@ def _class_of(chars: Iterable[str]) -> re.Pattern[str]:
 def _nfkc_units() -> re.Pattern[str]:
     """What NFKC rewrites: a character with combining marks after it, or an unstable one."""
     combining = _char_class(lambda c: unicodedata.combining(c) > 0).pattern
-    unstable = _char_class(lambda c: unicodedata.normalize("NFKC", c) != c).pattern
+    unstable = _char_class(lambda c: not unicodedata.is_normalized("NFKC", c)).pattern
     return re.compile(f".{combining}+|{unstable}", re.DOTALL)
 
 
@@ -122,7 +124,7 @@ class _Folds:
         keep = {c for c, _ in _PROTECTED}
         self.table = {
             c: f
-            for c in (*parts, *re.findall(f"[{_REMOVED}]", "".join(_code_points())))
+            for c in (*parts, *re.findall(f"[{_REMOVED}]", _code_points()))
             if c not in keep
             and (f := unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", c))))
             != c

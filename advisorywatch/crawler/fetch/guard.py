@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Response
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver
@@ -37,6 +36,7 @@ from advisorywatch.crawler.fetch.addresses import (
     private_allowed,
     refusal,
 )
+from advisorywatch.crawler.fetch.http11 import HTTP11DownloadHandler
 from advisorywatch.crawler.fetch.safety import UnsafeAddress
 from advisorywatch.testhooks import resolver_overrides
 
@@ -171,10 +171,16 @@ def note_allowance(origins: Iterable[Origin]) -> None:
 
 
 class GuardedDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, each download under the guard of its request."""
+    """Scrapy's HTTP/1.1 handler, each download under the guard of its request.
+
+    Its connection pool does not re-send a request on its own: Twisted's would send a GET once
+    more on a new connection when a reused keep-alive connection closed without an answer, so a
+    source that hangs or resets cost two timeouts a run despite ``retries: 0``. Retries are the
+    crawler's (``retries``, backoff, the next run)."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
+        self._pool.retryAutomatically = False
         self._resolver = install()
 
     async def download_request(self, request: Request) -> Response:

@@ -167,3 +167,42 @@ def test_each_connection_is_checked_at_its_own_resolution() -> None:
     resolver.resolveHostName(second, "rebind.example", 80)
     assert first.addresses == ["93.184.216.34"]
     assert second.addresses == []
+
+
+def test_a_source_that_drops_resets_or_hangs_on_a_reused_connection_is_asked_once(
+    project: Project, raw_server: RawHttpServer, sink: Sink
+) -> None:
+    """robots.txt leaves a keep-alive connection in the pool, the feed request reuses it and
+    gets no answer: Twisted's pool would send it again on a new connection (a second timeout
+    for a hanging source); the handler turns that off, so each run asks once."""
+    keep_alive = Reply(404, {"Connection": "keep-alive", "Content-Type": "text/plain"}, b"no")
+    raw_server.route("/robots.txt", keep_alive)
+    actions = {"dropping": "drop", "resetting": "rst", "hanging": "hang"}
+    sources = ""
+    for name, action in actions.items():
+        raw_server.route(f"/{name}.xml", Reply(action=action))
+        url = f"http://{name}.test:{raw_server.port}/{name}.xml"
+        sources += _source(name, url, ", allow_private: true")
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+crawler: {{timeout_seconds: 2, retries: 0, delay_seconds: 0, autothrottle: false,
+  user_agent_contact: "mailto:ops@example.org"}}
+sources:
+{sources}rules:
+  - {{name: air-strike, concepts: [air_strike], notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+""")
+    env = {RESOLVE_ENV: ",".join(f"{name}.test=127.0.0.1" for name in actions)}
+
+    for run in (1, 2):
+        result = project.cli("run", "--once", env=env, timeout=60)
+
+        assert result.returncode == 1, result.stderr
+        for name in actions:
+            assert len(raw_server.hits(f"/{name}.xml")) == run, name
+        # One connection per host and run: robots.txt's, reused by the feed request.
+        assert raw_server.connections == len(actions) * run
+    out = project.cli("sources", "--json")
+    kinds = {h["name"]: h["last_error_kind"] for h in json.loads(out.stdout)}
+    assert kinds == {"dropping": "network", "resetting": "network", "hanging": "timeout"}
