@@ -37,7 +37,8 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server. The browser tests
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server (where the tests of
+# pure matching and parsing code, which open no database, are left out). The browser tests
 # need Chromium: scripts/with-chromium installs it when missing, and
 # ADVISORYWATCH_REQUIRE_BROWSER makes them fail rather than skip without one.
 test: lint

@@ -29,6 +29,26 @@ def pytest_configure(config: pytest.Config) -> None:
     ledger.configure()
 
 
+# Pure code: matching and parsing never open a database. On the PostgreSQL pass their tests
+# are left out (they ran on the SQLite pass), except those that run the CLI (``project``).
+_PURE = (FIXTURES.parent / "rules", FIXTURES.parent / "crawler" / "sources")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("ADVISORYWATCH_TEST_POSTGRES"):
+        return
+    keep, skip = [], []
+    for item in items:
+        pure = item.path.name == "test_readme.py" or any(
+            item.path.is_relative_to(folder) for folder in _PURE
+        )
+        uses_db = "project" in getattr(item, "fixturenames", ())
+        (skip if pure and not uses_db else keep).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The reliability suite's one summary line (tests/reliability/ledger.py), asserted."""
     from reliability import ledger
