@@ -29,9 +29,11 @@ def pytest_configure(config: pytest.Config) -> None:
     ledger.configure()
 
 
-# Pure code: matching and parsing never open a database. On the PostgreSQL pass their tests
-# are left out (they ran on the SQLite pass), except those that run the CLI (``project``).
+# Tests that never open the database under test: pure code (matching, parsing) and the
+# grouping dev set (its own SQLite file). On the PostgreSQL pass they are left out (they ran
+# on the SQLite pass), except those that run the CLI (``project``).
 _PURE = (FIXTURES.parent / "rules", FIXTURES.parent / "crawler" / "sources")
+_OWN_DATABASE = ("test_readme.py", "test_grouping_set.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -39,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     keep, skip = [], []
     for item in items:
-        pure = item.path.name == "test_readme.py" or any(
+        pure = item.path.name in _OWN_DATABASE or any(
             item.path.is_relative_to(folder) for folder in _PURE
         )
         uses_db = "project" in getattr(item, "fixturenames", ())
