@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,11 +21,12 @@ def _grouping_eval() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("passes", [1, 3])
 def test_distinct_events_are_never_merged_and_reports_group_across_languages(
-    tmp_path: Path, passes: int
+    tmp_path: Path,
 ) -> None:
-    result = _grouping_eval().evaluate(tmp_path, passes)
+    # One pass here; `bench/grouping_eval.py --passes 3` spreads the set over several (about
+    # a minute and a half more, too long for every CI run).
+    result = _grouping_eval().evaluate(tmp_path, 1)
     events = result["events"]
     assert result["merged"] == []  # the guarantee: reports of different places never share
     assert result["not_alerted"] == []
