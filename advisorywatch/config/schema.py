@@ -4,7 +4,7 @@ between them (a rule's channels, sources, tags and concepts) checked."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -32,6 +32,24 @@ def did_you_mean(name: str, known: Collection[str]) -> str:
     """``; did you mean 'x'?`` for a near miss among ``known``, else empty."""
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _refer(
+    loc: tuple[str | int, ...],
+    names: Iterable[str],
+    known: Collection[str],
+    says: str,
+    after: str = "",
+    hint_last: bool = False,
+) -> None:
+    """Raise :class:`RefError` at the first of ``names`` not in ``known``: ``says`` and the
+    name, then ``after``, with the "did you mean" hint after the name (``hint_last``: after
+    ``after``)."""
+    for j, name in enumerate(names):
+        if name not in known:
+            hint = did_you_mean(name, known)
+            tail = f"{after}{hint}" if hint_last else f"{hint}{after}"
+            raise RefError((*loc, j), f"{says} {name!r}{tail}")
 
 
 def _source_union() -> Any:
@@ -132,42 +150,44 @@ class Config(Strict):
         source_names = {s.name for s in self.sources}
         tags = {t for s in self.sources for t in s.tags}
         _check_concepts(self)
-        channels = ", ".join(sorted(self.channels))
+        channels = set(self.channels)
+        listed = f" (channels: {', '.join(sorted(channels))})"
         for i, rule in enumerate(self.rules):
-            for j, ch in enumerate(rule.notify):
-                if ch not in self.channels:
-                    raise RefError(
-                        ("rules", i, "notify", j),
-                        f"rule {rule.name!r} notifies unknown channel {ch!r}"
-                        f"{did_you_mean(ch, set(self.channels))} (channels: {channels})",
-                    )
-            for j, src in enumerate(rule.sources or ()):
-                if src not in source_names:
-                    raise RefError(
-                        ("rules", i, "sources", j),
-                        f"rule {rule.name!r} names unknown source {src!r}"
-                        f"{did_you_mean(src, source_names)}",
-                    )
-            for j, tag in enumerate(rule.tags or ()):
-                if tag not in tags:
-                    raise RefError(
-                        ("rules", i, "tags", j),
-                        f"rule {rule.name!r} names tag {tag!r} that no source has"
-                        f"{did_you_mean(tag, tags)}",
-                    )
-        for j, ch in enumerate(self.health.notify):
-            if ch not in self.channels:
-                raise RefError(
-                    ("health", "notify", j),
-                    f"health.notify names unknown channel {ch!r}"
-                    f"{did_you_mean(ch, set(self.channels))} (channels: {channels})",
-                )
+            who = f"rule {rule.name!r}"
+            _refer(
+                ("rules", i, "notify"),
+                rule.notify,
+                channels,
+                f"{who} notifies unknown channel",
+                listed,
+            )
+            _refer(
+                ("rules", i, "sources"),
+                rule.sources or (),
+                source_names,
+                f"{who} names unknown source",
+            )
+            _refer(
+                ("rules", i, "tags"),
+                rule.tags or (),
+                tags,
+                f"{who} names tag",
+                " that no source has",
+                hint_last=True,
+            )
+        _refer(
+            ("health", "notify"),
+            self.health.notify,
+            channels,
+            "health.notify names unknown channel",
+            listed,
+        )
         fallback = self.notifier.fallback
-        if fallback is not None and fallback not in self.channels:
+        if fallback is not None and fallback not in channels:
             raise RefError(
                 ("notifier", "fallback"),
                 f"notifier.fallback names unknown channel {fallback!r}"
-                f"{did_you_mean(fallback, set(self.channels))} (channels: {channels})",
+                f"{did_you_mean(fallback, channels)}{listed}",
             )
         return self
 
