@@ -29,6 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
     ledger.configure()
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from reliability import ledger
+
+    ledger.remove()
+
+
 # Tests that never open the database under test: pure code (matching, parsing) and the
 # grouping dev set (its own SQLite file). On the PostgreSQL pass they are left out (they ran
 # on the SQLite pass), except those that run the CLI (``project``).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import uuid
 from dataclasses import asdict, dataclass, fields
@@ -37,10 +38,21 @@ class Entry:
         )
 
 
+_created: str | None = None
+
+
 def configure() -> None:
     """Create the ledger directory once (the controller); workers inherit its path."""
+    global _created
     if ENV not in os.environ:
-        os.environ[ENV] = tempfile.mkdtemp(prefix="advisorywatch-ledger-")
+        _created = os.environ[ENV] = tempfile.mkdtemp(prefix="advisorywatch-ledger-")
+
+
+def remove() -> None:
+    """Delete the directory :func:`configure` created, once the summary is written."""
+    if _created is not None:
+        shutil.rmtree(_created, ignore_errors=True)
+        os.environ.pop(ENV, None)
 
 
 def record(entry: Entry) -> None:
