@@ -301,12 +301,13 @@ def _cmd_status(config: Config, args: argparse.Namespace) -> int:
     db = _reader(config)
     stale_after = timedelta(seconds=config.daemon.stale_after_seconds)
     data = status_data(db, stale_after, [s.name for s in config.sources])
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print(render_status(data))
-    return EXIT_OK if data["daemon"]["state"] == "running" else EXIT_FAILED
+    code = EXIT_OK if data["daemon"]["state"] == "running" else EXIT_FAILED
+    text = json.dumps(data, ensure_ascii=False, indent=2) if args.json else render_status(data)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `status | head`: the answer is still the exit code
+        _silence_stdout()
+    return code
 
 
 def _reader(config: Config) -> Database:

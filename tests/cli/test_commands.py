@@ -104,7 +104,7 @@ def test_status_shows_whole_names(project: Project) -> None:
 
 
 def test_status_ends_cleanly_in_a_closed_pipe(project: Project) -> None:
-    _write(project, count=1500)  # more than a pipe holds
+    _write(project, count=5000)  # several times what a pipe holds
     cmd = [sys.executable, "-m", "advisorywatch", "--config", str(project.config), "status"]
     with subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=project.dir, env=project.env()
@@ -115,6 +115,7 @@ def test_status_ends_cleanly_in_a_closed_pipe(project: Project) -> None:
         err = proc.stderr.read().decode()
         proc.wait(60)
     assert "BrokenPipeError" not in err and "Traceback" not in err, err
+    assert proc.returncode == 1  # the daemon is not running: the pipe does not change the answer
 
 
 @sqlite_only
