@@ -146,6 +146,7 @@ def write_config(
     args: argparse.Namespace,
     every: str = "10m",
     http_port: int | None = None,
+    workers: str = "",
 ) -> Path:
     """A config.yaml of the server's sources, one rule notifying its sink, a new database."""
     sources = server.get("/sources")
@@ -180,6 +181,8 @@ def write_config(
             "timeout_seconds": args.timeout,
         },
     }
+    if workers:
+        config["crawler"]["workers"] = int(workers)
     if http_port is not None:
         config["daemon"] = {"http": {"enabled": True, "port": http_port}}
     path = directory / "config.yaml"
@@ -199,36 +202,10 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             directory = Path(tmp)
-            config = write_config(directory, server, args)
-            state = directory / "reference-state.json"
-            ref_cmd = [PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
-            ref_cmd += ["--state", str(state), "--per-host", str(args.per_host)]
-            ref_cmd += ["--timeout", str(args.timeout)]
-            product_cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config)]
-            product_cmd += ["run", "--once"]
-            if args.urlwatch is not None:
-                sources = server.get("/sources")
-                watch_cmd, watch_env = urlwatch_job.command(directory, sources, args.urlwatch)
-            out_path = directory / "output.txt"
-            with out_path.open("w+", encoding="utf-8") as out:
-                for name in ("cold", "warm", "10% changed"):
-                    if name == "10% changed":
-                        server.post("/publish?percent=10")
-                    ref = measure(ref_cmd, out, reference_summary)
-                    if args.urlwatch is not None:
-                        watch = measure(watch_cmd, out, urlwatch_job.summary, watch_env)
-                        URLWATCH[n, name] = watch
-                        print(f"  N={n} {name}: urlwatch {watch.wall:.2f}s [{watch.summary}]")
-                    asked, started = server.get("/requests"), time.time()
-                    product = measure(product_cmd, out, product_summary)
-                    first = server.get(f"/first-request?since={started}") or started
-                    product.summary += f", feed requests {server.get('/requests') - asked}"
-                    product.summary += f", first request at {first - started:.2f}s"
-                    if product.exit_code not in (0, 1):
-                        out.seek(0)
-                        log.write(out.read()[-3000:])
-                    rows.append((n, name, product, ref))
-                    _progress(rows[-1])
+            variants = args.workers.split(",")
+            for i, workers in enumerate(variants):
+                label = f", workers {workers or 'default'}" if len(variants) > 1 else ""
+                rows += _passes(n, server, args, directory / f"v{i}", workers, label, log)
             if str(n) in args.daemon.split(","):
                 try:
                     rows += in_daemon(n, server, args, rows)
@@ -243,17 +220,65 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     return rows
 
 
+def _passes(
+    n: int,
+    server: FixtureServer,
+    args: argparse.Namespace,
+    directory: Path,
+    workers: str,
+    label: str,
+    log: IO[str],
+) -> list[Row]:
+    """Cold, warm and 10 % changed: the reference client, urlwatch (the first variant only)
+    and ``run --once`` with ``crawler.workers: workers`` (unset when empty)."""
+    directory.mkdir()
+    config = write_config(directory, server, args, workers=workers)
+    pin = ["taskset", "-c", args.cpus] if args.cpus else []
+    ref_cmd = [*pin, PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
+    ref_cmd += ["--state", str(directory / "reference-state.json")]
+    ref_cmd += ["--per-host", str(args.per_host), "--timeout", str(args.timeout)]
+    product_cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run", "--once"]
+    watch = args.urlwatch is not None and not URLWATCH.get((n, "cold"))
+    if watch:
+        watch_cmd, watch_env = urlwatch_job.command(
+            directory, server.get("/sources"), args.urlwatch
+        )
+        watch_cmd = [*pin, *watch_cmd]
+    rows: list[Row] = []
+    with (directory / "output.txt").open("w+", encoding="utf-8") as out:
+        for name in ("cold", "warm", "10% changed"):
+            if name == "10% changed":
+                server.post("/publish?percent=10")
+            ref = measure(ref_cmd, out, reference_summary)
+            if watch:
+                URLWATCH[n, name] = measure(watch_cmd, out, urlwatch_job.summary, watch_env)
+                print(f"  N={n} {name}: urlwatch {URLWATCH[n, name].wall:.2f}s", file=sys.stderr)
+            asked, started = server.get("/requests"), time.time()
+            product = measure(product_cmd, out, product_summary)
+            first = server.get(f"/first-request?since={started}") or started
+            product.summary += f", feed requests {server.get('/requests') - asked}"
+            product.summary += f", first request at {first - started:.2f}s"
+            if product.exit_code not in (0, 1):
+                out.seek(0)
+                log.write(out.read()[-3000:])
+            rows.append((n, name + label, product, ref))
+            _progress(rows[-1])
+    return rows
+
+
 def in_daemon(
     n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
 ) -> list[Row]:
     """The same passes inside one daemon, next to the reference figures measured above."""
-    reference = {name: ref for size, name, _, ref in once if size == n}
-    cold_once = next(p.wall for size, name, p, _ in once if size == n and name == "cold")
+    firsts = [(name.split(",")[0], p, ref) for size, name, p, ref in once if size == n]
+    reference = {name: ref for name, _, ref in reversed(firsts)}  # the first variant's
+    cold_once = next(p.wall for name, p, _ in firsts if name == "cold")
     every = max(15, round(2 * cold_once + 5))
     port = daemon_bench.free_port()
     with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
         config = write_config(Path(tmp), server, args, f"{every}s", port)
-        cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        pin = ["taskset", "-c", args.cpus] if args.cpus else []
+        cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
         measured = daemon_bench.passes(
             cmd,
             Path(tmp) / "daemon.log",
@@ -327,6 +352,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument(
         "--faults", default="", help='fixture server fault options, e.g. "--slow 10 --failing 5"'
     )
+    p.add_argument(
+        "--workers",
+        default="",
+        help="crawler.workers, or several comma-separated (each measured in turn, same run)",
+    )
+    p.add_argument("--cpus", default="", help="run the measured commands under taskset -c CPUS")
     p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")

@@ -42,7 +42,6 @@ class App:
     def __init__(self, config: Config) -> None:
         self.db = Database(config.database.url)
         self.stopping = threading.Event()
-        # Started first: the workers import their modules while this process gets ready.
         size = pool_size(config.crawler.workers)
         self.workers = ParseWorkers(size, _rules(config)) if size else None
         self.apply(config)

@@ -77,14 +77,15 @@ def in_worker(source: SourceType) -> bool:
 
 
 class ParseWorkers:
-    """``size`` worker processes, started now, replaced when one dies."""
+    """``size`` worker processes, started at the first response to parse (a pass in which
+    every source answers 304 starts none), replaced when one dies."""
 
     def __init__(self, size: int, rules: Rules) -> None:
+        self._size = size
         self._rules = rules
         self._generation = 0
         self._idle: asyncio.Queue[_Worker] | None = None
-        self._all = [_Worker(rules, 0) for _ in range(size)]
-        self.replaced = 0  # workers that died and were replaced
+        self._all: list[_Worker] = []
 
     def configure(self, rules: Rules) -> None:
         """New rules: each worker takes them before its next response."""
@@ -96,6 +97,7 @@ class ParseWorkers:
             return await asyncio.to_thread(source.parse_result, fetched)
         if self._idle is None:
             self._idle = asyncio.Queue()
+            self._all = [_Worker(self._rules, self._generation) for _ in range(self._size)]
             for w in self._all:
                 self._idle.put_nowait(w)
         worker = await self._idle.get()
@@ -105,7 +107,6 @@ class ParseWorkers:
             return await asyncio.to_thread(worker.parse, source.config, fetched)
         finally:
             if not worker.alive():
-                self.replaced += 1
                 worker.close()
                 worker = _Worker(self._rules, self._generation)
                 self._all = [*(w for w in self._all if w.alive()), worker]
