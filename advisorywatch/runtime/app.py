@@ -29,7 +29,7 @@ from advisorywatch.notifier.route.storm import apply_storm_settings
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
 from advisorywatch.runtime.throttle import Throttled
-from advisorywatch.runtime.workers import ParseWorkers, Rules, pool_size
+from advisorywatch.runtime.workers import ParseWorkers, Rules
 
 log = logging.getLogger(__name__)
 Progress = Callable[[IngestResult], None]
@@ -42,7 +42,7 @@ class App:
     def __init__(self, config: Config) -> None:
         self.db = Database(config.database.url)
         self.stopping = threading.Event()
-        size = pool_size(config.crawler.workers)
+        size = config.crawler.workers
         self.workers = ParseWorkers(size, _rules(config)) if size else None
         self.apply(config)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.

@@ -45,7 +45,6 @@ from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
 _LENGTH = struct.Struct("!Q")
-MAX_AUTO_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -55,15 +54,6 @@ class Rules:
     rules: Sequence[RuleConfig]
     concepts: Mapping[str, ConceptConfig]
     source_tags: Mapping[str, Sequence[str]]
-
-
-def pool_size(setting: int | None) -> int:
-    """``crawler.workers``, or when unset one worker per core beyond the first (at most
-    :data:`MAX_AUTO_WORKERS`; none on one core): the main process keeps a core to itself."""
-    if setting is not None:
-        return setting
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(0, min((cores or 1) - 1, MAX_AUTO_WORKERS))
 
 
 class ParserFailed(Exception):

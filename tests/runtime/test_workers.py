@@ -4,11 +4,9 @@ error, and is replaced. Through the real CLI, real HTTP feeds and a real sink.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from advisorywatch.runtime.workers import pool_size
 from advisorywatch.testhooks import CRASH_ENV
 
 from conftest import FeedServer, Project, ScriptedSink, fixture_bytes, rss
@@ -101,10 +99,3 @@ def test_a_worker_that_dies_fails_only_its_response(
     again = project.cli("run", "--once")
     assert "strike: ok, 1 new" in again.stdout, again.stdout
     assert "Air strike hits the capital" in str(sink.received)
-
-
-def test_pool_size_follows_the_setting_and_the_cores() -> None:
-    assert pool_size(0) == 0
-    assert pool_size(3) == 3
-    cores = len(os.sched_getaffinity(0))
-    assert pool_size(None) == max(0, min(cores - 1, 4))

@@ -22,5 +22,5 @@ class CrawlerConfig(Strict):
     delay_seconds: float = Field(default=1, ge=0)
     autothrottle: bool = True
     # Worker processes that parse responses and match their items while the crawl goes on
-    # (runtime/workers.py); 0: in this process. Unset: one per core beyond the first.
-    workers: int | None = Field(default=None, ge=0)
+    # (runtime/workers.py); 0: in this process (the default: see bench/README.md, issue 20).
+    workers: int = Field(default=0, ge=0)
