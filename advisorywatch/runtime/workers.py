@@ -164,6 +164,8 @@ class _Worker:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
 
 
 def _send(stream: IO[bytes], obj: object) -> None:

@@ -4,9 +4,17 @@ error, and is replaced. Through the real CLI, real HTTP feeds and a real sink.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+from advisorywatch.crawler.sources.base import Fetched, SourceType
+from advisorywatch.crawler.sources.registry import make_source
+from advisorywatch.crawler.sources.types.feed import FeedConfig
+from advisorywatch.crawler.sources.types.html_listing import HtmlConfig
+from advisorywatch.model import ParsedItem
+from advisorywatch.rules.config import RuleConfig
+from advisorywatch.runtime.workers import ParseWorkers, Rules, in_worker
 from advisorywatch.testhooks import CRASH_ENV
 
 from conftest import FeedServer, Project, ScriptedSink, fixture_bytes, rss
@@ -99,3 +107,38 @@ def test_a_worker_that_dies_fails_only_its_response(
     again = project.cli("run", "--once")
     assert "strike: ok, 1 new" in again.stdout, again.stdout
     assert "Air strike hits the capital" in str(sink.received)
+
+
+def _feed(name: str) -> SourceType:
+    return make_source(FeedConfig(name=name, type="feed", url="https://example.org/feed.xml"))
+
+
+def _rules(*concepts: str) -> Rules:
+    rules = [RuleConfig(name=c, concepts=[c], notify=["ops"]) for c in concepts]
+    return Rules(rules, {}, {})
+
+
+def test_a_worker_takes_new_rules_at_a_reload() -> None:
+    body = rss([{"guid": "1", "title": "Air strike hits the capital", "description": "Sirens"}])
+    fetched = Fetched("https://example.org/feed.xml", 200, {}, body.encode())
+    workers = ParseWorkers(1, _rules("air_strike"))
+
+    async def parse() -> list[ParsedItem]:
+        return (await workers.parse(_feed("news"), fetched)).items
+
+    try:
+        (item,) = asyncio.run(parse())
+        assert item.prepared is not None
+        assert [(i, sev) for i, sev, _ in item.prepared.matches] == [(0, "warning")]
+        workers.configure(_rules("embassy_closed", "air_strike"))
+        (item,) = asyncio.run(parse())
+        assert item.prepared is not None
+        assert [i for i, _, _ in item.prepared.matches] == [1]  # the rule's index in the new config
+    finally:
+        workers.close()
+
+
+def test_sources_that_follow_links_parse_in_this_process() -> None:
+    html = HtmlConfig(name="h", type="html", url="https://example.org/", item="li")
+    assert not in_worker(make_source(html))
+    assert in_worker(_feed("news"))
