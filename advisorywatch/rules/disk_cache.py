@@ -1,5 +1,5 @@
-"""Where work that every process would otherwise repeat is kept between processes: the places
-lookup (:mod:`.places.store`) and the compiled lexicon (:mod:`.lexicon_cache`).
+"""Where work that every process would otherwise repeat is kept between processes (the places
+lookup, :mod:`.places.store`).
 
 The directory is the first of ``$ADVISORYWATCH_CACHE_DIR``, ``$CACHE_DIRECTORY`` (systemd's
 ``CacheDirectory=``), ``$XDG_CACHE_HOME/advisorywatch`` and ``~/.cache/advisorywatch``,
