@@ -44,6 +44,10 @@ def _usable(path: Path) -> Path | None:
     if not os.access(path, os.W_OK | os.X_OK):
         log.debug("no cache directory at %s: not writable", path)
         return None
+    st = path.stat()
+    if st.st_uid != os.getuid() or st.st_mode & 0o022:
+        log.debug("no cache directory at %s: not this user's alone", path)
+        return None
     return path
 
 

@@ -109,3 +109,15 @@ def test_no_usable_directory_means_no_cache(
     blocker.write_text("")
     monkeypatch.setenv(disk_cache.ENV_CACHE_DIR, str(blocker / "cache"))
     assert disk_cache.cache_dir() is None
+
+
+def test_a_directory_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv(disk_cache.ENV_CACHE_DIR, str(shared))
+    assert disk_cache.cache_dir() is None
+    shared.chmod(0o700)
+    assert disk_cache.cache_dir() == shared
