@@ -102,6 +102,18 @@ class AdvisoryLevel:
     issuer: str  # e.g. "US State Department"
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What a parsing worker process (``runtime/workers.py``) worked out for an item, so that
+    the storing process does not: its keys (``ingest/identities.py``) and, per rule that
+    matched its text, ``(index of the rule in the config, severity, hits)``."""
+
+    identity: str
+    content_hash: str
+    link_key: str | None
+    matches: tuple[tuple[int, str, tuple[Any, ...]], ...]
+
+
 @dataclass(slots=True)
 class ParsedItem:
     """One entry of a source, before identity and storage."""
@@ -113,6 +125,7 @@ class ParsedItem:
     published: datetime | None = None
     advisory: AdvisoryLevel | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    prepared: Prepared | None = None  # set by a parsing worker process, where there is one
 
 
 @dataclass(slots=True)

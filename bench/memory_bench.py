@@ -38,6 +38,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--percent", type=float, default=10, help="%% of sources given a new item")
     p.add_argument("--alerts", type=int, default=2, help="alert items per publication")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--workers", default="", help="crawler.workers (unset: the product's default)")
     p.add_argument("--report-every", type=int, default=50, help="cycles between RSS lines")
     args = p.parse_args()
     if not 1 <= args.sample_at <= args.cycles:
@@ -56,7 +57,9 @@ def main() -> None:
     start = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-memory-") as tmp:
-            config = write_config(Path(tmp), server, DAEMON_CRAWLER, f"{args.every}s", port)
+            config = write_config(
+                Path(tmp), server, DAEMON_CRAWLER, f"{args.every}s", port, args.workers
+            )
             cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
             before = int(server.get("/requests"))
 
@@ -80,6 +83,7 @@ def main() -> None:
                         rss = daemon_bench.rss_mb(daemon.proc.pid)
                         print(f"  cycle {cycle}: RSS {rss:.0f} MB", file=sys.stderr)
                 peak = daemon_bench.peak_rss_mb(daemon.proc.pid)
+                workers = [daemon_bench.peak_rss_mb(pid) for pid in _children(daemon.proc.pid)]
             finally:
                 daemon.stop()
         notified = len(server.get("/notifications"))
@@ -90,14 +94,22 @@ def main() -> None:
     print(
         "| N | every | cycles | RSS at start MB | RSS after cycle "
         f"{args.sample_at} MB | RSS after cycle {args.cycles} MB | growth | peak RSS MB "
-        "| items published | notifications | wall s |"
+        "| items published | notifications | wall s | worker processes' peaks MB |"
     )
-    print("|" + "---|" * 11)
+    print("|" + "---|" * 12)
     print(
         f"| {n} | {args.every}s | {args.cycles} | {samples[0]:.0f} | {early:.0f} | {last:.0f} "
         f"| {100 * (last - early) / early:+.1f} % | {peak:.0f} | {published} | {notified} "
-        f"| {wall:.0f} |"
+        f"| {wall:.0f} | {', '.join(f'{mb:.0f}' for mb in workers) or 'none'} |"
     )
+
+
+def _children(pid: int) -> list[int]:
+    """The daemon's child processes (parsing workers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 if __name__ == "__main__":

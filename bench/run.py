@@ -1,7 +1,7 @@
 """The benchmark: advisorywatch against the bare reference client, in one table.
 
     .venv/bin/python bench/run.py [--sizes 100,1000] [--items 20] [--hosts-per 10]
-        [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match]
+        [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match] [--urlwatch [DIR]]
 
 For each size N it starts bench/fixture_server.py with N sources x --items items spread over
 N / --hosts-per loopback hosts, writes a config.yaml for it (one rule on the built-in
@@ -18,6 +18,9 @@ Wall time, CPU time (user + system) and peak RSS are those of the child process
 absolute figures on a shared machine are noise, ratios less so.
 
 ``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
+``--urlwatch`` also runs urlwatch in each pass, after the reference client
+(bench/urlwatch_job.py; ``--urlwatch DIR`` when it was installed with ``pip install --target
+DIR urlwatch``), and prints a second table: bare client, urlwatch, ``run --once`` and daemon;
 ``--match`` runs bench/match_bench.py (matching throughput) on a smaller corpus;
 ``--profile DIR`` writes py-spy profiles of a cold, a warm and a 10 %-changed pass
 (summarise them with bench/profile_summary.py).
@@ -39,6 +42,7 @@ from typing import IO, Any
 from urllib.request import Request, urlopen
 
 import daemon_bench
+import urlwatch_job
 import yaml
 
 BENCH = Path(__file__).resolve().parent
@@ -54,12 +58,12 @@ class Run:
     summary: str
 
 
-def measure(cmd: list[str], out: IO[str], summarize: Any) -> Run:
+def measure(cmd: list[str], out: IO[str], summarize: Any, env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` to completion; its own wall, CPU and peak RSS, and a summary of its output."""
     out.seek(0)
     out.truncate()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -142,6 +146,7 @@ def write_config(
     args: argparse.Namespace,
     every: str = "10m",
     http_port: int | None = None,
+    workers: str = "",
 ) -> Path:
     """A config.yaml of the server's sources, one rule notifying its sink, a new database."""
     sources = server.get("/sources")
@@ -176,6 +181,8 @@ def write_config(
             "timeout_seconds": args.timeout,
         },
     }
+    if workers:
+        config["crawler"]["workers"] = int(workers)
     if http_port is not None:
         config["daemon"] = {"http": {"enabled": True, "port": http_port}}
     path = directory / "config.yaml"
@@ -184,6 +191,7 @@ def write_config(
 
 
 Row = tuple[int, str, Run, Run]
+URLWATCH: dict[tuple[int, str], Run] = {}  # urlwatch's passes, by size and pass
 
 
 def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
@@ -194,29 +202,10 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             directory = Path(tmp)
-            config = write_config(directory, server, args)
-            state = directory / "reference-state.json"
-            ref_cmd = [PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
-            ref_cmd += ["--state", str(state), "--per-host", str(args.per_host)]
-            ref_cmd += ["--timeout", str(args.timeout)]
-            product_cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config)]
-            product_cmd += ["run", "--once"]
-            out_path = directory / "output.txt"
-            with out_path.open("w+", encoding="utf-8") as out:
-                for name in ("cold", "warm", "10% changed"):
-                    if name == "10% changed":
-                        server.post("/publish?percent=10")
-                    ref = measure(ref_cmd, out, reference_summary)
-                    asked, started = server.get("/requests"), time.time()
-                    product = measure(product_cmd, out, product_summary)
-                    first = server.get(f"/first-request?since={started}") or started
-                    product.summary += f", feed requests {server.get('/requests') - asked}"
-                    product.summary += f", first request at {first - started:.2f}s"
-                    if product.exit_code not in (0, 1):
-                        out.seek(0)
-                        log.write(out.read()[-3000:])
-                    rows.append((n, name, product, ref))
-                    _progress(rows[-1])
+            variants = args.workers.split(",")
+            for i, workers in enumerate(variants):
+                label = f", workers {workers or 'default'}" if len(variants) > 1 else ""
+                rows += _passes(n, server, args, directory / f"v{i}", workers, label, log)
             if str(n) in args.daemon.split(","):
                 try:
                     rows += in_daemon(n, server, args, rows)
@@ -231,17 +220,65 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     return rows
 
 
+def _passes(
+    n: int,
+    server: FixtureServer,
+    args: argparse.Namespace,
+    directory: Path,
+    workers: str,
+    label: str,
+    log: IO[str],
+) -> list[Row]:
+    """Cold, warm and 10 % changed: the reference client, urlwatch (the first variant only)
+    and ``run --once`` with ``crawler.workers: workers`` (unset when empty)."""
+    directory.mkdir()
+    config = write_config(directory, server, args, workers=workers)
+    pin = ["taskset", "-c", args.cpus] if args.cpus else []
+    ref_cmd = [*pin, PYTHON, str(BENCH / "reference_client.py"), "--control", server.control]
+    ref_cmd += ["--state", str(directory / "reference-state.json")]
+    ref_cmd += ["--per-host", str(args.per_host), "--timeout", str(args.timeout)]
+    product_cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run", "--once"]
+    watch = args.urlwatch is not None and not URLWATCH.get((n, "cold"))
+    if watch:
+        watch_cmd, watch_env = urlwatch_job.command(
+            directory, server.get("/sources"), args.urlwatch
+        )
+        watch_cmd = [*pin, *watch_cmd]
+    rows: list[Row] = []
+    with (directory / "output.txt").open("w+", encoding="utf-8") as out:
+        for name in ("cold", "warm", "10% changed"):
+            if name == "10% changed":
+                server.post("/publish?percent=10")
+            ref = measure(ref_cmd, out, reference_summary)
+            if watch:
+                URLWATCH[n, name] = measure(watch_cmd, out, urlwatch_job.summary, watch_env)
+                print(f"  N={n} {name}: urlwatch {URLWATCH[n, name].wall:.2f}s", file=sys.stderr)
+            asked, started = server.get("/requests"), time.time()
+            product = measure(product_cmd, out, product_summary)
+            first = server.get(f"/first-request?since={started}") or started
+            product.summary += f", feed requests {server.get('/requests') - asked}"
+            product.summary += f", first request at {first - started:.2f}s"
+            if product.exit_code not in (0, 1):
+                out.seek(0)
+                log.write(out.read()[-3000:])
+            rows.append((n, name + label, product, ref))
+            _progress(rows[-1])
+    return rows
+
+
 def in_daemon(
     n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
 ) -> list[Row]:
     """The same passes inside one daemon, next to the reference figures measured above."""
-    reference = {name: ref for size, name, _, ref in once if size == n}
-    cold_once = next(p.wall for size, name, p, _ in once if size == n and name == "cold")
+    firsts = [(name.split(",")[0], p, ref) for size, name, p, ref in once if size == n]
+    reference = {name: ref for name, _, ref in reversed(firsts)}  # the first variant's
+    cold_once = next(p.wall for name, p, _ in firsts if name == "cold")
     every = max(15, round(2 * cold_once + 5))
     port = daemon_bench.free_port()
     with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
         config = write_config(Path(tmp), server, args, f"{every}s", port)
-        cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        pin = ["taskset", "-c", args.cpus] if args.cpus else []
+        cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
         measured = daemon_bench.passes(
             cmd,
             Path(tmp) / "daemon.log",
@@ -315,10 +352,52 @@ def parse_args() -> argparse.Namespace:
     p.add_argument(
         "--faults", default="", help='fixture server fault options, e.g. "--slow 10 --failing 5"'
     )
+    p.add_argument(
+        "--workers",
+        default="",
+        help="crawler.workers, or several comma-separated (each measured in turn, same run)",
+    )
+    p.add_argument("--cpus", default="", help="run the measured commands under taskset -c CPUS")
     p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
     p.add_argument("--match", action="store_true", help="also run bench/match_bench.py")
-    return p.parse_args()
+    p.add_argument(
+        "--urlwatch",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="also run urlwatch (installed here, or with pip install --target DIR)",
+    )
+    args = p.parse_args()
+    if args.urlwatch is not None and not urlwatch_job.available(args.urlwatch):
+        p.error(f"urlwatch is not installed {'in ' + args.urlwatch if args.urlwatch else 'here'}")
+    return args
+
+
+def comparison(rows: list[Row]) -> str:
+    """Wall time as a multiple of the bare client's, and peak RSS: urlwatch, ``run --once`` and
+    the daemon side by side."""
+    head = "| N | pass | bare client | urlwatch | `run --once` | daemon |"
+    lines = [head, "|---|---|---|---|---|---|"]
+    by = {(n, name): (p, r) for n, name, p, r in rows}
+    for n, name, _, ref in rows:
+        if name.startswith("daemon") or (n, name) not in URLWATCH:
+            continue
+        once = by[n, name][0]
+        daemon = by.get((n, f"daemon {name}"))
+        cells = [URLWATCH[n, name], once] + ([daemon[0]] if daemon else [])
+        ratios = [f"{c.wall / ref.wall:.1f}x" for c in cells] + [""] * (3 - len(cells))
+        lines.append(f"| {n} | {name} | 1.0x ({ref.wall:.2f} s) | {' | '.join(ratios)} |")
+    for n in sorted({n for n, _ in URLWATCH}):
+        peaks = [
+            max(r.rss_mb for size, name, _, r in rows if size == n),
+            max(run.rss_mb for (size, _), run in URLWATCH.items() if size == n),
+            max(p.rss_mb for size, name, p, _ in rows if size == n and "daemon" not in name),
+        ]
+        daemon_peaks = [p.rss_mb for size, name, p, _ in rows if size == n and "daemon" in name]
+        cells = [f"{mb:.0f} MB" for mb in peaks + daemon_peaks[-1:]]
+        lines.append(f"| {n} | peak RSS | {' | '.join(cells)} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -333,6 +412,8 @@ def main() -> None:
         f"{args.items} items per feed ({args.format})"
     )
     print(table(rows))
+    if URLWATCH:
+        print(comparison(rows))
     if args.match:
         cmd = [PYTHON, str(BENCH / "match_bench.py"), "--mb", "10", "--baseline-mb", "0.5"]
         subprocess.run(cmd, check=True)

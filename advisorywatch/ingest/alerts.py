@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Alert, Item
 from advisorywatch.ingest.items import Changed, Row, as_items
+from advisorywatch.model import ParsedItem
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentWords
@@ -94,11 +95,17 @@ class Alerter:
     def _firings(self, source: str, c: Changed, now: datetime) -> list[Firing]:
         firings = []
         if c.revised:
-            fields = {"title": c.item.title, "text": c.item.text}
-            firings += _text_firings(self.rules.evaluate(source, fields))
+            firings += _text_firings(self._text_matches(source, c.item))
         if c.change is not None:
             firings += _level_firings(self.rules.configs, source, c.change, now)
         return firings
+
+    def _text_matches(self, source: str, item: ParsedItem) -> list[RuleMatch]:
+        """The rules ``item``'s text matches; a parsing worker may have matched it already."""
+        if item.prepared is None:
+            return self.rules.evaluate(source, {"title": item.title, "text": item.text})
+        configs = self.rules.configs
+        return [RuleMatch(configs[i], hits, sev) for i, sev, hits in item.prepared.matches]
 
     def _alert(self, routing: Routing, item: Item, firings: list[Firing], now: datetime) -> None:
         """The one place alerts are created and routed: an item's new firings, together, so

@@ -106,6 +106,10 @@ def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
     """The response's items by identity, the first of each, with their keys computed once."""
     fresh: dict[str, _Seen] = {}
     for it in items:
+        if (p := it.prepared) is not None:  # worked out by a parsing worker
+            if p.identity not in fresh:
+                fresh[p.identity] = _Seen(it, p.content_hash, p.link_key)
+            continue
         identity = item_identity(it.guid, it.url, it.title, it.text)
         if identity not in fresh:
             fresh[identity] = _Seen(it, content_hash(it.title, it.text), link_key(it.url))

@@ -29,6 +29,7 @@ from advisorywatch.notifier.route.storm import apply_storm_settings
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.runtime.batch_queue import BatchQueue
 from advisorywatch.runtime.throttle import Throttled
+from advisorywatch.runtime.workers import ParseWorkers, Rules
 
 log = logging.getLogger(__name__)
 Progress = Callable[[IngestResult], None]
@@ -41,6 +42,8 @@ class App:
     def __init__(self, config: Config) -> None:
         self.db = Database(config.database.url)
         self.stopping = threading.Event()
+        size = config.crawler.workers
+        self.workers = ParseWorkers(size, _rules(config)) if size else None
         self.apply(config)
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
@@ -66,6 +69,8 @@ class App:
             config.health,
         )
         self.outbox = Outbox(self.db, self.channels, config.notifier, self.stopping)
+        if self.workers is not None:
+            self.workers.configure(_rules(config))
 
     def apply_storm_settings(self) -> int:
         """Apply the notifier's storm settings to open storms (after a reload); blocking.
@@ -107,7 +112,7 @@ class App:
     ) -> list[IngestResult]:
         """Fetch and store ``sources``; with ``claims`` (several nodes), each fetch is stored
         only while its claim stands, and a claim whose source got no response is ended."""
-        from advisorywatch.crawler.fetch.spider import SourceJob
+        from advisorywatch.crawler.fetch.spider import SourceJob, parse_in_thread
 
         claims = claims or {}
 
@@ -132,7 +137,8 @@ class App:
             if progress is not None:
                 progress(result)
 
-        await self.crawler.crawl(jobs, on_outcome)
+        parse = parse_in_thread if self.workers is None else self.workers.parse
+        await self.crawler.crawl(jobs, on_outcome, parse)
         seen = {r.source for r in results}
         unanswered = [s.name for s in sources if s.name not in seen]
         for name in unanswered:  # a crawl stopped early leaves sources without an outcome
@@ -166,7 +172,13 @@ class App:
     async def close(self) -> None:
         """Release the database; call after the last crawl has finished or been stopped."""
         await asyncio.to_thread(self._db_thread.shutdown, wait=True)
+        if self.workers is not None:
+            await asyncio.to_thread(self.workers.close)
         self.db.dispose()
+
+
+def _rules(config: Config) -> Rules:
+    return Rules(config.rules, config.concepts, config.source_tags)
 
 
 def _log_result(r: IngestResult) -> None:

@@ -21,3 +21,6 @@ class CrawlerConfig(Strict):
     concurrent_per_domain: int = Field(default=2, ge=1)
     delay_seconds: float = Field(default=1, ge=0)
     autothrottle: bool = True
+    # Worker processes that parse responses and match their items while the crawl goes on
+    # (runtime/workers.py); 0: in this process (the default: see bench/README.md, issue 20).
+    workers: int = Field(default=0, ge=0)

@@ -21,7 +21,15 @@ from scrapy.crawler import AsyncCrawlerRunner
 
 from advisorywatch.crawler.fetch.config import CrawlerConfig
 from advisorywatch.crawler.fetch.settings import scrapy_settings
-from advisorywatch.crawler.fetch.spider import Batch, Batches, OnOutcome, SourceJob, SourcesSpider
+from advisorywatch.crawler.fetch.spider import (
+    Batch,
+    Batches,
+    OnOutcome,
+    Parse,
+    SourceJob,
+    SourcesSpider,
+    parse_in_thread,
+)
 
 log = logging.getLogger(__name__)
 # A crawl is replaced by a fresh one after this long: Scrapy keeps each host's robots.txt for
@@ -36,10 +44,13 @@ class CrawlRunner:
         self._crawls: set[_LiveCrawl] = set()  # the live one and any still finishing
         self._stopped = False
 
-    async def crawl(self, jobs: Iterable[SourceJob], on_outcome: OnOutcome) -> None:
+    async def crawl(
+        self, jobs: Iterable[SourceJob], on_outcome: OnOutcome, parse: Parse = parse_in_thread
+    ) -> None:
         """Fetch the given sources in the running crawl; returns when each of their responses
-        has been handed to ``on_outcome``, or when the crawl ended without them."""
-        batch = Batch(list(jobs), on_outcome)
+        has been parsed by ``parse`` and handed to ``on_outcome``, or when the crawl ended
+        without them."""
+        batch = Batch(list(jobs), on_outcome, parse)
         if self._stopped or batch.done.is_set():
             return
         self._current().feed(batch)

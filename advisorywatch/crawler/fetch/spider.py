@@ -42,6 +42,13 @@ class SourceJob:
 
 
 OnOutcome = Callable[[FetchOutcome], Awaitable[None]]
+# How a start URL's response is parsed: by default in a thread (runtime/workers.py: in a
+# worker process).
+Parse = Callable[[SourceType, Fetched], Awaitable[ParseResult]]
+
+
+async def parse_in_thread(source: SourceType, fetched: Fetched) -> ParseResult:
+    return await asyncio.to_thread(source.parse_result, fetched)
 
 
 class Batch:
@@ -49,9 +56,12 @@ class Batch:
     every start URL has had its outcome stored, or the crawl ended without them (``abandon``).
     An outcome that arrives after that is dropped: its caller has moved on."""
 
-    def __init__(self, jobs: list[SourceJob], on_outcome: OnOutcome) -> None:
+    def __init__(
+        self, jobs: list[SourceJob], on_outcome: OnOutcome, parse: Parse = parse_in_thread
+    ) -> None:
         self.fetches = [(job, url) for job in jobs for url in job.source.start_urls()]
         self._on_outcome = on_outcome
+        self.parse = parse
         self._left = len(self.fetches)
         self.done = asyncio.Event()
         if not self._left:
@@ -124,7 +134,7 @@ class SourcesSpider(scrapy.Spider):
         else:
             try:
                 outcome.items = await self._parse_and_follow(
-                    job, Fetched(response.url, response.status, headers, response.body)
+                    job, Fetched(response.url, response.status, headers, response.body), batch.parse
                 )
             except SourceError as exc:
                 _fail(outcome, ErrorKind.PARSE, str(exc))
@@ -142,13 +152,16 @@ class SourcesSpider(scrapy.Spider):
         _fail(outcome, *safety.describe_failure(failure.value, request.url))
         await request.cb_kwargs["batch"].deliver(outcome)
 
-    async def _parse_and_follow(self, job: SourceJob, fetched: Fetched) -> list[ParsedItem]:
+    async def _parse_and_follow(
+        self, job: SourceJob, fetched: Fetched, parse: Parse
+    ) -> list[ParsedItem]:
         """Parse a response and fetch the follow-ups the source asks for, breadth first, so a
         source's pages and articles end up in one outcome. A failed follow-up keeps its
-        fallback items; the first response's SourceError fails the whole fetch. Parsing runs in
-        a worker thread: a large feed must not stall the loop. A follow-up to an address the
-        source may not reach fails the whole fetch (UnsafeAddress): the page is hostile."""
-        result = await asyncio.to_thread(job.source.parse_result, fetched)
+        fallback items; the first response's SourceError fails the whole fetch. ``parse`` runs in
+        a worker thread or process: a large feed must not stall the loop. A follow-up to an
+        address the source may not reach fails the whole fetch (UnsafeAddress): the page is
+        hostile."""
+        result = await parse(job.source, fetched)
         items, queue = list(result.items), list(result.follow)
         seen, budget = {fetched.url}, MAX_FOLLOW_UPS
         while queue and budget > 0:

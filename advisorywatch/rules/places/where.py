@@ -12,7 +12,8 @@ from pydantic import field_validator
 
 from advisorywatch.rules.normalize import normalize
 from advisorywatch.rules.places.extract import finder
-from advisorywatch.rules.places.gazetteer import KINDS, country_names, gazetteer
+from advisorywatch.rules.places.gazetteer import KINDS
+from advisorywatch.rules.places.store import places
 from advisorywatch.schema import Strict
 
 
@@ -36,7 +37,7 @@ class PlaceKeys(Strict):
 
 def check_countries(codes: list[str]) -> list[str]:
     """The codes upper-cased; a ValueError naming the first unknown one and what was meant."""
-    known = country_names()
+    known = places().country_names
     out = []
     for code in codes:
         up = code.strip().upper()
@@ -56,13 +57,13 @@ def check_places(names: list[str]) -> list[str]:
 def resolve_place(name: str) -> str:
     """The code of the city or region ``name`` names (its own name or an alternate one, in any
     supported language); the largest of several, a city before a region."""
-    forms = [f for f in gazetteer().forms.get(normalize(name).strip(), []) if f.rest is None]
+    forms = [f for f in places().forms_of(normalize(name).strip()) if f.rest is None]
     forms = [f for f in forms if f.place.kind != "country"]
     if not forms:  # a name of several words, inflected: as the extractor finds it in a text
         found = [p for p in finder().find({"name": name}) if p.kind != "country"]
         if len(found) == 1:
             return found[0].code
-        english = {p.name: p.code for p in gazetteer().by_code.values() if p.kind != "country"}
+        english = places().english_names()
         raise ValueError(f"unknown place {name!r}{_did_you_mean(name, english, False)}")
     best = min(forms, key=lambda f: (KINDS.index(f.place.kind), not f.primary, -f.place.population))
     return best.place.code
@@ -70,7 +71,9 @@ def resolve_place(name: str) -> str:
 
 def _did_you_mean(given: str, known: Iterable[str], codes: bool) -> str:
     if codes:  # a country's name given for its code: say the code
-        by_name = {normalize(n): c for c, names in country_names().items() for n in names.values()}
+        by_name = {
+            normalize(n): c for c, names in places().country_names.items() for n in names.values()
+        }
         if (code := by_name.get(normalize(given))) is not None:
             return f" (did you mean {code!r}?)"
     close = get_close_matches(given.upper() if codes else given, list(known), n=3, cutoff=0.75)

@@ -1,0 +1,123 @@
+"""The places lookup on disk: built once into the cache directory, read by later processes,
+rebuilt when unreadable, never shared between versions."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from advisorywatch.rules import disk_cache
+from advisorywatch.rules.places import store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _forget() -> None:
+    store._loaded.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache directory the lookup was built into, once for this module."""
+    directory = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(disk_cache.ENV_CACHE_DIR, str(directory))
+        _forget()
+        store.places()
+        yield directory
+    _forget()
+
+
+def _lookup_in_child(cache: Path) -> str:
+    """A new process finds the places of a text; its DEBUG log."""
+    code = (
+        "import logging, sys; logging.basicConfig(level=logging.DEBUG, stream=sys.stdout)\n"
+        "from advisorywatch.rules.places.extract import places_in\n"
+        "print([p['code'] for p in places_in('Air strike on Kyiv', 'Officials in Amman say')])"
+    )
+    env = {**os.environ, disk_cache.ENV_CACHE_DIR: str(cache), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_a_later_process_reads_the_file_without_building(cache: Path) -> None:
+    (path,) = cache.glob("places-*.sqlite")
+    written = path.stat().st_mtime_ns
+    out = _lookup_in_child(cache)
+    assert "['geonames:703448', 'geonames:250441']" in out
+    assert "building the places lookup" not in out
+    assert path.stat().st_mtime_ns == written
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_store_answers_as_the_gazetteer_did(cache: Path) -> None:
+    places = store.places()
+    (kyiv,) = [f for f in places.forms_of("kyiv") if f.rest is None]
+    assert (kyiv.place.code, kyiv.place.kind, kyiv.place.country) == (
+        "geonames:703448",
+        "city",
+        "UA",
+    )
+    assert kyiv.place.label == "Kyiv, Ukraine"
+    assert places.country_names["UA"]["de"] == "Ukraine"
+    assert places.english_names()["Kyiv"] == "geonames:703448"
+    assert places.forms_of("no such place anywhere") == ()
+
+
+def test_a_corrupt_file_is_rebuilt_with_one_debug_line(
+    cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (path,) = cache.glob("places-*.sqlite")
+    path.write_bytes(b"not a database" * 100)
+    _forget()
+    with caplog.at_level(logging.DEBUG, logger=store.__name__):
+        found = store.places()
+    assert found.forms_of("kyiv")
+    lines = [r.getMessage() for r in caplog.records if "unreadable" in r.getMessage()]
+    assert len(lines) == 1 and path.name in lines[0]
+    assert [p.name for p in cache.glob("places-*.sqlite")] == [path.name]
+    assert "building the places lookup" not in _lookup_in_child(cache)
+
+
+def test_another_version_has_another_file_and_replaces_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = store.file_name()
+    (tmp_path / current).write_bytes(b"the old version's lookup")
+    # Another version of one of the libraries the lookup is built from: another name.
+    monkeypatch.setattr(disk_cache, "_version", lambda package: "0-other")
+    other = store.file_name()
+    assert other != current
+    disk_cache.write_atomically(tmp_path / other, lambda p: p.write_text("new"), "places-*.sqlite")
+    assert [p.name for p in tmp_path.iterdir()] == [other]
+    assert (tmp_path / other).read_text() == "new"
+
+
+def test_no_usable_directory_means_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(disk_cache.ENV_CACHE_DIR, str(blocker / "cache"))
+    assert disk_cache.cache_dir() is None
+
+
+def test_a_directory_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv(disk_cache.ENV_CACHE_DIR, str(shared))
+    assert disk_cache.cache_dir() is None
+    shared.chmod(0o700)
+    assert disk_cache.cache_dir() == shared
