@@ -90,3 +90,10 @@ def _same(loaded: Any, value: Any) -> bool:
     if isinstance(value, str) and "${" in value:
         return loaded is not None
     return str(loaded) == value if isinstance(loaded, Path) else bool(loaded == value)
+
+
+def test_relative_links_name_files_that_exist() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    targets = [t for t in re.findall(r"\]\(([^)#\s]+)", text) if "://" not in t]
+    missing = [t for t in targets if not (REPO / t).exists()]
+    assert targets and not missing, missing
