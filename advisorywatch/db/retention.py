@@ -4,8 +4,9 @@ Each batch is one transaction of at most ``batch`` rows, taken in primary-key or
 pauses between batches (the daemon stores fetches meanwhile). In this order:
 
 - alerts created before the cutoff, with their deliveries and incident links, unless one of
-  their deliveries is still to be sent (pending, sending, or held in a summary not yet closed);
-  an incident left without alerts goes with its last one;
+  their deliveries is still to be sent (pending, sending, or held in a summary not yet closed)
+  or their source still lists their item (the alerts on an item are what keeps a revision of
+  it from alerting again); an incident left without alerts goes with its last one;
 - items last listed before the cutoff that have no alert left, and that the source's latest
   response with items did not list (``Source.listed_since``, kept by
   :mod:`advisorywatch.ingest.items`): an item a source still lists is never pruned, else it
@@ -28,6 +29,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Executable,
+    ScalarSelect,
     and_,
     delete,
     exists,
@@ -136,7 +138,8 @@ def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned
             ),
         ),
     )
-    ids = _ids(s, Alert.id, limit, after, Alert.created_at < cutoff, ~unsent)
+    unlisted = exists().where(Item.id == Alert.item_id, Item.last_seen_at < _listed_since())
+    ids = _ids(s, Alert.id, limit, after, Alert.created_at < cutoff, ~unsent, unlisted)
     if not ids:
         return ids
     incidents = set(
@@ -152,19 +155,24 @@ def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned
 
 
 def _items(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
-    listed_since = select(Source.listed_since).where(Source.id == Item.source_id).scalar_subquery()
     ids = _ids(
         s,
         Item.id,
         limit,
         after,
         Item.last_seen_at < cutoff,
-        Item.last_seen_at < listed_since,  # empty listed_since: nothing is pruned
+        Item.last_seen_at < _listed_since(),  # empty listed_since: nothing is pruned
         ~exists().where(Alert.item_id == Item.id),
     )
     if ids:
         pruned.items += _delete(s, delete(Item).where(Item.id.in_(ids)))
     return ids
+
+
+def _listed_since() -> ScalarSelect[datetime | None]:
+    """The ``listed_since`` of the item's source: an item last seen before it is one the
+    source no longer lists."""
+    return select(Source.listed_since).where(Source.id == Item.source_id).scalar_subquery()
 
 
 def _notices(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
