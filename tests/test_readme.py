@@ -7,6 +7,7 @@ then validated by the real loader."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from advisorywatch.config import parse_config
+from advisorywatch.schema import parse_duration
 
 REPO = Path(__file__).parent.parent
 _BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.M | re.S)
@@ -84,11 +86,13 @@ def test_readme_yaml_example_is_a_valid_config(
 
 def _same(loaded: Any, value: Any) -> bool:
     """Whether a loaded section holds what the example wrote (nested sections compared key by
-    key, ``${ENV}`` values taken as given, paths as text)."""
+    key, ``${ENV}`` values taken as given, paths as text, durations parsed)."""
     if isinstance(value, dict) and not isinstance(loaded, dict):
         return all(_same(getattr(loaded, k), v) for k, v in value.items())
     if isinstance(value, str) and "${" in value:
         return loaded is not None
+    if isinstance(loaded, timedelta):  # written as a duration: 90d, 1h
+        return loaded == parse_duration(value)
     return str(loaded) == value if isinstance(loaded, Path) else bool(loaded == value)
 
 

@@ -135,6 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
     web.add_argument("--port", type=int, help="port (default: web.port, 8470)")
 
+    _command(sub, "prune", "delete rows older than retention: now (the daemon does it hourly)")
+
     db = _command(sub, "db", "database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     _command(db_sub, "upgrade", "apply schema migrations")
@@ -433,6 +435,20 @@ def _cmd_db(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_prune(config: Config, args: argparse.Namespace) -> int:
+    from advisorywatch.db.session import Database
+    from advisorywatch.runtime.retention import prune_now
+
+    db = Database(config.database.url)
+    db.upgrade()
+    pruned = prune_now(db, config.retention)
+    if pruned is None:
+        print("advisorywatch: another node is pruning now; nothing done", file=sys.stderr)
+        return EXIT_FAILED
+    print("pruned " + ", ".join(f"{n} {table}" for table, n in pruned.counts().items()))
+    return EXIT_OK
+
+
 def _cmd_web(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.web.serve import WebRefused, serve
 
@@ -455,4 +471,5 @@ _COMMANDS = {
     "match": _cmd_match,
     "concepts": _cmd_concepts,
     "web": _cmd_web,
+    "prune": _cmd_prune,
 }

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from advisorywatch.crawler.fetch.config import CrawlerConfig
 from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.crawler.sources.registry import SOURCE_TYPES
+from advisorywatch.db.config import RetentionConfig
 from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
 from advisorywatch.rules.config import ConceptConfig, RuleConfig
 from advisorywatch.rules.lexicon import available_concepts, load_concept
@@ -142,6 +143,7 @@ class Config(Strict):
     crawler: CrawlerConfig = CrawlerConfig()
     health: HealthConfig = HealthConfig()
     web: WebConfig = WebConfig()
+    retention: RetentionConfig = RetentionConfig()
 
     @model_validator(mode="after")
     def _cross_refs(self) -> Config:

@@ -78,6 +78,9 @@ class Source(Base):
     items_last_run: Mapped[int | None] = mapped_column(Integer)
     empty_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_items_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Retention (advisorywatch.db.retention): every item of the latest response with items was
+    # seen at or after this time; empty: no such response since 1200, so nothing is pruned.
+    listed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Several nodes on PostgreSQL (advisorywatch.db.claims): the slot the source is next due
     # (empty: due now), the node holding it, until when, and the fencing token its fetch
     # must still hold to be stored. ``host`` groups sources for per-domain politeness.
@@ -116,6 +119,9 @@ class Item(Base):
     # The places it names (advisorywatch.rules.places.extract.places_in), worked out when it
     # raises an alert; None: not worked out.
     places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # When a response last listed it (refreshed at most daily: advisorywatch.ingest.items):
+    # retention prunes by this.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     source: Mapped[Source] = relationship()
 
@@ -180,7 +186,9 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Exactly one of alert_id / notice_id is set: the row sends that alert or that notice.
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
-    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), index=True
+    )
     # An alert delivery folded into a storm summary or digest (status "batched").
     summary_id: Mapped[int | None] = mapped_column(
         ForeignKey("notices.id", ondelete="SET NULL"), index=True
@@ -221,7 +229,7 @@ class Notice(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     # Apprise's notify type: info, success, warning or failure (the colour chat services show).
     notify_type: Mapped[str] = mapped_column(String(10), default="info", server_default="info")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -263,3 +271,12 @@ class Node(Base):
     config_hash: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Maintenance(Base):
+    """When a periodic task shared by every node (``prune``: advisorywatch.db.retention) last
+    ran, so that it runs once per period whichever node or cron job starts it."""
+
+    __tablename__ = "maintenance"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from advisorywatch.db.models import Source, utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.alerts import Alerter
 from advisorywatch.ingest.health import queue_notice, record_fetch
-from advisorywatch.ingest.items import stocked_sources, store_items
+from advisorywatch.ingest.items import SEEN_REFRESH, stocked_sources, store_items
 from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
@@ -121,6 +121,8 @@ class Ingestor:
             stored = store_items(s, src.id, outcome.items, now, stocked)
             crash_point("after-item-insert")  # tests: the transaction dies uncommitted
             result.new, result.updated = stored.new, stored.updated
+            if outcome.items:  # retention keeps what this response lists (db/retention.py)
+                src.listed_since = now - SEEN_REFRESH
             result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
         return result
 

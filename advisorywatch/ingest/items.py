@@ -20,6 +20,10 @@ from advisorywatch.rules.levels import LevelChange
 
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
+# A listed item's ``last_seen_at`` is written when it is older than this: once a day per item,
+# not once per fetch. Every item of a response is then seen at or after ``now - SEEN_REFRESH``
+# (the source's ``listed_since``), which is what keeps retention off the items a source lists.
+SEEN_REFRESH = timedelta(days=1)
 
 
 @dataclass(slots=True)
@@ -67,6 +71,8 @@ def store_items(
         if row is not None:
             claimed.add(row)
             row.identity = identity  # adopt the source's current identity scheme
+            if isinstance(row, Item) and row.last_seen_at < now - SEEN_REFRESH:
+                row.last_seen_at = now
         change = levels.change(row if isinstance(row, Item) else None, it.advisory)
         if row is None:
             row = NewItem(identity, _plausible(it.published, now))
@@ -191,6 +197,7 @@ class NewItem:
             "published": self.published,
             "first_seen": now,
             "updated_at": now,
+            "last_seen_at": now,
             "link_key": self.link_key,
             "advisory_country": self.advisory_country,
             "advisory_level": self.advisory_level,

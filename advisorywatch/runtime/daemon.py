@@ -49,6 +49,7 @@ from advisorywatch.runtime.coordination import coordination_for
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
+from advisorywatch.runtime.retention import prune_when_due
 from advisorywatch.runtime.schedule import build_trigger
 from advisorywatch.runtime.systemd import sd_notify
 from advisorywatch.runtime.throttle import Throttled
@@ -120,6 +121,10 @@ class Daemon:
                 self._add_source_job(scheduler, src)
         _every(scheduler, self._kick_delivery, OUTBOX_RETRY_SECONDS, "send due alerts", now=False)
         _every(scheduler, self._heartbeat, daemon.heartbeat_seconds, "heartbeat")
+        # Checked four times per period, first a quarter period after start (not during the
+        # first crawls): it runs when due, whichever node ran it last.
+        every = self.app.config.retention.every.total_seconds() / 4
+        _every(scheduler, self._prune, every, "prune old rows", now=False)
         scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
         scheduler.add_listener(self._on_job_done, EVENT_JOB_ERROR | EVENT_JOB_EXECUTED)
         return scheduler
@@ -302,6 +307,10 @@ class Daemon:
             "outbox",
             f"{overdue} deliveries overdue by more than {OVERDUE_AFTER}" if overdue else None,
         )
+
+    async def _prune(self) -> None:
+        self._track()
+        await prune_when_due(self.app, self.metrics)
 
     # -- reload -------------------------------------------------------------------------------
 

@@ -54,6 +54,12 @@ class Metrics:
             "Last scheduler heartbeat",
             registry=r,
         )
+        self.pruned = Counter(
+            "advisorywatch_pruned_rows",
+            "Rows deleted by retention (items, alerts, deliveries, incidents, notices)",
+            ["table"],
+            registry=r,
+        )
         self.last_success = Gauge(
             "advisorywatch_last_successful_cycle_timestamp_seconds",
             "End of the last crawl in which every source succeeded",

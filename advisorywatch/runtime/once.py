@@ -6,14 +6,20 @@ Undelivered alerts outrank a failed source: they are what the operator misses.""
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from advisorywatch.config import Config
 from advisorywatch.ingest.ingestor import IngestResult
 from advisorywatch.notifier.outbox import DrainResult
 
+if TYPE_CHECKING:
+    from advisorywatch.runtime.app import App
+
 EXIT_SOURCE_FAILED, EXIT_UNDELIVERED = 1, 3
+log = logging.getLogger(__name__)
 
 
 def run_once(config: Config, names: Sequence[str] = ()) -> int:
@@ -28,7 +34,9 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
     async def main() -> tuple[list[IngestResult], DrainResult]:
         try:
             results = await app.crawl(sources, progress)
-            return results, await app.deliver()
+            drained = await app.deliver()
+            await _prune(app)
+            return results, drained
         finally:
             await app.stop()  # ends the crawl, which stays open for more runs otherwise
             await app.close()
@@ -61,6 +69,20 @@ def run_once(config: Config, names: Sequence[str] = ()) -> int:
     if drained.failed or pending:
         return EXIT_UNDELIVERED
     return 0 if all(r.ok for r in results) else EXIT_SOURCE_FAILED
+
+
+async def _prune(app: App) -> None:
+    """Prune when due (cron users get retention too); a failure is logged, and the run's exit
+    code still says what happened to the sources and alerts."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from advisorywatch.db.preflight import describe_error
+    from advisorywatch.runtime.retention import prune_when_due
+
+    try:
+        await prune_when_due(app)
+    except SQLAlchemyError as exc:
+        log.error("pruning old rows failed: %s", describe_error(app.db.url, exc))
 
 
 class _Progress:

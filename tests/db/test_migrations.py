@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from advisorywatch.db.session import Database, alembic_config, head_revision
 
-from conftest import Project
+from conftest import Project, db_datetime
 
 ROWS = [
     "INSERT INTO sources (id, name, type, url, consecutive_failures, created_at)"
@@ -40,3 +40,8 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
     assert counts == {"sources": 1, "items": 1, "alerts": 1, "deliveries": 1}
     assert project.sql("SELECT version_num FROM alembic_version") == [(head_revision(),)]
     assert head_revision() is not None
+    # 1200: an item's last sighting starts at its last change; no listing is known yet, so
+    # retention prunes nothing of the source until it next lists items.
+    [(seen, changed)] = project.sql("SELECT last_seen_at, updated_at FROM items")
+    assert db_datetime(seen) == db_datetime(changed)
+    assert project.sql("SELECT listed_since FROM sources") == [(None,)]
