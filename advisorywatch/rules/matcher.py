@@ -9,7 +9,8 @@ is a word there (``Hair strike`` is not ``air strike``).
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
-veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped; the title and the start of the text
+are one context for them (a holiday the title names vetoes the closure its text reports).
 """
 
 from __future__ import annotations
@@ -142,12 +143,12 @@ class ConceptMatcher:
         hits: list[Hit] = []
         if self._empty:
             return hits
-        for field_name, raw in fields.items():
-            if raw:
-                hits.extend(self._find_in(field_name, normalize_text(raw)))
+        normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
+        for field_name, norm in normed.items():
+            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
         return hits
 
-    def _find_in(self, field_name: str, norm: Normalized) -> list[Hit]:
+    def _find_in(self, field_name: str, norm: Normalized, beside: str = "") -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
@@ -179,7 +180,7 @@ class ConceptMatcher:
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm))
+            hits.extend(self._hits(ti, spans, field_name, norm, beside))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -219,6 +220,7 @@ class ConceptMatcher:
         spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
+        beside: str = "",
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
@@ -233,7 +235,7 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) for x in excl):
+            if any(x.search(norm.text, lo, hi) or (beside and x.search(beside)) for x in excl):
                 continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
@@ -257,6 +259,16 @@ class ConceptMatcher:
 
 # Matched texts repeat (the same few words in many items): their normal forms are kept.
 _normalized = lru_cache(maxsize=4096)(normalize)
+
+
+def _beside(field_name: str, normed: Mapping[str, Normalized]) -> str:
+    """The normalised text the ``exclude`` regexes of a hit in ``field_name`` also look at:
+    for the title, the start of the text; for the text, the title."""
+    if field_name == "title" and "text" in normed:
+        return normed["text"].text[: 3 * EXCLUDE_WINDOW]
+    if field_name == "text" and "title" in normed:
+        return normed["title"].text
+    return ""
 
 
 def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
