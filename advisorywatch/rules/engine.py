@@ -232,6 +232,8 @@ def _once_per_lowering(matches: list[RuleMatch]) -> list[RuleMatch]:
     """Drops a lowered match when a rule that names its lowering concepts reports them: one
     reopening is one info alert ("reopened after the evacuation" lowers the evacuation rule
     too, but the embassy rule, which names ``embassy_reopened``, reports it)."""
+    if not any(m.lowered_by for m in matches):
+        return matches
     reported = {c for m in matches for c in m.lowered_by.intersection(m.rule.concepts)}
     return [
         m

@@ -98,7 +98,7 @@ class ConceptMatcher:
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
-        self._exclude: dict[int, list[Regex]] = {}
+        self._exclude: dict[int, _Exclude] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -128,7 +128,7 @@ class ConceptMatcher:
                         keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = compile_any(excl)
+                self._exclude[ti] = _Exclude.of(excl)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -224,7 +224,7 @@ class ConceptMatcher:
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti, [])
+        excl = self._exclude.get(ti)
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -235,7 +235,9 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) or (beside and x.search(beside)) for x in excl):
+            if excl is not None and (
+                excl.vetoes(norm.text, lo, hi) or (beside and excl.vetoes(beside, 0, len(beside)))
+            ):
                 continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
@@ -259,6 +261,39 @@ class ConceptMatcher:
 
 # Matched texts repeat (the same few words in many items): their normal forms are kept.
 _normalized = lru_cache(maxsize=4096)(normalize)
+
+
+@dataclass(frozen=True, slots=True)
+class _Exclude:
+    """A target's ``exclude`` regexes. Those with literals they cannot match without (most:
+    holiday names, "drill", "anniversary") run only where one of these is in the text, found
+    by one small automaton; the rest run everywhere a hit is."""
+
+    gated: list[Regex]
+    literals: AhoCorasick | None
+    always: list[Regex]
+
+    @classmethod
+    def of(cls, sources: Sequence[str]) -> _Exclude:
+        gated: list[str] = []
+        always: list[str] = []
+        literals: set[str] = set()
+        for src in sources:
+            found = pattern_triggers(normalize_pattern(src))
+            (always if found is None else gated).append(src)
+            literals |= found or set()
+        return cls(
+            compile_any(gated) if gated else [],
+            AhoCorasick(sorted(literals), implementation=_IMPLEMENTATION) if literals else None,
+            compile_any(always) if always else [],
+        )
+
+    def vetoes(self, text: str, lo: int, hi: int) -> bool:
+        if any(x.search(text, lo, hi) for x in self.always):
+            return True
+        if self.literals is None or not self.literals.find_matches_as_indexes(text[lo:hi]):
+            return False
+        return any(x.search(text, lo, hi) for x in self.gated)
 
 
 def _beside(field_name: str, normed: Mapping[str, Normalized]) -> str:
