@@ -149,6 +149,8 @@ class _Rule:
             return None
         if (self.any or self.keywords or self.regexes) and not any(map(self._in_any, own)):
             return None
+        if self.lowering.keys().isdisjoint(concepts):
+            return RuleMatch(self.rule, tuple(own))  # the common case
         lowering = [h for h in mine if h.concept in self.lowering and h.concept not in self.wanted]
         lowerers = {c for c in (*found, *(h.concept for h in lowering)) if c in self.lowering}
         lowered: set[str | None] = set()
