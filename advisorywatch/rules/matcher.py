@@ -79,7 +79,7 @@ class Target:
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE = 0, 1, 2, 3
+_TERM, _STEM, _TRIGGER, _GATE, _VETO = 0, 1, 2, 3, 4
 
 
 @dataclass(slots=True)
@@ -128,7 +128,9 @@ class ConceptMatcher:
                         keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = _Exclude.of(excl)
+                self._exclude[ti] = veto = _Exclude.of(excl)
+                for literal in veto.literals:
+                    keys.setdefault(literal, []).append((_VETO, ti, None, literal))
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -154,6 +156,7 @@ class ConceptMatcher:
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
+        vetoes: dict[int, list[int]] = {}  # target -> where a literal of its excludes was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -165,6 +168,9 @@ class ConceptMatcher:
                         continue
                     if kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
+                        continue
+                    if kind == _VETO:
+                        vetoes.setdefault(idx, []).append(start)
                         continue
                     span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
@@ -180,7 +186,7 @@ class ConceptMatcher:
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm, beside))
+            hits.extend(self._hits(ti, spans, field_name, norm, beside, vetoes.get(ti, [])))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -221,6 +227,7 @@ class ConceptMatcher:
         field_name: str,
         norm: Normalized,
         beside: str = "",
+        vetoes: Sequence[int] = (),
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
@@ -236,7 +243,7 @@ class ConceptMatcher:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             if excl is not None and (
-                excl.vetoes(norm.text, lo, hi) or (beside and excl.vetoes(beside, 0, len(beside)))
+                excl.vetoes(norm.text, lo, hi, vetoes) or (beside and excl.vetoes(beside))
             ):
                 continue
             kept.insert(i, (start, end, lang, entry))
@@ -266,11 +273,11 @@ _normalized = lru_cache(maxsize=4096)(normalize)
 @dataclass(frozen=True, slots=True)
 class _Exclude:
     """A target's ``exclude`` regexes. Those with literals they cannot match without (most:
-    holiday names, "drill", "anniversary") run only where one of these is in the text, found
-    by one small automaton; the rest run everywhere a hit is."""
+    holiday names, "drill", "anniversary") run only where one of these is in the text (the
+    matcher's automaton finds them with the terms); the rest run everywhere a hit is."""
 
     gated: list[Regex]
-    literals: AhoCorasick | None
+    literals: frozenset[str]
     always: list[Regex]
 
     @classmethod
@@ -284,14 +291,19 @@ class _Exclude:
             literals |= found or set()
         return cls(
             compile_any(gated) if gated else [],
-            AhoCorasick(sorted(literals), implementation=_IMPLEMENTATION) if literals else None,
+            frozenset(literals),
             compile_any(always) if always else [],
         )
 
-    def vetoes(self, text: str, lo: int, hi: int) -> bool:
+    def vetoes(
+        self, text: str, lo: int = 0, hi: int | None = None, seen: Sequence[int] | None = None
+    ) -> bool:
+        """Whether one of the regexes matches ``text[lo:hi]``; ``seen``: where the literals
+        were found in ``text`` (None: not looked for, the gated regexes run anyway)."""
+        hi = len(text) if hi is None else hi
         if any(x.search(text, lo, hi) for x in self.always):
             return True
-        if self.literals is None or not self.literals.find_matches_as_indexes(text[lo:hi]):
+        if seen is not None and not any(lo <= at < hi for at in seen):
             return False
         return any(x.search(text, lo, hi) for x in self.gated)
 
