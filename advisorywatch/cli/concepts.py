@@ -24,9 +24,7 @@ def render_overview(extra: Mapping[str, ConceptConfig], lang: str | None = None)
         langs = _languages(c)
         if lang is not None and lang not in langs:
             continue
-        flags = [
-            f for f, on in (("context", c.context_needed), ("lowers", c.lowers_severity)) if on
-        ]
+        flags = [f for f, on in (("context", c.context_needed), ("lowers", bool(c.lowers))) if on]
         lines.append(
             f"{name:<20} {c.severity:<8} {','.join(flags):<8} {len(langs):>2} languages: "
             f"{' '.join(langs)}"
@@ -36,11 +34,9 @@ def render_overview(extra: Mapping[str, ConceptConfig], lang: str | None = None)
 
 def render_concept(c: Concept, lang: str | None = None) -> str:
     """A concept's description and every entry, per language (or of one language)."""
-    flags = [
-        f
-        for f, on in (("context_needed", c.context_needed), ("lowers_severity", c.lowers_severity))
-        if on
-    ]
+    flags = ["context_needed"] if c.context_needed else []
+    if c.lowers:
+        flags.append(f"lowers {' '.join(c.lowers)}")
     lines = [f"{c.name} ({c.severity}{', ' + ', '.join(flags) if flags else ''})"]
     if c.description:
         lines.append(f"  {c.description}")

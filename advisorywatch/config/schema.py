@@ -217,6 +217,14 @@ def _check_concepts(config: Config) -> None:
                 f"(built-in concepts: {', '.join(sorted(built_in))})",
             )
     known = built_in | set(config.concepts)
+    for name, c in config.concepts.items():
+        for j, lowered in enumerate(c.lowers or ()):
+            if lowered not in known:
+                raise RefError(
+                    ("concepts", name, "lowers", j),
+                    f"concepts.{name}.lowers: unknown concept {lowered!r}"
+                    f"{did_you_mean(lowered, known)}",
+                )
     for i, rule in enumerate(config.rules):
         for key in ("concepts", "all", "none"):
             for j, c in enumerate(getattr(rule, key)):

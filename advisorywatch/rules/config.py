@@ -52,12 +52,14 @@ class ConceptConfig(Strict):
 
     Entries are per language code (``en``, ``id``, ``th``, ...): the code picks the boundary
     rules (Thai has none, Arabic allows prefix clitics). For a built-in concept the entries
-    are added to the built-in ones, and a given ``severity``/``context_needed`` replaces its own.
+    are added to the built-in ones, and a given ``severity``/``context_needed``/``lowers``
+    replaces its own.
     """
 
     description: str = ""
     severity: Severity | None = None
     context_needed: bool | None = None
+    lowers: list[str] | None = None  # concepts whose alerts a hit of this one lowers
     terms: dict[str, list[str]] = {}
     stems: dict[str, list[str]] = {}
     patterns: dict[str, list[UserRegex]] = {}

@@ -8,7 +8,11 @@ then only combines the hits it cares about:
 * ``all``: every one of these concepts must match too;
 * ``none``: the rule stays quiet when one of these concepts matches;
 * a concept with ``context_needed`` counts only next to another hit of the same rule;
-* a concept with ``lowers_severity`` (``all_clear``) lowers the alert to its own severity.
+* a concept that ``lowers`` others (``embassy_reopened`` lowers ``embassy_closed``) lowers the
+  alert to its own severity (info) when every concept the rule matched is one it lowers. A
+  rule need not name it for that; a rule that names it in ``concepts`` also fires on it alone,
+  at that severity ("відбій тривоги" as an info alert on the air-raid rule), and is then the
+  one rule that reports it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class RuleMatch:
     rule: RuleConfig
     hits: tuple[Hit, ...]
     severity: str = ""
+    lowered_by: frozenset[str] = frozenset()  # the lowering concepts that set ``severity``
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -70,12 +75,26 @@ def resolve_concepts(
                 context_needed=(
                     base.context_needed if add.context_needed is None else add.context_needed
                 ),
+                lowers=base.lowers if add.lowers is None else tuple(add.lowers),
                 terms=_merged(base.terms, add.terms),
                 stems=_merged(base.stems, add.stems),
                 patterns=_merged(base.patterns, add.patterns),
                 exclude=_merged(base.exclude, add.exclude),
             )
         out[name] = base
+    return out
+
+
+def lowering_concepts(
+    names: Iterable[str], extra: Mapping[str, ConceptConfig] | None = None
+) -> set[str]:
+    """The concepts, built-in or from config, that lower one of ``names``."""
+    wanted = set(names)
+    out: set[str] = set()
+    for name in available_concepts() | set(extra or {}):
+        lowers = resolve_concepts([name], extra)[name].lowers
+        if not wanted.isdisjoint(lowers):
+            out.add(name)
     return out
 
 
@@ -99,7 +118,13 @@ class _Rule:
         self.regexes = frozenset(rule.regexes)
         wanted = self.wanted = self.any | self.all
         self.context = frozenset(c for c in wanted if concepts[c].context_needed)
-        self.lowering = {c: concepts[c].severity for c in wanted if concepts[c].lowers_severity}
+        # name -> (its severity, what it lowers): the lowering concepts the rule names and
+        # those that lower one of the concepts it names
+        self.lowering = {
+            name: (c.severity, frozenset(c.lowers))
+            for name, c in concepts.items()
+            if c.lowers and (name in wanted or not wanted.isdisjoint(c.lowers))
+        }
         self.where = Where.of(rule.countries, rule.places)
 
     def _in_any(self, h: Hit) -> bool:
@@ -124,11 +149,21 @@ class _Rule:
             return None
         if (self.any or self.keywords or self.regexes) and not any(map(self._in_any, own)):
             return None
-        severity: str = self.rule.severity
-        for c, lowered in self.lowering.items():
-            if c in found and SEVERITY_RANK[lowered] < SEVERITY_RANK[severity]:
-                severity = lowered
-        return RuleMatch(self.rule, tuple(own), severity)
+        if self.lowering.keys().isdisjoint(concepts):
+            return RuleMatch(self.rule, tuple(own))  # the common case
+        lowering = [h for h in mine if h.concept in self.lowering and h.concept not in self.wanted]
+        lowerers = {c for c in (*found, *(h.concept for h in lowering)) if c in self.lowering}
+        lowered: set[str | None] = set()
+        for c in lowerers:
+            lowered |= self.lowering[c][1]
+        if not lowerers or not found - lowerers <= lowered:
+            # nothing lowers it, or it matched a concept (or keyword, regex) not lowered
+            return RuleMatch(self.rule, (*own, *lowering))
+        severity = min(
+            (self.rule.severity, *(self.lowering[c][0] for c in lowerers)),
+            key=SEVERITY_RANK.__getitem__,
+        )
+        return RuleMatch(self.rule, (*own, *lowering), severity, frozenset(lowerers))
 
 
 class RuleEngine:
@@ -141,6 +176,7 @@ class RuleEngine:
         source_tags: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         names = {c for r in rules for c in (*r.concepts, *r.all, *r.none)}
+        names |= lowering_concepts(names, concepts)
         resolved = resolve_concepts(sorted(names), concepts)
         self._rules = [_Rule(r, resolved) for r in rules]
         self._source_tags = source_tags or {}
@@ -191,7 +227,23 @@ class RuleEngine:
                 if not r.where.covers(places):
                     continue
             out.append(match)
-        return out
+        return _once_per_lowering(out)
+
+
+def _once_per_lowering(matches: list[RuleMatch]) -> list[RuleMatch]:
+    """Drops a lowered match when a rule that names its lowering concepts reports them: one
+    reopening is one info alert ("reopened after the evacuation" lowers the evacuation rule
+    too, but the embassy rule, which names ``embassy_reopened``, reports it)."""
+    if not any(m.lowered_by for m in matches):
+        return matches
+    reported = {c for m in matches for c in m.lowered_by.intersection(m.rule.concepts)}
+    return [
+        m
+        for m in matches
+        if not m.lowered_by
+        or m.lowered_by.intersection(m.rule.concepts)
+        or not m.lowered_by <= reported
+    ]
 
 
 def hit_record(h: Hit) -> dict[str, Any]:

@@ -15,7 +15,9 @@ class Concept:
     description: str
     severity: str
     context_needed: bool = False
-    lowers_severity: bool = False
+    # Concepts whose alerts a hit of this one lowers to this one's severity (a reopening
+    # lowers ``embassy_closed``); see advisorywatch.rules.engine.
+    lowers: tuple[str, ...] = ()
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -50,7 +52,7 @@ def load_concept(name: str) -> Concept:
         description=raw.get("description", ""),
         severity=raw.get("severity", "warning"),
         context_needed=bool(raw.get("context_needed", False)),
-        lowers_severity=bool(raw.get("lowers_severity", False)),
+        lowers=tuple(raw.get("lowers") or ()),
         terms=per_lang("terms"),
         stems=per_lang("stems"),
         patterns=per_lang("patterns"),

@@ -9,7 +9,8 @@ is a word there (``Hair strike`` is not ``air strike``).
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
-veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped; the title and the start of the text
+are one context for them (a holiday the title names vetoes the closure its text reports).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class Target:
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE = 0, 1, 2, 3
+_TERM, _STEM, _TRIGGER, _GATE, _VETO = 0, 1, 2, 3, 4
 
 
 @dataclass(slots=True)
@@ -97,7 +98,7 @@ class ConceptMatcher:
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
-        self._exclude: dict[int, list[Regex]] = {}
+        self._exclude: dict[int, _Exclude] = {}
         keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -127,7 +128,9 @@ class ConceptMatcher:
                         keys.setdefault(literal, []).append((_GATE, pi, lang, src))
             excl = [x for xs in t.exclude.values() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = compile_any(excl)
+                self._exclude[ti] = veto = _Exclude.of(excl)
+                for literal in veto.literals:
+                    keys.setdefault(literal, []).append((_VETO, ti, None, literal))
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -142,17 +145,18 @@ class ConceptMatcher:
         hits: list[Hit] = []
         if self._empty:
             return hits
-        for field_name, raw in fields.items():
-            if raw:
-                hits.extend(self._find_in(field_name, normalize_text(raw)))
+        normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
+        for field_name, norm in normed.items():
+            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
         return hits
 
-    def _find_in(self, field_name: str, norm: Normalized) -> list[Hit]:
+    def _find_in(self, field_name: str, norm: Normalized, beside: str = "") -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
+        vetoes: dict[int, list[int]] = {}  # target -> where a literal of its excludes was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -164,6 +168,9 @@ class ConceptMatcher:
                         continue
                     if kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
+                        continue
+                    if kind == _VETO:
+                        vetoes.setdefault(idx, []).append(start)
                         continue
                     span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
@@ -179,7 +186,7 @@ class ConceptMatcher:
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm))
+            hits.extend(self._hits(ti, spans, field_name, norm, beside, vetoes.get(ti, [])))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -219,10 +226,12 @@ class ConceptMatcher:
         spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
+        beside: str = "",
+        vetoes: Sequence[int] = (),
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti, [])
+        excl = self._exclude.get(ti)
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -233,7 +242,9 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) for x in excl):
+            if excl is not None and (
+                excl.vetoes(norm.text, lo, hi, vetoes) or (beside and excl.vetoes(beside))
+            ):
                 continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
@@ -257,6 +268,54 @@ class ConceptMatcher:
 
 # Matched texts repeat (the same few words in many items): their normal forms are kept.
 _normalized = lru_cache(maxsize=4096)(normalize)
+
+
+@dataclass(frozen=True, slots=True)
+class _Exclude:
+    """A target's ``exclude`` regexes. Those with literals they cannot match without (most:
+    holiday names, "drill", "anniversary") run only where one of these is in the text (the
+    matcher's automaton finds them with the terms); the rest run everywhere a hit is."""
+
+    gated: list[Regex]
+    literals: frozenset[str]
+    always: list[Regex]
+
+    @classmethod
+    def of(cls, sources: Sequence[str]) -> _Exclude:
+        gated: list[str] = []
+        always: list[str] = []
+        literals: set[str] = set()
+        for src in sources:
+            found = pattern_triggers(normalize_pattern(src))
+            (always if found is None else gated).append(src)
+            literals |= found or set()
+        return cls(
+            compile_any(gated) if gated else [],
+            frozenset(literals),
+            compile_any(always) if always else [],
+        )
+
+    def vetoes(
+        self, text: str, lo: int = 0, hi: int | None = None, seen: Sequence[int] | None = None
+    ) -> bool:
+        """Whether one of the regexes matches ``text[lo:hi]``; ``seen``: where the literals
+        were found in ``text`` (None: not looked for, the gated regexes run anyway)."""
+        hi = len(text) if hi is None else hi
+        if any(x.search(text, lo, hi) for x in self.always):
+            return True
+        if seen is not None and not any(lo <= at < hi for at in seen):
+            return False
+        return any(x.search(text, lo, hi) for x in self.gated)
+
+
+def _beside(field_name: str, normed: Mapping[str, Normalized]) -> str:
+    """The normalised text the ``exclude`` regexes of a hit in ``field_name`` also look at:
+    for the title, the start of the text; for the text, the title."""
+    if field_name == "title" and "text" in normed:
+        return normed["text"].text[: 3 * EXCLUDE_WINDOW]
+    if field_name == "text" and "title" in normed:
+        return normed["title"].text
+    return ""
 
 
 def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:

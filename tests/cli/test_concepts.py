@@ -54,3 +54,11 @@ def test_unknown_concept_exits_2_and_names_the_known_ones(project: Project) -> N
     result = project.cli("concepts", "air_strikes")
     assert result.returncode == 2
     assert "no concept air_strikes" in result.stderr and "air_strike," in result.stderr
+
+
+def test_a_lowering_concept_names_what_it_lowers(project: Project) -> None:
+    project.write_config(CONFIG)
+    result = project.cli("concepts", "embassy_reopened", "--lang", "de")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("embassy_reopened (info, lowers embassy_closed evacuation)")
+    assert "wiedereröffnet" in result.stdout

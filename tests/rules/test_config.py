@@ -84,6 +84,58 @@ rules:
     assert cleared.concepts == ["all_clear"]
 
 
+def test_a_lowering_concept_lowers_the_rules_of_what_it_lowers_without_being_named(
+    tmp_path: Path,
+) -> None:
+    config = _config(
+        """
+concepts:
+  port_closed: {terms: {en: ["port closed"]}, severity: warning}
+  port_reopened: {terms: {en: ["port reopened"]}, severity: info, lowers: [port_closed]}
+rules:
+  - {name: embassy, concepts: [embassy_closed], severity: critical, notify: [console]}
+  - {name: evacuation, concepts: [evacuation], severity: critical, notify: [console]}
+  - {name: attack, concepts: [air_strike, evacuation], severity: critical, notify: [console]}
+  - {name: port, concepts: [port_closed], keywords: [harbour], notify: [console]}
+""",
+        tmp_path,
+    )
+    reopened = _fire(config, "The embassy reopened three months after closing.")
+    assert {n: m.severity for n, m in reopened.items()} == {"embassy": "info"}
+    assert reopened["embassy"].concepts == ["embassy_closed", "embassy_reopened"]
+    lifted = _fire(config, "The State Department has lifted the ordered departure in Kyiv.")
+    assert {n: m.severity for n, m in lifted.items()} == {"evacuation": "info", "attack": "info"}
+    # a concept the lowering one does not lower keeps the rule's severity
+    both = _fire(config, "An air strike hit Kyiv; the ordered departure was lifted.")
+    assert both["attack"].severity == "critical" and both["evacuation"].severity == "info"
+    # alone, a lowering concept no rule names raises nothing
+    assert _fire(config, "The embassy in Beirut has reopened.") == {}
+    assert _fire(config, "The port reopened after the port closed.")["port"].severity == "info"
+    # a keyword hit is never lowered
+    assert _fire(config, "Harbour: the port reopened.")["port"].severity == "warning"
+    problem = _problems(
+        "concepts:\n  port_reopened: {terms: {en: [x]}, lowers: [port_close]}\n"
+        "rules:\n  - {name: p, concepts: [port_reopened], notify: [console]}\n",
+        tmp_path,
+    )
+    assert "concepts.port_reopened.lowers: unknown concept 'port_close'" in problem
+
+
+def test_the_shipped_lowering_concepts_give_one_info_alert_per_reopening(tmp_path: Path) -> None:
+    """The shipped rules name each lowering concept in one rule only: no duplicate alerts."""
+    config = parse_config(
+        (Path(__file__).parents[2] / "config.yaml").read_text("utf-8"), tmp_path / "c.yaml"
+    )
+    engine = RuleEngine(config.rules, config.concepts)
+    for text in (
+        "The U.S. Embassy in Kyiv has reopened after the evacuation in February.",
+        "Відбій повітряної тривоги у Києві.",
+        "The State Department has lifted the ordered departure for Beirut.",
+    ):
+        fired = engine.evaluate(None, {"title": "", "text": text})
+        assert [m.severity for m in fired] == ["info"], (text, fired)
+
+
 def test_context_needed_concept_fires_only_with_another(tmp_path: Path) -> None:
     config = _config(
         """

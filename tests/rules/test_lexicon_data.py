@@ -23,7 +23,7 @@ ALLOWED_KEYS = {
     "description",
     "severity",
     "context_needed",
-    "lowers_severity",
+    "lowers",
     "terms",
     "stems",
     "patterns",
@@ -65,6 +65,8 @@ REQUIRED_CONCEPTS = {
     "martial_law",
     "curfew",
     "all_clear",
+    "embassy_reopened",
+    "measures_lifted",
 }
 CORE_CONCEPTS = ("air_strike", "air_raid_alert", "shelter_in_place", "embassy_closed")
 # Words that must never be a whole term or stem of a concept that alerts on its own.
@@ -175,8 +177,9 @@ def test_schema(path: Path) -> None:
     assert data["concept"] == path.stem
     assert isinstance(data["description"], str) and data["description"].strip()
     assert data["severity"] in SEVERITIES
-    for flag in ("context_needed", "lowers_severity"):
-        assert isinstance(data.get(flag, False), bool), flag
+    assert isinstance(data.get("context_needed", False), bool)
+    lowers = data.get("lowers", [])
+    assert isinstance(lowers, list) and all(isinstance(c, str) for c in lowers), lowers
     assert any(data.get(k) for k in ("terms", "stems", "patterns")), "concept matches nothing"
     for key in LIST_KEYS:
         section = data.get(key)
@@ -197,13 +200,13 @@ def test_required_concepts_exist() -> None:
 
 def test_flags() -> None:
     lex = _lexicon()
-    assert lex["all_clear"].get("lowers_severity") is True
     assert lex["shelling_explosion"].get("context_needed") is True
-    lowering = {name for name, d in lex.items() if d.get("lowers_severity")}
-    assert lowering == {"all_clear"}, f"only all_clear may lower severity, got {lowering}"
-    for name, d in lex.items():
-        if d.get("lowers_severity"):
-            assert d["severity"] == "info", name
+    lowering = {name for name, d in lex.items() if d.get("lowers")}
+    assert lowering == {"all_clear", "embassy_reopened", "measures_lifted"}, lowering
+    for name in lowering:
+        assert lex[name]["severity"] == "info", name
+        stray = set(lex[name]["lowers"]) - (set(lex) - lowering)
+        assert not stray, f"{name} lowers unknown or lowering concepts {stray}"
 
 
 def _languages(data: dict) -> set[str]:
@@ -220,6 +223,50 @@ def test_core_concepts_cover_every_language(concept: str) -> None:
 def test_every_concept_covers_every_language(concept: str) -> None:
     missing = LANGUAGES - _languages(_lexicon()[concept])
     assert not missing, f"{concept} lacks {sorted(missing)}"
+
+
+# The 26 languages issue 14 asks every built-in concept to cover.
+REQUIRED_LANGUAGES = sorted(LANGUAGES | MORE_LANGUAGES)
+# matched with script-aware rules
+_SCRIPT_LANGUAGES = ("he", "fa", "tr", "zh", "ja", "ko", "vi", "hi", "sr", "ka")
+# Gaps awaiting the script-aware matching work (issue 14); strict: a filled gap must go.
+KNOWN_GAPS = {
+    *(
+        (c, lang)
+        for c in (
+            "all_clear",
+            "curfew",
+            "do_not_travel",
+            "embassy_reopened",
+            "martial_law",
+            "measures_lifted",
+            "shelling_explosion",
+        )
+        for lang in _SCRIPT_LANGUAGES
+    ),
+    *(("evacuation", lang) for lang in _SCRIPT_LANGUAGES if lang != "vi"),
+    *(("embassy_closed", lang) for lang in ("he", "fa", "hi", "ka")),
+    *(("shelter_in_place", lang) for lang in ("fa", "tr", "hi")),
+    ("drone_attack", "he"),
+}
+
+
+@pytest.mark.parametrize(
+    ("concept", "lang"),
+    [
+        pytest.param(
+            c,
+            lang,
+            marks=[pytest.mark.xfail(strict=True, reason="known gap")]
+            if (c, lang) in KNOWN_GAPS
+            else [],
+        )
+        for c in sorted(_lexicon())
+        for lang in REQUIRED_LANGUAGES
+    ],
+)
+def test_every_concept_has_entries_in_every_required_language(concept: str, lang: str) -> None:
+    assert lang in _languages(_lexicon()[concept]), f"{concept} has no entries in {lang}"
 
 
 # --------------------------------------------------------------------------- text conventions
@@ -529,11 +576,14 @@ OTHER_POSITIVES = [
     ("all_clear", "Отбой воздушной тревоги в Киеве."),
     ("all_clear", "All clear: the air raid alert in Kyiv has ended."),
     ("all_clear", "Cessato allarme a Kiev dopo tre ore."),
-    ("all_clear", "The U.S. Embassy in Kyiv has reopened and resumed normal operations."),
-    ("all_clear", "The State Department was ending the “ordered departure status” in Baghdad."),
-    ("all_clear", "Shelter in place orders for U.S. government employees have been lifted."),
-    ("all_clear", "Посольство США вернулось в Киев и возобновило работу после перерыва."),
-    ("all_clear", "Italia volvió a abrir su embajada en Kiev este lunes."),
+    ("embassy_reopened", "The U.S. Embassy in Kyiv has reopened and resumed normal operations."),
+    (
+        "measures_lifted",
+        "The State Department was ending the “ordered departure status” in Baghdad.",
+    ),
+    ("measures_lifted", "Shelter in place orders for U.S. government employees have been lifted."),
+    ("embassy_reopened", "Посольство США вернулось в Киев и возобновило работу после перерыва."),
+    ("embassy_reopened", "Italia volvió a abrir su embajada en Kiev este lunes."),
     # all-caps Greek drops accents; Arabic attaches the article and clitics to the word
     ("air_strike", "ΑΕΡΟΠΟΡΙΚΗ ΕΠΙΔΡΟΜΗ ΣΤΟ ΚΙΕΒΟ"),
     ("air_strike", "وتواصلت الغارات الجوية على المدينة طوال الليل."),
