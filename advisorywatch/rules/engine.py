@@ -145,7 +145,8 @@ class RuleEngine:
         self._rules = [_Rule(r, resolved) for r in rules]
         self._source_tags = source_tags or {}
         targets = [
-            Target(c.name, c.terms, c.stems, c.patterns, c.exclude) for c in resolved.values()
+            Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)
+            for c in resolved.values()
         ]
         keywords = sorted({k for r in rules for k in r.keywords})
         regexes = sorted({x for r in rules for x in r.regexes})

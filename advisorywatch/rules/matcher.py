@@ -6,6 +6,10 @@ the automaton is only a candidate; the word-boundary rules of its language or sc
 (:mod:`.boundaries`: endings, joins, stems, Arabic clitics, Thai syllables) decide whether it
 is a word there (``Hair strike`` is not ``air strike``).
 
+A concept's *guards* are compounds that change the meaning of a term inside them (``防空袭``,
+air defence, around ``空袭``, air raid; ``בצבע אדום``, in red paint, around ``צבע אדום``): they
+are found by the same automaton, anywhere, and every hit of the concept they overlap is dropped.
+
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
@@ -26,17 +30,18 @@ from advisorywatch.rules.boundaries import (
     boundary_language,
     is_word,
     must_start_word,
+    stem_keys,
     term_keys,
     word_span,
 )
 from advisorywatch.rules.literals import (
     Regex,
     compile_any,
-    compile_pattern,
+    compile_variants,
     pattern_gate,
     pattern_triggers,
 )
-from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
+from advisorywatch.rules.normalize import Normalized, normalize, normalize_text
 
 SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
@@ -76,9 +81,14 @@ class Target:
     stems: Mapping[str, Sequence[str]] = field(default_factory=dict)
     patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE = 0, 1, 2, 3
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD = 0, 1, 2, 3, 4
+
+
+# An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
+_Entry = tuple[int, int, str | None, str]
 
 
 @dataclass(slots=True)
@@ -98,7 +108,7 @@ class ConceptMatcher:
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, list[Regex]] = {}
-        keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
+        keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
                 for term in terms:
@@ -107,25 +117,18 @@ class ConceptMatcher:
                         keys.setdefault(key, []).append((_TERM, ti, lang, term))
             for code, stems in t.stems.items():
                 for stem in stems:
-                    key = normalize(stem).strip()
-                    if key:
+                    for key in stem_keys(stem, code or None):
                         keys.setdefault(key, []).append((_STEM, ti, code or None, stem))
+            for code, guards in t.guards.items():
+                for guard in guards:
+                    for key in stem_keys(guard, code or None):
+                        keys.setdefault(key, []).append((_GUARD, ti, code or None, guard))
             for code, pats in t.patterns.items():
                 lang = code or None
                 for src in pats:
-                    pi = len(self._patterns)
-                    self._patterns.append(_Pattern(ti, lang, src, compile_pattern(src)))
-                    triggers = pattern_triggers(normalize_pattern(src))
-                    if triggers is None:
-                        self._always.append(pi)
-                    for trig in triggers or ():
-                        keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
-                    gate = pattern_gate(normalize_pattern(src))
-                    if gate is not None:
-                        self._gated.add(pi)
-                    for literal in gate or ():
-                        keys.setdefault(literal, []).append((_GATE, pi, lang, src))
-            excl = [x for xs in t.exclude.values() for x in xs]
+                    for normal, regex in compile_variants(src, lang):
+                        self._add_pattern(keys, _Pattern(ti, lang, src, regex), normal)
+            excl = [(code or None, x) for code, xs in t.exclude.items() for x in xs]
             if excl:  # any language's: an English text may hit a Spanish stem too
                 self._exclude[ti] = compile_any(excl)
         self._entries = [tuple(entries) for entries in keys.values()]
@@ -137,6 +140,21 @@ class ConceptMatcher:
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
+
+    def _add_pattern(self, keys: dict[str, list[_Entry]], p: _Pattern, normal: str) -> None:
+        """A regex (``normal``: its normal form) with its trigger and gate literals."""
+        pi = len(self._patterns)
+        self._patterns.append(p)
+        triggers = pattern_triggers(normal)
+        if triggers is None:
+            self._always.append(pi)
+        for trig in triggers or ():
+            keys.setdefault(trig, []).append((_TRIGGER, pi, p.language, p.source))
+        gate = pattern_gate(normal)
+        if gate is not None:
+            self._gated.add(pi)
+        for literal in gate or ():
+            keys.setdefault(literal, []).append((_GATE, pi, p.language, p.source))
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
         hits: list[Hit] = []
@@ -153,6 +171,7 @@ class ConceptMatcher:
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
+        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -165,6 +184,9 @@ class ConceptMatcher:
                     if kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
                         continue
+                    if kind == _GUARD:
+                        guards.setdefault(idx, []).append((start, end))
+                        continue
                     span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
@@ -176,6 +198,11 @@ class ConceptMatcher:
                     continue
                 for a, b in p.regex.spans(text, start, end):
                     found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
+        for ti, places in guards.items():
+            if ti in found:
+                found[ti] = [
+                    sp for sp in found[ti] if not any(a < sp[1] and sp[0] < b for a, b in places)
+                ]
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():

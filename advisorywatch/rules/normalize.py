@@ -7,15 +7,23 @@ the regex patterns:
 2. Unicode NFKC (full-width forms, ligatures, NBSP → space, ``…`` → ``...``).
 3. Case folding (``ß`` → ``ss``, Greek final ``ς`` → ``σ``).
 4. One-for-one equivalences: apostrophe variants → ``'``, dash variants → ``-``, every
-   whitespace character → space, Russian ``ё`` → ``е``, Arabic ``ى`` → ``ي``, ``ة`` → ``ه``,
-   ``ٱ`` → ``ا`` and the Persian forms of ``ي``/``ك``.
+   whitespace character → space, Russian ``ё`` → ``е``, Turkish dotless ``ı`` → ``i`` (``I``
+   and ``İ`` already fold to ``i``, so ``İSTANBUL``, ``ISTANBUL`` and ``ıstanbul`` are one word),
+   Arabic ``ى`` → ``ي``, ``ة`` → ``ه``, ``ٱ`` → ``ا``, the Persian forms of ``ي``/``ك`` and of
+   ``ه`` (``ە``, ``ۀ``), and Arabic-Indic and Persian digits → ASCII digits.
 5. Marks removed: accents of Latin and Greek letters (all-caps French and Greek headlines drop
    them, so ``FRAPPE AERIENNE`` must match ``frappe aérienne``; German umlauts and Spanish ``ñ``
    fold too, which costs no alert term its meaning), Arabic tashkeel, tatweel and hamza
-   carriers (``أ إ آ`` → ``ا``), soft hyphens and zero-width characters. Accents are **kept** where
-   they make a different letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``,
-   ``ї`` ≠ ``і`` and ``ў`` ≠ ``у`` (stress marks, which are separate characters, are dropped),
-   and Thai vowel and tone marks, which are part of the spelling.
+   carriers (``أ إ آ`` → ``ا``), soft hyphens and zero-width characters (the Persian zero-width
+   non-joiner too: ``زنگ‌های`` is ``زنگهاي``). Accents are **kept** where they make a different
+   letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``, ``ї`` ≠ ``і`` and ``ў`` ≠ ``у``
+   (stress marks, which are separate characters, are dropped), Thai vowel and tone marks,
+   Indic vowel signs, virama and nukta (NFKC gives ``क़`` one form), which are part of the
+   spelling, and the letters only **Vietnamese** writes (``ơ ư`` and the precomposed letters of
+   U+1EA0-U+1EF9: dot below, hook above, circumflex or breve with a tone mark), whose marks
+   tell words apart (``bom`` bomb, ``bốm``; ``kích`` strike, ``kịch`` drama). A Vietnamese
+   letter it shares with other languages (``á ô ê đ``...) folds like theirs, the same way in the
+   text and the terms, so one character never decides differently by its neighbours.
 6. Runs of spaces collapse to one.
 
 Each step either keeps the length of the text or changes it in a few places that a regex can
@@ -46,9 +54,10 @@ _ASTRAL = "[\U00010000-\U0010ffff]"
 # Characters that mean step 5 has work to do: precomposed Latin/Greek letters, Arabic hamza
 # carriers, and the removed characters themselves.
 _NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
-# Cyrillic letters whose accent makes another letter: hidden from step 5, then restored.
-# Cyrillic letters whose accent makes another letter (ru/uk/be): hidden from step 5, restored.
-_PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate("йїў")]
+# Letters whose accent makes another letter, hidden from step 5 and restored: Cyrillic (ru, uk,
+# be) and those only Vietnamese writes (lower case: the text is casefolded by then).
+_KEPT = "йїўơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+_PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate(_KEPT)]
 _EQUIVALENT = [
     *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"),
     *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212"),
@@ -59,8 +68,15 @@ _EQUIVALENT = [
     ("ٱ", "ا"),
     ("\u06cc", "ي"),
     ("\u06a9", "ك"),
+    ("\u06d5", "ه"),
+    ("\u06c0", "ه"),
+    ("ı", "i"),
 ]
 _EQUIVALENT_ASCII = [(a, b) for a, b in _EQUIVALENT if a.isascii()]
+_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_TO_ASCII_DIGITS = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+)
 
 
 @cache
@@ -251,8 +267,11 @@ def normalize_text(text: str) -> Normalized:
     for a, b in equivalent:
         if a in text:
             text = text.replace(a, b)
-    if not text.isascii() and _NEEDS_FOLD.search(text):
-        text = _fold_marks(text, steps)
+    if not text.isascii():
+        if _NEEDS_FOLD.search(text):
+            text = _fold_marks(text, steps)
+        if _DIGITS.search(text):
+            text = text.translate(_TO_ASCII_DIGITS)
     if "  " in text:
         resize(_SPACES, " ")
         text = _SPACES.sub(" ", text)

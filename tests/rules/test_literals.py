@@ -27,7 +27,7 @@ from advisorywatch.rules.normalize import normalize
         (r"(?:air|drone) strikes?", {" strike"}, {"air", "drone"}),  # the longer literal first
         (r"\bsirens?\s+(?:are\s+|were\s+)?activated\b", {"activated"}, {"siren"}),
         (r"(?:ambassade|embassy)\W+(?:\w+\W+){0,3}ferm", {"ambassade", "embassy"}, {"ferm"}),
-        (r"[ck]urfew", {"urfew"}, None),  # a class of one letter is too short a literal
+        (r"[ck]urfew", {"curfew", "kurfew"}, None),  # a small class carries the run on
         (r"(?:foo)?bar", {"bar"}, None),  # an optional group is not required
         (r"(?:ab){2}", None, None),  # too short
         (r"foo|ba", None, None),  # one branch has no literal of 3 characters
