@@ -33,10 +33,12 @@ fa (Persian)    not a letter             a space (with the   not a letter, or ``
                                          a zero-width non-
                                          joiner: nothing or
                                          a space
-he (Hebrew)     not a letter, or one to  space, ``-`` or     not a letter
-                three of the prefixes    nothing
-                ``ו ה ב ל מ ש כ`` in
-                its word (``ובירושלים``)
+he (Hebrew)     not a letter, or one to  a space; later      not a letter
+                three of the prefixes    words with or
+                ``ו ה ב ל מ ש כ`` in     without the
+                its word (``ובירושלים``) article ``ה``
+                                         (terms of up to 4
+                                         words)
 th (Thai)       anything but a leading   a space or nothing  anything but a character that
                 vowel ``เ แ โ ใ ไ``                          continues the syllable (vowel signs,
                 (it belongs to the                           tone marks: ``_THAI_CONTINUES``)
@@ -98,6 +100,7 @@ _PREFIXES: dict[str | None, re.Pattern[str]] = {
     "he": re.compile("[ושהבלמכ]{1,3}"),
 }
 _AR_ARTICLE = "ال"
+_HE_ARTICLE = "ה"
 # The language of a keyword by its script; keywords in any other script have none.
 _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile("[\u0e00-\u0e7f]"), "th"),
@@ -166,6 +169,9 @@ def _joined(form: str, lang: str | None) -> set[str]:
     if lang == "fa":
         inner = [[w + p for p in _FA_INNER_PLURAL] if len(words) <= 3 else [w] for w in words[:-1]]
         return {" ".join([*combo, words[-1]]) for combo in product(*inner)}
+    if lang == "he":  # a definite noun's adjective takes the article too: "התקיפה האווירית"
+        later = [(w, _HE_ARTICLE + w) if len(words) <= 4 else (w,) for w in words[1:]]
+        return {" ".join([words[0], *combo]) for combo in product(*later)}
     if lang == "ar":
         bare = [_strip_article(w) for w in words]
         later = [(w, _AR_ARTICLE + w) if len(bare) <= 5 else (w,) for w in bare[1:]]

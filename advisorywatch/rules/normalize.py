@@ -6,7 +6,8 @@ the regex patterns:
 1. HTML entities are decoded (``air&nbsp;strike``).
 2. Unicode NFKC (full-width forms, ligatures, NBSP → space, ``…`` → ``...``).
 3. Case folding (``ß`` → ``ss``, Greek final ``ς`` → ``σ``).
-4. One-for-one equivalences: apostrophe variants → ``'``, dash variants → ``-``, every
+4. One-for-one equivalences: apostrophe variants and the Hebrew geresh → ``'``, curly double
+   quotes and the Hebrew gershayim → ``"`` (``כטב״ם``), dash variants → ``-``, every
    whitespace character → space, Russian ``ё`` → ``е``, Turkish dotless ``ı`` → ``i`` (``I``
    and ``İ`` already fold to ``i``, so ``İSTANBUL``, ``ISTANBUL`` and ``ıstanbul`` are one word),
    Arabic ``ى`` → ``ي``, ``ة`` → ``ه``, ``ٱ`` → ``ا``, the Persian forms of ``ي``/``ك`` and of
@@ -19,11 +20,13 @@ the regex patterns:
    letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``, ``ї`` ≠ ``і`` and ``ў`` ≠ ``у``
    (stress marks, which are separate characters, are dropped), Thai vowel and tone marks,
    Indic vowel signs, virama and nukta (NFKC gives ``क़`` one form), which are part of the
-   spelling, and the letters only **Vietnamese** writes (``ơ ư`` and the precomposed letters of
-   U+1EA0-U+1EF9: dot below, hook above, circumflex or breve with a tone mark), whose marks
-   tell words apart (``bom`` bomb, ``bốm``; ``kích`` strike, ``kịch`` drama). A Vietnamese
-   letter it shares with other languages (``á ô ê đ``...) folds like theirs, the same way in the
-   text and the terms, so one character never decides differently by its neighbours.
+   spelling, and the letters of **Vietnamese** whose marks tell its words apart: ``ơ ư``, the
+   vowels with a tilde (``bão`` storm, ``báo`` report; Portuguese keeps its ``ã õ`` too) and
+   the precomposed letters of U+1EA0-U+1EF9 (dot below, hook above, circumflex or breve with a
+   tone mark: ``bom`` bomb, ``bốm``; ``kích`` strike, ``kịch`` drama). The Vietnamese letters it
+   shares with French or Spanish (``á à ô ê``...) fold like theirs, so ``kích`` and ``kich`` are
+   one word; the fold depends on the character alone, never on its neighbours or the text's
+   language, so every caller normalises a word the same way.
 6. Runs of spaces collapse to one.
 
 Each step either keeps the length of the text or changes it in a few places that a regex can
@@ -56,10 +59,11 @@ _ASTRAL = "[\U00010000-\U0010ffff]"
 _NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
 # Letters whose accent makes another letter, hidden from step 5 and restored: Cyrillic (ru, uk,
 # be) and those only Vietnamese writes (lower case: the text is casefolded by then).
-_KEPT = "йїўơư" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+_KEPT = "йїўơưãõĩũỹ" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
 _PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate(_KEPT)]
 _EQUIVALENT = [
-    *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"),
+    *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032\u05f3"),
+    *((c, '"') for c in "\u201c\u201d\u05f4"),
     *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212"),
     *((c, " ") for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"),
     ("ё", "е"),

@@ -28,9 +28,10 @@ ALLOWED_KEYS = {
     "stems",
     "patterns",
     "exclude",
+    "guards",
 }
 REQUIRED_KEYS = {"concept", "description", "severity"}
-LIST_KEYS = ("terms", "stems", "patterns", "exclude")
+LIST_KEYS = ("terms", "stems", "patterns", "exclude", "guards")
 SEVERITIES = {"info", "warning", "critical"}
 LANGUAGES = {"en", "id", "uk", "ru", "fr", "de", "es", "it", "el", "ar", "th"}  # every concept
 # Languages some concepts cover too: the ones whose script today's matcher handles (Latin,
