@@ -1,0 +1,54 @@
+"""Guards: compounds that change a term's meaning drop the hits they overlap."""
+
+from __future__ import annotations
+
+from advisorywatch.rules.matcher import ConceptMatcher, Target
+
+
+def _matched(target: Target, text: str) -> list[str]:
+    return [h.matched for h in ConceptMatcher([target]).find({"text": text})]
+
+
+AIR = Target(
+    "air_strike",
+    terms={"zh": ["空袭"], "vi": ["không kích"]},
+    guards={"zh": ["防空袭"], "vi": ["không kích hoạt"]},
+)
+
+
+def test_a_guard_drops_the_hit_it_overlaps() -> None:
+    assert _matched(AIR, "以军对加沙发动空袭") == ["空袭"]
+    assert _matched(AIR, "全市举行防空袭演练") == []
+    assert _matched(AIR, "Nga mở cuộc không kích vào Kiev") == ["không kích"]
+    assert _matched(AIR, "Hệ thống không kích hoạt được") == []  # "did not activate"
+
+
+def test_a_guard_drops_only_what_it_overlaps() -> None:
+    assert _matched(AIR, "防空袭演练结束后,敌机发动空袭") == ["空袭"]
+
+
+def test_a_guard_overlapping_a_term_partly_drops_it() -> None:
+    siren = Target("air_raid_alert", terms={"zh": ["防空警报"]}, guards={"zh": ["警报试鸣"]})
+    assert _matched(siren, "今天上午10时防空警报试鸣") == []
+    assert _matched(siren, "乌克兰多地拉响防空警报") == ["防空警报"]
+
+
+def test_a_guard_drops_pattern_hits_too() -> None:
+    alert = Target(
+        "air_raid_alert",
+        terms={"he": ["צבע אדום"]},
+        patterns={"he": [r"צבע\s+אדום\s+הופעל"]},
+        guards={"he": ["בצבע אדום"]},
+    )
+    assert _matched(alert, "התרעת צבע אדום הופעלה בשדרות") == ["צבע אדום"]
+    assert _matched(alert, "הקיר נצבע בצבע אדום הופעל") == []
+
+
+def test_serbian_guards_and_terms_in_either_script() -> None:
+    t = Target(
+        "evacuation",
+        terms={"sr": ["evakuacija"]},
+        guards={"sr": ["вежба евакуације"]},
+    )
+    assert _matched(t, "Почела евакуација из Кијева") == ["евакуација"]
+    assert _matched(t, "Održana vežba evakuacije u školi") == []
