@@ -62,27 +62,32 @@ class _Trusted:
 def compile_pattern(source: str) -> Regex:
     """Compile a lexicon or config regex for normalised text. Raises ``re.error``
     (:class:`.linear.Unsupported` for a config regex the linear-time engine cannot run)."""
-    return _compile(normalize_pattern(source), source in builtin_patterns())
+    return compile_normal(normalize_pattern(source), source in builtin_patterns())
 
 
-def compile_variants(source: str, lang: str | None) -> list[tuple[str, Regex]]:
-    """Each normal form of a regex of ``lang`` (:func:`.spellings.spellings`), compiled."""
+def variants(source: str, lang: str | None) -> list[tuple[str, bool]]:
+    """Each normal form of a regex of ``lang`` (:func:`.spellings.spellings`), and whether it
+    is a built-in one (trusted: Python's ``re``) or a config one (the linear-time engine)."""
     trusted = source in builtin_patterns()
-    return [(v, _compile(v, trusted)) for v in spellings(source, lang, regex=True)]
+    return [(v, trusted) for v in spellings(source, lang, regex=True)]
 
 
-def _compile(normal: str, trusted: bool) -> Regex:
+def compile_normal(normal: str, trusted: bool) -> Regex:
+    """Compile a regex already in the normal form, on the engine ``trusted`` picks."""
     return _Trusted(normal) if trusted else LinearRegex(normal)
 
 
-def compile_any(sources: Iterable[tuple[str | None, str]]) -> list[Regex]:
-    """Regexes that together match where any of ``sources`` (language, regex) does: the
+def compile_any(normals: Iterable[tuple[str, bool]]) -> list[Regex]:
+    """Regexes that together match where any of ``normals`` (see :func:`variants`) does: the
     built-in ones joined into one, and the config's joined into another."""
-    builtin = builtin_patterns()
     groups: tuple[list[str], list[str]] = ([], [])
-    for lang, x in sources:
-        groups[x not in builtin].extend(spellings(x, lang, regex=True))
-    return [_compile("|".join(f"(?:{x})" for x in xs), i == 0) for i, xs in enumerate(groups) if xs]
+    for normal, trusted in normals:
+        groups[not trusted].append(normal)
+    return [
+        compile_normal("|".join(f"(?:{x})" for x in xs), i == 0)
+        for i, xs in enumerate(groups)
+        if xs
+    ]
 
 
 @cache

@@ -13,7 +13,8 @@ are found by the same automaton, anywhere, and every hit of the concept they ove
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
-veto (within ``EXCLUDE_WINDOW`` characters) are dropped.
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
+only where the automaton saw it, the others (joined into one regex) around every hit.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ from advisorywatch.rules.boundaries import (
 from advisorywatch.rules.literals import (
     Regex,
     compile_any,
-    compile_variants,
+    compile_normal,
     pattern_gate,
     pattern_triggers,
+    variants,
 )
 from advisorywatch.rules.normalize import Normalized, normalize, normalize_text
 
@@ -84,7 +86,7 @@ class Target:
     guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD = 0, 1, 2, 3, 4
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -107,7 +109,9 @@ class ConceptMatcher:
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
-        self._exclude: dict[int, list[Regex]] = {}
+        self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
+        self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
+        self._gated_vetoes: dict[int, list[int]] = {}
         keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -126,11 +130,25 @@ class ConceptMatcher:
             for code, pats in t.patterns.items():
                 lang = code or None
                 for src in pats:
-                    for normal, regex in compile_variants(src, lang):
+                    for normal, trusted in variants(src, lang):
+                        regex = compile_normal(normal, trusted)
                         self._add_pattern(keys, _Pattern(ti, lang, src, regex), normal)
-            excl = [(code or None, x) for code, xs in t.exclude.items() for x in xs]
-            if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = compile_any(excl)
+            # Any language's excludes: an English text may hit a Spanish stem too.
+            ungated: list[tuple[str, bool]] = []
+            for code, sources in t.exclude.items():
+                for src in sources:
+                    for normal, trusted in variants(src, code or None):
+                        triggers = pattern_triggers(normal)
+                        if triggers is None:
+                            ungated.append((normal, trusted))
+                            continue
+                        xi = len(self._vetoes)
+                        self._vetoes.append(compile_normal(normal, trusted))
+                        self._gated_vetoes.setdefault(ti, []).append(xi)
+                        for trig in triggers:
+                            keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
+            if ungated:
+                self._exclude[ti] = compile_any(ungated)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -172,6 +190,7 @@ class ConceptMatcher:
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
+        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -186,6 +205,9 @@ class ConceptMatcher:
                         continue
                     if kind == _GUARD:
                         guards.setdefault(idx, []).append((start, end))
+                        continue
+                    if kind == _VETO:
+                        vetoes.setdefault(idx, []).append(start)
                         continue
                     span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
@@ -206,7 +228,7 @@ class ConceptMatcher:
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm))
+            hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -246,10 +268,16 @@ class ConceptMatcher:
         spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
+        vetoes: dict[int, list[int]],
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti, [])
+        gated = [
+            (self._vetoes[xi], seen)
+            for xi in self._gated_vetoes.get(ti, ())
+            if (seen := vetoes.get(xi))
+        ]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -260,7 +288,9 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) for x in excl):
+            if any(x.search(norm.text, lo, hi) for x in excl) or any(
+                x.search(norm.text, lo, hi) for x, seen in gated if any(lo <= p < hi for p in seen)
+            ):
                 continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
