@@ -274,9 +274,9 @@ class ConceptMatcher:
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti, [])
         gated = [
-            (self._vetoes[xi], seen)
+            (self._vetoes[xi], at)
             for xi in self._gated_vetoes.get(ti, ())
-            if (seen := vetoes.get(xi))
+            if (at := vetoes.get(xi))
         ]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
@@ -289,7 +289,7 @@ class ConceptMatcher:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
             if any(x.search(norm.text, lo, hi) for x in excl) or any(
-                x.search(norm.text, lo, hi) for x, seen in gated if any(lo <= p < hi for p in seen)
+                x.search(norm.text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
             ):
                 continue
             kept.insert(i, (start, end, lang, entry))
