@@ -1,4 +1,4 @@
-"""Guards: compounds that change a term's meaning drop the hits they overlap."""
+"""The matcher's guards (compounds that change a term's meaning) and gated excludes."""
 
 from __future__ import annotations
 
@@ -52,3 +52,16 @@ def test_serbian_guards_and_terms_in_either_script() -> None:
     )
     assert _matched(t, "Почела евакуација из Кијева") == ["евакуација"]
     assert _matched(t, "Održana vežba evakuacije u školi") == []
+
+
+def test_an_exclude_with_a_literal_vetoes_only_where_its_literal_stands() -> None:
+    alert = Target(
+        "air_raid_alert",
+        terms={"en": ["air raid siren"]},
+        exclude={"en": [r"\bdrills?\b", r"\b\d{4}\b"]},  # the second has no literal: always runs
+    )
+    assert _matched(alert, "An air raid siren sounded over the port") == ["air raid siren"]
+    assert _matched(alert, "An air raid siren sounded during the drill") == []
+    assert _matched(alert, "In 1944 an air raid siren sounded") == []
+    far = "An air raid siren sounded. " + "Nothing else happened here. " * 6 + "A fire drill."
+    assert _matched(alert, far) == ["air raid siren"]  # the drill is out of reach
