@@ -11,11 +11,12 @@ the regex patterns:
    whitespace character → space, Russian ``ё`` → ``е``, Turkish dotless ``ı`` → ``i`` (``I``
    and ``İ`` already fold to ``i``, so ``İSTANBUL``, ``ISTANBUL`` and ``ıstanbul`` are one word),
    Arabic ``ى`` → ``ي``, ``ة`` → ``ه``, ``ٱ`` → ``ا``, the Persian forms of ``ي``/``ك`` and of
-   ``ه`` (``ە``, ``ۀ``), and Arabic-Indic and Persian digits → ASCII digits.
+   ``ه`` (``ە``, ``ۀ``).
 5. Marks removed: accents of Latin and Greek letters (all-caps French and Greek headlines drop
    them, so ``FRAPPE AERIENNE`` must match ``frappe aérienne``; German umlauts and Spanish ``ñ``
    fold too, which costs no alert term its meaning), Arabic tashkeel, tatweel and hamza
-   carriers (``أ إ آ`` → ``ا``), soft hyphens and zero-width characters (the Persian zero-width
+   carriers (``أ إ آ`` → ``ا``; Arabic-Indic and Persian digits become ASCII digits on the
+   way), soft hyphens and zero-width characters (the Persian zero-width
    non-joiner too: ``زنگ‌های`` is ``زنگهاي``). Accents are **kept** where they make a different
    letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``, ``ї`` ≠ ``і`` and ``ў`` ≠ ``у``
    (stress marks, which are separate characters, are dropped), Thai vowel and tone marks,
@@ -55,8 +56,10 @@ _REMOVED = (
 _MARKS = re.compile(f"[{_REMOVED}]+")
 _ASTRAL = "[\U00010000-\U0010ffff]"
 # Characters that mean step 5 has work to do: precomposed Latin/Greek letters, Arabic hamza
-# carriers, and the removed characters themselves.
-_NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
+# carriers, Arabic-Indic and Persian digits, and the removed characters themselves.
+_NEEDS_FOLD = re.compile(
+    f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626\u0660-\u0669\u06f0-\u06f9{_REMOVED}]"
+)
 # Letters whose accent makes another letter, hidden from step 5 and restored: Cyrillic (ru, uk,
 # be) and those only Vietnamese writes (lower case: the text is casefolded by then).
 _KEPT = "йїўơưãõĩũỹ" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
@@ -77,10 +80,9 @@ _EQUIVALENT = [
     ("ı", "i"),
 ]
 _EQUIVALENT_ASCII = [(a, b) for a, b in _EQUIVALENT if a.isascii()]
-_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
-_TO_ASCII_DIGITS = str.maketrans(
-    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
-)
+# Arabic-Indic and Persian digits, folded to ASCII in step 5 (one character for one).
+_DIGIT_FOLDS = {chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)}
+_TO_ASCII_DIGITS = str.maketrans(_DIGIT_FOLDS)
 
 
 @cache
@@ -149,6 +151,7 @@ class _Folds:
             and (f := unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", c))))
             != c
         }
+        self.table.update(_DIGIT_FOLDS)
         # Kept to the BMP so that ``re`` compiles it to a table lookup rather than a list of
         # ranges (60 times faster); texts with other planes' characters take the round trip.
         bmp = _class_of(c for c in (*self.table, *self.sensitive) if c <= "\uffff").pattern
@@ -274,8 +277,6 @@ def normalize_text(text: str) -> Normalized:
     if not text.isascii():
         if _NEEDS_FOLD.search(text):
             text = _fold_marks(text, steps)
-        if _DIGITS.search(text):
-            text = text.translate(_TO_ASCII_DIGITS)
     if "  " in text:
         resize(_SPACES, " ")
         text = _SPACES.sub(" ", text)
@@ -297,6 +298,8 @@ def _fold_marks(text: str, steps: list[_Step]) -> str:
     text = unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", text)))
     for c, p in protected:
         text = text.replace(p, c)
+    if not found.isdisjoint(_DIGIT_FOLDS):
+        text = text.translate(_TO_ASCII_DIGITS)
     return text
 
 
