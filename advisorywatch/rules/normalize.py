@@ -274,9 +274,8 @@ def normalize_text(text: str) -> Normalized:
     for a, b in equivalent:
         if a in text:
             text = text.replace(a, b)
-    if not text.isascii():
-        if _NEEDS_FOLD.search(text):
-            text = _fold_marks(text, steps)
+    if not text.isascii() and _NEEDS_FOLD.search(text):
+        text = _fold_marks(text, steps)
     if "  " in text:
         resize(_SPACES, " ")
         text = _SPACES.sub(" ", text)
