@@ -111,6 +111,9 @@ POSITIVES = [
     ("sr", "air_raid_alert", "ВАЗДУШНА УЗБУНА у целој Украјини", "ВАЗДУШНА УЗБУНА"),
     ("sr", "evacuation", "Почела евакуација цивила", "евакуација"),
     ("ka", "drone_attack", "კიევში Shahed-ის 15 დრონი ჩამოაგდეს", None),
+    # Another language's excludes veto hits in any language: a Persian holiday word (عید) must
+    # not veto an Arabic closure through المواعيد (appointments), which contains its letters.
+    ("ar", "embassy_closed", "السفارة ستغلق أبوابها مع إلغاء جميع المواعيد القنصلية", None),
 ]
 
 
