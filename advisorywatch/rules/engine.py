@@ -74,6 +74,7 @@ def resolve_concepts(
                 stems=_merged(base.stems, add.stems),
                 patterns=_merged(base.patterns, add.patterns),
                 exclude=_merged(base.exclude, add.exclude),
+                guards=_merged(base.guards, add.guards),
             )
         out[name] = base
     return out
