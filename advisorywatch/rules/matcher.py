@@ -197,21 +197,18 @@ class ConceptMatcher:
                 if bounded[key] and start and is_word(text[start - 1]):
                     continue
                 for kind, idx, lang, entry in all_entries[key]:
-                    if kind == _TRIGGER:
+                    if kind <= _STEM:  # most entries: one comparison
+                        span = word_span(text, start, end, kind == _STEM, lang)
+                        if span is not None:
+                            found.setdefault(idx, []).append((*span, kind, lang, entry))
+                    elif kind == _TRIGGER:
                         triggered.setdefault(idx, []).append(end - 1)
-                        continue
-                    if kind == _GATE:
+                    elif kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
-                        continue
-                    if kind == _GUARD:
+                    elif kind == _GUARD:
                         guards.setdefault(idx, []).append((start, end))
-                        continue
-                    if kind == _VETO:
+                    else:
                         vetoes.setdefault(idx, []).append(start)
-                        continue
-                    span = word_span(text, start, end, kind == _STEM, lang)
-                    if span is not None:
-                        found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
