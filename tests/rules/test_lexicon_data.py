@@ -34,8 +34,8 @@ REQUIRED_KEYS = {"concept", "description", "severity"}
 LIST_KEYS = ("terms", "stems", "patterns", "exclude", "guards")
 SEVERITIES = {"info", "warning", "critical"}
 LANGUAGES = {"en", "id", "uk", "ru", "fr", "de", "es", "it", "el", "ar", "th"}  # every concept
-# Languages some concepts cover too: the ones whose script today's matcher handles (Latin,
-# Cyrillic, Georgian, Hangul stems; CJK and Hebrew through patterns; see README.md).
+# Languages some concepts cover too, each with its script's boundary rules (boundaries.py;
+# see README.md).
 MORE_LANGUAGES = {
     "pl",
     "pt",
