@@ -13,9 +13,8 @@ are found by the same automaton, anywhere, and every hit of the concept they ove
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
-veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with trigger literals runs
-only where one of them stands in that window, the others (joined into one regex) around every
-hit.
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
+only where the automaton saw it, the others (joined into one regex) around every hit.
 """
 
 from __future__ import annotations
@@ -87,7 +86,7 @@ class Target:
     guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD = 0, 1, 2, 3, 4
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -111,8 +110,8 @@ class ConceptMatcher:
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
-        # Excludes with triggers: each runs only where one of its trigger literals stands.
-        self._vetoes: dict[int, list[tuple[Regex, tuple[str, ...]]]] = {}
+        self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
+        self._gated_vetoes: dict[int, list[int]] = {}
         keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -143,8 +142,11 @@ class ConceptMatcher:
                         if triggers is None:
                             ungated.append((normal, trusted))
                             continue
-                        veto = (compile_normal(normal, trusted), tuple(triggers))
-                        self._vetoes.setdefault(ti, []).append(veto)
+                        xi = len(self._vetoes)
+                        self._vetoes.append(compile_normal(normal, trusted))
+                        self._gated_vetoes.setdefault(ti, []).append(xi)
+                        for trig in triggers:
+                            keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
             if ungated:
                 self._exclude[ti] = compile_any(ungated)
         self._entries = [tuple(entries) for entries in keys.values()]
@@ -188,6 +190,7 @@ class ConceptMatcher:
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
+        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
@@ -202,8 +205,10 @@ class ConceptMatcher:
                         triggered.setdefault(idx, []).append(end - 1)
                     elif kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
-                    else:
+                    elif kind == _GUARD:
                         guards.setdefault(idx, []).append((start, end))
+                    else:
+                        vetoes.setdefault(idx, []).append(start)
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
@@ -220,7 +225,7 @@ class ConceptMatcher:
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm))
+            hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -260,12 +265,16 @@ class ConceptMatcher:
         spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
+        vetoes: dict[int, list[int]],
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        text = norm.text
         excl = self._exclude.get(ti, [])
-        vetoes = self._vetoes.get(ti, [])
+        gated = [
+            (self._vetoes[xi], at)
+            for xi in self._gated_vetoes.get(ti, ())
+            if (at := vetoes.get(xi))
+        ]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -276,10 +285,8 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(text, lo, hi) for x in excl) or any(
-                x.search(text, lo, hi)
-                for x, literals in vetoes
-                if any(text.find(s, lo, hi) >= 0 for s in literals)
+            if any(x.search(norm.text, lo, hi) for x in excl) or any(
+                x.search(norm.text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
             ):
                 continue
             kept.insert(i, (start, end, lang, entry))
