@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from advisorywatch.rules.matcher import ConceptMatcher, Target
 
 
@@ -33,25 +35,33 @@ def test_a_guard_overlapping_a_term_partly_drops_it() -> None:
     assert _matched(siren, "乌克兰多地拉响防空警报") == ["防空警报"]
 
 
-def test_a_guard_drops_pattern_hits_too() -> None:
-    alert = Target(
-        "air_raid_alert",
-        terms={"he": ["צבע אדום"]},
-        patterns={"he": [r"צבע\s+אדום\s+הופעל"]},
-        guards={"he": ["בצבע אדום"]},
-    )
-    assert _matched(alert, "התרעת צבע אדום הופעלה בשדרות") == ["צבע אדום"]
-    assert _matched(alert, "הקיר נצבע בצבע אדום הופעל") == []
-
-
-def test_serbian_guards_and_terms_in_either_script() -> None:
-    t = Target(
-        "evacuation",
-        terms={"sr": ["evakuacija"]},
-        guards={"sr": ["вежба евакуације"]},
-    )
-    assert _matched(t, "Почела евакуација из Кијева") == ["евакуација"]
-    assert _matched(t, "Održana vežba evakuacije u školi") == []
+@pytest.mark.parametrize(
+    ("target", "text", "hit", "guarded"),
+    [
+        (  # a pattern's hit is dropped too
+            Target(
+                "air_raid_alert",
+                terms={"he": ["צבע אדום"]},
+                patterns={"he": [r"צבע\s+אדום\s+הופעל"]},
+                guards={"he": ["בצבע אדום"]},
+            ),
+            "התרעת צבע אדום הופעלה בשדרות",
+            "צבע אדום",
+            "הקיר נצבע בצבע אדום הופעל",
+        ),
+        (  # a Serbian term and guard, each in either script
+            Target("evacuation", terms={"sr": ["evakuacija"]}, guards={"sr": ["вежба евакуације"]}),
+            "Почела евакуација из Кијева",
+            "евакуација",
+            "Održana vežba evakuacije u školi",
+        ),
+    ],
+)
+def test_guards_of_patterns_and_of_either_script(
+    target: Target, text: str, hit: str, guarded: str
+) -> None:
+    assert _matched(target, text) == [hit]
+    assert _matched(target, guarded) == []
 
 
 def test_an_exclude_with_a_literal_vetoes_only_where_its_literal_stands() -> None:
