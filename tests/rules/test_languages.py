@@ -176,6 +176,14 @@ NEAR_MISSES = [
     ("hi", "मॉक ड्रिल के दौरान सायरन बजेंगे"),  # a civil-defence drill
     ("sr", "Пробно оглашавање сирена за ваздушну опасност у среду"),  # a siren test
     ("ka", "საელჩო დღესასწაულის გამო დაიხურება"),  # a holiday
+    # Negations guard closures: "will not close", "has not closed".
+    ("zh", "美国驻基辅大使馆表示不会关闭"),
+    ("ja", "米国大使館は閉鎖しない方針を示した"),
+    ("ko", "미국 대사관은 폐쇄하지 않기로 했다"),
+    ("he", "השגרירות האמריקנית לא תיסגר מחר"),
+    ("tr", "ABD'nin Kiev Büyükelçiliği kapatılmayacak"),
+    ("vi", "Đại sứ quán Mỹ tại Kiev sẽ không đóng cửa"),
+    ("sr", "Ambasada SAD u Kijevu neće biti zatvorena"),
 ]
 
 
