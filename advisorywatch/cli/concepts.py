@@ -8,7 +8,7 @@ from advisorywatch.rules.config import ConceptConfig
 from advisorywatch.rules.engine import resolve_concepts
 from advisorywatch.rules.lexicon import Concept, available_concepts
 
-_KINDS = ("terms", "stems", "patterns", "exclude")
+_KINDS = ("terms", "stems", "patterns", "exclude", "guards")
 
 
 def concept_names(extra: Mapping[str, ConceptConfig]) -> list[str]:

@@ -51,9 +51,10 @@ class ConceptConfig(Strict):
     """A concept defined in, or added to a built-in one by, the top-level ``concepts:`` key.
 
     Entries are per language code (``en``, ``id``, ``th``, ...): the code picks the boundary
-    rules (Thai has none, Arabic allows prefix clitics). For a built-in concept the entries
-    are added to the built-in ones, and a given ``severity``/``context_needed``/``lowers``
-    replaces its own.
+    rules (Thai has none, Arabic allows prefix clitics). ``guards`` are compounds that drop the
+    concept's hits they overlap (see :mod:`.matcher`). For a built-in concept the entries are
+    added to the built-in ones, and a given ``severity``/``context_needed``/``lowers`` replaces
+    its own.
     """
 
     description: str = ""
@@ -64,10 +65,11 @@ class ConceptConfig(Strict):
     stems: dict[str, list[str]] = {}
     patterns: dict[str, list[UserRegex]] = {}
     exclude: dict[str, list[UserRegex]] = {}
+    guards: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _valid_entries(self) -> ConceptConfig:
-        for key in ("terms", "stems"):
+        for key in ("terms", "stems", "guards"):
             for lang, words in getattr(self, key).items():
                 if any(not w.strip() for w in words):
                     raise ValueError(f"{key}.{lang}: entries must not be empty strings")

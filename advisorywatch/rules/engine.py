@@ -80,6 +80,7 @@ def resolve_concepts(
                 stems=_merged(base.stems, add.stems),
                 patterns=_merged(base.patterns, add.patterns),
                 exclude=_merged(base.exclude, add.exclude),
+                guards=_merged(base.guards, add.guards),
             )
         out[name] = base
     return out
@@ -181,7 +182,8 @@ class RuleEngine:
         self._rules = [_Rule(r, resolved) for r in rules]
         self._source_tags = source_tags or {}
         targets = [
-            Target(c.name, c.terms, c.stems, c.patterns, c.exclude) for c in resolved.values()
+            Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)
+            for c in resolved.values()
         ]
         keywords = sorted({k for r in rules for k in r.keywords})
         regexes = sorted({x for r in rules for x in r.regexes})

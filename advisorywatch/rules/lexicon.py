@@ -22,6 +22,7 @@ class Concept:
     stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    guards: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # libyaml when PyYAML was built with it: the lexicon files are large.
@@ -57,4 +58,5 @@ def load_concept(name: str) -> Concept:
         stems=per_lang("stems"),
         patterns=per_lang("patterns"),
         exclude=per_lang("exclude"),
+        guards=per_lang("guards"),
     )

@@ -8,7 +8,8 @@ The matcher runs a regex only near a *trigger*, a literal that every match conta
 the same automaton as the terms; a second such set of literals, the *gate*, lets it skip the
 stretches of text around a trigger that hold none of them. Both come from the regex's parse
 tree (``re._parser``, the standard library's own parser): a run of literal characters, a group,
-a repeat of at least once, every branch of an alternation, or a small character class.
+a repeat of at least once, every branch of an alternation, or a small character class (which
+also carries a run of literals on, as one literal per character).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from typing import Any, Protocol
 from advisorywatch.rules.lexicon import available_concepts, load_concept
 from advisorywatch.rules.linear import LinearRegex
 from advisorywatch.rules.normalize import normalize_pattern
+from advisorywatch.rules.spellings import spellings
 
 # The shortest literal worth a place in the automaton (a shorter one is seen everywhere).
 _MIN_TRIGGER = 3
+# The most spellings one literal run may branch into through character classes.
+_MAX_VARIANTS = 8
 
 _parser: Any = importlib.import_module("re._parser")
 
@@ -58,18 +62,29 @@ class _Trusted:
 def compile_pattern(source: str) -> Regex:
     """Compile a lexicon or config regex for normalised text. Raises ``re.error``
     (:class:`.linear.Unsupported` for a config regex the linear-time engine cannot run)."""
-    if source in builtin_patterns():
-        return _Trusted(normalize_pattern(source))
-    return LinearRegex(normalize_pattern(source))
+    return compile_normal(normalize_pattern(source), source in builtin_patterns())
 
 
-def compile_any(sources: Iterable[str]) -> list[Regex]:
-    """Regexes that together match where any of ``sources`` does: the built-in ones joined
-    into one, and the config's joined into another."""
-    builtin = builtin_patterns()
-    groups = ([x for x in sources if x in builtin], [x for x in sources if x not in builtin])
+def variants(source: str, lang: str | None) -> list[tuple[str, bool]]:
+    """Each normal form of a regex of ``lang`` (:func:`.spellings.spellings`), and whether it
+    is a built-in one (trusted: Python's ``re``) or a config one (the linear-time engine)."""
+    trusted = source in builtin_patterns()
+    return [(v, trusted) for v in spellings(source, lang, regex=True)]
+
+
+def compile_normal(normal: str, trusted: bool) -> Regex:
+    """Compile a regex already in the normal form, on the engine ``trusted`` picks."""
+    return _Trusted(normal) if trusted else LinearRegex(normal)
+
+
+def compile_any(normals: Iterable[tuple[str, bool]]) -> list[Regex]:
+    """Regexes that together match where any of ``normals`` (see :func:`variants`) does: the
+    built-in ones joined into one, and the config's joined into another."""
+    groups: tuple[list[str], list[str]] = ([], [])
+    for normal, trusted in normals:
+        groups[not trusted].append(normal)
     return [
-        (_Trusted if i == 0 else LinearRegex)(normalize_pattern("|".join(f"(?:{x})" for x in xs)))
+        compile_normal("|".join(f"(?:{x})" for x in xs), i == 0)
         for i, xs in enumerate(groups)
         if xs
     ]
@@ -107,24 +122,36 @@ def _usable_literals(source: str) -> list[frozenset[str]]:
     return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
 
 
+def _width(literal: str) -> int:
+    """How rare a literal is, in Latin letters: a Han, kana or Hangul character counts two
+    (``空袭`` is as telling as ``raid``)."""
+    return sum(2 if c >= "\u2e80" else 1 for c in literal)
+
+
 def _rank(literals: frozenset[str]) -> tuple[int, int]:
     """Longest shortest literal first, then fewest literals."""
-    return min(len(s) for s in literals), -len(literals)
+    return min(map(_width, literals)), -len(literals)
 
 
 def _required(items: Any) -> list[frozenset[str]]:
-    """Sets of literals such that every match of ``items`` contains one literal of each."""
+    """Sets of literals such that every match of ``items`` contains one literal of each. A run
+    of literal characters goes on through a small character class, and through the class
+    ``re`` makes of alternatives with a common prefix (``大使(?:馆|館)`` is ``大使[馆館]``), as
+    one literal per character of the class."""
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
+    runs = [""]
 
     def flush() -> None:
-        if run:
-            candidates.append(frozenset({"".join(run)}))
-            run.clear()
+        if runs != [""]:
+            candidates.append(frozenset(runs))
+            runs[:] = [""]
 
     for op, av in items:
         if op is _parser.LITERAL:
-            run.append(chr(av))
+            runs[:] = [r + chr(av) for r in runs]
+            continue
+        if op is _parser.IN and _small_class(av) and len(runs) * len(av) <= _MAX_VARIANTS:
+            runs[:] = [r + chr(v) for r in runs for _, v in av]
             continue
         flush()
         if op is _parser.SUBPATTERN:
@@ -135,7 +162,11 @@ def _required(items: Any) -> list[frozenset[str]]:
                 candidates.append(frozenset().union(*(a for a in alts if a)))
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
             candidates += _required(av[2])
-        elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4:
+        elif op is _parser.IN and _small_class(av):
             candidates.append(frozenset(chr(v) for _, v in av))
     flush()
     return candidates
+
+
+def _small_class(av: Any) -> bool:
+    return all(o is _parser.LITERAL for o, _ in av) and len(av) <= 4

@@ -6,11 +6,17 @@ the automaton is only a candidate; the word-boundary rules of its language or sc
 (:mod:`.boundaries`: endings, joins, stems, Arabic clitics, Thai syllables) decide whether it
 is a word there (``Hair strike`` is not ``air strike``).
 
+A concept's *guards* are compounds that change the meaning of a term inside them (``防空袭``,
+air defence, around ``空袭``, air raid; ``בצבע אדום``, in red paint, around ``צבע אדום``): they
+are found by the same automaton, anywhere, and every hit of the concept they overlap is dropped.
+
 A regex pattern runs only where its trigger (a literal the pattern cannot match without, see
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
-veto (within ``EXCLUDE_WINDOW`` characters) are dropped; the title and the start of the text
-are one context for them (a holiday the title names vetoes the closure its text reports).
+veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
+only where the automaton saw it, the others (joined into one regex) around every hit. The
+title and the start of the text are one context for them (a holiday the title names vetoes
+the closure its text reports).
 """
 
 from __future__ import annotations
@@ -27,17 +33,19 @@ from advisorywatch.rules.boundaries import (
     boundary_language,
     is_word,
     must_start_word,
+    stem_keys,
     term_keys,
     word_span,
 )
 from advisorywatch.rules.literals import (
     Regex,
     compile_any,
-    compile_pattern,
+    compile_normal,
     pattern_gate,
     pattern_triggers,
+    variants,
 )
-from advisorywatch.rules.normalize import Normalized, normalize, normalize_pattern, normalize_text
+from advisorywatch.rules.normalize import Normalized, normalize, normalize_text
 
 SNIPPET_CHARS = 80
 EXCLUDE_WINDOW = 80
@@ -77,9 +85,14 @@ class Target:
     stems: Mapping[str, Sequence[str]] = field(default_factory=dict)
     patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _VETO = 0, 1, 2, 3, 4
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
+
+
+# An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
+_Entry = tuple[int, int, str | None, str]
 
 
 @dataclass(slots=True)
@@ -98,8 +111,10 @@ class ConceptMatcher:
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
         self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
-        self._exclude: dict[int, _Exclude] = {}
-        keys: dict[str, list[tuple[int, int, str | None, str]]] = {}
+        self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
+        self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
+        self._gated_vetoes: dict[int, list[int]] = {}
+        keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
                 for term in terms:
@@ -108,29 +123,34 @@ class ConceptMatcher:
                         keys.setdefault(key, []).append((_TERM, ti, lang, term))
             for code, stems in t.stems.items():
                 for stem in stems:
-                    key = normalize(stem).strip()
-                    if key:
+                    for key in stem_keys(stem, code or None):
                         keys.setdefault(key, []).append((_STEM, ti, code or None, stem))
+            for code, guards in t.guards.items():
+                for guard in guards:
+                    for key in stem_keys(guard, code or None):
+                        keys.setdefault(key, []).append((_GUARD, ti, code or None, guard))
             for code, pats in t.patterns.items():
                 lang = code or None
                 for src in pats:
-                    pi = len(self._patterns)
-                    self._patterns.append(_Pattern(ti, lang, src, compile_pattern(src)))
-                    triggers = pattern_triggers(normalize_pattern(src))
-                    if triggers is None:
-                        self._always.append(pi)
-                    for trig in triggers or ():
-                        keys.setdefault(trig, []).append((_TRIGGER, pi, lang, src))
-                    gate = pattern_gate(normalize_pattern(src))
-                    if gate is not None:
-                        self._gated.add(pi)
-                    for literal in gate or ():
-                        keys.setdefault(literal, []).append((_GATE, pi, lang, src))
-            excl = [x for xs in t.exclude.values() for x in xs]
-            if excl:  # any language's: an English text may hit a Spanish stem too
-                self._exclude[ti] = veto = _Exclude.of(excl)
-                for literal in veto.literals:
-                    keys.setdefault(literal, []).append((_VETO, ti, None, literal))
+                    for normal, trusted in variants(src, lang):
+                        regex = compile_normal(normal, trusted)
+                        self._add_pattern(keys, _Pattern(ti, lang, src, regex), normal)
+            # Any language's excludes: an English text may hit a Spanish stem too.
+            ungated: list[tuple[str, bool]] = []
+            for code, sources in t.exclude.items():
+                for src in sources:
+                    for normal, trusted in variants(src, code or None):
+                        triggers = pattern_triggers(normal)
+                        if triggers is None:
+                            ungated.append((normal, trusted))
+                            continue
+                        xi = len(self._vetoes)
+                        self._vetoes.append(compile_normal(normal, trusted))
+                        self._gated_vetoes.setdefault(ti, []).append(xi)
+                        for trig in triggers:
+                            keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
+            if ungated:
+                self._exclude[ti] = compile_any(ungated)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -141,6 +161,21 @@ class ConceptMatcher:
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
+    def _add_pattern(self, keys: dict[str, list[_Entry]], p: _Pattern, normal: str) -> None:
+        """A regex (``normal``: its normal form) with its trigger and gate literals."""
+        pi = len(self._patterns)
+        self._patterns.append(p)
+        triggers = pattern_triggers(normal)
+        if triggers is None:
+            self._always.append(pi)
+        for trig in triggers or ():
+            keys.setdefault(trig, []).append((_TRIGGER, pi, p.language, p.source))
+        gate = pattern_gate(normal)
+        if gate is not None:
+            self._gated.add(pi)
+        for literal in gate or ():
+            keys.setdefault(literal, []).append((_GATE, pi, p.language, p.source))
+
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
         hits: list[Hit] = []
         if self._empty:
@@ -150,31 +185,32 @@ class ConceptMatcher:
             hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
         return hits
 
-    def _find_in(self, field_name: str, norm: Normalized, beside: str = "") -> list[Hit]:
+    def _find_in(self, field_name: str, norm: Normalized, beside: str) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
         triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
-        vetoes: dict[int, list[int]] = {}  # target -> where a literal of its excludes was seen
+        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
+        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
         if self._automaton is not None:
             all_entries, bounded = self._entries, self._bounded
             for key, start, end in self._automaton.find_matches_as_indexes(text, True):
                 if bounded[key] and start and is_word(text[start - 1]):
                     continue
                 for kind, idx, lang, entry in all_entries[key]:
-                    if kind == _TRIGGER:
+                    if kind <= _STEM:  # most entries: one comparison
+                        span = word_span(text, start, end, kind == _STEM, lang)
+                        if span is not None:
+                            found.setdefault(idx, []).append((*span, kind, lang, entry))
+                    elif kind == _TRIGGER:
                         triggered.setdefault(idx, []).append(end - 1)
-                        continue
-                    if kind == _GATE:
+                    elif kind == _GATE:
                         gates.setdefault(idx, []).append((start, end))
-                        continue
-                    if kind == _VETO:
+                    elif kind == _GUARD:
+                        guards.setdefault(idx, []).append((start, end))
+                    else:
                         vetoes.setdefault(idx, []).append(start)
-                        continue
-                    span = word_span(text, start, end, kind == _STEM, lang)
-                    if span is not None:
-                        found.setdefault(idx, []).append((*span, kind, lang, entry))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
@@ -183,10 +219,16 @@ class ConceptMatcher:
                     continue
                 for a, b in p.regex.spans(text, start, end):
                     found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
+        for ti, places in guards.items():
+            if ti in found:
+                found[ti] = [
+                    sp for sp in found[ti] if not any(a < sp[1] and sp[0] < b for a, b in places)
+                ]
         self._drop_parts_of_longer_terms(found)
         hits: list[Hit] = []
         for ti, spans in found.items():
-            hits.extend(self._hits(ti, spans, field_name, norm, beside, vetoes.get(ti, [])))
+            if not (beside and self._vetoed_by(ti, beside)):
+                hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
         return sorted(hits, key=lambda h: h.start)
 
     def _drop_parts_of_longer_terms(
@@ -220,18 +262,28 @@ class ConceptMatcher:
                     sp for sp in spans if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
                 ]
 
+    def _vetoed_by(self, ti: int, text: str) -> bool:
+        """Whether one of target ``ti``'s excludes matches anywhere in ``text``."""
+        return any(x.search(text) for x in self._exclude.get(ti, ())) or any(
+            self._vetoes[xi].search(text) for xi in self._gated_vetoes.get(ti, ())
+        )
+
     def _hits(
         self,
         ti: int,
         spans: list[tuple[int, int, int, str | None, str]],
         field_name: str,
         norm: Normalized,
-        beside: str = "",
-        vetoes: Sequence[int] = (),
+        vetoes: dict[int, list[int]],
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti)
+        excl = self._exclude.get(ti, [])
+        gated = [
+            (self._vetoes[xi], at)
+            for xi in self._gated_vetoes.get(ti, ())
+            if (at := vetoes.get(xi))
+        ]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -242,8 +294,8 @@ class ConceptMatcher:
             if i < len(starts) and starts[i] < end:
                 continue
             lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if excl is not None and (
-                excl.vetoes(norm.text, lo, hi, vetoes) or (beside and excl.vetoes(beside))
+            if any(x.search(norm.text, lo, hi) for x in excl) or any(
+                x.search(norm.text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
             ):
                 continue
             kept.insert(i, (start, end, lang, entry))
@@ -268,44 +320,6 @@ class ConceptMatcher:
 
 # Matched texts repeat (the same few words in many items): their normal forms are kept.
 _normalized = lru_cache(maxsize=4096)(normalize)
-
-
-@dataclass(frozen=True, slots=True)
-class _Exclude:
-    """A target's ``exclude`` regexes. Those with literals they cannot match without (most:
-    holiday names, "drill", "anniversary") run only where one of these is in the text (the
-    matcher's automaton finds them with the terms); the rest run everywhere a hit is."""
-
-    gated: list[Regex]
-    literals: frozenset[str]
-    always: list[Regex]
-
-    @classmethod
-    def of(cls, sources: Sequence[str]) -> _Exclude:
-        gated: list[str] = []
-        always: list[str] = []
-        literals: set[str] = set()
-        for src in sources:
-            found = pattern_triggers(normalize_pattern(src))
-            (always if found is None else gated).append(src)
-            literals |= found or set()
-        return cls(
-            compile_any(gated) if gated else [],
-            frozenset(literals),
-            compile_any(always) if always else [],
-        )
-
-    def vetoes(
-        self, text: str, lo: int = 0, hi: int | None = None, seen: Sequence[int] | None = None
-    ) -> bool:
-        """Whether one of the regexes matches ``text[lo:hi]``; ``seen``: where the literals
-        were found in ``text`` (None: not looked for, the gated regexes run anyway)."""
-        hi = len(text) if hi is None else hi
-        if any(x.search(text, lo, hi) for x in self.always):
-            return True
-        if seen is not None and not any(lo <= at < hi for at in seen):
-            return False
-        return any(x.search(text, lo, hi) for x in self.gated)
 
 
 def _beside(field_name: str, normed: Mapping[str, Normalized]) -> str:

@@ -6,16 +6,28 @@ the regex patterns:
 1. HTML entities are decoded (``air&nbsp;strike``).
 2. Unicode NFKC (full-width forms, ligatures, NBSP → space, ``…`` → ``...``).
 3. Case folding (``ß`` → ``ss``, Greek final ``ς`` → ``σ``).
-4. One-for-one equivalences: apostrophe variants → ``'``, dash variants → ``-``, every
-   whitespace character → space, Russian ``ё`` → ``е``, Arabic ``ى`` → ``ي``, ``ة`` → ``ه``,
-   ``ٱ`` → ``ا`` and the Persian forms of ``ي``/``ك``.
+4. One-for-one equivalences: apostrophe variants and the Hebrew geresh → ``'``, curly double
+   quotes and the Hebrew gershayim → ``"`` (``כטב״ם``), dash variants → ``-``, every
+   whitespace character → space, Russian ``ё`` → ``е``, Turkish dotless ``ı`` → ``i`` (``I``
+   and ``İ`` already fold to ``i``, so ``İSTANBUL``, ``ISTANBUL`` and ``ıstanbul`` are one word),
+   Arabic ``ى`` → ``ي``, ``ة`` → ``ه``, ``ٱ`` → ``ا``, the Persian forms of ``ي``/``ك`` and of
+   ``ه`` (``ە``, ``ۀ``).
 5. Marks removed: accents of Latin and Greek letters (all-caps French and Greek headlines drop
    them, so ``FRAPPE AERIENNE`` must match ``frappe aérienne``; German umlauts and Spanish ``ñ``
    fold too, which costs no alert term its meaning), Arabic tashkeel, tatweel and hamza
-   carriers (``أ إ آ`` → ``ا``), soft hyphens and zero-width characters. Accents are **kept** where
-   they make a different letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``,
-   ``ї`` ≠ ``і`` and ``ў`` ≠ ``у`` (stress marks, which are separate characters, are dropped),
-   and Thai vowel and tone marks, which are part of the spelling.
+   carriers (``أ إ آ`` → ``ا``; Arabic-Indic and Persian digits become ASCII digits on the
+   way), soft hyphens and zero-width characters (the Persian zero-width
+   non-joiner too: ``زنگ‌های`` is ``زنگهاي``). Accents are **kept** where they make a different
+   letter that matching must tell apart: Cyrillic ``й`` ≠ ``и``, ``ї`` ≠ ``і`` and ``ў`` ≠ ``у``
+   (stress marks, which are separate characters, are dropped), Thai vowel and tone marks,
+   Indic vowel signs, virama and nukta (NFKC gives ``क़`` one form), which are part of the
+   spelling, and the letters of **Vietnamese** whose marks tell its words apart: ``ơ ư``, the
+   vowels with a tilde (``bão`` storm, ``báo`` report; Portuguese keeps its ``ã õ`` too) and
+   the precomposed letters of U+1EA0-U+1EF9 (dot below, hook above, circumflex or breve with a
+   tone mark: ``bom`` bomb, ``bốm``; ``kích`` strike, ``kịch`` drama). The Vietnamese letters it
+   shares with French or Spanish (``á à ô ê``...) fold like theirs, so ``kích`` and ``kich`` are
+   one word; the fold depends on the character alone, never on its neighbours or the text's
+   language, so every caller normalises a word the same way.
 6. Runs of spaces collapse to one.
 
 Each step either keeps the length of the text or changes it in a few places that a regex can
@@ -44,13 +56,17 @@ _REMOVED = (
 _MARKS = re.compile(f"[{_REMOVED}]+")
 _ASTRAL = "[\U00010000-\U0010ffff]"
 # Characters that mean step 5 has work to do: precomposed Latin/Greek letters, Arabic hamza
-# carriers, and the removed characters themselves.
-_NEEDS_FOLD = re.compile(f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626{_REMOVED}]")
-# Cyrillic letters whose accent makes another letter: hidden from step 5, then restored.
-# Cyrillic letters whose accent makes another letter (ru/uk/be): hidden from step 5, restored.
-_PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate("йїў")]
+# carriers, Arabic-Indic and Persian digits, and the removed characters themselves.
+_NEEDS_FOLD = re.compile(
+    f"[\u00c0-\u024f\u0370-\u03ff\u1e00-\u1fff\u0622-\u0626\u0660-\u0669\u06f0-\u06f9{_REMOVED}]"
+)
+# Letters whose accent makes another letter, hidden from step 5 and restored: Cyrillic (ru, uk,
+# be) and those only Vietnamese writes (lower case: the text is casefolded by then).
+_KEPT = "йїўơưãõĩũỹ" + "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))
+_PROTECTED = [(c, chr(0xE000 + i)) for i, c in enumerate(_KEPT)]
 _EQUIVALENT = [
-    *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032"),
+    *((c, "'") for c in "\u2019\u2018\u02bc\u0060\u00b4\u2032\u05f3"),
+    *((c, '"') for c in "\u201c\u201d\u05f4"),
     *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212"),
     *((c, " ") for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"),
     ("ё", "е"),
@@ -59,8 +75,14 @@ _EQUIVALENT = [
     ("ٱ", "ا"),
     ("\u06cc", "ي"),
     ("\u06a9", "ك"),
+    ("\u06d5", "ه"),
+    ("\u06c0", "ه"),
+    ("ı", "i"),
 ]
 _EQUIVALENT_ASCII = [(a, b) for a, b in _EQUIVALENT if a.isascii()]
+# Arabic-Indic and Persian digits, folded to ASCII in step 5 (one character for one).
+_DIGIT_FOLDS = {chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)}
+_TO_ASCII_DIGITS = str.maketrans(_DIGIT_FOLDS)
 
 
 @cache
@@ -129,6 +151,7 @@ class _Folds:
             and (f := unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", c))))
             != c
         }
+        self.table.update(_DIGIT_FOLDS)
         # Kept to the BMP so that ``re`` compiles it to a table lookup rather than a list of
         # ranges (60 times faster); texts with other planes' characters take the round trip.
         bmp = _class_of(c for c in (*self.table, *self.sensitive) if c <= "\uffff").pattern
@@ -274,6 +297,8 @@ def _fold_marks(text: str, steps: list[_Step]) -> str:
     text = unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", text)))
     for c, p in protected:
         text = text.replace(p, c)
+    if not found.isdisjoint(_DIGIT_FOLDS):
+        text = text.translate(_TO_ASCII_DIGITS)
     return text
 
 

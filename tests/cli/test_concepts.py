@@ -26,7 +26,7 @@ def test_overview_lists_every_concept_with_its_languages(project: Project) -> No
     assert "lowers" in lines["all_clear"] and "context" in lines["shelling_explosion"]
     assert lines["port_closed"].endswith("2 languages: en pl")
     c = load_concept("air_strike")
-    langs = sorted({*c.terms, *c.stems, *c.patterns, *c.exclude})
+    langs = sorted({*c.terms, *c.stems, *c.patterns, *c.exclude, *c.guards})
     assert lines["air_strike"].endswith(f"{len(langs)} languages: {' '.join(langs)}")
 
 
@@ -47,6 +47,13 @@ def test_one_concept_shows_its_entries_with_the_config_additions(project: Projec
     assert "en:" in out and "uk:" not in out
     assert "ordered departure" in out and "relocation of staff" in out
     assert "exclude: " in out and "medical" in out
+
+
+def test_one_concept_shows_its_guards(project: Project) -> None:
+    project.write_config(CONFIG)
+    result = project.cli("concepts", "air_strike", "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    assert "guards: " in result.stdout and "防空袭" in result.stdout
 
 
 def test_unknown_concept_exits_2_and_names_the_known_ones(project: Project) -> None:

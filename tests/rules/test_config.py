@@ -51,6 +51,22 @@ rules:
     assert "air" in _fire(config, "serangan udara di Kyiv")  # built-in terms are still there
 
 
+def test_config_guards_drop_the_hits_they_overlap(tmp_path: Path) -> None:
+    config = _config(
+        """
+concepts:
+  air_strike: {guards: {en: ["air strike drill"], zh: ["空袭演练"]}}
+rules:
+  - {name: air, concepts: [air_strike], notify: [console]}
+""",
+        tmp_path,
+    )
+    assert _fire(config, "Schools held an air strike drill on Monday") == {}
+    assert _fire(config, "全市举行空袭演练") == {}
+    assert "air" in _fire(config, "An air strike hit the depot")
+    assert "air" in _fire(config, "以军发动空袭")
+
+
 def test_any_all_none(tmp_path: Path) -> None:
     config = _config(
         """
@@ -200,6 +216,11 @@ rules:
             "concepts:\n  port: {severity: warning}\n"
             "rules:\n  - {name: r, concepts: [port], notify: [console]}\n",
             "a new concept needs 'terms', 'stems' or 'patterns'",
+        ),
+        (
+            "concepts:\n  air_strike: {guards: {en: ['']}}\n"
+            "rules:\n  - {name: r, concepts: [air_strike], notify: [console]}\n",
+            "guards.en: entries must not be empty strings",
         ),
         (
             "rules:\n  - {name: r, concepts: [air_strike], tags: [nope], notify: [console]}\n",

@@ -85,7 +85,35 @@ POSITIVES = [
     ("ko", "shelter_in_place", "경보가 해제될 때까지 대피소에 머물러 달라고 당부했다", None),
     ("zh", "air_raid_alert", "基辅拉响了防空警报", "防空警报"),
     ("ja", "embassy_closed", "キーウの米大使館、「空爆の可能性」で閉館", None),
-    ("he", "air_raid_alert", "אזעקת צבע אדום נשמעה בשדרות", "צבע אדום"),
+    ("he", "air_raid_alert", "אזעקת צבע אדום נשמעה בשדרות", "אזעקת צבע אדום"),
+    # The script support of issue 14: prefixes, particles, suffixes, letter variants, scripts.
+    ("he", "missile_attack", "ובעקבות ירי הרקטות מרצועת עזה", "ירי הרקטות"),  # article inside
+    ("he", "air_strike", "בתקיפה האווירית נהרגו שלושה", "תקיפה האווירית"),  # prefix ב
+    ("he", "drone_attack", "התרעה על חדירת כטב״ם בגליל", "חדירת כטב״ם"),  # gershayim
+    ("he", "shelter_in_place", "התושבים מתבקשים להיכנס למרחבים מוגנים", None),
+    ("fa", "air_raid_alert", "صدای زنگ های خطر در تهران", "زنگ های خطر"),  # ZWNJ as a space
+    ("fa", "missile_attack", "حمله‌های موشکی به اسرائیل", "حمله‌های موشکی"),  # plural, ZWNJ
+    ("fa", "drone_attack", "حمله پهپادي به پايگاه", "حمله پهپادي"),  # Arabic ي for ی
+    ("tr", "air_raid_alert", "Odessa'da siren sesleri yeniden çaldı", None),
+    ("tr", "evacuation", "Vatandaşlarımızın Tahliyesi Hk.", "Tahliyesi"),
+    ("tr", "embassy_closed", "ABD, Kiev Büyükelçiliğini geçici olarak KAPATTI", None),
+    ("zh", "drone_attack", "俄罗斯方面出动了攻击无人机", "攻击无人机"),
+    ("zh", "embassy_closed", "美国驻基辅大使馆宣布暂停对外办公", None),
+    ("ja", "missile_attack", "イランがイスラエルに向けて複数のミサイルを発射した", None),
+    ("ja", "shelter_in_place", "頑丈な建物や地下に避難してください", None),
+    ("ko", "air_raid_alert", "키이우 전역에 공습경보가 발령됐다", "공습경보가"),  # particle
+    ("ko", "embassy_closed", "미국 대사관을 잠정 폐쇄한다고 밝혔다", None),
+    ("vi", "air_strike", "Israel mở CUỘC KHÔNG KÍCH vào Liban", "KHÔNG KÍCH"),
+    ("vi", "shelter_in_place", "“Hãy ở trong nơi trú ẩn!”", "ở trong nơi trú ẩn"),
+    ("hi", "air_strike", "इज़राइल ने गाज़ा पर हवाई हमले किए", "हवाई हमले"),  # stem through ए
+    ("hi", "missile_attack", "ईरान ने इज़राइल पर मिसाइलें दागीं", "मिसाइलें दागीं"),
+    ("sr", "air_raid_alert", "Vazdušna opasnost proglašena u Kijevu", "Vazdušna opasnost"),
+    ("sr", "air_raid_alert", "ВАЗДУШНА УЗБУНА у целој Украјини", "ВАЗДУШНА УЗБУНА"),
+    ("sr", "evacuation", "Почела евакуација цивила", "евакуација"),
+    ("ka", "drone_attack", "კიევში Shahed-ის 15 დრონი ჩამოაგდეს", None),
+    # Another language's excludes veto hits in any language: a Persian holiday word (عید) must
+    # not veto an Arabic closure through المواعيد (appointments), which contains its letters.
+    ("ar", "embassy_closed", "السفارة ستغلق أبوابها مع إلغاء جميع المواعيد القنصلية", None),
 ]
 
 
@@ -130,6 +158,32 @@ NEAR_MISSES = [
     ("hi", "शहर में ड्रोन शो का आयोजन किया गया"),
     ("pt", "Greve dos controladores aéreos cancela voos em Lisboa"),
     ("nl", "De ambassade is gesloten op Koningsdag"),
+    ("he", "מערכת האזעקה בבית לא פעלה"),  # a house alarm
+    ("he", "אזעקת רכב העירה את השכונה"),  # a car alarm
+    ("fa", "مانور آژیر خطر در مدارس برگزار شد"),  # a drill
+    ("tr", "Gazeteci cezaevinden tahliye edildi"),  # released from prison
+    ("tr", "10 Kasım'da saat 09.05'te sirenler çaldı, saygı duruşunda bulunuldu"),  # Atatürk
+    ("zh", "南京拉响防空警报 悼念南京大屠杀遇难同胞"),  # a commemoration
+    ("zh", "今天上午10时全市试鸣防空警报"),  # a test
+    ("zh", "警方破获一起电话轰炸案"),  # phone spam
+    ("ja", "東京大空襲から80年 追悼の祈り"),  # an anniversary
+    ("ja", "Jアラートの全国一斉試験放送を実施"),  # a test broadcast
+    ("ko", "을지훈련 민방공 경보 발령 훈련 실시"),  # a drill
+    ("ko", "팬들의 질문 폭격이 이어졌다"),  # questions, figuratively
+    ("vi", "Hệ thống không kích hoạt được chế độ bảo vệ"),  # "did not activate"
+    ("vi", "Người dân tìm nơi trú ẩn khi cơn bão số 3 đổ bộ"),  # a typhoon
+    ("hi", "शहर में जल निकासी व्यवस्था ठप"),  # drainage
+    ("hi", "मॉक ड्रिल के दौरान सायरन बजेंगे"),  # a civil-defence drill
+    ("sr", "Пробно оглашавање сирена за ваздушну опасност у среду"),  # a siren test
+    ("ka", "საელჩო დღესასწაულის გამო დაიხურება"),  # a holiday
+    # Negations guard closures: "will not close", "has not closed".
+    ("zh", "美国驻基辅大使馆表示不会关闭"),
+    ("ja", "米国大使館は閉鎖しない方針を示した"),
+    ("ko", "미국 대사관은 폐쇄하지 않기로 했다"),
+    ("he", "השגרירות האמריקנית לא תיסגר מחר"),
+    ("tr", "ABD'nin Kiev Büyükelçiliği kapatılmayacak"),
+    ("vi", "Đại sứ quán Mỹ tại Kiev sẽ không đóng cửa"),
+    ("sr", "Ambasada SAD u Kijevu neće biti zatvorena"),
 ]
 
 

@@ -27,11 +27,16 @@ from advisorywatch.rules.normalize import normalize
         (r"(?:air|drone) strikes?", {" strike"}, {"air", "drone"}),  # the longer literal first
         (r"\bsirens?\s+(?:are\s+|were\s+)?activated\b", {"activated"}, {"siren"}),
         (r"(?:ambassade|embassy)\W+(?:\w+\W+){0,3}ferm", {"ambassade", "embassy"}, {"ferm"}),
-        (r"[ck]urfew", {"urfew"}, None),  # a class of one letter is too short a literal
+        (r"[ck]urfew", {"curfew", "kurfew"}, None),  # a small class carries the run on
         (r"(?:foo)?bar", {"bar"}, None),  # an optional group is not required
         (r"(?:ab){2}", None, None),  # too short
         (r"foo|ba", None, None),  # one branch has no literal of 3 characters
         (r"\w+", None, None),
+        # re merges a common prefix into a class: 大使[馆館]; the run goes on through it
+        (r"(?:大使馆|大使館)[^。]{0,20}?关闭", {"大使馆", "大使館"}, {"关闭"}),
+        (r"(?:防空警报|空袭警报)", {"防空警报", "空袭警报"}, None),
+        (r"空袭", {"空袭"}, None),  # two ideographs are as telling as four letters
+        (r"ab[cdefg]", None, None),  # a class of five is no literal
     ],
 )
 def test_required_literals(source: str, triggers: set[str] | None, gate: set[str] | None) -> None:
@@ -87,3 +92,10 @@ def test_a_config_regex_runs_on_the_linear_time_engine() -> None:
     rx = compile_pattern(r"(a+)+$")
     assert isinstance(rx, LinearRegex)
     assert not rx.search("a" * 30_000 + "b")  # Python's re would not return
+
+
+def test_a_trigger_of_an_alternation_really_occurs_in_the_text() -> None:
+    """The alternatives' literals are searched, not their common prefix and one letter."""
+    for text in ("美国驻基辅大使馆关闭", "美國駐基輔大使館關閉"):
+        triggers = pattern_triggers(r"(?:大使馆|大使館)[^。]{0,20}?(?:关闭|關閉)") or frozenset()
+        assert any(t in normalize(text) for t in triggers)

@@ -12,16 +12,16 @@ from advisorywatch.rules.matcher import ConceptMatcher, Target
 
 
 def _round_trip(text: str) -> str:
-    """Step 5 as the module docstring defines it: NFD, marks removed, NFC, with the Cyrillic
-    letters whose accent makes another letter kept."""
-    keep = {"й": "\ue000", "ї": "\ue001", "ў": "\ue002"}
+    """Step 5 as the module docstring defines it: NFD, marks removed, NFC, with the letters
+    whose accent makes another letter kept (Cyrillic, Vietnamese), digits to ASCII."""
+    keep = {c: chr(0xF000 + i) for i, c in enumerate(norm._KEPT)}
     for c, p in keep.items():
         text = text.replace(c, p)
     text = unicodedata.normalize("NFD", text)
     text = unicodedata.normalize("NFC", norm._MARKS.sub("", text))
     for c, p in keep.items():
         text = text.replace(p, c)
-    return text
+    return text.translate({ord(k): v for k, v in norm._DIGIT_FOLDS.items()})
 
 
 # Letters, precomposed letters, the removed characters, combining marks, Hangul jamo (which
@@ -34,6 +34,7 @@ _ALPHABET = [
     "\u0301", "\u0308", "\u0306", "\u0323", "\u064e", "\u0654", "\u0670",
     "\u200b", "\u200d", "\u00ad", "\u0640", "\ufeff", "\u2060",
     "ᄀ", "ᅡ", "ᆨ", "가",
+    *"ộịữơưãõĩẫẳỹ", "\u0303", "\u031b", "٣", "۵",
     "ก", "\u0e31", "\u0e34", "\u0e38", "\u0e48",
     "\U0001d400", "\U0001f600",
 ]  # fmt: skip

@@ -31,6 +31,19 @@ from advisorywatch.rules.normalize import normalize, normalize_pattern, normaliz
         ("غارَةٌ جَوِّيَّة", "غاره جويه"),
         ("أعلنت إلى آخر ـــ", "اعلنت الي اخر "),
         ("ทำ", "ทํา"),
+        ("İSTANBUL ISTANBUL ıstanbul Istanbul", "istanbul istanbul istanbul istanbul"),
+        ("زنگ\u200cهای خطر", "زنگهاي خطر"),  # ZWNJ removed, ی → ي
+        ("موشک كاربرد", "موشك كاربرد"),  # ک → ك
+        ("حملهٔ حملۀ ە", "حمله حمله ه"),  # the Persian forms of ه
+        ("۱۴۰۳ ٢٠٢٤", "1403 2024"),  # Persian and Arabic-Indic digits
+        ("כטב״ם צה׳׳ל", "כטב\"ם צה''ל"),  # gershayim and geresh
+        ("“quoted”", '"quoted"'),
+        ("CUỘC KHÔNG KÍCH", "cuộc khong kich"),  # ộ is Vietnamese only; ô, í fold as in French
+        ("không kịch", "khong kịch"),
+        ("bão báo bốm bom", "bão bao bốm bom"),
+        ("क़ानून", "क\u093cानून"),  # nukta: NFKC's one form (क + ़)
+        ("क\u093cानून", "क\u093cानून"),
+        ("ক্ষেপণাস্ত্র", "ক্ষেপণাস্ত্র"),  # Indic vowel signs and virama are kept
     ],
 )
 def test_normal_form(raw: str, normal: str) -> None:
@@ -47,6 +60,9 @@ def test_normal_form(raw: str, normal: str) -> None:
         ("Ёлка ΐα", "ια", "ΐα"),
         ("قال: غارَةٌ جوية", "غاره جويه", "غارَةٌ جوية"),
         ("a  \n  b   air  strike", "air strike", "air  strike"),
+        ("Quan chức: “Hãy ở trong nơi trú ẩn!”", "ở trong nơi tru ẩn", "ở trong nơi trú ẩn"),
+        ("ХАБЕР: İSTANBUL'DA hava saldırısı", "istanbul'da", "İSTANBUL'DA"),
+        ("قال: زنگ\u200cهای خطر", "زنگهاي خطر", "زنگ\u200cهای خطر"),
     ],
 )
 def test_offsets_map_back_to_the_exact_original(raw: str, word: str, original: str) -> None:
