@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from advisorywatch.model import DeliveryStatus, SourceStatus
@@ -139,6 +140,22 @@ class Alert(Base):
     item: Mapped[Item] = relationship()
 
 
+class AlertPlace(Base):
+    """The places an alert is filed under, for finding alerts by place with an index: each
+    place's code (``UA-30``, ``geonames:703448``) and its country's (``UA``)."""
+
+    __tablename__ = "alert_places"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    @staticmethod
+    def codes(places: list[dict[str, Any]] | None) -> list[str]:
+        """The codes an alert with ``places`` (``alerts.places``) is filed under."""
+        return sorted({c for p in places or () for c in (p["code"], p["country"])})
+
+
 class Incident(Base):
     """One event, possibly reported by several sources: the alerts of one rule whose items are
     similar (see advisorywatch.notifier.route.incidents). Only its first alert pings."""
@@ -226,15 +243,24 @@ class Notice(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def _when_created(context: DefaultExecutionContext) -> Any:
+    """A silence starts when it is created unless it says otherwise."""
+    return context.get_current_parameters()["created_at"]  # type: ignore[no-untyped-call]
+
+
 class Silence(Base):
-    """Mutes alerts matching every given field (rule, source, channel) until ``expires_at``."""
+    """Mutes alerts matching every given field (rule, source, channel, place) from
+    ``starts_at`` until ``expires_at``."""
 
     __tablename__ = "silences"
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str | None] = mapped_column(String(200))
+    # A place's code (see AlertPlace): alerts naming it, or for a country any of its places.
+    place: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_when_created)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisorywatch.db.models import Alert, Item
+from advisorywatch.db.models import Alert, AlertPlace, Item
 from advisorywatch.ingest.items import Changed, Row, as_items
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
@@ -117,6 +117,11 @@ class Alerter:
         ]
         routing.session.add_all(alerts)
         routing.session.flush()
+        routing.session.add_all(
+            AlertPlace(code=code, alert_id=a.id)
+            for a in alerts
+            for code in AlertPlace.codes(a.places)
+        )
         raised = [
             Raised(a, f.rule.notify, f.incident) for a, f in zip(alerts, firings, strict=True)
         ]

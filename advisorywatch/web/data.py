@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import (
     Alert,
+    AlertPlace,
     Delivery,
     Incident,
     IncidentAlert,
@@ -44,6 +45,13 @@ class DeliveryView(BaseModel):
     last_error: str | None
 
 
+class PlaceView(BaseModel):
+    """A place an alert's item names: its code (a filter's ``place=``) and its name."""
+
+    code: str
+    label: str
+
+
 class AlertView(BaseModel):
     id: int
     created_at: datetime
@@ -57,6 +65,7 @@ class AlertView(BaseModel):
     published: datetime | None
     terms: list[str]
     concepts: list[str]
+    places: list[PlaceView]
     incident_id: int | None
     deliveries: list[DeliveryView]
 
@@ -118,6 +127,7 @@ class AlertFilter:
     source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    place: str | None = None  # a code (rules.places.where.place_code)
 
     def query(self) -> Select[Alert]:
         q = select(Alert)
@@ -129,6 +139,9 @@ class AlertFilter:
             q = q.where(
                 Alert.item_id.in_(select(Item.id).join(Source).where(Source.name == self.source))
             )
+        if self.place:
+            filed = select(AlertPlace.alert_id).where(AlertPlace.code == self.place)
+            q = q.where(Alert.id.in_(filed))
         if self.since:
             q = q.where(Alert.created_at >= self.since)
         if self.until:
@@ -143,6 +156,7 @@ class AlertFilter:
             "source": self.source,
             "since": self.since and self.since.isoformat(),
             "until": self.until and self.until.isoformat(),
+            "place": self.place,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -201,6 +215,7 @@ def _views(s: Session, alerts: list[Alert]) -> list[AlertView]:
             published=a.item.published,
             terms=sorted({str(m.get("text", "")) for m in a.matched}),
             concepts=sorted({str(m["concept"]) for m in a.matched if m.get("concept")}),
+            places=[PlaceView(code=p["code"], label=p["label"]) for p in a.places or ()],
             incident_id=incident.get(a.id),
             deliveries=deliveries[a.id],
         )
@@ -304,12 +319,13 @@ def alerts_per_day(db: Database, days: int) -> dict[date, Counter[str]]:
     return counts
 
 
-MatcherName = Literal["rule", "source", "channel"]
-MATCHER_NAMES: tuple[MatcherName, ...] = ("rule", "source", "channel")
+MatcherName = Literal["rule", "source", "channel", "place"]
+MATCHER_NAMES: tuple[MatcherName, ...] = ("rule", "source", "channel", "place")
 
 
 class Matcher(BaseModel):
-    """Alertmanager's matcher; here ``name`` is ``rule``, ``source`` or ``channel`` and the
+    """Alertmanager's matcher; here ``name`` is ``rule``, ``source``, ``channel`` or ``place``
+    (an ISO 3166 code or a place's name in any supported language, stored as its code) and the
     match is always equality."""
 
     name: MatcherName
@@ -318,8 +334,11 @@ class Matcher(BaseModel):
     isEqual: bool = True
 
 
+SilenceStateName = Literal["active", "pending", "expired"]
+
+
 class SilenceState(BaseModel):
-    state: Literal["active", "expired"]
+    state: SilenceStateName
 
 
 class SilenceView(BaseModel):
@@ -336,16 +355,22 @@ class SilenceView(BaseModel):
     heldAlerts: int
 
 
+def silence_state(row: Silence, now: datetime) -> SilenceStateName:
+    if row.expires_at <= now:
+        return "expired"
+    return "pending" if row.starts_at > now else "active"
+
+
 def silence_view(s: Session, row: Silence, now: datetime) -> SilenceView:
     return SilenceView(
         id=str(row.id),
-        status=SilenceState(state="active" if row.expires_at > now else "expired"),
+        status=SilenceState(state=silence_state(row, now)),
         matchers=[
             Matcher.model_validate({"name": name, "value": getattr(row, name)})
             for name in MATCHER_NAMES
             if getattr(row, name) is not None
         ],
-        startsAt=row.created_at,
+        startsAt=row.starts_at,
         endsAt=row.expires_at,
         updatedAt=row.expires_at if row.expires_at <= now else row.created_at,
         createdBy=row.created_by or "",
@@ -358,7 +383,7 @@ def _held(s: Session, row: Silence) -> int:
     """Alerts whose deliveries were silenced while ``row`` was active and matched it."""
     conditions: list[Any] = [
         Delivery.status == DeliveryStatus.SILENCED,
-        Delivery.created_at >= row.created_at,
+        Delivery.created_at >= row.starts_at,
         Delivery.created_at < row.expires_at,
     ]
     if row.channel is not None:
@@ -369,14 +394,19 @@ def _held(s: Session, row: Silence) -> int:
     if row.source is not None:
         q = q.join(Item, Item.id == Alert.item_id).join(Source)
         conditions.append(Source.name == row.source)
+    if row.place is not None:
+        filed = select(AlertPlace.alert_id).where(AlertPlace.code == row.place)
+        conditions.append(Alert.id.in_(filed))
     return int(s.scalar(q.where(and_(*conditions))) or 0)
 
 
-def find_silences(db: Database, state: str | None, limit: int) -> list[SilenceView]:
+def find_silences(db: Database, state: SilenceStateName | None, limit: int) -> list[SilenceView]:
     now = utcnow()
     q = select(Silence)
     if state == "active":
-        q = q.where(Silence.expires_at > now)
+        q = q.where(Silence.starts_at <= now, Silence.expires_at > now)
+    elif state == "pending":
+        q = q.where(Silence.starts_at > now, Silence.expires_at > now)
     elif state == "expired":
         q = q.where(Silence.expires_at <= now)
     with db.session() as s:

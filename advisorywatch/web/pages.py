@@ -90,7 +90,7 @@ def overview(request: Request, w: State) -> HTMLResponse:
 
 _HEALTHY = (SourceStatus.OK, SourceStatus.NEW)
 # Feed links keep the filter as written: "since=24h" stays relative.
-_FILTERS = ("severity", "rule", "source", "since", "until")
+_FILTERS = ("severity", "rule", "source", "since", "until", "place")
 
 
 @pages.get("/alerts", name="alerts")
@@ -105,6 +105,7 @@ def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTML
         f=f,
         since=request.query_params.get("since", ""),
         until=request.query_params.get("until", ""),
+        place=request.query_params.get("place", ""),
         query=_query({k: v for k, v in request.query_params.items() if k in _FILTERS and v}),
         older=older,
         severities=get_args(Severity),
