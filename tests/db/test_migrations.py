@@ -40,3 +40,36 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
     assert counts == {"sources": 1, "items": 1, "alerts": 1, "deliveries": 1}
     assert project.sql("SELECT version_num FROM alembic_version") == [(head_revision(),)]
     assert head_revision() is not None
+
+
+def test_1300_files_existing_alerts_under_their_places(project: Project) -> None:
+    db = Database(project.effective_database_url)
+    cfg = alembic_config(db.url)
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "1000")
+    kyiv = '[{"code": "geonames:703448", "country": "UA", "label": "Kyiv, Ukraine"}]'
+    with db.engine.begin() as conn:
+        for row in ROWS[:2]:
+            conn.execute(text(row))
+        conn.execute(
+            text(
+                "INSERT INTO alerts (id, item_id, rule, severity, matched, created_at, places)"
+                " VALUES (1, 1, 'r', 'critical', '[]', '2024-01-01', :kyiv),"
+                " (2, 1, 'q', 'critical', '[]', '2024-01-01', NULL)"
+            ),
+            {"kyiv": kyiv},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO silences (id, rule, created_at, expires_at, comment)"
+                " VALUES (1, 'r', '2024-01-01 10:00:00', '2024-01-02 10:00:00', '')"
+            )
+        )
+    db.upgrade()
+    db.dispose()
+    assert project.sql("SELECT code, alert_id FROM alert_places ORDER BY code") == [
+        ("UA", 1),
+        ("geonames:703448", 1),
+    ]
+    assert project.sql("SELECT count(*) FROM silences WHERE starts_at = created_at") == [(1,)]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from advisorywatch.config.load import load_config
 from advisorywatch.db.models import utcnow
+from advisorywatch.db.session import Database
 from advisorywatch.web.auth import Tokens
 
 from .conftest import ADMIN, READ, bearer, client
+from conftest import FeedServer, Project, Sink, rss
 
 Site = Any
 
@@ -392,3 +395,64 @@ def test_place_filter_combines_and_pages(open_client: TestClient, site: Site) ->
 def test_unknown_places_are_422(open_client: TestClient, place: str, problem: str) -> None:
     answer = open_client.get("/api/v1/alerts", params={"place": place})
     assert answer.status_code == 422 and problem in answer.json()["detail"]
+
+
+def test_a_pending_silence_holds_nothing_until_it_starts(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """Through the real ingest (``run --once``) and the API: a silence on a place that starts
+    in an hour lets the alert through; once it has started it holds the next alert about that
+    place (named in another language) and not one about elsewhere, and counts what it held."""
+    feed = feeds.put("/feed.xml", rss([{"guid": "g1", "title": "Air strike reported in Kyiv"}]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{feed}"}}
+rules:
+  - {{name: air-strike, keywords: ["air strike", "авіаудар"], severity: warning, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+""")
+    config = load_config(project.config)
+    db = Database(project.effective_database_url)
+    db.upgrade()
+    api = client(db, config, Tokens(admin=ADMIN.encode()))
+    body = _silence(
+        matchers=[{"name": "place", "value": "Ukraine"}],
+        startsAt=(utcnow() + timedelta(hours=1)).isoformat(),
+    )
+    created = api.post("/api/v1/silences", json=body, headers=bearer(ADMIN))
+    assert created.status_code == 200, created.text
+    sid = created.json()["silenceID"]
+
+    assert project.cli("run", "--once").returncode == 0
+    assert sink.titles() == ["[WARNING] air-strike: Air strike reported in Kyiv · news"]
+    pending = api.get(f"/api/v1/silence/{sid}", headers=bearer(ADMIN)).json()
+    assert pending["status"]["state"] == "pending" and pending["heldAlerts"] == 0
+
+    project.execute(  # an hour later: the silence has started
+        "UPDATE silences SET starts_at = :t WHERE id = :id",
+        t=datetime.now(UTC) - timedelta(minutes=1),
+        id=int(sid),
+    )
+    feeds.put(
+        "/feed.xml",
+        rss(
+            [
+                {"guid": "g2", "title": "Новий авіаудар по Києву"},
+                {"guid": "g3", "title": "Air strike reported near Tbilisi"},
+            ]
+        ),
+    )
+    ran = project.cli("run", "--once")
+    assert ran.returncode == 0
+    assert sink.titles()[1:] == ["[WARNING] air-strike: Air strike reported near Tbilisi · news"]
+    assert f"silenced by silence {sid}" in ran.stderr  # a held alert is logged
+    active = api.get(f"/api/v1/silence/{sid}", headers=bearer(ADMIN)).json()
+    assert active["status"]["state"] == "active" and active["heldAlerts"] == 1
+    by_place = api.get("/api/v1/alerts", params={"place": "Київ"}, headers=bearer(ADMIN)).json()
+    assert [(a["title"], [d["status"] for d in a["deliveries"]]) for a in by_place] == [
+        ("Новий авіаудар по Києву", ["silenced"]),
+        ("Air strike reported in Kyiv", ["sent"]),
+    ]
+    db.dispose()
