@@ -59,7 +59,7 @@ _templates = Environment(
 _templates.filters.update(plain=plain, when=_when, ago=_ago)
 
 
-def _render(request: Request, name: str, page: str, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, page: str, **context: Any) -> HTMLResponse:
     def url(route: str, **params: Any) -> str:
         return str(request.app.url_path_for(route, **params))
 
@@ -77,7 +77,7 @@ def overview(request: Request, w: State) -> HTMLResponse:
     status = data.status(w.db, w.source_names, stale)
     unhealthy = [s for s in data.find_sources(w.db, w.source_names) if s.status not in _HEALTHY]
     alerts = data.find_alerts(w.db, data.AlertFilter(), LATEST)
-    return _render(
+    return render(
         request,
         "overview.html",
         "overview",
@@ -97,7 +97,7 @@ _FILTERS = ("severity", "rule", "source", "since", "until", "place")
 def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTMLResponse:
     rows = data.find_alerts(w.db, f, PAGE, before)
     older = _query({**f.params(), "before": str(rows[-1].id)}) if len(rows) == PAGE else None
-    return _render(
+    return render(
         request,
         "alerts.html",
         "alerts",
@@ -117,25 +117,25 @@ def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTML
 @pages.get("/alerts/{alert_id}", name="alert")
 def alert(request: Request, w: State, alert_id: int) -> HTMLResponse:
     one = found(data.get_alert(w.db, alert_id), "alert")
-    return _render(request, "alert.html", "alerts", a=one)
+    return render(request, "alert.html", "alerts", a=one)
 
 
 @pages.get("/incidents", name="incidents")
 def incidents(request: Request, w: State, before: Before = None) -> HTMLResponse:
     rows = data.find_incidents(w.db, PAGE, before=before)
     older = rows[-1].id if len(rows) == PAGE else None
-    return _render(request, "incidents.html", "incidents", incidents=rows, older=older)
+    return render(request, "incidents.html", "incidents", incidents=rows, older=older)
 
 
 @pages.get("/incidents/{incident_id}", name="incident")
 def incident(request: Request, w: State, incident_id: int) -> HTMLResponse:
     one = found(data.get_incident(w.db, incident_id), "incident")
-    return _render(request, "incidents.html", "incidents", incidents=[one], single=True)
+    return render(request, "incidents.html", "incidents", incidents=[one], single=True)
 
 
 @pages.get("/sources", name="sources")
 def sources(request: Request, w: State) -> HTMLResponse:
-    return _render(
+    return render(
         request, "sources.html", "sources", sources=data.find_sources(w.db, w.source_names)
     )
 

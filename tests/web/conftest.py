@@ -34,6 +34,10 @@ from advisorywatch.web.auth import Tokens
 
 from conftest import Project
 
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
 READ = "read-token-0123456789abcdef"
 ADMIN = "admin-token-fedcba9876543210"
 

@@ -10,13 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree, html
 
-from .conftest import ADMIN, HOSTILE, READ, bearer
+from .conftest import ADMIN, CSP, HOSTILE, READ, bearer
 
 PAGES = ["/", "/alerts", "/alerts/1", "/incidents", "/incidents/1", "/sources"]
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'self'"
-)
 
 
 def _doc(answer: Any) -> Any:
