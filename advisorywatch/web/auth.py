@@ -13,11 +13,10 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
 
 from starlette.requests import Request
 
-from advisorywatch.config.schema import MIN_TOKEN_LENGTH, WebTokens
+from advisorywatch.config.schema import WebTokens
 from advisorywatch.redaction import register_secret
 
 
@@ -25,10 +24,6 @@ class Access(IntEnum):
     NONE = 0
     READ = 1
     ADMIN = 2
-
-
-class TokenError(ValueError):
-    """A token file cannot be used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,32 +49,17 @@ class Tokens:
         return Access.READ if is_read else Access.NONE
 
 
-def load_tokens(config: WebTokens, base: Path) -> Tokens:
-    """The configured tokens, files read (relative to ``base``, the config's folder), each
-    registered for masking in logs."""
+def load_tokens(config: WebTokens) -> Tokens:
+    """The configured tokens (token files were read with the config), each registered for
+    masking in logs."""
 
-    def one(inline: str | None, file: Path | None, name: str) -> bytes | None:
-        if file is not None:
-            path = base / file
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise TokenError(f"web.tokens.{name}_file: cannot read {path}: {exc}") from None
-            inline = lines[0].strip() if lines else ""
-            if len(inline) < MIN_TOKEN_LENGTH:
-                raise TokenError(
-                    f"web.tokens.{name}_file: {path} holds no token of at least "
-                    f"{MIN_TOKEN_LENGTH} characters"
-                )
-        if inline is None:
+    def one(token: str | None) -> bytes | None:
+        if token is None:
             return None
-        register_secret(inline)
-        return inline.encode()
+        register_secret(token)
+        return token.encode()
 
-    return Tokens(
-        read=one(config.read, config.read_file, "read"),
-        admin=one(config.admin, config.admin_file, "admin"),
-    )
+    return Tokens(read=one(config.read), admin=one(config.admin))
 
 
 def presented_token(request: Request, allow_query: bool = False) -> tuple[str | None, bool]:

@@ -8,27 +8,22 @@ never trusted (``proxy_headers=False``): the client address is the connection's.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import uvicorn
 from starlette.types import ASGIApp
 
 from advisorywatch.config import Config
 from advisorywatch.db.session import Database
 from advisorywatch.web.app import create_app
-from advisorywatch.web.auth import TokenError, is_loopback, load_tokens
+from advisorywatch.web.auth import is_loopback, load_tokens
 
 
 class WebRefused(Exception):
     """``web`` will not start with this configuration."""
 
 
-def build(config: Config, config_path: Path, host: str) -> tuple[Database, ASGIApp]:
+def build(config: Config, host: str) -> tuple[Database, ASGIApp]:
     """The database (migrated) and the app, or :class:`WebRefused`."""
-    try:
-        tokens = load_tokens(config.web.tokens, config_path.parent)
-    except TokenError as exc:
-        raise WebRefused(str(exc)) from None
+    tokens = load_tokens(config.web.tokens)
     if not tokens.configured and not is_loopback(host):
         raise WebRefused(
             f"refusing to listen on {host} without tokens: set web.tokens.read (and admin) "
@@ -39,10 +34,10 @@ def build(config: Config, config_path: Path, host: str) -> tuple[Database, ASGIA
     return db, create_app(config, db, tokens)
 
 
-def serve(config: Config, config_path: Path, host: str | None, port: int | None) -> int:
+def serve(config: Config, host: str | None, port: int | None) -> int:
     host = host or config.web.host
     port = config.web.port if port is None else port
-    db, app = build(config, config_path, host)
+    db, app = build(config, host)
     server = uvicorn.Server(
         uvicorn.Config(
             app,
