@@ -64,7 +64,7 @@ def sources(w: State) -> list[data.SourceView]:
 def status(w: State) -> data.StatusView:
     """The daemon (lease and heartbeat), the outbox and the sources' health at a glance."""
     stale = timedelta(seconds=w.config.daemon.stale_after_seconds)
-    return data.status(w.db, w.source_names, stale)
+    return data.status(w.db, data.find_sources(w.db, w.source_names), stale)
 
 
 @api.get("/silences")

@@ -4,13 +4,14 @@ HTML templates, the feeds and the JSON answers (and the OpenAPI document) share 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import (
@@ -283,11 +284,12 @@ def find_sources(db: Database, names: list[str]) -> list[SourceView]:
     ]
 
 
-def status(db: Database, names: list[str], stale_after: timedelta) -> StatusView:
+def status(db: Database, sources: list[SourceView], stale_after: timedelta) -> StatusView:
+    """``sources``: :func:`find_sources`' answer (a page showing them reads them once)."""
     lease = current(db)
     running = lease is not None and utcnow() - lease.heartbeat_at <= stale_after
     counts = delivery_counts(db)
-    by_status = Counter(s.status for s in find_sources(db, names))
+    by_status = Counter(s.status for s in sources)
     return StatusView(
         daemon=DaemonView(running=False, host=None, pid=None, started_at=None, heartbeat_at=None)
         if lease is None
@@ -361,7 +363,7 @@ def silence_state(row: Silence, now: datetime) -> SilenceStateName:
     return "pending" if row.starts_at > now else "active"
 
 
-def silence_view(s: Session, row: Silence, now: datetime) -> SilenceView:
+def silence_view(row: Silence, now: datetime, held: int) -> SilenceView:
     return SilenceView(
         id=str(row.id),
         status=SilenceState(state=silence_state(row, now)),
@@ -375,29 +377,35 @@ def silence_view(s: Session, row: Silence, now: datetime) -> SilenceView:
         updatedAt=row.expires_at if row.expires_at <= now else row.created_at,
         createdBy=row.created_by or "",
         comment=row.comment,
-        heldAlerts=_held(s, row),
+        heldAlerts=held,
     )
 
 
-def _held(s: Session, row: Silence) -> int:
-    """Alerts whose deliveries were silenced while ``row`` was active and matched it."""
-    conditions: list[Any] = [
-        Delivery.status == DeliveryStatus.SILENCED,
-        Delivery.created_at >= row.starts_at,
-        Delivery.created_at < row.expires_at,
-    ]
-    if row.channel is not None:
-        conditions.append(Delivery.channel == row.channel)
-    if row.rule is not None:
-        conditions.append(Alert.rule == row.rule)
-    q = select(func.count(func.distinct(Delivery.alert_id))).join(Alert)
-    if row.source is not None:
-        q = q.join(Item, Item.id == Alert.item_id).join(Source)
-        conditions.append(Source.name == row.source)
-    if row.place is not None:
-        filed = select(AlertPlace.alert_id).where(AlertPlace.code == row.place)
-        conditions.append(Alert.id.in_(filed))
-    return int(s.scalar(q.where(and_(*conditions))) or 0)
+def _held(s: Session, rows: Sequence[Silence]) -> dict[int, int]:
+    """Per silence, the alerts whose deliveries were silenced while it was active and matched
+    it: one statement for all of them."""
+    if not rows:
+        return {}
+    counts = []
+    for row in rows:
+        conditions: list[Any] = [
+            Delivery.status == DeliveryStatus.SILENCED,
+            Delivery.created_at >= row.starts_at,
+            Delivery.created_at < row.expires_at,
+        ]
+        if row.channel is not None:
+            conditions.append(Delivery.channel == row.channel)
+        if row.rule is not None:
+            conditions.append(Alert.rule == row.rule)
+        if row.source is not None:
+            of_source = select(Item.id).join(Source).where(Source.name == row.source)
+            conditions.append(Alert.item_id.in_(of_source))
+        if row.place is not None:
+            filed = select(AlertPlace.alert_id).where(AlertPlace.code == row.place)
+            conditions.append(Alert.id.in_(filed))
+        count = func.count(func.distinct(Delivery.alert_id))
+        counts.append(select(literal(row.id), count).join(Alert).where(and_(*conditions)))
+    return {int(i): int(n) for i, n in s.execute(union_all(*counts))}
 
 
 def find_silences(db: Database, state: SilenceStateName | None, limit: int) -> list[SilenceView]:
@@ -411,10 +419,11 @@ def find_silences(db: Database, state: SilenceStateName | None, limit: int) -> l
         q = q.where(Silence.expires_at <= now)
     with db.session() as s:
         rows = s.scalars(q.order_by(Silence.id.desc()).limit(limit)).all()
-        return [silence_view(s, r, now) for r in rows]
+        held = _held(s, rows)
+        return [silence_view(r, now, held[r.id]) for r in rows]
 
 
 def get_silence(db: Database, silence_id: int) -> SilenceView | None:
     with db.session() as s:
         row = s.get(Silence, silence_id)
-        return silence_view(s, row, utcnow()) if row else None
+        return silence_view(row, utcnow(), _held(s, [row])[row.id]) if row else None

@@ -74,8 +74,9 @@ def _query(params: dict[str, str]) -> str:
 @pages.get("/", name="overview")
 def overview(request: Request, w: State) -> HTMLResponse:
     stale = timedelta(seconds=w.config.daemon.stale_after_seconds)
-    status = data.status(w.db, w.source_names, stale)
-    unhealthy = [s for s in data.find_sources(w.db, w.source_names) if s.status not in _HEALTHY]
+    sources = data.find_sources(w.db, w.source_names)
+    status = data.status(w.db, sources, stale)
+    unhealthy = [s for s in sources if s.status not in _HEALTHY]
     alerts = data.find_alerts(w.db, data.AlertFilter(), LATEST)
     return render(
         request,
