@@ -193,6 +193,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("alert_id", "channel", "destination", name="uq_deliveries_target"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # A status's rows by age: what a silence held while it was active (the web's API).
+        Index("ix_deliveries_status_created", "status", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Exactly one of alert_id / notice_id is set: the row sends that alert or that notice.

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import (
@@ -130,16 +130,17 @@ class AlertFilter:
     until: datetime | None = None
     place: str | None = None  # a code (rules.places.where.place_code)
 
-    def query(self) -> Select[Alert]:
+    def query(self, s: Session) -> Select[Alert]:
+        """The alerts matching, as a query (a source is looked up first: PostgreSQL plans a
+        rare source's alerts well only when it knows the source's id)."""
         q = select(Alert)
         if self.severity:
             q = q.where(Alert.severity == self.severity)
         if self.rule:
             q = q.where(Alert.rule == self.rule)
         if self.source:
-            q = q.where(
-                Alert.item_id.in_(select(Item.id).join(Source).where(Source.name == self.source))
-            )
+            source_id = s.scalar(select(Source.id).where(Source.name == self.source))
+            q = q.where(Alert.item_id.in_(select(Item.id).where(Item.source_id == source_id)))
         if self.place:
             filed = select(AlertPlace.alert_id).where(AlertPlace.code == self.place)
             q = q.where(Alert.id.in_(filed))
@@ -166,10 +167,10 @@ def find_alerts(
     db: Database, where: AlertFilter, limit: int, before: int | None = None
 ) -> list[AlertView]:
     """The newest alerts matching ``where`` (older than alert ``before``, for paging)."""
-    q = where.query()
-    if before is not None:
-        q = q.where(Alert.id < before)
     with db.session() as s:
+        q = where.query(s)
+        if before is not None:
+            q = q.where(Alert.id < before)
         alerts = s.scalars(q.order_by(Alert.id.desc()).limit(limit).options(*_LOAD)).all()
         return _views(s, list(alerts))
 
@@ -400,9 +401,10 @@ def _held(s: Session, rows: Sequence[Silence]) -> dict[int, int]:
         if row.source is not None:
             of_source = select(Item.id).join(Source).where(Source.name == row.source)
             conditions.append(Alert.item_id.in_(of_source))
-        if row.place is not None:
-            filed = select(AlertPlace.alert_id).where(AlertPlace.code == row.place)
-            conditions.append(Alert.id.in_(filed))
+        if row.place is not None:  # few rows held, many filed under a country: look each up
+            conditions.append(
+                exists().where(AlertPlace.code == row.place, AlertPlace.alert_id == Alert.id)
+            )
         count = func.count(func.distinct(Delivery.alert_id))
         counts.append(select(literal(row.id), count).join(Alert).where(and_(*conditions)))
     return {int(i): int(n) for i, n in s.execute(union_all(*counts))}

@@ -1,5 +1,5 @@
-"""alert_places: alerts by place, filled from alerts.places; silences get a place and a start
-(1000 -> 1300, 2026-12-07)."""
+"""alert_places: alerts by place, filled from alerts.places; silences get a place and a start;
+deliveries by status and age (1000 -> 1300, 2026-12-07)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def upgrade() -> None:
     op.execute("UPDATE silences SET starts_at = created_at")
     with op.batch_alter_table("silences") as batch:
         batch.alter_column("starts_at", existing_type=sa.DateTime(), nullable=False)
+    op.create_index("ix_deliveries_status_created", "deliveries", ["status", "created_at"])
 
 
 def _fill_alert_places() -> None:
@@ -58,6 +59,7 @@ def _fill_alert_places() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deliveries_status_created", table_name="deliveries")
     with op.batch_alter_table("silences") as batch:
         batch.drop_column("starts_at")
         batch.drop_column("place")
