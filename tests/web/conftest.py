@@ -169,8 +169,19 @@ def populate(db: Database) -> dict[str, Any]:
             )
         ]
         titles += [("news-id", t, JS_LINK, "air-strike", "critical") for t in HOSTILE]
+        # What each title matched, as the engine records it: (concept, language, text).
+        matches = [
+            ("air_strike", "en", "air strike"),
+            ("air_strike", "id", "serangan udara"),
+            ("do_not_travel", "en", "Do Not Travel"),
+            ("embassy_closed", "ru", "Посольство США в Киеве закрыто"),
+            ("air_strike", "ar", "القصف الجوي"),
+            ("shelling_explosion", "en", "shelling"),
+        ] + [("air_strike", "en", "air strike <b>")] * len(HOSTILE)
         alerts = []
         for n, (src, title, url, rule, severity) in enumerate(titles):
+            concept, language, term = matches[n]
+            start = max(title.find(term.removesuffix(" <b>")), 0)
             places = places_in(title, "")
             item = Item(
                 places=places,
@@ -191,14 +202,14 @@ def populate(db: Database) -> dict[str, Any]:
                 places=places,
                 matched=[
                     {
-                        "concept": "air_strike",
-                        "language": "en",
+                        "concept": concept,
+                        "language": language,
                         "field": "title",
-                        "text": "air strike <b>",
+                        "text": term,
                         "snippet": title,
-                        "term": "air strike",
-                        "start": 0,
-                        "end": 10,
+                        "term": term,
+                        "start": start,
+                        "end": start + len(term),
                     }
                 ],
             )

@@ -93,7 +93,9 @@ def test_an_alert_carries_terms_incident_and_deliveries(
 ) -> None:
     _, _, ids = site
     a = open_client.get(f"/api/v1/alerts/{ids['alerts'][0]}").json()
-    assert a["terms"] == ["air strike <b>"] and a["concepts"] == ["air_strike"]
+    assert a["terms"] == ["air strike"] and a["concepts"] == ["air_strike"]
+    hostile_terms = open_client.get(f"/api/v1/alerts/{ids['hostile'][0]}").json()["terms"]
+    assert hostile_terms == ["air strike <b>"]  # as text, in JSON
     assert a["incident_id"] == ids["incident"]
     assert a["link"] == "https://ua.usembassy.gov/security-alert-air-strike/"
     assert {(d["channel"], d["status"], d["attempts"]) for d in a["deliveries"]} == {

@@ -188,6 +188,8 @@ def test_page_in_chromium(
     base, _ = server
     p, watch = page
     _visit(p, watch, base + path, artefacts / f"{name}.png")
+    if name == "overview":  # the README's picture (docs/overview.png): the top of the page
+        p.screenshot(path=str(artefacts / "overview-top.png"))
     text = p.inner_text("body")
     for fragment in expect:
         assert fragment in text, fragment
