@@ -150,6 +150,7 @@ def populate(db: Database, alerts: int, seed: int = 7) -> None:
                 {
                     "id": i,
                     "item_id": i,
+                    "source_id": source,
                     "rule": rnd.choice(RULES),
                     "severity": severity,
                     "occasion": "",

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -127,9 +129,14 @@ class Alert(Base):
     itself in ``occasion`` (text rules leave it empty)."""
 
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_item_rule", "item_id", "rule"),)
+    __table_args__ = (
+        Index("ix_alerts_item_rule", "item_id", "rule"),
+        Index("ix_alerts_source_id", "source_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    # Its item's source (set on insert, see _alert_source): a source's newest alerts by index.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(200))
     occasion: Mapped[str] = mapped_column(String(200), default="", server_default="")
     severity: Mapped[str] = mapped_column(String(20))
@@ -138,6 +145,18 @@ class Alert(Base):
     places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # its item's, when raised
 
     item: Mapped[Item] = relationship()
+
+
+@event.listens_for(Alert, "before_insert")
+def _alert_source(mapper: Any, connection: Any, alert: Alert) -> None:
+    """An alert's ``source_id`` is its item's, however the alert was made."""
+    if alert.source_id is None:
+        item = alert.item if "item" in alert.__dict__ else None
+        alert.source_id = (
+            item.source_id
+            if item is not None
+            else connection.scalar(select(Item.source_id).where(Item.id == alert.item_id))
+        )
 
 
 class AlertPlace(Base):

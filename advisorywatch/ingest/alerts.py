@@ -106,6 +106,7 @@ class Alerter:
         alerts = [
             Alert(
                 item_id=item.id,
+                source_id=item.source_id,
                 rule=f.rule.name,
                 occasion=f.occasion,
                 severity=f.severity,

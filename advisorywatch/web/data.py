@@ -131,8 +131,8 @@ class AlertFilter:
     place: str | None = None  # a code (rules.places.where.place_code)
 
     def query(self, s: Session) -> Select[Alert]:
-        """The alerts matching, as a query (a source is looked up first: PostgreSQL plans a
-        rare source's alerts well only when it knows the source's id)."""
+        """The alerts matching, as a query (a source is looked up first, then its alerts
+        found by ``alerts.source_id``'s index)."""
         q = select(Alert)
         if self.severity:
             q = q.where(Alert.severity == self.severity)
@@ -140,7 +140,7 @@ class AlertFilter:
             q = q.where(Alert.rule == self.rule)
         if self.source:
             source_id = s.scalar(select(Source.id).where(Source.name == self.source))
-            q = q.where(Alert.item_id.in_(select(Item.id).where(Item.source_id == source_id)))
+            q = q.where(Alert.source_id == source_id)
         if self.place:
             filed = select(AlertPlace.alert_id).where(AlertPlace.code == self.place)
             q = q.where(Alert.id.in_(filed))

@@ -22,12 +22,18 @@ ROWS = [
 ]
 
 
-def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+def _at(project: Project, revision: str) -> Database:
+    """The project's database, migrated up to ``revision`` only."""
     db = Database(project.effective_database_url)
     cfg = alembic_config(db.url)
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, revision)
+    return db
+
+
+def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+    db = _at(project, "0001")
     with db.engine.begin() as conn:
         for row in ROWS:
             conn.execute(text(row))
@@ -43,11 +49,7 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
 
 
 def test_1300_files_existing_alerts_under_their_places(project: Project) -> None:
-    db = Database(project.effective_database_url)
-    cfg = alembic_config(db.url)
-    with db.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "1000")
+    db = _at(project, "1000")
     kyiv = '[{"code": "geonames:703448", "country": "UA", "label": "Kyiv, Ukraine"}]'
     with db.engine.begin() as conn:
         for row in ROWS[:2]:
@@ -73,3 +75,4 @@ def test_1300_files_existing_alerts_under_their_places(project: Project) -> None
         ("geonames:703448", 1),
     ]
     assert project.sql("SELECT count(*) FROM silences WHERE starts_at = created_at") == [(1,)]
+    assert project.sql("SELECT id, source_id FROM alerts ORDER BY id") == [(1, 1), (2, 1)]

@@ -193,10 +193,14 @@ def test_page_in_chromium(
     text = p.inner_text("body")
     for fragment in expect:
         assert fragment in text, fragment
+    _inert_and_styled(p)
+
+
+def _inert_and_styled(p: Any) -> None:
+    """No element from hostile text, and the package's stylesheet applied (a dark header)."""
     assert p.locator("img[src='x']").count() == 0
     assert p.locator("script").count() == 0
     assert p.locator("a[href^='javascript:' i]").count() == 0
-    # the stylesheet applied (served from the package): the header is dark
     colour = p.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
     assert colour == "rgb(29, 43, 58)"
 
@@ -265,9 +269,7 @@ def test_error_pages_in_chromium(
     text = p.inner_text("body")
     assert expect in text and text.startswith("advisorywatch")
     assert "secret detail" not in text and "Traceback" not in p.content()
-    assert p.locator("script").count() == 0 and p.locator("img[src='x']").count() == 0
-    colour = p.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
-    assert colour == "rgb(29, 43, 58)"
+    _inert_and_styled(p)
 
 
 def test_a_wrong_token_gets_the_401_page(

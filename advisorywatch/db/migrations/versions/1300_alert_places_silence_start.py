@@ -1,5 +1,5 @@
-"""alert_places: alerts by place, filled from alerts.places; silences get a place and a start;
-deliveries by status and age (1000 -> 1300, 2026-12-07)."""
+"""alert_places: alerts by place, filled from alerts.places; alerts get their item's source;
+silences get a place and a start; deliveries by status and age (1000 -> 1300, 2026-12-07)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_alert_places_alert_id", "alert_places", ["alert_id"])
     _fill_alert_places()
+    with op.batch_alter_table("alerts") as batch:
+        batch.add_column(sa.Column("source_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_alerts_source_id_sources", "sources", ["source_id"], ["id"], ondelete="CASCADE"
+        )
+    op.execute(
+        "UPDATE alerts SET source_id = (SELECT items.source_id FROM items"
+        " WHERE items.id = alerts.item_id)"
+    )
+    op.create_index("ix_alerts_source_id", "alerts", ["source_id", "id"])
     with op.batch_alter_table("silences") as batch:
         batch.add_column(sa.Column("place", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("starts_at", sa.DateTime(), nullable=True))
@@ -63,5 +73,9 @@ def downgrade() -> None:
     with op.batch_alter_table("silences") as batch:
         batch.drop_column("starts_at")
         batch.drop_column("place")
+    op.drop_index("ix_alerts_source_id", table_name="alerts")
+    with op.batch_alter_table("alerts") as batch:
+        batch.drop_constraint("fk_alerts_source_id_sources", type_="foreignkey")
+        batch.drop_column("source_id")
     op.drop_index("ix_alert_places_alert_id", table_name="alert_places")
     op.drop_table("alert_places")
