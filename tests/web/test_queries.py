@@ -117,4 +117,4 @@ def test_statements_per_page_do_not_grow_with_rows(open_client: TestClient, site
     _more(db, 20)
     after = {path: _statements(db, open_client, path) for path in PATHS}
     assert after == before
-    assert max(before.values()) <= 12  # a handful each: see advisorywatch/web/data.py
+    assert max(before.values()) <= 12  # a handful each (bench/README.md lists them)
