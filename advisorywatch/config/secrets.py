@@ -175,10 +175,17 @@ def _inline_url_files(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def read_token_file(path: Path) -> str:
+    """A token file's token: its first line, stripped ("" when it has none)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[0].strip() if lines else ""
+
+
 def _read_token_files(data: dict[str, Any], path: Path) -> dict[str, Any]:
-    """``web.tokens.read_file``/``admin_file`` read (relative to the config's folder) into
-    ``read``/``admin``: a missing, unreadable, empty or short file is the config's error at
-    that key; each file is registered for the warning when its group or others can read it."""
+    """``web.tokens.read_file``/``admin_file`` checked now and made absolute (relative to the
+    config's folder; ``web`` reads them when it starts): a missing, unreadable, empty or short
+    file is the config's error at that key; each file is registered for the warning when its
+    group or others can read it, its token for masking."""
     web = data.get("web")
     if not isinstance(web, dict) or not isinstance(web.get("tokens"), dict):
         return data
@@ -190,11 +197,10 @@ def _read_token_files(data: dict[str, Any], path: Path) -> dict[str, Any]:
         loc: Loc = ("web", "tokens", f"{name}_file")
         where = path.parent / file
         try:
-            lines = where.read_text(encoding="utf-8").splitlines()
+            token = read_token_file(where)
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise EnvProblem(loc, f"cannot read token file {where}: {reason}") from None
-        token = lines[0].strip() if lines else ""
         if len(token) < MIN_TOKEN_LENGTH:
             what = "is empty" if not token else f"holds {len(token)} characters"
             raise EnvProblem(
@@ -204,8 +210,7 @@ def _read_token_files(data: dict[str, Any], path: Path) -> dict[str, Any]:
             )
         register_secret_file(where, "a web token", private=True)
         register_secret(token)
-        del tokens[f"{name}_file"]
-        tokens[name] = token
+        tokens[f"{name}_file"] = str(where)
     return {**data, "web": {**web, "tokens": tokens}}
 
 

@@ -13,10 +13,12 @@ import hmac
 import ipaddress
 from dataclasses import dataclass
 from enum import IntEnum
+from pathlib import Path
 
 from starlette.requests import Request
 
-from advisorywatch.config.schema import WebTokens
+from advisorywatch.config.schema import MIN_TOKEN_LENGTH, WebTokens
+from advisorywatch.config.secrets import read_token_file
 from advisorywatch.redaction import register_secret
 
 
@@ -24,6 +26,10 @@ class Access(IntEnum):
     NONE = 0
     READ = 1
     ADMIN = 2
+
+
+class TokenError(ValueError):
+    """A token file has gone or changed since the config was loaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +56,26 @@ class Tokens:
 
 
 def load_tokens(config: WebTokens) -> Tokens:
-    """The configured tokens (token files were read with the config), each registered for
-    masking in logs."""
+    """The configured tokens, each registered for masking in logs. Token files were checked
+    when the config loaded (:mod:`advisorywatch.config.secrets`, which made their paths
+    absolute); one that has gone since is a :class:`TokenError`."""
 
-    def one(token: str | None) -> bytes | None:
+    def one(token: str | None, file: Path | None) -> bytes | None:
+        if file is not None:
+            try:
+                token = read_token_file(file)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TokenError(f"cannot read the token in {file}: {exc}") from None
+            if len(token) < MIN_TOKEN_LENGTH:
+                raise TokenError(f"{file} holds no token of {MIN_TOKEN_LENGTH} characters")
         if token is None:
             return None
         register_secret(token)
         return token.encode()
 
-    return Tokens(read=one(config.read), admin=one(config.admin))
+    return Tokens(
+        read=one(config.read, config.read_file), admin=one(config.admin, config.admin_file)
+    )
 
 
 def presented_token(request: Request, allow_query: bool = False) -> tuple[str | None, bool]:

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 from advisorywatch.config import Config
 from advisorywatch.db.session import Database
 from advisorywatch.web.app import create_app
-from advisorywatch.web.auth import is_loopback, load_tokens
+from advisorywatch.web.auth import TokenError, is_loopback, load_tokens
 
 
 class WebRefused(Exception):
@@ -23,7 +23,10 @@ class WebRefused(Exception):
 
 def build(config: Config, host: str) -> tuple[Database, ASGIApp]:
     """The database (migrated) and the app, or :class:`WebRefused`."""
-    tokens = load_tokens(config.web.tokens)
+    try:
+        tokens = load_tokens(config.web.tokens)
+    except TokenError as exc:
+        raise WebRefused(str(exc)) from None
     if not tokens.configured and not is_loopback(host):
         raise WebRefused(
             f"refusing to listen on {host} without tokens: set web.tokens.read (and admin) "

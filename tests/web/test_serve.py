@@ -8,6 +8,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,18 @@ def test_serves_with_tokens_from_env_and_file_and_masks_them(project: Project) -
     assert READ not in stderr and ADMIN not in stderr
     assert "203.0.113.9" not in stderr  # the client is the connection's address
     assert "127.0.0.1:" in stderr and "uvicorn.access" in stderr
+
+
+def test_a_token_file_gone_since_the_config_loaded_is_refused(tmp_path: Path) -> None:
+    from advisorywatch.config.schema import WebTokens
+    from advisorywatch.web.auth import TokenError, load_tokens
+
+    token = tmp_path / "read.token"
+    token.write_text(READ + "\n")
+    assert load_tokens(WebTokens(read_file=token)).read == READ.encode()
+    token.write_text("short\n")
+    with pytest.raises(TokenError, match="holds no token of 16 characters"):
+        load_tokens(WebTokens(read_file=token))
+    token.unlink()
+    with pytest.raises(TokenError, match="cannot read the token in"):
+        load_tokens(WebTokens(read_file=token))
