@@ -25,7 +25,8 @@ _MIN_SECRET_LEN = 4
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
-_secret_files: set[Path] = set()
+# Files holding secrets: what they hold, and the permission bits that must be clear.
+_secret_files: dict[Path, tuple[str, int]] = {}
 log = logging.getLogger(__name__)
 
 
@@ -47,10 +48,14 @@ def register_secret(value: str) -> None:
             _secrets.add(value)
 
 
-def register_secret_file(path: Path) -> None:
-    """Remember that ``path`` holds secrets, for :func:`warn_world_readable_secret_files`."""
+def register_secret_file(
+    path: Path, holds: str = "notification secrets", private: bool = False
+) -> None:
+    """Remember that ``path`` holds secrets, for :func:`warn_world_readable_secret_files`;
+    ``private``: its group may not read it either (a token file of its own)."""
+    mask = stat.S_IROTH | (stat.S_IRGRP if private else 0)
     with _lock:
-        _secret_files.add(path.resolve())
+        _secret_files[path.resolve()] = (holds, mask)
 
 
 def read_secret_file(path: Path) -> list[str]:
@@ -109,19 +114,21 @@ def looks_secret(url: str) -> bool:
 
 
 def warn_world_readable_secret_files() -> None:
-    """Log a warning for every file holding secrets that any local user can read."""
+    """Log a warning for every file holding secrets that any local user (or for a private
+    one, its group) can read."""
     with _lock:
-        files = sorted(_secret_files)
-    for f in files:
+        files = sorted(_secret_files.items())
+    for f, (holds, mask) in files:
         try:
             mode = f.stat().st_mode
         except OSError:
             continue
-        if mode & stat.S_IROTH:
+        if mode & mask:
             log.warning(
-                "%s holds notification secrets and is readable by every user (mode %s); "
-                "run: chmod 600 %s",
+                "%s holds %s and is readable by %s (mode %s); run: chmod 600 %s",
                 f,
+                holds,
+                "every user" if mode & stat.S_IROTH else "its group",
                 oct(stat.S_IMODE(mode)),
                 f,
             )

@@ -36,6 +36,10 @@ def _complete(fragment: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
         for url in channel.get("urls", []):
             if url.startswith("file:"):
                 _url_file(tmp_path, url.removeprefix("file:"))
+    tokens = (config.get("web") or {}).get("tokens") or {}
+    for key in ("read_file", "admin_file"):  # token files named in the example, made real
+        if key in tokens:
+            tokens[key] = str(_url_file(tmp_path, Path(tokens[key]).name, "t" * 32))
     rules = config["rules"]
     for rule in rules:
         for name in rule.get("notify", []):
@@ -51,10 +55,10 @@ def _complete(fragment: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return config
 
 
-def _url_file(tmp_path: Path, name: str) -> Path:
+def _url_file(tmp_path: Path, name: str, text: str = "console://") -> Path:
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("console://\n", encoding="utf-8")
+    path.write_text(text + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
 

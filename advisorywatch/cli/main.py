@@ -453,7 +453,7 @@ def _cmd_web(config: Config, args: argparse.Namespace) -> int:
     from advisorywatch.web.serve import WebRefused, serve
 
     try:
-        return serve(config, args.config or default_config_path(), args.host, args.port)
+        return serve(config, args.host, args.port)
     except WebRefused as exc:
         print(f"advisorywatch: web: {exc}", file=sys.stderr)
         return EXIT_CONFIG

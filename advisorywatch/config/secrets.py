@@ -16,12 +16,13 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from advisorywatch.config.schema import Config
+from advisorywatch.config.schema import MIN_TOKEN_LENGTH, Config
 from advisorywatch.redaction import (
     MissingEnvironmentVariable,
     expand_env,
     looks_secret,
     read_secret_file,
+    register_secret,
     register_secret_file,
 )
 from advisorywatch.schema import Secret
@@ -45,7 +46,7 @@ def expand_secrets(data: dict[str, Any], path: Path) -> dict[str, Any]:
         db = data.get("database")
         data["database"] = {**(db if isinstance(db, dict) else {}), "url": override}
     data = expand_marked(Config, _read_url_files(data, path), _expand)
-    return _inline_url_files(data)
+    return _read_token_files(_inline_url_files(data), path)
 
 
 def expand_marked(tp: Any, value: Any, expand: Callable[[Any, Loc], Any], loc: Loc = ()) -> Any:
@@ -172,6 +173,45 @@ def _inline_url_files(data: dict[str, Any]) -> dict[str, Any]:
             for name, ch in channels.items()
         },
     }
+
+
+def read_token_file(path: Path) -> str:
+    """A token file's token: its first line, stripped ("" when it has none)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def _read_token_files(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``web.tokens.read_file``/``admin_file`` checked now and made absolute (relative to the
+    config's folder; ``web`` reads them when it starts): a missing, unreadable, empty or short
+    file is the config's error at that key; each file is registered for the warning when its
+    group or others can read it, its token for masking."""
+    web = data.get("web")
+    if not isinstance(web, dict) or not isinstance(web.get("tokens"), dict):
+        return data
+    tokens = dict(web["tokens"])
+    for name in ("read", "admin"):
+        file = tokens.get(f"{name}_file")
+        if not isinstance(file, str) or name in tokens:  # both given: the schema says so
+            continue
+        loc: Loc = ("web", "tokens", f"{name}_file")
+        where = path.parent / file
+        try:
+            token = read_token_file(where)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise EnvProblem(loc, f"cannot read token file {where}: {reason}") from None
+        if len(token) < MIN_TOKEN_LENGTH:
+            what = "is empty" if not token else f"holds {len(token)} characters"
+            raise EnvProblem(
+                loc,
+                f"token file {where} {what} (its first line is the token: at least "
+                f"{MIN_TOKEN_LENGTH} characters)",
+            )
+        register_secret_file(where, "a web token", private=True)
+        register_secret(token)
+        tokens[f"{name}_file"] = str(where)
+    return {**data, "web": {**web, "tokens": tokens}}
 
 
 def _urls(entry: Any) -> list[Any]:

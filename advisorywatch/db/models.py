@@ -16,8 +16,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from advisorywatch.model import DeliveryStatus, SourceStatus
@@ -132,9 +135,14 @@ class Alert(Base):
     itself in ``occasion`` (text rules leave it empty)."""
 
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_item_rule", "item_id", "rule"),)
+    __table_args__ = (
+        Index("ix_alerts_item_rule", "item_id", "rule"),
+        Index("ix_alerts_source_id", "source_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    # Its item's source (set on insert, see _alert_source): a source's newest alerts by index.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     rule: Mapped[str] = mapped_column(String(200))
     occasion: Mapped[str] = mapped_column(String(200), default="", server_default="")
     severity: Mapped[str] = mapped_column(String(20))
@@ -143,6 +151,34 @@ class Alert(Base):
     places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # its item's, when raised
 
     item: Mapped[Item] = relationship()
+
+
+@event.listens_for(Alert, "before_insert")
+def _alert_source(mapper: Any, connection: Any, alert: Alert) -> None:
+    """An alert's ``source_id`` is its item's, however the alert was made."""
+    if alert.source_id is None:
+        item = alert.item if "item" in alert.__dict__ else None
+        alert.source_id = (
+            item.source_id
+            if item is not None
+            else connection.scalar(select(Item.source_id).where(Item.id == alert.item_id))
+        )
+
+
+class AlertPlace(Base):
+    """The places an alert is filed under, for finding alerts by place with an index: each
+    place's code (``UA-30``, ``geonames:703448``) and its country's (``UA``)."""
+
+    __tablename__ = "alert_places"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    @staticmethod
+    def codes(places: list[dict[str, Any]] | None) -> list[str]:
+        """The codes an alert with ``places`` (``alerts.places``) is filed under."""
+        return sorted({c for p in places or () for c in (p["code"], p["country"])})
 
 
 class Incident(Base):
@@ -182,6 +218,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("alert_id", "channel", "destination", name="uq_deliveries_target"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # A status's rows by age: what a silence held while it was active (the web's API).
+        Index("ix_deliveries_status_created", "status", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Exactly one of alert_id / notice_id is set: the row sends that alert or that notice.
@@ -234,15 +272,24 @@ class Notice(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def _when_created(context: DefaultExecutionContext) -> Any:
+    """A silence starts when it is created unless it says otherwise."""
+    return context.get_current_parameters()["created_at"]  # type: ignore[no-untyped-call]
+
+
 class Silence(Base):
-    """Mutes alerts matching every given field (rule, source, channel) until ``expires_at``."""
+    """Mutes alerts matching every given field (rule, source, channel, place) from
+    ``starts_at`` until ``expires_at``."""
 
     __tablename__ = "silences"
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str | None] = mapped_column(String(200))
+    # A place's code (see AlertPlace): alerts naming it, or for a country any of its places.
+    place: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_when_created)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from advisorywatch.db.models import Alert, Item
+from advisorywatch.db.models import Alert, AlertPlace, Item
 from advisorywatch.ingest.items import Changed, Row, as_items
 from advisorywatch.model import ParsedItem
 from advisorywatch.notifier.channels import Channels
@@ -113,6 +113,7 @@ class Alerter:
         alerts = [
             Alert(
                 item_id=item.id,
+                source_id=item.source_id,
                 rule=f.rule.name,
                 occasion=f.occasion,
                 severity=f.severity,
@@ -124,6 +125,11 @@ class Alerter:
         ]
         routing.session.add_all(alerts)
         routing.session.flush()
+        routing.session.add_all(
+            AlertPlace(code=code, alert_id=a.id)
+            for a in alerts
+            for code in AlertPlace.codes(a.places)
+        )
         raised = [
             Raised(a, f.rule.notify, f.incident) for a, f in zip(alerts, firings, strict=True)
         ]

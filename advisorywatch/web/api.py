@@ -1,17 +1,18 @@
 """The JSON API under ``/api/v1/``. Silences follow Alertmanager's API v2: ``GET``/``POST
-/silences``, ``GET``/``DELETE /silence/{id}``; matchers name ``rule``, ``source`` or
-``channel``, always by equality; a silence starts when it is created."""
+/silences``, ``GET``/``DELETE /silence/{id}``; matchers name ``rule``, ``source``, ``channel``
+or ``place``, always by equality; a silence starting later is ``pending`` until then."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from advisorywatch.db.models import utcnow
 from advisorywatch.notifier.route.silences import add_silence, expire_silence
+from advisorywatch.rules.places.where import place_code
 from advisorywatch.web import data
 from advisorywatch.web.deps import (
     Before,
@@ -27,8 +28,6 @@ from advisorywatch.web.deps import (
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(api_reader)], tags=["api"])
 State = Annotated[Web, Depends(web)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
-# A silence may say it starts a little ahead of this server's clock.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @api.get("/alerts", response_model=list[data.AlertView])
@@ -65,21 +64,30 @@ def sources(w: State) -> list[data.SourceView]:
 def status(w: State) -> data.StatusView:
     """The daemon (lease and heartbeat), the outbox and the sources' health at a glance."""
     stale = timedelta(seconds=w.config.daemon.stale_after_seconds)
-    return data.status(w.db, w.source_names, stale)
+    return data.status(w.db, data.find_sources(w.db, w.source_names), stale)
 
 
 @api.get("/silences")
 def silences(
     w: State,
-    state: Literal["active", "expired"] | None = None,
+    state: data.SilenceStateName | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[data.SilenceView]:
     """Silences, newest first, each with the number of alerts it has held."""
     return data.find_silences(w.db, state, limit)
 
 
+class PostableMatcher(BaseModel):
+    """A matcher as posted; its name is checked with its value (a 400 says what is wrong)."""
+
+    name: str = Field(description="rule, source, channel or place")
+    value: str
+    isRegex: bool = False
+    isEqual: bool = True
+
+
 class PostableSilence(BaseModel):
-    matchers: list[data.Matcher] = Field(min_length=1)
+    matchers: list[PostableMatcher] = Field(min_length=1)
     startsAt: datetime | None = None
     endsAt: datetime
     createdBy: str = Field(min_length=1, max_length=200)
@@ -90,41 +98,70 @@ class SilenceCreated(BaseModel):
     silenceID: str
 
 
-@api.post(
-    "/silences",
-    dependencies=[Depends(api_admin)],
-    responses={422: {"description": "invalid silence"}},
-)
-def create_silence(w: State, body: PostableSilence) -> SilenceCreated:
-    """Create a silence (needs the admin token). It starts now; ``startsAt`` may be given
-    but not in the future."""
-    now = utcnow()
-    fields: dict[str, str] = {}
-    for m in body.matchers:
-        if m.isRegex or not m.isEqual:
-            raise HTTPException(422, "matchers: only equality (isRegex false, isEqual true)")
-        if m.name in fields:
-            raise HTTPException(422, f"matchers: {m.name} given twice")
-        fields[m.name] = m.value
+class Problem(BaseModel):
+    detail: str
+
+
+def _bad(what: str) -> HTTPException:
+    return HTTPException(400, what)
+
+
+def _matched_fields(w: Web, matchers: list[PostableMatcher]) -> dict[str, str]:
+    """The silence's fields from its matchers (a place as its code), or a 400 naming the
+    matcher that is wrong and why."""
     known = {
         "rule": {r.name for r in w.config.rules},
         "source": set(w.source_names),
         "channel": set(w.config.channels),
     }
-    for name, value in fields.items():
-        if value not in known[name]:
-            raise HTTPException(422, f"matchers: no {name} named {value!r} in the config")
-    if body.startsAt is not None and body.startsAt.tzinfo is None:
-        raise HTTPException(422, "startsAt: give a time zone (e.g. Z)")
-    if body.startsAt is not None and body.startsAt > now + CLOCK_SKEW:
-        raise HTTPException(422, "startsAt: silences start when created, not in the future")
-    if body.endsAt.tzinfo is None or body.endsAt <= now:
-        raise HTTPException(422, "endsAt: a time in the future, with a time zone")
+    fields: dict[str, str] = {}
+    for n, m in enumerate(matchers):
+        at = f"matchers[{n}] ({m.name})"
+        if m.name not in data.MATCHER_NAMES:
+            raise _bad(f"{at}: a matcher names {', '.join(data.MATCHER_NAMES)}")
+        if m.isRegex or not m.isEqual:
+            raise _bad(f"{at}: only equality matchers (isRegex false, isEqual true)")
+        if m.name in fields:
+            raise _bad(f"{at}: {m.name} is matched twice")
+        if m.name == "place":
+            try:
+                fields["place"] = place_code(m.value)
+            except ValueError as exc:
+                raise _bad(f"{at}: {exc}") from None
+        elif m.value not in known[m.name]:
+            raise _bad(f"{at}: no {m.name} named {m.value!r} in the config")
+        else:
+            fields[m.name] = m.value
+    return fields
+
+
+@api.post(
+    "/silences",
+    dependencies=[Depends(api_admin)],
+    responses={
+        400: {"model": Problem, "description": "a matcher or time is wrong (it says which)"},
+        422: {"description": "the body is not a silence"},
+    },
+)
+def create_silence(w: State, body: PostableSilence) -> SilenceCreated:
+    """Create a silence (needs the admin token). It holds alerts from ``startsAt`` (default:
+    now; a later time makes it pending until then) until ``endsAt``."""
+    fields = _matched_fields(w, body.matchers)
+    now = utcnow()
+    for name, value in (("startsAt", body.startsAt), ("endsAt", body.endsAt)):
+        if value is not None and value.tzinfo is None:
+            raise _bad(f"{name}: give a time zone (e.g. Z)")
+    starts = max(now, body.startsAt or now)
+    if body.endsAt <= now:
+        raise _bad("endsAt: a time in the future")
+    if body.endsAt <= starts:
+        raise _bad("endsAt: after startsAt")
     row = add_silence(
         w.db,
-        body.endsAt - now,
+        body.endsAt - starts,
         created_by=body.createdBy,
         comment=body.comment,
+        starts_at=starts,
         **fields,
     )
     return SilenceCreated(silenceID=str(row.id))
@@ -135,8 +172,15 @@ def silence(w: State, silence_id: int) -> data.SilenceView:
     return found(data.get_silence(w.db, silence_id), "silence")
 
 
-@api.delete("/silence/{silence_id}", dependencies=[Depends(api_admin)], responses=NOT_FOUND)
+@api.delete(
+    "/silence/{silence_id}",
+    dependencies=[Depends(api_admin)],
+    responses={**NOT_FOUND, 409: {"model": Problem, "description": "it has expired already"}},
+)
 def delete_silence(w: State, silence_id: int) -> data.SilenceView:
     """Expire a silence now (needs the admin token); it stays listed as expired."""
+    before = found(data.get_silence(w.db, silence_id), "silence")
+    if before.status.state == "expired":
+        raise HTTPException(409, f"silence {silence_id} has expired already")
     found(expire_silence(w.db, silence_id), "silence")
     return found(data.get_silence(w.db, silence_id), "silence")

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from advisorywatch import __version__
 from advisorywatch.config import Config
 from advisorywatch.db.session import Database
+from advisorywatch.web import errors
 from advisorywatch.web.api import api
 from advisorywatch.web.auth import Tokens, is_loopback
 from advisorywatch.web.deps import Web
@@ -85,6 +86,7 @@ def create_app(config: Config, db: Database, tokens: Tokens) -> ASGIApp:
         redoc_url=None,
     )
     app.state.web = Web(config, db, tokens)
+    errors.install(app)
     app.include_router(pages)
     app.include_router(feeds)
     app.include_router(api)

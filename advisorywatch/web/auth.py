@@ -18,6 +18,7 @@ from pathlib import Path
 from starlette.requests import Request
 
 from advisorywatch.config.schema import MIN_TOKEN_LENGTH, WebTokens
+from advisorywatch.config.secrets import read_token_file
 from advisorywatch.redaction import register_secret
 
 
@@ -28,7 +29,7 @@ class Access(IntEnum):
 
 
 class TokenError(ValueError):
-    """A token file cannot be used."""
+    """A token file has gone or changed since the config was loaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,31 +55,26 @@ class Tokens:
         return Access.READ if is_read else Access.NONE
 
 
-def load_tokens(config: WebTokens, base: Path) -> Tokens:
-    """The configured tokens, files read (relative to ``base``, the config's folder), each
-    registered for masking in logs."""
+def load_tokens(config: WebTokens) -> Tokens:
+    """The configured tokens, each registered for masking in logs. Token files were checked
+    when the config loaded (:mod:`advisorywatch.config.secrets`, which made their paths
+    absolute); one that has gone since is a :class:`TokenError`."""
 
-    def one(inline: str | None, file: Path | None, name: str) -> bytes | None:
+    def one(token: str | None, file: Path | None) -> bytes | None:
         if file is not None:
-            path = base / file
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
+                token = read_token_file(file)
             except (OSError, UnicodeDecodeError) as exc:
-                raise TokenError(f"web.tokens.{name}_file: cannot read {path}: {exc}") from None
-            inline = lines[0].strip() if lines else ""
-            if len(inline) < MIN_TOKEN_LENGTH:
-                raise TokenError(
-                    f"web.tokens.{name}_file: {path} holds no token of at least "
-                    f"{MIN_TOKEN_LENGTH} characters"
-                )
-        if inline is None:
+                raise TokenError(f"cannot read the token in {file}: {exc}") from None
+            if len(token) < MIN_TOKEN_LENGTH:
+                raise TokenError(f"{file} holds no token of {MIN_TOKEN_LENGTH} characters")
+        if token is None:
             return None
-        register_secret(inline)
-        return inline.encode()
+        register_secret(token)
+        return token.encode()
 
     return Tokens(
-        read=one(config.read, config.read_file, "read"),
-        admin=one(config.admin, config.admin_file, "admin"),
+        read=one(config.read, config.read_file), admin=one(config.admin, config.admin_file)
     )
 
 

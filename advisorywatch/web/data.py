@@ -4,17 +4,19 @@ HTML templates, the feeds and the JSON answers (and the OpenAPI document) share 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.models import (
     Alert,
+    AlertPlace,
     Delivery,
     Incident,
     IncidentAlert,
@@ -44,6 +46,13 @@ class DeliveryView(BaseModel):
     last_error: str | None
 
 
+class PlaceView(BaseModel):
+    """A place an alert's item names: its code (a filter's ``place=``) and its name."""
+
+    code: str
+    label: str
+
+
 class AlertView(BaseModel):
     id: int
     created_at: datetime
@@ -57,6 +66,7 @@ class AlertView(BaseModel):
     published: datetime | None
     terms: list[str]
     concepts: list[str]
+    places: list[PlaceView]
     incident_id: int | None
     deliveries: list[DeliveryView]
 
@@ -118,17 +128,22 @@ class AlertFilter:
     source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    place: str | None = None  # a code (rules.places.where.place_code)
 
-    def query(self) -> Select[Alert]:
+    def query(self, s: Session) -> Select[Alert]:
+        """The alerts matching, as a query (a source is looked up first, then its alerts
+        found by ``alerts.source_id``'s index)."""
         q = select(Alert)
         if self.severity:
             q = q.where(Alert.severity == self.severity)
         if self.rule:
             q = q.where(Alert.rule == self.rule)
         if self.source:
-            q = q.where(
-                Alert.item_id.in_(select(Item.id).join(Source).where(Source.name == self.source))
-            )
+            source_id = s.scalar(select(Source.id).where(Source.name == self.source))
+            q = q.where(Alert.source_id == source_id)
+        if self.place:
+            filed = select(AlertPlace.alert_id).where(AlertPlace.code == self.place)
+            q = q.where(Alert.id.in_(filed))
         if self.since:
             q = q.where(Alert.created_at >= self.since)
         if self.until:
@@ -143,6 +158,7 @@ class AlertFilter:
             "source": self.source,
             "since": self.since and self.since.isoformat(),
             "until": self.until and self.until.isoformat(),
+            "place": self.place,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -151,10 +167,10 @@ def find_alerts(
     db: Database, where: AlertFilter, limit: int, before: int | None = None
 ) -> list[AlertView]:
     """The newest alerts matching ``where`` (older than alert ``before``, for paging)."""
-    q = where.query()
-    if before is not None:
-        q = q.where(Alert.id < before)
     with db.session() as s:
+        q = where.query(s)
+        if before is not None:
+            q = q.where(Alert.id < before)
         alerts = s.scalars(q.order_by(Alert.id.desc()).limit(limit).options(*_LOAD)).all()
         return _views(s, list(alerts))
 
@@ -201,6 +217,7 @@ def _views(s: Session, alerts: list[Alert]) -> list[AlertView]:
             published=a.item.published,
             terms=sorted({str(m.get("text", "")) for m in a.matched}),
             concepts=sorted({str(m["concept"]) for m in a.matched if m.get("concept")}),
+            places=[PlaceView(code=p["code"], label=p["label"]) for p in a.places or ()],
             incident_id=incident.get(a.id),
             deliveries=deliveries[a.id],
         )
@@ -268,11 +285,12 @@ def find_sources(db: Database, names: list[str]) -> list[SourceView]:
     ]
 
 
-def status(db: Database, names: list[str], stale_after: timedelta) -> StatusView:
+def status(db: Database, sources: list[SourceView], stale_after: timedelta) -> StatusView:
+    """``sources``: :func:`find_sources`' answer (a page showing them reads them once)."""
     lease = current(db)
     running = lease is not None and utcnow() - lease.heartbeat_at <= stale_after
     counts = delivery_counts(db)
-    by_status = Counter(s.status for s in find_sources(db, names))
+    by_status = Counter(s.status for s in sources)
     return StatusView(
         daemon=DaemonView(running=False, host=None, pid=None, started_at=None, heartbeat_at=None)
         if lease is None
@@ -304,12 +322,13 @@ def alerts_per_day(db: Database, days: int) -> dict[date, Counter[str]]:
     return counts
 
 
-MatcherName = Literal["rule", "source", "channel"]
-MATCHER_NAMES: tuple[MatcherName, ...] = ("rule", "source", "channel")
+MatcherName = Literal["rule", "source", "channel", "place"]
+MATCHER_NAMES: tuple[MatcherName, ...] = ("rule", "source", "channel", "place")
 
 
 class Matcher(BaseModel):
-    """Alertmanager's matcher; here ``name`` is ``rule``, ``source`` or ``channel`` and the
+    """Alertmanager's matcher; here ``name`` is ``rule``, ``source``, ``channel`` or ``place``
+    (an ISO 3166 code or a place's name in any supported language, stored as its code) and the
     match is always equality."""
 
     name: MatcherName
@@ -318,8 +337,11 @@ class Matcher(BaseModel):
     isEqual: bool = True
 
 
+SilenceStateName = Literal["active", "pending", "expired"]
+
+
 class SilenceState(BaseModel):
-    state: Literal["active", "expired"]
+    state: SilenceStateName
 
 
 class SilenceView(BaseModel):
@@ -336,55 +358,74 @@ class SilenceView(BaseModel):
     heldAlerts: int
 
 
-def silence_view(s: Session, row: Silence, now: datetime) -> SilenceView:
+def silence_state(row: Silence, now: datetime) -> SilenceStateName:
+    if row.expires_at <= now:
+        return "expired"
+    return "pending" if row.starts_at > now else "active"
+
+
+def silence_view(row: Silence, now: datetime, held: int) -> SilenceView:
     return SilenceView(
         id=str(row.id),
-        status=SilenceState(state="active" if row.expires_at > now else "expired"),
+        status=SilenceState(state=silence_state(row, now)),
         matchers=[
             Matcher.model_validate({"name": name, "value": getattr(row, name)})
             for name in MATCHER_NAMES
             if getattr(row, name) is not None
         ],
-        startsAt=row.created_at,
+        startsAt=row.starts_at,
         endsAt=row.expires_at,
         updatedAt=row.expires_at if row.expires_at <= now else row.created_at,
         createdBy=row.created_by or "",
         comment=row.comment,
-        heldAlerts=_held(s, row),
+        heldAlerts=held,
     )
 
 
-def _held(s: Session, row: Silence) -> int:
-    """Alerts whose deliveries were silenced while ``row`` was active and matched it."""
-    conditions: list[Any] = [
-        Delivery.status == DeliveryStatus.SILENCED,
-        Delivery.created_at >= row.created_at,
-        Delivery.created_at < row.expires_at,
-    ]
-    if row.channel is not None:
-        conditions.append(Delivery.channel == row.channel)
-    if row.rule is not None:
-        conditions.append(Alert.rule == row.rule)
-    q = select(func.count(func.distinct(Delivery.alert_id))).join(Alert)
-    if row.source is not None:
-        q = q.join(Item, Item.id == Alert.item_id).join(Source)
-        conditions.append(Source.name == row.source)
-    return int(s.scalar(q.where(and_(*conditions))) or 0)
+def _held(s: Session, rows: Sequence[Silence]) -> dict[int, int]:
+    """Per silence, the alerts whose deliveries were silenced while it was active and matched
+    it: one statement for all of them."""
+    if not rows:
+        return {}
+    counts = []
+    for row in rows:
+        conditions: list[Any] = [
+            Delivery.status == DeliveryStatus.SILENCED,
+            Delivery.created_at >= row.starts_at,
+            Delivery.created_at < row.expires_at,
+        ]
+        if row.channel is not None:
+            conditions.append(Delivery.channel == row.channel)
+        if row.rule is not None:
+            conditions.append(Alert.rule == row.rule)
+        if row.source is not None:
+            of_source = select(Item.id).join(Source).where(Source.name == row.source)
+            conditions.append(Alert.item_id.in_(of_source))
+        if row.place is not None:  # few rows held, many filed under a country: look each up
+            conditions.append(
+                exists().where(AlertPlace.code == row.place, AlertPlace.alert_id == Alert.id)
+            )
+        count = func.count(func.distinct(Delivery.alert_id))
+        counts.append(select(literal(row.id), count).join(Alert).where(and_(*conditions)))
+    return {int(i): int(n) for i, n in s.execute(union_all(*counts))}
 
 
-def find_silences(db: Database, state: str | None, limit: int) -> list[SilenceView]:
+def find_silences(db: Database, state: SilenceStateName | None, limit: int) -> list[SilenceView]:
     now = utcnow()
     q = select(Silence)
     if state == "active":
-        q = q.where(Silence.expires_at > now)
+        q = q.where(Silence.starts_at <= now, Silence.expires_at > now)
+    elif state == "pending":
+        q = q.where(Silence.starts_at > now, Silence.expires_at > now)
     elif state == "expired":
         q = q.where(Silence.expires_at <= now)
     with db.session() as s:
         rows = s.scalars(q.order_by(Silence.id.desc()).limit(limit)).all()
-        return [silence_view(s, r, now) for r in rows]
+        held = _held(s, rows)
+        return [silence_view(r, now, held[r.id]) for r in rows]
 
 
 def get_silence(db: Database, silence_id: int) -> SilenceView | None:
     with db.session() as s:
         row = s.get(Silence, silence_id)
-        return silence_view(s, row, utcnow()) if row else None
+        return silence_view(row, utcnow(), _held(s, [row])[row.id]) if row else None

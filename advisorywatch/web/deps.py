@@ -13,6 +13,7 @@ from advisorywatch.config import Config
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.session import Database
 from advisorywatch.model import Severity
+from advisorywatch.rules.places.where import place_code
 from advisorywatch.schema import parse_duration
 from advisorywatch.web.auth import Access, Tokens, presented_token
 from advisorywatch.web.data import AlertFilter
@@ -104,16 +105,29 @@ def alert_filter(
     source: Annotated[str | None, Query(description="a source's name")] = None,
     since: Annotated[str | None, Query(description="ISO 8601 time, or a duration: 24h")] = None,
     until: Annotated[str | None, Query(description="ISO 8601 time, or a duration: 1h")] = None,
+    place: Annotated[
+        str | None,
+        Query(description="a country or region code (UA, UA-30) or a place's name: Kyiv, Київ"),
+    ] = None,
 ) -> AlertFilter:
     if severity and severity not in get_args(Severity):
         raise HTTPException(422, "severity: one of info, warning, critical")
     return AlertFilter(
+        place=place_filter(place) if place and place.strip() else None,
         severity=cast(Severity, severity) if severity else None,
         rule=rule or None,
         source=source or None,
         since=when(since, "since"),
         until=when(until, "until"),
     )
+
+
+def place_filter(value: str) -> str:
+    """The code of the place ``?place=`` names, or a 422 saying what is unknown."""
+    try:
+        return place_code(value)
+    except ValueError as exc:
+        raise HTTPException(422, f"place: {exc}") from None
 
 
 Filter = Annotated[AlertFilter, Depends(alert_filter)]

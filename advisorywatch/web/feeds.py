@@ -21,7 +21,9 @@ def _entry_title(a: AlertView) -> str:
 
 def _summary(a: AlertView) -> str:
     terms = ", ".join(a.terms) or "-"
-    return plain(f"{a.source} | {a.severity} | rule {a.rule} | matched: {terms}")
+    places = "; ".join(p.label for p in a.places)
+    where = f" | places: {places}" if places else ""
+    return plain(f"{a.source} | {a.severity} | rule {a.rule} | matched: {terms}{where}")
 
 
 def _iso(when: datetime) -> str:
@@ -62,6 +64,8 @@ def atom_feed(
             sub(entry, "link", rel="related", href=plain(a.link))
         sub(entry, "category", term=a.severity, label=f"severity {a.severity}")
         sub(entry, "category", term=plain(a.rule), label="rule")
+        for place in a.places:
+            sub(entry, "category", term=plain(place.code), label=plain(place.label))
         sub(entry, "summary", _summary(a), type="text")
     return bytes(etree.tostring(feed, xml_declaration=True, encoding="utf-8"))
 
@@ -79,7 +83,8 @@ def json_feed(alerts: list[AlertView], self_url: str, page_url: str, alert_url: 
             "title": _entry_title(a),
             "content_text": _summary(a),
             "date_published": _iso(a.created_at),
-            "tags": [a.severity, plain(a.rule), plain(a.source)],
+            "tags": [a.severity, plain(a.rule), plain(a.source)]
+            + [plain(p.label) for p in a.places],
         }
         if a.link:
             item["external_url"] = plain(a.link)

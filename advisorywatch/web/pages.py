@@ -59,7 +59,7 @@ _templates = Environment(
 _templates.filters.update(plain=plain, when=_when, ago=_ago)
 
 
-def _render(request: Request, name: str, page: str, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, page: str, **context: Any) -> HTMLResponse:
     def url(route: str, **params: Any) -> str:
         return str(request.app.url_path_for(route, **params))
 
@@ -74,10 +74,11 @@ def _query(params: dict[str, str]) -> str:
 @pages.get("/", name="overview")
 def overview(request: Request, w: State) -> HTMLResponse:
     stale = timedelta(seconds=w.config.daemon.stale_after_seconds)
-    status = data.status(w.db, w.source_names, stale)
-    unhealthy = [s for s in data.find_sources(w.db, w.source_names) if s.status not in _HEALTHY]
+    sources = data.find_sources(w.db, w.source_names)
+    status = data.status(w.db, sources, stale)
+    unhealthy = [s for s in sources if s.status not in _HEALTHY]
     alerts = data.find_alerts(w.db, data.AlertFilter(), LATEST)
-    return _render(
+    return render(
         request,
         "overview.html",
         "overview",
@@ -90,14 +91,14 @@ def overview(request: Request, w: State) -> HTMLResponse:
 
 _HEALTHY = (SourceStatus.OK, SourceStatus.NEW)
 # Feed links keep the filter as written: "since=24h" stays relative.
-_FILTERS = ("severity", "rule", "source", "since", "until")
+_FILTERS = ("severity", "rule", "source", "since", "until", "place")
 
 
 @pages.get("/alerts", name="alerts")
 def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTMLResponse:
     rows = data.find_alerts(w.db, f, PAGE, before)
     older = _query({**f.params(), "before": str(rows[-1].id)}) if len(rows) == PAGE else None
-    return _render(
+    return render(
         request,
         "alerts.html",
         "alerts",
@@ -105,6 +106,7 @@ def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTML
         f=f,
         since=request.query_params.get("since", ""),
         until=request.query_params.get("until", ""),
+        place=request.query_params.get("place", ""),
         query=_query({k: v for k, v in request.query_params.items() if k in _FILTERS and v}),
         older=older,
         severities=get_args(Severity),
@@ -116,25 +118,25 @@ def alerts(request: Request, w: State, f: Filter, before: Before = None) -> HTML
 @pages.get("/alerts/{alert_id}", name="alert")
 def alert(request: Request, w: State, alert_id: int) -> HTMLResponse:
     one = found(data.get_alert(w.db, alert_id), "alert")
-    return _render(request, "alert.html", "alerts", a=one)
+    return render(request, "alert.html", "alerts", a=one)
 
 
 @pages.get("/incidents", name="incidents")
 def incidents(request: Request, w: State, before: Before = None) -> HTMLResponse:
     rows = data.find_incidents(w.db, PAGE, before=before)
     older = rows[-1].id if len(rows) == PAGE else None
-    return _render(request, "incidents.html", "incidents", incidents=rows, older=older)
+    return render(request, "incidents.html", "incidents", incidents=rows, older=older)
 
 
 @pages.get("/incidents/{incident_id}", name="incident")
 def incident(request: Request, w: State, incident_id: int) -> HTMLResponse:
     one = found(data.get_incident(w.db, incident_id), "incident")
-    return _render(request, "incidents.html", "incidents", incidents=[one], single=True)
+    return render(request, "incidents.html", "incidents", incidents=[one], single=True)
 
 
 @pages.get("/sources", name="sources")
 def sources(request: Request, w: State) -> HTMLResponse:
-    return _render(
+    return render(
         request, "sources.html", "sources", sources=data.find_sources(w.db, w.source_names)
     )
 

@@ -8,8 +8,6 @@ never trusted (``proxy_headers=False``): the client address is the connection's.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -23,10 +21,10 @@ class WebRefused(Exception):
     """``web`` will not start with this configuration."""
 
 
-def build(config: Config, config_path: Path, host: str) -> tuple[Database, ASGIApp]:
+def build(config: Config, host: str) -> tuple[Database, ASGIApp]:
     """The database (migrated) and the app, or :class:`WebRefused`."""
     try:
-        tokens = load_tokens(config.web.tokens, config_path.parent)
+        tokens = load_tokens(config.web.tokens)
     except TokenError as exc:
         raise WebRefused(str(exc)) from None
     if not tokens.configured and not is_loopback(host):
@@ -39,10 +37,10 @@ def build(config: Config, config_path: Path, host: str) -> tuple[Database, ASGIA
     return db, create_app(config, db, tokens)
 
 
-def serve(config: Config, config_path: Path, host: str | None, port: int | None) -> int:
+def serve(config: Config, host: str | None, port: int | None) -> int:
     host = host or config.web.host
     port = config.web.port if port is None else port
-    db, app = build(config, config_path, host)
+    db, app = build(config, host)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

@@ -22,12 +22,18 @@ ROWS = [
 ]
 
 
-def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+def _at(project: Project, revision: str) -> Database:
+    """The project's database, migrated up to ``revision`` only."""
     db = Database(project.effective_database_url)
     cfg = alembic_config(db.url)
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, revision)
+    return db
+
+
+def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+    db = _at(project, "0001")
     with db.engine.begin() as conn:
         for row in ROWS:
             conn.execute(text(row))
@@ -45,3 +51,33 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
     [(seen, changed)] = project.sql("SELECT last_seen_at, updated_at FROM items")
     assert db_datetime(seen) == db_datetime(changed)
     assert project.sql("SELECT listed_since FROM sources") == [(None,)]
+
+
+def test_1300_files_existing_alerts_under_their_places(project: Project) -> None:
+    db = _at(project, "1000")
+    kyiv = '[{"code": "geonames:703448", "country": "UA", "label": "Kyiv, Ukraine"}]'
+    with db.engine.begin() as conn:
+        for row in ROWS[:2]:
+            conn.execute(text(row))
+        conn.execute(
+            text(
+                "INSERT INTO alerts (id, item_id, rule, severity, matched, created_at, places)"
+                " VALUES (1, 1, 'r', 'critical', '[]', '2024-01-01', :kyiv),"
+                " (2, 1, 'q', 'critical', '[]', '2024-01-01', NULL)"
+            ),
+            {"kyiv": kyiv},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO silences (id, rule, created_at, expires_at, comment)"
+                " VALUES (1, 'r', '2024-01-01 10:00:00', '2024-01-02 10:00:00', '')"
+            )
+        )
+    db.upgrade()
+    db.dispose()
+    assert project.sql("SELECT code, alert_id FROM alert_places ORDER BY code") == [
+        ("UA", 1),
+        ("geonames:703448", 1),
+    ]
+    assert project.sql("SELECT count(*) FROM silences WHERE starts_at = created_at") == [(1,)]
+    assert project.sql("SELECT id, source_id FROM alerts ORDER BY id") == [(1, 1), (2, 1)]

@@ -1,6 +1,7 @@
 """A database of real-looking data for the web tests, written through the real models:
-three sources in different health, alerts of every severity over two weeks (some in one
-incident across sources), deliveries in every state, a silence, a daemon lease, and titles
+three sources in different health, alerts of every severity over two weeks with the places
+their titles name (found by the real extractor), two incidents across sources and languages,
+deliveries in every status, silences (active, pending, expired), a daemon lease, and titles
 and links that try to break out of the page."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from advisorywatch.config.load import parse_config
 from advisorywatch.config.schema import Config
 from advisorywatch.db.models import (
     Alert,
+    AlertPlace,
     DaemonLease,
     Delivery,
     Incident,
@@ -26,11 +28,16 @@ from advisorywatch.db.models import (
     utcnow,
 )
 from advisorywatch.db.session import Database
+from advisorywatch.rules.places.extract import places_in
 from advisorywatch.web.app import create_app
 from advisorywatch.web.auth import Tokens
 
 from conftest import Project
 
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
 READ = "read-token-0123456789abcdef"
 ADMIN = "admin-token-fedcba9876543210"
 
@@ -55,7 +62,18 @@ HOSTILE = [
     "Invoice \u202egpj.exe air strike",
     "Null\x01byte \x0b and \ufffe air strike",  # PostgreSQL cannot store NUL itself
 ]
-STATUSES = ["sent", "failed", "pending", "silenced", "sent"] * 2
+STATUSES = [
+    "sent",
+    "failed",
+    "pending",
+    "silenced",
+    "attached",
+    "batched",
+    "merged",
+    "suppressed",
+    "sending",
+    "silenced",
+]
 JS_LINK = "javascript:alert(document.domain)"
 
 
@@ -141,10 +159,32 @@ def populate(db: Database) -> dict[str, Any]:
                 "critical",
             ),
         ]
+        titles += [
+            (
+                "usembassy-ua",
+                "Ukraine: shelling reported in Kharkiv, embassy staff relocated to Lviv",
+                "https://travel.state.gov/kharkiv",
+                "air-strike",
+                "warning",
+            )
+        ]
         titles += [("news-id", t, JS_LINK, "air-strike", "critical") for t in HOSTILE]
+        # What each title matched, as the engine records it: (concept, language, text).
+        matches = [
+            ("air_strike", "en", "air strike"),
+            ("air_strike", "id", "serangan udara"),
+            ("do_not_travel", "en", "Do Not Travel"),
+            ("embassy_closed", "ru", "Посольство США в Киеве закрыто"),
+            ("air_strike", "ar", "القصف الجوي"),
+            ("shelling_explosion", "en", "shelling"),
+        ] + [("air_strike", "en", "air strike <b>")] * len(HOSTILE)
         alerts = []
         for n, (src, title, url, rule, severity) in enumerate(titles):
+            concept, language, term = matches[n]
+            start = max(title.find(term.removesuffix(" <b>")), 0)
+            places = places_in(title, "")
             item = Item(
+                places=places,
                 source=sources[src],
                 identity=f"id{n}",
                 guid=f"g{n}",
@@ -159,23 +199,29 @@ def populate(db: Database) -> dict[str, Any]:
                 rule=rule,
                 severity=severity,
                 created_at=now - timedelta(days=len(titles) - 1 - n, minutes=10 - n),
+                places=places,
                 matched=[
                     {
-                        "concept": "air_strike",
-                        "language": "en",
+                        "concept": concept,
+                        "language": language,
                         "field": "title",
-                        "text": "air strike <b>",
+                        "text": term,
                         "snippet": title,
-                        "term": "air strike",
-                        "start": 0,
-                        "end": 10,
+                        "term": term,
+                        "start": start,
+                        "end": start + len(term),
                     }
                 ],
             )
             s.add(alert)
             alerts.append(alert)
         s.flush()
-        for a, status in zip(alerts, STATUSES[: len(alerts)], strict=True):
+        s.add_all(
+            AlertPlace(code=code, alert_id=a.id)
+            for a in alerts
+            for code in AlertPlace.codes(a.places)
+        )
+        for a, status in zip(alerts, STATUSES, strict=True):
             s.add(
                 Delivery(
                     alert_id=a.id,
@@ -210,17 +256,45 @@ def populate(db: Database) -> dict[str, Any]:
             created_at=alerts[0].created_at,
             last_seen_at=alerts[1].created_at,
         )
-        s.add(incident)
+        closed = Incident(
+            rule="embassy-closed",
+            words=["посольство", "kyiv", "embassy"],
+            reports=2,
+            created_at=alerts[2].created_at,
+            last_seen_at=alerts[3].created_at,
+        )
+        s.add_all([incident, closed])
         s.flush()
         s.add_all([IncidentAlert(alert_id=a.id, incident_id=incident.id) for a in alerts[:2]])
-        s.add(
-            Silence(
-                rule="embassy-closed",
-                created_at=now - timedelta(days=20),
-                expires_at=now + timedelta(days=1),
-                created_by="ops@example.org",
-                comment="<b>maintenance</b>",
-            )
+        s.add_all([IncidentAlert(alert_id=a.id, incident_id=closed.id) for a in alerts[2:4]])
+        s.add_all(
+            [
+                Silence(
+                    rule="embassy-closed",
+                    created_at=now - timedelta(days=20),
+                    starts_at=now - timedelta(days=20),
+                    expires_at=now + timedelta(days=1),
+                    created_by="ops@example.org",
+                    comment="<b>maintenance</b>",
+                ),
+                Silence(
+                    place="UA",
+                    channel="duty",
+                    created_at=now - timedelta(hours=1),
+                    starts_at=now + timedelta(hours=2),
+                    expires_at=now + timedelta(hours=4),
+                    created_by="duty@example.org",
+                    comment="planned drill in Ukraine",
+                ),
+                Silence(
+                    source="news-id",
+                    created_at=now - timedelta(days=3),
+                    starts_at=now - timedelta(days=3),
+                    expires_at=now - timedelta(days=2),
+                    created_by="ops@example.org",
+                    comment="feed was flooding",
+                ),
+            ]
         )
         s.add(
             DaemonLease(
@@ -234,7 +308,8 @@ def populate(db: Database) -> dict[str, Any]:
         ids.update(
             alerts=[a.id for a in alerts],
             incident=incident.id,
-            hostile=[a.id for a in alerts[5:]],
+            incidents=[incident.id, closed.id],
+            hostile=[a.id for a in alerts[6:]],
         )
     return ids
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from advisorywatch.config.load import load_config
 from advisorywatch.db.models import utcnow
+from advisorywatch.db.session import Database
 from advisorywatch.web.auth import Tokens
 
 from .conftest import ADMIN, READ, bearer, client
+from conftest import FeedServer, Project, Sink, rss
 
 Site = Any
 
@@ -90,7 +93,9 @@ def test_an_alert_carries_terms_incident_and_deliveries(
 ) -> None:
     _, _, ids = site
     a = open_client.get(f"/api/v1/alerts/{ids['alerts'][0]}").json()
-    assert a["terms"] == ["air strike <b>"] and a["concepts"] == ["air_strike"]
+    assert a["terms"] == ["air strike"] and a["concepts"] == ["air_strike"]
+    hostile_terms = open_client.get(f"/api/v1/alerts/{ids['hostile'][0]}").json()["terms"]
+    assert hostile_terms == ["air strike <b>"]  # as text, in JSON
     assert a["incident_id"] == ids["incident"]
     assert a["link"] == "https://ua.usembassy.gov/security-alert-air-strike/"
     assert {(d["channel"], d["status"], d["attempts"]) for d in a["deliveries"]} == {
@@ -105,10 +110,12 @@ def test_an_alert_carries_terms_incident_and_deliveries(
 
 def test_incidents_and_sources_and_status(open_client: TestClient, site: Site) -> None:
     _, _, ids = site
-    (incident,) = open_client.get("/api/v1/incidents").json()
+    closed, incident = open_client.get("/api/v1/incidents").json()
     assert incident["id"] == ids["incident"] and incident["reports"] == 2
     assert {a["source"] for a in incident["alerts"]} == {"usembassy-ua", "news-id"}
-    assert open_client.get("/api/v1/incidents", params={"rule": "embassy-closed"}).json() == []
+    assert {a["source"] for a in closed["alerts"]} == {"state-dept", "usembassy-ua"}
+    by_rule = open_client.get("/api/v1/incidents", params={"rule": "embassy-closed"}).json()
+    assert [i["id"] for i in by_rule] == [closed["id"]]
     assert open_client.get("/api/v1/incidents/999").status_code == 404
     sources = {s["name"]: s for s in open_client.get("/api/v1/sources").json()}
     assert sources["news-id"]["status"] == "failing"
@@ -122,46 +129,93 @@ def test_incidents_and_sources_and_status(open_client: TestClient, site: Site) -
 
 def test_silences_in_alertmanagers_shape(token_client: TestClient) -> None:
     admin = bearer(ADMIN)
-    (existing,) = token_client.get("/api/v1/silences", headers=admin).json()
-    assert existing["matchers"] == [
-        {"name": "rule", "value": "embassy-closed", "isRegex": False, "isEqual": True}
+    listed = token_client.get("/api/v1/silences", headers=admin).json()
+    assert [(x["status"]["state"], x["matchers"]) for x in listed] == [
+        ("expired", [{"name": "source", "value": "news-id", "isRegex": False, "isEqual": True}]),
+        (
+            "pending",
+            [
+                {"name": "channel", "value": "duty", "isRegex": False, "isEqual": True},
+                {"name": "place", "value": "UA", "isRegex": False, "isEqual": True},
+            ],
+        ),
+        (
+            "active",
+            [{"name": "rule", "value": "embassy-closed", "isRegex": False, "isEqual": True}],
+        ),
     ]
-    assert existing["status"] == {"state": "active"}
-    assert existing["createdBy"] == "ops@example.org"
-    assert existing["heldAlerts"] == 1  # the embassy-closed alert whose delivery it muted
-    created = token_client.post("/api/v1/silences", json=_silence(), headers=admin)
+    expired, pending, active = listed
+    assert active["createdBy"] == "ops@example.org" and active["comment"] == "<b>maintenance</b>"
+    assert active["heldAlerts"] == 1  # the embassy-closed alert whose delivery it muted
+    assert pending["startsAt"] > utcnow().isoformat() and pending["heldAlerts"] == 0
+    starts = (utcnow() + timedelta(hours=1)).isoformat()
+    body = _silence(
+        matchers=[{"name": "place", "value": "Київ"}, {"name": "rule", "value": "air-strike"}],
+        startsAt=starts,
+    )
+    created = token_client.post("/api/v1/silences", json=body, headers=admin)
     assert created.status_code == 200, created.text
     sid = created.json()["silenceID"]
     got = token_client.get(f"/api/v1/silence/{sid}", headers=admin).json()
-    assert got["comment"] == "planned exercise" and got["status"]["state"] == "active"
-    listed = token_client.get("/api/v1/silences", params={"state": "active"}, headers=admin)
-    assert {s["id"] for s in listed.json()} == {existing["id"], sid}
-    expired = token_client.delete(f"/api/v1/silence/{sid}", headers=admin)
-    assert expired.status_code == 200 and expired.json()["status"]["state"] == "expired"
-    listed = token_client.get("/api/v1/silences", params={"state": "expired"}, headers=admin)
-    assert [s["id"] for s in listed.json()] == [sid]
+    assert got["status"]["state"] == "pending"
+    assert datetime.fromisoformat(got["startsAt"]) == datetime.fromisoformat(starts)
+    assert {m["name"]: m["value"] for m in got["matchers"]} == {
+        "place": "geonames:703448",  # Kyiv, stored as its code
+        "rule": "air-strike",
+    }
+    by_state = {
+        state: [
+            x["id"]
+            for x in token_client.get(
+                "/api/v1/silences", params={"state": state}, headers=admin
+            ).json()
+        ]
+        for state in ("active", "pending", "expired")
+    }
+    assert by_state == {
+        "active": [active["id"]],
+        "pending": [sid, pending["id"]],
+        "expired": [expired["id"]],
+    }
+    ended = token_client.delete(f"/api/v1/silence/{sid}", headers=admin)
+    assert ended.status_code == 200 and ended.json()["status"]["state"] == "expired"
+    again = token_client.delete(f"/api/v1/silence/{sid}", headers=admin)
+    assert again.status_code == 409 and "expired already" in again.json()["detail"]
     assert token_client.delete("/api/v1/silence/999", headers=admin).status_code == 404
+    assert token_client.get("/api/v1/silence/999", headers=admin).status_code == 404
+    assert (
+        token_client.get("/api/v1/silences", params={"state": "x"}, headers=admin).status_code
+        == 422
+    )
 
 
 def test_held_alerts_count_what_a_silence_muted(open_client: TestClient, site: Site) -> None:
     db, _, _ = site
     from advisorywatch.db.models import Silence
 
+    month_ago = utcnow() - timedelta(days=30)
     with db.session() as s:
-        for fields in ({"rule": "air-strike", "channel": "ops"}, {"source": "state-dept"}):
+        for fields in (
+            {"rule": "air-strike", "channel": "ops"},
+            {"source": "state-dept"},
+            {"place": "geonames:703448"},  # Kyiv
+            {"place": "RU"},
+        ):
             s.add(
                 Silence(
                     **fields,
-                    created_at=utcnow() - timedelta(days=30),
+                    created_at=month_ago,
+                    starts_at=month_ago,
                     expires_at=utcnow() + timedelta(days=1),
                 )
             )
     silences = open_client.get("/api/v1/silences").json()
-    # two alerts have a silenced ops delivery: one of embassy-closed, one of air-strike
-    assert [(s["matchers"][0]["value"], s["heldAlerts"]) for s in silences] == [
+    # two alerts have a silenced ops delivery: one of embassy-closed (Киев), one of air-strike
+    assert [(s["matchers"][0]["value"], s["heldAlerts"]) for s in silences[:4]] == [
+        ("RU", 0),
+        ("geonames:703448", 1),  # the one about Kyiv (Киеве)
         ("state-dept", 0),  # its one alert's delivery is pending
         ("air-strike", 1),
-        ("embassy-closed", 1),
     ]
 
 
@@ -190,25 +244,63 @@ def test_an_admin_token_alone_guards_reads_too(site: Site) -> None:
 @pytest.mark.parametrize(
     ("over", "problem"),
     [
-        ({"matchers": []}, "matchers"),
-        ({"matchers": [{"name": "severity", "value": "x"}]}, "matchers"),
-        ({"matchers": [{"name": "rule", "value": "air-.*", "isRegex": True}]}, "equality"),
+        ({"matchers": [{"name": "severity", "value": "x"}]}, "matchers[0] (severity): a matcher"),
+        (
+            {"matchers": [{"name": "rule", "value": "air-.*", "isRegex": True}]},
+            "matchers[0] (rule): only equality",
+        ),
+        (
+            {"matchers": [{"name": "rule", "value": "air-strike", "isEqual": False}]},
+            "only equality",
+        ),
         ({"matchers": [{"name": "rule", "value": "nope"}]}, "no rule named 'nope'"),
+        ({"matchers": [{"name": "channel", "value": "pager"}]}, "no channel named 'pager'"),
+        ({"matchers": [{"name": "source", "value": "<b>"}]}, "no source named '<b>'"),
+        (
+            {"matchers": [{"name": "place", "value": "Kyyv"}]},
+            "matchers[0] (place): unknown place 'Kyyv' (did you mean 'Kyiv'?)",
+        ),
         (
             {"matchers": [{"name": "rule", "value": "air-strike"}] * 2},
-            "given twice",
+            "matchers[1] (rule): rule is matched twice",
         ),
-        ({"endsAt": (utcnow() - timedelta(hours=1)).isoformat()}, "endsAt"),
-        ({"startsAt": (utcnow() + timedelta(days=1)).isoformat()}, "startsAt"),
-        ({"createdBy": ""}, "createdBy"),
+        ({"endsAt": (utcnow() - timedelta(hours=1)).isoformat()}, "endsAt: a time in the future"),
+        ({"endsAt": "2030-01-01T00:00:00"}, "endsAt: give a time zone"),
+        (
+            {"startsAt": (utcnow() + timedelta(days=1)).isoformat()},
+            "endsAt: after startsAt",
+        ),
     ],
 )
-def test_invalid_silences_are_422(
+def test_wrong_silences_are_400_saying_what_is_wrong(
     token_client: TestClient, over: dict[str, Any], problem: str
 ) -> None:
     answer = token_client.post("/api/v1/silences", json=_silence(**over), headers=bearer(ADMIN))
+    assert answer.status_code == 400
+    assert problem in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"matchers": []}, "matchers"),
+        ({"matchers": "rule=air-strike"}, "matchers"),
+        ({"endsAt": "tomorrow"}, "endsAt"),
+        ({"createdBy": ""}, "createdBy"),
+    ],
+)
+def test_what_is_not_a_silence_is_422(
+    token_client: TestClient, over: dict[str, Any], field: str
+) -> None:
+    answer = token_client.post("/api/v1/silences", json=_silence(**over), headers=bearer(ADMIN))
     assert answer.status_code == 422
-    assert problem in answer.text
+    assert answer.json()["detail"][0]["loc"][:2] == ["body", field]
+    broken = token_client.post(
+        "/api/v1/silences",
+        content=b"{not json",
+        headers={**bearer(ADMIN), "content-type": "application/json"},
+    )
+    assert broken.status_code == 422
 
 
 def test_basic_auth_carries_the_token_for_browsers(token_client: TestClient) -> None:
@@ -248,3 +340,121 @@ def test_openapi_documents_every_endpoint(open_client: TestClient) -> None:
     assert set(doc["paths"]["/api/v1/silences"]) == {"get", "post"}
     assert doc["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
     assert "AlertView" in doc["components"]["schemas"]
+
+
+KYIV = [0, 1, 3, 4]  # sample alerts naming Kyiv: in English, Indonesian, Russian, Arabic
+UKRAINE = [0, 1, 2, 3, 4, 5]  # naming Ukraine or a place in it
+
+
+@pytest.mark.parametrize(
+    ("place", "which"),
+    [
+        ("Kyiv", KYIV),
+        ("kyiv", KYIV),
+        (" KYIV ", KYIV),
+        ("Київ", KYIV),
+        ("Киев", KYIV),
+        ("geonames:703448", KYIV),
+        ("UA", UKRAINE),
+        ("ua", UKRAINE),
+        ("Ukraine", UKRAINE),
+        ("Україна", UKRAINE),
+        ("Lviv", [5]),
+        ("GR", [1]),
+        ("Greece", [1]),
+        ("UA-30", []),  # the region of Kyiv: no alert names it
+        ("FR", []),
+    ],
+)
+def test_alerts_by_place(open_client: TestClient, site: Site, place: str, which: list[int]) -> None:
+    _, _, ids = site
+    found = open_client.get("/api/v1/alerts", params={"place": place})
+    assert found.status_code == 200, found.text
+    assert [a["id"] for a in found.json()] == [ids["alerts"][n] for n in reversed(which)]
+
+
+def test_place_filter_combines_and_pages(open_client: TestClient, site: Site) -> None:
+    _, _, ids = site
+    warning = open_client.get("/api/v1/alerts", params={"place": "UA", "severity": "warning"})
+    assert [a["id"] for a in warning.json()] == [ids["alerts"][5], ids["alerts"][2]]
+    first = open_client.get("/api/v1/alerts", params={"place": "Kyiv", "limit": 2}).json()
+    rest = open_client.get(
+        "/api/v1/alerts", params={"place": "Kyiv", "before": first[-1]["id"]}
+    ).json()
+    assert [a["id"] for a in first + rest] == [ids["alerts"][n] for n in reversed(KYIV)]
+    lviv = open_client.get("/api/v1/alerts", params={"place": "Lviv"}).json()[0]
+    assert lviv["places"] == [
+        {"code": "UA", "label": "Ukraine"},
+        {"code": "geonames:706483", "label": "Kharkiv, Ukraine"},
+        {"code": "geonames:702550", "label": "Lviv, Ukraine"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("place", "problem"),
+    [("Kyyv", "place: unknown place 'Kyyv' (did you mean 'Kyiv'?)"), ("XQ", "unknown place")],
+)
+def test_unknown_places_are_422(open_client: TestClient, place: str, problem: str) -> None:
+    answer = open_client.get("/api/v1/alerts", params={"place": place})
+    assert answer.status_code == 422 and problem in answer.json()["detail"]
+
+
+def test_a_pending_silence_holds_nothing_until_it_starts(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """Through the real ingest (``run --once``) and the API: a silence on a place that starts
+    in an hour lets the alert through; once it has started it holds the next alert about that
+    place (named in another language) and not one about elsewhere, and counts what it held."""
+    feed = feeds.put("/feed.xml", rss([{"guid": "g1", "title": "Air strike reported in Kyiv"}]))
+    project.write_config(f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{feed}"}}
+rules:
+  - {{name: air-strike, keywords: ["air strike", "авіаудар"], severity: warning, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+""")
+    config = load_config(project.config)
+    db = Database(project.effective_database_url)
+    db.upgrade()
+    api = client(db, config, Tokens(admin=ADMIN.encode()))
+    body = _silence(
+        matchers=[{"name": "place", "value": "Ukraine"}],
+        startsAt=(utcnow() + timedelta(hours=1)).isoformat(),
+    )
+    created = api.post("/api/v1/silences", json=body, headers=bearer(ADMIN))
+    assert created.status_code == 200, created.text
+    sid = created.json()["silenceID"]
+
+    assert project.cli("run", "--once").returncode == 0
+    assert sink.titles() == ["[WARNING] air-strike: Air strike reported in Kyiv · news"]
+    pending = api.get(f"/api/v1/silence/{sid}", headers=bearer(ADMIN)).json()
+    assert pending["status"]["state"] == "pending" and pending["heldAlerts"] == 0
+
+    project.execute(  # an hour later: the silence has started
+        "UPDATE silences SET starts_at = :t WHERE id = :id",
+        t=datetime.now(UTC) - timedelta(minutes=1),
+        id=int(sid),
+    )
+    feeds.put(
+        "/feed.xml",
+        rss(
+            [
+                {"guid": "g2", "title": "Новий авіаудар по Києву"},
+                {"guid": "g3", "title": "Air strike reported near Tbilisi"},
+            ]
+        ),
+    )
+    ran = project.cli("run", "--once")
+    assert ran.returncode == 0
+    assert sink.titles()[1:] == ["[WARNING] air-strike: Air strike reported near Tbilisi · news"]
+    assert f"silenced by silence {sid}" in ran.stderr  # a held alert is logged
+    active = api.get(f"/api/v1/silence/{sid}", headers=bearer(ADMIN)).json()
+    assert active["status"]["state"] == "active" and active["heldAlerts"] == 1
+    by_place = api.get("/api/v1/alerts", params={"place": "Київ"}, headers=bearer(ADMIN)).json()
+    assert [(a["title"], [d["status"] for d in a["deliveries"]]) for a in by_place] == [
+        ("Новий авіаудар по Києву", ["silenced"]),
+        ("Air strike reported in Kyiv", ["sent"]),
+    ]
+    db.dispose()

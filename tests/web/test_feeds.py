@@ -60,11 +60,13 @@ def test_atom_keeps_hostile_text_as_text(open_client: TestClient, site: Any) -> 
 def test_atom_filters(open_client: TestClient) -> None:
     feed = _atom(open_client, severity="warning")
     assert [e.findtext(f"{A}title") for e in feed.iter(f"{A}entry")] == [
-        "[warning] embassy-closed: Ukraine - Level 4: Do Not Travel"
+        "[warning] air-strike: Ukraine: shelling reported in Kharkiv, embassy staff relocated "
+        "to Lviv",
+        "[warning] embassy-closed: Ukraine - Level 4: Do Not Travel",
     ]
     assert feed.findtext(f"{A}id") == "urn:advisorywatch:alerts:severity=warning"
     by_source = _atom(open_client, source="usembassy-ua", rule="air-strike")
-    assert len(by_source.findall(f"{A}entry")) == 1
+    assert len(by_source.findall(f"{A}entry")) == 2
     assert _atom(open_client, rule="no-such-rule").findall(f"{A}entry") == []
 
 
@@ -105,3 +107,22 @@ def test_public_url_names_the_links(site: Any) -> None:
     doc = client(db, behind_proxy).get("/feeds/alerts.json").json()
     assert doc["home_page_url"] == "https://watch.example.org/alerts"
     assert doc["items"][0]["url"].startswith("https://watch.example.org/alerts/")
+
+
+def test_feeds_filter_by_place(open_client: TestClient, site: Any) -> None:
+    _, _, ids = site
+    feed = _atom(open_client, place="Київ")
+    entries = feed.findall(f"{A}entry")
+    assert [e.findtext(f"{A}id") for e in entries] == [
+        f"urn:advisorywatch:alert:{ids['alerts'][n]}" for n in (4, 3, 1, 0)
+    ]
+    assert all(
+        e.find(f"{A}category[@term='geonames:703448']").get("label") == "Kyiv, Ukraine"
+        for e in entries
+    )
+    assert feed.findtext(f"{A}id") == "urn:advisorywatch:alerts:place=geonames%3A703448"
+    doc = open_client.get("/feeds/alerts.json", params={"place": "ua", "severity": "warning"})
+    items = doc.json()["items"]
+    assert [i["id"] for i in items] == [str(ids["alerts"][5]), str(ids["alerts"][2])]
+    assert "Lviv, Ukraine" in items[0]["tags"] and "places: Ukraine" in items[1]["content_text"]
+    assert open_client.get("/feeds/alerts.json", params={"place": "Kyyv"}).status_code == 422

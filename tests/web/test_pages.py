@@ -10,13 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree, html
 
-from .conftest import ADMIN, HOSTILE, READ, bearer
+from .conftest import ADMIN, CSP, HOSTILE, READ, bearer
 
 PAGES = ["/", "/alerts", "/alerts/1", "/incidents", "/incidents/1", "/sources"]
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-    "base-uri 'none'; form-action 'self'"
-)
 
 
 def _doc(answer: Any) -> Any:
@@ -82,14 +78,15 @@ def test_overview(open_client: TestClient) -> None:
     assert "1 of 3 ok" in text
     assert "news-id: HTTP 503 <b>Service Unavailable</b>" in text  # shown, not markup
     assert doc.xpath("//img[@class='chart']/@src") == ["/charts/alerts.svg?days=30"]
-    assert len(doc.xpath("//article[contains(@class, 'alert')]")) == 9
+    assert len(doc.xpath("//article[contains(@class, 'alert')]")) == 10
 
 
 def test_alerts_filters_and_details(open_client: TestClient, site: Any) -> None:
     _, _, ids = site
     doc = _doc(open_client.get("/alerts", params={"severity": "warning", "since": "30d"}))
     assert [" ".join(h.text_content().split()) for h in doc.xpath("//article//h3")] == [
-        "warning Ukraine - Level 4: Do Not Travel"
+        "warning Ukraine: shelling reported in Kharkiv, embassy staff relocated to Lviv",
+        "warning Ukraine - Level 4: Do Not Travel",
     ]
     assert doc.xpath("//select[@name='severity']/option[@selected]/text()") == ["warning"]
     assert doc.xpath("//input[@name='since']/@value") == ["30d"]
@@ -132,7 +129,7 @@ def test_chart_is_svg_with_a_bar_per_severity(open_client: TestClient) -> None:
     svg = etree.fromstring(answer.content)
     ns = {"s": "http://www.w3.org/2000/svg"}
     tips = svg.xpath("//s:rect/s:title/text()", namespaces=ns)
-    assert sum(int(t.split()[1]) for t in tips) == 9
+    assert sum(int(t.split()[1]) for t in tips) == 10
     assert {t.split()[2] for t in tips} == {"info", "warning", "critical"}
     assert svg.xpath("//s:script", namespaces=ns) == []
     assert open_client.get("/charts/alerts.svg", params={"days": 0}).status_code == 422
@@ -160,3 +157,18 @@ def test_without_tokens_only_a_loopback_host_is_served(open_client: TestClient) 
 def test_tokens_serve_any_host(token_client: TestClient) -> None:
     answer = token_client.get("/", headers={"Host": "watch.example.org", **bearer(READ)})
     assert answer.status_code == 200
+
+
+def test_alerts_page_filters_by_place(open_client: TestClient, site: Any) -> None:
+    _, _, ids = site
+    doc = _doc(open_client.get("/alerts", params={"place": "Київ", "severity": "critical"}))
+    shown = [int(a.get("id").removeprefix("alert-")) for a in doc.xpath("//article")]
+    assert shown == [ids["alerts"][n] for n in (4, 1, 0)]
+    assert doc.xpath("//input[@name='place']/@value") == ["Київ"]
+    assert doc.xpath("//form//a/@href")[0] == (
+        "/feeds/alerts.atom?place=%D0%9A%D0%B8%D1%97%D0%B2&severity=critical"
+    )
+    # each alert's places link to the alerts about that place
+    assert "/alerts?place=geonames%3A703448" in doc.xpath("//article//p[@class='meta']//a/@href")
+    bad = open_client.get("/alerts", params={"place": "Kyyv"})
+    assert bad.status_code == 422 and "did you mean" in bad.text

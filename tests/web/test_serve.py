@@ -8,6 +8,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -53,10 +54,51 @@ def test_a_short_token_is_a_config_error(project: Project) -> None:
     assert "at least 16 characters" in result.stderr
 
 
-def test_a_missing_token_file_is_refused(project: Project) -> None:
-    project.write_config(CONFIG.format(web="web: {tokens: {read_file: nothing-here}}"))
-    result = project.cli("web")
-    assert result.returncode == 2 and "cannot read" in result.stderr
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "cannot read token file {file}: No such file or directory"),
+        ("", "token file {file} is empty"),
+        ("\n\n", "token file {file} is empty"),
+        ("short\n", "token file {file} holds 5 characters"),
+    ],
+)
+def test_token_file_problems_are_config_errors_at_their_key(
+    project: Project, content: str | None, problem: str
+) -> None:
+    file = project.dir / "read.token"
+    if content is not None:
+        file.write_text(content)
+    project.write_config(
+        CONFIG.format(web="web:\n  tokens:\n    read_file: read.token\n    admin: " + ADMIN)
+    )
+    for command in ("check", "web"):
+        result = project.cli(command)
+        assert result.returncode == 2, result.stderr
+        line = f"{project.config}:9: web.tokens.read_file: {problem.format(file=file)}"
+        assert line in result.stderr, result.stderr
+        assert ADMIN not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "warned"), [(0o644, "every user"), (0o640, "its group"), (0o600, None)]
+)
+def test_a_token_file_others_can_read_is_warned_about(
+    project: Project, mode: int, warned: str | None
+) -> None:
+    file = project.dir / "admin.token"
+    file.write_text(ADMIN + "\n")
+    file.chmod(mode)
+    project.write_config(CONFIG.format(web="web: {tokens: {admin_file: admin.token}}"))
+    result = project.cli("check")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "admin.token" in line]
+    if warned is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1, result.stderr
+        assert f"{file.resolve()} holds a web token and is readable by {warned}" in warnings[0]
+    assert ADMIN not in result.stderr
 
 
 def test_serves_with_tokens_from_env_and_file_and_masks_them(project: Project) -> None:
@@ -94,3 +136,18 @@ def test_serves_with_tokens_from_env_and_file_and_masks_them(project: Project) -
     assert READ not in stderr and ADMIN not in stderr
     assert "203.0.113.9" not in stderr  # the client is the connection's address
     assert "127.0.0.1:" in stderr and "uvicorn.access" in stderr
+
+
+def test_a_token_file_gone_since_the_config_loaded_is_refused(tmp_path: Path) -> None:
+    from advisorywatch.config.schema import WebTokens
+    from advisorywatch.web.auth import TokenError, load_tokens
+
+    token = tmp_path / "read.token"
+    token.write_text(READ + "\n")
+    assert load_tokens(WebTokens(read_file=token)).read == READ.encode()
+    token.write_text("short\n")
+    with pytest.raises(TokenError, match="holds no token of 16 characters"):
+        load_tokens(WebTokens(read_file=token))
+    token.unlink()
+    with pytest.raises(TokenError, match="cannot read the token in"):
+        load_tokens(WebTokens(read_file=token))

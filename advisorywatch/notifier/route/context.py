@@ -19,8 +19,9 @@ from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.route.incident_words import IncidentKey, IncidentWords
 
-# An active silence: its id, expiry, then the rule, source and channel it covers (None: any).
-ActiveSilence = tuple[int, datetime, str | None, str | None, str | None]
+# An active silence: its id, expiry, then the rule, source, channel and place it covers
+# (None: any).
+ActiveSilence = tuple[int, datetime, str | None, str | None, str | None, str | None]
 
 
 @dataclass(eq=False, slots=True)

@@ -1,6 +1,7 @@
-"""Silences: mute alerts by rule, source and/or channel for a while. A silenced alert is still
-stored; its deliveries are written with status ``silenced`` and never sent. The silences are
-read once per transaction: a storm of alerts asks thousands of times."""
+"""Silences: mute alerts by rule, source, channel and/or place for a while (from now or from a
+later start). A silenced alert is still stored; its deliveries are written with status
+``silenced`` and never sent. The silences are read once per transaction: a storm of alerts
+asks thousands of times."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.route.context import ActiveSilence, Routing
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel
+from advisorywatch.rules.places.where import Where
 
 
 def add_silence(
@@ -24,17 +26,24 @@ def add_silence(
     channel: str | None = None,
     created_by: str | None = None,
     comment: str = "",
+    place: str | None = None,
+    starts_at: datetime | None = None,
 ) -> Silence:
-    if not (rule or source or channel):
+    """A silence from ``starts_at`` (default: now) for ``duration``; ``place`` is a code
+    (:func:`~advisorywatch.rules.places.where.place_code`)."""
+    if not (rule or source or channel or place):
         raise ValueError("a silence needs at least one of --rule, --source or --channel")
     now = utcnow()
+    start = max(now, starts_at or now)
     with db.session() as s:
         row = Silence(
             rule=rule,
             source=source,
             channel=channel,
+            place=place,
             created_at=now,
-            expires_at=now + duration,
+            starts_at=start,
+            expires_at=start + duration,
             created_by=created_by,
             comment=comment,
         )
@@ -44,6 +53,7 @@ def add_silence(
 
 
 def active_silences(db: Database) -> list[Silence]:
+    """The silences that have not ended (pending ones too: ``describe`` says when they start)."""
     with db.session() as s:
         return list(
             s.scalars(select(Silence).where(Silence.expires_at > utcnow()).order_by(Silence.id))
@@ -65,23 +75,25 @@ def expire_silence(db: Database, silence_id: int) -> Silence | None:
         row = s.get(Silence, silence_id)
         if row is not None:
             row.expires_at = min(row.expires_at, utcnow())
+            row.starts_at = min(row.starts_at, row.expires_at)  # a pending one never starts
         return row
 
 
 def silenced(routing: Routing, new: NewAlert) -> PerChannel:
     """The stage: ``silenced`` where an active silence covers this alert on the channel (every
-    field it sets must match)."""
-    rule, now = new.alert.rule, new.now
+    field it sets must match; a place, one the item names or a place in that country)."""
+    rule, now, places = new.alert.rule, new.now, new.item.places
 
     def decide(channel: str) -> Decision | None:
         source = new.item.source.name
         covering = (
             silence
-            for silence, expires, r, src, c in _active(routing, now)
+            for silence, expires, r, src, c, place in _active(routing, now)
             if expires > now
             and (r is None or r == rule)
             and (src is None or src == source)
             and (c is None or c == channel)
+            and (place is None or Where.code(place).covers(places))
         )
         silence = next(covering, None)
         return (
@@ -97,18 +109,30 @@ def _active(routing: Routing, now: datetime) -> Sequence[ActiveSilence]:
     """The silences active at the transaction's first alert, read once."""
     if routing.silences is None:
         query = select(
-            Silence.id, Silence.expires_at, Silence.rule, Silence.source, Silence.channel
-        )
-        routing.silences = routing.session.execute(query.where(Silence.expires_at > now)).all()
+            Silence.id,
+            Silence.expires_at,
+            Silence.rule,
+            Silence.source,
+            Silence.channel,
+            Silence.place,
+        ).where(Silence.starts_at <= now, Silence.expires_at > now)
+        routing.silences = routing.session.execute(query).all()
     return routing.silences
 
 
 def describe(row: Silence) -> str:
     what = ", ".join(
         f"{k}={v}"
-        for k, v in (("rule", row.rule), ("source", row.source), ("channel", row.channel))
+        for k, v in (
+            ("rule", row.rule),
+            ("source", row.source),
+            ("channel", row.channel),
+            ("place", row.place),
+        )
         if v
     )
+    start = row.starts_at.isoformat(timespec="seconds")
+    what += f" from {start}" if row.starts_at > utcnow() else ""
     who = f" by {row.created_by}" if row.created_by else ""
     why = f": {row.comment}" if row.comment else ""
     return f"{row.id}: {what} until {row.expires_at.isoformat(timespec='seconds')}{who}{why}"

@@ -98,6 +98,10 @@ class PlaceStore:
         )
         return Place(str(code), str(kind), str(name), str(country), int(str(population)))
 
+    def has_code(self, code: str) -> bool:
+        """Whether a city or region (or a country with forms) is stored under ``code``."""
+        return bool(self._one("SELECT 1 FROM places WHERE code = ?", code))
+
     def english_names(self) -> dict[str, str]:
         """Cities' and regions' English names, with their codes (for "did you mean")."""
         rows = self._all("SELECT name, code FROM places WHERE kind != 'country' ORDER BY id")

@@ -69,6 +69,33 @@ def resolve_place(name: str) -> str:
     return best.place.code
 
 
+def place_code(name: str) -> str:
+    """The code a filter or silence means by ``name``: an ISO 3166 code as given (``ua``,
+    ``UA-30``), a stored code (``geonames:703448``), a country's name in any supported
+    language, else a city or region as :func:`resolve_place` finds it (a ValueError naming
+    what is unknown and what was meant)."""
+    given = name.strip()
+    store = places()
+    if given.upper() in store.country_names or store.has_code(given.upper()):
+        return given.upper()
+    if store.has_code(given):
+        return given
+    countries = [
+        f.place.code
+        for f in store.forms_of(normalize(given))
+        if f.rest is None and f.place.kind == "country"
+    ]
+    if countries:
+        return countries[0]
+    try:
+        return resolve_place(given)
+    except ValueError:  # an inflected country name, as the extractor finds it in a text
+        found = [p.code for p in finder().find({"name": given}) if p.kind == "country"]
+        if len(found) == 1:
+            return found[0]
+        raise
+
+
 def _did_you_mean(given: str, known: Iterable[str], codes: bool) -> str:
     if codes:  # a country's name given for its code: say the code
         by_name = {
@@ -93,6 +120,11 @@ class Where:
         if not countries and not places:
             return None
         return cls(frozenset(countries or ()), frozenset(map(resolve_place, places or ())))
+
+    @classmethod
+    def code(cls, code: str) -> Where:
+        """Items naming the place ``code`` (:func:`place_code`), or any place of a country."""
+        return cls(frozenset({code}), frozenset({code}))
 
     def covers(self, found: Sequence[Mapping[str, Any]] | None) -> bool:
         return any(p["country"] in self.countries or p["code"] in self.places for p in found or ())
