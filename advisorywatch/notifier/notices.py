@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Notice
+from advisorywatch.db.upsert import insert
 from advisorywatch.model import NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.deliveries import add_deliveries
@@ -42,6 +43,37 @@ def new_notice(
     s.add(notice)
     s.flush()
     return notice
+
+
+def new_notice_once(
+    s: Session,
+    kind: NoticeKind,
+    channel: str,
+    now: datetime,
+    key: str,
+    *,
+    title: str,
+    body: str,
+    notify_type: str,
+) -> Notice | None:
+    """Add a complete notice unless one with ``key`` exists (a unique key: several nodes may
+    raise it at once, and the insert that loses does nothing). None: it existed."""
+    added = s.scalar(
+        insert(s, Notice)
+        .values(
+            kind=kind,
+            channel=channel,
+            key=key,
+            title=title,
+            body=body,
+            notify_type=notify_type,
+            created_at=now,
+            closed_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(Notice.id)
+    )
+    return None if added is None else s.get_one(Notice, added)
 
 
 def queue_deliveries(s: Session, notice: Notice, channels: Channels, now: datetime) -> None:
