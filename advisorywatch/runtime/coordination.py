@@ -143,8 +143,10 @@ def refusal_of(peer: Peer, leader: Peer) -> str | None:
     """Why ``peer`` must not claim or send, or None when its config is the leader's."""
     if peer.config_hash == leader.config_hash:
         return None
-    keys = differing_keys(peer.config_keys, leader.config_keys) or ["(unknown keys)"]
-    return f"config differs from {leader.named()}: {', '.join(keys)}"
+    if not peer.config_keys or not leader.config_keys:  # a node that stores no key hashes
+        return f"config differs from {leader.named()}"
+    keys = ", ".join(differing_keys(peer.config_keys, leader.config_keys))
+    return f"config differs from {leader.named()}: {keys}"
 
 
 class SharedNodes:
@@ -239,11 +241,13 @@ class SharedNodes:
             if peer.config_hash == self.config_hash or seen in self._warned:
                 continue
             self._warned.add(seen)
-            keys = ", ".join(differing_keys(self.config_keys, peer.config_keys))
+            keys = "unknown keys"  # a node that stores no key hashes
+            if peer.config_keys:
+                keys = ", ".join(differing_keys(self.config_keys, peer.config_keys))
             log.warning(
                 "%s runs a different config than this node (%s differ)%s",
                 peer.named(),
-                keys or "unknown keys",
+                keys,
                 "" if refusal is not None else ": it claims and sends nothing until it matches",
             )
 

@@ -40,3 +40,36 @@ def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None
     assert counts == {"sources": 1, "items": 1, "alerts": 1, "deliveries": 1}
     assert project.sql("SELECT version_num FROM alembic_version") == [(head_revision(),)]
     assert head_revision() is not None
+
+
+def test_1100_keeps_fallback_warnings_raised_twice_for_one_destination(
+    project: Project,
+) -> None:
+    """Before 1100 a destination's warnings shared a key; the unique key per episode keeps
+    them all, and the revision goes down again."""
+    db = Database(project.effective_database_url)
+    cfg = alembic_config(db.url)
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "1000")
+    with db.engine.begin() as conn:
+        for i in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO notices (id, kind, channel, key, title, body, notify_type,"
+                    " created_at) VALUES (:i, 'fallback', 'mail', 'fallback:ops:d', 't', 'b',"
+                    " 'warning', '2024-01-01')"
+                ),
+                {"i": i},
+            )
+    db.upgrade()
+    assert project.sql("SELECT id, key FROM notices ORDER BY id") == [
+        (1, "fallback:ops:d:1"),
+        (2, "fallback:ops:d:2"),
+    ]
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "1000")
+        conn.commit()
+    db.dispose()
+    assert project.sql("SELECT version_num FROM alembic_version") == [("1000",)]
