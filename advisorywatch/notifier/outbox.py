@@ -53,6 +53,9 @@ class DrainResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # destination key -> until when this drain leaves it alone (it asked to wait or did not
+    # answer): for the rest of the drain, even once a short backoff in the database has passed
+    blocked: dict[str, datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +233,7 @@ class Outbox:
                 permanent=True,
             )
         else:
-            if not self._begin_send(job):
+            if not self._begin_send(job, total.blocked.get(job.destination)):
                 return
             result = send(dest.url, job.message, self.settings.timeout_seconds)
             crash_point("after-send")
@@ -267,6 +270,7 @@ class Outbox:
                     # timeout_seconds per message): its other messages, on every node, wait
                     # for this retry.
                     _block(s, job.destination, d.next_attempt_at)
+                    total.blocked[job.destination] = d.next_attempt_at
                 total.retrying += 1
                 log.warning(
                     "sending %s to %s (%s) failed (attempt %d), retry at %s: %s",
@@ -278,15 +282,15 @@ class Outbox:
                     result.error,
                 )
 
-    def _begin_send(self, job: _Job) -> bool:
+    def _begin_send(self, job: _Job, blocked: datetime | None) -> bool:
         """Count the send as unconfirmed (committed first: a crash mid-send leaves it counted),
-        unless the destination is blocked since the row was claimed (a Retry-After another
-        row, maybe on another node, got): then put the row back without counting an attempt,
-        and False."""
+        unless the destination is ``blocked`` in this drain or, since the row was claimed, in
+        the database (a Retry-After another row, maybe on another node, got): then put the row
+        back without counting an attempt, and False."""
         with self.db.session() as s:
             now = database_now(s)
             d = s.get_one(Delivery, job.delivery_id)
-            until = s.scalar(
+            until = blocked or s.scalar(
                 select(DestinationBackoff.blocked_until).where(
                     DestinationBackoff.destination == job.destination,
                     DestinationBackoff.blocked_until > now,
