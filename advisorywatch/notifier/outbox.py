@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.clock import database_now
@@ -133,8 +133,8 @@ class Outbox:
             total.started = database_now(s)
             close_due_summaries(s, self.channels, total.started)
         while not self.stopping.is_set():
-            jobs = self._claim(total.started)
-            if not jobs:
+            jobs, taken = self._claim(total.started)
+            if not taken:
                 break
             for i, job in enumerate(jobs):
                 if self.stopping.is_set():
@@ -158,16 +158,25 @@ class Outbox:
     def pending(self) -> int:
         return backlog(delivery_counts(self.db))
 
-    def _claim(self, due_by: datetime) -> list[_Job]:
+    def _claim(self, due_by: datetime) -> tuple[list[_Job], int]:
+        """Claim due rows: the jobs to send, and how many rows were taken. A row whose
+        destination is blocked waits for it (without counting an attempt) instead."""
         lease = timedelta(seconds=self.settings.lease_seconds)
         with self.db.session() as s:
             # Leases by the database's clock: several nodes may send from one outbox.
             now = database_now(s)
+            blocked = {
+                destination: until
+                for destination, until in s.execute(
+                    select(DestinationBackoff.destination, DestinationBackoff.blocked_until).where(
+                        DestinationBackoff.blocked_until > now
+                    )
+                )
+            }
             rows = s.scalars(
                 select(Delivery)
                 .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
                 .where(Delivery.next_attempt_at <= min(due_by, now))
-                .where(~_blocked(now))
                 .order_by(Delivery.id)
                 .limit(self.batch)
                 .options(
@@ -180,6 +189,9 @@ class Outbox:
             jobs = []
             for d in rows:
                 if _unknown_outcome(d):
+                    continue
+                if (until := blocked.get(d.destination)) is not None:
+                    d.status, d.next_attempt_at = DeliveryStatus.PENDING, until
                     continue
                 d.status, d.attempts, d.next_attempt_at = (
                     DeliveryStatus.SENDING,
@@ -199,7 +211,7 @@ class Outbox:
                         unsendable,
                     )
                 )
-            return jobs
+            return jobs, len(rows)
 
     def _render(
         self, s: Session, d: Delivery, parts: list[Alert], now: datetime
@@ -352,14 +364,6 @@ class Outbox:
         log.warning(
             "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
         )
-
-
-def _blocked(now: datetime) -> ColumnElement[bool]:
-    """The delivery's destination is blocked at ``now``: its rows are not claimed."""
-    return exists().where(
-        DestinationBackoff.destination == Delivery.destination,
-        DestinationBackoff.blocked_until > now,
-    )
 
 
 def _block(s: Session, destination: str, until: datetime) -> None:
