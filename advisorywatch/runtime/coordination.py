@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
 
@@ -96,11 +96,19 @@ class SingleNode:
         self.lease.release()
 
 
+# What each node may set for itself: how it reaches the database (host names, credentials),
+# its log level, its web pages and its /healthz port.
+NODE_OWN = ("database", "log_level", "web")
+
+
 def config_keys(config: Config) -> dict[str, str]:
-    """A hash of each top-level key of the config (``sources``, ``rules``, ...)."""
+    """A hash of each top-level key of the config (``sources``, ``rules``, ...) that the nodes
+    must agree on (not :data:`NODE_OWN`, nor ``daemon.http``)."""
+    own: dict[str, Any] = {key: True for key in NODE_OWN} | {"daemon": {"http"}}
+    shared = config.model_dump(mode="json", exclude=own)
     return {
         key: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
-        for key, value in config.model_dump(mode="json").items()
+        for key, value in shared.items()
     }
 
 

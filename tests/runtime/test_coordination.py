@@ -4,10 +4,13 @@ with another config is told which top-level keys differ."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from advisorywatch.config.load import parse_config
 from advisorywatch.runtime.coordination import (
     Peer,
     config_hash,
+    config_keys,
     config_leader,
     differing_keys,
     refusal_of,
@@ -40,3 +43,24 @@ def test_a_refusal_names_the_leader_and_the_keys_that_differ() -> None:
     # A node registered before the per-key hashes were stored: which keys is not known.
     legacy = Peer("node9", "host", 9, T0, "other", {})
     assert refusal_of(legacy, two) == "config differs from node node2 (host host, pid 102)"
+
+
+def _keys(tmp_path: Path, extra: str) -> dict[str, str]:
+    text = f"""
+database: {{url: "sqlite:///{tmp_path / "state.db"}"}}
+sources:
+  - {{name: a, type: feed, url: "http://127.0.0.1:9/a.xml"}}
+rules:
+  - {{name: strike, keywords: ["air strike"], notify: [ops]}}
+channels:
+  ops: {{urls: ["json://127.0.0.1:9/"]}}
+{extra}"""
+    return config_keys(parse_config(text, tmp_path / "config.yaml"))
+
+
+def test_what_a_node_sets_for_itself_is_no_difference(tmp_path: Path) -> None:
+    base = _keys(tmp_path, "")
+    own = "log_level: DEBUG\ndaemon: {http: {enabled: true, port: 9101}}"
+    assert _keys(tmp_path, own) == base
+    assert differing_keys(base, _keys(tmp_path, "daemon: {lease_seconds: 30}")) == ["daemon"]
+    assert "database" not in base and "sources" in base

@@ -267,10 +267,12 @@ def test_a_node_with_another_config_refuses_to_claim_until_it_matches(
     port = _free_port()
     try:
         _start(project, servers, nodes, 1)
-        # The second node runs another config (its own /healthz, a log level): it is the newer
-        # of two, so the first node's config wins the tie, and the second refuses.
+        # The second node runs another config (source health settings): it is the newer of
+        # two, so the first node's config wins the tie, and the second refuses. Its own
+        # /healthz port and log level are its own business, not a difference.
         http = f", http: {{enabled: true, port: {port}}}"
-        _config(project, servers, sink, extra="log_level: DEBUG", daemon=http)
+        extra = "log_level: DEBUG\nhealth: {down_after: 5}"
+        _config(project, servers, sink, extra=extra, daemon=http)
         _start(project, servers, nodes, 2)
         first, second = nodes
         wait_for(lambda: _healthz(port)[0] == 503, 30, "the refusing node unhealthy")
@@ -291,14 +293,14 @@ def test_a_node_with_another_config_refuses_to_claim_until_it_matches(
     assert status.returncode == 0, status.stderr
     for proc in nodes:
         assert f": running on {host} (pid {proc.pid}, " in status.stdout
-    differs = f"(host {host}, pid {first.pid}): daemon, log_level"
+    differs = f"(host {host}, pid {first.pid}): health"
     assert "REFUSING: config differs from node " in status.stdout and differs in status.stdout
     assert differs in health and "config differs from node " in health
     assert f"{differs}; this node claims no sources and sends nothing until it matches" in errs[1]
     assert "this node's config matches the other nodes' again" in errs[1]
     assert (
         f"(host {host}, pid {second.pid}) runs a different config than this node "
-        "(daemon, log_level differ): it claims and sends nothing until it matches"
+        "(health differ): it claims and sends nothing until it matches"
     ) in errs[0]
     assert project.sql("SELECT count(*) FROM nodes") == [(0,)]  # both stopped and left
     titles = Counter(m["title"] for m in sink.received)
