@@ -22,12 +22,18 @@ ROWS = [
 ]
 
 
-def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+def _at(project: Project, revision: str) -> Database:
+    """The project's database, migrated to ``revision``."""
     db = Database(project.effective_database_url)
     cfg = alembic_config(db.url)
     with db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, revision)
+    return db
+
+
+def test_upgrade_from_the_first_schema_keeps_every_row(project: Project) -> None:
+    db = _at(project, "0001")
     with db.engine.begin() as conn:
         for row in ROWS:
             conn.execute(text(row))
@@ -47,11 +53,8 @@ def test_1100_keeps_fallback_warnings_raised_twice_for_one_destination(
 ) -> None:
     """Before 1100 a destination's warnings shared a key; the unique key per episode keeps
     them all, and the revision goes down again."""
-    db = Database(project.effective_database_url)
+    db = _at(project, "1000")
     cfg = alembic_config(db.url)
-    with db.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "1000")
     with db.engine.begin() as conn:
         for i in (1, 2):
             conn.execute(
