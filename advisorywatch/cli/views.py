@@ -12,6 +12,7 @@ from advisorywatch.db.queries import nodes, recent_alerts, source_health
 from advisorywatch.db.session import Database
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
+from advisorywatch.runtime.coordination import config_leader, peers_of, refusal_of
 from advisorywatch.runtime.instance_lock import current
 
 LAST_ALERTS = 5
@@ -48,6 +49,10 @@ def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[
             "heartbeat_age_seconds": round(age, 1),
         }
     else:  # several daemons share a PostgreSQL database: each is a node
+        held_by = nodes(db)
+        live = [n for n, _ in held_by if now - n.heartbeat_at <= stale_after]
+        peers = {p.id: p for p in peers_of(live)}
+        leader = config_leader(list(peers.values())) if peers else None
         shared: list[dict[str, Any]] = [
             {
                 "id": node.id,
@@ -55,11 +60,15 @@ def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[
                 "pid": node.pid,
                 "version": node.version,
                 "started_at": _iso(node.started_at),
-                "state": "running" if now - node.heartbeat_at <= stale_after else "stale",
+                "state": "running" if node.id in peers else "stale",
                 "heartbeat_age_seconds": round((now - node.heartbeat_at).total_seconds(), 1),
                 "sources_held": held,
+                # Why it claims and sends nothing (its config differs), or None.
+                "refusing": (
+                    refusal_of(peers[node.id], leader) if leader and node.id in peers else None
+                ),
             }
-            for node, held in nodes(db)
+            for node, held in held_by
         ]
         if shared:
             fresh = any(n["state"] == "running" for n in shared)
@@ -91,6 +100,7 @@ def render_status(data: dict[str, Any]) -> str:
             f"{n['host']} (pid {n['pid']}, {n['version']}), started "
             f"{_ago(datetime.fromisoformat(n['started_at']), now)}, heartbeat "
             f"{int(n['heartbeat_age_seconds'])}s ago, holding {n['sources_held']} source(s)"
+            f"{f'; REFUSING: {r}' if (r := n.get('refusing')) else ''}"
             for n in d["nodes"]
         ]
     else:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     select,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -259,6 +260,17 @@ class Notice(Base):
     collecting alert deliveries; then they are rendered and get deliveries of their own."""
 
     __tablename__ = "notices"
+    __table_args__ = (
+        # Several senders (1100): one fallback warning per key, i.e. per failure episode of a
+        # destination (notifier/outbox.py); the insert that loses the race does nothing.
+        Index(
+            "uq_notices_fallback_key",
+            "key",
+            unique=True,
+            postgresql_where=text("kind = 'fallback'"),
+            sqlite_where=text("kind = 'fallback'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # fallback, storm, digest, health
     channel: Mapped[str] = mapped_column(String(200))
@@ -318,6 +330,10 @@ class Node(Base):
     config_hash: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Several senders (1100): the hash of each top-level config key, so that a node whose
+    # config differs can say which keys (advisorywatch.runtime.coordination).
+    config_keys: Mapped[dict[str, str] | None] = mapped_column(JSON)
+
 
 
 class Maintenance(Base):
@@ -327,3 +343,13 @@ class Maintenance(Base):
     __tablename__ = "maintenance"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DestinationBackoff(Base):
+    """Several senders (1100): a destination that asked to wait (a 429's Retry-After) or did
+    not answer is left alone by every node's sender until ``blocked_until`` (database time).
+    ``destination`` is the key of its URL (notifier.channels.destination_key), never the URL."""
+
+    __tablename__ = "destination_backoff"
+    destination: Mapped[str] = mapped_column(String(64), primary_key=True)
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.claims import Claim, finish
-from advisorywatch.db.models import Source, utcnow
+from advisorywatch.db.clock import database_now
+from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.alerts import Alerter
 from advisorywatch.ingest.health import queue_notice, record_fetch
@@ -107,7 +108,8 @@ class Ingestor:
         if claim is not None and not finish(s, claim):  # the first write: nothing to undo
             log.warning("source %s: fetch %s", outcome.source, CLAIM_LOST)
             return IngestResult(outcome.source, ok=False, error=CLAIM_LOST)
-        now = utcnow()
+        # Several nodes: the outbox's due times (and every lease) run on the database's clock.
+        now = database_now(s)
         notice = record_fetch(src, outcome, self.health, now)
         if notice:
             queue_notice(s, src, notice, self.health, self.channels, now)

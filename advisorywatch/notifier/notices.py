@@ -4,10 +4,12 @@ storm summary or a digest): the one place that creates them and queues them for 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Notice
+from advisorywatch.db.upsert import insert
 from advisorywatch.model import NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.deliveries import add_deliveries
@@ -28,20 +30,55 @@ def new_notice(
     """Add (and flush, for its id) a notice for ``channel``. One with a ``due`` time is a
     summary that stays open, collecting alerts, until it is closed when due; any other is
     complete when created. ``notify_type`` is Apprise's (info, success, warning, failure)."""
-    notice = Notice(
-        kind=kind,
-        channel=channel,
-        key=key,
-        title=title,
-        body=body,
-        notify_type=notify_type,
-        created_at=now,
-        due_at=due,
-        closed_at=None if due is not None else now,
-    )
+    notice = Notice(**_columns(kind, channel, now, title, body, key, due, notify_type))
     s.add(notice)
     s.flush()
     return notice
+
+
+def new_notice_once(
+    s: Session,
+    kind: NoticeKind,
+    channel: str,
+    now: datetime,
+    key: str,
+    *,
+    title: str,
+    body: str,
+    notify_type: str,
+) -> Notice | None:
+    """Add a complete notice unless one with ``key`` exists (a unique key: several nodes may
+    raise it at once, and the insert that loses does nothing). None: it existed."""
+    added = s.scalar(
+        insert(s, Notice)
+        .values(**_columns(kind, channel, now, title, body, key, None, notify_type))
+        .on_conflict_do_nothing()
+        .returning(Notice.id)
+    )
+    return None if added is None else s.get_one(Notice, added)
+
+
+def _columns(
+    kind: NoticeKind,
+    channel: str,
+    now: datetime,
+    title: str,
+    body: str,
+    key: str | None,
+    due: datetime | None,
+    notify_type: str,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "channel": channel,
+        "key": key,
+        "title": title,
+        "body": body,
+        "notify_type": notify_type,
+        "created_at": now,
+        "due_at": due,
+        "closed_at": None if due is not None else now,
+    }
 
 
 def queue_deliveries(s: Session, notice: Notice, channels: Channels, now: datetime) -> None:

@@ -8,11 +8,15 @@ senders, and a row claimed but never sent before a crash is sent as usual.
 
 Failures are classified by :mod:`advisorywatch.notifier.send`: a permanent one (invalid URL,
 HTTP 400/401/403/404/410) stops at once, a transient one is retried with exponential backoff
-and jitter, or after the server's ``Retry-After``. A destination that gives up raises one
-warning on the ``notifier.fallback`` channel (again only after it has worked in between)."""
+and jitter, or after the server's ``Retry-After``. A destination that asked to wait, or did
+not answer, is blocked until its retry in ``destination_backoff`` (database time), which every
+node's sender reads before it claims or sends that destination's rows. A destination that gives
+up raises one warning on the ``notifier.fallback`` channel per failure episode (again only after
+it has worked in between), under a unique key: two nodes giving up at once raise one."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
@@ -24,14 +28,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from advisorywatch.db.clock import database_now
-from advisorywatch.db.models import Alert, Delivery, Item, Notice, utcnow
+from advisorywatch.db.models import Alert, Delivery, DestinationBackoff, Item, utcnow
 from advisorywatch.db.session import Database
+from advisorywatch.db.upsert import insert
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.history import also_reported, is_update
 from advisorywatch.notifier.message import Message, as_notify_type
-from advisorywatch.notifier.notices import new_notice, queue_deliveries
+from advisorywatch.notifier.notices import new_notice_once, queue_deliveries
 from advisorywatch.notifier.route.summaries import close_due_summaries
 from advisorywatch.notifier.send import SendResult, send
 from advisorywatch.redaction import redact
@@ -48,8 +53,9 @@ class DrainResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
-    # destination (channel, key) -> when it may be tried again (Retry-After, no answer)
-    blocked: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # destination key -> until when this drain leaves it alone (it asked to wait or did not
+    # answer): for the rest of the drain, even once a short backoff in the database has passed
+    blocked: dict[str, datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +130,11 @@ class Outbox:
         worker thread."""
         total = DrainResult()
         with self.db.session() as s:
+            total.started = database_now(s)
             close_due_summaries(s, self.channels, total.started)
         while not self.stopping.is_set():
-            jobs = self._claim(total.started)
-            if not jobs:
+            jobs, taken = self._claim(total.started)
+            if not taken:
                 break
             for i, job in enumerate(jobs):
                 if self.stopping.is_set():
@@ -140,21 +147,32 @@ class Outbox:
         """Hand claimed but unsent rows back at shutdown, so that they do not wait for the
         lease to expire."""
         with self.db.session() as s:
+            now = database_now(s)
             for d in s.scalars(select(Delivery).where(Delivery.id.in_(ids))):
                 d.status, d.attempts, d.next_attempt_at = (
                     DeliveryStatus.PENDING,
                     d.attempts - 1,
-                    utcnow(),
+                    now,
                 )
 
     def pending(self) -> int:
         return backlog(delivery_counts(self.db))
 
-    def _claim(self, due_by: datetime) -> list[_Job]:
+    def _claim(self, due_by: datetime) -> tuple[list[_Job], int]:
+        """Claim due rows: the jobs to send, and how many rows were taken. A row whose
+        destination is blocked waits for it (without counting an attempt) instead."""
         lease = timedelta(seconds=self.settings.lease_seconds)
         with self.db.session() as s:
             # Leases by the database's clock: several nodes may send from one outbox.
             now = database_now(s)
+            blocked = {
+                destination: until
+                for destination, until in s.execute(
+                    select(DestinationBackoff.destination, DestinationBackoff.blocked_until).where(
+                        DestinationBackoff.blocked_until > now
+                    )
+                )
+            }
             rows = s.scalars(
                 select(Delivery)
                 .where(Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)))
@@ -171,6 +189,9 @@ class Outbox:
             jobs = []
             for d in rows:
                 if _unknown_outcome(d):
+                    continue
+                if (until := blocked.get(d.destination)) is not None:
+                    d.status, d.next_attempt_at = DeliveryStatus.PENDING, until
                     continue
                 d.status, d.attempts, d.next_attempt_at = (
                     DeliveryStatus.SENDING,
@@ -190,7 +211,7 @@ class Outbox:
                         unsendable,
                     )
                 )
-            return jobs
+            return jobs, len(rows)
 
     def _render(
         self, s: Session, d: Delivery, parts: list[Alert], now: datetime
@@ -215,10 +236,6 @@ class Outbox:
 
     def _deliver(self, job: _Job, total: DrainResult) -> None:
         dest = self.channels.lookup(job.channel, job.destination)
-        blocked_until = total.blocked.get((job.channel, job.destination))
-        if blocked_until is not None:
-            self._postpone(job, blocked_until)
-            return
         if job.unsendable is not None:
             result = SendResult(False, job.unsendable, permanent=True)
         elif dest is None:
@@ -228,11 +245,12 @@ class Outbox:
                 permanent=True,
             )
         else:
-            self._unconfirmed(job, +1)  # committed first: a crash mid-send leaves it counted
+            if not self._begin_send(job, total.blocked.get(job.destination)):
+                return
             result = send(dest.url, job.message, self.settings.timeout_seconds)
             crash_point("after-send")
-        now = utcnow()
         with self.db.session() as s:
+            now = database_now(s)
             d = s.get_one(Delivery, job.delivery_id)
             if dest is not None:  # the outcome of the send counted above is known
                 d.unconfirmed -= 1
@@ -261,8 +279,10 @@ class Outbox:
                 d.status, d.next_attempt_at = DeliveryStatus.PENDING, now + wait
                 if result.retry_after is not None or result.status is None:
                     # The service asked us to wait, or did not answer at all (a timeout costs
-                    # timeout_seconds per message): its other messages wait for this retry.
-                    total.blocked[(job.channel, job.destination)] = d.next_attempt_at
+                    # timeout_seconds per message): its other messages, on every node, wait
+                    # for this retry.
+                    _block(s, job.destination, d.next_attempt_at)
+                    total.blocked[job.destination] = d.next_attempt_at
                 total.retrying += 1
                 log.warning(
                     "sending %s to %s (%s) failed (attempt %d), retry at %s: %s",
@@ -274,20 +294,29 @@ class Outbox:
                     result.error,
                 )
 
-    def _unconfirmed(self, job: _Job, change: int) -> None:
+    def _begin_send(self, job: _Job, blocked: datetime | None) -> bool:
+        """Count the send as unconfirmed (committed first: a crash mid-send leaves it counted),
+        unless the destination is ``blocked`` in this drain or, since the row was claimed, in
+        the database (a Retry-After another row, maybe on another node, got): then put the row
+        back without counting an attempt, and False."""
         with self.db.session() as s:
-            s.get_one(Delivery, job.delivery_id).unconfirmed += change
-
-    def _postpone(self, job: _Job, until: datetime) -> None:
-        """The destination asked us to wait or is unreachable: put the row back without
-        counting an attempt."""
-        with self.db.session() as s:
+            now = database_now(s)
             d = s.get_one(Delivery, job.delivery_id)
-            d.status, d.attempts, d.next_attempt_at = (
-                DeliveryStatus.PENDING,
-                job.attempts - 1,
-                until,
+            until = blocked or s.scalar(
+                select(DestinationBackoff.blocked_until).where(
+                    DestinationBackoff.destination == job.destination,
+                    DestinationBackoff.blocked_until > now,
+                )
             )
+            if until is not None:
+                d.status, d.attempts, d.next_attempt_at = (
+                    DeliveryStatus.PENDING,
+                    job.attempts - 1,
+                    until,
+                )
+                return False
+            d.unconfirmed += 1
+            return True
 
     def _wait(self, attempts: int, result: SendResult) -> timedelta:
         if result.retry_after is not None:
@@ -299,28 +328,26 @@ class Outbox:
         self, s: Session, job: _Job, reason: str, error: str, now: datetime
     ) -> None:
         """Queue one warning on the fallback channel for a destination that gave up, unless
-        one was raised since the destination last delivered something. ``now`` is the start
-        of the drain, so that the warning goes out in this drain."""
+        one was raised since the destination last delivered something: the episode (the last
+        delivery, or none) is part of the warning's unique key, so that two nodes giving up
+        at once raise one. ``now`` is the start of the drain, so that the warning goes out in
+        this drain."""
         fallback = self.settings.fallback
         if fallback is None or fallback == job.channel:
             return
-        key = f"fallback:{job.channel}:{job.destination}"
         last_ok = s.scalar(
             select(func.max(Delivery.sent_at)).where(
                 Delivery.channel == job.channel, Delivery.destination == job.destination
             )
         )
-        raised = select(Notice.id).where(Notice.key == key)
-        if last_ok is not None:
-            raised = raised.where(Notice.created_at > last_ok)
-        if s.scalar(raised.limit(1)) is not None:
-            return
-        notice = new_notice(
+        episode = "never" if last_ok is None else last_ok.isoformat()
+        digest = hashlib.sha256(f"{job.channel}\n{job.destination}\n{episode}".encode())
+        notice = new_notice_once(
             s,
             NoticeKind.FALLBACK,
             fallback,
             now,
-            key=key,
+            f"fallback:{digest.hexdigest()[:40]}",
             notify_type="warning",
             title=f"advisorywatch cannot deliver to {job.channel} ({job.label})",
             body=(
@@ -331,10 +358,24 @@ class Outbox:
                 f"{job.channel}` checks it."
             ),
         )
+        if notice is None:
+            return  # raised already in this episode (maybe by another node)
         queue_deliveries(s, notice, self.channels, now)
         log.warning(
             "raised a warning about %s (%s) on channel %s", job.channel, job.label, fallback
         )
+
+
+def _block(s: Session, destination: str, until: datetime) -> None:
+    """Block ``destination`` on every node until ``until`` (a later block stays)."""
+    new = insert(s, DestinationBackoff).values(destination=destination, blocked_until=until)
+    s.execute(
+        new.on_conflict_do_update(
+            index_elements=[DestinationBackoff.destination],
+            set_={"blocked_until": new.excluded.blocked_until},
+            where=DestinationBackoff.blocked_until < new.excluded.blocked_until,
+        )
+    )
 
 
 def _merged_parts(s: Session, rows: Sequence[Delivery]) -> dict[int, list[Alert]]:

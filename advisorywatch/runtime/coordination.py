@@ -5,18 +5,27 @@ On SQLite one daemon owns the database (:class:`SingleNode`, the lease of
 scheduler job per source. On PostgreSQL any number of daemons share the work
 (:class:`SharedNodes`): each registers in ``nodes`` and, from one periodic job, claims the
 sources that are due (:mod:`advisorywatch.db.claims`), all by the database's clock.
+
+Nodes must run one config. A node whose config differs from the one that wins (the config most
+live nodes run; on a tie, the oldest node's) *refuses*: it claims no sources and sends nothing
+until its config matches, and says which top-level keys differ (each node stores a hash per
+key). During a rolling change the majority keeps working; a reloaded node (SIGHUP) registers
+its new config at once, and its peers see it at their next heartbeat.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Mapping
-from datetime import timedelta
-from typing import Protocol
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
 
@@ -36,6 +45,8 @@ FORGET_AFTER_LEASES = 100  # a node row not beaten for this many leases is delet
 
 class Coordination(Protocol):
     shared: bool  # True: sources are claimed by a periodic pass, else one job per source
+    # Why this node claims and sends nothing (its config differs from the other nodes'), or None.
+    refusal: str | None
 
     def start(self) -> None:
         """Join (or, single node, take) the database; raises ``LeaseHeld`` when refused."""
@@ -45,6 +56,9 @@ class Coordination(Protocol):
 
     def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
         """Claim due sources among ``sources`` (enabled, by name). Blocking."""
+
+    def reconfigure(self, config: Config) -> None:
+        """A reloaded config: register it, and claim and send again once it matches."""
 
     def stop(self) -> None:
         """Leave: hand back what this node holds."""
@@ -61,6 +75,7 @@ class SingleNode:
     """SQLite: one daemon per database."""
 
     shared = False
+    refusal: str | None = None  # one node: nothing to disagree with
 
     def __init__(self, db: Database, lease: timedelta) -> None:
         self.lease = Lease(db, stale_after=lease)
@@ -74,12 +89,72 @@ class SingleNode:
     def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
         return []  # never called: the scheduler has a job per source
 
+    def reconfigure(self, config: Config) -> None:
+        pass
+
     def stop(self) -> None:
         self.lease.release()
 
 
-def config_hash(config: Config) -> str:
-    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
+# What each node may set for itself: how it reaches the database (host names, credentials),
+# its log level, its web pages and its /healthz port.
+NODE_OWN = ("database", "log_level", "web")
+
+
+def config_keys(config: Config) -> dict[str, str]:
+    """A hash of each top-level key of the config (``sources``, ``rules``, ...) that the nodes
+    must agree on (not :data:`NODE_OWN`, nor ``daemon.http``)."""
+    own: dict[str, Any] = {key: True for key in NODE_OWN} | {"daemon": {"http"}}
+    shared = config.model_dump(mode="json", exclude=own)
+    return {
+        key: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+        for key, value in shared.items()
+    }
+
+
+def config_hash(keys: Mapping[str, str]) -> str:
+    """The hash of a whole config, from :func:`config_keys`."""
+    return hashlib.sha256(json.dumps(dict(keys), sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """A live node as the config check sees it."""
+
+    id: str
+    host: str
+    pid: int
+    started_at: datetime
+    config_hash: str
+    config_keys: Mapping[str, str]
+
+    def named(self) -> str:
+        return f"node {self.id[:8]} (host {self.host}, pid {self.pid})"
+
+
+def config_leader(peers: Sequence[Peer]) -> Peer:
+    """The node whose config the others must run: the oldest node of the config most ``peers``
+    run (on a tie, of the config the oldest node runs)."""
+    votes = Counter(p.config_hash for p in peers)
+    oldest_of: dict[str, Peer] = {}  # each config's oldest node, oldest first
+    for peer in sorted(peers, key=lambda p: (p.started_at, p.id)):
+        oldest_of.setdefault(peer.config_hash, peer)
+    return max(oldest_of.values(), key=lambda p: votes[p.config_hash])  # a tie: the first
+
+
+def differing_keys(mine: Mapping[str, str], theirs: Mapping[str, str]) -> list[str]:
+    """The top-level config keys whose hashes differ (or that only one side has)."""
+    return sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+
+
+def refusal_of(peer: Peer, leader: Peer) -> str | None:
+    """Why ``peer`` must not claim or send, or None when its config is the leader's."""
+    if peer.config_hash == leader.config_hash:
+        return None
+    if not peer.config_keys or not leader.config_keys:  # a node that stores no key hashes
+        return f"config differs from {leader.named()}"
+    keys = ", ".join(differing_keys(peer.config_keys, leader.config_keys))
+    return f"config differs from {leader.named()}: {keys}"
 
 
 class SharedNodes:
@@ -90,8 +165,10 @@ class SharedNodes:
     def __init__(self, db: Database, config: Config, lease: timedelta) -> None:
         self.db, self.lease = db, lease
         self.id = uuid.uuid4().hex
-        self.config_hash = config_hash(config)
-        self._warned: set[str] = set()  # nodes already reported with another config
+        self.config_keys = config_keys(config)
+        self.config_hash = config_hash(self.config_keys)
+        self.refusal: str | None = None
+        self._warned: set[tuple[str, str]] = set()  # (node, its config) already reported
 
     def start(self) -> None:
         with self.db.session() as s:
@@ -106,6 +183,7 @@ class SharedNodes:
                     pid=os.getpid(),
                     version=__version__,
                     config_hash=self.config_hash,
+                    config_keys=self.config_keys,
                     started_at=now,
                     heartbeat_at=now,
                 )
@@ -121,6 +199,8 @@ class SharedNodes:
         self._check_configs()
 
     def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
+        if self.refusal is not None:
+            return []
         with self.db.session() as s:
             got = claim_due(s, self.id, list(sources), self.lease, limit)
         return [
@@ -128,27 +208,60 @@ class SharedNodes:
             for i, name, host in got.sources
         ]
 
+    def reconfigure(self, config: Config) -> None:
+        self.config_keys = config_keys(config)
+        self.config_hash = config_hash(self.config_keys)
+        with self.db.session() as s:
+            s.execute(
+                update(Node)
+                .where(Node.id == self.id)
+                .values(config_hash=self.config_hash, config_keys=self.config_keys)
+            )
+        self._check_configs()
+
     def stop(self) -> None:
         with self.db.session() as s:
             release_node(s, self.id)
             s.execute(delete(Node).where(Node.id == self.id))
 
     def _check_configs(self) -> None:
-        """Nodes running another config disagree on sources, schedules and rules: say so."""
+        """Refuse (or stop refusing) as the live nodes' configs decide, and say so once per
+        change; report each node that runs another config once."""
         with self.db.session() as s:
             now = database_now(s)
-            others = s.execute(
-                select(Node.id, Node.host, Node.pid)
-                .where(Node.config_hash != self.config_hash)
-                .where(Node.heartbeat_at >= now - self.lease)
-            ).all()
-        for node, host, pid in others:
-            if node not in self._warned:
-                self._warned.add(node)
-                log.warning(
-                    "node %s (host %s, pid %d) runs a different config than this node: "
-                    "the nodes disagree on sources, schedules or rules until they run the same",
-                    node,
-                    host,
-                    pid,
+            rows = s.scalars(select(Node).where(Node.heartbeat_at >= now - self.lease)).all()
+            peers = peers_of(rows)
+        me = next((p for p in peers if p.id == self.id), None)
+        if me is None:
+            return  # not beating within a lease: the claims are gone already
+        leader = config_leader(peers)
+        refusal = refusal_of(me, leader)
+        if refusal != self.refusal:
+            if refusal is not None:
+                log.error(
+                    "%s; this node claims no sources and sends nothing until it matches", refusal
                 )
+            else:
+                log.info("this node's config matches the other nodes' again: claiming and sending")
+            self.refusal = refusal
+        for peer in peers:
+            seen = (peer.id, peer.config_hash)
+            if peer.config_hash == self.config_hash or seen in self._warned:
+                continue
+            self._warned.add(seen)
+            keys = "unknown keys"  # a node that stores no key hashes
+            if peer.config_keys:
+                keys = ", ".join(differing_keys(self.config_keys, peer.config_keys))
+            log.warning(
+                "%s runs a different config than this node (%s differ)%s",
+                peer.named(),
+                keys,
+                "" if refusal is not None else ": it claims and sends nothing until it matches",
+            )
+
+
+def peers_of(nodes: Sequence[Node]) -> list[Peer]:
+    """The config check's view of ``nodes`` (pass the live ones)."""
+    return [
+        Peer(n.id, n.host, n.pid, n.started_at, n.config_hash, n.config_keys or {}) for n in nodes
+    ]

@@ -234,7 +234,10 @@ class Daemon:
 
     async def _kick_delivery(self) -> None:
         """Send what is due, in the background: a slow or failing destination never delays a
-        crawl. One sender at a time; a kick while it runs makes it go round once more."""
+        crawl. One sender at a time; a kick while it runs makes it go round once more. A node
+        whose config differs from the other nodes' sends nothing."""
+        if self.coordination.refusal is not None:
+            return
         if self._sender is not None and not self._sender.done():
             self._send_again = True
             return
@@ -295,6 +298,7 @@ class Daemon:
         a /healthz problem."""
         try:
             await self.app.in_db_thread(self.coordination.beat)
+            self.health.problem("config", self.coordination.refusal)
             due = utcnow() - OVERDUE_AFTER
             overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
             await self._update_delivery_gauges()
@@ -336,6 +340,9 @@ class Daemon:
         new = self._enabled = {s.name: s for s in self.app.enabled_sources()}
         asyncio.get_running_loop().create_task(
             self.app.in_db_thread(sync_sources, self.app.db, config.sources)
+        )
+        asyncio.get_running_loop().create_task(
+            self.app.in_db_thread(self.coordination.reconfigure, config)
         )
         if storm_settings(config.notifier) != storms:
             asyncio.get_running_loop().create_task(self._apply_storm_settings())

@@ -81,3 +81,33 @@ def test_1300_files_existing_alerts_under_their_places(project: Project) -> None
     ]
     assert project.sql("SELECT count(*) FROM silences WHERE starts_at = created_at") == [(1,)]
     assert project.sql("SELECT id, source_id FROM alerts ORDER BY id") == [(1, 1), (2, 1)]
+
+
+def test_1100_keeps_fallback_warnings_raised_twice_for_one_destination(
+    project: Project,
+) -> None:
+    """Before 1100 a destination's warnings shared a key; the unique key per episode keeps
+    them all, and the revision goes down again."""
+    db = _at(project, "1000")
+    cfg = alembic_config(db.url)
+    with db.engine.begin() as conn:
+        for i in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO notices (id, kind, channel, key, title, body, notify_type,"
+                    " created_at) VALUES (:i, 'fallback', 'mail', 'fallback:ops:d', 't', 'b',"
+                    " 'warning', '2024-01-01')"
+                ),
+                {"i": i},
+            )
+    db.upgrade()
+    assert project.sql("SELECT id, key FROM notices ORDER BY id") == [
+        (1, "fallback:ops:d:1"),
+        (2, "fallback:ops:d:2"),
+    ]
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "1000")
+        conn.commit()
+    db.dispose()
+    assert project.sql("SELECT version_num FROM alembic_version") == [("1000",)]

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from advisorywatch.notifier.channels import destination_key
+
 from conftest import FeedServer, Project, ScriptedSink, db_datetime, rss, wait_for
 
 MakeSink = Callable[[], ScriptedSink]
@@ -89,11 +91,17 @@ def test_429_retry_after_is_honoured(
     waits = [(db_datetime(r[1]) - before).total_seconds() for r in rows]
     assert all(120 <= w <= 120 + 60 for w in waits), waits  # not the 0.01 s backoff
     assert any("429" in (r[2] or "") for r in rows)
+    # The wait is the destination's, in the database, under the key of its URL (never the URL).
+    [(key, until)] = project.sql("SELECT destination, blocked_until FROM destination_backoff")
+    assert 120 <= (db_datetime(until) - before).total_seconds() <= 180
+    assert key == destination_key(sink.apprise_url)
 
     project.cli("run", "--once")  # still inside Retry-After: nothing is sent
     assert sink.requests == 1
     # Let the Retry-After pass without waiting two minutes.
-    project.execute("UPDATE deliveries SET next_attempt_at = :due", due=datetime.now(UTC))
+    due = datetime.now(UTC)
+    project.execute("UPDATE deliveries SET next_attempt_at = :due", due=due)
+    project.execute("UPDATE destination_backoff SET blocked_until = :due", due=due)
     project.cli("run", "--once")
     assert len(sink.received) == 2 and sink.requests == 3
 

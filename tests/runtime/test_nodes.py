@@ -1,6 +1,7 @@
 """Several daemons on one PostgreSQL database, as real processes: they share the sources and
 the outbox, one host's fetches never overlap across nodes, and when a node is killed its
-sources go on being fetched by the others, every alert still delivered once."""
+sources go on being fetched by the others, every alert still delivered once. A destination's
+Retry-After holds for every node; a node with another config claims and sends nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 
@@ -16,7 +19,7 @@ import pytest
 
 from advisorywatch.db.session import head_revision
 
-from conftest import POSTGRES, FeedServer, Project, Sink, rss, wait_for
+from conftest import POSTGRES, FeedServer, Project, ScriptedSink, Sink, rss, wait_for
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="several nodes need PostgreSQL")
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
@@ -34,12 +37,21 @@ def servers() -> Iterator[dict[str, FeedServer]]:
         server.close()
 
 
-def _config(project: Project, servers: dict[str, FeedServer], sink: Sink, extra: str = "") -> None:
+def _config(
+    project: Project,
+    servers: dict[str, FeedServer],
+    sink: Sink | ScriptedSink,
+    extra: str = "",
+    daemon: str = "",
+    items: int = 1,
+) -> None:
     sources = ""
     for host, server in servers.items():
         for i in range(PER_HOST):
             name = f"{host.rsplit('.', 1)[1]}-{i}"
-            url = server.put(f"/{i}.xml", _feed(name, 1), delay=0.35 if host == SLOW_HOST else 0.1)
+            url = server.put(
+                f"/{i}.xml", _feed(name, items), delay=0.35 if host == SLOW_HOST else 0.1
+            )
             sources += (
                 f'  - {{name: "{name}", type: feed, url: "{url}", every: {EVERY}s, jitter: 0s}}\n'
             )
@@ -54,7 +66,7 @@ channels:
 notifier:
   {{retry_base_seconds: 0.1, timeout_seconds: 2, lease_seconds: 4, storm_max: 1000}}
 crawler: {{concurrent_per_domain: 1, delay_seconds: 0}}
-daemon: {{heartbeat_seconds: 0.5, lease_seconds: {LEASE}, claim_every_seconds: 0.5}}
+daemon: {{heartbeat_seconds: 0.5, lease_seconds: {LEASE}, claim_every_seconds: 0.5{daemon}}}
 {extra}""")
 
 
@@ -223,22 +235,138 @@ def _count(project: Project, table: str) -> int | None:
         return None
 
 
-def test_a_node_with_another_config_is_reported_and_status_lists_the_nodes(
+def _holding(project: Project, pid: int) -> int:
+    """The sources the node with ``pid`` holds claims on now."""
+    rows = project.sql(
+        "SELECT count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by WHERE n.pid = :p",
+        p=pid,
+    )
+    return int(rows[0][0])
+
+
+def _healthz(port: int) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_node_with_another_config_refuses_to_claim_until_it_matches(
     project: Project, servers: dict[str, FeedServer], sink: Sink
 ) -> None:
     _config(project, servers, sink)
+    same = project.config.read_text()
     nodes: list[subprocess.Popen[str]] = []
+    port = _free_port()
     try:
         _start(project, servers, nodes, 1)
-        _config(project, servers, sink, extra="log_level: DEBUG")
+        # The second node runs another config (source health settings): it is the newer of
+        # two, so the first node's config wins the tie, and the second refuses. Its own
+        # /healthz port and log level are its own business, not a difference.
+        http = f", http: {{enabled: true, port: {port}}}"
+        extra = "log_level: DEBUG\nhealth: {down_after: 5}"
+        _config(project, servers, sink, extra=extra, daemon=http)
         _start(project, servers, nodes, 2)
-        time.sleep(1)  # a heartbeat of each
+        first, second = nodes
+        wait_for(lambda: _healthz(port)[0] == 503, 30, "the refusing node unhealthy")
+        health = _healthz(port)[1]
+        held = []
+        for _ in range(20):  # two seconds of claim passes: the first node fetches everything
+            held.append(_holding(project, second.pid))
+            time.sleep(0.1)
         status = project.cli("status")
+
+        # Its config matches again after a reload: it is healthy again, and claims (here once
+        # the first node has left: while both run, which one claims a source is a race).
+        project.config.write_text(same)
+        second.send_signal(signal.SIGHUP)
+        wait_for(lambda: _healthz(port)[0] == 200, 30, "the reloaded node healthy")
+        first.send_signal(signal.SIGTERM)
+        wait_for(lambda: _holding(project, second.pid) > 0, 60, "the reloaded node claiming")
     finally:
         errs = _stop(nodes)
     host = socket.gethostname()
+    assert set(held) == {0}, errs[1]
     assert status.returncode == 0, status.stderr
     for proc in nodes:
         assert f": running on {host} (pid {proc.pid}, " in status.stdout
-    assert f"(host {host}, pid {nodes[1].pid}) runs a different config" in errs[0]
-    assert f"(host {host}, pid {nodes[0].pid}) runs a different config" in errs[1]
+    differs = f"(host {host}, pid {first.pid}): health"
+    assert "REFUSING: config differs from node " in status.stdout and differs in status.stdout
+    assert differs in health and "config differs from node " in health
+    assert f"{differs}; this node claims no sources and sends nothing until it matches" in errs[1]
+    assert "this node's config matches the other nodes' again" in errs[1]
+    assert (
+        f"(host {host}, pid {second.pid}) runs a different config than this node "
+        "(health differ): it claims and sends nothing until it matches"
+    ) in errs[0]
+    assert project.sql("SELECT count(*) FROM nodes") == [(0,)]  # both stopped and left
+    titles = Counter(m["title"] for m in sink.received)
+    assert len(titles) == len(_hits(servers)) and set(titles.values()) == {1}
+
+
+class TimedSink(ScriptedSink):
+    """A scripted sink that notes when it gave each answer (monotonic time) and which."""
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[float, int]] = []
+        super().__init__()
+
+    def answer(self) -> tuple[int, dict[str, str]]:
+        status, headers = super().answer()
+        with self.lock:
+            self.answers.append((time.monotonic(), status))
+        return status, headers
+
+
+@pytest.fixture
+def timed_sink() -> Iterator[TimedSink]:
+    made = TimedSink()
+    yield made
+    made.close()
+
+
+WAIT = 6  # seconds: the Retry-After of the sink's first answer
+
+
+def test_a_retry_after_from_one_destination_holds_for_every_node(
+    project: Project, servers: dict[str, FeedServer], timed_sink: TimedSink
+) -> None:
+    sink = timed_sink
+    sink.script = [(429, {"Retry-After": str(WAIT)})]
+    _config(project, servers, sink, items=0)
+    nodes: list[subprocess.Popen[str]] = []
+    try:
+        _start(project, servers, nodes, 3)
+        # One alert: its send gets the 429, and the node that sent it blocks the destination.
+        servers[HOSTS[0]].put("/0.xml", _feed("1-0", 1), delay=0.1)
+        wait_for(lambda: sink.requests >= 1, 30, "the first send")
+        wait_for(lambda: _count(project, "destination_backoff") == 1, 10, "the destination blocked")
+        # Alerts on every node meanwhile: none is sent before the Retry-After has passed.
+        for host, server in servers.items():
+            for i in range(PER_HOST):
+                name = f"{host.rsplit('.', 1)[1]}-{i}"
+                server.put(f"/{i}.xml", _feed(name, 2), delay=0.1)
+        names = set(_hits(servers))
+        wait_for(lambda: len(sink.received) >= 2 * len(names), 90, "every alert")
+    finally:
+        errs = _stop(nodes)
+    for err in errs:
+        assert "Traceback" not in err, err
+    (refused_at, status), *later = sink.answers
+    assert status == 429
+    # Every later request came after the wait (the slack: the sink's and the database's clocks
+    # are read a few milliseconds apart).
+    assert later and all(at >= refused_at + WAIT - 0.2 for at, _ in later), [
+        round(at - refused_at, 2) for at, _ in later
+    ]
+    titles = Counter(m["title"] for m in sink.received)
+    assert len(titles) == 2 * len(names)  # every item's alert...
+    assert set(titles.values()) == {1}, titles.most_common(3)  # ...exactly once
+    assert project.sql("SELECT DISTINCT status FROM deliveries") == [("sent",)]

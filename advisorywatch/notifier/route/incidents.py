@@ -5,13 +5,20 @@ alert of the same rule that reports the same event
 in any language; without a place, a similar wording) attaches to it, is stored, and pings no
 one. Reports of different places never join. Advisory level changes are each their own event
 and never join one.
+
+Several nodes may store reports of one event at once (PostgreSQL): a transaction takes a
+transaction-scoped advisory lock on the rule before it reads the rule's incidents, so the
+second waits until the first has committed the incident it opened, and joins it. The key is
+the rule, the scope an incident groups in: finer keys (concepts and place) would miss joins
+(a report without a place is compared by wording with every incident of its rule; one that
+adds a concept joins). On SQLite ``BEGIN IMMEDIATE`` serialises the transactions already.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from advisorywatch.db.models import Incident, IncidentAlert
 from advisorywatch.model import DeliveryStatus
@@ -19,6 +26,7 @@ from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, same_event
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
+INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
 _ATTACHED = every_channel(Decision(DeliveryStatus.ATTACHED))
 # Built once: building an UPDATE statement costs as much as running it.
 _ATTACH = (
@@ -80,10 +88,13 @@ def attach_incident(routing: Routing, new: NewAlert) -> bool:
 
 
 def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:
-    """``rule``'s incidents seen since ``since``: read once per transaction and rule, then kept
-    up to date as alerts attach and open incidents."""
+    """``rule``'s incidents seen since ``since``: read once per transaction and rule (under the
+    rule's lock, on PostgreSQL), then kept up to date as alerts attach and open incidents."""
     windows = routing.incident_windows
     if rule not in windows:
+        s = routing.session
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCKS, func.hashtext(rule))))
         rows = routing.session.execute(
             select(Incident.id, Incident.created_at, Incident.last_seen_at).where(
                 Incident.rule == rule, Incident.last_seen_at >= since

@@ -71,9 +71,12 @@ def apply_storm_settings(s: Session, channels: Channels, now: datetime) -> int:
     many alerts were released."""
     settings = channels.settings
     released = 0
-    for notice in s.scalars(
-        select(Notice).where(Notice.kind == NoticeKind.STORM, Notice.closed_at.is_(None))
-    ).all():
+    open_storms = (
+        select(Notice)
+        .where(Notice.kind == NoticeKind.STORM, Notice.closed_at.is_(None))
+        .with_for_update()  # not one a sender (on another node) is closing meanwhile
+    )
+    for notice in s.scalars(open_storms).all():
         if notice.channel not in channels.names():
             continue  # closed when due, with nothing to send
         notice.due_at = notice.created_at + settings.storm_window

@@ -1,6 +1,11 @@
 """Storm summaries and digests: a channel's open summary of each kind collects the alerts the
 ``storm`` and ``digest`` stages batch; once due, the sender closes it, renders the alerts it
-collected into one notice and queues it for every destination of the channel."""
+collected into one notice and queues it for every destination of the channel.
+
+Several nodes may route and send at once (PostgreSQL): the sender closes a summary under its
+row lock (``FOR UPDATE SKIP LOCKED``: one node closes it, the others pass it by), and routing
+adds to an open summary under a share lock of the same row, so that an alert is never added to
+a summary being closed (routing then waits, finds it closed and opens another)."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ def open_summary(routing: Routing, kind: NoticeKind, channel: str, now: datetime
         select(Notice)
         .where(Notice.kind == kind, Notice.channel == channel, Notice.closed_at.is_(None))
         .limit(1)
+        .with_for_update(read=True)
     ).first()
     if notice is not None:
         routing.summaries[kind, channel] = notice
@@ -47,12 +53,16 @@ def start_summary(
 
 
 def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:
+    """Close the summaries due by ``now`` that no other transaction holds, queue their
+    messages, and return how many. The rows stay locked until ``s`` commits."""
     due = s.scalars(
-        select(Notice).where(
+        select(Notice)
+        .where(
             Notice.kind.in_((NoticeKind.STORM, NoticeKind.DIGEST)),
             Notice.closed_at.is_(None),
             Notice.due_at <= now,
         )
+        .with_for_update(skip_locked=True)
     ).all()
     for notice in due:
         alerts = s.scalars(

@@ -1,5 +1,5 @@
 """retention: when items were last listed, the indexes pruning needs, the maintenance table
-(1000 -> 1200, 2026-12-07)."""
+(1100 -> 1200, 2026-12-07)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1200"
-down_revision = "1000"
+down_revision = "1100"
 
 
 def upgrade() -> None:
