@@ -714,3 +714,64 @@ def test_script_language_positive(concept: str, lang: str, text: str) -> None:
 @pytest.mark.parametrize(("concept", "lang", "text"), SCRIPT_NEAR_MISSES, ids=lambda v: str(v)[:20])
 def test_script_language_near_miss(concept: str, lang: str, text: str) -> None:
     assert not real_matches(concept, text), f"{concept}.{lang} should not match {text!r}"
+
+
+# Kinds the held-out set missed, each written in every language where it occurs: a missile or
+# rocket that hit, landed or was intercepted; a diplomatic post or mission closed; a call to
+# leave; going to a safe place or away from windows; drones shot down; a UAV spelled out.
+KIND_POSITIVES = [
+    ("missile_attack", "en", "Two missiles were intercepted over Haifa, the army said."),
+    ("missile_attack", "fr", "Tel-Aviv intercepte en retour un missile venu du Liban."),
+    ("missile_attack", "de", "Mehrere Raketen schlugen in Charkiw ein."),
+    ("missile_attack", "es", "Israel interceptó dos misiles lanzados desde Yemen."),
+    ("missile_attack", "it", "Due missili sono stati intercettati sopra Kiev."),
+    ("missile_attack", "ru", "Железный купол сбил в районе Тель-Авива пять ракет."),
+    ("missile_attack", "uk", "Окупанти атакують столицю балістикою."),
+    ("missile_attack", "pl", "Rosja użyła trudnych do wykrycia rakiet."),
+    ("missile_attack", "ar", "بعد أن وصلت صواريخ القسام إلى قلب تل أبيب."),
+    ("missile_attack", "he", "נורו לעבר הצפון והמרכז מעל 150 רקטות."),
+    ("missile_attack", "zh", "以军称成功拦截了两枚导弹。"),
+    ("missile_attack", "ko", "이란이 미사일과 드론 등을 동원해 반격을 이어갔다."),
+    ("embassy_closed", "pl", "Polskie placówki dyplomatyczne w Kanadzie zawieszają działalność."),
+    ("embassy_closed", "nl", "Vertegenwoordigingen in Teheran en Erbil zondag gesloten."),
+    ("embassy_closed", "es", "Las misiones diplomáticas en Jartum permanecerán cerradas."),
+    (
+        "embassy_closed",
+        "en",
+        "All diplomatic missions in the capital are closed until further notice.",
+    ),
+    ("evacuation", "id", "KBRI mengimbau WNI untuk meninggalkan wilayah Lebanon."),
+    ("evacuation", "ar", "واشنطن تطالب مواطنيها في هايتي بمغادرتها في أسرع وقت"),
+    ("evacuation", "vi", "Đại sứ quán khuyến cáo công dân tìm cách rời khỏi Israel."),
+    ("evacuation", "en", "The embassy urged citizens to leave South Sudan immediately."),
+    ("shelter_in_place", "hi", "लोग सायरन सुनते ही सुरक्षित जगहों पर चले जाएँ।"),
+    ("shelter_in_place", "ja", "全土で空襲警報が出され、市民に避難が呼び掛けられた。"),
+    ("shelter_in_place", "id", "Tetap tinggal di rumah dan jauhi jendela."),
+    ("shelter_in_place", "en", "Residents should move to a safe place and stay away from windows."),
+    ("drone_attack", "ka", "რუსეთმა კიევზე უპილოტო საფრენი აპარატებით თავდასხმა განახორციელა."),
+    ("drone_attack", "es", "Ucrania afirma haber derribado drones rusos sobre Kiev."),
+]
+
+KIND_NEAR_MISSES = [
+    ("air_strike", "de", "Im Falle eines Luftangriffes stehen 7000 Schutzräume bereit."),
+    ("missile_attack", "en", "The rocket reached orbit and the satellites were deployed by NASA."),
+    ("shelter_in_place", "he", "תושבי המדינה לא מתבקשים להישאר כרגע במרחבים המוגנים."),
+    ("shelter_in_place", "th", "ครูโรงเรียนแนวชายแดนซักซ้อมนักเรียนเข้าหลุมหลบภัย"),
+    ("air_raid_alert", "sr", "Obrenovčani, bez panike: sutra probe sirena za uzbunjivanje."),
+    (
+        "embassy_closed",
+        "tr",
+        "ABD Büyükelçiliği “Kristof Kolomb Günü” nedeniyle bugün kapalı olacak.",
+    ),
+    ("do_not_travel", "vi", "Khuyến cáo người Việt Nam không đến khu vực biên giới phía Bắc."),
+]
+
+
+@pytest.mark.parametrize(("concept", "lang", "text"), KIND_POSITIVES, ids=lambda v: str(v)[:20])
+def test_kind_positive(concept: str, lang: str, text: str) -> None:
+    assert real_matches(concept, text), f"{concept}.{lang} should match {text!r}"
+
+
+@pytest.mark.parametrize(("concept", "lang", "text"), KIND_NEAR_MISSES, ids=lambda v: str(v)[:20])
+def test_kind_near_miss(concept: str, lang: str, text: str) -> None:
+    assert not real_matches(concept, text), f"{concept}.{lang} should not match {text!r}"
