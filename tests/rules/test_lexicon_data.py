@@ -706,16 +706,6 @@ SCRIPT_NEAR_MISSES = [
 ]
 
 
-@pytest.mark.parametrize(("concept", "lang", "text"), SCRIPT_POSITIVES, ids=lambda v: str(v)[:20])
-def test_script_language_positive(concept: str, lang: str, text: str) -> None:
-    assert real_matches(concept, text), f"{concept}.{lang} should match {text!r}"
-
-
-@pytest.mark.parametrize(("concept", "lang", "text"), SCRIPT_NEAR_MISSES, ids=lambda v: str(v)[:20])
-def test_script_language_near_miss(concept: str, lang: str, text: str) -> None:
-    assert not real_matches(concept, text), f"{concept}.{lang} should not match {text!r}"
-
-
 # Kinds the held-out set missed, each written in every language where it occurs: a missile or
 # rocket that hit, landed or was intercepted; a diplomatic post or mission closed; a call to
 # leave; going to a safe place or away from windows; drones shot down; a UAV spelled out.
@@ -767,11 +757,15 @@ KIND_NEAR_MISSES = [
 ]
 
 
-@pytest.mark.parametrize(("concept", "lang", "text"), KIND_POSITIVES, ids=lambda v: str(v)[:20])
-def test_kind_positive(concept: str, lang: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("concept", "lang", "text"), SCRIPT_POSITIVES + KIND_POSITIVES, ids=lambda v: str(v)[:20]
+)
+def test_real_matcher_positive(concept: str, lang: str, text: str) -> None:
     assert real_matches(concept, text), f"{concept}.{lang} should match {text!r}"
 
 
-@pytest.mark.parametrize(("concept", "lang", "text"), KIND_NEAR_MISSES, ids=lambda v: str(v)[:20])
-def test_kind_near_miss(concept: str, lang: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("concept", "lang", "text"), SCRIPT_NEAR_MISSES + KIND_NEAR_MISSES, ids=lambda v: str(v)[:20]
+)
+def test_real_matcher_near_miss(concept: str, lang: str, text: str) -> None:
     assert not real_matches(concept, text), f"{concept}.{lang} should not match {text!r}"
