@@ -747,6 +747,8 @@ KIND_NEAR_MISSES = [
     ("missile_attack", "en", "The rocket reached orbit and the satellites were deployed by NASA."),
     ("shelter_in_place", "he", "תושבי המדינה לא מתבקשים להישאר כרגע במרחבים המוגנים."),
     ("shelter_in_place", "th", "ครูโรงเรียนแนวชายแดนซักซ้อมนักเรียนเข้าหลุมหลบภัย"),
+    ("shelter_in_place", "id", "Waspada puting beliung sore ini: jauhi jendela."),
+    ("shelter_in_place", "he", "לקראת הסערה: התרחקו מהחלונות."),
     ("air_raid_alert", "sr", "Obrenovčani, bez panike: sutra probe sirena za uzbunjivanje."),
     (
         "embassy_closed",
