@@ -335,7 +335,6 @@ class Node(Base):
     config_keys: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
-
 class Maintenance(Base):
     """When a periodic task shared by every node (``prune``: advisorywatch.db.retention) last
     ran, so that it runs once per period whichever node or cron job starts it."""
