@@ -38,17 +38,21 @@ def build_trigger(
     )
 
 
+def grid_start(src: SourceConfig) -> datetime | None:
+    """The first slot of an interval schedule (None for cron): an offset from ``GRID_EPOCH``
+    derived from the source's name, the same on every node and at every start, which also
+    spreads the sources of one interval over it."""
+    if src.interval is None:
+        return None
+    step = int(src.interval.total_seconds() * 1000)
+    return GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
+
+
 def next_slot(src: SourceConfig, now: datetime) -> datetime:
     """When a source fetched at ``now`` is next due, on its schedule's grid: the first slot at
     least half an interval ahead (a late run skips to the next slot instead of running twice
-    in a row), plus the source's jitter. Every node computes the same grid: an interval's
-    slots start at an offset derived from the source's name, which also spreads sources with
-    one interval over it."""
-    start = None
-    if src.interval is not None:
-        step = int(src.interval.total_seconds() * 1000)
-        start = GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
-    trigger = build_trigger(src.interval, src.cron, src.timezone, start=start)
+    in a row), plus the source's jitter. Every node computes the same grid (:func:`grid_start`)."""
+    trigger = build_trigger(src.interval, src.cron, src.timezone, start=grid_start(src))
     first = trigger.get_next_fire_time(None, now)
     second = trigger.get_next_fire_time(first, first)
     slot: datetime = trigger.get_next_fire_time(None, now + (second - first) / 2)
