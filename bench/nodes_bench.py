@@ -11,8 +11,8 @@ addresses, 127.0.0.2 up) and the config of bench/run.py with every source ``ever
 then a pass after ``--percent`` % of the sources changed: its CPU per 1,000 polls (process
 start-up included) and peak RSS are the reference. Then, for each count in ``--nodes``, a fresh
 database (a throwaway PostgreSQL database with ``--postgres``) and that many daemons: after
-their cold pass (every source fetched once), ``--cycles`` intervals are measured, each starting
-with ``--percent`` % of the sources changing.
+their cold pass (every source's fetch stored once), ``--cycles`` intervals are measured, each
+starting with ``--percent`` % of the sources changing.
 
 Measured from the fixture server's requests, per source: each slot of its schedule in the
 window (the grid of ``advisorywatch.runtime.schedule.grid_start``; ``--slots start``: one
@@ -51,6 +51,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from run import BENCH, DAEMON_CRAWLER, PYTHON, FixtureServer, measure, write_config
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from advisorywatch.config import load_config
 from advisorywatch.runtime.schedule import grid_start
@@ -126,17 +128,25 @@ def daemons(config: Path, count: int, logs: Path) -> Iterator[list[daemon_bench.
             d.stop()
 
 
-def wait_until(
-    server: FixtureServer, requests: int, procs: list[daemon_bench.Daemon], timeout: float
-) -> None:
+def wait_stored(url: str, n: int, procs: list[daemon_bench.Daemon], timeout: float) -> None:
+    """Waits until every one of the ``n`` sources has a stored fetch (the cold pass is done)."""
+    engine = create_engine(url)
+    query = text("SELECT count(*) FROM sources WHERE last_fetch_at IS NOT NULL")
     deadline = time.monotonic() + timeout
-    while int(server.get("/requests")) < requests:
+    while True:
+        try:
+            with engine.connect() as conn:
+                if conn.execute(query).scalar_one() >= n:
+                    break
+        except OperationalError:  # the daemons have not created the table yet
+            pass
         for d in procs:
             if d.proc.poll() is not None:
                 raise RuntimeError(f"a daemon exited; its log ends:\n{d.log.read_text()[-2000:]}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"the cold pass did not finish in {timeout:.0f} s")
         time.sleep(0.5)
+    engine.dispose()
 
 
 def run_nodes(
@@ -145,25 +155,21 @@ def run_nodes(
     directory = tmp / f"nodes-{count}"
     directory.mkdir()
     config = write_config(directory, server, DAEMON_CRAWLER, f"{args.every}s")
+    data = yaml.safe_load(config.read_text())
     if url is not None:
-        data = yaml.safe_load(config.read_text())
         data["database"]["url"] = url
         config.write_text(yaml.safe_dump(data, sort_keys=False))
+    url = data["database"]["url"]
     from pg_database import server_cpu_seconds
 
-    server_cpu = server_cpu_seconds if url is not None else (lambda: 0.0)
-    before = int(server.get("/requests"))
+    server_cpu = server_cpu_seconds if args.postgres else (lambda: 0.0)
+    firsts = grid_firsts(config)
     since = time.time()
     with daemons(config, count, directory) as procs:
-        wait_until(server, before + args.sources, procs, 60 + 10 * args.sources / 100)
-        cold_done = time.time()
-        if args.slots == "grid":
-            firsts = grid_firsts(config)
-        else:
-            first = server.get(f"/first-request?since={since}")
-            firsts = dict.fromkeys(grid_firsts(config), first)
-        start = cold_done + 5
-        time.sleep(start - time.time())
+        wait_stored(url, args.sources, procs, 60 + 10 * args.sources / 100)
+        if args.slots == "start":
+            firsts = dict.fromkeys(firsts, server.get(f"/first-request?since={since}"))
+        start = time.time()
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
         spy = profile(procs[0].proc.pid, args, count) if args.profile else nullcontext()

@@ -49,7 +49,7 @@ from advisorywatch.runtime.coordination import coordination_for
 from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
-from advisorywatch.runtime.schedule import build_trigger
+from advisorywatch.runtime.schedule import source_trigger
 from advisorywatch.runtime.systemd import sd_notify
 from advisorywatch.runtime.throttle import Throttled
 
@@ -103,7 +103,7 @@ class Daemon:
     def _add_source_job(self, scheduler: AsyncIOScheduler, src: SourceConfig) -> None:
         scheduler.add_job(
             self._run_source,
-            trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+            trigger=source_trigger(src),
             args=[src.name],
             id=_job_id(src.name),
             name=f"crawl {src.name}",
@@ -348,10 +348,7 @@ class Daemon:
             if name not in old:
                 self._add_source_job(self.scheduler, src)
             elif src != old[name]:
-                self.scheduler.reschedule_job(
-                    _job_id(name),
-                    trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
-                )
+                self.scheduler.reschedule_job(_job_id(name), trigger=source_trigger(src))
 
     async def _apply_storm_settings(self) -> None:
         """Open storms follow the reloaded storm settings; what they release is sent now."""

@@ -48,11 +48,18 @@ def grid_start(src: SourceConfig) -> datetime | None:
     return GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
 
 
+def source_trigger(src: SourceConfig, jitter: bool = True) -> Any:
+    """The trigger of a source's schedule, on its grid: in one daemon as on several nodes, the
+    sources of one interval are spread over it instead of all falling due at the same moment."""
+    seconds = src.jitter_seconds if jitter else 0
+    return build_trigger(src.interval, src.cron, src.timezone, seconds, start=grid_start(src))
+
+
 def next_slot(src: SourceConfig, now: datetime) -> datetime:
     """When a source fetched at ``now`` is next due, on its schedule's grid: the first slot at
     least half an interval ahead (a late run skips to the next slot instead of running twice
     in a row), plus the source's jitter. Every node computes the same grid (:func:`grid_start`)."""
-    trigger = build_trigger(src.interval, src.cron, src.timezone, start=grid_start(src))
+    trigger = source_trigger(src, jitter=False)
     first = trigger.get_next_fire_time(None, now)
     second = trigger.get_next_fire_time(first, first)
     slot: datetime = trigger.get_next_fire_time(None, now + (second - first) / 2)
