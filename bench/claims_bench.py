@@ -7,10 +7,10 @@ one pass of every source, next to nothing else).
 
 A fresh database gets N sources over ``--hosts`` hosts, all due. ``--nodes`` threads, each
 one node with its own connection pool, claim in passes of ``--batch`` (as the daemon's claim
-job does, ``CLAIM_BATCH``) until nothing is left, end each claim with the ingest's fencing
-update (one transaction per 200, as the ingest batches), and renew what they hold once per
-pass. Printed: passes, claims per second, the slowest pass, and whether any source was
-claimed twice.
+job did before ``daemon.claim_at_most``) until nothing is left, end each claim with the
+ingest's fencing update (one transaction per 200, as the ingest batches), and renew what they
+hold once per pass. Printed: passes, claims per second, the slowest pass, and whether any
+source was claimed twice.
 """
 
 from __future__ import annotations

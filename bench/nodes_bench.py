@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from run import BENCH, DAEMON_CRAWLER, PYTHON, FixtureServer, measure, write_config
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config import load_config
 from advisorywatch.runtime.schedule import grid_start
@@ -138,7 +138,7 @@ def wait_stored(url: str, n: int, procs: list[daemon_bench.Daemon], timeout: flo
             with engine.connect() as conn:
                 if conn.execute(query).scalar_one() >= n:
                     break
-        except OperationalError:  # the daemons have not created the table yet
+        except DBAPIError:  # the daemons have not created the table yet
             pass
         for d in procs:
             if d.proc.poll() is not None:

@@ -34,7 +34,9 @@ def servers() -> Iterator[dict[str, FeedServer]]:
         server.close()
 
 
-def _config(project: Project, servers: dict[str, FeedServer], sink: Sink, extra: str = "") -> None:
+def _config(
+    project: Project, servers: dict[str, FeedServer], sink: Sink, extra: str = "", daemon: str = ""
+) -> None:
     sources = ""
     for host, server in servers.items():
         for i in range(PER_HOST):
@@ -54,7 +56,7 @@ channels:
 notifier:
   {{retry_base_seconds: 0.1, timeout_seconds: 2, lease_seconds: 4, storm_max: 1000}}
 crawler: {{concurrent_per_domain: 1, delay_seconds: 0}}
-daemon: {{heartbeat_seconds: 0.5, lease_seconds: {LEASE}, claim_every_seconds: 0.5}}
+daemon: {{heartbeat_seconds: 0.5, lease_seconds: {LEASE}, claim_every_seconds: 0.5{daemon}}}
 {extra}""")
 
 
@@ -242,3 +244,22 @@ def test_a_node_with_another_config_is_reported_and_status_lists_the_nodes(
         assert f": running on {host} (pid {proc.pid}, " in status.stdout
     assert f"(host {host}, pid {nodes[1].pid}) runs a different config" in errs[0]
     assert f"(host {host}, pid {nodes[0].pid}) runs a different config" in errs[1]
+
+
+def test_a_node_holds_no_more_than_claim_at_most_sources(
+    project: Project, servers: dict[str, FeedServer], sink: Sink
+) -> None:
+    _config(project, servers, sink, daemon=", claim_at_most: 2")
+    held: list[int] = []
+
+    def every_source_fetched_twice() -> bool:
+        held.append(project.sql("SELECT count(*) FROM sources WHERE claimed_by IS NOT NULL")[0][0])
+        return min(_hits(servers).values()) >= 2
+
+    nodes: list[subprocess.Popen[str]] = []
+    try:
+        _start(project, servers, nodes, 1)
+        wait_for(every_source_fetched_twice, 90, "every source fetched twice")
+    finally:
+        _stop(nodes)
+    assert 1 <= max(held) <= 2  # the node claimed, never more than two at once
