@@ -30,7 +30,20 @@ def build_trigger(
         trigger.jitter = jitter or None
         return trigger
     assert every is not None
-    return IntervalTrigger(
+
+    class GridTrigger(IntervalTrigger):  # type: ignore[misc]
+        """An interval that stays on its grid. APScheduler 3 counts each run from the one
+        before (the daemon's first run at start, and any jitter, would shift every later
+        slot); this one picks the first slot of the grid at least half an interval after the
+        run, as :func:`next_slot` does on several nodes: a late run skips a slot rather than
+        running twice in a row."""
+
+        def get_next_fire_time(self, previous: datetime | None, now: datetime) -> Any:
+            if previous is not None:
+                now = max(now, previous) + self.interval / 2
+            return super().get_next_fire_time(None, now)
+
+    return GridTrigger(
         seconds=every.total_seconds(),
         start_date=start,
         timezone=parse_timezone(tz),

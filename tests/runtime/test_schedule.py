@@ -46,3 +46,16 @@ def test_the_jitter_delays_a_slot_by_at_most_the_jitter() -> None:
     fire = source_trigger(src).get_next_fire_time(None, now)
     assert grid <= fire <= grid + timedelta(seconds=20)
     assert grid + EVERY <= next_slot(src, grid) <= grid + EVERY + timedelta(seconds=20)
+
+
+def test_runs_after_the_first_stay_on_the_grid() -> None:
+    """The daemon's first run is at start, off the grid; APScheduler 3 would count the next
+    ones from it (and from each jittered run): they stay on the grid instead."""
+    src = _source("consulate", jitter="0s")
+    trigger = source_trigger(src)
+    start = datetime(2026, 12, 7, 9, 0, 7, 123000, tzinfo=UTC)  # the run at start
+    slot = trigger.get_next_fire_time(start, start)
+    assert slot == source_trigger(src).get_next_fire_time(None, start + EVERY / 2)
+    assert trigger.get_next_fire_time(slot, slot) == slot + EVERY  # on time
+    late = slot + 0.6 * EVERY  # the scheduler ran it late: the next slot is skipped
+    assert trigger.get_next_fire_time(slot, late) == slot + 2 * EVERY
