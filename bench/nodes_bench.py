@@ -169,7 +169,9 @@ def run_nodes(
         wait_stored(url, args.sources, procs, 60 + 10 * args.sources / 100)
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, server.get(f"/first-request?since={since}"))
-        start = time.time()
+        # The run at start is off the grid; the grid's runs begin half an interval later.
+        start = max(time.time(), since + args.every / 2)
+        time.sleep(max(0.0, start - time.time()))
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
         spy = profile(procs[0].proc.pid, args, count) if args.profile else nullcontext()
