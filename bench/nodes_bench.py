@@ -245,7 +245,9 @@ def main() -> None:
                         url = stack.enter_context(throwaway_database())
                     w = run_nodes(server, args, count, tmp, url)
                 rows.append((count, w))
-                print(f"  {count} node(s): {w}"[:300], file=sys.stderr)
+                print(
+                    f"  {count} node(s): {w.polls} polls, {w.node_cpu:.1f} CPU s", file=sys.stderr
+                )
     finally:
         server.stop()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
