@@ -167,10 +167,11 @@ def run_nodes(
     since = time.time()
     with daemons(config, count, directory) as procs:
         wait_stored(url, args.sources, procs, 60 + 10 * args.sources / 100)
+        first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
-            firsts = dict.fromkeys(firsts, server.get(f"/first-request?since={since}"))
+            firsts = dict.fromkeys(firsts, first)
         # The run at start is off the grid; the grid's runs begin half an interval later.
-        start = max(time.time(), since + args.every / 2)
+        start = max(time.time(), first + args.every / 2)
         time.sleep(max(0.0, start - time.time()))
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
