@@ -39,7 +39,6 @@ from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.db.claims import Claim
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.queries import overdue_deliveries
-from advisorywatch.ingest.ingestor import IngestResult
 from advisorywatch.ingest.sync import sync_sources
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
@@ -200,15 +199,8 @@ class Daemon:
         started = time.monotonic()
         names = [s.name for s in sources]
         self._running.update(dict.fromkeys(names, started))
-
-        def stored(result: IngestResult) -> None:
-            # Out of the running as soon as it is stored, not when its whole host batch is:
-            # on several nodes the stored claim no longer counts against claim_at_most.
-            if self._running.get(result.source) == started:
-                del self._running[result.source]
-
         try:
-            results = await self.app.crawl(sources, stored, claims=claims)
+            results = await self.app.crawl(sources, claims=claims)
         except asyncio.CancelledError:
             if not self.app.stopping.is_set():
                 raise
