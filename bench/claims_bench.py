@@ -7,16 +7,15 @@ one pass of every source, next to nothing else).
 
 A fresh database gets N sources over ``--hosts`` hosts, all due. ``--nodes`` threads, each
 one node with its own connection pool, claim in passes of ``--batch`` (as the daemon's claim
-job does, ``CLAIM_BATCH``) until nothing is left, end each claim with the ingest's fencing
-update (one transaction per 200, as the ingest batches), and renew what they hold once per
-pass. Printed: passes, claims per second, the slowest pass, and whether any source was
-claimed twice.
+job did before ``daemon.claim_at_most``) until nothing is left, end each claim with the
+ingest's fencing update (one transaction per 200, as the ingest batches), and renew what they
+hold once per pass. Printed: passes, claims per second, the slowest pass, and whether any
+source was claimed twice.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
@@ -25,9 +24,9 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pg_database import throwaway_database
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.claims import Claim, claim_due, finish, renew
@@ -70,13 +69,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
 
-    server = os.environ["ADVISORYWATCH_TEST_POSTGRES"]
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database() as url:
         db = Database(url)
         db.upgrade()
         sources = [
@@ -114,10 +107,6 @@ def main() -> None:
         )
         for d in dbs:
             d.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

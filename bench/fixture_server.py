@@ -21,7 +21,8 @@ The control server on 127.0.0.1 (its URL is the first line printed, as JSON):
   ``alert=1`` one that fires the rule, titled ``[AWB<serial>] ...``); answers the items
   with their time;
 - ``POST /notify``: a sink for Apprise ``json://``; ``GET /notifications`` lists what arrived
-  with the arrival time; ``GET /stats``: responses served by status.
+  with the arrival time; ``GET /stats``: responses served by status; ``GET
+  /requests-by-source?since=T``: every feed request's time, per source.
 """
 
 from __future__ import annotations
@@ -255,6 +256,7 @@ class Server:
         self.hang_seconds: float = args.hang_seconds
         self.stats: dict[str, int] = {}
         self.requested: list[float] = []  # when each feed request arrived (time.time())
+        self.by_source: dict[int, list[float]] = {}  # the same, per source index
         self.notifications: list[dict[str, Any]] = []
         self.ports: dict[str, int] = {}
 
@@ -269,6 +271,7 @@ class Server:
         index = int(request.match_info["index"])
         if not 0 <= index < len(self.fx.sources):
             raise web.HTTPNotFound()
+        self.by_source.setdefault(index, []).append(self.requested[-1])
         source = self.fx.sources[index]
         if source.fault == "slow":
             await asyncio.sleep(self.slow_seconds)
@@ -346,6 +349,16 @@ class Server:
     async def request_count(self, request: web.Request) -> web.Response:
         return web.json_response(len(self.requested))
 
+    async def requests_by_source(self, request: web.Request) -> web.Response:
+        """Every feed request after ``since`` (epoch seconds), as {source name: [times]}."""
+        since = float(request.query.get("since", "0"))
+        return web.json_response(
+            {
+                self.fx.sources[i].name: [t for t in times if t > since]
+                for i, times in self.by_source.items()
+            }
+        )
+
     async def first_request(self, request: web.Request) -> web.Response:
         """When the first feed request after ``since`` (epoch seconds) arrived, or null."""
         at = bisect.bisect_right(self.requested, float(request.query.get("since", "0")))
@@ -365,6 +378,7 @@ async def serve(args: argparse.Namespace) -> None:
     control.router.add_get("/stats", server.get_stats)
     control.router.add_get("/first-request", server.first_request)
     control.router.add_get("/requests", server.request_count)
+    control.router.add_get("/requests-by-source", server.requests_by_source)
     runners = [web.AppRunner(feeds, access_log=None), web.AppRunner(control, access_log=None)]
     for runner in runners:
         await runner.setup()

@@ -86,6 +86,9 @@ class DaemonConfig(Strict):
     lease_seconds: float = Field(default=60, gt=0)
     # Several nodes (PostgreSQL): how often each looks for due sources to claim.
     claim_every_seconds: float = Field(default=1, gt=0)
+    # Several nodes: sources a node holds at most (claimed and not yet stored). A busy node
+    # leaves the rest to the others, and a claim is fetched soon after it is taken.
+    claim_at_most: int = Field(default=200, ge=1)
 
 
 class HealthConfig(Strict):

@@ -9,12 +9,13 @@ node that stalled past its lease may repeat a fetch but never stores it twice.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, String, any_, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, any_, cast, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.clock import database_now
@@ -51,9 +52,10 @@ def claim_due(s: Session, node: str, names: Sequence[str], lease: timedelta, lim
     from sqlalchemy.dialects.postgresql import ARRAY  # not imported by a pass on SQLite
 
     now = database_now(s)
+    enabled = cast(literal(_array_literal(tuple(names))), ARRAY(String))
     rows = s.execute(
         select(Source.id, Source.name, Source.host)
-        .where(Source.name == any_(literal(list(names), ARRAY(String))))
+        .where(Source.name == any_(enabled))
         .where(or_(Source.next_run_at.is_(None), Source.next_run_at <= now))
         .where(or_(Source.claim_until.is_(None), Source.claim_until < now))
         .order_by(Source.next_run_at.asc().nulls_first(), Source.id)
@@ -83,6 +85,15 @@ def claim_due(s: Session, node: str, names: Sequence[str], lease: timedelta, lim
             .execution_options(synchronize_session=False)
         )
     return Claimed(now, token, claimed)
+
+
+@functools.lru_cache(maxsize=2)
+def _array_literal(names: tuple[str, ...]) -> str:
+    """``names`` as one PostgreSQL array literal, built once per set of names. Sent as a list,
+    the driver adapted every name on every claiming pass: at 10,000 sources, about a tenth of
+    a node's CPU."""
+    quoted = ('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in names)
+    return "{" + ",".join(quoted) + "}"
 
 
 def finish(s: Session, claim: Claim) -> bool:

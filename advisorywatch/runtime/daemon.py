@@ -50,7 +50,7 @@ from advisorywatch.runtime.http import HttpEndpoint
 from advisorywatch.runtime.memory import AfterCrawls
 from advisorywatch.runtime.metrics import Health, Metrics
 from advisorywatch.runtime.retention import prune_when_due
-from advisorywatch.runtime.schedule import build_trigger
+from advisorywatch.runtime.schedule import source_trigger
 from advisorywatch.runtime.systemd import sd_notify
 from advisorywatch.runtime.throttle import Throttled
 
@@ -61,7 +61,6 @@ OVERDUE_AFTER = timedelta(minutes=5)
 STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
 STUCK_AFTER_INTERVALS = 3
 SOURCE_JOB_PREFIX = "source:"
-CLAIM_BATCH = 500  # sources claimed by one pass at most
 ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
 MB = 1024 * 1024
@@ -104,7 +103,7 @@ class Daemon:
     def _add_source_job(self, scheduler: AsyncIOScheduler, src: SourceConfig) -> None:
         scheduler.add_job(
             self._run_source,
-            trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
+            trigger=source_trigger(src),
             args=[src.name],
             id=_job_id(src.name),
             name=f"crawl {src.name}",
@@ -166,11 +165,15 @@ class Daemon:
 
     async def _claim_pass(self) -> None:
         """Several nodes: claim the due sources and crawl them, one task per host (one node
-        holds a host's claims at a time, so its per-domain limits hold across nodes)."""
-        if self.app.stopping.is_set():
+        holds a host's claims at a time, so its per-domain limits hold across nodes). A node
+        holds at most ``claim_at_most`` sources: one that falls behind leaves due sources to
+        the others instead of hoarding them, and fetches what it claims soon after claiming
+        it (its next slot is counted from the claim)."""
+        room = self.app.config.daemon.claim_at_most - len(self._running)
+        if self.app.stopping.is_set() or room <= 0:
             return
         enabled = self._enabled  # a reload while claiming replaces it
-        claims = await self.app.in_db_thread(self.coordination.claim, enabled, CLAIM_BATCH)
+        claims = await self.app.in_db_thread(self.coordination.claim, enabled, room)
         by_host: dict[str, list[Claim]] = {}
         for claim in claims:
             by_host.setdefault(claim.host, []).append(claim)
@@ -364,10 +367,7 @@ class Daemon:
             if name not in old:
                 self._add_source_job(self.scheduler, src)
             elif src != old[name]:
-                self.scheduler.reschedule_job(
-                    _job_id(name),
-                    trigger=build_trigger(src.interval, src.cron, src.timezone, src.jitter_seconds),
-                )
+                self.scheduler.reschedule_job(_job_id(name), trigger=source_trigger(src))
 
     async def _apply_storm_settings(self) -> None:
         """Open storms follow the reloaded storm settings; what they release is sent now."""

@@ -30,7 +30,20 @@ def build_trigger(
         trigger.jitter = jitter or None
         return trigger
     assert every is not None
-    return IntervalTrigger(
+
+    class GridTrigger(IntervalTrigger):  # type: ignore[misc]
+        """An interval that stays on its grid. APScheduler 3 counts each run from the one
+        before (the daemon's first run at start, and any jitter, would shift every later
+        slot); this one picks the first slot of the grid at least half an interval after the
+        run, as :func:`next_slot` does on several nodes: a late run skips a slot rather than
+        running twice in a row."""
+
+        def get_next_fire_time(self, previous: datetime | None, now: datetime) -> Any:
+            if previous is not None:
+                now = max(now, previous) + self.interval / 2
+            return super().get_next_fire_time(None, now)
+
+    return GridTrigger(
         seconds=every.total_seconds(),
         start_date=start,
         timezone=parse_timezone(tz),
@@ -38,17 +51,28 @@ def build_trigger(
     )
 
 
+def grid_start(src: SourceConfig) -> datetime | None:
+    """The first slot of an interval schedule (None for cron): an offset from ``GRID_EPOCH``
+    derived from the source's name, the same on every node and at every start, which also
+    spreads the sources of one interval over it."""
+    if src.interval is None:
+        return None
+    step = int(src.interval.total_seconds() * 1000)
+    return GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
+
+
+def source_trigger(src: SourceConfig, jitter: bool = True) -> Any:
+    """The trigger of a source's schedule, on its grid: in one daemon as on several nodes, the
+    sources of one interval are spread over it instead of all falling due at the same moment."""
+    seconds = src.jitter_seconds if jitter else 0
+    return build_trigger(src.interval, src.cron, src.timezone, seconds, start=grid_start(src))
+
+
 def next_slot(src: SourceConfig, now: datetime) -> datetime:
     """When a source fetched at ``now`` is next due, on its schedule's grid: the first slot at
     least half an interval ahead (a late run skips to the next slot instead of running twice
-    in a row), plus the source's jitter. Every node computes the same grid: an interval's
-    slots start at an offset derived from the source's name, which also spreads sources with
-    one interval over it."""
-    start = None
-    if src.interval is not None:
-        step = int(src.interval.total_seconds() * 1000)
-        start = GRID_EPOCH + timedelta(milliseconds=zlib.crc32(src.name.encode()) % step)
-    trigger = build_trigger(src.interval, src.cron, src.timezone, start=start)
+    in a row), plus the source's jitter. Every node computes the same grid (:func:`grid_start`)."""
+    trigger = source_trigger(src, jitter=False)
     first = trigger.get_next_fire_time(None, now)
     second = trigger.get_next_fire_time(first, first)
     slot: datetime = trigger.get_next_fire_time(None, now + (second - first) / 2)

@@ -90,3 +90,11 @@ def test_the_lease_runs_on_the_database_clock(db: Database) -> None:
         assert s.scalar(select(Source.claim_until).where(Source.name == "b1")) == (
             database_now(s) + LEASE
         )
+
+
+def test_names_with_quotes_backslashes_and_commas_are_claimed_as_written(db: Database) -> None:
+    odd = ['say "hi"', "back\\slash", "a,b", "{braces}", "ünï code", "NULL"]
+    sync_sources(db, [FeedConfig(name=n, type="feed", url="http://c.example/x") for n in odd])
+    got = _claim(db, "A", [*odd, "not-a-source"])
+    assert _names(got) == set(odd)
+    assert _names(_claim(db, "B", ["a1"])) == {"a1"}  # another set of names, another literal

@@ -370,3 +370,22 @@ def test_a_retry_after_from_one_destination_holds_for_every_node(
     assert len(titles) == 2 * len(names)  # every item's alert...
     assert set(titles.values()) == {1}, titles.most_common(3)  # ...exactly once
     assert project.sql("SELECT DISTINCT status FROM deliveries") == [("sent",)]
+
+
+def test_a_node_holds_no_more_than_claim_at_most_sources(
+    project: Project, servers: dict[str, FeedServer], sink: Sink
+) -> None:
+    _config(project, servers, sink, daemon=", claim_at_most: 2")
+    held: list[int] = []
+
+    def every_source_fetched_twice() -> bool:
+        held.append(project.sql("SELECT count(*) FROM sources WHERE claimed_by IS NOT NULL")[0][0])
+        return min(_hits(servers).values()) >= 2
+
+    nodes: list[subprocess.Popen[str]] = []
+    try:
+        _start(project, servers, nodes, 1)
+        wait_for(every_source_fetched_twice, 90, "every source fetched twice")
+    finally:
+        _stop(nodes)
+    assert 1 <= max(held) <= 2  # the node claimed, never more than two at once
