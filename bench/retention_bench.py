@@ -32,9 +32,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pg_database import server_cpu_seconds, throwaway_database
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.crawler.sources.types.feed import FeedConfig
@@ -137,30 +139,6 @@ def _pg_counters(db: Database) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _server_cpu(db: Database) -> float:
-    """CPU seconds of the PostgreSQL server so far: the postmaster, its exited children (which
-    it waited for) and the live ones, from /proc."""
-    with db.engine.connect() as conn:
-        data_dir = conn.execute(text("SHOW data_directory")).scalar_one()
-    postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def stat(pid: int) -> list[str]:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-    fields = stat(postmaster)
-    total = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                child = stat(int(entry.name))
-            except OSError:
-                continue
-            if int(child[1]) == postmaster:
-                total += int(child[11]) + int(child[12])
-    return total / tick
-
-
 @contextmanager
 def _database(kind: str) -> Iterator[Database]:
     if kind == "sqlite":
@@ -169,19 +147,10 @@ def _database(kind: str) -> Iterator[Database]:
             yield db
             db.dispose()
         return
-    server = os.environ["ADVISORYWATCH_TEST_POSTGRES"]
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        db = Database(make_url(server).set(database=name).render_as_string(hide_password=False))
+    with throwaway_database() as url:
+        db = Database(url)
         yield db
         db.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _ingestor(db: Database) -> Ingestor:
@@ -205,7 +174,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
         base, first = _table_bytes(db), _rows(db)
         pg = kind == "postgresql"
         counters = _pg_counters(db) if pg else (0, 0)
-        server = _server_cpu(db) if pg else 0.0
+        server = server_cpu_seconds() if pg else 0.0
         every = max(1, round(1 / args.changing))
         cpu, wall = time.process_time(), time.perf_counter()
         for cycle in range(1, args.cycles + 1):
@@ -250,8 +219,9 @@ def run(kind: str, args: argparse.Namespace) -> None:
         )
         if pg:
             commits, written = (b - a for a, b in zip(counters, _pg_counters(db), strict=True))
+            cpu = (server_cpu_seconds() - server) / polls * 1000
             print(
-                f"  server: {(_server_cpu(db) - server) / polls * 1000:.3f} CPU s per 1,000 polls; "
+                f"  server: {cpu:.3f} CPU s per 1,000 polls; "
                 f"{written / polls:.2f} rows written and {commits / polls:.3f} commits per poll"
             )
         _prune(db, ingestor, feeds, names, wall, cpu)
