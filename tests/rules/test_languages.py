@@ -114,6 +114,29 @@ POSITIVES = [
     # Another language's excludes veto hits in any language: a Persian holiday word (عید) must
     # not veto an Arabic closure through المواعيد (appointments), which contains its letters.
     ("ar", "embassy_closed", "السفارة ستغلق أبوابها مع إلغاء جميع المواعيد القنصلية", None),
+    # Round 4 of issue 14: kinds the blind batch lacked, each in the languages that phrase it.
+    # do_not_travel: advice levels and colours, "do not travel" requests.
+    ("en", "do_not_travel", "US raised its travel advisory for Haiti to Level 4", None),
+    ("en", "do_not_travel", "Mali: Level 4 - Do Not Travel", None),
+    ("nl", "do_not_travel", "Het reisadvies voor Libanon staat nu op code rood", None),
+    ("nl", "do_not_travel", "BuZa geeft een rood reisadvies voor heel Iran", None),
+    ("fr", "do_not_travel", "Paris demande aux Français de ne pas se rendre au Liban", None),
+    ("es", "do_not_travel", "La alerta de viaje para Irak sigue en nivel 4", None),
+    ("es", "do_not_travel", "El Gobierno pide a los ciudadanos no viajar a Israel", None),
+    ("pt", "do_not_travel", "O Itamaraty recomenda aos brasileiros não viajar ao Líbano", None),
+    ("it", "do_not_travel", "La Farnesina invita i connazionali a non recarsi in Iran", None),
+    ("pl", "do_not_travel", "MSZ apeluje, aby nie podróżować na Bliski Wschód", None),
+    ("ru", "do_not_travel", "МИД рекомендует россиянам не посещать Израиль", None),
+    ("uk", "do_not_travel", "МЗС рекомендує громадянам не відвідувати Ізраїль", None),
+    ("id", "do_not_travel", "WNI diminta untuk tidak bepergian ke Lebanon", None),
+    ("ja", "do_not_travel", "外務省はレバノン全土の危険レベルを退避勧告に引き上げた", "退避勧告"),
+    ("zh", "do_not_travel", "美国对伊拉克发布4级旅行警告", None),
+    ("ko", "do_not_travel", "정부는 이스라엘 전역에 여행경보 4단계를 발령했다", None),
+    ("tr", "do_not_travel", "Bakanlık, İran'a seyahatten kaçınılmasını istedi", None),
+    ("he", "do_not_travel", 'המל"ל העלה את אזהרת המסע לטורקיה לרמה 4', None),
+    ("vi", "do_not_travel", "Mỹ nâng cảnh báo du lịch đối với Iraq lên cấp độ 4", None),
+    ("ro", "do_not_travel", "MAE le cere românilor să nu călătorească în Israel", None),
+    ("ar", "do_not_travel", "رفعت الخارجية تحذير السفر الي لبنان الي المستوي الرابع", None),
 ]
 
 
@@ -184,6 +207,12 @@ NEAR_MISSES = [
     ("tr", "ABD'nin Kiev Büyükelçiliği kapatılmayacak"),
     ("vi", "Đại sứ quán Mỹ tại Kiev sẽ không đóng cửa"),
     ("sr", "Ambasada SAD u Kijevu neće biti zatvorena"),
+    # Round 4: levels and colours that are not the highest advice, or lowered.
+    ("en", "The parking garage has a level 4 and a level 5"),
+    ("nl", "Het reisadvies voor Turkije gaat van code rood naar oranje"),
+    ("nl", "KNMI geeft code rood af voor storm in Zeeland"),
+    ("ja", "外務省は渡航中止勧告を解除した"),
+    ("es", "El ministro decidió no viajar a la cumbre"),
 ]
 
 
