@@ -137,6 +137,30 @@ POSITIVES = [
     ("vi", "do_not_travel", "Mỹ nâng cảnh báo du lịch đối với Iraq lên cấp độ 4", None),
     ("ro", "do_not_travel", "MAE le cere românilor să nu călătorească în Israel", None),
     ("ar", "do_not_travel", "رفعت الخارجية تحذير السفر الي لبنان الي المستوي الرابع", None),
+    # shelter_in_place: "seek shelter" imperatives and shelter nouns.
+    ("pl", "shelter_in_place", "Mieszkańcy mają niezwłocznie szukać schronienia", None),
+    ("pl", "shelter_in_place", "Szukajcie schronienia w piwnicach!", None),
+    ("tr", "shelter_in_place", "Büyükelçilik, vatandaşlara derhal siper almalarını söyledi", None),
+    ("hi", "shelter_in_place", "सायरन बजते ही निकटतम आश्रय में जाएं", None),
+    ("vi", "shelter_in_place", "Người dân được yêu cầu trú ẩn ngay khi nghe còi báo động", None),
+    ("en", "shelter_in_place", "Staff should seek immediate shelter in a basement", None),
+    ("es", "shelter_in_place", "Si escucha las sirenas, refúgiese en un lugar cerrado", None),
+    ("pt", "shelter_in_place", "Moradores devem ir imediatamente para os abrigos", None),
+    ("ro", "shelter_in_place", "Autoritățile le cer oamenilor să caute adăpost", None),
+    ("nl", "shelter_in_place", "Bewoners moeten naar de schuilkelders gaan", None),
+    ("hr", "shelter_in_place", "Građani, potražite sklonište!", None),
+    ("de", "shelter_in_place", "Bei Alarm: Gehen Sie in Deckung!", None),
+    ("it", "shelter_in_place", "Ai civili è stato detto di cercare rifugio", None),
+    ("fr", "shelter_in_place", "Si vous entendez les sirènes, abritez-vous", None),
+    ("uk", "shelter_in_place", "Кияни знову ховаються в укриттях", None),
+    ("ru", "shelter_in_place", "Жители прячутся в подвалах домов", None),
+    ("id", "shelter_in_place", "Warga diimbau, carilah tempat berlindung", None),
+    ("ar", "shelter_in_place", "احتموا فورا عند سماع صفارات الانذار", None),
+    ("fa", "shelter_in_place", "از شهروندان خواسته شد پناه بگیرند", None),
+    ("ko", "shelter_in_place", "주민들은 지하 대피소로 피신했다", None),
+    ("ja", "shelter_in_place", "ミサイル発射、直ちに屋内に避難を", None),
+    ("zh", "shelter_in_place", "当局要求居民立即寻求掩护", None),
+    ("el", "shelter_in_place", "Οι κάτοικοι καλούνται να βρουν καταφύγιο", None),
 ]
 
 
@@ -213,6 +237,8 @@ NEAR_MISSES = [
     ("nl", "KNMI geeft code rood af voor storm in Zeeland"),
     ("ja", "外務省は渡航中止勧告を解除した"),
     ("es", "El ministro decidió no viajar a la cumbre"),
+    ("pl", "Tysiące uchodźców szukają schronienia w Polsce"),  # refuge, not shelter
+    ("hi", "उन्हें राजनीतिक आश्रय दिया गया"),  # political asylum
 ]
 
 
