@@ -161,6 +161,30 @@ POSITIVES = [
     ("ja", "shelter_in_place", "ミサイル発射、直ちに屋内に避難を", None),
     ("zh", "shelter_in_place", "当局要求居民立即寻求掩护", None),
     ("el", "shelter_in_place", "Οι κάτοικοι καλούνται να βρουν καταφύγιο", None),
+    # evacuation: "leave immediately" and calls on nationals or staff to leave.
+    ("es", "evacuation", "Se recomienda a los nacionales salir de Líbano cuanto antes", None),
+    ("es", "evacuation", "Washington urge a sus ciudadanos a abandonar Irak", None),
+    ("pt", "evacuation", "O governo pede aos brasileiros que deixem o país imediatamente", None),
+    ("fa", "evacuation", "وزارت خارجه از اتباع خود خواست لبنان را ترک کنند", None),
+    ("en", "evacuation", "Americans in Lebanon must leave immediately, the embassy said", None),
+    ("it", "evacuation", "I connazionali devono lasciare subito il Libano", None),
+    ("fr", "evacuation", "Les Français doivent quitter le Liban sans délai", None),
+    ("ru", "evacuation", "Гражданам рекомендовано срочно покинуть Ливан", None),
+    ("uk", "evacuation", "Українцям радять терміново виїхати з Ізраїлю", None),
+    ("pl", "evacuation", "Polacy powinni jak najszybciej opuścić Liban", None),
+    ("ro", "evacuation", "Românii sunt sfătuiți să părăsească de urgență Libanul", None),
+    ("nl", "evacuation", "Nederlanders wordt gevraagd onmiddellijk te vertrekken", None),
+    ("hr", "evacuation", "Hrvatski državljani trebaju hitno napustiti Libanon", None),
+    ("el", "evacuation", "Οι Έλληνες να εγκαταλείψουν τον Λίβανο αμέσως", None),
+    ("zh", "evacuation", "使馆提醒中国公民立即离开黎巴嫩", None),
+    ("ja", "evacuation", "在留邦人は速やかに出国するよう求められた", None),
+    ("ko", "evacuation", "정부는 교민들에게 조속히 출국할 것을 권고했다", None),
+    ("tr", "evacuation", "Vatandaşların ülkeden ayrılmaları istendi", None),
+    ("hi", "evacuation", "दूतावास ने भारतीयों से जल्द से जल्द ईरान छोड़ने को कहा", None),
+    ("vi", "evacuation", "Công dân được yêu cầu rời Liban ngay lập tức", None),
+    ("id", "evacuation", "KBRI meminta WNI segera meninggalkan Lebanon", None),
+    ("th", "evacuation", "คนไทยควรออกจากประเทศโดยเร็ว", None),
+    ("he", "evacuation", "משרד החוץ קרא לישראלים לעזוב בהקדם", None),
 ]
 
 
@@ -239,6 +263,8 @@ NEAR_MISSES = [
     ("es", "El ministro decidió no viajar a la cumbre"),
     ("pl", "Tysiące uchodźców szukają schronienia w Polsce"),  # refuge, not shelter
     ("hi", "उन्हें राजनीतिक आश्रय दिया गया"),  # political asylum
+    ("es", "La ONU pide a las partes abandonar la violencia"),
+    ("id", "Pasien itu boleh segera keluar dari rumah sakit"),
 ]
 
 
