@@ -185,6 +185,19 @@ POSITIVES = [
     ("id", "evacuation", "KBRI meminta WNI segera meninggalkan Lebanon", None),
     ("th", "evacuation", "คนไทยควรออกจากประเทศโดยเร็ว", None),
     ("he", "evacuation", "משרד החוץ קרא לישראלים לעזוב בהקדם", None),
+    # drone_attack: UAV threat warnings and Turkish İHA/SİHA, Hindi ड्रोन compounds.
+    ("tr", "drone_attack", "Bölgede SİHA tehdidi nedeniyle uyarı yapıldı", None),
+    ("tr", "drone_attack", "Köy İHA ile vuruldu", None),
+    ("en", "drone_attack", "The embassy warned of an imminent drone threat in Erbil", None),
+    ("en", "drone_attack", "Residents face the threat of Iranian drones tonight", None),
+    ("uk", "drone_attack", "Повітряні сили: загроза застосування ударних БпЛА", None),
+    ("ru", "drone_attack", "В регионе объявлена угроза атаки БПЛА", None),
+    ("ru", "drone_attack", "В Курске введен режим беспилотной опасности", None),
+    ("hi", "drone_attack", "दूतावास ने ड्रोन खतरे की चेतावनी दी", None),
+    ("pl", "drone_attack", "Wojsko ostrzega przed zagrożeniem ze strony dronów", None),
+    ("fr", "drone_attack", "L'ambassade alerte sur la menace de drones à Erbil", None),
+    ("es", "drone_attack", "Alerta por amenaza de ataques con drones en Bagdad", None),
+    ("sr", "drone_attack", "Упозорење на опасност од беспилотних летелица", None),
 ]
 
 
@@ -265,6 +278,7 @@ NEAR_MISSES = [
     ("hi", "उन्हें राजनीतिक आश्रय दिया गया"),  # political asylum
     ("es", "La ONU pide a las partes abandonar la violencia"),
     ("id", "Pasien itu boleh segera keluar dari rumah sakit"),
+    ("en", "Counter-drone systems address the drone threat detection market"),
 ]
 
 
