@@ -279,6 +279,8 @@ NEAR_MISSES = [
     ("es", "La ONU pide a las partes abandonar la violencia"),
     ("id", "Pasien itu boleh segera keluar dari rumah sakit"),
     ("en", "Counter-drone systems address the drone threat detection market"),
+    # A bare "threat of UAVs" is an alert's reason, not yet an attack (dev set labels).
+    ("uk", "Моніторингові канали повідомляють про загрозу БпЛА"),
 ]
 
 
