@@ -281,6 +281,23 @@ NEAR_MISSES = [
     ("en", "Counter-drone systems address the drone threat detection market"),
     # A bare "threat of UAVs" is an alert's reason, not yet an attack (dev set labels).
     ("uk", "Моніторингові канали повідомляють про загрозу БпЛА"),
+    # air_raid_alert: false alarms, sirens set off by mistake, standing guidance pages.
+    ("en", "Air raid sirens went off by mistake in Tallinn"),
+    ("en", "Air raid alert: what to do when you hear the siren"),
+    ("uk", "Хибна повітряна тривога пролунала у Львові"),
+    ("uk", "Що робити під час повітряної тривоги: пам'ятка"),
+    ("ru", "Воздушная тревога по ошибке прозвучала в Самаре"),
+    ("de", "Fehlalarm: Luftalarm in Berlin ausgelöst"),
+    ("fr", "L'alerte aérienne a été déclenchée par erreur à Lyon"),
+    ("es", "Falsa alarma: la alerta antiaérea sonó en Madrid"),
+    ("it", "Allarme aereo, cosa fare quando suonano le sirene"),
+    ("pl", "Alarm powietrzny włączono omyłkowo w Lublinie"),
+    ("he", "אזעקת שווא לצבע אדום בשדרות"),
+    ("ja", "Jアラートが誤って送信された"),
+    ("ko", "공습경보 오발령에 시민들 혼란"),
+    ("zh", "防空警报误响 市民虚惊一场"),
+    ("tr", "İzmir'de siren sesleri yanlışlıkla çaldı"),
+    ("vi", "Còi báo động không kích vang lên do nhầm lẫn"),
 ]
 
 
