@@ -181,7 +181,7 @@ POSITIVES = [
     ("ko", "evacuation", "정부는 교민들에게 조속히 출국할 것을 권고했다", None),
     ("tr", "evacuation", "Vatandaşların ülkeden ayrılmaları istendi", None),
     ("hi", "evacuation", "दूतावास ने भारतीयों से जल्द से जल्द ईरान छोड़ने को कहा", None),
-    ("vi", "evacuation", "Công dân được yêu cầu rời Liban ngay lập tức", None),
+    ("vi", "evacuation", "Công dân được yêu cầu rời khỏi Liban ngay lập tức", None),
     ("id", "evacuation", "KBRI meminta WNI segera meninggalkan Lebanon", None),
     ("th", "evacuation", "คนไทยควรออกจากประเทศโดยเร็ว", None),
     ("he", "evacuation", "משרד החוץ קרא לישראלים לעזוב בהקדם", None),
