@@ -198,6 +198,13 @@ POSITIVES = [
     ("fr", "drone_attack", "L'ambassade alerte sur la menace de drones à Erbil", None),
     ("es", "drone_attack", "Alerta por amenaza de ataques con drones en Bagdad", None),
     ("sr", "drone_attack", "Упозорење на опасност од беспилотних летелица", None),
+    # air_raid_alert: an alarm for rockets, missiles or drones; missile_attack: a threat
+    # "from the side of" ballistic missiles.
+    ("el", "air_raid_alert", "Σήμανε συναγερμός για πυραύλους στη Χάιφα", None),
+    ("it", "air_raid_alert", "Scatta l'allarme per i razzi a Tel Aviv", None),
+    ("fr", "air_raid_alert", "Nouvelle alerte aux roquettes dans le nord", None),
+    ("uk", "missile_attack", "Повітряні сили попередили про загрозу з боку балістики", None),
+    ("ru", "missile_attack", "Сообщается об угрозе со стороны баллистических ракет", None),
 ]
 
 
