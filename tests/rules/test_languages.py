@@ -169,6 +169,7 @@ POSITIVES = [
     ("en", "evacuation", "Americans in Lebanon must leave immediately, the embassy said", None),
     ("it", "evacuation", "I connazionali devono lasciare subito il Libano", None),
     ("fr", "evacuation", "Les Français doivent quitter le Liban sans délai", None),
+    ("fr", "evacuation", "Paris demande de quitter l'Iran dès que possible", None),
     ("ru", "evacuation", "Гражданам рекомендовано срочно покинуть Ливан", None),
     ("uk", "evacuation", "Українцям радять терміново виїхати з Ізраїлю", None),
     ("pl", "evacuation", "Polacy powinni jak najszybciej opuścić Liban", None),
@@ -196,6 +197,7 @@ POSITIVES = [
     ("hi", "drone_attack", "दूतावास ने ड्रोन खतरे की चेतावनी दी", None),
     ("pl", "drone_attack", "Wojsko ostrzega przed zagrożeniem ze strony dronów", None),
     ("fr", "drone_attack", "L'ambassade alerte sur la menace de drones à Erbil", None),
+    ("fr", "drone_attack", "Erbil sous la menace d'un drone iranien", None),
     ("es", "drone_attack", "Alerta por amenaza de ataques con drones en Bagdad", None),
     ("sr", "drone_attack", "Упозорење на опасност од беспилотних летелица", None),
     # air_raid_alert: an alarm for rockets, missiles or drones; missile_attack: a threat
@@ -292,6 +294,7 @@ NEAR_MISSES = [
     ("en", "Air raid sirens went off by mistake in Tallinn"),
     ("en", "Air raid alert: what to do when you hear the siren"),
     ("uk", "Хибна повітряна тривога пролунала у Львові"),
+    ("uk", "Пам’ятка: повітряна тривога і ваші дії"),
     ("uk", "Що робити під час повітряної тривоги: пам'ятка"),
     ("ru", "Воздушная тревога по ошибке прозвучала в Самаре"),
     ("de", "Fehlalarm: Luftalarm in Berlin ausgelöst"),
