@@ -89,6 +89,9 @@ class DaemonConfig(Strict):
     # Several nodes: sources a node holds at most (claimed and not yet stored). A busy node
     # leaves the rest to the others, and a claim is fetched soon after it is taken.
     claim_at_most: int = Field(default=200, ge=1)
+    # How long a fetch's database work (reading its validators, storing its outcome) may wait
+    # for other fetches' to share one hand-off and one transaction; 0: none. Read at start.
+    store_linger_ms: int = Field(default=250, ge=0, le=5000)
 
 
 class HealthConfig(Strict):

@@ -39,7 +39,9 @@ R = TypeVar("R")
 
 
 class App:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, linger: float = 0) -> None:
+        """``linger``: seconds a fetch's validators lookup and its store each wait for other
+        fetches' to share them (the daemon's ``store_linger_ms``; see :class:`BatchQueue`)."""
         self.db = Database(config.database.url)
         self.stopping = threading.Event()
         size = config.crawler.workers
@@ -48,10 +50,10 @@ class App:
         # One writer thread: storage never blocks the event loop, and SQLite sees one writer.
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="db-writer")
         self._deliver_lock: asyncio.Lock | None = None
-        self.ingest_queue = BatchQueue(self._ingest_many, max_batch=200)
+        self.ingest_queue = BatchQueue(self._ingest_many, max_batch=200, linger=linger)
         # In the daemon every source's job reads its validators; those starting together
         # share one query.
-        self._validators = BatchQueue(self._validators_many, max_batch=200)
+        self._validators = BatchQueue(self._validators_many, max_batch=200, linger=linger)
         from advisorywatch.crawler.fetch.runner import CrawlRunner
 
         self.crawler = CrawlRunner(config.crawler)
@@ -167,6 +169,8 @@ class App:
     async def stop(self) -> None:
         """Stop in-flight crawls and let the sender finish the message it is sending."""
         self.stopping.set()
+        self._validators.flush()
+        self.ingest_queue.flush()
         await self.crawler.stop()
 
     async def close(self) -> None:

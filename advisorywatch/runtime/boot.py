@@ -22,7 +22,7 @@ def boot(config: Config, *, long_lived: bool) -> App:
     gc.freeze()
     for_bursts()
     reactor.install()
-    app = App(config)
+    app = App(config, linger=config.daemon.store_linger_ms / 1000 if long_lived else 0)
     app.prepare()
     gc.freeze()
     return app
