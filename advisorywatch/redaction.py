@@ -77,6 +77,9 @@ _PLAIN_WORD = re.compile(r"[a-z]+")
 # A host name or address is public (it is in the DNS); a "host" that is neither, such as a
 # Telegram bot token (tgram://123456:AAH.../chat), is a token.
 _HOST = re.compile(r"localhost|[\w-]+(?:\.[\w-]+)+|\[[0-9a-fA-F:.]+\]", re.ASCII)
+# Schemes whose URL names topics anyone who knows them may read or post to (ntfy: the topic
+# is the password): every topic is a secret, however plain a word it is.
+_TOPIC_SCHEMES = frozenset({"ntfy", "ntfys"})
 
 
 def url_secrets(url: str) -> list[str]:
@@ -90,8 +93,12 @@ def url_secrets(url: str) -> list[str]:
     user, _, password = userinfo.partition(":")
     host = hostport.rsplit(":", 1)[0] if re.fullmatch(r".*:\d+", hostport) else hostport
     parts = [user, *([] if _HOST.fullmatch(host) else [hostport, *hostport.split(":")])]
-    parts += path.split("/") + [pair.partition("=")[2] for pair in query.split("&")]
+    segments = path.split("/")
+    parts += segments + [pair.partition("=")[2] for pair in query.split("&")]
     found = [p for p in parts if _is_token(unquote(p))]
+    if url.partition("://")[0].lower() in _TOPIC_SCHEMES:
+        topics = segments if _HOST.fullmatch(host) else [host, *segments]
+        found += [t for t in topics if len(unquote(t)) >= _MIN_SECRET_LEN]
     if len(unquote(password)) >= _MIN_SECRET_LEN:
         found.append(password)
     return sorted({v for p in found for v in (p, unquote(p))})

@@ -35,6 +35,10 @@ from advisorywatch.redaction import (
             ["duty@example.com", "hunter2"],
         ),
         ("json://127.0.0.1/services/webhooks", []),  # plain words name the endpoint
+        # an ntfy topic is the password, whatever it looks like
+        ("ntfy://opsalerts", ["opsalerts"]),
+        ("ntfys://ntfy.example.com/alerts/oncall", ["alerts", "oncall"]),
+        ("ntfys://ops:pw12@ntfy.sh/embassy-watch", ["embassy-watch", "pw12"]),
         ("console://", []),
     ],
 )

@@ -139,6 +139,7 @@ LITERAL = {
     "discord": "CanaryDiscord7q2x",
     "telegram": "CanaryBot7q2x",
     "mail": "CanaryMail7q2x",
+    "ntfy": "canaryntfytopic",  # a plain lower-case word: an ntfy topic is the password
 }
 FROM_ENV, FROM_FILE = "CanaryEnv7q2x", "CanaryFile7q2x"
 
@@ -147,7 +148,7 @@ def test_every_token_of_every_channel_url_is_masked_everywhere(
     project: Project, feeds: FeedServer, make_sink: MakeSink
 ) -> None:
     """Tokens written literally in path, query, user and password, for webhooks, Slack,
-    Discord, Telegram and e-mail (sent through a dead proxy, so that their errors are logged
+    Discord, Telegram, ntfy and e-mail (sent through a dead proxy, so that their errors are logged
     too), from ${ENV} and from a URL file: in no output at DEBUG, text or JSON, nor in the
     database."""
     sink = make_sink()
@@ -172,6 +173,7 @@ def test_every_token_of_every_channel_url_is_masked_everywhere(
       - "https://discord.com/api/webhooks/123456789012345678/{c["discord"]}"
       - "tgram://123456789:{c["telegram"]}/-1001234567"
       - "mailtos://ops:{c["mail"]}@127.0.0.1:9?from=ops@example.com&to=duty@example.com"
+      - "ntfys://127.0.0.1:9/{c["ntfy"]}"
 """,
         "retry_base_seconds: 0.01, max_attempts: 2",
     )
