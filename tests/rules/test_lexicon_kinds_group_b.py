@@ -1,0 +1,35 @@
+"""Issue 14, round 5, languages he fa tr zh ja ko vi hi ro nl sr hr ka: kinds of phrasing the
+blind batch (bench/detection_blind) showed missing, each tested with sentences of our own, not
+the batch's. A positive must fire its concept; a near miss must not fire the concept named."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_languages import fired
+
+POSITIVES = [
+    # (language, concept, text)
+    # a "major air raid" in Chinese is not Japan's historical "great air raid" (大空襲)
+    ("zh", "air_strike", "官員警告本週恐遭重大空襲，民眾應留意警報"),
+    ("zh", "air_strike", "情報顯示週末可能有巨大空襲"),
+]
+
+NEAR_MISSES = [
+    # (language, text, concept that must stay quiet)
+    ("ja", "大阪大空襲から80年、慰霊の集いが開かれた", "air_strike"),
+]
+
+
+@pytest.mark.parametrize(("lang", "concept", "text"), POSITIVES, ids=[p[2][:20] for p in POSITIVES])
+def test_kind_fires(lang: str, concept: str, text: str) -> None:
+    hits = fired(text)
+    assert concept in hits, f"{lang}: {concept} should fire on {text!r}, got {hits}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "concept"), NEAR_MISSES, ids=[n[1][:20] for n in NEAR_MISSES]
+)
+def test_kind_stays_quiet(lang: str, text: str, concept: str) -> None:
+    hits = fired(text)
+    assert concept not in hits, f"{lang}: {concept} should not fire on {text!r}, got {hits}"
