@@ -13,11 +13,31 @@ POSITIVES = [
     # a "major air raid" in Chinese is not Japan's historical "great air raid" (大空襲)
     ("zh", "air_strike", "官員警告本週恐遭重大空襲，民眾應留意警報"),
     ("zh", "air_strike", "情報顯示週末可能有巨大空襲"),
+    # evacuation: staff withdrawn, repatriated or taken out of the country; nationals told to
+    # withdraw or, on advice, to leave
+    ("fa", "evacuation", "وزارت خارجه اعلام کرد پرسنل سفارت را از کابل خارج کرده است"),
+    ("ko", "evacuation", "외교부는 공관원과 가족을 모두 철수시키기로 했다"),
+    (
+        "nl",
+        "evacuation",
+        "Buitenlandse Zaken adviseert Nederlanders in Libanon om het land te verlaten",
+    ),
+    ("ro", "evacuation", "Franța și-a retras personalul diplomatic din Sudan"),
+    ("ro", "evacuation", "Guvernul anunță repatrierea întregului personal al ambasadei"),
+    ("tr", "evacuation", "Almanya, Kabil büyükelçiliğindeki personelini ülke dışına çıkardı"),
+    ("tr", "evacuation", "Kanada diplomatik personelini geri çekti"),
+    ("hr", "evacuation", "Njemačka povlači osoblje veleposlanstva iz Kijeva"),
+    ("sr", "evacuation", "Немачка повлачи особље амбасаде из Кијева"),
+    ("sr", "evacuation", "SAD povlače osoblje ambasade iz Bagdada"),
 ]
 
 NEAR_MISSES = [
     # (language, text, concept that must stay quiet)
     ("ja", "大阪大空襲から80年、慰霊の集いが開かれた", "air_strike"),
+    ("tr", "Rusya Suriye'deki askerlerini geri çekti", "evacuation"),
+    ("ro", "Ministerul a retras datele personale de pe site", "evacuation"),
+    ("ko", "미군은 병력 일부를 철수한다고 밝혔다", "evacuation"),
+    ("nl", "Het advies is om niet te vertrekken voordat de storm voorbij is", "evacuation"),
 ]
 
 
