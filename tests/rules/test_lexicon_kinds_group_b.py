@@ -29,6 +29,14 @@ POSITIVES = [
     ("hr", "evacuation", "Njemačka povlači osoblje veleposlanstva iz Kijeva"),
     ("sr", "evacuation", "Немачка повлачи особље амбасаде из Кијева"),
     ("sr", "evacuation", "SAD povlače osoblje ambasade iz Bagdada"),
+    # do_not_travel: "avoid all travel" in any person or noun form, "advised not to travel",
+    # a call to cancel or postpone trips
+    ("ro", "do_not_travel", "Autoritățile le cer românilor să evite orice călătorie în Liban"),
+    ("sr", "do_not_travel", "Министарство препоручује избегавање свих путовања у Иран"),
+    ("sr", "do_not_travel", "Građanima se savetuje da izbegavaju sva putovanja u Liban"),
+    ("hr", "do_not_travel", "MVEP savjetuje da izbjegavaju sva putovanja u Izrael"),
+    ("fa", "do_not_travel", "وزارت خارجه به اتباع خود توصیه کرد به لبنان سفر نکنند"),
+    ("vi", "do_not_travel", "Bộ Ngoại giao khuyến cáo công dân hoãn mọi chuyến đi tới Iran"),
 ]
 
 NEAR_MISSES = [
@@ -38,6 +46,8 @@ NEAR_MISSES = [
     ("ro", "Ministerul a retras datele personale de pe site", "evacuation"),
     ("ko", "미군은 병력 일부를 철수한다고 밝혔다", "evacuation"),
     ("nl", "Het advies is om niet te vertrekken voordat de storm voorbij is", "evacuation"),
+    ("vi", "Hãng hàng không khuyến cáo hành khách hoãn chuyến đi vì bão lớn", "do_not_travel"),
+    ("ro", "Medicii recomandă să evite orice efort fizic", "do_not_travel"),
 ]
 
 
