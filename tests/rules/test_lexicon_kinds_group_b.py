@@ -37,6 +37,29 @@ POSITIVES = [
     ("hr", "do_not_travel", "MVEP savjetuje da izbjegavaju sva putovanja u Izrael"),
     ("fa", "do_not_travel", "وزارت خارجه به اتباع خود توصیه کرد به لبنان سفر نکنند"),
     ("vi", "do_not_travel", "Bộ Ngoại giao khuyến cáo công dân hoãn mọi chuyến đi tới Iran"),
+    # drones and missiles named together ("an attack with missiles and drones"), a weapon
+    # "launching an attack on" a place, missiles fired at targets
+    ("ja", "drone_attack", "ロシア軍の無人機とミサイルによる攻撃で2人が負傷した"),
+    ("ja", "missile_attack", "ロシア軍の無人機とミサイルによる攻撃で2人が負傷した"),
+    ("ja", "drone_attack", "ミサイルと無人機による攻撃が続いている"),
+    ("zh", "drone_attack", "俄军无人机对哈尔科夫发动袭击"),
+    ("zh", "missile_attack", "伊朗导弹对以色列北部发动攻击"),
+    ("zh", "drone_attack", "俄军以导弹和无人机袭击基辅"),
+    ("zh", "missile_attack", "俄军以导弹和无人机袭击基辅"),
+    ("sr", "drone_attack", "У нападу на Одесу дроновима и ракетама погинуло је троје"),
+    ("sr", "missile_attack", "u napadu na Harkov raketama i dronovima povređeno je petoro"),
+    (
+        "ka",
+        "drone_attack",
+        "რუსეთმა ხარკოვზე დრონებისა და რაკეტების გამოყენებით თავდასხმა განახორციელა",
+    ),
+    (
+        "ka",
+        "missile_attack",
+        "რუსეთმა ხარკოვზე დრონებისა და რაკეტების გამოყენებით თავდასხმა განახორციელა",
+    ),
+    ("ko", "missile_attack", "러시아군은 키이우의 기반 시설을 겨냥해 미사일 10발을 쐈다"),
+    ("vi", "missile_attack", "Nga bắn hàng chục quả tên lửa nhằm vào Kiev"),
 ]
 
 NEAR_MISSES = [
@@ -48,6 +71,7 @@ NEAR_MISSES = [
     ("nl", "Het advies is om niet te vertrekken voordat de storm voorbij is", "evacuation"),
     ("vi", "Hãng hàng không khuyến cáo hành khách hoãn chuyến đi vì bão lớn", "do_not_travel"),
     ("ro", "Medicii recomandă să evite orice efort fizic", "do_not_travel"),
+    ("vi", "Triều Tiên phóng thử tên lửa vào vùng biển phía đông", "missile_attack"),
 ]
 
 
