@@ -60,6 +60,9 @@ POSITIVES = [
     ),
     ("ko", "missile_attack", "러시아군은 키이우의 기반 시설을 겨냥해 미사일 10발을 쐈다"),
     ("vi", "missile_attack", "Nga bắn hàng chục quả tên lửa nhằm vào Kiev"),
+    # the alarm for an air attack is an air-raid alert (and not itself an air strike)
+    ("sr", "air_raid_alert", "U Harkovu je ponovo oglašena uzbuna za vazdušni napad"),
+    ("hr", "air_raid_alert", "U Kijevu je noćas proglašena uzbuna za zračni napad"),
 ]
 
 NEAR_MISSES = [
@@ -72,6 +75,23 @@ NEAR_MISSES = [
     ("vi", "Hãng hàng không khuyến cáo hành khách hoãn chuyến đi vì bão lớn", "do_not_travel"),
     ("ro", "Medicii recomandă să evite orice efort fizic", "do_not_travel"),
     ("vi", "Triều Tiên phóng thử tên lửa vào vùng biển phía đông", "missile_attack"),
+    ("hr", "U Kijevu je noćas proglašena uzbuna za zračni napad", "air_strike"),
+    ("tr", "Hayfa'da hava saldırısı sirenleri yeniden duyuldu", "air_strike"),
+    # sirens of a drill, a siren test, a yearly commemoration, a standing "if a missile may
+    # fall" guide; a hypothetical air attack named in a drill
+    (
+        "fa",
+        "در این مانور صدای شبیه سازی شده انفجار پخش شد و آژیر خطر به صدا در آمد",
+        "air_raid_alert",
+    ),
+    ("fa", "این سامانه در صورت وقوع حمله هوایی به مردم هشدار می دهد", "air_strike"),
+    ("vi", "Quận sẽ chạy thử còi báo động phòng không vào sáng thứ Bảy", "air_raid_alert"),
+    ("zh", "每年的这一天,全市都会拉响防空警报,缅怀遇难同胞", "air_raid_alert"),
+    (
+        "ja",
+        "ミサイルが落下する可能性がある場合は、Jアラートで緊急情報が伝えられます",
+        "air_raid_alert",
+    ),
 ]
 
 
