@@ -63,6 +63,8 @@ POSITIVES = [
     # the alarm for an air attack is an air-raid alert (and not itself an air strike)
     ("sr", "air_raid_alert", "U Harkovu je ponovo oglašena uzbuna za vazdušni napad"),
     ("hr", "air_raid_alert", "U Kijevu je noćas proglašena uzbuna za zračni napad"),
+    # diplomatic missions closed (Georgian names them without the word for embassy)
+    ("ka", "embassy_closed", "აშშ-მა ახლო აღმოსავლეთში დიპლომატიური მისიები დროებით დახურა"),
 ]
 
 NEAR_MISSES = [
@@ -92,6 +94,12 @@ NEAR_MISSES = [
         "ミサイルが落下する可能性がある場合は、Jアラートで緊急情報が伝えられます",
         "air_raid_alert",
     ),
+    # a denied closure, the Sabbath, a national day, snow
+    ("fa", "وزارت خارجه شایعه تعطیلی سفارت آلمان در تهران را تکذیب کرد", "embassy_closed"),
+    ("he", "השגרירות סגורה בשבת ותיפתח ביום ראשון כרגיל", "embassy_closed"),
+    ("ro", "Ambasada Canadei este închisă luni, de Ziua Muncii", "embassy_closed"),
+    ("sr", "Амбасада Француске је данас затворена због снежних падавина", "embassy_closed"),
+    ("hr", "Veleposlanstvo je danas zatvoreno zbog snježnog nevremena", "embassy_closed"),
 ]
 
 
