@@ -65,6 +65,11 @@ POSITIVES = [
     ("hr", "air_raid_alert", "U Kijevu je noćas proglašena uzbuna za zračni napad"),
     # diplomatic missions closed (Georgian names them without the word for embassy)
     ("ka", "embassy_closed", "აშშ-მა ახლო აღმოსავლეთში დიპლომატიური მისიები დროებით დახურა"),
+    # Hebrew: "the air force struck/bombed"; a hostile UAV (its intrusion, its interception)
+    ("he", "air_strike", "חיל האוויר הפציץ הלילה מחסני נשק בדרום לבנון"),
+    ("he", "drone_attack", 'כטב"ם עוין חדר למרחב אילת ויורט'),
+    # sheltering as an infinitive ("advised to seek cover"), not only the imperative
+    ("nl", "shelter_in_place", "Inwoners kregen het advies dekking te zoeken in de metro"),
 ]
 
 NEAR_MISSES = [
@@ -100,6 +105,9 @@ NEAR_MISSES = [
     ("ro", "Ambasada Canadei este închisă luni, de Ziua Muncii", "embassy_closed"),
     ("sr", "Амбасада Француске је данас затворена због снежних падавина", "embassy_closed"),
     ("hr", "Veleposlanstvo je danas zatvoreno zbog snježnog nevremena", "embassy_closed"),
+    # launchers are not a launch
+    ("he", 'צה"ל השמיד מתקנים לשיגור רקטות בדרום לבנון', "missile_attack"),
+    ("nl", "Wandelaars moesten beschutting zoeken tegen de storm", "shelter_in_place"),
 ]
 
 
