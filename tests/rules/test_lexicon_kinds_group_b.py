@@ -70,6 +70,16 @@ POSITIVES = [
     ("he", "drone_attack", 'כטב"ם עוין חדר למרחב אילת ויורט'),
     # sheltering as an infinitive ("advised to seek cover"), not only the imperative
     ("nl", "shelter_in_place", "Inwoners kregen het advies dekking te zoeken in de metro"),
+    # held-out weak spots of the same kinds: drones and missiles that "attacked" together,
+    # air defence "against missiles and drones", "advised to leave", people taking shelter
+    # at the sirens, "a rocket attack" (Georgian), "you must enter the shelter"
+    ("fa", "missile_attack", "موشک ها و پهپادهای روسی شب گذشته به شهر خارکیف حمله کردند"),
+    ("fa", "drone_attack", "موشک ها و پهپادهای روسی شب گذشته به شهر خارکیف حمله کردند"),
+    ("sr", "drone_attack", "PVO je cele noći dejstvovala protiv raketa i dronova iznad Kijeva"),
+    ("nl", "evacuation", "Nederlanders in Libanon wordt aangeraden te vertrekken zolang het kan"),
+    ("ko", "air_raid_alert", "주민들은 사이렌에 따라 지하철역으로 대피했다"),
+    ("ka", "missile_attack", "ისრაელზე სარაკეტო შეტევა განხორციელდა"),
+    ("ka", "shelter_in_place", "მოქალაქეები დაუყოვნებლივ უნდა შეხვიდნენ უახლოეს თავშესაფარში"),
 ]
 
 NEAR_MISSES = [
@@ -108,6 +118,8 @@ NEAR_MISSES = [
     # launchers are not a launch
     ("he", 'צה"ל השמיד מתקנים לשיגור רקטות בדרום לבנון', "missile_attack"),
     ("nl", "Wandelaars moesten beschutting zoeken tegen de storm", "shelter_in_place"),
+    ("ka", "საჰაერო განგაშის შემთხვევაში დარჩით შენობაში", "air_raid_alert"),
+    ("hi", "शहर में हवाई हमले की चेतावनी देने वाले सायरन लगाए गए", "air_strike"),
 ]
 
 
