@@ -80,6 +80,9 @@ POSITIVES = [
     ("ko", "air_raid_alert", "주민들은 사이렌에 따라 지하철역으로 대피했다"),
     ("ka", "missile_attack", "ისრაელზე სარაკეტო შეტევა განხორციელდა"),
     ("ka", "shelter_in_place", "მოქალაქეები დაუყოვნებლივ უნდა შეხვიდნენ უახლოეს თავშესაფარში"),
+    # a closure on a Saturday for a reason is still a closure; rumours do not veto one
+    ("he", "embassy_closed", "השגרירות האמריקנית תיסגר ביום שבת בשל חשש לפיגוע"),
+    ("fa", "embassy_closed", "پس از شایعات حمله، سفارت آلمان در تهران تعطیل شد"),
 ]
 
 NEAR_MISSES = [
