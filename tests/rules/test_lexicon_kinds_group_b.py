@@ -83,6 +83,19 @@ POSITIVES = [
     # a closure on a Saturday for a reason is still a closure; rumours do not veto one
     ("he", "embassy_closed", "השגרירות האמריקנית תיסגר ביום שבת בשל חשש לפיגוע"),
     ("fa", "embassy_closed", "پس از شایعات حمله، سفارت آلمان در تهران تعطیل شد"),
+    # "attacked with missiles and drones" / "launched missiles and UAVs": both concepts
+    ("he", "drone_attack", 'איראן שיגרה לעבר ישראל טילים וכטב"מים במהלך הלילה'),
+    ("he", "missile_attack", 'איראן שיגרה לעבר ישראל טילים וכטב"מים במהלך הלילה'),
+    ("ko", "missile_attack", "러시아가 밤새 미사일과 드론으로 키이우를 공격했다"),
+    ("ro", "drone_attack", "Rusia a atacat Kievul cu rachete și drone în timpul nopții"),
+    ("ro", "missile_attack", "Rusia a atacat Kievul cu rachete și drone în timpul nopții"),
+    ("nl", "drone_attack", "Rusland viel Kyiv vannacht aan met raketten en drones"),
+    ("nl", "missile_attack", "Rusland viel Kyiv vannacht aan met raketten en drones"),
+    ("hr", "drone_attack", "Rusija je noćas napala Kijev raketama i dronovima"),
+    ("hr", "missile_attack", "Rusija je noćas napala Kijev raketama i dronovima"),
+    ("sr", "drone_attack", "Русија је ноћас напала Кијев ракетама и дроновима"),
+    ("ka", "drone_attack", "რუსეთი ღამით კიევს რაკეტებით და დრონებით დაესხა თავს"),
+    ("ka", "missile_attack", "რუსეთი ღამით კიევს რაკეტებით და დრონებით დაესხა თავს"),
 ]
 
 NEAR_MISSES = [
@@ -123,6 +136,9 @@ NEAR_MISSES = [
     ("nl", "Wandelaars moesten beschutting zoeken tegen de storm", "shelter_in_place"),
     ("ka", "საჰაერო განგაშის შემთხვევაში დარჩით შენობაში", "air_raid_alert"),
     ("hi", "शहर में हवाई हमले की चेतावनी देने वाले सायरन लगाए गए", "air_strike"),
+    # weapons delivered, not fired
+    ("ro", "Ucraina a primit rachete și drone de la aliați", "missile_attack"),
+    ("nl", "Nederland levert raketten en drones aan Oekraïne", "drone_attack"),
 ]
 
 
