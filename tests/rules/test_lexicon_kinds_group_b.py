@@ -96,6 +96,19 @@ POSITIVES = [
     ("sr", "drone_attack", "Русија је ноћас напала Кијев ракетама и дроновима"),
     ("ka", "drone_attack", "რუსეთი ღამით კიევს რაკეტებით და დრონებით დაესხა თავს"),
     ("ka", "missile_attack", "რუსეთი ღამით კიევს რაკეტებით და დრონებით დაესხა თავს"),
+    # sheltering as a request in the subjunctive or infinitive ("asked to go to shelters")
+    ("fa", "shelter_in_place", "از مردم خواسته شد به پناهگاه ها بروند"),
+    ("ro", "shelter_in_place", "Locuitorii au fost sfătuiți să meargă în adăposturi"),
+    ("nl", "shelter_in_place", "Bewoners werd gevraagd in de schuilkelders te blijven"),
+    ("sr", "shelter_in_place", "Građani su pozvani da se sklone u skloništa"),
+    ("hr", "shelter_in_place", "Građani su pozvani da se sklone u skloništa"),
+    ("ka", "shelter_in_place", "მოსახლეობას თავშესაფრებში გადასვლისკენ მოუწოდეს"),
+    # an embassy closed with a possessive or a plain verb; Romanian air-raid sirens;
+    # Hebrew calls on nationals to leave a named country
+    ("he", "embassy_closed", "ישראל סגרה זמנית את שגרירותה בעמאן"),
+    ("nl", "embassy_closed", "De VS sluiten tijdelijk hun ambassade in Bagdad"),
+    ("ro", "air_raid_alert", "Sirenele de raid aerian au sunat în tot Kievul"),
+    ("he", "evacuation", "משרד החוץ קרא לישראלים לעזוב את טורקיה בהקדם"),
 ]
 
 NEAR_MISSES = [
@@ -139,6 +152,8 @@ NEAR_MISSES = [
     # weapons delivered, not fired
     ("ro", "Ucraina a primit rachete și drone de la aliați", "missile_attack"),
     ("nl", "Nederland levert raketten en drones aan Oekraïne", "drone_attack"),
+    ("ro", "Sirenele de raid aerian au sunat în tot Kievul", "air_strike"),
+    ("he", "המאמן ביקש מהשחקן לעזוב את הקבוצה מיד", "evacuation"),
 ]
 
 
