@@ -109,6 +109,16 @@ POSITIVES = [
     ("nl", "embassy_closed", "De VS sluiten tijdelijk hun ambassade in Bagdad"),
     ("ro", "air_raid_alert", "Sirenele de raid aerian au sunat în tot Kievul"),
     ("he", "evacuation", "משרד החוץ קרא לישראלים לעזוב את טורקיה בהקדם"),
+    # "advises them not to travel" as a clause; Georgian "refrain from travel", "an offensive
+    # by drones"
+    ("sr", "do_not_travel", "Ministarstvo savetuje građanima da ne putuju u Liban"),
+    ("hr", "do_not_travel", "MVEP savjetuje hrvatskim državljanima da ne putuju u Libanon"),
+    (
+        "ka",
+        "do_not_travel",
+        "საგარეო სამინისტრო მოქალაქეებს ლიბანში მოგზაურობისგან თავის შეკავებას ურჩევს",
+    ),
+    ("ka", "drone_attack", "ოდესაზე დრონებით შეტევა განხორციელდა"),
 ]
 
 NEAR_MISSES = [
