@@ -164,6 +164,13 @@ NEAR_MISSES = [
     ("nl", "Nederland levert raketten en drones aan Oekraïne", "drone_attack"),
     ("ro", "Sirenele de raid aerian au sunat în tot Kievul", "air_strike"),
     ("he", "המאמן ביקש מהשחקן לעזוב את הקבוצה מיד", "evacuation"),
+    # "unless necessary" is the level below "do not travel"
+    ("hr", "MVEP savjetuje da, osim ako nije nužno, ne putuju u Bosnu", "do_not_travel"),
+    (
+        "sr",
+        "Građanima se savetuje da bez preke potrebe ne putuju u Kosovsku Mitrovicu",
+        "do_not_travel",
+    ),
 ]
 
 
