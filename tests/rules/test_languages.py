@@ -207,6 +207,22 @@ POSITIVES = [
     ("fr", "air_raid_alert", "Nouvelle alerte aux roquettes dans le nord", None),
     ("uk", "missile_attack", "Повітряні сили попередили про загрозу з боку балістики", None),
     ("ru", "missile_attack", "Сообщается об угрозе со стороны баллистических ракет", None),
+    # Round 5 (en id ar fr de es it el ru uk th pl pt): people taking to shelters and orders to
+    # stay in a safe place, in the words news use.
+    ("en", "shelter_in_place", "Hundreds of residents rushed into bomb shelters overnight", None),
+    ("en", "shelter_in_place", "Officials told families to remain in a safe room", None),
+    ("id", "shelter_in_place", "Warga Kota Haifa berlindung di ruang bawah tanah", None),
+    ("id", "shelter_in_place", "KBRI meminta WNI agar tetap berada di dalam rumah", None),
+    ("ar", "shelter_in_place", "لجأ السكان إلى الملاجئ بعد دوي الانفجارات", None),
+    ("de", "shelter_in_place", "Die Bewohner suchten Zuflucht in Schutzräumen", None),
+    ("es", "shelter_in_place", "Pidieron a la población dirigirse a los refugios", None),
+    ("fr", "shelter_in_place", "Les habitants se sont réfugiés dans les abris du métro", None),
+    ("fr", "shelter_in_place", "Le consulat invite les Français à rester chez eux ce soir", None),
+    ("it", "shelter_in_place", "I residenti sono stati invitati a scendere nei rifugi", None),
+    ("ru", "shelter_in_place", "Жителям рекомендовано пройти к ближайшим укрытиям", None),
+    ("uk", "shelter_in_place", "Перебувайте в укриттях, вибухи у місті", None),
+    ("th", "shelter_in_place", "เจ้าหน้าที่ประกาศให้ประชาชนหาที่กำบังทันที", None),
+    ("pt", "shelter_in_place", "A Defesa Civil pediu aos moradores que busquem abrigo", None),
 ]
 
 
@@ -308,6 +324,12 @@ NEAR_MISSES = [
     ("zh", "防空警报误响 市民虚惊一场"),
     ("tr", "İzmir'de siren sesleri yanlışlıkla çaldı"),
     ("vi", "Còi báo động không kích vang lên do nhầm lẫn"),
+    # Round 5: shelters that are not air-raid shelters, staying home for fun.
+    ("en", "Donors rushed to homeless shelters with blankets"),
+    ("de", "Die Partei sucht Zuflucht in alten Parolen"),
+    ("it", "Gli escursionisti hanno passato la notte al rifugio alpino"),
+    ("fr", "Restez chez vous ce week-end pour regarder le match"),
+    ("pt", "Os turistas buscam abrigo do sol na praia"),
 ]
 
 
