@@ -223,6 +223,27 @@ POSITIVES = [
     ("uk", "shelter_in_place", "Перебувайте в укриттях, вибухи у місті", None),
     ("th", "shelter_in_place", "เจ้าหน้าที่ประกาศให้ประชาชนหาที่กำบังทันที", None),
     ("pt", "shelter_in_place", "A Defesa Civil pediu aos moradores que busquem abrigo", None),
+    # Round 5: attacks told as launches of so many drones or missiles.
+    ("en", "drone_attack", "Russia attacked Kharkiv with dozens of drones before dawn", None),
+    ("en", "drone_attack", "Ukraine downs 40 of 45 drones launched by Russia", None),
+    ("en", "missile_attack", "Iran fired more than 180 ballistic missiles at Israel", None),
+    ("id", "drone_attack", "Rusia meluncurkan 50 drone ke arah Kyiv", None),
+    ("id", "missile_attack", "Korea Utara menembakkan dua rudal balistik ke laut", None),
+    ("ar", "drone_attack", "استهدفت طائرة مسيرة دراجة نارية في الجنوب", None),
+    ("ar", "missile_attack", "صواريخ كروز تم إطلاقها من البحر", None),
+    ("fr", "drone_attack", "La Russie a lancé des dizaines de drones sur Odessa", None),
+    ("fr", "missile_attack", "Moscou a lancé plusieurs missiles sur Kiev", None),
+    ("es", "drone_attack", "Rusia lanzó cientos de drones contra Kiev", None),
+    ("es", "missile_attack", "Hezbolá lanzó varios cohetes contra el norte de Israel", None),
+    ("it", "drone_attack", "La Russia ha lanciato decine di droni sull'Ucraina", None),
+    ("it", "missile_attack", "Sono stati lanciati missili contro Leopoli", None),
+    ("pt", "drone_attack", "A Rússia lançou centenas de drones contra Kiev", None),
+    ("pt", "missile_attack", "O Irã lançou dezenas de mísseis contra Israel", None),
+    ("el", "missile_attack", "Νέα εκτόξευση πυραύλων από τη Γάζα", None),
+    ("ru", "drone_attack", "Ночью Россия запустила 80 ударных дронов", None),
+    ("ru", "missile_attack", "ВСУ выпустили по городу несколько ракет", None),
+    ("uk", "drone_attack", "Росія випустила 90 ударних безпілотників", None),
+    ("uk", "missile_attack", "Ворог запустив по Києву крилаті ракети", None),
 ]
 
 
@@ -330,6 +351,11 @@ NEAR_MISSES = [
     ("it", "Gli escursionisti hanno passato la notte al rifugio alpino"),
     ("fr", "Restez chez vous ce week-end pour regarder le match"),
     ("pt", "Os turistas buscam abrigo do sol na praia"),
+    # Round 5: drones launched as products.
+    ("en", "Amazon launched delivery drones over Texas suburbs"),
+    ("es", "La empresa lanzó un nuevo modelo de drones agrícolas"),
+    ("id", "Perusahaan meluncurkan drone pertanian terbaru"),
+    ("it", "L'azienda ha lanciato una nuova linea di droni per la fotografia"),
 ]
 
 
