@@ -252,6 +252,25 @@ POSITIVES = [
     ("ru", "embassy_closed", "Генконсульство Франции в Екатеринбурге приостанавливает прием", None),
     ("uk", "embassy_closed", "Генконсульство Польщі у Львові призупинило роботу", None),
     ("pl", "embassy_closed", "MSZ zdecydował o zawieszeniu działalności konsulatu w Irkucku", None),
+    # Round 5: staff ordered out or withdrawn, nationals told to leave soon.
+    ("en", "evacuation", "The US ordered all non-emergency staff in Caracas to depart", None),
+    ("de", "evacuation", "Das Auswärtige Amt zieht Diplomaten aus Kabul ab", None),
+    ("it", "evacuation", "Il personale diplomatico è stato ritirato da Kabul", None),
+    ("pt", "evacuation", "Anunciada a retirada de todos os funcionários da embaixada", None),
+    ("pt", "evacuation", "Todos os brasileiros devem deixar a cidade o quanto antes", None),
+    ("th", "evacuation", "คนไทยควรรีบเดินทางออกจากอิสราเอล", None),
+    # Round 5: requests not to travel, refraining from any travel, the red zone.
+    ("uk", "do_not_travel", "МЗС закликає утриматися від будь-яких поїздок до Ірану", None),
+    ("ru", "do_not_travel", "МИД призвал воздержаться от любых поездок в Израиль", None),
+    ("es", "do_not_travel", "Los estadounidenses no deben viajar a Venezuela", None),
+    ("fr", "do_not_travel", "Le Quai d'Orsay déconseille tout déplacement au Niger", None),
+    ("fr", "do_not_travel", "Le Liban est désormais classé en zone rouge", None),
+    ("el", "do_not_travel", "Οι πολίτες δεν πρέπει να ταξιδεύουν στη Λιβύη", None),
+    ("pl", "do_not_travel", "MSZ apeluje, by powstrzymać się od podróży do Libanu", None),
+    ("pt", "do_not_travel", "O Itamaraty pede que os brasileiros evitem viagens ao Líbano", None),
+    ("id", "do_not_travel", "Kemlu meminta WNI menunda perjalanan ke Iran", None),
+    ("id", "do_not_travel", "Kemlu mengimbau WNI untuk sementara tidak bepergian ke Yaman", None),
+    ("th", "do_not_travel", "กระทรวงการต่างประเทศแนะนำให้งดเดินทางไปเมียนมา", None),
 ]
 
 
@@ -365,6 +384,11 @@ NEAR_MISSES = [
     ("id", "Perusahaan meluncurkan drone pertanian terbaru"),
     ("it", "L'azienda ha lanciato una nuova linea di droni per la fotografia"),
     ("ar", "أغلقت السفارة أبوابها بسبب سوء الأحوال الجوية"),  # bad weather
+    ("en", "The embassy said no evacuation was planned."),
+    ("fr", "Il n'y a pas d'évacuation prévue pour le moment"),
+    ("id", "Belum ada rencana evakuasi WNI dari Sudan"),
+    ("pt", "O médico recomenda evitar viagens longas durante a gravidez"),
+    ("fr", "Zone rouge : les pompiers luttent contre l'incendie"),
 ]
 
 
