@@ -271,6 +271,14 @@ POSITIVES = [
     ("id", "do_not_travel", "Kemlu meminta WNI menunda perjalanan ke Iran", None),
     ("id", "do_not_travel", "Kemlu mengimbau WNI untuk sementara tidak bepergian ke Yaman", None),
     ("th", "do_not_travel", "กระทรวงการต่างประเทศแนะนำให้งดเดินทางไปเมียนมา", None),
+    # Round 5: sirens that sound, alerts named by their threat.
+    ("en", "air_raid_alert", "Air-raid sirens sounded across Odesa before dawn", None),
+    ("es", "air_raid_alert", "Se oyeron sirenas en Haifa tras el lanzamiento de cohetes", None),
+    ("pt", "air_raid_alert", "Sirenes tocaram em Tel Aviv durante a madrugada", None),
+    ("pl", "air_raid_alert", "W Kijowie ogłoszono alarmy rakietowe", None),
+    ("ru", "air_raid_alert", "В Белгороде объявлен режим ракетной опасности", None),
+    ("uk", "air_raid_alert", "Тривога у Харкові через загрозу балістики", None),
+    ("uk", "air_raid_alert", "В області оголошено ракетну небезпеку", None),
 ]
 
 
@@ -389,6 +397,17 @@ NEAR_MISSES = [
     ("id", "Belum ada rencana evakuasi WNI dari Sudan"),
     ("pt", "O médico recomenda evitar viagens longas durante a gravidez"),
     ("fr", "Zone rouge : les pompiers luttent contre l'incendie"),
+    # Round 5: sirens of storms, police, dams and earthquakes; tests, false alarms, exercises,
+    # anniversaries and questions about sirens.
+    ("en", "Tornado sirens sounded in Joplin on Sunday"),
+    ("en", "Police sirens wailed through the night"),
+    ("pt", "As sirenes da barragem tocaram durante o teste"),
+    ("es", "Sirenas sonaron en la Ciudad de México por el sismo"),
+    ("ar", "خلل في اختبار صفارات الإنذار أثار الذعر"),
+    ("el", "Λάθος συναγερμός: ήχησαν σειρήνες στο Γκολάν"),
+    ("el", "Δοκιμαστική ενεργοποίηση: σήμανση συναγερμού αεροπορικής επίθεσης στις 11:00"),
+    ("ar", "مرت ثمانون عاما على الغارة الجوية على المدينة"),
+    ("uk", "Мер відповів на найпоширеніші питання про повітряну тривогу"),
 ]
 
 
