@@ -279,6 +279,7 @@ POSITIVES = [
     ("ru", "air_raid_alert", "В Белгороде объявлен режим ракетной опасности", None),
     ("uk", "air_raid_alert", "Тривога у Харкові через загрозу балістики", None),
     ("uk", "air_raid_alert", "В області оголошено ракетну небезпеку", None),
+    ("id", "shelter_in_place", "Warga diminta mencari tempat perlindungan di gedung", None),
 ]
 
 
@@ -408,6 +409,8 @@ NEAR_MISSES = [
     ("el", "Δοκιμαστική ενεργοποίηση: σήμανση συναγερμού αεροπορικής επίθεσης στις 11:00"),
     ("ar", "مرت ثمانون عاما على الغارة الجوية على المدينة"),
     ("uk", "Мер відповів на найпоширеніші питання про повітряну тривогу"),
+    ("id", "Warga mencari perlindungan hukum ke LBH"),  # legal protection
+    ("en", "Police will practice a quick evacuation of the embassy tomorrow"),
 ]
 
 
