@@ -280,6 +280,7 @@ POSITIVES = [
     ("uk", "air_raid_alert", "Тривога у Харкові через загрозу балістики", None),
     ("uk", "air_raid_alert", "В області оголошено ракетну небезпеку", None),
     ("id", "shelter_in_place", "Warga diminta mencari tempat perlindungan di gedung", None),
+    ("fr", "shelter_in_place", "Paris demande aux Français de « rester chez eux »", None),
 ]
 
 
