@@ -11,6 +11,9 @@ a reopening, a drill, a storm shelter, a labour strike, ...) on which nothing ma
 ``bench/detection_holdout/`` has the same layout: items collected after the lexicon work and
 measured once, so that its figures are not those of a set the lexicon was tuned on
 (``--set bench/detection_holdout``).
+``bench/detection_blind/`` holds the batches collected before a round's lexicon changes and
+run once on the lexicon they had not seen (``--set bench/detection_blind``); bench/README.md
+says which figure was blind.
 
 Every item runs through the :class:`~advisorywatch.rules.engine.RuleEngine` of the config's
 rules and concepts, as the daemon would run it (no source: every rule applies). An item
