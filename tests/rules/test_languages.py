@@ -284,7 +284,7 @@ POSITIVES = [
     # Another language's storm exclude must not veto these (Turkish sel, flood, is no prefix).
     ("id", "shelter_in_place", "Polisi meminta seluruh penghuni untuk berlindung", None),
     ("id", "shelter_in_place", "Selama serangan, warga diminta berlindung di ruang aman", None),
-    ("fr", "shelter_in_place", "Selon la préfecture, les habitants doivent se mettre à l'abri", None),
+    ("fr", "shelter_in_place", "Selon la préfecture, il faut se mettre à l'abri", None),
 ]
 
 
