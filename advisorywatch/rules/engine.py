@@ -27,7 +27,6 @@ from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
-from advisorywatch.rules.places.extract import places_in
 from advisorywatch.rules.places.where import Where
 
 if TYPE_CHECKING:
@@ -225,6 +224,8 @@ class RuleEngine:
                 continue
             if r.where is not None:
                 if places is None:
+                    from advisorywatch.rules.places.extract import places_in
+
                     places = places_in(fields.get("title", ""), fields.get("text", ""))
                 if not r.where.covers(places):
                     continue
