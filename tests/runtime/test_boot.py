@@ -15,7 +15,9 @@ from alembic.script import ScriptDirectory
 from advisorywatch.config import ConfigError, parse_config
 from advisorywatch.config import load as config_module
 from advisorywatch.db.session import alembic_config, head_revision
-from advisorywatch.rules.lexicon import load_concept
+from advisorywatch.rules.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts, load_concept
 
 from conftest import FeedServer, Project, Sink, fixture_bytes
 
@@ -142,3 +144,17 @@ def test_lexicon_reads_the_same_with_libyaml() -> None:
 def test_head_revision_without_alembic_is_alembics_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert head_revision() == script.get_current_head()
+
+
+def test_the_lexicon_is_read_when_an_item_is_first_matched() -> None:
+    """Building the rule engine (every start) reads no concept; the first item matched reads
+    them all once (a concept that lowers a rule's may be any of them)."""
+    load_concept.cache_clear()
+    rule = RuleConfig(name="air", concepts=["air_strike"], notify=["ops"])
+    engine = RuleEngine([rule])
+    assert engine.configs == [rule]
+    assert engine.applies_to(rule, "news-id")
+    assert load_concept.cache_info().currsize == 0
+    matches = engine.evaluate("news-id", {"title": "Airstrike hits the port", "text": ""})
+    assert [m.rule.name for m in matches] == ["air"]
+    assert load_concept.cache_info().currsize == len(available_concepts())
