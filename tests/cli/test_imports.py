@@ -14,6 +14,7 @@ import pytest
 
 # Top-level packages, and modules of packages a pass needs otherwise.
 LAZY = ("apprise", "jinja2", "alembic", "fastapi", "starlette", "uvicorn", "playwright", "re2")
+ONLY_THE_DAEMON = ("prometheus_client",)  # /metrics
 LAZY_MODULES = (
     "sqlalchemy.dialects.postgresql",  # only a session on PostgreSQL
     "advisorywatch.web",
@@ -60,6 +61,15 @@ def test_importing_a_pass_loads_none_of_them(entry: str) -> None:
     loaded = _loaded_after(f"import {entry}")
     assert {entry, "advisorywatch.ingest.ingestor"} <= loaded
     assert _lazy_among(loaded) == []
+
+
+def test_a_pass_with_retention_imports_no_metrics() -> None:
+    """``run --once`` prunes when due (runtime/retention), and serves no /metrics."""
+    loaded = _loaded_after("import advisorywatch.runtime.once, advisorywatch.runtime.retention")
+    assert not {m.split(".")[0] for m in loaded} & set(ONLY_THE_DAEMON)
+    assert set(ONLY_THE_DAEMON) <= {
+        m.split(".")[0] for m in _loaded_after("import advisorywatch.runtime.daemon")
+    }
 
 
 def test_no_module_imports_them_at_import_time() -> None:
