@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from importlib.util import find_spec
+from typing import Any
 
 import pytest
 
@@ -25,16 +26,17 @@ LAZY_MODULES = (
 _LIST_MODULES = "import sys, json; print(json.dumps(sorted(sys.modules)))"
 
 
+def _printed(code: str) -> Any:
+    """The JSON a fresh interpreter printed last, running ``code``."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
 def _loaded_after(code: str) -> set[str]:
     """Every module in ``sys.modules`` after a fresh interpreter ran ``code``."""
-    proc = subprocess.run(
-        [sys.executable, "-c", f"{code}\n{_LIST_MODULES}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return set(json.loads(proc.stdout.splitlines()[-1]))
+    return set(_printed(f"{code}\n{_LIST_MODULES}"))
 
 
 def _lazy_among(modules: set[str]) -> list[str]:
@@ -90,14 +92,7 @@ for m in pkgutil.walk_packages(advisorywatch.__path__, "advisorywatch."):
     offenders[m.name] = sorted(set(sys.modules) - before)
 print(json.dumps(offenders))
 """
-    proc = subprocess.run(
-        [sys.executable, "-c", f"import json\nSKIP = {skip!r}\n{code}"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    loaded: dict[str, list[str]] = json.loads(proc.stdout.splitlines()[-1])
+    loaded: dict[str, list[str]] = _printed(f"import json\nSKIP = {skip!r}\n{code}")
     assert len(loaded) > 100  # the walk found the package
     bad = {name: _lazy_among(set(new)) for name, new in loaded.items()}
     assert {name: new for name, new in bad.items() if new} == {}
