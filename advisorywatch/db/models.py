@@ -263,12 +263,11 @@ class Notice(Base):
     __table_args__ = (
         # Several senders (1100): one fallback warning per key, i.e. per failure episode of a
         # destination (notifier/outbox.py); the insert that loses the race does nothing.
+        # Partial on both databases: migration 1100 creates it with ``postgresql_where`` too.
+        # Naming that here would import SQLAlchemy's PostgreSQL dialect (~40 ms) in every
+        # process, SQLite ones included, to validate the keyword; the schema is the migrations'.
         Index(
-            "uq_notices_fallback_key",
-            "key",
-            unique=True,
-            postgresql_where=text("kind = 'fallback'"),
-            sqlite_where=text("kind = 'fallback'"),
+            "uq_notices_fallback_key", "key", unique=True, sqlite_where=text("kind = 'fallback'")
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

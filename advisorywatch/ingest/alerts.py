@@ -22,7 +22,6 @@ from advisorywatch.notifier.route.router import Raised, plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
-from advisorywatch.rules.places.extract import finder, places_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +62,10 @@ class Alerter:
     @staticmethod
     def ready() -> None:
         """Build the places lookup (once per process), outside the storing transaction:
-        building it takes seconds, which must not hold the database's write lock."""
+        building it takes seconds, which must not hold the database's write lock. Imported
+        here: a pass without new items never loads it."""
+        from advisorywatch.rules.places.extract import finder
+
         finder()
 
     def routing(self, s: Session) -> Routing:
@@ -75,6 +77,8 @@ class Alerter:
     ) -> int:
         """Alerts for a response's new and changed items, in feed order, once every item has
         its id; returns how many were raised."""
+        from advisorywatch.rules.places.extract import places_in
+
         s = routing.session
         due = [(c.row, f) for c in changed if (f := self._firings(source, c, now))]
         items = as_items(s, [row for row, _ in due])

@@ -67,7 +67,7 @@ class Channels:
             for name, ch in channels.items()
         }
         self._by_key = {(d.channel, d.key): d for dests in self._by_channel.values() for d in dests}
-        self._templates = {name: Templates(ch) for name, ch in channels.items()}
+        self._templates: dict[str, Templates] = {}  # compiled when a channel first renders
         self._where = {name: Where.of(ch.countries, ch.places) for name, ch in channels.items()}
 
     def names(self) -> list[str]:
@@ -81,7 +81,9 @@ class Channels:
 
     def templates(self, channel: str) -> Templates:
         """The channel's templates; a channel no longer in the config gets the defaults."""
-        return self._templates.get(channel) or Templates()
+        if channel not in self._templates:
+            self._templates[channel] = Templates(self.configs.get(channel))
+        return self._templates[channel]
 
     def accepts(
         self, channel: str, severity: str, places: Sequence[Mapping[str, Any]] | None = None

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, get_args
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from advisorywatch.db.models import Alert
@@ -115,6 +113,9 @@ class Templates:
     """A channel's title and body templates, compiled once."""
 
     def __init__(self, channel: ChannelConfig | None = None) -> None:
+        from jinja2 import StrictUndefined  # imported when a message is first rendered
+        from jinja2.sandbox import SandboxedEnvironment
+
         fmt: Format = channel.format if channel else "text"
         self.escaper = _Escaper(fmt)
         env = SandboxedEnvironment(

@@ -10,14 +10,16 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-
-from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from typing import TYPE_CHECKING
 
 from advisorywatch.db.models import Alert, Item, Source
 from advisorywatch.notifier.channels import destination_label
 from advisorywatch.notifier.config import ChannelConfig
 from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates, alert_fields
+
+if TYPE_CHECKING:
+    from jinja2 import UndefinedError
 
 Loc = tuple[str | int, ...]
 _UNDEFINED = re.compile(r"'([^']+)' is undefined")
@@ -36,6 +38,15 @@ def channel_problems(
                 f"{destination_label(url)} is not a valid Apprise URL (unknown scheme, a "
                 "missing plugin or a malformed address)",
             )
+    if channel.title_template or channel.body_template:
+        yield from template_problems(loc, channel)
+
+
+def template_problems(loc: Loc, channel: ChannelConfig) -> Iterator[tuple[Loc, str]]:
+    """A channel's own templates compile and render a sample alert. The default templates are
+    the suite's to prove (tests/notifier), so a channel without its own needs no Jinja2 here."""
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+
     try:
         templates = Templates(channel)
     except TemplateSyntaxError as exc:
@@ -76,6 +87,8 @@ def sample_alert() -> Alert:
 
 def _template_key(channel: ChannelConfig) -> str:
     """Which of the two templates failed to compile (the title is compiled first)."""
+    from jinja2 import TemplateSyntaxError
+
     if channel.title_template:
         try:
             Templates(channel.model_copy(update={"body_template": None}))

@@ -27,7 +27,6 @@ from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.lexicon import Concept, available_concepts, load_concept
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
-from advisorywatch.rules.places.extract import places_in
 from advisorywatch.rules.places.where import Where
 
 if TYPE_CHECKING:
@@ -168,7 +167,8 @@ class _Rule:
 
 
 class RuleEngine:
-    """All rules of a config, compiled once into one matcher."""
+    """All rules of a config, compiled once into one matcher: when an item first needs them,
+    so that a pass in which nothing is new or changed never reads the lexicon."""
 
     def __init__(
         self,
@@ -176,11 +176,18 @@ class RuleEngine:
         concepts: Mapping[str, ConceptConfig] | None = None,
         source_tags: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        self._configs = list(rules)
+        self._concepts = concepts
+        self._source_tags = source_tags or {}
+
+    @cached_property
+    def _compiled(self) -> tuple[list[_Rule], list[Target]]:
+        """The rules with their concepts resolved (every built-in concept is read, to find
+        those that lower a rule's), and the matcher's targets."""
+        rules, concepts = self._configs, self._concepts
         names = {c for r in rules for c in (*r.concepts, *r.all, *r.none)}
         names |= lowering_concepts(names, concepts)
         resolved = resolve_concepts(sorted(names), concepts)
-        self._rules = [_Rule(r, resolved) for r in rules]
-        self._source_tags = source_tags or {}
         targets = [
             Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)
             for c in resolved.values()
@@ -189,16 +196,16 @@ class RuleEngine:
         regexes = sorted({x for r in rules for x in r.regexes})
         targets += [Target(None, terms={"": [k]}) for k in keywords]
         targets += [Target(None, patterns={"": [x]}) for x in regexes]
-        self._targets = targets
+        return [_Rule(r, resolved) for r in rules], targets
 
     @cached_property
     def matcher(self) -> ConceptMatcher:
         """Compiled when first needed: a pass in which nothing is new or changed never is."""
-        return ConceptMatcher(self._targets)
+        return ConceptMatcher(self._compiled[1])
 
     @property
     def configs(self) -> list[RuleConfig]:
-        return [r.rule for r in self._rules]
+        return self._configs
 
     def applies_to(self, rule: RuleConfig, source: str | None) -> bool:
         """Whether ``rule`` watches ``source``; every rule applies when source is None."""
@@ -210,7 +217,7 @@ class RuleEngine:
         return rule.tags is not None and any(t in tags for t in rule.tags)
 
     def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
-        rules = [r for r in self._rules if self.applies_to(r.rule, source)]
+        rules = [r for r in self._compiled[0] if self.applies_to(r.rule, source)]
         if not rules:
             return []
         hits = self.matcher.find(fields)
@@ -225,6 +232,8 @@ class RuleEngine:
                 continue
             if r.where is not None:
                 if places is None:
+                    from advisorywatch.rules.places.extract import places_in
+
                     places = places_in(fields.get("title", ""), fields.get("text", ""))
                 if not r.where.covers(places):
                     continue

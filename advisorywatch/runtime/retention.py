@@ -8,12 +8,15 @@ import asyncio
 import logging
 import time
 from collections import deque
+from typing import TYPE_CHECKING
 
 from advisorywatch.db.config import RetentionConfig
 from advisorywatch.db.retention import Pruned, prune_steps
 from advisorywatch.db.session import Database
 from advisorywatch.runtime.app import App
-from advisorywatch.runtime.metrics import Metrics
+
+if TYPE_CHECKING:  # prometheus_client: only the daemon, which serves /metrics, has them
+    from advisorywatch.runtime.metrics import Metrics
 
 log = logging.getLogger(__name__)
 PAUSE_SECONDS = 0.05  # between batches: queued fetches are stored first

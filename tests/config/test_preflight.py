@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from advisorywatch.notifier.config import ChannelConfig
+from advisorywatch.notifier.preflight import channel_problems, template_problems
+
 from conftest import Project
 
 CONFIG = """\
@@ -58,6 +61,15 @@ def test_a_good_custom_template_passes(project: Project) -> None:
     project.write_config(_config(extra=extra))
     result = project.cli("check")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_default_templates_pass_the_check_a_custom_one_gets(fmt: str) -> None:
+    """Start-up checks only a channel's own templates (Jinja2 is then not imported by a pass
+    with nothing to send); the defaults must pass the same check in every format."""
+    channel = ChannelConfig(urls=["json://x"], format=fmt)
+    assert list(template_problems(("channels", "ops"), channel)) == []
+    assert list(channel_problems("ops", channel, urls=False)) == []
 
 
 def test_unknown_channel_points_at_its_line_with_a_suggestion(project: Project) -> None:

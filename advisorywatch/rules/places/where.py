@@ -1,5 +1,8 @@
 """``countries:`` and ``places:`` of rules and channels: checked when the config loads, then
-matched against the places an item names (:func:`~.extract.places_in`)."""
+matched against the places an item names (:func:`~.extract.places_in`).
+
+The places lookup (its store, the extractor) is imported when a name is checked or resolved,
+not with this module: a config without places, and a pass without new items, never load it."""
 
 from __future__ import annotations
 
@@ -11,9 +14,6 @@ from typing import Any
 from pydantic import field_validator
 
 from advisorywatch.rules.normalize import normalize
-from advisorywatch.rules.places.extract import finder
-from advisorywatch.rules.places.gazetteer import KINDS
-from advisorywatch.rules.places.store import places
 from advisorywatch.schema import Strict
 
 
@@ -37,6 +37,8 @@ class PlaceKeys(Strict):
 
 def check_countries(codes: list[str]) -> list[str]:
     """The codes upper-cased; a ValueError naming the first unknown one and what was meant."""
+    from advisorywatch.rules.places.store import places
+
     known = places().country_names
     out = []
     for code in codes:
@@ -57,6 +59,10 @@ def check_places(names: list[str]) -> list[str]:
 def resolve_place(name: str) -> str:
     """The code of the city or region ``name`` names (its own name or an alternate one, in any
     supported language); the largest of several, a city before a region."""
+    from advisorywatch.rules.places.extract import finder
+    from advisorywatch.rules.places.gazetteer import KINDS
+    from advisorywatch.rules.places.store import places
+
     forms = [f for f in places().forms_of(normalize(name).strip()) if f.rest is None]
     forms = [f for f in forms if f.place.kind != "country"]
     if not forms:  # a name of several words, inflected: as the extractor finds it in a text
@@ -74,6 +80,9 @@ def place_code(name: str) -> str:
     ``UA-30``), a stored code (``geonames:703448``), a country's name in any supported
     language, else a city or region as :func:`resolve_place` finds it (a ValueError naming
     what is unknown and what was meant)."""
+    from advisorywatch.rules.places.extract import finder
+    from advisorywatch.rules.places.store import places
+
     given = name.strip()
     store = places()
     if given.upper() in store.country_names or store.has_code(given.upper()):
@@ -97,6 +106,8 @@ def place_code(name: str) -> str:
 
 
 def _did_you_mean(given: str, known: Iterable[str], codes: bool) -> str:
+    from advisorywatch.rules.places.store import places
+
     if codes:  # a country's name given for its code: say the code
         by_name = {
             normalize(n): c for c, names in places().country_names.items() for n in names.values()
