@@ -12,10 +12,18 @@ second waits until the first has committed the incident it opened, and joins it.
 the rule, the scope an incident groups in: finer keys (concepts and place) would miss joins
 (a report without a place is compared by wording with every incident of its rule; one that
 adds a concept joins). On SQLite ``BEGIN IMMEDIATE`` serialises the transactions already.
+
+A batch of fetches is one transaction that may need several rules' locks, and learns which
+only as it matches: two batches taking two rules in opposite orders would wait for each other
+(a deadlock, which PostgreSQL breaks by cancelling one). So a transaction waits only for a key
+above every one it took; a lower one it only tries, and when another transaction holds it,
+it raises :class:`LockOrder`: the ingest rolls the batch back and stores it again, taking the
+keys it needed first, in ascending order (:class:`~.context.RuleLocks`).
 """
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
@@ -26,7 +34,7 @@ from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, same_event
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
-INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
+INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (:func:`rule_key`)
 _ATTACHED = every_channel(Decision(DeliveryStatus.ATTACHED))
 # Built once: building an UPDATE statement costs as much as running it.
 _ATTACH = (
@@ -92,9 +100,8 @@ def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:
     rule's lock, on PostgreSQL), then kept up to date as alerts attach and open incidents."""
     windows = routing.incident_windows
     if rule not in windows:
-        s = routing.session
-        if s.get_bind().dialect.name == "postgresql":
-            s.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCKS, func.hashtext(rule))))
+        if routing.session.get_bind().dialect.name == "postgresql":
+            _lock_rule(routing, rule)
         rows = routing.session.execute(
             select(Incident.id, Incident.created_at, Incident.last_seen_at).where(
                 Incident.rule == rule, Incident.last_seen_at >= since
@@ -102,3 +109,32 @@ def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:
         ).all()
         windows[rule] = {(i, created): last for i, created, last in rows}
     return [key for key, last in windows[rule].items() if last >= since]
+
+
+class LockOrder(Exception):
+    """A rule's incident lock is held by another transaction and sorts below one this
+    transaction holds: waiting could deadlock. Store the batch again, taking ``keys`` first."""
+
+    def __init__(self, keys: frozenset[int]) -> None:
+        super().__init__(f"incident locks out of order, {len(keys)} to take first")
+        self.keys = keys
+
+
+def rule_key(rule: str) -> int:
+    """The rule's advisory lock key: the same on every node (a signed 32-bit CRC)."""
+    key = zlib.crc32(rule.encode())
+    return key - (1 << 32) if key >= 1 << 31 else key
+
+
+def _lock_rule(routing: Routing, rule: str) -> None:
+    """Take ``rule``'s lock (and the ``first`` keys, at the transaction's first), waiting
+    only for keys above every key taken; raises :class:`LockOrder` for a lower one that
+    another transaction holds."""
+    s, locks = routing.session, routing.rule_locks
+    for key in sorted((locks.first | {rule_key(rule)}) - locks.held):
+        if locks.top is None or key > locks.top:
+            s.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCKS, key)))
+            locks.top = key
+        elif not s.scalar(select(func.pg_try_advisory_xact_lock(INCIDENT_LOCKS, key))):
+            raise LockOrder(frozenset(locks.held | locks.first | {key}))
+        locks.held.add(key)
