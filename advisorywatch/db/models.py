@@ -355,6 +355,8 @@ class Maintenance(Base):
     __tablename__ = "maintenance"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the last run did (1700): for ``prune``, the rows it deleted per table.
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class DestinationBackoff(Base):

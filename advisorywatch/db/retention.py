@@ -12,18 +12,22 @@ pauses between batches (the daemon stores fetches meanwhile). In this order:
   :mod:`advisorywatch.ingest.items`): an item a source still lists is never pruned, else it
   would come back as new and alert again;
 - closed notices created before the cutoff, with their deliveries, unless one is still to be
-  sent.
+  sent;
+- silences that ended before the cutoff;
+- destination backoffs that have run out (a destination that asked to wait, which the
+  senders may call again).
 
 On PostgreSQL one node prunes at a time (a session advisory lock; the others skip). The
-``maintenance`` row records when a run finished, so that it runs once per ``every`` whichever
-node or ``run --once`` starts it.
+``maintenance`` row records when a run finished and what it deleted (``advisorywatch status``
+shows it), so that it runs once per ``every`` whichever node or ``run --once`` starts it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,11 +48,13 @@ from advisorywatch.db.config import RetentionConfig
 from advisorywatch.db.models import (
     Alert,
     Delivery,
+    DestinationBackoff,
     Incident,
     IncidentAlert,
     Item,
     Maintenance,
     Notice,
+    Silence,
     Source,
 )
 from advisorywatch.db.session import Database
@@ -57,6 +63,7 @@ from advisorywatch.model import DeliveryStatus
 PRUNE = "prune"  # the maintenance row
 PRUNE_LOCK = 0x41570002  # PostgreSQL advisory lock key held while pruning
 _TO_SEND = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+T = TypeVar("T", int, str)
 
 
 @dataclass(slots=True)
@@ -68,14 +75,16 @@ class Pruned:
     deliveries: int = 0
     incidents: int = 0
     notices: int = 0
+    silences: int = 0
+    destination_backoff: int = 0
 
     def counts(self) -> dict[str, int]:
         return asdict(self)
 
 
-# One batch: delete up to ``limit`` rows of one kind with ids above ``after``, count them in
-# ``Pruned``; returns the ids deleted.
-_Batch = Callable[[Session, datetime, int, int, Pruned], Sequence[int]]
+# One batch: delete up to ``limit`` rows of one kind with keys above ``after`` (None: from the
+# first), count them in ``Pruned``; returns the keys looked at, in order.
+_Batch = Callable[[Session, datetime, Any, int, Pruned], Sequence[Any]]
 
 
 def prune_steps(
@@ -100,15 +109,17 @@ def prune_steps(
                 (cfg.alerts, _alerts),
                 (cfg.items, _items),
                 (cfg.notices, _notices),
+                (cfg.silences, _silences),
+                (timedelta(0), _backoffs),
             ):
                 if keep is not None:
                     yield from _batches(conn, batch, now - keep, cfg.batch, pruned)
             with Session(bind=conn) as s, s.begin():
                 row = s.get(Maintenance, PRUNE)
                 if row is None:
-                    s.add(Maintenance(name=PRUNE, done_at=now))
+                    s.add(Maintenance(name=PRUNE, done_at=now, counts=pruned.counts()))
                 else:
-                    row.done_at = now
+                    row.done_at, row.counts = now, pruned.counts()
         finally:
             if shared:
                 _advisory(conn, "pg_advisory_unlock")
@@ -117,7 +128,7 @@ def prune_steps(
 def _batches(
     conn: Connection, batch: _Batch, cutoff: datetime, limit: int, pruned: Pruned
 ) -> Iterator[Pruned]:
-    after = 0
+    after = None
     while True:
         with Session(bind=conn) as s, s.begin():
             ids = batch(s, cutoff, after, limit, pruned)
@@ -127,7 +138,9 @@ def _batches(
         after = ids[-1]  # rows kept below it are not looked at again
 
 
-def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _alerts(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     open_summaries = select(Notice.id).where(Notice.closed_at.is_(None))
     unsent = exists().where(
         Delivery.alert_id == Alert.id,
@@ -154,7 +167,9 @@ def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned
     return ids
 
 
-def _items(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _items(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     ids = _ids(
         s,
         Item.id,
@@ -175,7 +190,9 @@ def _listed_since() -> ScalarSelect[datetime | None]:
     return select(Source.listed_since).where(Source.id == Item.source_id).scalar_subquery()
 
 
-def _notices(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _notices(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     unsent = exists().where(Delivery.notice_id == Notice.id, Delivery.status.in_(_TO_SEND))
     ids = _ids(
         s,
@@ -192,10 +209,44 @@ def _notices(s: Session, cutoff: datetime, after: int, limit: int, pruned: Prune
     return ids
 
 
-def _ids(
-    s: Session, pk: InstrumentedAttribute[int], limit: int, after: int, *where: ColumnElement[bool]
+def _silences(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
 ) -> list[int]:
-    return list(s.scalars(select(pk).where(pk > after, *where).order_by(pk).limit(limit)))
+    ended = Silence.expires_at < cutoff
+    ids = _ids(s, Silence.id, limit, after, ended)
+    if ids:
+        pruned.silences += _delete(s, delete(Silence).where(Silence.id.in_(ids), ended))
+    return ids
+
+
+def _backoffs(
+    s: Session, now: datetime, after: str | None, limit: int, pruned: Pruned
+) -> list[str]:
+    # Checked again as it deletes: a sender on another node may have just extended one.
+    over = DestinationBackoff.blocked_until < now
+    keys = _ids(s, DestinationBackoff.destination, limit, after, over)
+    if keys:
+        pruned.destination_backoff += _delete(
+            s, delete(DestinationBackoff).where(DestinationBackoff.destination.in_(keys), over)
+        )
+    return keys
+
+
+def _ids(
+    s: Session,
+    pk: InstrumentedAttribute[T],
+    limit: int,
+    after: T | None,
+    *where: ColumnElement[bool],
+) -> list[T]:
+    above = () if after is None else (pk > after,)
+    return list(s.scalars(select(pk).where(*above, *where).order_by(pk).limit(limit)))
+
+
+def last_prune(db: Database) -> Maintenance | None:
+    """When the last prune finished, and what it deleted (None: never)."""
+    with db.session() as s:
+        return s.get(Maintenance, PRUNE)
 
 
 def _delete(s: Session, statement: Executable) -> int:

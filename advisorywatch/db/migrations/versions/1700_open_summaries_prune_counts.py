@@ -1,5 +1,5 @@
-"""one open summary per kind and channel (several nodes could open two at once) (1300 ->
-1700, 2026-12-07)."""
+"""one open summary per kind and channel (several nodes could open two at once); what the
+last prune deleted (1300 -> 1700, 2026-12-07)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ def upgrade() -> None:
         sqlite_where=sa.text(OPEN),
     )
 
+    # Plain ADD COLUMN, no batch table copy (see 0300).
+    op.add_column("maintenance", sa.Column("counts", sa.JSON(), nullable=True))
+
 
 def downgrade() -> None:
+    op.drop_column("maintenance", "counts")
     op.drop_index("uq_notices_open_summary", "notices")
