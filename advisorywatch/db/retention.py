@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -63,7 +63,6 @@ from advisorywatch.model import DeliveryStatus
 PRUNE = "prune"  # the maintenance row
 PRUNE_LOCK = 0x41570002  # PostgreSQL advisory lock key held while pruning
 _TO_SEND = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
-T = TypeVar("T", int, str)
 
 
 @dataclass(slots=True)
@@ -109,8 +108,11 @@ def prune_steps(
                 (cfg.alerts, _alerts),
                 (cfg.items, _items),
                 (cfg.notices, _notices),
-                (cfg.silences, _silences),
-                (timedelta(0), _backoffs),
+                (cfg.silences, _ended(Silence.id, Silence.expires_at)),
+                (
+                    timedelta(0),
+                    _ended(DestinationBackoff.destination, DestinationBackoff.blocked_until),
+                ),
             ):
                 if keep is not None:
                     yield from _batches(conn, batch, now - keep, cfg.batch, pruned)
@@ -209,36 +211,30 @@ def _notices(
     return ids
 
 
-def _silences(
-    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
-) -> list[int]:
-    ended = Silence.expires_at < cutoff
-    ids = _ids(s, Silence.id, limit, after, ended)
-    if ids:
-        pruned.silences += _delete(s, delete(Silence).where(Silence.id.in_(ids), ended))
-    return ids
+def _ended(pk: InstrumentedAttribute[Any], ends: InstrumentedAttribute[datetime]) -> _Batch:
+    """Batches of the rows of ``pk``'s table whose ``ends`` is before the cutoff, counted under
+    the table's name."""
+    table = pk.class_.__tablename__
 
+    def batch(s: Session, cutoff: datetime, after: Any, limit: int, pruned: Pruned) -> list[Any]:
+        # Checked again as it deletes: a sender on another node may have just extended one.
+        over = ends < cutoff
+        keys = _ids(s, pk, limit, after, over)
+        if keys:
+            gone = _delete(s, delete(pk.class_).where(pk.in_(keys), over))
+            setattr(pruned, table, getattr(pruned, table) + gone)
+        return keys
 
-def _backoffs(
-    s: Session, now: datetime, after: str | None, limit: int, pruned: Pruned
-) -> list[str]:
-    # Checked again as it deletes: a sender on another node may have just extended one.
-    over = DestinationBackoff.blocked_until < now
-    keys = _ids(s, DestinationBackoff.destination, limit, after, over)
-    if keys:
-        pruned.destination_backoff += _delete(
-            s, delete(DestinationBackoff).where(DestinationBackoff.destination.in_(keys), over)
-        )
-    return keys
+    return batch
 
 
 def _ids(
     s: Session,
-    pk: InstrumentedAttribute[T],
+    pk: InstrumentedAttribute[Any],
     limit: int,
-    after: T | None,
+    after: Any,
     *where: ColumnElement[bool],
-) -> list[T]:
+) -> list[Any]:
     above = () if after is None else (pk > after,)
     return list(s.scalars(select(pk).where(*above, *where).order_by(pk).limit(limit)))
 
