@@ -92,7 +92,7 @@ def test_a_batch_cancelled_by_a_deadlock_is_stored_again(
     make_ingestor: MakeIngestor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A storm on the channel: the first batch opens its summary (uncommitted) and then wants
-    # the curfew rule's lock, which the second batch took before it began waiting for that
+    # the other rule's lock, which the second batch took before it began waiting for that
     # summary. PostgreSQL cancels one; it is stored again once the other has committed.
     db, _ = make_ingestor(["a", "b", "c", "earlier"])
     rules = [RuleConfig.model_validate(r) for r in (STRIKE, CURFEW)]
@@ -115,9 +115,15 @@ def test_a_batch_cancelled_by_a_deadlock_is_stored_again(
 
     monkeypatch.setattr(Alerter, "raise_for", pausing)
     out: dict[str, list[IngestResult]] = {}
+    # The first batch takes the lower of the two rules' lock keys, then waits for the higher:
+    # in order, so it waits (and PostgreSQL finds the deadlock) rather than trying.
+    titles = {"strike": "Air strike on the port", "curfew": "Curfew in the capital"}
+    others = {"strike": "Air strike hits a bridge", "curfew": "Curfew extended in the north"}
+    with db.session() as s:
+        lower, higher = sorted(titles, key=lambda rule: s.scalar(select(func.hashtext(rule))))
     batches = {
-        "first": [_fetch("a", "Air strike on the port"), _fetch("b", "Curfew in the capital")],
-        "second": [_fetch("c", "Curfew extended in the north")],
+        "first": [_fetch("a", titles[lower]), _fetch("b", titles[higher])],
+        "second": [_fetch("c", others[higher])],
     }
     threads = {
         name: threading.Thread(

@@ -23,10 +23,10 @@ keys it needed first, in ascending order (:class:`~.context.RuleLocks`).
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Incident, IncidentAlert
 from advisorywatch.model import DeliveryStatus
@@ -34,7 +34,7 @@ from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, same_event
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
-INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (:func:`rule_key`)
+INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
 _ATTACHED = every_channel(Decision(DeliveryStatus.ATTACHED))
 # Built once: building an UPDATE statement costs as much as running it.
 _ATTACH = (
@@ -120,10 +120,16 @@ class LockOrder(Exception):
         self.keys = keys
 
 
-def rule_key(rule: str) -> int:
-    """The rule's advisory lock key: the same on every node (a signed 32-bit CRC)."""
-    key = zlib.crc32(rule.encode())
-    return key - (1 << 32) if key >= 1 << 31 else key
+_KEYS: dict[str, int] = {}  # per rule, its lock key (the server's hash: the same for each)
+
+
+def _rule_key(s: Session, rule: str) -> int:
+    """The rule's advisory lock key, ``hashtext`` of its name, as every node (of any version
+    since 1100) computes it."""
+    key = _KEYS.get(rule)
+    if key is None:
+        key = _KEYS[rule] = int(s.scalar(select(func.hashtext(rule))) or 0)
+    return key
 
 
 def _lock_rule(routing: Routing, rule: str) -> None:
@@ -131,7 +137,7 @@ def _lock_rule(routing: Routing, rule: str) -> None:
     only for keys above every key taken; raises :class:`LockOrder` for a lower one that
     another transaction holds."""
     s, locks = routing.session, routing.rule_locks
-    for key in sorted((locks.first | {rule_key(rule)}) - locks.held):
+    for key in sorted((locks.first | {_rule_key(s, rule)}) - locks.held):
         if locks.top is None or key > locks.top:
             s.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCKS, key)))
             locks.top = key
