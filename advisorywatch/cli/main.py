@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     s_add.add_argument("--rule", help="rule name")
     s_add.add_argument("--source", help="source name")
     s_add.add_argument("--channel", help="channel name")
+    s_add.add_argument("--place", help="a country, region or city (name or code): alerts naming it")
     s_add.add_argument("--for", dest="duration", required=True, help="how long, e.g. 2h or 30m")
+    s_add.add_argument(
+        "--starts", help="when it starts: in a while (2h) or at a time with a zone (…T06:00Z)"
+    )
     s_add.add_argument("--author", help="who added it (default: the login name)")
     s_add.add_argument("--comment", help="why")
     _command(silence_sub, "list", "list active silences")
@@ -330,16 +334,16 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
         describe,
         remove_silence,
     )
-    from advisorywatch.schema import parse_duration
 
     if args.silence_command == "list":
         rows = active_silences(_reader(config))
         print("\n".join(describe(r) for r in rows) if rows else "no active silences")
         return EXIT_OK
     if args.silence_command == "add":
-        unknown = _unknown_names(config, rule=args.rule, source=args.source, channel=args.channel)
-        if unknown:
-            print(f"advisorywatch: silence add: {unknown}", file=sys.stderr)
+        try:
+            fields, starts, duration = _silence_args(config, args)
+        except ValueError as exc:
+            print(f"advisorywatch: silence add: {exc}", file=sys.stderr)
             return EXIT_CONFIG
     db = Database(config.database.url)
     db.upgrade()
@@ -347,12 +351,11 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
         try:
             row = add_silence(
                 db,
-                parse_duration(args.duration),
-                args.rule,
-                args.source,
-                args.channel,
+                duration,
                 created_by=args.author or getpass.getuser(),
                 comment=args.comment or "",
+                starts_at=starts,
+                **fields,
             )
         except ValueError as exc:
             print(f"advisorywatch: silence add: {exc}", file=sys.stderr)
@@ -366,14 +369,62 @@ def _cmd_silence(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _unknown_names(config: Config, **given: str | None) -> str | None:
-    """The first of ``rule=...``, ``source=...``, ``channel=...`` that the config does not
-    have, with the names it has (a silence or a match on a typo would quietly do nothing)."""
-    known = {
+def _silence_args(
+    config: Config, args: argparse.Namespace
+) -> tuple[dict[str, str], datetime, timedelta]:
+    """``silence add``'s fields, start and duration, checked as the API checks a silence
+    (:mod:`advisorywatch.notifier.route.silences`); a ValueError naming the option."""
+    from advisorywatch.notifier.route.silences import BadSilence, silence_start, silence_value
+    from advisorywatch.schema import parse_duration
+
+    known = _known_names(config)
+    now = datetime.now(UTC)
+    try:
+        duration = parse_duration(args.duration)
+    except ValueError as exc:
+        raise ValueError(f"--for: {exc}") from None
+    starts = now if args.starts is None else _when(args.starts, now)
+    try:
+        fields = {
+            name: silence_value(name, value, known)
+            for name in ("rule", "source", "channel", "place")
+            if (value := getattr(args, name)) is not None
+        }
+        start = silence_start(now, starts, starts + duration)
+    except BadSilence as exc:
+        raise ValueError(f"--{'for' if exc.field == 'ends' else exc.field}: {exc}") from None
+    return fields, start, duration
+
+
+def _when(text: str, now: datetime) -> datetime:
+    """``--starts``: a duration from now (``2h``) or an ISO 8601 time."""
+    from advisorywatch.schema import parse_duration
+
+    try:
+        return now + parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"--starts: {text!r} is neither a duration (2h) nor a time (2026-12-08T06:00Z)"
+        ) from None
+
+
+def _known_names(config: Config) -> dict[str, list[str]]:
+    """The config's rule, source and channel names."""
+    return {
         "rule": [r.name for r in config.rules],
         "source": [s.name for s in config.sources],
         "channel": list(config.channels),
     }
+
+
+def _unknown_names(config: Config, **given: str | None) -> str | None:
+    """The first of ``rule=...``, ``source=...`` that the config does not have, with the names
+    it has (a match on a typo would quietly do nothing)."""
+    known = _known_names(config)
     for kind, name in given.items():
         if name is not None and name not in known[kind]:
             return f"no {kind} {name!r} (have: {', '.join(sorted(known[kind]))})"

@@ -1,5 +1,5 @@
-"""``advisorywatch status``: one screen (or one JSON object) with the daemon, sources, outbox
-and last alerts."""
+"""``advisorywatch status``: one screen (or one JSON object) with the daemon, sources, outbox,
+the last prune and last alerts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.queries import nodes, recent_alerts, source_health
+from advisorywatch.db.retention import last_prune
 from advisorywatch.db.session import Database
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.outbox import backlog, delivery_counts
@@ -35,7 +36,8 @@ def _iso(when: datetime | None) -> str | None:
 
 def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[str, Any]:
     """What ``status --json`` prints: the daemon's state (running, stale or not running) and
-    heartbeat age, the configured sources (``names``) by status, the outbox and last alerts."""
+    heartbeat age, the configured sources (``names``) by status, the outbox, last alerts and
+    the last prune."""
     now = utcnow()
     lease = current(db)
     daemon: dict[str, Any] = {"state": "not running"}
@@ -84,7 +86,14 @@ def status_data(db: Database, stale_after: timedelta, names: list[str]) -> dict[
             **{status.value: counts.get(status, 0) for status in DeliveryStatus},
         },
         "last_alerts": recent_alerts(db, LAST_ALERTS),
+        "last_prune": _last_prune(db),
     }
+
+
+def _last_prune(db: Database) -> dict[str, Any] | None:
+    """When the last prune finished and the rows it deleted per table; None: never."""
+    row = last_prune(db)
+    return None if row is None else {"at": _iso(row.done_at), "removed": row.counts}
 
 
 def render_status(data: dict[str, Any]) -> str:
@@ -132,8 +141,17 @@ def render_status(data: dict[str, Any]) -> str:
         f"{out[DeliveryStatus.FAILED]} failed, "
         f"{sum(out[st] for st in HELD_STATUSES)} held (silenced, baseline, incidents, summaries)",
     ]
+    lines.append(_render_prune(data["last_prune"], now))
     alerts = data["last_alerts"]
     lines += ["", "last alerts:" if alerts else "last alerts: none"]
     for a in alerts:
         lines.append(f"  {a['created_at']}  {a['severity']:<8} {a['rule']}: {a['title']}")
     return "\n".join(lines)
+
+
+def _render_prune(prune: dict[str, Any] | None, now: datetime) -> str:
+    if prune is None:
+        return "last prune: never"
+    removed = ", ".join(f"{n} {table}" for table, n in (prune["removed"] or {}).items() if n)
+    when = datetime.fromisoformat(prune["at"])
+    return f"last prune: {_ago(when, now)} ({prune['at']}), removed {removed or 'nothing'}"

@@ -254,6 +254,9 @@ class Delivery(Base):
     lead: Mapped[Delivery | None] = relationship(remote_side=[id])
 
 
+OPEN_SUMMARY = "closed_at IS NULL AND kind IN ('storm', 'digest')"
+
+
 class Notice(Base):
     """A message that is not one alert: a fallback warning about a broken destination, a storm
     summary or a digest. Summaries and digests stay open (``closed_at`` empty) until ``due_at``,
@@ -268,6 +271,16 @@ class Notice(Base):
         # process, SQLite ones included, to validate the keyword; the schema is the migrations'.
         Index(
             "uq_notices_fallback_key", "key", unique=True, sqlite_where=text("kind = 'fallback'")
+        ),
+        # Several nodes (1700): one open summary per kind and channel; the node whose insert
+        # loses the race adds to the winner's (notifier/route/summaries.py).
+        Index(
+            "uq_notices_open_summary",
+            "kind",
+            "channel",
+            unique=True,
+            postgresql_where=text(OPEN_SUMMARY),
+            sqlite_where=text(OPEN_SUMMARY),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,6 +354,8 @@ class Maintenance(Base):
     __tablename__ = "maintenance"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the last run did (1700): for ``prune``, the rows it deleted per table.
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class DestinationBackoff(Base):

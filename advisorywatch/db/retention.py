@@ -12,18 +12,22 @@ pauses between batches (the daemon stores fetches meanwhile). In this order:
   :mod:`advisorywatch.ingest.items`): an item a source still lists is never pruned, else it
   would come back as new and alert again;
 - closed notices created before the cutoff, with their deliveries, unless one is still to be
-  sent.
+  sent;
+- silences that ended before the cutoff;
+- destination backoffs that have run out (a destination that asked to wait, which the
+  senders may call again).
 
 On PostgreSQL one node prunes at a time (a session advisory lock; the others skip). The
-``maintenance`` row records when a run finished, so that it runs once per ``every`` whichever
-node or ``run --once`` starts it.
+``maintenance`` row records when a run finished and what it deleted (``advisorywatch status``
+shows it), so that it runs once per ``every`` whichever node or ``run --once`` starts it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,11 +48,13 @@ from advisorywatch.db.config import RetentionConfig
 from advisorywatch.db.models import (
     Alert,
     Delivery,
+    DestinationBackoff,
     Incident,
     IncidentAlert,
     Item,
     Maintenance,
     Notice,
+    Silence,
     Source,
 )
 from advisorywatch.db.session import Database
@@ -68,14 +74,16 @@ class Pruned:
     deliveries: int = 0
     incidents: int = 0
     notices: int = 0
+    silences: int = 0
+    destination_backoff: int = 0
 
     def counts(self) -> dict[str, int]:
         return asdict(self)
 
 
-# One batch: delete up to ``limit`` rows of one kind with ids above ``after``, count them in
-# ``Pruned``; returns the ids deleted.
-_Batch = Callable[[Session, datetime, int, int, Pruned], Sequence[int]]
+# One batch: delete up to ``limit`` rows of one kind with keys above ``after`` (None: from the
+# first), count them in ``Pruned``; returns the keys looked at, in order.
+_Batch = Callable[[Session, datetime, Any, int, Pruned], Sequence[Any]]
 
 
 def prune_steps(
@@ -100,15 +108,20 @@ def prune_steps(
                 (cfg.alerts, _alerts),
                 (cfg.items, _items),
                 (cfg.notices, _notices),
+                (cfg.silences, _ended(Silence.id, Silence.expires_at)),
+                (
+                    timedelta(0),
+                    _ended(DestinationBackoff.destination, DestinationBackoff.blocked_until),
+                ),
             ):
                 if keep is not None:
                     yield from _batches(conn, batch, now - keep, cfg.batch, pruned)
             with Session(bind=conn) as s, s.begin():
                 row = s.get(Maintenance, PRUNE)
                 if row is None:
-                    s.add(Maintenance(name=PRUNE, done_at=now))
+                    s.add(Maintenance(name=PRUNE, done_at=now, counts=pruned.counts()))
                 else:
-                    row.done_at = now
+                    row.done_at, row.counts = now, pruned.counts()
         finally:
             if shared:
                 _advisory(conn, "pg_advisory_unlock")
@@ -117,7 +130,7 @@ def prune_steps(
 def _batches(
     conn: Connection, batch: _Batch, cutoff: datetime, limit: int, pruned: Pruned
 ) -> Iterator[Pruned]:
-    after = 0
+    after = None
     while True:
         with Session(bind=conn) as s, s.begin():
             ids = batch(s, cutoff, after, limit, pruned)
@@ -127,7 +140,9 @@ def _batches(
         after = ids[-1]  # rows kept below it are not looked at again
 
 
-def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _alerts(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     open_summaries = select(Notice.id).where(Notice.closed_at.is_(None))
     unsent = exists().where(
         Delivery.alert_id == Alert.id,
@@ -154,7 +169,9 @@ def _alerts(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned
     return ids
 
 
-def _items(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _items(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     ids = _ids(
         s,
         Item.id,
@@ -175,7 +192,9 @@ def _listed_since() -> ScalarSelect[datetime | None]:
     return select(Source.listed_since).where(Source.id == Item.source_id).scalar_subquery()
 
 
-def _notices(s: Session, cutoff: datetime, after: int, limit: int, pruned: Pruned) -> list[int]:
+def _notices(
+    s: Session, cutoff: datetime, after: int | None, limit: int, pruned: Pruned
+) -> list[int]:
     unsent = exists().where(Delivery.notice_id == Notice.id, Delivery.status.in_(_TO_SEND))
     ids = _ids(
         s,
@@ -192,10 +211,38 @@ def _notices(s: Session, cutoff: datetime, after: int, limit: int, pruned: Prune
     return ids
 
 
+def _ended(pk: InstrumentedAttribute[Any], ends: InstrumentedAttribute[datetime]) -> _Batch:
+    """Batches of the rows of ``pk``'s table whose ``ends`` is before the cutoff, counted under
+    the table's name."""
+    table = pk.class_.__tablename__
+
+    def batch(s: Session, cutoff: datetime, after: Any, limit: int, pruned: Pruned) -> list[Any]:
+        # Checked again as it deletes: a sender on another node may have just extended one.
+        over = ends < cutoff
+        keys = _ids(s, pk, limit, after, over)
+        if keys:
+            gone = _delete(s, delete(pk.class_).where(pk.in_(keys), over))
+            setattr(pruned, table, getattr(pruned, table) + gone)
+        return keys
+
+    return batch
+
+
 def _ids(
-    s: Session, pk: InstrumentedAttribute[int], limit: int, after: int, *where: ColumnElement[bool]
-) -> list[int]:
-    return list(s.scalars(select(pk).where(pk > after, *where).order_by(pk).limit(limit)))
+    s: Session,
+    pk: InstrumentedAttribute[Any],
+    limit: int,
+    after: Any,
+    *where: ColumnElement[bool],
+) -> list[Any]:
+    above = () if after is None else (pk > after,)
+    return list(s.scalars(select(pk).where(*above, *where).order_by(pk).limit(limit)))
+
+
+def last_prune(db: Database) -> Maintenance | None:
+    """When the last prune finished, and what it deleted (None: never)."""
+    with db.session() as s:
+        return s.get(Maintenance, PRUNE)
 
 
 def _delete(s: Session, statement: Executable) -> int:

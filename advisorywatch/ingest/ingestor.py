@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.claims import Claim, finish
 from advisorywatch.db.clock import database_now
+from advisorywatch.db.conflicts import cancelled_by_another
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.alerts import Alerter
@@ -21,10 +23,12 @@ from advisorywatch.ingest.items import SEEN_REFRESH, stocked_sources, store_item
 from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
+from advisorywatch.notifier.route.incidents import LockOrder
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.testhooks import crash_point
 
 log = logging.getLogger(__name__)
+STORE_ATTEMPTS = 5  # a batch cancelled for another's sake is stored again, up to this often
 CLAIM_LOST = "not stored: another node claimed the source meanwhile (this node's claim expired)"
 
 
@@ -61,13 +65,39 @@ class Ingestor:
         """Store several fetches in one transaction (a commit per 304 is most of what a warm
         pass costs), each fetch with items in a savepoint: one whose storage fails is reported
         as failed and rolled back alone. A fetch made under a claim (several nodes, see
-        :mod:`advisorywatch.db.claims`) is stored only if the claim still stands."""
-        results = []
-        claims = claims or {}
+        :mod:`advisorywatch.db.claims`) is stored only if the claim still stands.
+
+        Several nodes (PostgreSQL): a batch cancelled for another's sake (a deadlock, or its
+        incident locks out of order: :class:`~advisorywatch.notifier.route.incidents.LockOrder`)
+        is stored again, whole, rather than its alerts left to the next fetch."""
         if any(o.items for o in outcomes):  # a pass of 304s never needs the places lookup
             self.alerter.ready()
+        first: frozenset[int] = frozenset()
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            last = attempt == STORE_ATTEMPTS
+            try:
+                return self._store(outcomes, claims or {}, first, last)
+            except LockOrder as exc:
+                first = exc.keys
+            except DBAPIError as exc:
+                if last or not cancelled_by_another(exc):
+                    raise
+            log.info("storing %d fetch(es) again: cancelled for another transaction", len(outcomes))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _store(
+        self,
+        outcomes: list[FetchOutcome],
+        claims: Mapping[str, Claim],
+        first: frozenset[int],
+        last: bool,
+    ) -> list[IngestResult]:
+        """One attempt of :meth:`ingest_many`; ``first``, the incident locks to take first;
+        on the ``last``, a fetch cancelled for another's sake is reported failed."""
+        results = []
         with self.db.session() as s:
             routing = self.alerter.routing(s)
+            routing.rule_locks.first = first
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
             stocked = None
@@ -88,6 +118,8 @@ class Ingestor:
                         claim = claims.get(outcome.source)
                         results.append(self._ingest(routing, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
+                    if (isinstance(exc, LockOrder) or cancelled_by_another(exc)) and not last:
+                        raise  # the whole batch again (ingest_many)
                     # What was memoised in the rolled-back savepoint is gone.
                     routing.reset()
                     stocked = None

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from advisorywatch.db.models import Notice
+from advisorywatch.db.models import OPEN_SUMMARY, Notice
 from advisorywatch.db.upsert import insert
 from advisorywatch.model import NoticeKind
 from advisorywatch.notifier.channels import Channels
@@ -24,13 +25,12 @@ def new_notice(
     title: str = "",
     body: str = "",
     key: str | None = None,
-    due: datetime | None = None,
     notify_type: str = "info",
 ) -> Notice:
-    """Add (and flush, for its id) a notice for ``channel``. One with a ``due`` time is a
-    summary that stays open, collecting alerts, until it is closed when due; any other is
-    complete when created. ``notify_type`` is Apprise's (info, success, warning, failure)."""
-    notice = Notice(**_columns(kind, channel, now, title, body, key, due, notify_type))
+    """Add (and flush, for its id) a complete notice for ``channel`` (a summary, open until
+    due, is :func:`open_summary_once`'s). ``notify_type`` is Apprise's (info, success,
+    warning, failure)."""
+    notice = Notice(**_columns(kind, channel, now, title, body, key, None, notify_type))
     s.add(notice)
     s.flush()
     return notice
@@ -53,6 +53,23 @@ def new_notice_once(
         insert(s, Notice)
         .values(**_columns(kind, channel, now, title, body, key, None, notify_type))
         .on_conflict_do_nothing()
+        .returning(Notice.id)
+    )
+    return None if added is None else s.get_one(Notice, added)
+
+
+def open_summary_once(
+    s: Session, kind: NoticeKind, channel: str, now: datetime, due: datetime
+) -> Notice | None:
+    """Open the channel's summary of this kind, to be sent at ``due``, unless one is open
+    already (a unique index: one open summary per kind and channel). On PostgreSQL an insert
+    racing another node's waits for it to commit, then does nothing. None: one was open."""
+    added = s.scalar(
+        insert(s, Notice)
+        .values(**_columns(kind, channel, now, "", "", None, due, "info"))
+        .on_conflict_do_nothing(
+            index_elements=[Notice.kind, Notice.channel], index_where=text(OPEN_SUMMARY)
+        )
         .returning(Notice.id)
     )
     return None if added is None else s.get_one(Notice, added)

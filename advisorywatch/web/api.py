@@ -11,8 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from advisorywatch.db.models import utcnow
-from advisorywatch.notifier.route.silences import add_silence, expire_silence
-from advisorywatch.rules.places.where import place_code
+from advisorywatch.notifier.route.silences import (
+    BadSilence,
+    add_silence,
+    expire_silence,
+    silence_start,
+    silence_value,
+)
 from advisorywatch.web import data
 from advisorywatch.web.deps import (
     Before,
@@ -123,15 +128,10 @@ def _matched_fields(w: Web, matchers: list[PostableMatcher]) -> dict[str, str]:
             raise _bad(f"{at}: only equality matchers (isRegex false, isEqual true)")
         if m.name in fields:
             raise _bad(f"{at}: {m.name} is matched twice")
-        if m.name == "place":
-            try:
-                fields["place"] = place_code(m.value)
-            except ValueError as exc:
-                raise _bad(f"{at}: {exc}") from None
-        elif m.value not in known[m.name]:
-            raise _bad(f"{at}: no {m.name} named {m.value!r} in the config")
-        else:
-            fields[m.name] = m.value
+        try:
+            fields[m.name] = silence_value(m.name, m.value, known)
+        except BadSilence as exc:
+            raise _bad(f"{at}: {exc}") from None
     return fields
 
 
@@ -147,15 +147,10 @@ def create_silence(w: State, body: PostableSilence) -> SilenceCreated:
     """Create a silence (needs the admin token). It holds alerts from ``startsAt`` (default:
     now; a later time makes it pending until then) until ``endsAt``."""
     fields = _matched_fields(w, body.matchers)
-    now = utcnow()
-    for name, value in (("startsAt", body.startsAt), ("endsAt", body.endsAt)):
-        if value is not None and value.tzinfo is None:
-            raise _bad(f"{name}: give a time zone (e.g. Z)")
-    starts = max(now, body.startsAt or now)
-    if body.endsAt <= now:
-        raise _bad("endsAt: a time in the future")
-    if body.endsAt <= starts:
-        raise _bad("endsAt: after startsAt")
+    try:
+        starts = silence_start(utcnow(), body.startsAt, body.endsAt)
+    except BadSilence as exc:
+        raise _bad(f"{exc.field}At: {exc}") from None
     row = add_silence(
         w.db,
         body.endsAt - starts,

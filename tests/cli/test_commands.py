@@ -7,10 +7,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import Project, sqlite_only
+from conftest import Project, db_datetime, sqlite_only
 
 CONFIG = """
 database: {{url: "sqlite:///state.db"}}
@@ -36,7 +37,9 @@ def test_silence_refuses_unknown_names_and_records_author_and_comment(project: P
     _write(project)
     refused = project.cli("silence", "add", "--rule", "air-strke", "--for", "1h")
     assert refused.returncode == 2
-    assert "no rule 'air-strke' (have: air-strike, embassy-closed)" in refused.stderr
+    assert "--rule: no rule named 'air-strke' in the config (have: air-strike, embassy-closed)" in (
+        refused.stderr
+    )
     assert project.cli("silence", "add", "--channel", "opps", "--for", "1h").returncode == 2
     added = project.cli(
         "silence", "add", "--rule", "air-strike", "--for", "2h",
@@ -49,6 +52,34 @@ def test_silence_refuses_unknown_names_and_records_author_and_comment(project: P
     assert project.sql("SELECT created_by, comment FROM silences") == [
         ("alice", "planned maintenance")
     ]
+
+
+def test_silence_add_takes_a_place_and_a_later_start(project: Project) -> None:
+    _write(project)
+    wrong = project.cli("silence", "add", "--place", "Ukrane", "--for", "1h")
+    assert wrong.returncode == 2
+    assert "--place: unknown place 'Ukrane' (did you mean 'Ukraine'?)" in wrong.stderr
+    never = project.cli("silence", "add", "--rule", "air-strike", "--for", "1h", "--starts", "soon")
+    assert never.returncode == 2 and "--starts: 'soon' is neither a duration" in never.stderr
+    past = project.cli(
+        "silence", "add", "--rule", "air-strike", "--for", "1h",
+        "--starts", "2020-01-01T00:00:00",
+    )  # fmt: skip
+    assert past.returncode == 2 and "--starts: give a time zone" in past.stderr
+
+    later = project.cli("silence", "add", "--place", "Kyiv", "--for", "2h", "--starts", "1d")
+    assert later.returncode == 0, later.stderr
+    assert "place=geonames:703448 from " in later.stdout  # pending: it says when it starts
+    at = project.cli(
+        "silence", "add", "--place", "ua", "--for", "1h", "--starts", "2099-01-01T06:00Z"
+    )
+    assert at.returncode == 0, at.stderr
+    rows = project.sql("SELECT place, starts_at, expires_at FROM silences ORDER BY id")
+    assert [r[0] for r in rows] == ["geonames:703448", "UA"]  # none of the refused ones
+    kyiv, ua = ((db_datetime(start), db_datetime(end)) for _, start, end in rows)
+    assert kyiv[1] - kyiv[0] == timedelta(hours=2)
+    assert kyiv[0] > datetime.now(UTC) + timedelta(hours=23)
+    assert ua == (datetime(2099, 1, 1, 6, tzinfo=UTC), datetime(2099, 1, 1, 7, tzinfo=UTC))
 
 
 def test_match_refuses_an_unknown_source(project: Project) -> None:

@@ -111,3 +111,48 @@ def test_1100_keeps_fallback_warnings_raised_twice_for_one_destination(
         conn.commit()
     db.dispose()
     assert project.sql("SELECT version_num FROM alembic_version") == [("1000",)]
+
+
+def test_1700_merges_two_open_summaries_of_a_channel(project: Project) -> None:
+    """Two storm summaries opened at once before 1700: the first keeps what both collected,
+    another channel's and a closed one are left alone."""
+    db = _at(project, "1300")
+    with db.engine.begin() as conn:
+        for row in ROWS[:3]:
+            conn.execute(text(row))
+        conn.execute(
+            text(
+                "INSERT INTO alerts (id, item_id, rule, severity, matched, created_at)"
+                " VALUES (2, 1, 'q', 'critical', '[]', '2024-01-01')"
+            )
+        )
+        for notice, channel, closed in (
+            (1, "c", "'2024-01-01'"),
+            (2, "c", "NULL"),
+            (3, "c", "NULL"),
+            (4, "d", "NULL"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO notices (id, kind, channel, title, body, notify_type,"
+                    f" created_at, due_at, closed_at) VALUES ({notice}, 'storm', '{channel}',"
+                    f" '', '', 'info', '2024-01-01', '2024-01-02', {closed})"
+                )
+            )
+        for delivery, alert, summary in ((1, 1, 2), (2, 2, 3), (3, 1, 4)):
+            conn.execute(
+                text(
+                    "INSERT INTO deliveries (id, alert_id, summary_id, channel, destination,"
+                    " destination_label, status, attempts, next_attempt_at, created_at)"
+                    f" VALUES ({delivery}, {alert}, {summary}, 'c{delivery}', 'd', 'l',"
+                    " 'batched', 0, '2024-01-01', '2024-01-01')"
+                )
+            )
+    db.upgrade()
+    db.dispose()
+    assert project.sql("SELECT id FROM notices ORDER BY id") == [(1,), (2,), (4,)]
+    assert project.sql("SELECT id, summary_id FROM deliveries ORDER BY id") == [
+        (1, 2),
+        (2, 2),
+        (3, 4),
+    ]

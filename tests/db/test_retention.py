@@ -3,6 +3,7 @@ by rewriting their timestamps: what is pruned, and what never is."""
 
 from __future__ import annotations
 
+import json
 import signal
 from datetime import UTC, datetime, timedelta
 
@@ -294,3 +295,44 @@ def test_one_node_prunes_at_a_time(project: Project, feeds: FeedServer, sink: Si
     finally:
         engine.dispose()
     assert "1 alerts" in _run(project, "prune")
+
+
+def test_ended_silences_and_run_out_backoffs_are_pruned_and_status_shows_it(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    _setup(project, feeds, sink, extra="retention: {silences: 30d, batch: 1}")
+    _run(project, "run", "--once")
+    project.execute("DELETE FROM maintenance")
+    for rule, ended in (("old-a", 200), ("old-b", 31), ("recent", 29), ("active", -1)):
+        project.execute(
+            "INSERT INTO silences (rule, created_at, starts_at, expires_at, comment)"
+            " VALUES (:r, :c, :c, :e, '')",
+            r=rule,
+            c=_ago(ended + 1),
+            e=_ago(ended),
+        )
+    for destination, until in (("ran-out", _ago(1 / 24)), ("waiting", _ago(-1 / 24))):
+        project.execute(
+            "INSERT INTO destination_backoff (destination, blocked_until) VALUES (:d, :u)",
+            d=destination,
+            u=until,
+        )
+    assert "last prune: never" in project.cli("status").stdout  # exit 1: no daemon runs
+
+    out = _run(project, "prune")  # one row to a transaction
+    assert "0 notices, 2 silences, 1 destination_backoff" in out
+    assert sorted(r[0] for r in project.sql("SELECT rule FROM silences")) == ["active", "recent"]
+    assert project.sql("SELECT destination FROM destination_backoff") == [("waiting",)]
+    status = project.cli("status")
+    assert "removed 2 silences, 1 destination_backoff" in status.stdout
+    data = json.loads(project.cli("status", "--json").stdout)
+    assert data["last_prune"]["removed"] == {
+        "items": 0,
+        "alerts": 0,
+        "deliveries": 0,
+        "incidents": 0,
+        "notices": 0,
+        "silences": 2,
+        "destination_backoff": 1,
+    }
+    assert db_datetime(data["last_prune"]["at"]) > _ago(1)

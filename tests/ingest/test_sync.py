@@ -40,6 +40,7 @@ def test_sync_adds_new_sources_and_updates_moved_ones_only(project: Project) -> 
 
     with db.session() as s:
         rows = {r.name: (r.type, r.url, r.etag) for r in s.scalars(select(Source))}
+    db.dispose()  # its pooled connection closed now, not by a later test's garbage collection
     assert rows == {
         "a": ("feed", "http://127.0.0.1:9/a.xml", '"a1"'),
         "b": ("feed", "http://127.0.0.1:9/moved/b.xml", '"b1"'),

@@ -13,7 +13,7 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import ChannelConfig
-from advisorywatch.notifier.notices import new_notice, queue_deliveries
+from advisorywatch.notifier.notices import new_notice, open_summary_once, queue_deliveries
 
 NOW = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 
@@ -24,7 +24,9 @@ def test_notices_and_their_deliveries(tmp_path: Path) -> None:
     urls = ["json://127.0.0.1:9/a", "json://127.0.0.1:9/b"]
     channels = Channels({"ops": ChannelConfig(urls=urls)})
     with db.session() as s:
-        new_notice(s, NoticeKind.STORM, "ops", NOW, due=NOW + timedelta(minutes=10))
+        due = NOW + timedelta(minutes=10)
+        assert open_summary_once(s, NoticeKind.STORM, "ops", NOW, due) is not None
+        assert open_summary_once(s, NoticeKind.STORM, "ops", NOW, due) is None  # one is open
         health = new_notice(
             s, NoticeKind.HEALTH, "ops", NOW, title="[SOURCE DOWN] x", body="b", key="health:x"
         )

@@ -1,7 +1,8 @@
 """Several nodes routing and sending from one PostgreSQL database, as concurrent transactions
 of two sessions: a due summary is closed (and sent) once, routing never adds an alert to a
 summary being closed, two reports of one event stored at once open one incident, and a
-fallback warning raised twice in one failure episode is stored once."""
+fallback warning raised twice in one failure episode is stored once, and two nodes holding
+alerts for one channel at once open one storm summary (or digest) between them."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from advisorywatch.db.models import Alert, Delivery, Incident, IncidentAlert, It
 from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus, NoticeKind
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
+from advisorywatch.notifier.config import ChannelConfig, DigestConfig, NotifierConfig
 from advisorywatch.notifier.notices import new_notice_once
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incidents import attach_incident
+from advisorywatch.notifier.route.router import Raised, plan_deliveries
 from advisorywatch.notifier.route.stage import NewAlert
 from advisorywatch.notifier.route.summaries import close_due_summaries, open_summary
 
@@ -42,7 +44,7 @@ def db(database_url: str) -> Iterator[Database]:
     made.dispose()
 
 
-def _alert(s: Session, n: int, title: str) -> tuple[Alert, Item]:
+def _alert(s: Session, n: int, title: str, severity: str = "critical") -> tuple[Alert, Item]:
     src = Source(name=f"src-{n}", type="feed", url=f"http://127.0.0.1:9/{n}")
     s.add(src)
     s.flush()
@@ -53,7 +55,7 @@ def _alert(s: Session, n: int, title: str) -> tuple[Alert, Item]:
     alert = Alert(
         item_id=item.id,
         rule="strike",
-        severity="critical",
+        severity=severity,
         matched=[{"concept": "air_strike", "text": "air strike", "term": "air strike"}],
         places=places,
     )
@@ -196,3 +198,49 @@ def test_a_fallback_warning_raised_by_two_nodes_at_once_is_stored_once(db: Datab
     assert raised == [None]  # lost the race: no second warning, no error
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Notice)) == 1
+
+
+@pytest.mark.parametrize("kind", [NoticeKind.STORM, NoticeKind.DIGEST])
+def test_two_nodes_opening_a_summary_at_once_open_one(db: Database, kind: NoticeKind) -> None:
+    now = datetime.now(UTC)
+    # No incidents (their rule lock would order the two); one message a window, and it was
+    # sent: the channel's next alerts are held, into one storm summary; or into the digest.
+    settings = NotifierConfig(incident_window=timedelta(0), storm_max=1, storm_exempt=[])
+    digest = DigestConfig(below="critical") if kind == NoticeKind.DIGEST else None
+    channels = Channels({"ops": ChannelConfig(urls=URLS, digest=digest)}, settings)
+    if kind == NoticeKind.STORM:
+        with db.session() as s:
+            sent, item = _alert(s, 0, "Earlier alert, sent", "warning")
+            plan_deliveries(Routing(s, channels), item, [Raised(sent, ["ops"])], now)
+    alerts = []
+
+    def hold(n: int, s: Session) -> Notice | None:
+        alert, item = _alert(s, n, f"Alert {n}", "warning")
+        alerts.append(alert.id)
+        routing = Routing(s, channels)
+        plan_deliveries(routing, item, [Raised(alert, ["ops"])], now)
+        return routing.summaries.get((kind, "ops"))
+
+    with db.session() as first:
+        opened = hold(1, first)
+        assert opened is not None
+
+        def second() -> int | None:
+            with db.session() as s:
+                found = hold(2, s)
+                return None if found is None else found.id
+
+        thread, joined = _in_thread(second)
+        thread.join(1)
+        assert thread.is_alive(), "the second node's insert waits for the first's summary"
+    thread.join(30)
+    assert joined == [opened.id]  # it added to the first's summary
+    with db.session() as s:
+        summaries = s.scalars(select(Notice.id).where(Notice.kind == kind)).all()
+        held = s.execute(
+            select(Delivery.alert_id, Delivery.summary_id).where(
+                Delivery.status == DeliveryStatus.BATCHED
+            )
+        ).all()
+    assert summaries == [opened.id]
+    assert sorted(held) == sorted((a, opened.id) for a in alerts for _ in URLS)

@@ -268,7 +268,7 @@ def test_an_admin_token_alone_guards_reads_too(site: Site) -> None:
         ({"endsAt": "2030-01-01T00:00:00"}, "endsAt: give a time zone"),
         (
             {"startsAt": (utcnow() + timedelta(days=1)).isoformat()},
-            "endsAt: after startsAt",
+            "endsAt: after the start",
         ),
     ],
 )

@@ -24,6 +24,18 @@ from advisorywatch.notifier.route.incident_words import IncidentKey, IncidentWor
 ActiveSilence = tuple[int, datetime, str | None, str | None, str | None, str | None]
 
 
+@dataclass(slots=True)
+class RuleLocks:
+    """The incident locks of one transaction (PostgreSQL advisory locks, a key per rule; see
+    :mod:`.incidents`): ``first``, the keys to take before any other (those a restarted batch
+    needed), ``held``, those taken, and ``top``, the highest ever taken (a rolled-back
+    savepoint gives back its locks, not the order they were taken in)."""
+
+    first: frozenset[int] = frozenset()
+    held: set[int] = field(default_factory=set)
+    top: int | None = None
+
+
 @dataclass(eq=False, slots=True)
 class Routing:
     """The routing of one transaction of ``session``. ``incident_words`` outlives it (an
@@ -37,6 +49,7 @@ class Routing:
     summaries: dict[tuple[str, str], Notice] = field(default_factory=dict)
     # Per rule, its incidents in the window, with when each was last seen.
     incident_windows: dict[str, dict[IncidentKey, datetime]] = field(default_factory=dict)
+    rule_locks: RuleLocks = field(default_factory=RuleLocks)
 
     @property
     def settings(self) -> NotifierConfig:
@@ -47,3 +60,4 @@ class Routing:
         self.silences = None
         self.summaries.clear()
         self.incident_windows.clear()
+        self.rule_locks.held.clear()

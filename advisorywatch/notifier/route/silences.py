@@ -5,7 +5,7 @@ asks thousands of times."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,7 +15,44 @@ from advisorywatch.db.session import Database
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.route.context import ActiveSilence, Routing
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel
-from advisorywatch.rules.places.where import Where
+from advisorywatch.rules.places.where import Where, place_code
+
+
+class BadSilence(ValueError):
+    """What is wrong with a silence: the ``field`` (rule, source, channel, place, starts or
+    ends) and why. The API and the CLI name the field as their users wrote it."""
+
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(why)
+        self.field = field
+
+
+def silence_value(field: str, value: str, known: Mapping[str, Collection[str]]) -> str:
+    """What a silence stores for ``field`` = ``value``: a rule, source or channel the config
+    has (``known``: their names per field), or a place's code (a name in any language)."""
+    if field == "place":
+        try:
+            return place_code(value)
+        except ValueError as exc:
+            raise BadSilence(field, str(exc)) from None
+    if value not in known[field]:
+        have = ", ".join(sorted(known[field]))
+        raise BadSilence(field, f"no {field} named {value!r} in the config (have: {have})")
+    return value
+
+
+def silence_start(now: datetime, starts: datetime | None, ends: datetime) -> datetime:
+    """When a silence asked to hold from ``starts`` (None: now; never before now) until
+    ``ends`` begins; :class:`BadSilence` for a time without a zone or an end not after both."""
+    for field, when in (("starts", starts), ("ends", ends)):
+        if when is not None and when.tzinfo is None:
+            raise BadSilence(field, "give a time zone (e.g. Z)")
+    start = max(now, starts or now)
+    if ends <= now:
+        raise BadSilence("ends", "a time in the future")
+    if ends <= start:
+        raise BadSilence("ends", "after the start")
+    return start
 
 
 def add_silence(
@@ -32,7 +69,7 @@ def add_silence(
     """A silence from ``starts_at`` (default: now) for ``duration``; ``place`` is a code
     (:func:`~advisorywatch.rules.places.where.place_code`)."""
     if not (rule or source or channel or place):
-        raise ValueError("a silence needs at least one of --rule, --source or --channel")
+        raise ValueError("a silence needs at least one of --rule, --source, --channel or --place")
     now = utcnow()
     start = max(now, starts_at or now)
     with db.session() as s:

@@ -5,7 +5,9 @@ collected into one notice and queues it for every destination of the channel.
 Several nodes may route and send at once (PostgreSQL): the sender closes a summary under its
 row lock (``FOR UPDATE SKIP LOCKED``: one node closes it, the others pass it by), and routing
 adds to an open summary under a share lock of the same row, so that an alert is never added to
-a summary being closed (routing then waits, finds it closed and opens another)."""
+a summary being closed (routing then waits, finds it closed and opens another). A unique index
+allows one open summary per kind and channel: of two nodes opening one at once, the second
+waits for the first to commit and adds to its summary."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from advisorywatch.db.models import Alert, Delivery, Item, Notice
 from advisorywatch.model import SEVERITY_RANK, NoticeKind, distinct_terms, most_severe
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.message import notify_type
-from advisorywatch.notifier.notices import new_notice, queue_deliveries
+from advisorywatch.notifier.notices import open_summary_once, queue_deliveries
 from advisorywatch.notifier.route.context import Routing
 
 MAX_LINES = 50
@@ -46,10 +48,15 @@ def open_summary(routing: Routing, kind: NoticeKind, channel: str, now: datetime
 def start_summary(
     routing: Routing, kind: NoticeKind, channel: str, now: datetime, due: datetime
 ) -> Notice:
-    """Open a summary of this kind for the channel, to be sent at ``due``."""
-    notice = new_notice(routing.session, kind, channel, now, due=due)
-    routing.summaries[kind, channel] = notice
-    return notice
+    """Open a summary of this kind for the channel, to be sent at ``due``; or, when another
+    node opened one meanwhile, that one (there is one open summary per kind and channel)."""
+    while True:  # again only if the one another node opened was closed meanwhile
+        notice = open_summary_once(routing.session, kind, channel, now, due) or open_summary(
+            routing, kind, channel, now
+        )
+        if notice is not None:
+            routing.summaries[kind, channel] = notice
+            return notice
 
 
 def close_due_summaries(s: Session, channels: Channels, now: datetime) -> int:

@@ -102,7 +102,9 @@ def place_code(name: str) -> str:
         found = [p.code for p in finder().find({"name": given}) if p.kind == "country"]
         if len(found) == 1:
             return found[0]
-        raise
+        english = [n for names in store.country_names.values() if (n := names.get("en"))]
+        meant = _did_you_mean(given, [*english, *store.english_names()], False)
+        raise ValueError(f"unknown place {given!r}{meant}") from None
 
 
 def _did_you_mean(given: str, known: Iterable[str], codes: bool) -> str:

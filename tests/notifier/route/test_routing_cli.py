@@ -68,7 +68,8 @@ def test_severity_routing_and_silences(
     assert chat.titles() == ["[WARNING] air-strike: Air strike number 1 · news"]
 
     bad = project.cli("silence", "add", "--for", "1h")
-    assert bad.returncode == 2 and "at least one of --rule, --source or --channel" in bad.stderr
+    assert bad.returncode == 2
+    assert "at least one of --rule, --source, --channel or --place" in bad.stderr
 
 
 def test_new_source_first_crawl_is_a_silent_baseline(
