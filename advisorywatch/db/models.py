@@ -272,7 +272,7 @@ class Notice(Base):
         Index(
             "uq_notices_fallback_key", "key", unique=True, sqlite_where=text("kind = 'fallback'")
         ),
-        # Several nodes (1700): one open summary per kind and channel; the node whose insert
+        # Several nodes (1400): one open summary per kind and channel; the node whose insert
         # loses the race adds to the winner's (notifier/route/summaries.py).
         Index(
             "uq_notices_open_summary",
@@ -354,7 +354,7 @@ class Maintenance(Base):
     __tablename__ = "maintenance"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # What the last run did (1700): for ``prune``, the rows it deleted per table.
+    # What the last run did (1400): for ``prune``, the rows it deleted per table.
     counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 

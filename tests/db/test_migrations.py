@@ -113,8 +113,8 @@ def test_1100_keeps_fallback_warnings_raised_twice_for_one_destination(
     assert project.sql("SELECT version_num FROM alembic_version") == [("1000",)]
 
 
-def test_1700_merges_two_open_summaries_of_a_channel(project: Project) -> None:
-    """Two storm summaries opened at once before 1700: the first keeps what both collected,
+def test_1400_merges_two_open_summaries_of_a_channel(project: Project) -> None:
+    """Two storm summaries opened at once before 1400: the first keeps what both collected,
     another channel's and a closed one are left alone."""
     db = _at(project, "1300")
     with db.engine.begin() as conn:

@@ -1,19 +1,19 @@
 """one open summary per kind and channel (several nodes could open two at once); what the
-last prune deleted (1300 -> 1700, 2026-12-07)."""
+last prune deleted (1300 -> 1400, 2026-12-07)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1700"
+revision = "1400"
 down_revision = "1300"
 
 OPEN = "closed_at IS NULL AND kind IN ('storm', 'digest')"  # as models.OPEN_SUMMARY
 
 
 def upgrade() -> None:
-    # Two summaries opened at once before 1700: the first keeps collecting, with what the
+    # Two summaries opened at once before 1400: the first keeps collecting, with what the
     # others collected; the others go (nothing of theirs was sent yet).
     first = (
         "SELECT min(k.id) FROM notices k WHERE k.closed_at IS NULL"
