@@ -273,13 +273,14 @@ class Notice(Base):
             "uq_notices_fallback_key", "key", unique=True, sqlite_where=text("kind = 'fallback'")
         ),
         # Several nodes (1400): one open summary per kind and channel; the node whose insert
-        # loses the race adds to the winner's (notifier/route/summaries.py).
+        # loses the race adds to the winner's (notifier/route/summaries.py). Partial on both
+        # databases: migration 1400 creates it with ``postgresql_where`` too (not named here,
+        # as above).
         Index(
             "uq_notices_open_summary",
             "kind",
             "channel",
             unique=True,
-            postgresql_where=text(OPEN_SUMMARY),
             sqlite_where=text(OPEN_SUMMARY),
         ),
     )
