@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from advisorywatch.db.models import Item
 from advisorywatch.ingest.identities import content_hash, item_identity, link_key
@@ -100,12 +100,17 @@ def store_items(
 
 
 def as_items(s: Session, rows: list[Row]) -> list[Item]:
-    """``rows`` as ORM items (alerts need them): the inserted ones loaded in one query."""
-    inserted = [row.id for row in rows if isinstance(row, NewItem)]
-    loaded: dict[int | None, Item] = {}
-    if inserted:
-        loaded = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(inserted)))}
-    return [row if isinstance(row, Item) else loaded[row.id] for row in rows]
+    """``rows`` as ORM items (alerts need them). An inserted one is made from what was inserted,
+    without reading it back; ``merge`` rather than ``add``, so that an object left in the
+    session by a rolled-back savepoint under the same id takes the new values."""
+    return [row if isinstance(row, Item) else _persistent(s, row) for row in rows]
+
+
+def _persistent(s: Session, row: NewItem) -> Item:
+    assert row.inserted is not None, "an item is inserted before it can raise alerts"
+    item = Item(id=row.id, places=None, **row.inserted)
+    make_transient_to_detached(item)  # as if loaded: no pending changes
+    return s.merge(item, load=False)
 
 
 def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
@@ -138,9 +143,10 @@ def _find_stored(
 
 def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> None:
     """Core, not the ORM's bulk insert: half the cost per row."""
-    ids = s.connection().execute(_INSERT_ITEMS, [row.values(source_id, now) for row in new])
-    for row, item_id in zip(new, ids.scalars(), strict=True):
-        row.id = item_id
+    values = [row.values(source_id, now) for row in new]
+    ids = s.connection().execute(_INSERT_ITEMS, values)
+    for row, item_id, inserted in zip(new, ids.scalars(), values, strict=True):
+        row.id, row.inserted = item_id, inserted
 
 
 def _items_by(column: Any) -> Select[Item]:
@@ -184,6 +190,7 @@ class NewItem:
     advisory_country: str | None = None
     advisory_level: int | None = None
     id: int | None = None
+    inserted: dict[str, Any] | None = None  # the row's values, once inserted
 
     def values(self, source_id: int, now: datetime) -> dict[str, Any]:
         return {
