@@ -206,13 +206,15 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             directory = Path(tmp)
-            variants = args.workers.split(",")
-            for i, workers in enumerate(variants):
-                label = f", workers {workers or 'default'}" if len(variants) > 1 else ""
-                rows += _passes(n, server, args, directory / f"v{i}", workers, label, log)
-            if str(n) in args.daemon.split(","):
+            trees = args.trees.split(",")
+            variants = [(tree, w) for tree in trees for w in args.workers.split(",")]
+            labels = [_label(tree, w, len(trees), len(variants)) for tree, w in variants]
+            for i, ((tree, workers), label) in enumerate(zip(variants, labels, strict=True)):
+                rows += _passes(n, server, args, directory / f"v{i}", workers, label, tree, log)
+            daemon = str(n) in args.daemon.split(",")
+            for tree, label in zip(trees, labels[:: len(variants) // len(trees)], strict=True):
                 try:
-                    rows += in_daemon(n, server, args, rows)
+                    rows += in_daemon(n, server, args, rows, tree, label) if daemon else []
                 except RuntimeError as e:
                     print(f"  N={n}: daemon passes left out: {e}", file=sys.stderr)
             if args.profile:
@@ -224,6 +226,17 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     return rows
 
 
+def _label(tree: str, workers: str, trees: int, variants: int) -> str:
+    """What tells a variant's rows apart: its source tree and workers, when there are several."""
+    label = f", {Path(tree).name or 'installed'}" if trees > 1 else ""
+    return label + (f", workers {workers or 'default'}" if variants > trees else "")
+
+
+def _with_tree(cmd: list[str], tree: str) -> list[str]:
+    """``cmd`` running the product from the source tree ``tree`` (the installed one if empty)."""
+    return ["env", f"PYTHONPATH={tree}", *cmd] if tree else cmd
+
+
 def _passes(
     n: int,
     server: FixtureServer,
@@ -231,10 +244,11 @@ def _passes(
     directory: Path,
     workers: str,
     label: str,
+    tree: str,
     log: IO[str],
 ) -> list[Row]:
     """Cold, warm and 10 % changed: the reference client, urlwatch (the first variant only)
-    and ``run --once`` with ``crawler.workers: workers`` (unset when empty)."""
+    and ``run --once`` from ``tree`` with ``crawler.workers: workers`` (unset when empty)."""
     directory.mkdir()
     config = write_config(directory, server, args, workers=workers)
     pin = ["taskset", "-c", args.cpus] if args.cpus else []
@@ -242,6 +256,7 @@ def _passes(
     ref_cmd += ["--state", str(directory / "reference-state.json")]
     ref_cmd += ["--per-host", str(args.per_host), "--timeout", str(args.timeout)]
     product_cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run", "--once"]
+    product_cmd = _with_tree(product_cmd, tree)
     watch = args.urlwatch is not None and not URLWATCH.get((n, "cold"))
     if watch:
         watch_cmd, watch_env = urlwatch_job.command(
@@ -271,10 +286,15 @@ def _passes(
 
 
 def in_daemon(
-    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
+    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row], tree: str, label: str
 ) -> list[Row]:
-    """The same passes inside one daemon, next to the reference figures measured above."""
-    firsts = [(name.split(",")[0], p, ref) for size, name, p, ref in once if size == n]
+    """The same passes inside one daemon run from ``tree``, next to the reference figures
+    measured above for its first variant (``label``)."""
+    firsts = [
+        (name.split(",")[0], p, ref)
+        for size, name, p, ref in once
+        if size == n and name.startswith(tuple(f"{k}{label}" for k in ("cold", "warm", "10%")))
+    ]
     reference = {name: ref for name, _, ref in reversed(firsts)}  # the first variant's
     cold_once = next(p.wall for name, p, _ in firsts if name == "cold")
     minutes = daemon_minutes(cold_once)
@@ -287,7 +307,9 @@ def in_daemon(
         # daemon's warm and changed passes measured that: 4.3x, 44x).
         config = write_config(Path(tmp), server, args, http_port=port, cron=f"*/{minutes} * * * *")
         pin = ["taskset", "-c", args.cpus] if args.cpus else []
-        cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        cmd = _with_tree(
+            [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"], tree
+        )
         # The cold pass runs at start: start early enough before a tick for it to finish.
         left = every - time.time() % every
         if left < cold_once + 20:
@@ -305,7 +327,7 @@ def in_daemon(
     rows = []
     for name, wall, cpu, rss in measured:
         run = Run(wall, cpu, rss, 0, f"daemon, cron every {minutes} min")
-        rows.append((n, f"daemon {name}", run, reference[name]))
+        rows.append((n, f"daemon {name}{label}", run, reference[name]))
         _progress(rows[-1])
     return rows
 
@@ -378,6 +400,12 @@ def parse_args() -> argparse.Namespace:
         default="",
         help="crawler.workers, or several comma-separated (each measured in turn, same run)",
     )
+    p.add_argument(
+        "--trees",
+        default="",
+        help="source trees to run the product from (PYTHONPATH), comma-separated, each measured "
+        "in turn in the same run (e.g. a `git archive` of main and this checkout)",
+    )
     p.add_argument("--cpus", default="", help="run the measured commands under taskset -c CPUS")
     p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
@@ -402,11 +430,12 @@ def comparison(rows: list[Row]) -> str:
     lines = [head, "|---|---|---|---|---|---|"]
     by = {(n, name): (p, r) for n, name, p, r in rows}
     for n, name, _, ref in rows:
-        if name.startswith("daemon") or (n, name) not in URLWATCH:
+        watched = URLWATCH.get((n, name.split(",")[0]))
+        if name.startswith("daemon") or watched is None:
             continue
         once = by[n, name][0]
         daemon = by.get((n, f"daemon {name}"))
-        cells = [URLWATCH[n, name], once] + ([daemon[0]] if daemon else [])
+        cells = [watched, once] + ([daemon[0]] if daemon else [])
         ratios = [f"{c.wall / ref.wall:.1f}x" for c in cells] + [""] * (3 - len(cells))
         lines.append(f"| {n} | {name} | 1.0x ({ref.wall:.2f} s) | {' | '.join(ratios)} |")
     for n in sorted({n for n, _ in URLWATCH}):

@@ -5,14 +5,15 @@ health, validators, items, alerts."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.claims import Claim, finish
-from advisorywatch.db.clock import database_now
+from advisorywatch.db.clock import transaction_clock
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.alerts import Alerter
@@ -67,6 +68,7 @@ class Ingestor:
         if any(o.items for o in outcomes):  # a pass of 304s never needs the places lookup
             self.alerter.ready()
         with self.db.session() as s:
+            clock = transaction_clock(s)
             routing = self.alerter.routing(s)
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
@@ -80,13 +82,13 @@ class Ingestor:
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
                     claim = claims.get(outcome.source)
-                    results.append(self._ingest(routing, src, outcome, stocked, claim))
+                    results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
                     continue
                 try:
                     with s.begin_nested():
                         src = sources[outcome.source]
                         claim = claims.get(outcome.source)
-                        results.append(self._ingest(routing, src, outcome, stocked, claim))
+                        results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
                     # What was memoised in the rolled-back savepoint is gone.
                     routing.reset()
@@ -99,6 +101,7 @@ class Ingestor:
     def _ingest(
         self,
         routing: Routing,
+        clock: Callable[[], datetime],
         src: Source,
         outcome: FetchOutcome,
         stocked: set[int] | None,
@@ -109,7 +112,7 @@ class Ingestor:
             log.warning("source %s: fetch %s", outcome.source, CLAIM_LOST)
             return IngestResult(outcome.source, ok=False, error=CLAIM_LOST)
         # Several nodes: the outbox's due times (and every lease) run on the database's clock.
-        now = database_now(s)
+        now = clock()
         notice = record_fetch(src, outcome, self.health, now)
         if notice:
             queue_notice(s, src, notice, self.health, self.channels, now)
