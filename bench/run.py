@@ -195,6 +195,7 @@ def write_config(
 
 
 Row = tuple[int, str, Run, Run]
+PASSES = ("cold", "warm", "10% changed")
 URLWATCH: dict[tuple[int, str], Run] = {}  # urlwatch's passes, by size and pass
 
 
@@ -265,7 +266,7 @@ def _passes(
         watch_cmd = [*pin, *watch_cmd]
     rows: list[Row] = []
     with (directory / "output.txt").open("w+", encoding="utf-8") as out:
-        for name in ("cold", "warm", "10% changed"):
+        for name in PASSES:
             if name == "10% changed":
                 server.post("/publish?percent=10")
             ref = measure(ref_cmd, out, reference_summary)
@@ -293,7 +294,7 @@ def in_daemon(
     firsts = [
         (name.split(",")[0], p, ref)
         for size, name, p, ref in once
-        if size == n and name.startswith(tuple(f"{k}{label}" for k in ("cold", "warm", "10%")))
+        if size == n and name in {f"{k}{label}" for k in PASSES}
     ]
     reference = {name: ref for name, _, ref in reversed(firsts)}  # the first variant's
     cold_once = next(p.wall for name, p, _ in firsts if name == "cold")
