@@ -123,11 +123,13 @@ class Ingestor:
             outcome.source, ok=True, not_modified=outcome.not_modified, notice=bool(notice)
         )
         if not outcome.not_modified:
+            if outcome.items:  # retention keeps what this response lists (db/retention.py)
+                # Set before the items are looked up, whose autoflush then writes the source's
+                # row once (set after, it took a second UPDATE per response).
+                src.listed_since = now - SEEN_REFRESH
             stored = store_items(s, src.id, outcome.items, now, stocked)
             crash_point("after-item-insert")  # tests: the transaction dies uncommitted
             result.new, result.updated = stored.new, stored.updated
-            if outcome.items:  # retention keeps what this response lists (db/retention.py)
-                src.listed_since = now - SEEN_REFRESH
             result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
         return result
 

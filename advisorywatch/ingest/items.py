@@ -5,11 +5,12 @@ ones are inserted together in one Core statement."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from advisorywatch.db.models import Item
@@ -130,15 +131,17 @@ def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
 def _find_stored(
     s: Session, source_id: int, fresh: dict[str, _Seen], stocked: set[int] | None
 ) -> tuple[dict[str, Item], _StoredElsewhere]:
-    """The rows stored for ``fresh``: by identity, and for the others under another identity."""
-    if stocked is not None and source_id not in stocked:
+    """The rows stored for ``fresh``: by identity, and for the others under another identity
+    (by link, or by content for an item without one), in one query."""
+    if not fresh or (stocked is not None and source_id not in stocked):
         return {}, _StoredElsewhere()
-    existing = {
-        row.identity: row
-        for row in s.scalars(_BY_IDENTITY, {"source": source_id, "keys": list(fresh)})
-    }
+    links = list({seen.link_key for seen in fresh.values() if seen.link_key is not None})
+    contents = list({seen.digest for seen in fresh.values() if seen.link_key is None})
+    keys = {"source": source_id, "identities": list(fresh), "links": links, "contents": contents}
+    rows = s.scalars(_STORED[bool(links), bool(contents)], keys).all()
+    existing = {row.identity: row for row in rows if row.identity in fresh}
     missing = [seen for identity, seen in fresh.items() if identity not in existing]
-    return existing, _StoredElsewhere.load(s, source_id, missing)
+    return existing, _StoredElsewhere.of(rows, missing)
 
 
 def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> None:
@@ -149,21 +152,25 @@ def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> No
         row.id, row.inserted = item_id, inserted
 
 
-def _items_by(column: Any) -> Select[Item]:
-    """A source's items whose ``column`` is one of ``keys``: built once, executed per response
-    (building and caching a statement costs as much as running it)."""
+def _stored(links: bool, contents: bool) -> Select[Item]:
+    """A source's items with one of the ``identities`` (or ``links``, or ``contents``): built
+    once, executed per response (building and caching a statement costs as much as running it).
+    Each alternative names the source, so that SQLite searches each index ("MULTI-INDEX OR")
+    instead of every item of the source."""
+    columns: list[tuple[str, Any]] = [("identities", Item.identity)]
+    columns += [("links", Item.link_key)] if links else []
+    columns += [("contents", Item.content_hash)] if contents else []
+    source = Item.source_id == bindparam("source")
     return (
         select(Item)
-        .where(Item.source_id == bindparam("source"), column.in_(bindparam("keys", expanding=True)))
+        .where(or_(*(and_(source, c.in_(bindparam(k, expanding=True))) for k, c in columns)))
         .order_by(Item.id)
     )
 
 
 _ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
 _INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.id, sort_by_parameter_order=True)
-_BY_IDENTITY = _items_by(Item.identity)
-_BY_LINK = _items_by(Item.link_key)
-_BY_CONTENT = _items_by(Item.content_hash)
+_STORED = {(a, b): _stored(a, b) for a in (False, True) for b in (False, True)}
 
 
 @dataclass(slots=True)
@@ -232,15 +239,16 @@ class _StoredElsewhere:
         self._by_content: dict[str, list[Row]] = defaultdict(list)
 
     @classmethod
-    def load(cls, s: Session, source_id: int, items: list[_Seen]) -> _StoredElsewhere:
+    def of(cls, rows: Sequence[Item], items: list[_Seen]) -> _StoredElsewhere:
+        """The ``rows`` (in id order) that share a link with one of ``items``, or the content
+        of one without a link."""
         found = cls()
         links = {seen.link_key for seen in items if seen.link_key is not None}
         contents = {seen.digest for seen in items if seen.link_key is None}
-        if links:
-            for row in s.scalars(_BY_LINK, {"source": source_id, "keys": list(links)}):
-                found._by_link[row.link_key or ""].append(row)
-        if contents:
-            for row in s.scalars(_BY_CONTENT, {"source": source_id, "keys": list(contents)}):
+        for row in rows:
+            if row.link_key is not None and row.link_key in links:
+                found._by_link[row.link_key].append(row)
+            if row.content_hash in contents:
                 found._by_content[row.content_hash].append(row)
         return found
 
