@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 100,1000] [--items 20] [--hosts-per 10]
         [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match] [--urlwatch [DIR]]
+        [--trees DIR,DIR] [--workers 0,1] [--cpus 0]
 
 For each size N it starts bench/fixture_server.py with N sources x --items items spread over
 N / --hosts-per loopback hosts, writes a config.yaml for it (one rule on the built-in
@@ -17,7 +18,10 @@ Wall time, CPU time (user + system) and peak RSS are those of the child process
 (``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
 absolute figures on a shared machine are noise, ratios less so.
 
-``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
+``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py),
+whose sources run on a cron schedule so that all are due at once, as for the reference client;
+``--trees A,B`` runs the product from each source tree in turn (its ``PYTHONPATH``: e.g. a
+``git archive`` of main unpacked into A, and this checkout), each against its own reference;
 ``--urlwatch`` also runs urlwatch in each pass, after the reference client
 (bench/urlwatch_job.py; ``--urlwatch DIR`` when it was installed with ``pip install --target
 DIR urlwatch``), and prints a second table: bare client, urlwatch, ``run --once`` and daemon;
