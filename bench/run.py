@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 100,1000] [--items 20] [--hosts-per 10]
         [--per-host 4] [--delay 0] [--daemon 100] [--profile DIR] [--match] [--urlwatch [DIR]]
+        [--trees DIR,DIR] [--workers 0,1] [--cpus 0]
 
 For each size N it starts bench/fixture_server.py with N sources x --items items spread over
 N / --hosts-per loopback hosts, writes a config.yaml for it (one rule on the built-in
@@ -17,7 +18,10 @@ Wall time, CPU time (user + system) and peak RSS are those of the child process
 (``os.wait4``), so start-up is included. Ratios are product / reference in the same run;
 absolute figures on a shared machine are noise, ratios less so.
 
-``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py);
+``--daemon 100`` adds, for N=100, the passes inside a running daemon (bench/daemon_bench.py),
+whose sources run on a cron schedule so that all are due at once, as for the reference client;
+``--trees A,B`` runs the product from each source tree in turn (its ``PYTHONPATH``: e.g. a
+``git archive`` of main unpacked into A, and this checkout), each against its own reference;
 ``--urlwatch`` also runs urlwatch in each pass, after the reference client
 (bench/urlwatch_job.py; ``--urlwatch DIR`` when it was installed with ``pip install --target
 DIR urlwatch``), and prints a second table: bare client, urlwatch, ``run --once`` and daemon;
@@ -32,6 +36,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -147,9 +152,13 @@ def write_config(
     every: str = "10m",
     http_port: int | None = None,
     workers: str = "",
+    cron: str | None = None,
 ) -> Path:
-    """A config.yaml of the server's sources, one rule notifying its sink, a new database."""
+    """A config.yaml of the server's sources, one rule notifying its sink, a new database.
+    Every source runs ``every`` (each on its own slot of the interval's grid), or on ``cron``
+    (all at the same moments)."""
     sources = server.get("/sources")
+    schedule = {"cron": cron} if cron else {"every": every, "jitter": "0s"}
     config: dict[str, Any] = {
         "database": {"url": f"sqlite:///{directory / 'bench.db'}"},
         "log_level": "WARNING",
@@ -158,8 +167,7 @@ def write_config(
                 "name": s["name"],
                 "type": "feed",
                 "url": s["url"],
-                "every": every,
-                "jitter": "0s",  # in the daemon all sources are due at once, as for the reference
+                **schedule,
                 "robots": False,
             }
             for s in sources
@@ -191,6 +199,7 @@ def write_config(
 
 
 Row = tuple[int, str, Run, Run]
+PASSES = ("cold", "warm", "10% changed")
 URLWATCH: dict[tuple[int, str], Run] = {}  # urlwatch's passes, by size and pass
 
 
@@ -202,13 +211,15 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             directory = Path(tmp)
-            variants = args.workers.split(",")
-            for i, workers in enumerate(variants):
-                label = f", workers {workers or 'default'}" if len(variants) > 1 else ""
-                rows += _passes(n, server, args, directory / f"v{i}", workers, label, log)
-            if str(n) in args.daemon.split(","):
+            trees = args.trees.split(",")
+            variants = [(tree, w) for tree in trees for w in args.workers.split(",")]
+            labels = [_label(tree, w, len(trees), len(variants)) for tree, w in variants]
+            for i, ((tree, workers), label) in enumerate(zip(variants, labels, strict=True)):
+                rows += _passes(n, server, args, directory / f"v{i}", workers, label, tree, log)
+            daemon = str(n) in args.daemon.split(",")
+            for tree, label in zip(trees, labels[:: len(variants) // len(trees)], strict=True):
                 try:
-                    rows += in_daemon(n, server, args, rows)
+                    rows += in_daemon(n, server, args, rows, tree, label) if daemon else []
                 except RuntimeError as e:
                     print(f"  N={n}: daemon passes left out: {e}", file=sys.stderr)
             if args.profile:
@@ -220,6 +231,17 @@ def bench_size(n: int, args: argparse.Namespace, log: IO[str]) -> list[Row]:
     return rows
 
 
+def _label(tree: str, workers: str, trees: int, variants: int) -> str:
+    """What tells a variant's rows apart: its source tree and workers, when there are several."""
+    label = f", {Path(tree).name or 'installed'}" if trees > 1 else ""
+    return label + (f", workers {workers or 'default'}" if variants > trees else "")
+
+
+def _with_tree(cmd: list[str], tree: str) -> list[str]:
+    """``cmd`` running the product from the source tree ``tree`` (the installed one if empty)."""
+    return ["env", f"PYTHONPATH={tree}", *cmd] if tree else cmd
+
+
 def _passes(
     n: int,
     server: FixtureServer,
@@ -227,10 +249,11 @@ def _passes(
     directory: Path,
     workers: str,
     label: str,
+    tree: str,
     log: IO[str],
 ) -> list[Row]:
     """Cold, warm and 10 % changed: the reference client, urlwatch (the first variant only)
-    and ``run --once`` with ``crawler.workers: workers`` (unset when empty)."""
+    and ``run --once`` from ``tree`` with ``crawler.workers: workers`` (unset when empty)."""
     directory.mkdir()
     config = write_config(directory, server, args, workers=workers)
     pin = ["taskset", "-c", args.cpus] if args.cpus else []
@@ -238,6 +261,7 @@ def _passes(
     ref_cmd += ["--state", str(directory / "reference-state.json")]
     ref_cmd += ["--per-host", str(args.per_host), "--timeout", str(args.timeout)]
     product_cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run", "--once"]
+    product_cmd = _with_tree(product_cmd, tree)
     watch = args.urlwatch is not None and not URLWATCH.get((n, "cold"))
     if watch:
         watch_cmd, watch_env = urlwatch_job.command(
@@ -246,7 +270,7 @@ def _passes(
         watch_cmd = [*pin, *watch_cmd]
     rows: list[Row] = []
     with (directory / "output.txt").open("w+", encoding="utf-8") as out:
-        for name in ("cold", "warm", "10% changed"):
+        for name in PASSES:
             if name == "10% changed":
                 server.post("/publish?percent=10")
             ref = measure(ref_cmd, out, reference_summary)
@@ -267,18 +291,34 @@ def _passes(
 
 
 def in_daemon(
-    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row]
+    n: int, server: FixtureServer, args: argparse.Namespace, once: list[Row], tree: str, label: str
 ) -> list[Row]:
-    """The same passes inside one daemon, next to the reference figures measured above."""
-    firsts = [(name.split(",")[0], p, ref) for size, name, p, ref in once if size == n]
+    """The same passes inside one daemon run from ``tree``, next to the reference figures
+    measured above for its first variant (``label``)."""
+    firsts = [
+        (name.split(",")[0], p, ref)
+        for size, name, p, ref in once
+        if size == n and name in {f"{k}{label}" for k in PASSES}
+    ]
     reference = {name: ref for name, _, ref in reversed(firsts)}  # the first variant's
     cold_once = next(p.wall for name, p, _ in firsts if name == "cold")
-    every = max(15, round(2 * cold_once + 5))
+    minutes = daemon_minutes(cold_once)
+    every = 60 * minutes
     port = daemon_bench.free_port()
     with tempfile.TemporaryDirectory(prefix="advisorywatch-daemon-") as tmp:
-        config = write_config(Path(tmp), server, args, f"{every}s", port)
+        # All sources due at the same moment, as for the reference client: a cron schedule.
+        # An interval (`every:`) spreads the sources over it (each on its own grid slot), so a
+        # pass would take the whole interval whatever it cost (until 2026-12-07 12:10 UTC the
+        # daemon's warm and changed passes measured that: 4.3x, 44x).
+        config = write_config(Path(tmp), server, args, http_port=port, cron=f"*/{minutes} * * * *")
         pin = ["taskset", "-c", args.cpus] if args.cpus else []
-        cmd = [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
+        cmd = _with_tree(
+            [*pin, PYTHON, "-m", "advisorywatch", "--config", str(config), "run"], tree
+        )
+        # The cold pass runs at start: start early enough before a tick for it to finish.
+        left = every - time.time() % every
+        if left < cold_once + 20:
+            time.sleep(left + 0.5)
         measured = daemon_bench.passes(
             cmd,
             Path(tmp) / "daemon.log",
@@ -291,24 +331,32 @@ def in_daemon(
         )
     rows = []
     for name, wall, cpu, rss in measured:
-        run = Run(wall, cpu, rss, 0, f"daemon, every {every}s")
-        rows.append((n, f"daemon {name}", run, reference[name]))
+        run = Run(wall, cpu, rss, 0, f"daemon, cron every {minutes} min")
+        rows.append((n, f"daemon {name}{label}", run, reference[name]))
         _progress(rows[-1])
     return rows
+
+
+def daemon_minutes(cold_once: float) -> int:
+    """Minutes between the daemon's passes (a divisor of 60, so that cron's ``*/M`` is
+    regular): room for a pass, taken as at least the cold ``run --once`` plus 20 s."""
+    return next(m for m in (1, 2, 3, 4, 5, 6, 10, 15, 20, 30) if 60 * m >= cold_once + 20)
 
 
 def profile(n: int, server: FixtureServer, args: argparse.Namespace) -> None:
     """py-spy profiles (collapsed stacks, only the thread holding the GIL: where the CPU goes)
     of a cold, a warm and a 10 %-changed pass on a fresh database."""
     args.profile.mkdir(parents=True, exist_ok=True)
-    spy = Path(PYTHON).parent / "py-spy"
+    spy = shutil.which("py-spy", path=f"{Path(PYTHON).parent}{os.pathsep}{os.environ['PATH']}")
+    if spy is None:
+        raise SystemExit("py-spy is not installed (the bench extra), nor on PATH")
     with tempfile.TemporaryDirectory(prefix="advisorywatch-profile-") as tmp:
         config = write_config(Path(tmp), server, args)
         for name in ("cold", "warm", "changed"):
             if name == "changed":
                 server.post("/publish?percent=10")
             output = args.profile / f"{name}-{n}.txt"
-            cmd = [str(spy), "record", "--format", "raw", "--full-filenames", "--gil", "-r", "100"]
+            cmd = [spy, "record", "--format", "raw", "--full-filenames", "--gil", "-r", "100"]
             cmd += ["-o", str(output), "--", PYTHON, "-m", "advisorywatch"]
             cmd += ["--config", str(config), "run", "--once"]
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -357,6 +405,12 @@ def parse_args() -> argparse.Namespace:
         default="",
         help="crawler.workers, or several comma-separated (each measured in turn, same run)",
     )
+    p.add_argument(
+        "--trees",
+        default="",
+        help="source trees to run the product from (PYTHONPATH), comma-separated, each measured "
+        "in turn in the same run (e.g. a `git archive` of main and this checkout)",
+    )
     p.add_argument("--cpus", default="", help="run the measured commands under taskset -c CPUS")
     p.add_argument("--daemon", default="", help="sizes to run the passes in a daemon for too")
     p.add_argument("--profile", type=Path, help="also write py-spy profiles into this folder")
@@ -381,11 +435,12 @@ def comparison(rows: list[Row]) -> str:
     lines = [head, "|---|---|---|---|---|---|"]
     by = {(n, name): (p, r) for n, name, p, r in rows}
     for n, name, _, ref in rows:
-        if name.startswith("daemon") or (n, name) not in URLWATCH:
+        watched = URLWATCH.get((n, name.split(",")[0]))
+        if name.startswith("daemon") or watched is None:
             continue
         once = by[n, name][0]
         daemon = by.get((n, f"daemon {name}"))
-        cells = [URLWATCH[n, name], once] + ([daemon[0]] if daemon else [])
+        cells = [watched, once] + ([daemon[0]] if daemon else [])
         ratios = [f"{c.wall / ref.wall:.1f}x" for c in cells] + [""] * (3 - len(cells))
         lines.append(f"| {n} | {name} | 1.0x ({ref.wall:.2f} s) | {' | '.join(ratios)} |")
     for n in sorted({n for n, _ in URLWATCH}):

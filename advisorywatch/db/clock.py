@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -18,3 +19,13 @@ def database_now(s: Session) -> datetime:
     now = s.scalar(select(func.now()))
     assert isinstance(now, datetime)
     return now.astimezone(UTC)
+
+
+def transaction_clock(s: Session) -> Callable[[], datetime]:
+    """:func:`database_now` for the rest of ``s``'s transaction, asked once: PostgreSQL's
+    ``now()`` is the transaction's start anyway, so a batch of fetches stored together needs one
+    query, not one each; on SQLite each call reads this node's clock."""
+    if s.get_bind().dialect.name != "postgresql":
+        return utcnow
+    now = database_now(s)
+    return lambda: now

@@ -5,15 +5,16 @@ health, validators, items, alerts."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.claims import Claim, finish
-from advisorywatch.db.clock import database_now
+from advisorywatch.db.clock import transaction_clock
 from advisorywatch.db.conflicts import cancelled_by_another
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
@@ -96,6 +97,7 @@ class Ingestor:
         on the ``last``, a fetch cancelled for another's sake is reported failed."""
         results = []
         with self.db.session() as s:
+            clock = transaction_clock(s)
             routing = self.alerter.routing(s)
             routing.rule_locks.first = first
             names = {o.source for o in outcomes}
@@ -110,13 +112,13 @@ class Ingestor:
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
                     claim = claims.get(outcome.source)
-                    results.append(self._ingest(routing, src, outcome, stocked, claim))
+                    results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
                     continue
                 try:
                     with s.begin_nested():
                         src = sources[outcome.source]
                         claim = claims.get(outcome.source)
-                        results.append(self._ingest(routing, src, outcome, stocked, claim))
+                        results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
                     if (isinstance(exc, LockOrder) or cancelled_by_another(exc)) and not last:
                         raise  # the whole batch again (ingest_many)
@@ -131,6 +133,7 @@ class Ingestor:
     def _ingest(
         self,
         routing: Routing,
+        clock: Callable[[], datetime],
         src: Source,
         outcome: FetchOutcome,
         stocked: set[int] | None,
@@ -141,7 +144,7 @@ class Ingestor:
             log.warning("source %s: fetch %s", outcome.source, CLAIM_LOST)
             return IngestResult(outcome.source, ok=False, error=CLAIM_LOST)
         # Several nodes: the outbox's due times (and every lease) run on the database's clock.
-        now = database_now(s)
+        now = clock()
         notice = record_fetch(src, outcome, self.health, now)
         if notice:
             queue_notice(s, src, notice, self.health, self.channels, now)
@@ -152,11 +155,13 @@ class Ingestor:
             outcome.source, ok=True, not_modified=outcome.not_modified, notice=bool(notice)
         )
         if not outcome.not_modified:
+            if outcome.items:  # retention keeps what this response lists (db/retention.py)
+                # Set before the items are looked up, whose autoflush then writes the source's
+                # row once (set after, it took a second UPDATE per response).
+                src.listed_since = now - SEEN_REFRESH
             stored = store_items(s, src.id, outcome.items, now, stocked)
             crash_point("after-item-insert")  # tests: the transaction dies uncommitted
             result.new, result.updated = stored.new, stored.updated
-            if outcome.items:  # retention keeps what this response lists (db/retention.py)
-                src.listed_since = now - SEEN_REFRESH
             result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
         return result
 

@@ -5,12 +5,13 @@ ones are inserted together in one Core statement."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from advisorywatch.db.models import Item
 from advisorywatch.ingest.identities import content_hash, item_identity, link_key
@@ -100,12 +101,17 @@ def store_items(
 
 
 def as_items(s: Session, rows: list[Row]) -> list[Item]:
-    """``rows`` as ORM items (alerts need them): the inserted ones loaded in one query."""
-    inserted = [row.id for row in rows if isinstance(row, NewItem)]
-    loaded: dict[int | None, Item] = {}
-    if inserted:
-        loaded = {i.id: i for i in s.scalars(select(Item).where(Item.id.in_(inserted)))}
-    return [row if isinstance(row, Item) else loaded[row.id] for row in rows]
+    """``rows`` as ORM items (alerts need them). An inserted one is made from what was inserted,
+    without reading it back; ``merge`` rather than ``add``, so that an object left in the
+    session by a rolled-back savepoint under the same id takes the new values."""
+    return [row if isinstance(row, Item) else _persistent(s, row) for row in rows]
+
+
+def _persistent(s: Session, row: NewItem) -> Item:
+    assert row.inserted is not None, "an item is inserted before it can raise alerts"
+    item = Item(id=row.id, places=None, **row.inserted)
+    make_transient_to_detached(item)  # as if loaded: no pending changes
+    return s.merge(item, load=False)
 
 
 def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
@@ -125,39 +131,48 @@ def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
 def _find_stored(
     s: Session, source_id: int, fresh: dict[str, _Seen], stocked: set[int] | None
 ) -> tuple[dict[str, Item], _StoredElsewhere]:
-    """The rows stored for ``fresh``: by identity, and for the others under another identity."""
-    if stocked is not None and source_id not in stocked:
+    """The rows stored for ``fresh``: by identity, and for the others under another identity
+    (by link, or by content for an item without one), in one query."""
+    if not fresh or (stocked is not None and source_id not in stocked):
         return {}, _StoredElsewhere()
-    existing = {
-        row.identity: row
-        for row in s.scalars(_BY_IDENTITY, {"source": source_id, "keys": list(fresh)})
-    }
+    links = list({seen.link_key for seen in fresh.values() if seen.link_key is not None})
+    contents = list({seen.digest for seen in fresh.values() if seen.link_key is None})
+    keys = {"source": source_id, "identities": list(fresh), "links": links, "contents": contents}
+    rows = s.scalars(_STORED[bool(links), bool(contents)], keys).all()
+    existing = {row.identity: row for row in rows if row.identity in fresh}
     missing = [seen for identity, seen in fresh.items() if identity not in existing]
-    return existing, _StoredElsewhere.load(s, source_id, missing)
+    return existing, _StoredElsewhere.of(rows, missing)
 
 
 def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> None:
-    """Core, not the ORM's bulk insert: half the cost per row."""
-    ids = s.connection().execute(_INSERT_ITEMS, [row.values(source_id, now) for row in new])
-    for row, item_id in zip(new, ids.scalars(), strict=True):
-        row.id = item_id
+    """Core, not the ORM's bulk insert: half the cost per row. One multi-row INSERT: each id
+    comes back with its identity (unique in a response), not in the order of the rows, which
+    SQLAlchemy can promise on SQLite only by inserting one row per statement."""
+    values = [row.values(source_id, now) for row in new]
+    ids = {identity: item_id for identity, item_id in s.connection().execute(_INSERT_ITEMS, values)}
+    for row, inserted in zip(new, values, strict=True):
+        row.id, row.inserted = ids[row.identity], inserted
 
 
-def _items_by(column: Any) -> Select[Item]:
-    """A source's items whose ``column`` is one of ``keys``: built once, executed per response
-    (building and caching a statement costs as much as running it)."""
+def _stored(links: bool, contents: bool) -> Select[Item]:
+    """A source's items with one of the ``identities`` (or ``links``, or ``contents``): built
+    once, executed per response (building and caching a statement costs as much as running it).
+    Each alternative names the source, so that SQLite searches each index ("MULTI-INDEX OR")
+    instead of every item of the source."""
+    columns: list[tuple[str, Any]] = [("identities", Item.identity)]
+    columns += [("links", Item.link_key)] if links else []
+    columns += [("contents", Item.content_hash)] if contents else []
+    source = Item.source_id == bindparam("source")
     return (
         select(Item)
-        .where(Item.source_id == bindparam("source"), column.in_(bindparam("keys", expanding=True)))
+        .where(or_(*(and_(source, c.in_(bindparam(k, expanding=True))) for k, c in columns)))
         .order_by(Item.id)
     )
 
 
 _ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
-_INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.id, sort_by_parameter_order=True)
-_BY_IDENTITY = _items_by(Item.identity)
-_BY_LINK = _items_by(Item.link_key)
-_BY_CONTENT = _items_by(Item.content_hash)
+_INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.identity, _ITEMS.c.id)
+_STORED = {(a, b): _stored(a, b) for a in (False, True) for b in (False, True)}
 
 
 @dataclass(slots=True)
@@ -184,6 +199,7 @@ class NewItem:
     advisory_country: str | None = None
     advisory_level: int | None = None
     id: int | None = None
+    inserted: dict[str, Any] | None = None  # the row's values, once inserted
 
     def values(self, source_id: int, now: datetime) -> dict[str, Any]:
         return {
@@ -225,15 +241,16 @@ class _StoredElsewhere:
         self._by_content: dict[str, list[Row]] = defaultdict(list)
 
     @classmethod
-    def load(cls, s: Session, source_id: int, items: list[_Seen]) -> _StoredElsewhere:
+    def of(cls, rows: Sequence[Item], items: list[_Seen]) -> _StoredElsewhere:
+        """The ``rows`` (in id order) that share a link with one of ``items``, or the content
+        of one without a link."""
         found = cls()
         links = {seen.link_key for seen in items if seen.link_key is not None}
         contents = {seen.digest for seen in items if seen.link_key is None}
-        if links:
-            for row in s.scalars(_BY_LINK, {"source": source_id, "keys": list(links)}):
-                found._by_link[row.link_key or ""].append(row)
-        if contents:
-            for row in s.scalars(_BY_CONTENT, {"source": source_id, "keys": list(contents)}):
+        for row in rows:
+            if row.link_key is not None and row.link_key in links:
+                found._by_link[row.link_key].append(row)
+            if row.content_hash in contents:
                 found._by_content[row.content_hash].append(row)
         return found
 

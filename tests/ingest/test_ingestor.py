@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -114,6 +115,40 @@ def test_one_story_from_three_sources_in_one_batch_is_one_incident(
         assert s.execute(select(Incident.reports)).scalars().all() == [3]
         statuses = s.execute(select(Delivery.status).order_by(Delivery.id)).scalars().all()
     assert statuses == ["pending", "attached", "attached"]  # one ping for the event
+
+
+def test_alerts_after_a_rolled_back_fetch_concern_the_items_stored_after_it(
+    make_ingestor: MakeIngestor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fetch that fails after inserting its items leaves their ids free again (SQLite reuses
+    them): the next fetch's items get them, and its alerts must be about those items."""
+    from advisorywatch.ingest import alerts
+
+    db, ingestor = make_ingestor(["a", "b"])
+    routed: list[str] = []
+    plan = alerts.plan_deliveries
+
+    def plan_or_fail(routing: Any, item: Item, raised: Any, now: Any) -> None:
+        if item.source.name == "a":
+            raise RuntimeError("routing broke")
+        routed.append(item.title)
+        plan(routing, item, raised, now)
+
+    monkeypatch.setattr(alerts, "plan_deliveries", plan_or_fail)
+
+    def strikes(source: str) -> FetchOutcome:
+        items = [
+            ParsedItem(title=f"Air strike {i} reported by {source}", text="", url=f"{URL}{i}")
+            for i in range(2)
+        ]
+        return FetchOutcome(source, URL, 200, items)
+
+    results = ingestor.ingest_many([strikes("a"), strikes("b")])
+    assert [(r.ok, r.new, r.alerts) for r in results] == [(False, 0, 0), (True, 2, 2)]
+    assert routed == ["Air strike 0 reported by b", "Air strike 1 reported by b"]
+    with db.session() as s:
+        stored = s.scalars(select(Item.title).join(Alert.item).order_by(Alert.id)).all()
+    assert stored == routed
 
 
 @pytest.mark.skipif(not POSTGRES, reason="claims are for several nodes: PostgreSQL")
