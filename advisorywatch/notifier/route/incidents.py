@@ -35,7 +35,6 @@ from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, 
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
 INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
-_ATTACHED = every_channel(Decision(DeliveryStatus.ATTACHED))
 # Built once: building an UPDATE statement costs as much as running it.
 _ATTACH = (
     update(Incident)
@@ -47,15 +46,19 @@ _ATTACH = (
 def incident(routing: Routing, new: NewAlert) -> PerChannel | None:
     """The stage: puts the alert in an incident, whichever channels it goes to (the decision
     is made once per alert); ``attached`` on every channel when it joined an existing one."""
-    if new.incidents and routing.settings.incident_window and attach_incident(routing, new):
-        return _ATTACHED
-    return None
+    if not (new.incidents and routing.settings.incident_window):
+        return None
+    joined = attach_incident(routing, new)
+    if joined is None:
+        return None
+    return every_channel(Decision(DeliveryStatus.ATTACHED, note=f"incident {joined}"))
 
 
-def attach_incident(routing: Routing, new: NewAlert) -> bool:
-    """Put the alert in an incident; True when it joined an existing one and says nothing new
-    (no new ping). A report that adds a concept to its incident ("embassy closed" after "air
-    strike") joins it and pings as an update; the incident then has that concept too."""
+def attach_incident(routing: Routing, new: NewAlert) -> int | None:
+    """Put the alert in an incident; the incident's id when it joined an existing one and
+    says nothing new (no new ping), else None. A report that adds a concept to its incident
+    ("embassy closed" after "air strike") joins it and pings as an update; the incident then
+    has that concept too."""
     s, alert, now = routing.session, new.alert, new.now
     settings = routing.settings
     threshold = settings.incident_similarity
@@ -73,11 +76,11 @@ def attach_incident(routing: Routing, new: NewAlert) -> bool:
         seen[best] = now
         known = best_report.concepts
         if known is None or mine.concepts is None or mine.concepts <= known:
-            return True
+            return best[0]
         grown = known | mine.concepts
         s.execute(update(Incident).where(Incident.id == best[0]).values(concepts=sorted(grown)))
         routing.incident_words.forget(best)  # read again: a rollback would undo the update
-        return False
+        return None
     inc = Incident(
         rule=alert.rule,
         words=sorted(mine.words),
@@ -92,7 +95,7 @@ def attach_incident(routing: Routing, new: NewAlert) -> bool:
     routing.incident_words.remember((inc.id, now), mine)
     seen[(inc.id, now)] = now
     s.add(IncidentAlert(alert_id=alert.id, incident_id=inc.id))
-    return False
+    return None
 
 
 def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from advisorywatch.db.models import Alert, Delivery, IncidentAlert, Item
+from advisorywatch.db.models import Alert, Delivery, Item
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.deliveries import add_deliveries
 from advisorywatch.notifier.route.baseline import baseline
@@ -103,10 +101,7 @@ def _why(routing: Routing, new: NewAlert, decision: Decision) -> str:
     if status == DeliveryStatus.SUPPRESSED:
         return f"suppressed, the baseline of source {new.item.source.name}'s first crawl"
     if status == DeliveryStatus.ATTACHED:
-        incident_id = routing.session.scalar(
-            select(IncidentAlert.incident_id).where(IncidentAlert.alert_id == new.alert.id)
-        )
-        return f"attached to incident {incident_id}, which has pinged"
+        return f"attached to {decision.note}, which has pinged"
     summary = decision.summary
     assert summary is not None and summary.due_at is not None
     due = summary.due_at.strftime("%Y-%m-%d %H:%M UTC")

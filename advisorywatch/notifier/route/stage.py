@@ -16,7 +16,7 @@ from advisorywatch.notifier.route.context import Routing
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The status of an alert's rows on one channel; a ``batched`` one names its summary,
-    ``note`` what else the log line about a held alert should name (the silence)."""
+    ``note`` what else the log line about a held alert should name (the silence, the incident)."""
 
     status: DeliveryStatus
     summary: Notice | None = None

@@ -60,9 +60,14 @@ def test_same_event_from_two_sources_pings_once(
     _two_wires(project, a, b, sink, "{name: air-strike, concepts: [air_strike]")
     assert project.cli("run", "--once").returncode == 0
     feeds.put("/b.xml", rss([REPORT_B, OTHER]))
-    assert project.cli("run", "--once").returncode == 0
+    second = project.cli("run", "--once")
+    assert second.returncode == 0
     titles = sink.titles()
     assert len(titles) == 2, titles
+    (incident,) = project.sql("SELECT incident_id FROM incident_alerts ORDER BY alert_id LIMIT 1")
+    held = [line for line in second.stderr.splitlines() if "not sent now" in line]
+    assert len(held) == 1 and REPORT_B["title"] in held[0], second.stderr
+    assert held[0].endswith(f"attached to incident {incident[0]}, which has pinged")
     assert "Massive air strike hits Kyiv" in titles[0] and "Odesa" in titles[1]
     alerts = {a["title"]: a for a in json.loads(project.cli("alerts", "--json").stdout)}
     assert alerts[REPORT_B["title"]]["deliveries"] == {"attached": 1}  # stored, no ping
