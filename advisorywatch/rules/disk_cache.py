@@ -11,10 +11,12 @@ read is rebuilt. Without a usable directory nothing is cached and nothing fails.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import metadata, resources
@@ -88,9 +90,21 @@ def _version(package: str) -> str:
         return "-"
 
 
+# Another version's file goes once no process has opened it for this long: two versions
+# sharing the directory (a canary beside the old install) must not delete each other's.
+STALE_AFTER_SECONDS = 7 * 86400
+
+
+def used(path: Path) -> None:
+    """Mark ``path`` as in use (its mtime), so that no other version removes it as stale."""
+    with contextlib.suppress(OSError):  # a read-only cache still serves: it cannot say so
+        os.utime(path)
+
+
 def write_atomically(path: Path, write: Callable[[Path], None], stale_glob: str = "") -> None:
     """``write`` a temporary file next to ``path``, then rename it to ``path``; files of the
-    directory matching ``stale_glob`` (older versions) are removed. A failure leaves no file."""
+    directory matching ``stale_glob`` (other versions) that no process has opened for
+    :data:`STALE_AFTER_SECONDS` are removed. A failure leaves no file."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -100,6 +114,10 @@ def write_atomically(path: Path, write: Callable[[Path], None], stale_glob: str 
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+    stale_before = time.time() - STALE_AFTER_SECONDS
     for old in path.parent.glob(stale_glob) if stale_glob else ():
-        if old != path:
-            old.unlink(missing_ok=True)
+        try:
+            if old != path and old.stat().st_mtime < stale_before:
+                old.unlink()
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove

@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,11 +51,11 @@ def _lookup_in_child(cache: Path) -> str:
 
 def test_a_later_process_reads_the_file_without_building(cache: Path) -> None:
     (path,) = cache.glob("places-*.sqlite")
-    written = path.stat().st_mtime_ns
+    written = path.stat().st_ino
     out = _lookup_in_child(cache)
     assert "['geonames:703448', 'geonames:250441']" in out
     assert "building the places lookup" not in out
-    assert path.stat().st_mtime_ns == written
+    assert path.stat().st_ino == written  # not replaced (a rebuild renames a new file over it)
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
@@ -88,7 +89,7 @@ def test_a_corrupt_file_is_rebuilt_with_one_debug_line(
     assert "building the places lookup" not in _lookup_in_child(cache)
 
 
-def test_another_version_has_another_file_and_replaces_the_old_one(
+def test_another_version_has_another_file_and_removes_the_old_one_once_unused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     current = store.file_name()
@@ -98,8 +99,16 @@ def test_another_version_has_another_file_and_replaces_the_old_one(
     other = store.file_name()
     assert other != current
     disk_cache.write_atomically(tmp_path / other, lambda p: p.write_text("new"), "places-*.sqlite")
-    assert [p.name for p in tmp_path.iterdir()] == [other]
+    # Still in use by the old version (a canary beside it): both stay.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([current, other])
     assert (tmp_path / other).read_text() == "new"
+    # Not opened for longer than STALE_AFTER_SECONDS: the next build removes it.
+    old = time.time() - disk_cache.STALE_AFTER_SECONDS - 60
+    os.utime(tmp_path / current, (old, old))
+    disk_cache.write_atomically(
+        tmp_path / other, lambda p: p.write_text("newer"), "places-*.sqlite"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == [other]
 
 
 def test_no_usable_directory_means_no_cache(

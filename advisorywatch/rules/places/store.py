@@ -165,6 +165,7 @@ def _open(path: Path) -> PlaceStore | None:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
         store = PlaceStore(connection)
         if store.complete:
+            disk_cache.used(path)
             return store
         connection.close()
     except sqlite3.DatabaseError as exc:
