@@ -1,0 +1,146 @@
+"""Issue 14, round 6, languages he fa tr zh ja ko vi hi ro nl sr hr ka: kinds of phrasing the
+unseen batch (bench/detection_unseen) showed missing, each tested with sentences of our own, not
+the batch's. A positive must fire its concept; a near miss must not fire the concept named."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_languages import _engine, fired
+
+POSITIVES = [
+    # (language, concept, text)
+    # attacks told as counted launches of drones and missiles, weapons downed or destroyed,
+    # a rocket or drone that fell or hit
+    ("zh", "missile_attack", "俄军当晚发射了40枚导弹和300架无人机，多地发生爆炸"),
+    ("zh", "drone_attack", "俄軍出動120架無人機並發射9枚飛彈攻擊敖德薩"),
+    ("ja", "drone_attack", "ロシア軍はドローンとミサイル計300機余りで大規模な攻撃を行った"),
+    ("ja", "missile_attack", "無人機や巡航ミサイルを多数使った攻撃が夜通し続いた"),
+    ("ko", "drone_attack", "러시아는 밤사이 450대의 드론과 20발의 미사일을 발사했다"),
+    ("ko", "missile_attack", "러시아는 밤사이 450대의 드론과 20발의 미사일을 발사했다"),
+    ("ko", "drone_attack", "하르키우가 드론 및 미사일 공격을 받았다"),
+    ("ko", "missile_attack", "방공군이 탄도미사일 5기와 드론 30기를 요격했다"),
+    ("fa", "drone_attack", "پدافند هوایی دو پهپاد متخاصم را بر فراز بندر سرنگون کرد"),
+    ("fa", "drone_attack", "حمله‌ی پهپادی به پالایشگاه خسارت زد"),
+    ("fa", "missile_attack", "حمله‌ی موشکی به پایگاه هوایی گزارش شد"),
+    ("fa", "missile_attack", "دو فروند موشک بالستیک پیش از رسیدن به هدف منهدم شدند"),
+    ("he", "missile_attack", "רקטה פגעה בבית ספר באשקלון"),
+    ("he", "missile_attack", "שני פצועים קל מנפילת טיל בצפון"),
+    ("he", "missile_attack", "זוהו שיגורים מלבנון לעבר הגליל המערבי"),
+    ("he", "drone_attack", 'כטב"ם פגע במבנה בקריית שמונה'),
+    ("hi", "missile_attack", "रात भर हुए मिसाइल अटैक में चार लोग घायल हुए"),
+    ("hr", "missile_attack", "Oborene su i tri balističke rakete Iskander"),
+    ("hr", "missile_attack", "U napadima projektilima na Harkiv poginule su dvije osobe"),
+    ("sr", "missile_attack", "Испаљене су три ракете на касарну код Дњепра"),
+    ("sr", "missile_attack", "у нападу беспилотницима и крстарећим ракетама оштећена је електрана"),
+    ("tr", "drone_attack", "Saldırının silahlı İHA ile gerçekleştirildiği bildirildi"),
+    # a founding-day holiday near a drone attack is not a commemoration of one
+    ("ko", "drone_attack", "개천절 기념일을 앞두고 최대 규모의 드론 공격이 발생했다"),
+    ("vi", "drone_attack", "UAV của Israel đã không kích một xe ô tô ở miền nam Lebanon"),
+    # evacuation: departure of staff authorised, calls to leave the country or the region,
+    # to withdraw, to go as soon as possible
+    ("he", "evacuation", "משרד החוץ אישר את יציאתם של בני משפחות הדיפלומטים מלבנון"),
+    ("hi", "evacuation", "सरकार ने नागरिकों को देश छोड़ने के निर्देश दिए"),
+    ("ja", "evacuation", "外務省は在留邦人に出国を強く勧めている"),
+    ("ko", "evacuation", "현지 체류 국민들은 신속히 철수해 주시기 바랍니다"),
+    (
+        "nl",
+        "evacuation",
+        "Het ministerie roept alle Nederlanders in Libanon op het land te verlaten",
+    ),
+    ("ka", "evacuation", "საფრანგეთი მოქალაქეებს მოუწოდებს, რომ ქვეყანა დატოვონ"),
+    (
+        "tr",
+        "evacuation",
+        "Bakanlık, vatandaşların bölgeden derhal ayrılmaları gerektiğini açıkladı",
+    ),
+    ("vi", "evacuation", "Công dân Pháp nên rời khỏi Liban bằng các chuyến bay thương mại"),
+    # do_not_travel: refrain from or give up travel, do not go
+    ("ka", "do_not_travel", "სამინისტრო მოქალაქეებს ურჩევს, თავი შეიკავონ ისრაელში მოგზაურობისგან"),
+    ("hr", "do_not_travel", "Građanima se savjetuje da odustanu od putovanja u Libanon"),
+    ("sr", "do_not_travel", "Грађанима се препоручује да се уздрже од путовања у Израел"),
+    ("ro", "do_not_travel", "MAE le cere cetățenilor să nu plece în Israel"),
+    ("nl", "do_not_travel", "Het ministerie adviseert af te zien van alle reizen naar Iran"),
+    ("vi", "do_not_travel", "Người dân không nên đi đến Iran vào thời điểm này"),
+    ("ko", "do_not_travel", "해당 지역 여행을 취소해 주시기 바랍니다"),
+    # embassy_closed: consulates closed or their activity stopped, missions of both scripts
+    # closed a long clause after the name, a consular section suspended
+    ("fa", "embassy_closed", "سرکنسولگری فرانسه در استانبول امروز تعطیل است"),
+    ("fa", "embassy_closed", "هلند فعالیت کنسولگری خود در استانبول را متوقف کرد"),
+    ("zh", "embassy_closed", "美国驻黎巴嫩使领馆暂时关闭"),
+    ("zh", "embassy_closed", "英国宣布暂停驻以色列大使馆的签证业务"),
+    (
+        "sr",
+        "embassy_closed",
+        "Амбасада Србије у Ирану је, због безбедносне ситуације у земљи, привремено затворена",
+    ),
+    ("ka", "embassy_closed", "საფრანგეთმა დიპლომატიური წარმომადგენლობა ლიბანში დახურა"),
+    # air_raid_alert: a phone alert about drones, an air alarm, warnings of an air attack
+    (
+        "ro",
+        "air_raid_alert",
+        "Locuitorii au primit un mesaj RO-Alert privind posibila cădere de drone",
+    ),
+    ("ro", "air_raid_alert", "Alarma aeriană a durat o oră în Izmail"),
+    ("hr", "air_raid_alert", "U cijeloj zemlji oglašena su upozorenja na zračni napad"),
+    ("hr", "air_raid_alert", "Cijela regija bila je pod uzbunom zbog ruskih dronova"),
+    ("sr", "air_raid_alert", "Упозорења на ваздушни напад огласила су се у Харкову"),
+    # shelter_in_place: people who took shelter, told to stay in shelters or indoors
+    ("hr", "shelter_in_place", "Stanovnici su potražili sklonište u podrumima"),
+    ("zh", "shelter_in_place", "当局呼吁居民留在避难所内"),
+    ("vi", "shelter_in_place", "Người dân được yêu cầu trú ẩn trong các hầm ngầm"),
+    ("hi", "shelter_in_place", "लोगों से घरों के अंदर रहने की अपील की गई"),
+    (
+        "nl",
+        "shelter_in_place",
+        "Wie niet kan vertrekken, wordt aangeraden een veilige plek te zoeken",
+    ),
+]
+
+NEAR_MISSES = [
+    # (language, text, concept that must stay quiet)
+    # surveillance aircraft, explainers of what to do
+    ("sr", "Беспилотне летелице су снимале положаје војске", "drone_attack"),
+    ("ja", "ミサイルが落下したらどうする?想定被害を解説", "missile_attack"),
+    ("hi", "मिसाइल हमला होने पर क्या करें, जानिए", "missile_attack"),
+    # going to a safe place is leaving, not sheltering
+    # heat, floods and police alerts
+    ("hi", "भीषण गर्मी के कारण लोगों को घर के अंदर रहने की सलाह", "shelter_in_place"),
+    ("ro", "RO-Alert: cod roșu de inundații în județul Buzău", "air_raid_alert"),
+    ("hr", "Policija je bila pod uzbunom zbog prosvjeda", "air_raid_alert"),
+    ("hi", "जो लोग सुरक्षित स्थान पर जा सकते हैं, वे तुरंत शहर छोड़ दें", "shelter_in_place"),
+]
+
+
+@pytest.mark.parametrize(("lang", "concept", "text"), POSITIVES, ids=[p[2][:20] for p in POSITIVES])
+def test_kind_fires(lang: str, concept: str, text: str) -> None:
+    hits = fired(text)
+    assert concept in hits, f"{lang}: {concept} should fire on {text!r}, got {hits}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "concept"), NEAR_MISSES, ids=[n[1][:20] for n in NEAR_MISSES]
+)
+def test_kind_stays_quiet(lang: str, text: str, concept: str) -> None:
+    hits = fired(text)
+    assert concept not in hits, f"{lang}: {concept} should not fire on {text!r}, got {hits}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "nl",
+            "De ambassade is gesloten; men zal later laten weten wanneer zij weer opengaat.",
+        ),
+        ("ka", "საელჩო დღეს დაიხურა და მუშაობას მომავალ კვირას განაახლებს"),
+        ("ro", "Ambasada este închisă; ministerul va anunța ulterior redeschiderea acesteia."),
+        ("tr", "Büyükelçilik kapatıldı; yeniden açılış tarihi daha sonra duyurulacak."),
+        ("zh", "美国驻喀布尔大使馆即日起关闭，恢复办公时间另行通知。"),
+    ],
+)
+def test_a_future_reopening_does_not_lower_the_closure(lang: str, text: str) -> None:
+    """A closure that will reopen later, or says when it will say so, is still a closure."""
+    matches = _engine().evaluate("s", {"title": "", "text": text})
+    severities = [m.severity for m in matches if m.rule.name == "embassy_closed"]
+    assert severities and "info" not in severities, f"{lang}: {severities}"
