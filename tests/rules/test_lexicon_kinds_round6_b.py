@@ -125,6 +125,19 @@ POSITIVES = [
     ("zh", "shelter_in_place", "当局呼吁居民留在避难所内"),
     ("vi", "shelter_in_place", "Người dân được yêu cầu trú ẩn trong các hầm ngầm"),
     ("hi", "shelter_in_place", "लोगों से घरों के अंदर रहने की अपील की गई"),
+    # people taking to shelters, told as news
+    ("ko", "shelter_in_place", "폭발음이 들리자 시민들이 방공호에 대피했다"),
+    ("zh", "shelter_in_place", "空袭期间大批市民涌入地铁站避难"),
+    ("ja", "shelter_in_place", "市民らは地下鉄の駅に逃げ込んだ"),
+    ("he", "shelter_in_place", "עם האזעקה ירדו התושבים למקלטים"),
+    ("fa", "shelter_in_place", "مردم شهر به پناهگاه‌ها پناه بردند"),
+    ("tr", "shelter_in_place", "Saldırı sırasında halk sığınaklara koştu"),
+    ("ro", "shelter_in_place", "Sute de oameni s-au adăpostit în stațiile de metrou"),
+    ("nl", "shelter_in_place", "Honderden mensen schuilden in de kelder van een school"),
+    ("hr", "shelter_in_place", "Stanovnici Kijeva sklonili su se u podzemne stanice"),
+    ("sr", "shelter_in_place", "Људи су се склонили у подруме"),
+    ("ka", "shelter_in_place", "ხალხმა თავშესაფრებს შეაფარა თავი"),
+    ("vi", "shelter_in_place", "Hàng nghìn người trú ẩn tại các ga tàu điện ngầm"),
     (
         "nl",
         "shelter_in_place",
@@ -156,6 +169,9 @@ NEAR_MISSES = [
     ("he", "אזעקות רעידת אדמה נשמעו בצפון", "air_raid_alert"),
     ("sr", "Полицијске сирене су завијале у центру града", "air_raid_alert"),
     ("hr", "Sirena na probi: u subotu provjera sustava", "air_raid_alert"),
+    # advice for when an alert comes is not an alert
+    ("vi", "Người dân cần vào hầm trú ẩn khi có cảnh báo tên lửa", "air_raid_alert"),
+    ("ko", "지진이 나자 주민들이 대피소에 대피했다", "shelter_in_place"),
     # going to a safe place is leaving, not sheltering
     # heat, floods and police alerts
     ("hi", "भीषण गर्मी के कारण लोगों को घर के अंदर रहने की सलाह", "shelter_in_place"),
