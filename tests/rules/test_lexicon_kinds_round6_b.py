@@ -172,6 +172,9 @@ NEAR_MISSES = [
     # advice for when an alert comes is not an alert
     ("vi", "Người dân cần vào hầm trú ẩn khi có cảnh báo tên lửa", "air_raid_alert"),
     ("ko", "지진이 나자 주민들이 대피소에 대피했다", "shelter_in_place"),
+    # sirens set off by mistake, with no missile fired
+    ("fa", "آژیرها به اشتباه به صدا درآمد و هیچ موشکی شلیک نشد", "missile_attack"),
+    ("vi", "Người dân được yêu cầu sơ tán khỏi thành phố đến nơi an toàn", "shelter_in_place"),
     # going to a safe place is leaving, not sheltering
     # heat, floods and police alerts
     ("hi", "भीषण गर्मी के कारण लोगों को घर के अंदर रहने की सलाह", "shelter_in_place"),
