@@ -209,6 +209,9 @@ POSITIVES = [
     ("nl", "do_not_travel", "Het ministerie adviseert af te zien van alle reizen naar Iran"),
     ("vi", "do_not_travel", "Người dân không nên đi đến Iran vào thời điểm này"),
     ("ko", "do_not_travel", "해당 지역 여행을 취소해 주시기 바랍니다"),
+    ("hi", "do_not_travel", "मंत्रालय ने लेबनान की किसी भी यात्रा से बचने को कहा"),
+    ("ro", "do_not_travel", "Se recomandă abținerea de la orice călătorie în Liban"),
+    ("nl", "do_not_travel", "Buitenlandse Zaken raadt alle reizen naar Libanon af"),
     # embassy_closed: consulates closed or their activity stopped, missions of both scripts
     # closed a long clause after the name, a consular section suspended
     ("fa", "embassy_closed", "سرکنسولگری فرانسه در استانبول امروز تعطیل است"),
@@ -369,6 +372,9 @@ def test_kind_stays_quiet(lang: str, text: str, concept: str) -> None:
         ("ro", "Ambasada este închisă; ministerul va anunța ulterior redeschiderea acesteia."),
         ("tr", "Büyükelçilik kapatıldı; yeniden açılış tarihi daha sonra duyurulacak."),
         ("zh", "美国驻喀布尔大使馆即日起关闭，恢复办公时间另行通知。"),
+        ("fa", "کنسولگری تعطیل شد و زمان بازگشایی بعدا اعلام خواهد شد"),
+        ("vi", "Lãnh sự quán đóng cửa; ngày mở cửa lại sẽ thông báo sau"),
+        ("hi", "दूतावास बंद है, फिर से खुलने की तिथि बाद में बताई जाएगी"),
     ],
 )
 def test_a_future_reopening_does_not_lower_the_closure(lang: str, text: str) -> None:
