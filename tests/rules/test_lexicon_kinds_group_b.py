@@ -183,6 +183,8 @@ POSITIVES = [
     ("ko", "air_raid_alert", "서울에 드론 경보가 내려졌다"),
     # Croatia's siren tests are named with the sirens, so a Polish "attempt" is no test
     ("pl", "air_raid_alert", "Próba ataku na Rzeszów, ogłoszono alarm przeciwlotniczy"),
+    # the Romanian police-siren exclude is not English "political"
+    ("en", "air_raid_alert", "Air raid alert in Kyiv as political tensions rise"),
     # evacuation: departure of staff authorised, calls to leave the country or the region,
     # to withdraw, to go as soon as possible
     ("he", "evacuation", "משרד החוץ אישר את יציאתם של בני משפחות הדיפלומטים מלבנון"),
