@@ -1,0 +1,59 @@
+"""Issue 14, round 6, languages en id ar fr de es it el ru uk th pl pt: kinds of phrasing the
+unseen batch (bench/detection_unseen, now a tuning set) showed missing, each tested with
+sentences of our own, not the batch's. A positive must fire its concept; a near miss must not
+fire the concept named."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_languages import fired
+
+POSITIVES = [
+    # (language, concept, text)
+    # evacuation: embassy staff reduced, withdrawn or moved out; departure authorised;
+    # operations of an embassy suspended (en); nationals called on to leave
+    ("en", "evacuation", "The State Department is authorizing departure for family members"),
+    ("en", "evacuation", "Citizens were told to leave “immediately” by the embassy"),
+    ("en", "evacuation", "Washington suspends embassy operations in Kabul"),
+    ("en", "evacuation", "The embassy has pulled its staff out of the country"),
+    ("de", "evacuation", "Frankreich reduziert das Botschaftspersonal in Beirut"),
+    ("fr", "evacuation", "Paris réduit le personnel de son ambassade à Beyrouth"),
+    ("es", "evacuation", "Alemania retira al personal de su embajada en Beirut"),
+    ("it", "evacuation", "La Farnesina riduce il personale dell'ambasciata a Beirut"),
+    ("pl", "evacuation", "Niemcy ograniczają personel ambasady w Bejrucie"),
+    ("pt", "evacuation", "Os funcionários da embaixada vão deixar Cabul nesta semana"),
+    ("pt", "evacuation", "O governo pede que os cidadãos deixem o Líbano imediatamente"),
+    ("ru", "evacuation", "Германия сокращает число сотрудников посольства в Бейруте"),
+    ("uk", "evacuation", "Канада відкликає частину працівників посольства з Бейрута"),
+    ("el", "evacuation", "Το υπουργείο καλεί τους πολίτες να φύγουν από τον Λίβανο"),
+    ("ar", "evacuation", "الخارجية تجلي موظفي سفارتها في بيروت"),
+    ("ar", "evacuation", "أمرت الخارجية الموظفين غير الأساسيين في السفارة بالمغادرة"),
+    ("id", "evacuation", "Pemerintah menarik sebagian staf dari kedutaan di Beirut"),
+]
+
+NEAR_MISSES = [
+    # (language, text, concept): a plan ready, a question studied, is not an evacuation
+    (
+        "es",
+        "El Gobierno tiene preparado el plan de evacuación de sus ciudadanos en Líbano",
+        "evacuation",
+    ),
+    ("ru", "Посольство прорабатывает вопрос об эвакуации граждан из Бейрута", "evacuation"),
+    ("uk", "Посольство опрацьовує питання евакуації громадян з Бейрута", "evacuation"),
+    ("de", "Die Firma reduziert das Personal in der Filiale", "evacuation"),
+]
+
+
+@pytest.mark.parametrize(("lang", "concept", "text"), POSITIVES, ids=[p[2][:20] for p in POSITIVES])
+def test_kind_fires(lang: str, concept: str, text: str) -> None:
+    hits = fired(text)
+    assert concept in hits, f"{lang}: {concept} should fire on {text!r}, got {hits}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "concept"), NEAR_MISSES, ids=[n[1][:20] for n in NEAR_MISSES]
+)
+def test_kind_stays_quiet(lang: str, text: str, concept: str) -> None:
+    hits = fired(text)
+    assert concept not in hits, f"{lang}: {concept} should not fire on {text!r}, got {hits}"
