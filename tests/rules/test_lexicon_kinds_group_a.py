@@ -30,6 +30,21 @@ POSITIVES = [
     ("ar", "evacuation", "الخارجية تجلي موظفي سفارتها في بيروت"),
     ("ar", "evacuation", "أمرت الخارجية الموظفين غير الأساسيين في السفارة بالمغادرة"),
     ("id", "evacuation", "Pemerintah menarik sebagian staf dari kedutaan di Beirut"),
+    # shelter_in_place: a request to stay in a safe place or at home, to go to the shelters;
+    # people rushing into shelters
+    ("es", "shelter_in_place", "Las autoridades piden que permanezcan en un lugar seguro"),
+    ("es", "shelter_in_place", "El personal recibió orden de permanecer resguardado en la sede"),
+    ("pt", "shelter_in_place", "A embaixada pede aos brasileiros que fiquem em casa esta noite"),
+    ("en", "shelter_in_place", "Residents were asked to go to the shelters after the sirens"),
+    ("de", "shelter_in_place", "Die Bewohner wurden aufgefordert, die Schutzräume aufzusuchen"),
+    ("de", "shelter_in_place", "Passanten flüchteten sofort in die Schutzräume"),
+    ("pl", "shelter_in_place", "Mieszkańców wezwano do zejścia do schronów"),
+    (
+        "it",
+        "shelter_in_place",
+        "Il sindaco ha invitato tutti a restare in rifugi fino a nuovo avviso",
+    ),
+    ("de", "missile_attack", "Erneut Raketenalarm im Norden Israels"),
 ]
 
 NEAR_MISSES = [
@@ -42,6 +57,19 @@ NEAR_MISSES = [
     ("ru", "Посольство прорабатывает вопрос об эвакуации граждан из Бейрута", "evacuation"),
     ("uk", "Посольство опрацьовує питання евакуації громадян з Бейрута", "evacuation"),
     ("de", "Die Firma reduziert das Personal in der Filiale", "evacuation"),
+    # shelter advice that applies only if an alert comes, standing guidance, false alarms
+    ("en", "If a shelter-in-place order is issued, stay where you are", "shelter_in_place"),
+    ("en", "In case of an air raid alert, take shelter immediately", "shelter_in_place"),
+    ("es", "Refúgiese de inmediato en caso de que se anuncie una alerta", "shelter_in_place"),
+    ("ru", "При воздушной тревоге нужно держаться подальше от окон", "shelter_in_place"),
+    ("uk", "У разі тривоги негайно спустіться в укриття", "shelter_in_place"),
+    ("pl", "W razie alarmu należy udać się do schronu", "shelter_in_place"),
+    ("pt", "Durante a pandemia, o governo pediu que todos fiquem em casa", "shelter_in_place"),
+    (
+        "en",
+        "A missile alert was sent to phones, then declared to be a false alarm",
+        "missile_attack",
+    ),
 ]
 
 
