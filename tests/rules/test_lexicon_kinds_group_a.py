@@ -45,6 +45,42 @@ POSITIVES = [
         "Il sindaco ha invitato tutti a restare in rifugi fino a nuovo avviso",
     ),
     ("de", "missile_attack", "Erneut Raketenalarm im Norden Israels"),
+    # missiles and drones named in one phrase of attack ("attacked X with missiles and drones")
+    *[
+        (lang, concept, text)
+        for lang, text in [
+            ("en", "Russia struck Odesa with missiles and drones before dawn"),
+            ("fr", "Moscou a frappé Odessa avec des missiles et des drones"),
+            ("es", "Rusia atacó Odesa con misiles y drones de madrugada"),
+            ("it", "Mosca ha colpito Odessa con missili e droni"),
+            ("pt", "A Rússia atacou Odessa com mísseis e drones"),
+            ("pl", "Rosja zaatakowała Odessę rakietami i dronami"),
+            ("uk", "Росія атакувала Одесу ракетами та дронами"),
+            ("ar", "استهدفت روسيا أوديسا بالصواريخ والمسيرات"),
+            ("id", "Rusia menyerang Odesa dengan rudal dan drone"),
+            ("el", "Η Ρωσία επιτέθηκε στην Οδησσό με πυραύλους και drones"),
+            ("th", "รัสเซียโจมตีโอเดสซาด้วยขีปนาวุธและโดรน"),
+        ]
+        for concept in ("missile_attack", "drone_attack")
+    ],
+    ("fr", "missile_attack", "Les forces russes ont tiré des missiles sur Odessa"),
+    ("fr", "drone_attack", "Huit drones explosifs ont visé le port"),
+    ("pt", "missile_attack", "O Irã respondeu disparando mísseis contra Israel"),
+    ("th", "missile_attack", "รัสเซียยิงขีปนาวุธใส่เมืองคาร์คีฟ"),
+    ("uk", "drone_attack", "Вночі росіяни вдарили дроном по Сумах"),
+    ("uk", "drone_attack", "У Сумах сталася дронова атака"),
+    ("ru", "drone_attack", "Армия ударила беспилотником по Харькову"),
+    # aircraft bombs named without the word "air strike"
+    ("ru", "air_strike", "Россия ударила управляемыми авиационными бомбами по Харькову"),
+    ("ru", "air_strike", "Армия сбросила КАБы на Сумы"),
+    ("uk", "air_strike", "Росія атакувала Харків керованими авіабомбами"),
+    ("fr", "air_strike", "Une bombe aérienne est tombée sur un immeuble"),
+    # do_not_travel: "advises against all travel" (de), "do not travel" requested (pt),
+    # travel "fully discouraged" (el)
+    ("de", "do_not_travel", "Das Auswärtige Amt rät von allen Reisen in den Libanon ab"),
+    ("pt", "do_not_travel", "O Itamaraty recomendou que os brasileiros não viajem ao Líbano"),
+    ("el", "do_not_travel", "Τα ταξίδια στον Λίβανο αποθαρρύνονται πλήρως"),
+    ("es", "do_not_travel", "Exteriores pide no viajar a Líbano bajo ningún concepto"),
 ]
 
 NEAR_MISSES = [
