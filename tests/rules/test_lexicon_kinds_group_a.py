@@ -75,6 +75,18 @@ POSITIVES = [
     ("ru", "air_strike", "Армия сбросила КАБы на Сумы"),
     ("uk", "air_strike", "Росія атакувала Харків керованими авіабомбами"),
     ("fr", "air_strike", "Une bombe aérienne est tombée sur un immeuble"),
+    # embassy_closed: the activities, operations or consular services of an embassy suspended
+    ("es", "embassy_closed", "Madrid suspende las operaciones de su embajada en Kabul"),
+    ("fr", "embassy_closed", "Paris suspend les activités de son ambassade à Kaboul"),
+    ("it", "embassy_closed", "Roma sospende le attività dell'ambasciata a Kabul"),
+    ("pt", "embassy_closed", "Lisboa suspende as atividades da embaixada em Cabul"),
+    ("de", "embassy_closed", "Berlin stellt den Betrieb der Botschaft in Kabul vorerst ein"),
+    ("ar", "embassy_closed", "أعلنت القنصلية تعليق خدماتها في كابول"),
+    ("ar", "embassy_closed", "قررت الوزارة تعليق الخدمات القنصلية في كابول"),
+    ("id", "embassy_closed", "Pemerintah menghentikan sementara layanan KBRI di Kabul"),
+    ("el", "air_raid_alert", "Ενεργοποιήθηκαν οι σειρήνες της αεράμυνας στη Χάιφα"),
+    ("es", "shelter_in_place", "Los diplomáticos debían permanecer refugiados en la sede"),
+    ("pt", "evacuation", "O governo mandou que os diplomatas deixassem a embaixada em Cabul"),
     # do_not_travel: "advises against all travel" (de), "do not travel" requested (pt),
     # travel "fully discouraged" (el)
     ("de", "do_not_travel", "Das Auswärtige Amt rät von allen Reisen in den Libanon ab"),
