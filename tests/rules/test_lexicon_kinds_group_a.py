@@ -87,6 +87,9 @@ POSITIVES = [
     ("el", "air_raid_alert", "Ενεργοποιήθηκαν οι σειρήνες της αεράμυνας στη Χάιφα"),
     ("es", "shelter_in_place", "Los diplomáticos debían permanecer refugiados en la sede"),
     ("pt", "evacuation", "O governo mandou que os diplomatas deixassem a embaixada em Cabul"),
+    ("it", "embassy_closed", "Diverse ambasciate a Beirut chiudono per precauzione"),
+    # an air-raid siren is an alert, not a strike
+    ("pt", "air_raid_alert", "Soaram as sirenes de ataque aéreo em Kiev"),
     # do_not_travel: "advises against all travel" (de), "do not travel" requested (pt),
     # travel "fully discouraged" (el)
     ("de", "do_not_travel", "Das Auswärtige Amt rät von allen Reisen in den Libanon ab"),
