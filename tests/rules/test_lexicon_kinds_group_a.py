@@ -44,6 +44,15 @@ POSITIVES = [
         "shelter_in_place",
         "Il sindaco ha invitato tutti a restare in rifugi fino a nuovo avviso",
     ),
+    # people asked or told to stay inside their homes
+    ("en", "shelter_in_place", "People were urged to stay inside their homes tonight"),
+    ("de", "shelter_in_place", "Anwohner wurden gebeten, in ihren Wohnungen zu bleiben"),
+    ("it", "shelter_in_place", "Il prefetto ha chiesto ai cittadini di restare in casa"),
+    ("es", "shelter_in_place", "La alcaldía pidió a los vecinos que se queden en sus casas"),
+    ("pl", "shelter_in_place", "Władze zalecają mieszkańcom pozostanie w domach"),
+    ("el", "shelter_in_place", "Οι αρχές καλούν τους πολίτες να παραμείνουν στα σπίτια τους"),
+    ("pt", "shelter_in_place", "A Defesa Civil orientou a população a permanecer em casa"),
+    ("pl", "embassy_closed", "Konsulat zawiesza pracę konsularną do odwołania"),
     ("de", "missile_attack", "Erneut Raketenalarm im Norden Israels"),
     # missiles and drones named in one phrase of attack ("attacked X with missiles and drones")
     *[
@@ -116,6 +125,8 @@ NEAR_MISSES = [
     ("uk", "У разі тривоги негайно спустіться в укриття", "shelter_in_place"),
     ("pl", "W razie alarmu należy udać się do schronu", "shelter_in_place"),
     ("pt", "Durante a pandemia, o governo pediu que todos fiquem em casa", "shelter_in_place"),
+    ("en", "During the pandemic people were told to stay at home", "shelter_in_place"),
+    ("es", "Por la ola de calor, piden a los mayores que se queden en casa", "shelter_in_place"),
     (
         "en",
         "A missile alert was sent to phones, then declared to be a false alarm",
