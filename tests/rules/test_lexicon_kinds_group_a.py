@@ -132,6 +132,37 @@ NEAR_MISSES = [
         "A missile alert was sent to phones, then declared to be a false alarm",
         "missile_attack",
     ),
+    # sirens that warn of an air raid, or are tested, are not an air strike
+    ("en", "Sirens warned of an air raid in Lviv this morning", "air_strike"),
+    ("de", "Sirenen warnten vor einem Luftangriff auf Lwiw", "air_strike"),
+    ("it", "Le sirene hanno avvertito di un attacco aereo su Leopoli", "air_strike"),
+    ("it", "Sabato la prova d'allarme delle sirene: ricordo dei bombardamenti", "air_strike"),
+    ("ru", "Сирены предупредили о воздушном налёте на Одессу", "air_strike"),
+    ("uk", "Сирени попередили про повітряну атаку на Одесу", "air_strike"),
+    ("ar", "دوت صفارات الإنذار من غارة جوية محتملة", "air_strike"),
+    ("id", "Sirene serangan udara meraung di Haifa", "air_strike"),
+    ("es", "Sonaron las sirenas de ataque aéreo en Odesa", "air_strike"),
+    # a strike denied
+    ("it", "Il governo rassicura: nessun attacco aereo in corso", "air_strike"),
+    ("fr", "Le ministère assure qu'aucune frappe aérienne n'a eu lieu", "air_strike"),
+    ("en", "Officials said there was no air strike on the city", "air_strike"),
+    # closures on the Sabbath, for snow or the weather, a national or labour day; one denied
+    ("en", "The embassy is closed on Saturday for the Sabbath", "embassy_closed"),
+    ("de", "Die Botschaft bleibt am Schabbat geschlossen", "embassy_closed"),
+    ("en", "The embassy will be closed tomorrow due to heavy snowfall", "embassy_closed"),
+    ("en", "The embassy denied reports that it had closed its doors", "embassy_closed"),
+    ("fr", "L'ambassade reste fermée en raison de la neige", "embassy_closed"),
+    ("es", "La embajada permanecerá cerrada por la nevada", "embassy_closed"),
+    ("it", "L'ambasciata resterà chiusa per neve", "embassy_closed"),
+    ("pl", "Ambasada zamknięta z powodu śnieżycy", "embassy_closed"),
+    ("uk", "Посольство закрите через снігопад", "embassy_closed"),
+    ("el", "Κλειστή η πρεσβεία λόγω χιονόπτωσης", "embassy_closed"),
+    ("id", "KBRI tutup sementara karena banjir", "embassy_closed"),
+    ("ar", "السفارة مغلقة غدا بمناسبة اليوم الوطني", "embassy_closed"),
+    ("el", "Κλειστή η πρεσβεία τη Δευτέρα λόγω της Ημέρας της Εργασίας", "embassy_closed"),
+    ("pt", "O consulado ficará fechado por causa das chuvas", "embassy_closed"),
+    # weapons in words that are not an attack
+    ("es", "Las alarmas avisaron del lanzamiento de drones de reconocimiento", "drone_attack"),
 ]
 
 
