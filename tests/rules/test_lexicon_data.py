@@ -417,7 +417,7 @@ POSITIVES: dict[str, dict[str, str]] = {
         "fr": "Les autorités demandent à la population de se mettre à l’abri immédiatement.",
         "de": "Bei Luftalarm suchen Sie umgehend einen Schutzraum auf.",
         "es": "La embajada pide a sus ciudadanos que busquen refugio de inmediato.",
-        "it": "La Farnesina invita i connazionali a mettersi al riparo in caso di allarme.",
+        "it": "La Farnesina invita i connazionali a mettersi al riparo nei rifugi.",
         "el": "Οι κάτοικοι του Κιέβου κατέφυγαν στα καταφύγια κατά τη διάρκεια της νύχτας.",
         "ar": "طلبت السلطات من السكان التوجه إلى الملاجئ فوراً.",
         "th": "สถานทูตแนะนำให้พลเมืองเข้าที่หลบภัยทันทีเมื่อได้ยินสัญญาณเตือน",
