@@ -428,10 +428,19 @@ NEAR_MISSES = [
         ("fr", "Le consulat est fermé ; il annoncera sa réouverture sur son site."),
         ("ru", "Посольство закрыто. О возобновлении работы будет сообщено дополнительно."),
         ("ar", "السفارة مغلقة حتى إشعار آخر وستعلن عندما تكون جاهزة لإعادة فتح أبوابها"),
+        ("nl", "De ambassade is gesloten; men zal later laten weten wanneer zij weer opengaat."),
+        ("ka", "საელჩო დღეს დაიხურა და მუშაობას მომავალ კვირას განაახლებს"),
+        ("ro", "Ambasada este închisă; ministerul va anunța ulterior redeschiderea acesteia."),
+        ("tr", "Büyükelçilik kapatıldı; yeniden açılış tarihi daha sonra duyurulacak."),
+        ("zh", "美国驻喀布尔大使馆即日起关闭，恢复办公时间另行通知。"),
+        ("fa", "کنسولگری تعطیل شد و زمان بازگشایی بعدا اعلام خواهد شد"),
+        ("vi", "Lãnh sự quán đóng cửa; ngày mở cửa lại sẽ thông báo sau"),
+        ("hi", "दूतावास बंद है, फिर से खुलने की तिथि बाद में बताई जाएगी"),
     ],
 )
 def test_a_promised_reopening_does_not_lower_the_closure(lang: str, text: str) -> None:
-    """A closure notice that says it will announce the reopening is still a closure."""
+    """A closure notice that says it will reopen later, or will say when, is still a
+    closure."""
     matches = _engine().evaluate("s", {"title": "", "text": text})
     closed = [m for m in matches if m.rule.name == "embassy_closed"]
     assert closed, f"{lang}: {text!r}"
