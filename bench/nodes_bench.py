@@ -21,7 +21,9 @@ before 2026-12-07) is served by the first request in [slot, slot + interval), gi
 0.5 s: the lag is that request's time minus the slot; a slot with no request is missed, one
 with two or more is a duplicate fetch. CPU is the daemons' (``/proc/PID/stat``) and, on
 PostgreSQL, the server's (postmaster and backends) over the window, per 1,000 polls; peak RSS
-is each daemon's VmHWM (its cold pass included).
+is each daemon's VmHWM (its cold pass included). The window begins half an interval after the
+cold pass is stored (a source's first slot after a fetch is at least half an interval later).
+``stores per node``: the fetches each daemon stored in the window, from its log.
 
 Several nodes on a 2-core machine cannot show throughput by wall time (they share the cores),
 so the comparison is by cost: polls per CPU-second of the daemons, and with the server's CPU
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import re
 import statistics
 import subprocess
 import sys
@@ -74,6 +77,7 @@ class Window:
     node_cpu: float
     server_cpu: float
     peak_mb: list[float]
+    stores: list[int]  # per node
 
 
 def slots_of(first: float, start: float, end: float, every: float) -> Iterator[float]:
@@ -170,8 +174,10 @@ def run_nodes(
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, first)
-        # The run at start is off the grid; the grid's runs begin half an interval later.
-        start = max(time.time(), first + args.every / 2)
+        # The cold pass is off the grid: a source fetched in it at t is next due at the first
+        # slot from t + interval / 2 (a late run skips a slot by design), so the window begins
+        # half an interval after the last fetch of the cold pass was stored.
+        start = time.time() + args.every / 2
         time.sleep(max(0.0, start - time.time()))
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
@@ -189,7 +195,24 @@ def run_nodes(
         time.sleep(min(args.every, 35))  # the window's last slots may be served late
     requests = server.get(f"/requests-by-source?since={start - args.every}")
     polls, lags, missed, duplicates = score(requests, firsts, (start, end), args.every)
-    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks)
+    stores = [stores_in(d.log, start, end) for d in procs]
+    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, stores)
+
+
+STORED = re.compile(
+    r"^(\S+ \S+) INFO +advisorywatch\.runtime\.app: source .*: (not modified|\d+ new)"
+)
+
+
+def stores_in(log: Path, start: float, end: float) -> int:
+    """Fetches a daemon stored in [start, end), counted from its log (how the nodes shared the
+    work)."""
+    count = 0
+    for line in log.read_text(errors="replace").splitlines():
+        if m := STORED.match(line):
+            at = datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S,%f").astimezone().timestamp()
+            count += start <= at < end
+    return count
 
 
 @contextmanager
@@ -260,10 +283,10 @@ def main() -> None:
     print(
         "| nodes | polls | polls per source per interval | lag p50 s | lag p95 s | lag max s "
         "| missed slots | duplicate fetches | daemon CPU s / 1000 polls | x reference "
-        "| + server CPU s / 1000 polls | throughput vs 1 node | peak RSS MB per node "
-        "| ref peak MB |"
+        "| + server CPU s / 1000 polls | throughput vs 1 node | stores per node "
+        "| peak RSS MB per node | ref peak MB |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     one = None
     for count, w in rows:
         per_cpu = w.polls / w.node_cpu
@@ -275,6 +298,7 @@ def main() -> None:
             f"| {quantile(w.lags, 50):.2f} | {quantile(w.lags, 95):.2f} | {max(w.lags):.2f} "
             f"| {w.missed} | {w.duplicates} | {node_k:.2f} | {node_k / ref_cpu:.1f}x "
             f"| {1000 * (w.node_cpu + w.server_cpu) / w.polls:.2f} | {scale:.2f}x "
+            f"| {' / '.join(str(n) for n in w.stores)} "
             f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} |"
         )
 
