@@ -23,7 +23,8 @@ with two or more is a duplicate fetch. CPU is the daemons' (``/proc/PID/stat``) 
 PostgreSQL, the server's (postmaster and backends) over the window, per 1,000 polls; peak RSS
 is each daemon's VmHWM (its cold pass included). The window begins half an interval after the
 cold pass is stored (a source's first slot after a fetch is at least half an interval later).
-``stores per node``: the fetches each daemon stored in the window, from its log.
+``claims held per node``: each node's share of the claims held, sampled every 5 s in the
+window (how the nodes shared the work; PostgreSQL).
 
 Several nodes on a 2-core machine cannot show throughput by wall time (they share the cores),
 so the comparison is by cost: polls per CPU-second of the daemons, and with the server's CPU
@@ -36,12 +37,13 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -77,7 +79,7 @@ class Window:
     node_cpu: float
     server_cpu: float
     peak_mb: list[float]
-    stores: list[int]  # per node
+    shares: list[float]  # per node: its share of the claims held in the window
 
 
 def slots_of(first: float, start: float, end: float, every: float) -> Iterator[float]:
@@ -182,7 +184,8 @@ def run_nodes(
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
         spy = profile(procs[0].proc.pid, args, count) if args.profile else nullcontext()
-        with spy:
+        held = ClaimsHeld(url if args.postgres else None, [d.proc.pid for d in procs])
+        with spy, held:
             for cycle in range(args.cycles):
                 server.post(f"/publish?percent={args.percent}")
                 time.sleep(max(0.0, start + (cycle + 1) * args.every - time.time()))
@@ -195,24 +198,42 @@ def run_nodes(
         time.sleep(min(args.every, 35))  # the window's last slots may be served late
     requests = server.get(f"/requests-by-source?since={start - args.every}")
     polls, lags, missed, duplicates = score(requests, firsts, (start, end), args.every)
-    stores = [stores_in(d.log, start, end) for d in procs]
-    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, stores)
+    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, held.shares())
 
 
-STORED = re.compile(
-    r"^(\S+ \S+) INFO +advisorywatch\.runtime\.app: source .*: (not modified|\d+ new)"
-)
+class ClaimsHeld:
+    """Samples, every 5 s on a thread of its own, how many claims each node holds."""
 
+    def __init__(self, url: str | None, pids: list[int]) -> None:
+        self.pids, self.counts = pids, Counter[int]()
+        self._stop = threading.Event()
+        self._engine = create_engine(url) if url else None
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-def stores_in(log: Path, start: float, end: float) -> int:
-    """Fetches a daemon stored in [start, end), counted from its log (how the nodes shared the
-    work)."""
-    count = 0
-    for line in log.read_text(errors="replace").splitlines():
-        if m := STORED.match(line):
-            at = datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S,%f").astimezone().timestamp()
-            count += start <= at < end
-    return count
+    def __enter__(self) -> ClaimsHeld:
+        if self._engine is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._engine is not None:
+            self._thread.join()
+            self._engine.dispose()
+
+    def _run(self) -> None:
+        assert self._engine is not None
+        query = text(
+            "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by"
+            " GROUP BY n.pid"
+        )
+        while not self._stop.wait(5):
+            with self._engine.connect() as conn:
+                self.counts.update(dict(conn.execute(query).tuples().all()))
+
+    def shares(self) -> list[float]:
+        total = sum(self.counts.values()) or 1
+        return [self.counts[pid] / total for pid in self.pids]
 
 
 @contextmanager
@@ -283,7 +304,7 @@ def main() -> None:
     print(
         "| nodes | polls | polls per source per interval | lag p50 s | lag p95 s | lag max s "
         "| missed slots | duplicate fetches | daemon CPU s / 1000 polls | x reference "
-        "| + server CPU s / 1000 polls | throughput vs 1 node | stores per node "
+        "| + server CPU s / 1000 polls | throughput vs 1 node | claims held per node "
         "| peak RSS MB per node | ref peak MB |"
     )
     print("|" + "---|" * 15)
@@ -298,7 +319,7 @@ def main() -> None:
             f"| {quantile(w.lags, 50):.2f} | {quantile(w.lags, 95):.2f} | {max(w.lags):.2f} "
             f"| {w.missed} | {w.duplicates} | {node_k:.2f} | {node_k / ref_cpu:.1f}x "
             f"| {1000 * (w.node_cpu + w.server_cpu) / w.polls:.2f} | {scale:.2f}x "
-            f"| {' / '.join(str(n) for n in w.stores)} "
+            f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares)} "
             f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} |"
         )
 

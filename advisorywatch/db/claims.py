@@ -55,18 +55,22 @@ class Claim:
     token: str
     next_run_at: datetime
     wait: float = 0.0  # seconds
+    # The source's ETag and Last-Modified as claimed (no other node stores it while claimed).
+    validators: tuple[str | None, str | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """What one claiming pass took: the database time it ran at, the token, the sources (id,
-    name, host), when each is due (by id: its slot, or ``now`` for one never fetched), and
-    whether due sources were left (the limit reached, or their hosts held by others)."""
+    name, host), by id when each is due (its slot, or ``now`` for one never fetched) and its
+    validators (ETag, Last-Modified), and whether due sources were left (the limit reached,
+    or their hosts held by others)."""
 
     now: datetime
     token: str
     sources: list[tuple[int, str, str]]
     due: dict[int, datetime]
+    validators: dict[int, tuple[str | None, str | None]]
     left: bool
 
 
@@ -88,7 +92,14 @@ def claim_due(
     now = database_now(s)
     enabled = cast(literal(_array_literal(tuple(names))), ARRAY(String))
     query = (
-        select(Source.id, Source.name, Source.host, Source.next_run_at)
+        select(
+            Source.id,
+            Source.name,
+            Source.host,
+            Source.next_run_at,
+            Source.etag,
+            Source.last_modified,
+        )
         .where(Source.name == any_(enabled))
         .where(or_(Source.next_run_at.is_(None), Source.next_run_at <= now + ahead))
         .where(or_(Source.claim_until.is_(None), Source.claim_until < now))
@@ -107,7 +118,7 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    hosts = sorted({host or "" for _, _, host, _ in rows})
+    hosts = sorted({row.host or "" for row in rows})
     # Taken after the rows are locked: a node that claimed one of these hosts before has
     # committed its claims by the time its advisory lock is ours, and the query below sees them.
     listed = func.unnest(literal(hosts, ARRAY(String))).table_valued("host").render_derived()
@@ -121,7 +132,7 @@ def claim_due(
         )
     )
     taken = [row for row in rows if (row.host or "") in held - busy]
-    claimed = [(i, n, h or "") for i, n, h, _ in taken]
+    claimed = [(row.id, row.name, row.host or "") for row in taken]
     token = uuid.uuid4().hex
     if claimed:
         s.execute(
@@ -130,8 +141,10 @@ def claim_due(
             .values(claimed_by=node, claim_until=now + lease, claim_token=token)
             .execution_options(synchronize_session=False)
         )
-    due = {i: max(at or now, now) for i, _, _, at in taken}
-    return Claimed(now, token, claimed, due, len(rows) > len(taken) or len(rows) >= limit)
+    due = {row.id: max(row.next_run_at or now, now) for row in taken}
+    validators = {row.id: (row.etag, row.last_modified) for row in taken}
+    left = len(rows) > len(taken) or len(rows) >= limit
+    return Claimed(now, token, claimed, due, validators, left)
 
 
 @functools.lru_cache(maxsize=4)

@@ -222,7 +222,8 @@ class SharedNodes:
         for i, name, host in got.sources:
             due = got.due[i]
             wait = (due - got.now).total_seconds()
-            claims.append(Claim(i, name, host, got.token, next_slot(sources[name], due), wait))
+            after = next_slot(sources[name], due)
+            claims.append(Claim(i, name, host, got.token, after, wait, got.validators[i]))
         return claims, got.left
 
     def _hosts(self, sources: Mapping[str, SourceConfig]) -> list[str]:

@@ -39,7 +39,7 @@ from advisorywatch import __version__
 from advisorywatch.config import Config, ConfigError, load_config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.crawler.sources.base import SourceConfig
-from advisorywatch.db.claims import Claim, release
+from advisorywatch.db.claims import Claim
 from advisorywatch.db.models import utcnow
 from advisorywatch.db.queries import overdue_deliveries
 from advisorywatch.ingest.sync import sync_sources
@@ -69,7 +69,7 @@ SOURCE_JOB_PREFIX = "source:"
 ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
 MB = 1024 * 1024
-SLOT_STEP = 0.25  # seconds: claims due within one step of each other are crawled together
+SLOT_STEP = 1.0  # seconds: a host's claims due within one step are crawled together
 
 JOB_DEFAULTS = {
     # A run delayed by a busy loop or a slow crawl must still happen, never be skipped
@@ -216,8 +216,9 @@ class Daemon:
         wait: float,
         claimed: float,
     ) -> None:
-        """Crawl ``sources`` ``wait`` seconds after their claiming pass (monotonic ``claimed``);
-        claims still waiting at shutdown go back at once."""
+        """Crawl ``sources`` ``wait`` seconds after their claiming pass (monotonic ``claimed``).
+        Claims still waiting at shutdown are not crawled: the node hands back all it holds as
+        it leaves (:meth:`Coordination.stop`)."""
         if wait > 0:
             try:
                 await asyncio.wait_for(self._stopping.wait(), claimed + wait - time.monotonic())
@@ -227,7 +228,6 @@ class Daemon:
                 for name in claims:
                     if self._running.get(name) == claimed:
                         del self._running[name]
-                await self.app.in_db_thread(self._release, list(claims.values()))
                 return
         started = time.monotonic()
         if not await self._crawl(sources, claims):
@@ -239,10 +239,6 @@ class Daemon:
                 self._overrun(src.name, "it runs again at the next slot of its schedule")
             else:
                 self._overran.discard(src.name)
-
-    def _release(self, claims: list[Claim]) -> None:
-        with self.app.db.session() as s:
-            release(s, claims)
 
     async def _crawl(
         self, sources: list[SourceConfig], claims: dict[str, Claim] | None = None
