@@ -229,7 +229,7 @@ class ClaimsHeld:
         )
         while not self._stop.wait(5):
             with self._engine.connect() as conn:
-                self.counts.update(dict(conn.execute(query).tuples().all()))
+                self.counts.update(dict(conn.execute(query).all()))
 
     def shares(self) -> list[float]:
         total = sum(self.counts.values()) or 1

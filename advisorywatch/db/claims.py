@@ -176,11 +176,20 @@ def finish(s: Session, claim: Claim) -> bool:
 
 
 def renew(s: Session, node: str, lease: timedelta) -> int:
-    """Extend every live claim ``node`` holds by ``lease`` from now (database time)."""
+    """Extend the live claims ``node`` holds by ``lease`` from now (database time). Rows a store
+    holds locked are skipped, not waited for: the heartbeat runs beside the node's store batches
+    (waiting, it would stall for a whole batch, or deadlock with it), and such a row is being
+    stored under its claim right now (no other node can claim a locked row)."""
     now = database_now(s)
+    held = (
+        select(Source.id)
+        .where(Source.claimed_by == node)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     done = s.execute(
         update(Source)
-        .where(Source.claimed_by == node)
+        .where(Source.id.in_(held))
         .values(claim_until=now + lease)
         .execution_options(synchronize_session=False)
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.claims import Claim, Claimed, claim_due, finish, renew
@@ -144,3 +144,12 @@ def test_another_nodes_hosts_are_taken_only_once_overdue(db: Database) -> None:
 
 def test_a_source_never_fetched_is_anyones(db: Database) -> None:
     assert _names(_claim(db, "A", mine=[])) == set(SOURCES)
+
+
+def test_renewing_skips_a_row_a_store_holds_instead_of_waiting_for_it(db: Database) -> None:
+    _claim(db, "A")
+    with db.session() as storing:  # a store batch of the same node, mid-transaction
+        storing.execute(select(Source.id).where(Source.name == "a1").with_for_update())
+        with db.session() as s:
+            s.execute(text("SET LOCAL lock_timeout = '10s'"))  # waiting would fail the test
+            assert renew(s, "A", LEASE) == 2  # a2 and b1; a1 is being stored
