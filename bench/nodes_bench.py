@@ -107,6 +107,11 @@ def score(
             served = bisect.bisect_left(times, slot + every - EARLY) - lo
             if served == 0:
                 missed += 1
+                if missed <= 5:  # what the requests around a missed slot were
+                    near = [round(r - slot, 2) for r in times if abs(r - slot) < 2 * every]
+                    print(
+                        f"  missed: {name} slot {slot:.2f}, requests at {near} s", file=sys.stderr
+                    )
                 continue
             duplicates += served > 1
             lags.append(max(0.0, times[lo] - slot))

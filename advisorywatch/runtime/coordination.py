@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -211,17 +212,20 @@ class SharedNodes:
     def claim(
         self, sources: Mapping[str, SourceConfig], limit: int, ahead: timedelta
     ) -> tuple[list[Claim], bool]:
-        """Sources due within ``ahead``, each with how long until its slot; another node's
-        hosts' sources once they are two ``ahead`` late (that node is busy, stalled or dead)."""
+        """Sources due within ``ahead``, each with how long from the return until its slot;
+        another node's hosts' sources once they are two ``ahead`` late (that node is busy,
+        stalled or dead)."""
         if self.refusal is not None:
             return [], False
         mine = self._hosts(sources)
+        asked = time.monotonic()  # about when the database read its clock
         with self.db.session() as s:
             got = claim_due(s, self.id, list(sources), self.lease, limit, ahead, mine, 2 * ahead)
+        took = time.monotonic() - asked
         claims = []
         for i, name, host in got.sources:
             due = got.due[i]
-            wait = (due - got.now).total_seconds()
+            wait = (due - got.now).total_seconds() - took
             after = next_slot(sources[name], due)
             claims.append(Claim(i, name, host, got.token, after, wait, got.validators[i]))
         return claims, got.left

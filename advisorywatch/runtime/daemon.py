@@ -109,7 +109,7 @@ class Daemon:
         self._throttled = Throttled(log)  # one ERROR line a minute per kind of failure
         self._claim_next = 0.0  # monotonic time of the next claiming pass (several nodes)
         self._stopping = asyncio.Event()  # set on SIGTERM: claims waiting for their slot go back
-        self._beat_thread = ThreadPoolExecutor(1, thread_name_prefix="heartbeat")
+        self._coordinating = ThreadPoolExecutor(1, thread_name_prefix="coordination")
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -193,18 +193,19 @@ class Daemon:
         enabled = self._enabled  # a reload while claiming replaces it
         spacing = claim_spacing(daemon.claim_every_seconds, enabled.values())
         ahead = timedelta(seconds=spacing + claim_tick(daemon.claim_every_seconds))
-        got = await self.app.in_db_thread(self.coordination.claim, enabled, room, ahead)
-        claims, left = got
+        # Beside the writer: a pass queued behind a store batch would claim late.
+        claims, left = await self._beside_writer(self.coordination.claim, enabled, room, ahead)
         self._claim_next = started + (0 if left else spacing - claim_tick(spacing) / 2)
+        claimed = time.monotonic()  # the claims' waits count from here
         by_slot: dict[tuple[str, float], list[Claim]] = {}
         for claim in claims:
-            self._running.setdefault(claim.name, started)  # counted from now, not from its slot
+            self._running.setdefault(claim.name, claimed)  # counted from now, not from its slot
             at = math.ceil(max(0.0, claim.wait) / SLOT_STEP) * SLOT_STEP
             by_slot.setdefault((claim.host, at), []).append(claim)
         loop = asyncio.get_running_loop()
         for (_, at), held in by_slot.items():
             sources = [enabled[c.name] for c in held]
-            crawl = self._crawl_claimed(sources, {c.name: c for c in held}, at, started)
+            crawl = self._crawl_claimed(sources, {c.name: c for c in held}, at, claimed)
             task = loop.create_task(crawl)
             self._tasks.add(task)  # awaited at shutdown
             task.add_done_callback(self._tasks.discard)
@@ -360,14 +361,16 @@ class Daemon:
         )
 
     async def _beside_writer(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
-        """The heartbeat's database work. Several nodes: on a thread (and connection) of its
-        own, so a long store batch on the writer thread cannot starve the renewal of the
-        node's claims past their lease (the others would take over sources this node is still
-        crawling). One node on SQLite: on the writer thread (another would wait for its lock)."""
+        """The heartbeat's and the claiming pass's database work. Several nodes: on a thread
+        (and connection) of its own, so a long store batch on the writer thread can neither
+        starve the renewal of the node's claims past their lease (the others would take over
+        sources this node is still crawling) nor delay a claim past its slot. Neither waits
+        for a row lock (:mod:`advisorywatch.db.claims`). One node on SQLite: on the writer
+        thread (another would wait for its lock)."""
         if not self.coordination.shared:
             return await self.app.in_db_thread(fn, *args, **kw)
         call = functools.partial(fn, *args, **kw)
-        return await asyncio.get_running_loop().run_in_executor(self._beat_thread, call)
+        return await asyncio.get_running_loop().run_in_executor(self._coordinating, call)
 
     async def _prune(self) -> None:
         self._track()
@@ -466,7 +469,7 @@ class Daemon:
                 await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
         self.scheduler.shutdown(wait=False)
         await self.app.close()
-        self._beat_thread.shutdown(wait=True)
+        self._coordinating.shutdown(wait=True)
         if http is not None:
             http.stop()
         self.coordination.stop()
