@@ -324,7 +324,7 @@ def main() -> None:
             f"| {quantile(w.lags, 50):.2f} | {quantile(w.lags, 95):.2f} | {max(w.lags):.2f} "
             f"| {w.missed} | {w.duplicates} | {node_k:.2f} | {node_k / ref_cpu:.1f}x "
             f"| {1000 * (w.node_cpu + w.server_cpu) / w.polls:.2f} | {scale:.2f}x "
-            f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares)} "
+            f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares) if args.postgres else '-'} "
             f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} |"
         )
 
