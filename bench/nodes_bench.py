@@ -21,7 +21,10 @@ before 2026-12-07) is served by the first request in [slot, slot + interval), gi
 0.5 s: the lag is that request's time minus the slot; a slot with no request is missed, one
 with two or more is a duplicate fetch. CPU is the daemons' (``/proc/PID/stat``) and, on
 PostgreSQL, the server's (postmaster and backends) over the window, per 1,000 polls; peak RSS
-is each daemon's VmHWM (its cold pass included).
+is each daemon's VmHWM (its cold pass included). The window begins half an interval after the
+cold pass is stored (a source's first slot after a fetch is at least half an interval later).
+``claims held per node``: each node's share of the claims held, sampled every 5 s in the
+window (how the nodes shared the work; PostgreSQL).
 
 Several nodes on a 2-core machine cannot show throughput by wall time (they share the cores),
 so the comparison is by cost: polls per CPU-second of the daemons, and with the server's CPU
@@ -38,7 +41,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -74,6 +79,7 @@ class Window:
     node_cpu: float
     server_cpu: float
     peak_mb: list[float]
+    shares: list[float]  # per node: its share of the claims held in the window
 
 
 def slots_of(first: float, start: float, end: float, every: float) -> Iterator[float]:
@@ -101,6 +107,11 @@ def score(
             served = bisect.bisect_left(times, slot + every - EARLY) - lo
             if served == 0:
                 missed += 1
+                if missed <= 5:  # what the requests around a missed slot were
+                    near = [round(r - slot, 2) for r in times if abs(r - slot) < 2 * every]
+                    print(
+                        f"  missed: {name} slot {slot:.2f}, requests at {near} s", file=sys.stderr
+                    )
                 continue
             duplicates += served > 1
             lags.append(max(0.0, times[lo] - slot))
@@ -170,13 +181,16 @@ def run_nodes(
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, first)
-        # The run at start is off the grid; the grid's runs begin half an interval later.
-        start = max(time.time(), first + args.every / 2)
+        # The cold pass is off the grid: a source fetched in it at t is next due at the first
+        # slot from t + interval / 2 (a late run skips a slot by design), so the window begins
+        # half an interval after the last fetch of the cold pass was stored.
+        start = time.time() + args.every / 2
         time.sleep(max(0.0, start - time.time()))
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
         spy = profile(procs[0].proc.pid, args, count) if args.profile else nullcontext()
-        with spy:
+        held = ClaimsHeld(url if args.postgres else None, [d.proc.pid for d in procs])
+        with spy, held:
             for cycle in range(args.cycles):
                 server.post(f"/publish?percent={args.percent}")
                 time.sleep(max(0.0, start + (cycle + 1) * args.every - time.time()))
@@ -189,7 +203,42 @@ def run_nodes(
         time.sleep(min(args.every, 35))  # the window's last slots may be served late
     requests = server.get(f"/requests-by-source?since={start - args.every}")
     polls, lags, missed, duplicates = score(requests, firsts, (start, end), args.every)
-    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks)
+    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, held.shares())
+
+
+class ClaimsHeld:
+    """Samples, every 5 s on a thread of its own, how many claims each node holds."""
+
+    def __init__(self, url: str | None, pids: list[int]) -> None:
+        self.pids, self.counts = pids, Counter[int]()
+        self._stop = threading.Event()
+        self._engine = create_engine(url) if url else None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ClaimsHeld:
+        if self._engine is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._engine is not None:
+            self._thread.join()
+            self._engine.dispose()
+
+    def _run(self) -> None:
+        assert self._engine is not None
+        query = text(
+            "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by"
+            " GROUP BY n.pid"
+        )
+        while not self._stop.wait(5):
+            with self._engine.connect() as conn:
+                self.counts.update(dict(conn.execute(query).all()))
+
+    def shares(self) -> list[float]:
+        total = sum(self.counts.values()) or 1
+        return [self.counts[pid] / total for pid in self.pids]
 
 
 @contextmanager
@@ -260,10 +309,10 @@ def main() -> None:
     print(
         "| nodes | polls | polls per source per interval | lag p50 s | lag p95 s | lag max s "
         "| missed slots | duplicate fetches | daemon CPU s / 1000 polls | x reference "
-        "| + server CPU s / 1000 polls | throughput vs 1 node | peak RSS MB per node "
-        "| ref peak MB |"
+        "| + server CPU s / 1000 polls | throughput vs 1 node | claims held per node "
+        "| peak RSS MB per node | ref peak MB |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     one = None
     for count, w in rows:
         per_cpu = w.polls / w.node_cpu
@@ -275,6 +324,7 @@ def main() -> None:
             f"| {quantile(w.lags, 50):.2f} | {quantile(w.lags, 95):.2f} | {max(w.lags):.2f} "
             f"| {w.missed} | {w.duplicates} | {node_k:.2f} | {node_k / ref_cpu:.1f}x "
             f"| {1000 * (w.node_cpu + w.server_cpu) / w.polls:.2f} | {scale:.2f}x "
+            f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares) if args.postgres else '-'} "
             f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} |"
         )
 

@@ -84,8 +84,9 @@ class DaemonConfig(Strict):
     # A daemon whose lease was not renewed for this long is presumed dead; on PostgreSQL,
     # also how long a node's claims on sources last between renewals.
     lease_seconds: float = Field(default=60, gt=0)
-    # Several nodes (PostgreSQL): how often each looks for due sources to claim.
-    claim_every_seconds: float = Field(default=1, gt=0)
+    # Several nodes (PostgreSQL): how often each looks for due sources to claim (at most half
+    # the shortest interval). It claims those due before its next look, each fetched at its slot.
+    claim_every_seconds: float = Field(default=5, gt=0)
     # Several nodes: sources a node holds at most (claimed and not yet stored). A busy node
     # leaves the rest to the others, and a claim is fetched soon after it is taken.
     claim_at_most: int = Field(default=200, ge=1)

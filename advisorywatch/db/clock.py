@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -13,19 +12,20 @@ from advisorywatch.db.models import utcnow
 
 def database_now(s: Session) -> datetime:
     """The database's clock on PostgreSQL (the transaction's start), for lease arithmetic that
-    several nodes must agree on; SQLite has one node, whose clock it is."""
+    several nodes must agree on; SQLite has one node, whose clock it is. On PostgreSQL it is
+    asked once per transaction (``now()`` does not move within one; a batch of stores asked it
+    for every fetch)."""
     if s.get_bind().dialect.name != "postgresql":
         return utcnow()
+    transaction = s.get_transaction()
+    known: tuple[object, datetime] | None = s.info.get(_NOW)
+    if transaction is not None and known is not None and known[0] is transaction:
+        return known[1]
     now = s.scalar(select(func.now()))
     assert isinstance(now, datetime)
-    return now.astimezone(UTC)
+    now = now.astimezone(UTC)
+    s.info[_NOW] = (s.get_transaction(), now)
+    return now
 
 
-def transaction_clock(s: Session) -> Callable[[], datetime]:
-    """:func:`database_now` for the rest of ``s``'s transaction, asked once: PostgreSQL's
-    ``now()`` is the transaction's start anyway, so a batch of fetches stored together needs one
-    query, not one each; on SQLite each call reads this node's clock."""
-    if s.get_bind().dialect.name != "postgresql":
-        return utcnow
-    now = database_now(s)
-    return lambda: now
+_NOW = "advisorywatch.database_now"  # Session.info key: (the transaction, its now())

@@ -8,13 +8,14 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config.schema import HealthConfig
 from advisorywatch.db.claims import Claim, finish
-from advisorywatch.db.clock import transaction_clock
+from advisorywatch.db.clock import database_now
 from advisorywatch.db.conflicts import cancelled_by_another
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
@@ -97,7 +98,7 @@ class Ingestor:
         on the ``last``, a fetch cancelled for another's sake is reported failed."""
         results = []
         with self.db.session() as s:
-            clock = transaction_clock(s)
+            clock = partial(database_now, s)  # asked of PostgreSQL once per transaction
             routing = self.alerter.routing(s)
             routing.rule_locks.first = first
             names = {o.source for o in outcomes}

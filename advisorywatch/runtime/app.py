@@ -117,8 +117,11 @@ class App:
         from advisorywatch.crawler.fetch.spider import SourceJob, parse_in_thread
 
         claims = claims or {}
-
-        validators = await self._validators.submit([s.name for s in sources])
+        claimed = [claims[s.name].validators for s in sources if s.name in claims]
+        if len(claimed) == len(sources) and None not in claimed:  # read by the claiming pass
+            validators = {s.name: v for s, v in zip(sources, claimed, strict=True) if v}
+        else:
+            validators = await self._validators.submit([s.name for s in sources])
         jobs = [SourceJob(make_source(s), *validators.get(s.name, (None, None))) for s in sources]
         results: list[IngestResult] = []
 

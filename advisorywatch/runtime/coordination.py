@@ -4,7 +4,9 @@ On SQLite one daemon owns the database (:class:`SingleNode`, the lease of
 :mod:`advisorywatch.runtime.instance_lock`; a second refuses to start) and the daemon keeps one
 scheduler job per source. On PostgreSQL any number of daemons share the work
 (:class:`SharedNodes`): each registers in ``nodes`` and, from one periodic job, claims the
-sources that are due (:mod:`advisorywatch.db.claims`), all by the database's clock.
+sources that are due (:mod:`advisorywatch.db.claims`), all by the database's clock. The live
+nodes split the hosts between them (rendezvous hashing over the node ids, :func:`hosts_of`):
+each claims its own hosts' sources, and another node's only once they are overdue.
 
 Nodes must run one config. A node whose config differs from the one that wins (the config most
 live nodes run; on a tie, the oldest node's) *refuses*: it claims no sources and sends nothing
@@ -20,9 +22,10 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -36,6 +39,7 @@ from advisorywatch.db.claims import Claim, claim_due, release_node, renew
 from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Node
 from advisorywatch.db.session import Database
+from advisorywatch.ingest.sync import source_host
 from advisorywatch.runtime.instance_lock import Lease
 from advisorywatch.runtime.schedule import next_slot
 
@@ -54,8 +58,11 @@ class Coordination(Protocol):
     def beat(self) -> None:
         """Renew this node's hold; called by the heartbeat. Blocking."""
 
-    def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
-        """Claim due sources among ``sources`` (enabled, by name). Blocking."""
+    def claim(
+        self, sources: Mapping[str, SourceConfig], limit: int, ahead: timedelta
+    ) -> tuple[list[Claim], bool]:
+        """Claim sources among ``sources`` (enabled, by name) due within ``ahead``, and say
+        whether due sources were left (the limit reached, or their hosts busy). Blocking."""
 
     def reconfigure(self, config: Config) -> None:
         """A reloaded config: register it, and claim and send again once it matches."""
@@ -86,8 +93,10 @@ class SingleNode:
     def beat(self) -> None:
         self.lease.renew()
 
-    def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
-        return []  # never called: the scheduler has a job per source
+    def claim(
+        self, sources: Mapping[str, SourceConfig], limit: int, ahead: timedelta
+    ) -> tuple[list[Claim], bool]:
+        return [], False  # never called: the scheduler has a job per source
 
     def reconfigure(self, config: Config) -> None:
         pass
@@ -169,6 +178,8 @@ class SharedNodes:
         self.config_hash = config_hash(self.config_keys)
         self.refusal: str | None = None
         self._warned: set[tuple[str, str]] = set()  # (node, its config) already reported
+        self._live: tuple[str, ...] = (self.id,)  # the nodes that claim, as last seen
+        self._mine: tuple[object, tuple[str, ...], list[str]] | None = None  # cache of hosts_of
 
     def start(self) -> None:
         with self.db.session() as s:
@@ -198,15 +209,33 @@ class SharedNodes:
             renew(s, self.id, self.lease)
         self._check_configs()
 
-    def claim(self, sources: Mapping[str, SourceConfig], limit: int) -> list[Claim]:
+    def claim(
+        self, sources: Mapping[str, SourceConfig], limit: int, ahead: timedelta
+    ) -> tuple[list[Claim], bool]:
+        """Sources due within ``ahead``, each with how long from the return until its slot;
+        another node's hosts' sources once they are two ``ahead`` late (that node is busy,
+        stalled or dead)."""
         if self.refusal is not None:
-            return []
+            return [], False
+        mine = self._hosts(sources)
+        asked = time.monotonic()  # about when the database read its clock
         with self.db.session() as s:
-            got = claim_due(s, self.id, list(sources), self.lease, limit)
-        return [
-            Claim(i, name, host, got.token, next_slot(sources[name], got.now))
-            for i, name, host in got.sources
-        ]
+            got = claim_due(s, self.id, list(sources), self.lease, limit, ahead, mine, 2 * ahead)
+        took = time.monotonic() - asked
+        claims = []
+        for i, name, host in got.sources:
+            due = got.due[i]
+            wait = (due - got.now).total_seconds() - took
+            after = next_slot(sources[name], due)
+            claims.append(Claim(i, name, host, got.token, after, wait, got.validators[i]))
+        return claims, got.left
+
+    def _hosts(self, sources: Mapping[str, SourceConfig]) -> list[str]:
+        """This node's hosts among ``sources``'s, for the live nodes last seen (cached)."""
+        if self._mine is None or self._mine[0] is not sources or self._mine[1] != self._live:
+            hosts = {source_host(src.url) for src in sources.values()}
+            self._mine = (sources, self._live, hosts_of(self.id, self._live, hosts))
+        return self._mine[2]
 
     def reconfigure(self, config: Config) -> None:
         self.config_keys = config_keys(config)
@@ -236,6 +265,7 @@ class SharedNodes:
             return  # not beating within a lease: the claims are gone already
         leader = config_leader(peers)
         refusal = refusal_of(me, leader)
+        self._live = tuple(sorted(p.id for p in peers if p.config_hash == leader.config_hash))
         if refusal != self.refusal:
             if refusal is not None:
                 log.error(
@@ -258,6 +288,20 @@ class SharedNodes:
                 keys,
                 "" if refusal is not None else ": it claims and sends nothing until it matches",
             )
+
+
+def hosts_of(node: str, live: Sequence[str], hosts: Iterable[str]) -> list[str]:
+    """The hosts among ``hosts`` that are ``node``'s: each host goes to the live node that
+    ranks highest for it (rendezvous hashing), so the nodes split the hosts about evenly and a
+    node joining or leaving moves only its share. A node not among ``live`` (it claims
+    nothing, or has not seen itself beat yet) gets none."""
+    if node not in live:
+        return []
+
+    def rank(n: str, host: str) -> bytes:
+        return hashlib.blake2b(f"{n}/{host}".encode(), digest_size=8).digest()
+
+    return sorted(h for h in hosts if max(live, key=lambda n: rank(n, h)) == node)
 
 
 def peers_of(nodes: Sequence[Node]) -> list[Peer]:

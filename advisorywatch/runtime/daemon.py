@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import math
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -55,6 +58,8 @@ from advisorywatch.runtime.systemd import sd_notify
 from advisorywatch.runtime.throttle import Throttled
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 OUTBOX_RETRY_SECONDS = 15
 # /healthz turns unhealthy when a delivery waits this long past its due time.
 OVERDUE_AFTER = timedelta(minutes=5)
@@ -64,6 +69,7 @@ SOURCE_JOB_PREFIX = "source:"
 ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
 MB = 1024 * 1024
+SLOT_STEP = 1.0  # seconds: a host's claims due within one step are crawled together
 
 JOB_DEFAULTS = {
     # A run delayed by a busy loop or a slow crawl must still happen, never be skipped
@@ -73,6 +79,10 @@ JOB_DEFAULTS = {
     "coalesce": True,
     "max_instances": 1,
 }
+
+
+class InThread(Protocol):
+    async def __call__(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R: ...
 
 
 def _job_id(name: str) -> str:
@@ -97,6 +107,9 @@ class Daemon:
         self._sender: asyncio.Task[None] | None = None
         self._send_again = False
         self._throttled = Throttled(log)  # one ERROR line a minute per kind of failure
+        self._claim_next = 0.0  # monotonic time of the next claiming pass (several nodes)
+        self._stopping = asyncio.Event()  # set on SIGTERM: claims waiting for their slot go back
+        self._coordinating = ThreadPoolExecutor(1, thread_name_prefix="coordination")
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -114,7 +127,8 @@ class Daemon:
         scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC, job_defaults=JOB_DEFAULTS)
         daemon = self.app.config.daemon
         if self.coordination.shared:
-            _every(scheduler, self._claim_pass, daemon.claim_every_seconds, "claim due sources")
+            tick = claim_tick(daemon.claim_every_seconds)
+            _every(scheduler, self._claim_pass, tick, "claim due sources")
         else:
             for src in self.app.enabled_sources():
                 self._add_source_job(scheduler, src)
@@ -164,27 +178,58 @@ class Daemon:
                 self.scheduler.modify_job(_job_id(name), next_run_time=datetime.now(UTC))
 
     async def _claim_pass(self) -> None:
-        """Several nodes: claim the due sources and crawl them, one task per host (one node
-        holds a host's claims at a time, so its per-domain limits hold across nodes). A node
-        holds at most ``claim_at_most`` sources: one that falls behind leaves due sources to
-        the others instead of hoarding them, and fetches what it claims soon after claiming
-        it (its next slot is counted from the claim)."""
-        room = self.app.config.daemon.claim_at_most - len(self._running)
-        if self.app.stopping.is_set() or room <= 0:
+        """Several nodes: claim the sources due before the next pass and crawl each at its
+        slot, one task per host and slot (one node holds a host's claims at a time, so its
+        per-domain limits hold across nodes). Runs every tick but goes to the database only
+        every ``claim_every_seconds`` (at most half the shortest interval), or at the next tick
+        when the last pass left due sources (its room full, their hosts busy). A node holds at
+        most ``claim_at_most`` sources, claimed and not yet stored: one that falls behind
+        leaves due sources to the others instead of hoarding them."""
+        daemon = self.app.config.daemon
+        room = daemon.claim_at_most - len(self._running)
+        started = time.monotonic()
+        if self.app.stopping.is_set() or room <= 0 or started < self._claim_next:
             return
         enabled = self._enabled  # a reload while claiming replaces it
-        claims = await self.app.in_db_thread(self.coordination.claim, enabled, room)
-        by_host: dict[str, list[Claim]] = {}
+        spacing = claim_spacing(daemon.claim_every_seconds, enabled.values())
+        ahead = timedelta(seconds=spacing + claim_tick(daemon.claim_every_seconds))
+        # Beside the writer: a pass queued behind a store batch would claim late.
+        claims, left = await self._beside_writer(self.coordination.claim, enabled, room, ahead)
+        self._claim_next = started + (0 if left else spacing - claim_tick(spacing) / 2)
+        claimed = time.monotonic()  # the claims' waits count from here
+        by_slot: dict[tuple[str, float], list[Claim]] = {}
         for claim in claims:
-            by_host.setdefault(claim.host, []).append(claim)
+            self._running.setdefault(claim.name, claimed)  # counted from now, not from its slot
+            at = math.ceil(max(0.0, claim.wait) / SLOT_STEP) * SLOT_STEP
+            by_slot.setdefault((claim.host, at), []).append(claim)
         loop = asyncio.get_running_loop()
-        for held in by_host.values():
+        for (_, at), held in by_slot.items():
             sources = [enabled[c.name] for c in held]
-            task = loop.create_task(self._crawl_claimed(sources, {c.name: c for c in held}))
+            crawl = self._crawl_claimed(sources, {c.name: c for c in held}, at, claimed)
+            task = loop.create_task(crawl)
             self._tasks.add(task)  # awaited at shutdown
             task.add_done_callback(self._tasks.discard)
 
-    async def _crawl_claimed(self, sources: list[SourceConfig], claims: dict[str, Claim]) -> None:
+    async def _crawl_claimed(
+        self,
+        sources: list[SourceConfig],
+        claims: dict[str, Claim],
+        wait: float,
+        claimed: float,
+    ) -> None:
+        """Crawl ``sources`` ``wait`` seconds after their claiming pass (monotonic ``claimed``).
+        Claims still waiting at shutdown are not crawled: the node hands back all it holds as
+        it leaves (:meth:`Coordination.stop`)."""
+        if wait > 0:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), claimed + wait - time.monotonic())
+            except TimeoutError:
+                pass
+            else:
+                for name in claims:
+                    if self._running.get(name) == claimed:
+                        del self._running[name]
+                return
         started = time.monotonic()
         if not await self._crawl(sources, claims):
             return
@@ -266,8 +311,8 @@ class Daemon:
             if not self._send_again:
                 break
 
-    async def _update_delivery_gauges(self) -> None:
-        counts = await self.app.in_db_thread(delivery_counts, self.app.db)
+    async def _update_delivery_gauges(self, run: InThread | None = None) -> None:
+        counts = await (run or self.app.in_db_thread)(delivery_counts, self.app.db)
         for status in DeliveryStatus:  # every status: a held alert is counted too
             self.metrics.deliveries.labels(status).set(counts.get(status, 0))
         self.metrics.backlog.set(backlog(counts))
@@ -300,11 +345,11 @@ class Daemon:
         takes writes), count overdue deliveries and refresh the delivery gauges; each failure is
         a /healthz problem."""
         try:
-            await self.app.in_db_thread(self.coordination.beat)
+            await self._beside_writer(self.coordination.beat)
             self.health.problem("config", self.coordination.refusal)
             due = utcnow() - OVERDUE_AFTER
-            overdue = await self.app.in_db_thread(overdue_deliveries, self.app.db, due)
-            await self._update_delivery_gauges()
+            overdue = await self._beside_writer(overdue_deliveries, self.app.db, due)
+            await self._update_delivery_gauges(self._beside_writer)
         except Exception as exc:
             self.health.problem("database", f"cannot write: {_reason(exc)}")
             self._throttled.error("database", "database cannot be written: %s", _reason(exc))
@@ -314,6 +359,18 @@ class Daemon:
             "outbox",
             f"{overdue} deliveries overdue by more than {OVERDUE_AFTER}" if overdue else None,
         )
+
+    async def _beside_writer(self, fn: Callable[P, R], *args: P.args, **kw: P.kwargs) -> R:
+        """The heartbeat's and the claiming pass's database work. Several nodes: on a thread
+        (and connection) of its own, so a long store batch on the writer thread can neither
+        starve the renewal of the node's claims past their lease (the others would take over
+        sources this node is still crawling) nor delay a claim past its slot. Neither waits
+        for a row lock (:mod:`advisorywatch.db.claims`). One node on SQLite: on the writer
+        thread (another would wait for its lock)."""
+        if not self.coordination.shared:
+            return await self.app.in_db_thread(fn, *args, **kw)
+        call = functools.partial(fn, *args, **kw)
+        return await asyncio.get_running_loop().run_in_executor(self._coordinating, call)
 
     async def _prune(self) -> None:
         self._track()
@@ -397,6 +454,7 @@ class Daemon:
         )
         sd_notify("READY=1")
         await stop.wait()
+        self._stopping.set()
         sd_notify("STOPPING=1")
         log.info("stopping: finishing in-flight work (pending alerts stay queued)")
         self.scheduler.pause()  # no new runs; the executor would cancel running ones on shutdown
@@ -411,6 +469,7 @@ class Daemon:
                 await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
         self.scheduler.shutdown(wait=False)
         await self.app.close()
+        self._coordinating.shutdown(wait=True)
         if http is not None:
             http.stop()
         self.coordination.stop()
@@ -456,6 +515,18 @@ def _every(
 
     first = {"next_run_time": datetime.now(UTC)} if now else {}
     scheduler.add_job(run, "interval", seconds=seconds, id=name, name=name, **first)
+
+
+def claim_tick(claim_every: float) -> float:
+    """How often the claiming job wakes (it goes to the database less often)."""
+    return min(1.0, claim_every)
+
+
+def claim_spacing(claim_every: float, sources: Iterable[SourceConfig]) -> float:
+    """Seconds between claiming passes: ``claim_every_seconds``, or half the shortest interval
+    when that is shorter (a source fetched between passes is due again before the next)."""
+    halves = [s.interval.total_seconds() / 2 for s in sources if s.interval is not None]
+    return max(0.1, min([claim_every, *halves]))
 
 
 def _fetch_result(ok: bool, not_modified: bool) -> str:

@@ -1,5 +1,6 @@
 """Source claims on a real PostgreSQL database: two nodes never hold one source or one host at
-a time, an expired claim is taken over, and only the current claim's fetch is stored."""
+a time, an expired claim is taken over, and only the current claim's fetch is stored. A node
+claims ahead, and takes another node's hosts' sources only once they are overdue."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.claims import Claim, Claimed, claim_due, finish, renew
@@ -32,9 +33,25 @@ def db(project: Project) -> Iterator[Database]:
     database.dispose()
 
 
-def _claim(db: Database, node: str, names: list[str] | None = None) -> Claimed:
+def _claim(
+    db: Database,
+    node: str,
+    names: list[str] | None = None,
+    ahead: timedelta = timedelta(0),
+    mine: list[str] | None = None,
+) -> Claimed:
     with db.session() as s:
-        return claim_due(s, node, names or list(SOURCES), LEASE, limit=100)
+        return claim_due(s, node, names or list(SOURCES), LEASE, 100, ahead, mine, 2 * ahead)
+
+
+def _due_in(db: Database, seconds: float, names: list[str] | None = None) -> None:
+    """Move ``names`` (all: None) to a slot ``seconds`` from now (database time)."""
+    with db.session() as s:
+        s.execute(
+            update(Source)
+            .where(Source.name.in_(names or list(SOURCES)))
+            .values(next_run_at=database_now(s) + timedelta(seconds=seconds))
+        )
 
 
 def _names(got: Claimed) -> set[str]:
@@ -64,8 +81,11 @@ def test_one_node_holds_a_host_at_a_time(db: Database) -> None:
     got = _claim(db, "A", ["a1"])
     assert _names(got) == {"a1"}
     # a2 is due and unclaimed, but its host is A's while A holds a1: B gets only host b
-    assert _names(_claim(db, "B")) == {"b1"}
+    b = _claim(db, "B")
+    assert _names(b) == {"b1"}
+    assert b.left  # a2 was due but not B's to take: the next pass should come soon
     assert _names(_claim(db, "A")) == {"a2"}  # A may take more of its own host
+    assert not _claim(db, "C").left  # nothing left due
 
 
 def test_an_expired_claim_is_taken_over(db: Database) -> None:
@@ -98,3 +118,38 @@ def test_names_with_quotes_backslashes_and_commas_are_claimed_as_written(db: Dat
     got = _claim(db, "A", [*odd, "not-a-source"])
     assert _names(got) == set(odd)
     assert _names(_claim(db, "B", ["a1"])) == {"a1"}  # another set of names, another literal
+
+
+def test_a_node_claims_what_falls_due_before_its_next_pass_and_learns_when(db: Database) -> None:
+    _due_in(db, 20)
+    assert _names(_claim(db, "A", ahead=timedelta(seconds=10))) == set()
+    got = _claim(db, "A", ahead=timedelta(seconds=30))
+    assert _names(got) == set(SOURCES)
+    assert {round((due - got.now).total_seconds()) for due in got.due.values()} == {20}
+    _due_in(db, -5)  # overdue (the claims expired meanwhile): due now, not in the past
+    with db.session() as s:
+        s.execute(update(Source).values(claim_until=None, claimed_by=None, claim_token=None))
+    late = _claim(db, "B")
+    assert set(late.due.values()) == {late.now}
+
+
+def test_another_nodes_hosts_are_taken_only_once_overdue(db: Database) -> None:
+    ahead = timedelta(seconds=5)  # grace: two of it
+    _due_in(db, -3)
+    assert _names(_claim(db, "A", ahead=ahead, mine=["a.example"])) == {"a1", "a2"}
+    assert _names(_claim(db, "B", ahead=ahead, mine=["a.example"])) == set()  # b is not B's
+    _due_in(db, -11, ["b1"])  # b's node is busy, stalled or dead
+    assert _names(_claim(db, "B", ahead=ahead, mine=["a.example"])) == {"b1"}
+
+
+def test_a_source_never_fetched_is_anyones(db: Database) -> None:
+    assert _names(_claim(db, "A", mine=[])) == set(SOURCES)
+
+
+def test_renewing_skips_a_row_a_store_holds_instead_of_waiting_for_it(db: Database) -> None:
+    _claim(db, "A")
+    with db.session() as storing:  # a store batch of the same node, mid-transaction
+        storing.execute(select(Source.id).where(Source.name == "a1").with_for_update())
+        with db.session() as s:
+            s.execute(text("SET LOCAL lock_timeout = '10s'"))  # waiting would fail the test
+            assert renew(s, "A", LEASE) == 2  # a2 and b1; a1 is being stored

@@ -1,5 +1,5 @@
 """Which config the nodes run: the one most live nodes run, on a tie the oldest node's; a node
-with another config is told which top-level keys differ."""
+with another config is told which top-level keys differ. How the live nodes split the hosts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from advisorywatch.runtime.coordination import (
     config_keys,
     config_leader,
     differing_keys,
+    hosts_of,
     refusal_of,
 )
 
@@ -64,3 +65,23 @@ def test_what_a_node_sets_for_itself_is_no_difference(tmp_path: Path) -> None:
     assert _keys(tmp_path, own) == base
     assert differing_keys(base, _keys(tmp_path, "daemon: {lease_seconds: 30}")) == ["daemon"]
     assert "database" not in base and "sources" in base
+
+
+HOSTS = [f"h{k}.example" for k in range(60)]
+
+
+def test_each_host_is_one_live_nodes_and_a_node_leaving_moves_only_its_own() -> None:
+    live = ["node-a", "node-b", "node-c"]
+    shares = {n: set(hosts_of(n, live, HOSTS)) for n in live}
+    assert set().union(*shares.values()) == set(HOSTS)  # every host is someone's...
+    assert sum(len(s) for s in shares.values()) == len(HOSTS)  # ...and no host two nodes'
+    assert all(len(s) >= 10 for s in shares.values()), {n: len(s) for n, s in shares.items()}
+    # Every node computes the same split, whatever order it read the nodes in.
+    assert hosts_of("node-a", list(reversed(live)), HOSTS) == sorted(shares["node-a"])
+    # node-c leaves: its hosts go to the others, who keep their own.
+    after = {n: set(hosts_of(n, live[:2], HOSTS)) for n in live[:2]}
+    for n in live[:2]:
+        assert shares[n] <= after[n]
+    assert after["node-a"] | after["node-b"] == set(HOSTS)
+    # A node that is not (yet) among the live ones takes no host as its own.
+    assert hosts_of("node-d", live, HOSTS) == []

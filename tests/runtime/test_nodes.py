@@ -389,3 +389,14 @@ def test_a_node_holds_no_more_than_claim_at_most_sources(
     finally:
         _stop(nodes)
     assert 1 <= max(held) <= 2  # the node claimed, never more than two at once
+    # Stopped, it handed back what it held, claims waiting for their slot included.
+    assert project.sql("SELECT count(*) FROM sources WHERE claimed_by IS NOT NULL") == [(0,)]
+    # The claiming pass read each source's validators: every fetch after its first is
+    # conditional (and answered 304: the feeds did not change).
+    for server in servers.values():
+        sent: dict[str, list[dict[str, str]]] = {}
+        for path, headers in server.requests:
+            sent.setdefault(path, []).append(headers)
+        feeds = {path: later for path, (_, *later) in sent.items() if path.endswith(".xml")}
+        assert len(feeds) == PER_HOST and all(feeds.values()), feeds.keys()
+        assert all("If-None-Match" in h for later in feeds.values() for h in later), feeds
