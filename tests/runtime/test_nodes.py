@@ -250,6 +250,8 @@ def _healthz(port: int) -> tuple[int, str]:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+    except (urllib.error.URLError, ConnectionError) as e:
+        return 0, str(e)  # not listening yet: the node is still starting
 
 
 def _free_port() -> int:
