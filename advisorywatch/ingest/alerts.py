@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,16 +66,18 @@ class Alerter:
     def __init__(self, rules: RuleEngine, channels: Channels) -> None:
         self.rules, self.channels = rules, channels
         self.incident_words = IncidentWords()
-        self.places_ready = False
 
-    def ready(self) -> None:
+    places_ready: ClassVar[bool] = False  # as the lookup: once per process (reloads too)
+
+    @classmethod
+    def ready(cls) -> None:
         """Build the places lookup (once per process), outside the storing transaction:
         building it takes seconds, which must not hold the database's write lock. Imported
         here: a process whose items never fire never loads it."""
         from advisorywatch.rules.places.extract import finder
 
         finder()
-        self.places_ready = True
+        cls.places_ready = True
 
     def routing(self, s: Session) -> Routing:
         """The routing state of one storing transaction."""

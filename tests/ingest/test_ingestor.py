@@ -190,7 +190,7 @@ sources:
 rules:
   - name: strike
     keywords: [air strike]
-    notify: [ops]
+{where}    notify: [ops]
 channels:
   ops:
     urls: ["{sink}"]
@@ -223,7 +223,7 @@ def test_the_places_lookup_is_loaded_only_by_a_pass_whose_items_fire(
         {"guid": f"c{i}", "title": f"Market report {i}", "description": "Calm"} for i in range(3)
     ]
     news = feeds.put("/news.xml", rss(calm).encode())
-    project.write_config(PLACES_CONFIG.format(news=news, sink=sink.apprise_url))
+    project.write_config(PLACES_CONFIG.format(news=news, sink=sink.apprise_url, where=""))
     assert not _run_once_loads_places(project)
     assert project.sql("SELECT count(*) FROM items") == [(3,)]
 
@@ -238,3 +238,21 @@ def test_the_places_lookup_is_loaded_only_by_a_pass_whose_items_fire(
     assert len(sink.received) == 1
     assert not _run_once_loads_places(project)  # 304: nothing new
     assert len(sink.received) == 1
+
+
+def test_a_rule_limited_to_countries_has_the_places_lookup_built_before_storing(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """Matching such a rule looks places up: the lookup is built before the transaction, for
+    new items whether they fire or not."""
+    calm = [{"guid": "c", "title": "Market report", "description": "Calm"}]
+    news = feeds.put("/news.xml", rss(calm).encode())
+    where = "    countries: [UA]\n"
+    project.write_config(PLACES_CONFIG.format(news=news, sink=sink.apprise_url, where=where))
+    assert _run_once_loads_places(project)
+    elsewhere = {"guid": "p", "title": "Air strike in Lima", "description": "Overnight."}
+    strike = {"guid": "s", "title": "Air strike in Kyiv", "description": "Overnight."}
+    feeds.put("/news.xml", rss([elsewhere, strike, *calm]).encode())
+    assert _run_once_loads_places(project)
+    assert project.sql("SELECT rule FROM alerts") == [("strike",)]
+    assert sink.titles() and "Kyiv" in sink.titles()[0]
