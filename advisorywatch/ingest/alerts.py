@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,6 +51,14 @@ def _level_firings(
     ]
 
 
+class PlacesNeeded(Exception):
+    """An item fires while the places lookup is not built: the storing transaction is given
+    up, the lookup built outside it (:meth:`Alerter.ready`), and the batch stored again."""
+
+    def __init__(self) -> None:
+        super().__init__("the places lookup is needed: build it, then store the batch again")
+
+
 class Alerter:
     """Raises the alerts of stored items; ``incident_words``, the words of recent incidents, is
     kept across the ingestor's transactions."""
@@ -59,14 +67,17 @@ class Alerter:
         self.rules, self.channels = rules, channels
         self.incident_words = IncidentWords()
 
-    @staticmethod
-    def ready() -> None:
+    places_ready: ClassVar[bool] = False  # as the lookup: once per process (reloads too)
+
+    @classmethod
+    def ready(cls) -> None:
         """Build the places lookup (once per process), outside the storing transaction:
         building it takes seconds, which must not hold the database's write lock. Imported
-        here: a pass without new items never loads it."""
+        here: a process whose items never fire never loads it."""
         from advisorywatch.rules.places.extract import finder
 
         finder()
+        cls.places_ready = True
 
     def routing(self, s: Session) -> Routing:
         """The routing state of one storing transaction."""
@@ -76,11 +87,16 @@ class Alerter:
         self, routing: Routing, source: str, changed: list[Changed], now: datetime
     ) -> int:
         """Alerts for a response's new and changed items, in feed order, once every item has
-        its id; returns how many were raised."""
-        from advisorywatch.rules.places.extract import places_in
-
+        its id; returns how many were raised. Raises :class:`PlacesNeeded` when one fires
+        before the places lookup is built."""
         s = routing.session
         due = [(c.row, f) for c in changed if (f := self._firings(source, c, now))]
+        if not due:
+            return 0
+        if not self.places_ready:
+            raise PlacesNeeded
+        from advisorywatch.rules.places.extract import places_in
+
         items = as_items(s, [row for row, _ in due])
         alerted: set[Row] = set()
         raised = 0

@@ -19,7 +19,7 @@ from advisorywatch.db.clock import database_now
 from advisorywatch.db.conflicts import cancelled_by_another
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.alerts import Alerter
+from advisorywatch.ingest.alerts import Alerter, PlacesNeeded
 from advisorywatch.ingest.health import queue_notice, record_fetch
 from advisorywatch.ingest.items import SEEN_REFRESH, stocked_sources, store_items
 from advisorywatch.model import FetchOutcome
@@ -71,14 +71,29 @@ class Ingestor:
 
         Several nodes (PostgreSQL): a batch cancelled for another's sake (a deadlock, or its
         incident locks out of order: :class:`~advisorywatch.notifier.route.incidents.LockOrder`)
-        is stored again, whole, rather than its alerts left to the next fetch."""
-        if any(o.items for o in outcomes):  # a pass of 304s never needs the places lookup
+        is stored again, whole, rather than its alerts left to the next fetch.
+
+        The places lookup is built when an item first fires (:class:`PlacesNeeded`), outside
+        the transaction, which is then stored again: once per process, and never for a
+        process whose items fire nothing (matching the batch's items beforehand would match
+        every listed item, not just the new and revised ones). A rule limited to countries or
+        places needs it to match: then it is built before any batch with items."""
+        if self.alerter.rules.matching_needs_places and any(o.items for o in outcomes):
+            self.alerter.ready()  # matching may look places up, inside the transaction
+        try:
+            return self._store_retrying(outcomes, claims or {})
+        except PlacesNeeded:
             self.alerter.ready()
+            return self._store_retrying(outcomes, claims or {})
+
+    def _store_retrying(
+        self, outcomes: list[FetchOutcome], claims: Mapping[str, Claim]
+    ) -> list[IngestResult]:
         first: frozenset[int] = frozenset()
         for attempt in range(1, STORE_ATTEMPTS + 1):
             last = attempt == STORE_ATTEMPTS
             try:
-                return self._store(outcomes, claims or {}, first, last)
+                return self._store(outcomes, claims, first, last)
             except LockOrder as exc:
                 first = exc.keys
             except DBAPIError as exc:
@@ -121,6 +136,8 @@ class Ingestor:
                         claim = claims.get(outcome.source)
                         results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
+                    if isinstance(exc, PlacesNeeded):
+                        raise  # the whole batch again, once the lookup is built (ingest_many)
                     if (isinstance(exc, LockOrder) or cancelled_by_another(exc)) and not last:
                         raise  # the whole batch again (ingest_many)
                     # What was memoised in the rolled-back savepoint is gone.

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Select, Table, and_, bindparam, insert, inspect, or_, select
+from sqlalchemy.orm import Session, load_only, make_transient_to_detached
 
 from advisorywatch.db.models import Item
 from advisorywatch.ingest.identities import content_hash, item_identity, link_key
@@ -103,8 +103,16 @@ def store_items(
 def as_items(s: Session, rows: list[Row]) -> list[Item]:
     """``rows`` as ORM items (alerts need them). An inserted one is made from what was inserted,
     without reading it back; ``merge`` rather than ``add``, so that an object left in the
-    session by a rolled-back savepoint under the same id takes the new values."""
-    return [row if isinstance(row, Item) else _persistent(s, row) for row in rows]
+    session by a rolled-back savepoint under the same id takes the new values. A stored one
+    gets the columns it was looked up without (:func:`_stored`)."""
+    return [_complete(s, row) if isinstance(row, Item) else _persistent(s, row) for row in rows]
+
+
+def _complete(s: Session, row: Item) -> Item:
+    """``row`` with every column loaded, in one SELECT (the columns set since are kept)."""
+    if missing := [key for key in _COLUMNS if key in inspect(row).unloaded]:
+        s.refresh(row, missing)
+    return row
 
 
 def _persistent(s: Session, row: NewItem) -> Item:
@@ -158,19 +166,32 @@ def _stored(links: bool, contents: bool) -> Select[Item]:
     """A source's items with one of the ``identities`` (or ``links``, or ``contents``): built
     once, executed per response (building and caching a statement costs as much as running it).
     Each alternative names the source, so that SQLite searches each index ("MULTI-INDEX OR")
-    instead of every item of the source."""
+    instead of every item of the source. Only the columns storing reads: a changed feed's
+    listed items are mostly unchanged, and their titles and texts are not needed."""
     columns: list[tuple[str, Any]] = [("identities", Item.identity)]
     columns += [("links", Item.link_key)] if links else []
     columns += [("contents", Item.content_hash)] if contents else []
     source = Item.source_id == bindparam("source")
     return (
         select(Item)
+        .options(load_only(*_LOOKED_UP))
         .where(or_(*(and_(source, c.in_(bindparam(k, expanding=True))) for k, c in columns)))
         .order_by(Item.id)
     )
 
 
 _ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
+_COLUMNS = [c.key for c in Item.__mapper__.column_attrs]
+# What matching a response's items with their rows and comparing their levels reads.
+_LOOKED_UP = (
+    Item.source_id,
+    Item.identity,
+    Item.content_hash,
+    Item.link_key,
+    Item.last_seen_at,
+    Item.advisory_country,
+    Item.advisory_level,
+)
 _INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.identity, _ITEMS.c.id)
 _STORED = {(a, b): _stored(a, b) for a in (False, True) for b in (False, True)}
 

@@ -207,6 +207,12 @@ class RuleEngine:
     def configs(self) -> list[RuleConfig]:
         return self._configs
 
+    @property
+    def matching_needs_places(self) -> bool:
+        """Whether matching a text may look up the places it names: a rule limited to
+        countries or places (:meth:`evaluate`)."""
+        return any(r.countries or r.places for r in self._configs)
+
     def applies_to(self, rule: RuleConfig, source: str | None) -> bool:
         """Whether ``rule`` watches ``source``; every rule applies when source is None."""
         if source is None or (rule.sources is None and rule.tags is None):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +19,7 @@ from advisorywatch.model import FetchOutcome, ParsedItem
 from advisorywatch.runtime.batch_queue import BatchQueue
 
 from .conftest import URL, MakeIngestor
-from conftest import POSTGRES
+from conftest import POSTGRES, FeedServer, Project, Sink, db_json, rss
 
 
 def _items(prefix: str, n: int) -> list[ParsedItem]:
@@ -176,3 +178,81 @@ def test_a_fetch_is_stored_only_under_the_claim_that_stands(make_ingestor: MakeI
 def _claim_of(got: Claimed) -> Claim:
     ((i, name, host),) = got.sources
     return Claim(i, name, host, got.token, got.now + timedelta(minutes=10))
+
+
+PLACES_CONFIG = """
+database:
+  url: sqlite:///state.db
+sources:
+  - name: news
+    type: feed
+    url: {news}
+rules:
+  - name: strike
+    keywords: [air strike]
+{where}    notify: [ops]
+channels:
+  ops:
+    urls: ["{sink}"]
+"""
+# ``run --once``, then whether the process loaded the places lookup.
+_RUN_ONCE = (
+    "import sys\n"
+    "from advisorywatch.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('places:', 'advisorywatch.rules.places.extract' in sys.modules)\n"
+    "sys.exit(code)"
+)
+
+
+def _run_once_loads_places(project: Project) -> bool:
+    cmd = [sys.executable, "-c", _RUN_ONCE, "--config", str(project.config), "run", "--once"]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=120, env=project.env(), cwd=project.dir
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.splitlines()[-1] == "places: True"
+
+
+def test_the_places_lookup_is_loaded_only_by_a_pass_whose_items_fire(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """New items that fire no rule need no places; the first that fires gets its places (the
+    lookup built outside the storing transaction, which is then stored again)."""
+    calm = [
+        {"guid": f"c{i}", "title": f"Market report {i}", "description": "Calm"} for i in range(3)
+    ]
+    news = feeds.put("/news.xml", rss(calm).encode())
+    project.write_config(PLACES_CONFIG.format(news=news, sink=sink.apprise_url, where=""))
+    assert not _run_once_loads_places(project)
+    assert project.sql("SELECT count(*) FROM items") == [(3,)]
+
+    strike = {"guid": "s", "title": "Air strike in Kyiv", "description": "Overnight."}
+    feeds.put("/news.xml", rss([strike, *calm]).encode())
+    assert _run_once_loads_places(project)
+    assert project.sql("SELECT count(*) FROM items") == [(4,)]
+    (places,) = project.sql("SELECT places FROM alerts")[0]
+    assert [(p["name"], p["country"], p["in"]) for p in db_json(places)] == [
+        ("Kyiv", "UA", "title")
+    ]
+    assert len(sink.received) == 1
+    assert not _run_once_loads_places(project)  # 304: nothing new
+    assert len(sink.received) == 1
+
+
+def test_a_rule_limited_to_countries_has_the_places_lookup_built_before_storing(
+    project: Project, feeds: FeedServer, sink: Sink
+) -> None:
+    """Matching such a rule looks places up: the lookup is built before the transaction, for
+    new items whether they fire or not."""
+    calm = [{"guid": "c", "title": "Market report", "description": "Calm"}]
+    news = feeds.put("/news.xml", rss(calm).encode())
+    where = "    countries: [UA]\n"
+    project.write_config(PLACES_CONFIG.format(news=news, sink=sink.apprise_url, where=where))
+    assert _run_once_loads_places(project)
+    elsewhere = {"guid": "p", "title": "Air strike in Lima", "description": "Overnight."}
+    strike = {"guid": "s", "title": "Air strike in Kyiv", "description": "Overnight."}
+    feeds.put("/news.xml", rss([elsewhere, strike, *calm]).encode())
+    assert _run_once_loads_places(project)
+    assert project.sql("SELECT rule FROM alerts") == [("strike",)]
+    assert sink.titles() and "Kyiv" in sink.titles()[0]

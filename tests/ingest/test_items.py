@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from advisorywatch.db.models import Item
+from advisorywatch.db.models import Alert, Item
 from advisorywatch.model import FetchOutcome, ParsedItem
 
 from .conftest import URL, MakeIngestor
@@ -35,3 +36,41 @@ def test_dates_a_feed_got_wrong_are_not_stored(make_ingestor: MakeIngestor) -> N
     with db.session() as s:
         stored = {guid: at for guid, at in s.execute(select(Item.guid, Item.published))}
     assert stored == {"old": None, "future": None, "good": good}
+
+
+def test_a_changed_response_reads_its_stored_items_without_their_texts(
+    make_ingestor: MakeIngestor,
+) -> None:
+    """Most items a changed feed lists are unchanged: their rows are looked up with the keys
+    storing compares, not the texts; an item that fires gets the rest of its row for the alert."""
+    db, ingestor = make_ingestor(["a"])
+    published = datetime(2025, 10, 7, 12, tzinfo=UTC)
+    items = [
+        ParsedItem(title=f"story {i}", text="calm", guid=f"g{i}", published=published)
+        for i in range(3)
+    ]
+    assert ingestor.ingest(FetchOutcome("a", URL, 200, items)).new == 3
+    items[1] = ParsedItem(title="story 1", text="An air strike", guid="g1", published=published)
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        result = ingestor.ingest(FetchOutcome("a", URL, 200, [ParsedItem("new", "calm"), *items]))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert (result.new, result.updated, result.alerts) == (1, 1, 1)
+    reads = [q for q in statements if q.lstrip().startswith("SELECT") and "FROM items" in q]
+    assert reads and not [q for q in reads if "items.text" in q or "items.title" in q]
+    with db.session() as s:
+        alert = s.scalars(select(Alert)).one()
+        assert alert.item.guid == "g1" and alert.item.text == "An air strike"
+        assert alert.item.published == published
+        assert s.scalars(select(Item.text).order_by(Item.id)).all() == [
+            "calm",
+            "An air strike",
+            "calm",
+            "calm",
+        ]
