@@ -259,6 +259,23 @@ POSITIVES = [
         "shelter_in_place",
         "Wie niet kan vertrekken, wordt aangeraden een veilige plek te zoeken",
     ),
+    # round 7: drones (plural where the language marks it) hit, fell or were shot down
+    ("tr", "drone_attack", "Suriye'den gönderilen İHA bir askeri üsse isabet etti"),
+    ("tr", "drone_attack", "Saldırı İHA'sı hava savunması tarafından düşürüldü"),
+    ("zh", "drone_attack", "防空部队在城市上空击落两架无人机"),
+    ("zh", "drone_attack", "一架無人機擊中了煉油廠"),
+    ("ja", "drone_attack", "ドローンが石油施設に着弾した"),
+    ("ja", "drone_attack", "防空部隊が無人機3機を撃墜した"),
+    ("he", "drone_attack", "הרחפן פגע בבניין מגורים באילת"),
+    ("ka", "drone_attack", "რუსეთმა ღამით 500 დრონითა და 40 რაკეტით განახორციელა თავდასხმა"),
+    ("ko", "drone_attack", "드론이 정유시설을 타격했다"),
+    ("vi", "drone_attack", "Lực lượng phòng không bắn hạ 20 UAV của đối phương"),
+    ("hi", "drone_attack", "वायु सेना ने 12 ड्रोन मार गिराए"),
+    ("ro", "drone_attack", "Apărarea antiaeriană a doborât 40 de drone rusești"),
+    ("nl", "drone_attack", "Er werden 30 drones neergeschoten boven Kiev"),
+    ("sr", "drone_attack", "PVO je oborila 25 dronova iznad Kijeva"),
+    ("sr", "drone_attack", "ПВО је оборила 25 дронова изнад Кијева"),
+    ("hr", "drone_attack", "Protuzračna obrana oborila je 12 dronova"),
 ]
 
 NEAR_MISSES = [
@@ -346,6 +363,11 @@ NEAR_MISSES = [
     ("ro", "RO-Alert: cod roșu de inundații în județul Buzău", "air_raid_alert"),
     ("hr", "Policija je bila pod uzbunom zbog prosvjeda", "air_raid_alert"),
     ("hi", "जो लोग सुरक्षित स्थान पर जा सकते हैं, वे तुरंत शहर छोड़ दें", "shelter_in_place"),
+    # round 7: a single drone shot down, no attack on a place
+    ("vi", "Không quân Pháp bắn hạ một máy bay không người lái gần biên giới", "drone_attack"),
+    ("nl", "De politie onderschepte een drone boven het stadion", "drone_attack"),
+    ("ro", "Poliția a doborât o dronă care survola aeroportul", "drone_attack"),
+    ("hr", "Policija je oborila dron iznad stadiona", "drone_attack"),
 ]
 
 
