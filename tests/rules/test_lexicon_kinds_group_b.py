@@ -276,6 +276,21 @@ POSITIVES = [
     ("sr", "drone_attack", "PVO je oborila 25 dronova iznad Kijeva"),
     ("sr", "drone_attack", "ПВО је оборила 25 дронова изнад Кијева"),
     ("hr", "drone_attack", "Protuzračna obrana oborila je 12 dronova"),
+    # round 7: staff withdrawn, recalled or brought home, an embassy evacuated, leave asap
+    ("nl", "evacuation", "Het personeel van de ambassade in Bagdad wordt teruggetrokken"),
+    ("nl", "evacuation", "Nederland haalt de medewerkers van de ambassade in Khartoem terug"),
+    ("nl", "evacuation", "Nederlanders in Libië moeten het land zo snel mogelijk verlaten"),
+    ("vi", "evacuation", "Anh yêu cầu rút toàn bộ nhà ngoại giao khỏi Sudan"),
+    ("vi", "evacuation", "Pháp rút bắt buộc nhân viên đại sứ quán khỏi Niger"),
+    ("fa", "evacuation", "سفارت ایتالیا در کابل تخلیه شد"),
+    ("fa", "evacuation", "سفارت آلمان در خارطوم را تخلیه کرد"),
+    ("he", "evacuation", "עובדי השגרירות בקייב הוחזרו לישראל"),
+    ("he", "evacuation", "משרד החוץ קורא לישראלים לעזוב את טורקיה כמה שיותר מהר"),
+    ("ja", "evacuation", "大使館員は隣国に退避した"),
+    ("hi", "evacuation", "दूतावास के कर्मचारियों को वापस बुला लिया गया"),
+    ("ro", "evacuation", "Germania și-a rechemat diplomații din Niger"),
+    # round 7: refrain from coming
+    ("he", "do_not_travel", "המשרד ממליץ להימנע מהגעה לסיני"),
 ]
 
 NEAR_MISSES = [
@@ -368,6 +383,10 @@ NEAR_MISSES = [
     ("nl", "De politie onderschepte een drone boven het stadion", "drone_attack"),
     ("ro", "Poliția a doborât o dronă care survola aeroportul", "drone_attack"),
     ("hr", "Policija je oborila dron iznad stadiona", "drone_attack"),
+    # round 7: an ambassador recalled for consultations is a protest, not an evacuation
+    ("ro", "Bucureștiul și-a rechemat ambasadorul pentru consultări", "evacuation"),
+    ("nl", "Nederland heeft de ambassadeur teruggeroepen voor overleg", "evacuation"),
+    ("fa", "تخلیه بار کشتی در بندر عباس انجام شد", "evacuation"),
 ]
 
 
