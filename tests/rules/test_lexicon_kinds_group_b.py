@@ -291,6 +291,12 @@ POSITIVES = [
     ("ro", "evacuation", "Germania și-a rechemat diplomații din Niger"),
     # round 7: refrain from coming
     ("he", "do_not_travel", "המשרד ממליץ להימנע מהגעה לסיני"),
+    # round 7: sirens went off in any word order or compound; a missile that hit or fell
+    ("ko", "air_raid_alert", "전국에 경보 사이렌이 울러퍼졌다"),
+    ("nl", "air_raid_alert", "In heel Oekraïne loeiden de luchtalarmsirenes"),
+    ("vi", "missile_attack", "Tên lửa rơi trúng một khu dân cư ở Kiev"),
+    ("ka", "missile_attack", "რაკეტა საცხოვრებელ კორპუსს მოხვდა"),
+    ("tr", "missile_attack", "Atılan roket bir evde ağır hasara neden oldu"),
 ]
 
 NEAR_MISSES = [
@@ -387,6 +393,8 @@ NEAR_MISSES = [
     ("ro", "Bucureștiul și-a rechemat ambasadorul pentru consultări", "evacuation"),
     ("nl", "Nederland heeft de ambassadeur teruggeroepen voor overleg", "evacuation"),
     ("fa", "تخلیه بار کشتی در بندر عباس انجام شد", "evacuation"),
+    # round 7: police sirens
+    ("nl", "Politiesirenes loeiden de hele nacht door de stad", "air_raid_alert"),
 ]
 
 
