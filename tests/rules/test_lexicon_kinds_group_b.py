@@ -297,6 +297,10 @@ POSITIVES = [
     ("vi", "missile_attack", "Tên lửa rơi trúng một khu dân cư ở Kiev"),
     ("ka", "missile_attack", "რაკეტა საცხოვრებელ კორპუსს მოხვდა"),
     ("tr", "missile_attack", "Atılan roket bir evde ağır hasara neden oldu"),
+    # round 7: a siren that sounded, told in the past, is still an alert
+    ("zh", "air_raid_alert", "空袭警报响起后不久，市中心传来爆炸声"),
+    ("he", "air_raid_alert", "כשנשמעה אזעקה בעיר, התושבים רצו למקלטים"),
+    ("ko", "air_raid_alert", "어젯밤 키이우 전역에 공습경보가 발령됐다"),
 ]
 
 NEAR_MISSES = [
@@ -395,6 +399,23 @@ NEAR_MISSES = [
     ("fa", "تخلیه بار کشتی در بندر عباس انجام شد", "evacuation"),
     # round 7: police sirens
     ("nl", "Politiesirenes loeiden de hele nacht door de stad", "air_raid_alert"),
+    # round 7: guidance for when sirens sound, a siren that did not sound, a reaction to a report
+    ("ko", "공습경보가 발령되면 가까운 대피소로 이동하십시오", "air_raid_alert"),
+    ("ko", "공습경보가 발령되면 가까운 대피소로 이동하십시오", "shelter_in_place"),
+    ("zh", "听到防空警报后应立即进入地下室", "air_raid_alert"),
+    ("he", "במקרה של אזעקה יש להיכנס למרחב המוגן", "air_raid_alert"),
+    ("tr", "Hava saldırısı sireni çaldığında en yakın sığınağa gidin", "air_raid_alert"),
+    ("nl", "Als het luchtalarm afgaat, ga dan direct naar binnen", "air_raid_alert"),
+    ("ro", "Când sună sirenele de alarmă aeriană, mergeți la adăpost", "air_raid_alert"),
+    ("hr", "Kada se oglasi sirena zračne opasnosti, idite u sklonište", "air_raid_alert"),
+    ("sr", "Када се огласи сирена за ваздушну опасност, идите у склониште", "air_raid_alert"),
+    ("vi", "Khi nghe tiếng còi báo động phòng không, người dân cần xuống hầm", "air_raid_alert"),
+    ("hi", "हवाई हमले का सायरन बजने पर तुरंत सुरक्षित जगह जाएं", "air_raid_alert"),
+    ("ja", "空襲警報のサイレンが鳴ったら頑丈な建物に避難してください", "air_raid_alert"),
+    ("he", "העיר לא ספגה אפילו אזעקה אחת מאז תחילת המבצע", "air_raid_alert"),
+    ("hi", "हमले के दौरान दिल्ली में हवाई हमले का सायरन बजा ही नहीं", "air_raid_alert"),
+    ("fa", "واکنش سخنگوی وزارت خارجه به خبر بسته شدن سفارت", "embassy_closed"),
+    ("ja", "弾道ミサイル攻撃の伝達と避難行動", "missile_attack"),
 ]
 
 
