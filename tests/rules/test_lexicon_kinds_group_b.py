@@ -301,6 +301,25 @@ POSITIVES = [
     ("zh", "air_raid_alert", "空袭警报响起后不久，市中心传来爆炸声"),
     ("he", "air_raid_alert", "כשנשמעה אזעקה בעיר, התושבים רצו למקלטים"),
     ("ko", "air_raid_alert", "어젯밤 키이우 전역에 공습경보가 발령됐다"),
+    # round 7: air force strikes on; N drones and M missiles; level 4; defer travel; stay home
+    ("he", "air_strike", "חיל האוויר ממשיך להפציץ ולתקוף מטרות בדרום לבנון"),
+    ("ro", "missile_attack", "Rusia a trimis peste noapte 120 de drone și 9 rachete spre Odesa"),
+    (
+        "nl",
+        "missile_attack",
+        "Rusland vuurde 300 drones en 20 ballistische raketten af op Oekraïne",
+    ),
+    ("hr", "missile_attack", "Rusija je ispalila 300 dronova i 20 raketa na Ukrajinu"),
+    ("sr", "missile_attack", "Русија је испалила 300 дронова и 20 ракета на Украјину"),
+    ("ja", "do_not_travel", "外務省は同国全土をレベル4に引き上げ、渡航は止めるよう呼びかけた"),
+    ("ja", "evacuation", "大使館の職員と家族は陸路で隣国へ移動し、そこに退避した"),
+    ("hi", "do_not_travel", "सरकार ने कहा कि हालात सुधरने तक नागरिक इराक की यात्रा स्थगित कर दें"),
+    ("tr", "shelter_in_place", "Büyükelçilik personeline yerinde barınma talimatı verildi"),
+    ("hi", "shelter_in_place", "दूतावास ने कहा कि नागरिक घर से बाहर न निकलें"),
+    ("hi", "shelter_in_place", "वहां मौजूद नागरिकों से कहा गया है कि वे अपने घरों पर ही रहें"),
+    ("hr", "shelter_in_place", "Vlasti su upozorile stanovnike pograničnih sela da se sklone"),
+    ("hr", "shelter_in_place", "Gradonačelnik je pozvao građane da ostanu u skloništima"),
+    ("sr", "shelter_in_place", "Власти су упозориле становнике пограничних села да се склоне"),
 ]
 
 NEAR_MISSES = [
