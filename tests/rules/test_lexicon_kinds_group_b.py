@@ -282,8 +282,8 @@ POSITIVES = [
     ("nl", "evacuation", "Nederlanders in Libië moeten het land zo snel mogelijk verlaten"),
     ("vi", "evacuation", "Anh yêu cầu rút toàn bộ nhà ngoại giao khỏi Sudan"),
     ("vi", "evacuation", "Pháp rút bắt buộc nhân viên đại sứ quán khỏi Niger"),
-    ("fa", "evacuation", "سفارت ایتالیا در کابل تخلیه شد"),
-    ("fa", "evacuation", "سفارت آلمان در خارطوم را تخلیه کرد"),
+    ("fa", "evacuation", "سفارت ایتالیا در کابل از دیپلمات‌ها و کارکنان تخلیه شد"),
+    ("fa", "evacuation", "آلمان سفارت خود را از کارمندان تخلیه کرد"),
     ("he", "evacuation", "עובדי השגרירות בקייב הוחזרו לישראל"),
     ("he", "evacuation", "משרד החוץ קורא לישראלים לעזוב את טורקיה כמה שיותר מהר"),
     ("ja", "evacuation", "大使館員は隣国に退避した"),
@@ -435,6 +435,8 @@ NEAR_MISSES = [
     ("hi", "हमले के दौरान दिल्ली में हवाई हमले का सायरन बजा ही नहीं", "air_raid_alert"),
     ("fa", "واکنش سخنگوی وزارت خارجه به خبر بسته شدن سفارت", "embassy_closed"),
     ("ja", "弾道ミサイル攻撃の伝達と避難行動", "missile_attack"),
+    # round 7: an embassy building cleared, not its staff withdrawn
+    ("fa", "ساختمان سفارت به دلیل بسته مشکوک تخلیه شد", "evacuation"),
 ]
 
 
