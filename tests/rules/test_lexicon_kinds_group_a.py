@@ -105,6 +105,36 @@ POSITIVES = [
     ("pt", "do_not_travel", "O Itamaraty recomendou que os brasileiros não viajem ao Líbano"),
     ("el", "do_not_travel", "Τα ταξίδια στον Λίβανο αποθαρρύνονται πλήρως"),
     ("es", "do_not_travel", "Exteriores pide no viajar a Líbano bajo ningún concepto"),
+    # round 7: a drone or missile named with a hit/strike/fall/shot-down verb, in either order
+    # and voice
+    ("fr", "drone_attack", "Un drone a frappé un dépôt de carburant près de Kharkiv"),
+    ("fr", "drone_attack", "L'aéroport a été touché par plusieurs drones dans la nuit"),
+    ("pt", "drone_attack", "O prédio foi atingido por um drone ucraniano"),
+    ("pt", "drone_attack", "Um drone russo caiu sobre uma escola em Odessa"),
+    ("es", "drone_attack", "La refinería fue alcanzada por drones ucranianos"),
+    ("it", "drone_attack", "Un drone ha colpito un palazzo a Odessa"),
+    ("it", "drone_attack", "Il deposito è stato colpito da droni russi"),
+    ("ru", "drone_attack", "Над Курской областью сбиты восемь беспилотников"),
+    ("ru", "drone_attack", "Беспилотник упал на крышу жилого дома"),
+    ("uk", "drone_attack", "Збито дванадцять ворожих дронів над Одещиною"),
+    ("uk", "drone_attack", "Дрон влучив у багатоповерхівку"),
+    ("el", "drone_attack", "Ρωσικά μη επανδρωμένα αεροσκάφη έπληξαν την Οδησσό"),
+    ("pl", "drone_attack", "Rosja wystrzeliła w nocy nad Ukrainę ponad sto dronów"),
+    ("pl", "drone_attack", "Dron spadł na budynek mieszkalny"),
+    ("th", "drone_attack", "รัสเซียส่งโดรน 40 ลำเข้าโจมตีเคียฟ"),
+    ("ar", "drone_attack", "تعرض المطار لهجوم من طائرات بدون طيار"),
+    ("de", "drone_attack", "Mehrere Drohnen sind in der Nacht in Odessa eingeschlagen"),
+    ("en", "drone_attack", "A Russian drone hit the port of Izmail overnight"),
+    ("en", "drone_attack", "The refinery was hit by Ukrainian drones"),
+    (
+        "de",
+        "missile_attack",
+        "Mehrere Raketen sind am Morgen in einem Wohnviertel von Charkiw eingeschlagen",
+    ),
+    ("el", "missile_attack", "Ο Ιράν εκτόξευσε μέσα στη νύχτα δεκάδες βαλλιστικούς πυραύλους"),
+    ("en", "missile_attack", "Three people were killed by Russian missiles in Dnipro"),
+    ("ar", "missile_attack", "سقوط قذائف صاروخية على مدينة حيفا"),
+    ("pl", "missile_attack", "Rosjanie odpalili w nocy w kierunku Kijowa kilkanaście rakiet"),
 ]
 
 NEAR_MISSES = [
@@ -163,6 +193,12 @@ NEAR_MISSES = [
     ("pt", "O consulado ficará fechado por causa das chuvas", "embassy_closed"),
     # weapons in words that are not an attack
     ("es", "Las alarmas avisaron del lanzamiento de drones de reconocimiento", "drone_attack"),
+    # round 7: the same words in other senses, and a denied evacuation
+    ("en", "A drone hit a record price at the auction", "drone_attack"),
+    ("en", "Drone deliveries hit a milestone", "drone_attack"),
+    ("it", "Il drone ha colpito nel segno al festival di fotografia", "drone_attack"),
+    ("en", "He was killed in a rocket launch accident", "missile_attack"),
+    ("pl", "MSZ nie planuje ewakuacji placówki w Kijowie", "evacuation"),
 ]
 
 
