@@ -135,6 +135,25 @@ POSITIVES = [
     ("en", "missile_attack", "Three people were killed by Russian missiles in Dnipro"),
     ("ar", "missile_attack", "سقوط قذائف صاروخية على مدينة حيفا"),
     ("pl", "missile_attack", "Rosjanie odpalili w nocy w kierunku Kijowa kilkanaście rakiet"),
+    # round 7: sirens that sounded, went off or were heard, in either order
+    ("en", "air_raid_alert", "Sirens were heard over Haifa shortly after midnight"),
+    ("it", "air_raid_alert", "Le sirene hanno suonato a lungo su Tel Aviv"),
+    ("it", "air_raid_alert", "Risuonano le sirene a Leopoli"),
+    (
+        "it",
+        "air_raid_alert",
+        "A Odessa è suonato l'allarme poco dopo mezzanotte per un attacco di droni",
+    ),
+    ("ru", "air_raid_alert", "В Харькове снова прозвучали сирены"),
+    ("uk", "air_raid_alert", "У Львові пролунали сирени"),
+    ("pl", "air_raid_alert", "Syreny zawyły w Kijowie po północy"),
+    ("id", "air_raid_alert", "Sirene meraung di Tel Aviv"),
+    ("th", "air_raid_alert", "เสียงไซเรนดังขึ้นทั่วกรุงเคียฟ"),
+    # round 7: the all-clear: the alert cancelled, people may leave the shelters
+    ("uk", "all_clear", "Тривогу скасовано, громадяни можуть виходити з укриття"),
+    ("en", "all_clear", "Residents may now leave the shelters"),
+    # "stay until the all-clear" is an instruction to shelter, not an all-clear
+    ("uk", "shelter_in_place", "Залишайтеся в укриттях, допоки не пролунає відбій тривоги"),
 ]
 
 NEAR_MISSES = [
@@ -199,6 +218,26 @@ NEAR_MISSES = [
     ("it", "Il drone ha colpito nel segno al festival di fotografia", "drone_attack"),
     ("en", "He was killed in a rocket launch accident", "missile_attack"),
     ("pl", "MSZ nie planuje ewakuacji placówki w Kijowie", "evacuation"),
+    # round 7: sirens of another kind, not a real alert, explainers and standing guidance
+    ("en", "Ambulance sirens were heard on the highway", "air_raid_alert"),
+    (
+        "en",
+        "Sirens sounded in Haifa but this was not a real alert: the city tested its system",
+        "air_raid_alert",
+    ),
+    ("el", "Οι σειρήνες ηχούν αλλά δεν πρόκειται για πραγματικό συναγερμό", "air_raid_alert"),
+    ("uk", "Що означає, коли сирена лунає тричі", "air_raid_alert"),
+    ("ru", "В случае звучания сирены пройдите в укрытие", "shelter_in_place"),
+    ("uk", "У разі оголошення тривоги спустіться в укриття", "shelter_in_place"),
+    (
+        "uk",
+        "Якщо під час тривоги ви опинилися на вулиці, пройдіть до найближчого укриття",
+        "shelter_in_place",
+    ),
+    ("en", "If you are outside when the sirens sound, go to the nearest shelter", "air_raid_alert"),
+    ("ar", "صفارات الإنذار تدوي في حيفا لماذا؟", "air_raid_alert"),
+    ("ar", "صفارات الإنذار تدوي في ذكرى ضحايا الحرب", "air_raid_alert"),
+    ("ru", "В городах прозвучали сирены учебной тревоги", "air_raid_alert"),
 ]
 
 
