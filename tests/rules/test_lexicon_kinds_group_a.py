@@ -154,6 +154,20 @@ POSITIVES = [
     ("en", "all_clear", "Residents may now leave the shelters"),
     # "stay until the all-clear" is an instruction to shelter, not an all-clear
     ("uk", "shelter_in_place", "Залишайтеся в укриттях, допоки не пролунає відбій тривоги"),
+    # round 7: embassy staff or diplomats withdrawn, recalled, evacuated, in either order
+    ("en", "evacuation", "Embassy staff in Khartoum were withdrawn overnight"),
+    ("en", "evacuation", "London recalls embassy staff from Sanaa"),
+    ("pt", "evacuation", "O Itamaraty pediu que os funcionários deixem a embaixada em Beirute"),
+    ("fr", "evacuation", "Les diplomates ont été rapatriés vers Paris"),
+    ("fr", "evacuation", "La France rappelle son personnel diplomatique"),
+    ("es", "evacuation", "El personal de la embajada fue evacuado"),
+    ("it", "evacuation", "Il personale dell'ambasciata è stato evacuato"),
+    ("de", "evacuation", "Das Botschaftspersonal wurde abgezogen"),
+    ("ru", "evacuation", "Сотрудники посольства были эвакуированы"),
+    ("uk", "evacuation", "Персонал посольства евакуйовано до Львова"),
+    ("pl", "evacuation", "Personel ambasady został ewakuowany"),
+    ("id", "evacuation", "Staf kedutaan telah ditarik dari Khartoum"),
+    ("th", "evacuation", "ถอนเจ้าหน้าที่สถานทูตออกจากซูดาน"),
 ]
 
 NEAR_MISSES = [
@@ -238,6 +252,11 @@ NEAR_MISSES = [
     ("ar", "صفارات الإنذار تدوي في حيفا لماذا؟", "air_raid_alert"),
     ("ar", "صفارات الإنذار تدوي في ذكرى ضحايا الحرب", "air_raid_alert"),
     ("ru", "В городах прозвучали сирены учебной тревоги", "air_raid_alert"),
+    # round 7: staff of other employers
+    ("en", "The company recalled 2,000 staff to the office", "evacuation"),
+    ("it", "Il personale sanitario è stato richiamato in servizio", "evacuation"),
+    ("ru", "Персонал магазина отозвал жалобу", "evacuation"),
+    ("de", "Die Firma zieht Personal aus der Filiale ab", "evacuation"),
 ]
 
 
