@@ -168,6 +168,14 @@ POSITIVES = [
     ("pl", "evacuation", "Personel ambasady został ewakuowany"),
     ("id", "evacuation", "Staf kedutaan telah ditarik dari Khartoum"),
     ("th", "evacuation", "ถอนเจ้าหน้าที่สถานทูตออกจากซูดาน"),
+    # round 7: a travel advisory raised to the highest level or level 4
+    ("en", "do_not_travel", "The US raised its travel advisory for Lebanon to the highest level"),
+    ("en", "do_not_travel", "Washington raised the advisory to Level 4"),
+    ("fr", "do_not_travel", "Paris a relevé son niveau d'alerte au maximum pour le Liban"),
+    ("es", "do_not_travel", "EEUU eleva al nivel máximo su alerta de viaje para Líbano"),
+    ("pt", "do_not_travel", "Os EUA elevaram o alerta de viagem para o nível máximo"),
+    ("id", "do_not_travel", "AS menaikkan peringatan perjalanan ke level tertinggi"),
+    ("th", "do_not_travel", "สหรัฐยกระดับเตือนภัยขั้นสูงสุด"),
 ]
 
 NEAR_MISSES = [
@@ -257,6 +265,14 @@ NEAR_MISSES = [
     ("it", "Il personale sanitario è stato richiamato in servizio", "evacuation"),
     ("ru", "Персонал магазина отозвал жалобу", "evacuation"),
     ("de", "Die Firma zieht Personal aus der Filiale ab", "evacuation"),
+    # round 7: weather advisories at their highest level; an explainer of the colour levels
+    ("en", "Officials raised the heat advisory to the highest level", "do_not_travel"),
+    ("fr", "Paris a relevé le niveau d'alerte canicule au maximum", "do_not_travel"),
+    (
+        "fr",
+        "Le Quai d'Orsay met à jour ses conseils: en rouge les secteurs formellement déconseillés",
+        "do_not_travel",
+    ),
 ]
 
 
