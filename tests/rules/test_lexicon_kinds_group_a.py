@@ -176,6 +176,9 @@ POSITIVES = [
     ("pt", "do_not_travel", "Os EUA elevaram o alerta de viagem para o nível máximo"),
     ("id", "do_not_travel", "AS menaikkan peringatan perjalanan ke level tertinggi"),
     ("th", "do_not_travel", "สหรัฐยกระดับเตือนภัยขั้นสูงสุด"),
+    # round 7: told to keep to their homes (pt reflexive)
+    ("pt", "shelter_in_place", "A embaixada pede que os cidadãos se mantenham em casa"),
+    ("pt", "shelter_in_place", "Mantenham-se em casa até novo aviso"),
 ]
 
 NEAR_MISSES = [
@@ -273,6 +276,7 @@ NEAR_MISSES = [
         "Le Quai d'Orsay met à jour ses conseils: en rouge les secteurs formellement déconseillés",
         "do_not_travel",
     ),
+    ("pt", "Mantenham-se em casa por causa da tempestade", "shelter_in_place"),
 ]
 
 
