@@ -179,6 +179,13 @@ POSITIVES = [
     # round 7: told to keep to their homes (pt reflexive)
     ("pt", "shelter_in_place", "A embaixada pede que os cidadãos se mantenham em casa"),
     ("pt", "shelter_in_place", "Mantenham-se em casa até novo aviso"),
+    # round 7: staff ordered to leave (pl); told to stay in the shelters (es)
+    (
+        "pl",
+        "evacuation",
+        "Wielka Brytania nakazała swoim dyplomatom i ich rodzinom opuszczenie Libanu",
+    ),
+    ("es", "shelter_in_place", "El alcalde pidió a los vecinos permanecer en los refugios"),
 ]
 
 NEAR_MISSES = [
@@ -277,6 +284,8 @@ NEAR_MISSES = [
         "do_not_travel",
     ),
     ("pt", "Mantenham-se em casa por causa da tempestade", "shelter_in_place"),
+    ("pl", "Szef nakazał personelowi sklepu opuszczenie magazynu", "evacuation"),
+    ("es", "Los excursionistas pasaron la noche en los refugios de montaña", "shelter_in_place"),
 ]
 
 
