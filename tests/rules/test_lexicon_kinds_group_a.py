@@ -186,6 +186,7 @@ POSITIVES = [
         "Wielka Brytania nakazała swoim dyplomatom i ich rodzinom opuszczenie Libanu",
     ),
     ("es", "shelter_in_place", "El alcalde pidió a los vecinos permanecer en los refugios"),
+    ("ar", "shelter_in_place", "توصي السفارة الأمريكيين باللجوء في المكان"),
 ]
 
 NEAR_MISSES = [
@@ -286,6 +287,8 @@ NEAR_MISSES = [
     ("pt", "Mantenham-se em casa por causa da tempestade", "shelter_in_place"),
     ("pl", "Szef nakazał personelowi sklepu opuszczenie magazynu", "evacuation"),
     ("es", "Los excursionistas pasaron la noche en los refugios de montaña", "shelter_in_place"),
+    ("ar", "طلب اللجوء في ألمانيا", "shelter_in_place"),
+    ("ar", "اللجوء في مكان آخر", "shelter_in_place"),
 ]
 
 
