@@ -105,6 +105,88 @@ POSITIVES = [
     ("pt", "do_not_travel", "O Itamaraty recomendou que os brasileiros não viajem ao Líbano"),
     ("el", "do_not_travel", "Τα ταξίδια στον Λίβανο αποθαρρύνονται πλήρως"),
     ("es", "do_not_travel", "Exteriores pide no viajar a Líbano bajo ningún concepto"),
+    # round 7: a drone or missile named with a hit/strike/fall/shot-down verb, in either order
+    # and voice
+    ("fr", "drone_attack", "Un drone a frappé un dépôt de carburant près de Kharkiv"),
+    ("fr", "drone_attack", "L'aéroport a été touché par plusieurs drones dans la nuit"),
+    ("pt", "drone_attack", "O prédio foi atingido por um drone ucraniano"),
+    ("pt", "drone_attack", "Um drone russo caiu sobre uma escola em Odessa"),
+    ("es", "drone_attack", "La refinería fue alcanzada por drones ucranianos"),
+    ("it", "drone_attack", "Un drone ha colpito un palazzo a Odessa"),
+    ("it", "drone_attack", "Il deposito è stato colpito da droni russi"),
+    ("ru", "drone_attack", "Над Курской областью сбиты восемь беспилотников"),
+    ("ru", "drone_attack", "Беспилотник упал на крышу жилого дома"),
+    ("uk", "drone_attack", "Збито дванадцять ворожих дронів над Одещиною"),
+    ("uk", "drone_attack", "Дрон влучив у багатоповерхівку"),
+    ("el", "drone_attack", "Ρωσικά μη επανδρωμένα αεροσκάφη έπληξαν την Οδησσό"),
+    ("pl", "drone_attack", "Rosja wystrzeliła w nocy nad Ukrainę ponad sto dronów"),
+    ("pl", "drone_attack", "Dron spadł na budynek mieszkalny"),
+    ("th", "drone_attack", "รัสเซียส่งโดรน 40 ลำเข้าโจมตีเคียฟ"),
+    ("ar", "drone_attack", "تعرض المطار لهجوم من طائرات بدون طيار"),
+    ("de", "drone_attack", "Mehrere Drohnen sind in der Nacht in Odessa eingeschlagen"),
+    ("en", "drone_attack", "A Russian drone hit the port of Izmail overnight"),
+    ("en", "drone_attack", "The refinery was hit by Ukrainian drones"),
+    (
+        "de",
+        "missile_attack",
+        "Mehrere Raketen sind am Morgen in einem Wohnviertel von Charkiw eingeschlagen",
+    ),
+    ("el", "missile_attack", "Ο Ιράν εκτόξευσε μέσα στη νύχτα δεκάδες βαλλιστικούς πυραύλους"),
+    ("en", "missile_attack", "Three people were killed by Russian missiles in Dnipro"),
+    ("ar", "missile_attack", "سقوط قذائف صاروخية على مدينة حيفا"),
+    ("pl", "missile_attack", "Rosjanie odpalili w nocy w kierunku Kijowa kilkanaście rakiet"),
+    # round 7: sirens that sounded, went off or were heard, in either order
+    ("en", "air_raid_alert", "Sirens were heard over Haifa shortly after midnight"),
+    ("it", "air_raid_alert", "Le sirene hanno suonato a lungo su Tel Aviv"),
+    ("it", "air_raid_alert", "Risuonano le sirene a Leopoli"),
+    (
+        "it",
+        "air_raid_alert",
+        "A Odessa è suonato l'allarme poco dopo mezzanotte per un attacco di droni",
+    ),
+    ("ru", "air_raid_alert", "В Харькове снова прозвучали сирены"),
+    ("uk", "air_raid_alert", "У Львові пролунали сирени"),
+    ("pl", "air_raid_alert", "Syreny zawyły w Kijowie po północy"),
+    ("id", "air_raid_alert", "Sirene meraung di Tel Aviv"),
+    ("th", "air_raid_alert", "เสียงไซเรนดังขึ้นทั่วกรุงเคียฟ"),
+    # round 7: the all-clear: the alert cancelled, people may leave the shelters
+    ("uk", "all_clear", "Тривогу скасовано, громадяни можуть виходити з укриття"),
+    ("en", "all_clear", "Residents may now leave the shelters"),
+    # "stay until the all-clear" is an instruction to shelter, not an all-clear
+    ("uk", "shelter_in_place", "Залишайтеся в укриттях, допоки не пролунає відбій тривоги"),
+    # round 7: embassy staff or diplomats withdrawn, recalled, evacuated, in either order
+    ("en", "evacuation", "Embassy staff in Khartoum were withdrawn overnight"),
+    ("en", "evacuation", "London recalls embassy staff from Sanaa"),
+    ("pt", "evacuation", "O Itamaraty pediu que os funcionários deixem a embaixada em Beirute"),
+    ("fr", "evacuation", "Les diplomates ont été rapatriés vers Paris"),
+    ("fr", "evacuation", "La France rappelle son personnel diplomatique"),
+    ("es", "evacuation", "El personal de la embajada fue evacuado"),
+    ("it", "evacuation", "Il personale dell'ambasciata è stato evacuato"),
+    ("de", "evacuation", "Das Botschaftspersonal wurde abgezogen"),
+    ("ru", "evacuation", "Сотрудники посольства были эвакуированы"),
+    ("uk", "evacuation", "Персонал посольства евакуйовано до Львова"),
+    ("pl", "evacuation", "Personel ambasady został ewakuowany"),
+    ("id", "evacuation", "Staf kedutaan telah ditarik dari Khartoum"),
+    ("th", "evacuation", "ถอนเจ้าหน้าที่สถานทูตออกจากซูดาน"),
+    # round 7: a travel advisory raised to the highest level or level 4
+    ("en", "do_not_travel", "The US raised its travel advisory for Lebanon to the highest level"),
+    ("en", "do_not_travel", "Washington raised the advisory to Level 4"),
+    ("fr", "do_not_travel", "Paris a relevé son niveau d'alerte au maximum pour le Liban"),
+    ("es", "do_not_travel", "EEUU eleva al nivel máximo su alerta de viaje para Líbano"),
+    ("pt", "do_not_travel", "Os EUA elevaram o alerta de viagem para o nível máximo"),
+    ("id", "do_not_travel", "AS menaikkan peringatan perjalanan ke level tertinggi"),
+    ("th", "do_not_travel", "สหรัฐยกระดับเตือนภัยขั้นสูงสุด"),
+    # round 7: told to keep to their homes (pt reflexive)
+    ("pt", "shelter_in_place", "A embaixada pede que os cidadãos se mantenham em casa"),
+    ("pt", "shelter_in_place", "Mantenham-se em casa até novo aviso"),
+    # round 7: staff ordered to leave (pl); told to stay in the shelters (es)
+    (
+        "pl",
+        "evacuation",
+        "Wielka Brytania nakazała swoim dyplomatom i ich rodzinom opuszczenie Libanu",
+    ),
+    ("es", "shelter_in_place", "El alcalde pidió a los vecinos permanecer en los refugios"),
+    ("ar", "shelter_in_place", "توصي السفارة الأمريكيين باللجوء في المكان"),
 ]
 
 NEAR_MISSES = [
@@ -163,6 +245,50 @@ NEAR_MISSES = [
     ("pt", "O consulado ficará fechado por causa das chuvas", "embassy_closed"),
     # weapons in words that are not an attack
     ("es", "Las alarmas avisaron del lanzamiento de drones de reconocimiento", "drone_attack"),
+    # round 7: the same words in other senses, and a denied evacuation
+    ("en", "A drone hit a record price at the auction", "drone_attack"),
+    ("en", "Drone deliveries hit a milestone", "drone_attack"),
+    ("it", "Il drone ha colpito nel segno al festival di fotografia", "drone_attack"),
+    ("en", "He was killed in a rocket launch accident", "missile_attack"),
+    ("pl", "MSZ nie planuje ewakuacji placówki w Kijowie", "evacuation"),
+    # round 7: sirens of another kind, not a real alert, explainers and standing guidance
+    ("en", "Ambulance sirens were heard on the highway", "air_raid_alert"),
+    (
+        "en",
+        "Sirens sounded in Haifa but this was not a real alert: the city tested its system",
+        "air_raid_alert",
+    ),
+    ("el", "Οι σειρήνες ηχούν αλλά δεν πρόκειται για πραγματικό συναγερμό", "air_raid_alert"),
+    ("uk", "Що означає, коли сирена лунає тричі", "air_raid_alert"),
+    ("ru", "В случае звучания сирены пройдите в укрытие", "shelter_in_place"),
+    ("uk", "У разі оголошення тривоги спустіться в укриття", "shelter_in_place"),
+    (
+        "uk",
+        "Якщо під час тривоги ви опинилися на вулиці, пройдіть до найближчого укриття",
+        "shelter_in_place",
+    ),
+    ("en", "If you are outside when the sirens sound, go to the nearest shelter", "air_raid_alert"),
+    ("ar", "صفارات الإنذار تدوي في حيفا لماذا؟", "air_raid_alert"),
+    ("ar", "صفارات الإنذار تدوي في ذكرى ضحايا الحرب", "air_raid_alert"),
+    ("ru", "В городах прозвучали сирены учебной тревоги", "air_raid_alert"),
+    # round 7: staff of other employers
+    ("en", "The company recalled 2,000 staff to the office", "evacuation"),
+    ("it", "Il personale sanitario è stato richiamato in servizio", "evacuation"),
+    ("ru", "Персонал магазина отозвал жалобу", "evacuation"),
+    ("de", "Die Firma zieht Personal aus der Filiale ab", "evacuation"),
+    # round 7: weather advisories at their highest level; an explainer of the colour levels
+    ("en", "Officials raised the heat advisory to the highest level", "do_not_travel"),
+    ("fr", "Paris a relevé le niveau d'alerte canicule au maximum", "do_not_travel"),
+    (
+        "fr",
+        "Le Quai d'Orsay met à jour ses conseils: en rouge les secteurs formellement déconseillés",
+        "do_not_travel",
+    ),
+    ("pt", "Mantenham-se em casa por causa da tempestade", "shelter_in_place"),
+    ("pl", "Szef nakazał personelowi sklepu opuszczenie magazynu", "evacuation"),
+    ("es", "Los excursionistas pasaron la noche en los refugios de montaña", "shelter_in_place"),
+    ("ar", "طلب اللجوء في ألمانيا", "shelter_in_place"),
+    ("ar", "اللجوء في مكان آخر", "shelter_in_place"),
 ]
 
 
