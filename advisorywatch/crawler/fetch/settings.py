@@ -12,7 +12,6 @@ from advisorywatch.crawler.fetch.config import CrawlerConfig
 PROJECT_URL = "https://github.com/advisorywatch/advisorywatch"
 _MW = "advisorywatch.crawler.fetch.middlewares"
 _GUARDED = "advisorywatch.crawler.fetch.guard.GuardedDownloadHandler"
-SCRAPER_ACTIVE_BYTES = 1_000_000  # bench/README.md, "Daemon memory: the bytes waiting to be stored"
 
 
 # Scrapy components the product does not use: each one costs time on every request, and
@@ -106,10 +105,6 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         # Callbacks hand outcomes to on_outcome and yield nothing, but Scrapy starts this many
         # tasks per response to process their output (100 by default; ours yield nothing).
         "CONCURRENT_ITEMS": 1,
-        # The bytes of responses downloaded but not yet stored (a callback awaits its store, so
-        # its response, and the items parsed from it, wait with it): above this Scrapy stops
-        # downloading until stores catch up (its default, 5 MB, held the daemon's peak up).
-        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": SCRAPER_ACTIVE_BYTES,
         # The daemon feeds one crawl for hours: first come, first served (Scrapy's default
         # queue is last in, first out, which would let new runs overtake older ones under load).
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
