@@ -8,7 +8,7 @@ import gc
 from advisorywatch.config import Config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.runtime.app import App
-from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas
+from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas, release_free_memory
 
 
 def boot(config: Config, *, long_lived: bool) -> App:
@@ -29,5 +29,6 @@ def boot(config: Config, *, long_lived: bool) -> App:
         # takes twice its size for a moment, which on top of a cold pass in full swing was
         # the daemon's peak (bench/README.md, "Daemon memory: the peak at 1,000 sources").
         app.ingestor.alerter.ready()
+        release_free_memory()  # what the build used and freed
     gc.freeze()
     return app
