@@ -8,7 +8,7 @@ import gc
 from advisorywatch.config import Config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.runtime.app import App
-from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas
+from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas, release_free_memory
 
 
 def boot(config: Config, *, long_lived: bool) -> App:
@@ -24,5 +24,11 @@ def boot(config: Config, *, long_lived: bool) -> App:
     reactor.install()
     app = App(config, linger=config.daemon.store_linger_ms / 1000 if long_lived else 0)
     app.prepare()
+    if long_lived:
+        # The places lookup is needed at the first new item anyway; building its automaton
+        # takes twice its size for a moment, which on top of a cold pass in full swing was
+        # the daemon's peak (bench/README.md, "Daemon memory: the peak at 1,000 sources").
+        app.ingestor.alerter.ready()
+        release_free_memory()  # what the build used and freed
     gc.freeze()
     return app

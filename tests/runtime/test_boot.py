@@ -160,3 +160,32 @@ def test_the_lexicon_is_read_when_an_item_is_first_matched() -> None:
     matches = engine.evaluate("news-id", {"title": "Airstrike hits the port", "text": ""})
     assert [m.rule.name for m in matches] == ["air"]
     assert load_concept.cache_info().currsize == len(available_concepts())
+
+
+BOOT = """
+import sys
+from advisorywatch.config.load import load_config
+from advisorywatch.runtime.boot import boot
+
+app = boot(load_config(sys.argv[1]), long_lived=sys.argv[2] == "daemon")
+print("advisorywatch.rules.places.extract" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("mode", "built"), [("daemon", "True"), ("once", "False")])
+def test_the_daemon_builds_the_places_lookup_at_start_and_run_once_when_needed(
+    project: Project, feeds: FeedServer, sink: Sink, mode: str, built: str
+) -> None:
+    """The daemon, before its first pass: building the lookup takes twice its size for a
+    moment, which on top of a cold pass was the daemon's peak memory."""
+    project.write_config(CONFIG.format(news=feeds.url("/news.xml"), sink=sink.apprise_url))
+    proc = subprocess.run(
+        [sys.executable, "-c", BOOT, str(project.config), mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=project.env(),
+        cwd=project.dir,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == built
