@@ -23,6 +23,7 @@ with two or more is a duplicate fetch. CPU is the daemons' (``/proc/PID/stat``) 
 PostgreSQL, the server's (postmaster and backends) over the window, per 1,000 polls; peak RSS
 is each daemon's VmHWM (its cold pass included). The window begins half an interval after the
 cold pass is stored (a source's first slot after a fetch is at least half an interval later).
+``cold pass s``: from the daemons' start until every source had a stored fetch.
 ``claims held per node``: each node's share of the claims held, sampled every 5 s in the
 window (how the nodes shared the work; PostgreSQL).
 
@@ -80,6 +81,7 @@ class Window:
     server_cpu: float
     peak_mb: list[float]
     shares: list[float]  # per node: its share of the claims held in the window
+    cold: float  # seconds from the daemons' start until every source's fetch was stored
 
 
 def slots_of(first: float, start: float, end: float, every: float) -> Iterator[float]:
@@ -178,6 +180,7 @@ def run_nodes(
     since = time.time()
     with daemons(config, count, directory) as procs:
         wait_stored(url, args.sources, procs, 60 + 10 * args.sources / 100)
+        cold = time.time() - since
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, first)
@@ -203,7 +206,7 @@ def run_nodes(
         time.sleep(min(args.every, 35))  # the window's last slots may be served late
     requests = server.get(f"/requests-by-source?since={start - args.every}")
     polls, lags, missed, duplicates = score(requests, firsts, (start, end), args.every)
-    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, held.shares())
+    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, held.shares(), cold)
 
 
 class ClaimsHeld:
@@ -310,9 +313,9 @@ def main() -> None:
         "| nodes | polls | polls per source per interval | lag p50 s | lag p95 s | lag max s "
         "| missed slots | duplicate fetches | daemon CPU s / 1000 polls | x reference "
         "| + server CPU s / 1000 polls | throughput vs 1 node | claims held per node "
-        "| peak RSS MB per node | ref peak MB |"
+        "| peak RSS MB per node | ref peak MB | cold pass s |"
     )
-    print("|" + "---|" * 15)
+    print("|" + "---|" * 16)
     one = None
     for count, w in rows:
         per_cpu = w.polls / w.node_cpu
@@ -325,7 +328,7 @@ def main() -> None:
             f"| {w.missed} | {w.duplicates} | {node_k:.2f} | {node_k / ref_cpu:.1f}x "
             f"| {1000 * (w.node_cpu + w.server_cpu) / w.polls:.2f} | {scale:.2f}x "
             f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares) if args.postgres else '-'} "
-            f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} |"
+            f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} | {w.cold:.0f} |"
         )
 
 

@@ -108,6 +108,8 @@ class Daemon:
         self._send_again = False
         self._throttled = Throttled(log)  # one ERROR line a minute per kind of failure
         self._claim_next = 0.0  # monotonic time of the next claiming pass (several nodes)
+        # claim_spacing of the enabled sources it was computed for (a scan of all of them)
+        self._spacing: tuple[dict[str, SourceConfig], float] | None = None
         self._stopping = asyncio.Event()  # set on SIGTERM: claims waiting for their slot go back
         self._coordinating = ThreadPoolExecutor(1, thread_name_prefix="coordination")
 
@@ -191,7 +193,9 @@ class Daemon:
         if self.app.stopping.is_set() or room <= 0 or started < self._claim_next:
             return
         enabled = self._enabled  # a reload while claiming replaces it
-        spacing = claim_spacing(daemon.claim_every_seconds, enabled.values())
+        if self._spacing is None or self._spacing[0] is not enabled:
+            self._spacing = (enabled, claim_spacing(daemon.claim_every_seconds, enabled.values()))
+        spacing = self._spacing[1]
         ahead = timedelta(seconds=spacing + claim_tick(daemon.claim_every_seconds))
         # Beside the writer: a pass queued behind a store batch would claim late.
         claims, left = await self._beside_writer(self.coordination.claim, enabled, room, ahead)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.claims import Claim, Claimed, claim_due, finish, renew
@@ -153,3 +153,35 @@ def test_renewing_skips_a_row_a_store_holds_instead_of_waiting_for_it(db: Databa
         with db.session() as s:
             s.execute(text("SET LOCAL lock_timeout = '10s'"))  # waiting would fail the test
             assert renew(s, "A", LEASE) == 2  # a2 and b1; a1 is being stored
+
+
+def test_the_claiming_pass_reads_its_lists_once_not_once_per_row(db: Database) -> None:
+    """At 10,000 sources a pass that tested each row with ``name = ANY(<the list>)`` parsed
+    the whole list again per row (quadratic): PostgreSQL's plan must hash the lists instead."""
+    many = [f"s{i:04}" for i in range(2000)]
+    sync_sources(
+        db,
+        [
+            FeedConfig(name=n, type="feed", url=f"http://h{i % 7}.example/{n}")
+            for i, n in enumerate(many)
+        ],
+    )
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn: object, cursor: object, statement: str, params: object, *_: object) -> None:
+        if "FOR UPDATE SKIP LOCKED" in statement:
+            sent.append((statement, params))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        got = _claim(db, "A", many, mine=["h1.example", "h2.example"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert len(got.sources) == 100  # the limit: never-fetched sources are anyone's
+    assert {name for _, name, _ in got.sources} <= set(many)
+    [(statement, params)] = sent
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        plan = "\n".join(row[0] for row in raw.execute("EXPLAIN " + statement, params))
+    assert "= ANY" not in plan, plan
