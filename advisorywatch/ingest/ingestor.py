@@ -5,10 +5,8 @@ health, validators, items, alerts."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -113,7 +111,6 @@ class Ingestor:
         on the ``last``, a fetch cancelled for another's sake is reported failed."""
         results = []
         with self.db.session() as s:
-            clock = partial(database_now, s)  # asked of PostgreSQL once per transaction
             routing = self.alerter.routing(s)
             routing.rule_locks.first = first
             names = {o.source for o in outcomes}
@@ -128,13 +125,13 @@ class Ingestor:
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
                     claim = claims.get(outcome.source)
-                    results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
+                    results.append(self._ingest(routing, src, outcome, stocked, claim))
                     continue
                 try:
                     with s.begin_nested():
                         src = sources[outcome.source]
                         claim = claims.get(outcome.source)
-                        results.append(self._ingest(routing, clock, src, outcome, stocked, claim))
+                        results.append(self._ingest(routing, src, outcome, stocked, claim))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
                     if isinstance(exc, PlacesNeeded):
                         raise  # the whole batch again, once the lookup is built (ingest_many)
@@ -151,7 +148,6 @@ class Ingestor:
     def _ingest(
         self,
         routing: Routing,
-        clock: Callable[[], datetime],
         src: Source,
         outcome: FetchOutcome,
         stocked: set[int] | None,
@@ -162,7 +158,7 @@ class Ingestor:
             log.warning("source %s: fetch %s", outcome.source, CLAIM_LOST)
             return IngestResult(outcome.source, ok=False, error=CLAIM_LOST)
         # Several nodes: the outbox's due times (and every lease) run on the database's clock.
-        now = clock()
+        now = database_now(s)  # asked of PostgreSQL once per transaction
         notice = record_fetch(src, outcome, self.health, now)
         if notice:
             queue_notice(s, src, notice, self.health, self.channels, now)
