@@ -16,7 +16,9 @@ does not grow with the size of the lexicon or of the text. Hits a concept's ``ex
 veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
 only where the automaton saw it, the others (joined into one regex) around every hit. The
 title and the start of the text are one context for them (a holiday the title names vetoes
-the closure its text reports).
+the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
+matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
+after "incoming missile"); they run only on items the concept hit.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ class Target:
     patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
     guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 _TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
@@ -114,6 +117,7 @@ class ConceptMatcher:
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
         self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
         self._gated_vetoes: dict[int, list[int]] = {}
+        self._item_vetoes: dict[str, list[Regex]] = {}  # concept -> its exclude_item, joined
         keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -151,6 +155,14 @@ class ConceptMatcher:
                             keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
             if ungated:
                 self._exclude[ti] = compile_any(ungated)
+            whole = [
+                v
+                for code, xs in t.exclude_item.items()
+                for x in xs
+                for v in variants(x, code or None)
+            ]
+            if whole and t.concept is not None:
+                self._item_vetoes[t.concept] = compile_any(whole)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -183,6 +195,15 @@ class ConceptMatcher:
         normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
         for field_name, norm in normed.items():
             hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
+        if self._item_vetoes and hits:
+            vetoed = {
+                c
+                for c in {h.concept for h in hits}
+                if c in self._item_vetoes
+                and any(x.search(n.text) for x in self._item_vetoes[c] for n in normed.values())
+            }
+            if vetoed:
+                hits = [h for h in hits if h.concept not in vetoed]
         return hits
 
     def _find_in(self, field_name: str, norm: Normalized, beside: str) -> list[Hit]:
