@@ -18,7 +18,8 @@ only where the automaton saw it, the others (joined into one regex) around every
 title and the start of the text are one context for them (a holiday the title names vetoes
 the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
 matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
-after "incoming missile"); they run only on items the concept hit.
+after "incoming missile"); like the others, one with a trigger literal runs only when the
+automaton saw it, and only on an item the concept hit.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class Target:
     exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO, _ITEM_VETO = 0, 1, 2, 3, 4, 5, 6
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -117,7 +118,10 @@ class ConceptMatcher:
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
         self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
         self._gated_vetoes: dict[int, list[int]] = {}
-        self._item_vetoes: dict[str, list[Regex]] = {}  # concept -> its exclude_item, joined
+        # exclude_item: with a trigger, run only when the automaton saw it (concept, regex);
+        # without one, joined per concept and run whenever the concept hit
+        self._item_vetoes: list[tuple[str | None, Regex]] = []
+        self._item_always: dict[str | None, list[Regex]] = {}
         keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -155,14 +159,20 @@ class ConceptMatcher:
                             keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
             if ungated:
                 self._exclude[ti] = compile_any(ungated)
-            whole = [
-                v
-                for code, xs in t.exclude_item.items()
-                for x in xs
-                for v in variants(x, code or None)
-            ]
-            if whole and t.concept is not None:
-                self._item_vetoes[t.concept] = compile_any(whole)
+            ungated = []
+            for code, sources in t.exclude_item.items():
+                for src in sources:
+                    for normal, trusted in variants(src, code or None):
+                        triggers = pattern_triggers(normal)
+                        if triggers is None:
+                            ungated.append((normal, trusted))
+                            continue
+                        xi = len(self._item_vetoes)
+                        self._item_vetoes.append((t.concept, compile_normal(normal, trusted)))
+                        for trig in triggers:
+                            keys.setdefault(trig, []).append((_ITEM_VETO, xi, code or None, src))
+            if ungated:
+                self._item_always[t.concept] = compile_any(ungated)
         self._entries = [tuple(entries) for entries in keys.values()]
         # Keys whose every entry needs a word boundary before them, as word_span would demand:
         # a hit of one right after a letter (most hits of short keys) is dropped at once.
@@ -193,20 +203,24 @@ class ConceptMatcher:
         if self._empty:
             return hits
         normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
+        seen: set[int] = set()  # the exclude_item regexes whose trigger was seen
         for field_name, norm in normed.items():
-            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
-        if self._item_vetoes and hits:
-            vetoed = {
-                c
-                for c in {h.concept for h in hits}
-                if c in self._item_vetoes
-                and any(x.search(n.text) for x in self._item_vetoes[c] for n in normed.values())
-            }
-            if vetoed:
-                hits = [h for h in hits if h.concept not in vetoed]
+            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed), seen))
+        if hits and (seen or self._item_always):
+            return self._item_vetoed(hits, normed, seen)
         return hits
 
-    def _find_in(self, field_name: str, norm: Normalized, beside: str) -> list[Hit]:
+    def _item_vetoed(
+        self, hits: list[Hit], normed: Mapping[str, Normalized], seen: set[int]
+    ) -> list[Hit]:
+        """``hits`` without those of the concepts an ``exclude_item`` regex vetoes."""
+        concepts = {h.concept for h in hits}
+        regexes = [(c, x) for c in concepts for x in self._item_always.get(c, ())]
+        regexes += [self._item_vetoes[xi] for xi in seen if self._item_vetoes[xi][0] in concepts]
+        vetoed = {c for c, x in regexes if any(x.search(n.text) for n in normed.values())}
+        return [h for h in hits if h.concept not in vetoed] if vetoed else hits
+
+    def _find_in(self, field_name: str, norm: Normalized, beside: str, seen: set[int]) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
@@ -230,8 +244,10 @@ class ConceptMatcher:
                         gates.setdefault(idx, []).append((start, end))
                     elif kind == _GUARD:
                         guards.setdefault(idx, []).append((start, end))
-                    else:
+                    elif kind == _VETO:
                         vetoes.setdefault(idx, []).append(start)
+                    else:
+                        seen.add(idx)
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
