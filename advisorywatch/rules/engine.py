@@ -186,6 +186,8 @@ class RuleEngine:
         self._configs = list(rules)
         self._concepts = concepts
         self._source_tags = source_tags or {}
+        self._by_source: dict[str | None, tuple[_Rule, ...]] = {}
+        self._rule_sets: dict[tuple[_Rule, ...], tuple[_Rule, ...]] = {}
 
     @cached_property
     def _compiled(self) -> tuple[list[_Rule], list[Target], dict[str, frozenset[str]]]:
@@ -231,8 +233,17 @@ class RuleEngine:
         tags = self._source_tags.get(source, ())
         return rule.tags is not None and any(t in tags for t in rule.tags)
 
+    def _rules_of(self, source: str | None) -> tuple[_Rule, ...]:
+        """The compiled rules that watch ``source``, worked out once per source (sources
+        with the same rules share one tuple)."""
+        rules = self._by_source.get(source)
+        if rules is None:
+            found = tuple(r for r in self._compiled[0] if self.applies_to(r.rule, source))
+            rules = self._by_source[source] = self._rule_sets.setdefault(found, found)
+        return rules
+
     def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
-        rules = [r for r in self._compiled[0] if self.applies_to(r.rule, source)]
+        rules = self._rules_of(source)
         if not rules:
             return []
         hits = self.matcher.find(fields)
@@ -246,7 +257,7 @@ class RuleEngine:
 
     def _without_yielded(
         self,
-        rules: list[_Rule],
+        rules: Sequence[_Rule],
         hits: list[Hit],
         fields: Mapping[str, str],
         places: list[list[dict[str, Any]]],
@@ -265,7 +276,7 @@ class RuleEngine:
 
 
 def _matches(
-    rules: list[_Rule],
+    rules: Sequence[_Rule],
     hits: list[Hit],
     fields: Mapping[str, str],
     places: list[list[dict[str, Any]]],

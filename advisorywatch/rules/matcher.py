@@ -18,8 +18,9 @@ only where the automaton saw it, the others (joined into one regex) around every
 title and the start of the text are one context for them (a holiday the title names vetoes
 the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
 matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
-after "incoming missile"); like the others, one with a trigger literal runs only when the
-automaton saw it, and only on an item the concept hit.
+after "incoming missile"); like a pattern, one with a trigger literal runs only within
+``PATTERN_REACH`` characters of where the automaton saw it, and only on an item the concept
+hit.
 """
 
 from __future__ import annotations
@@ -203,7 +204,8 @@ class ConceptMatcher:
         if self._empty:
             return hits
         normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
-        seen: set[int] = set()  # the exclude_item regexes whose trigger was seen
+        # exclude_item regex -> field -> where its trigger was seen
+        seen: dict[int, dict[str, list[int]]] = {}
         for field_name, norm in normed.items():
             hits.extend(self._find_in(field_name, norm, _beside(field_name, normed), seen))
         if hits and (seen or self._item_always):
@@ -211,16 +213,37 @@ class ConceptMatcher:
         return hits
 
     def _item_vetoed(
-        self, hits: list[Hit], normed: Mapping[str, Normalized], seen: set[int]
+        self,
+        hits: list[Hit],
+        normed: Mapping[str, Normalized],
+        seen: Mapping[int, Mapping[str, list[int]]],
     ) -> list[Hit]:
-        """``hits`` without those of the concepts an ``exclude_item`` regex vetoes."""
+        """``hits`` without those of the concepts an ``exclude_item`` regex vetoes: one with a
+        trigger runs where it was seen (as a pattern does), the others on every field."""
         concepts = {h.concept for h in hits}
-        regexes = [(c, x) for c in concepts for x in self._item_always.get(c, ())]
-        regexes += [self._item_vetoes[xi] for xi in seen if self._item_vetoes[xi][0] in concepts]
-        vetoed = {c for c, x in regexes if any(x.search(n.text) for n in normed.values())}
+        vetoed = {
+            c
+            for c in concepts
+            for x in self._item_always.get(c, ())
+            if any(x.search(n.text) for n in normed.values())
+        }
+        for xi, where in seen.items():
+            c, x = self._item_vetoes[xi]
+            if c in concepts and c not in vetoed:
+                for name, positions in where.items():
+                    text = normed[name].text
+                    if any(x.search(text, a, b) for a, b in _windows(text, positions)):
+                        vetoed.add(c)
+                        break
         return [h for h in hits if h.concept not in vetoed] if vetoed else hits
 
-    def _find_in(self, field_name: str, norm: Normalized, beside: str, seen: set[int]) -> list[Hit]:
+    def _find_in(
+        self,
+        field_name: str,
+        norm: Normalized,
+        beside: str,
+        seen: dict[int, dict[str, list[int]]],
+    ) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
@@ -247,7 +270,7 @@ class ConceptMatcher:
                     elif kind == _VETO:
                         vetoes.setdefault(idx, []).append(start)
                     else:
-                        seen.add(idx)
+                        seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
