@@ -250,8 +250,11 @@ class RuleEngine:
         if not hits:
             return []
         places: list[list[dict[str, Any]]] = []  # worked out for the first rule asking
-        out = _matches(rules, hits, fields, places)
-        if self._compiled[2] and out:
+        concepts = frozenset(h.concept for h in hits)
+        out = _matches(rules, hits, concepts, fields, places)
+        if out and any(
+            c in concepts and not to.isdisjoint(concepts) for c, to in self._compiled[2].items()
+        ):
             out = self._without_yielded(rules, hits, fields, places, out)
         return _once_per_lowering(out)
 
@@ -270,7 +273,8 @@ class RuleEngine:
         drop = {i: to & reported for i, to in found.items() if to & reported}
         if not drop:
             return out
-        fewer = _matches(rules, [h for i, h in enumerate(hits) if i not in drop], fields, places)
+        kept = [h for i, h in enumerate(hits) if i not in drop]
+        fewer = _matches(rules, kept, frozenset(h.concept for h in kept), fields, places)
         still = {c for m in fewer for c in m.concepts}
         return fewer if all(to & still for to in drop.values()) else out
 
@@ -278,12 +282,13 @@ class RuleEngine:
 def _matches(
     rules: Sequence[_Rule],
     hits: list[Hit],
+    concepts: frozenset[str | None],
     fields: Mapping[str, str],
     places: list[list[dict[str, Any]]],
 ) -> list[RuleMatch]:
-    """The rules that fire on ``hits``; ``places`` caches the places the item names."""
+    """The rules that fire on ``hits`` (``concepts``: theirs); ``places`` caches the places
+    the item names."""
     out = []
-    concepts = frozenset(h.concept for h in hits)
     for r in rules:
         match = r.evaluate(hits, concepts)
         if match is None:

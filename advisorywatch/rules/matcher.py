@@ -98,6 +98,7 @@ _TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO, _ITEM_VETO = 0, 1, 2, 3, 4, 5, 6
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
 _Entry = tuple[int, int, str | None, str]
+_BOUNDED, _GATE_ONLY = 1, 2  # flags of a key (ConceptMatcher._flags)
 
 
 @dataclass(slots=True)
@@ -175,10 +176,17 @@ class ConceptMatcher:
             if ungated:
                 self._item_always[t.concept] = compile_any(ungated)
         self._entries = [tuple(entries) for entries in keys.values()]
-        # Keys whose every entry needs a word boundary before them, as word_span would demand:
-        # a hit of one right after a letter (most hits of short keys) is dropped at once.
-        self._bounded = [
-            is_word(key[0]) and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
+        # Per key: _BOUNDED when every entry needs a word boundary before it, as word_span
+        # would demand (a hit of one right after a letter, most hits of short keys, is dropped
+        # at once); _GATE_ONLY when it is only some patterns' gate literal (its hits are looked
+        # at only if one of those patterns is triggered: in most texts none is).
+        self._flags = [
+            _BOUNDED
+            if is_word(key[0])
+            and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
+            else _GATE_ONLY
+            if all(k == _GATE for k, _, _, _ in es)
+            else 0
             for key, es in keys.items()
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
@@ -251,11 +259,17 @@ class ConceptMatcher:
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        gate_only: list[tuple[int, int, int]] = []  # hits of keys that are only gates
         if self._automaton is not None:
-            all_entries, bounded = self._entries, self._bounded
-            for key, start, end in self._automaton.find_matches_as_indexes(text, True):
-                if bounded[key] and start and is_word(text[start - 1]):
-                    continue
+            all_entries, flags = self._entries, self._flags
+            for match in self._automaton.find_matches_as_indexes(text, True):
+                key, start, end = match
+                if flag := flags[key]:
+                    if flag == _GATE_ONLY:
+                        gate_only.append(match)
+                        continue
+                    if start and is_word(text[start - 1]):
+                        continue
                 for kind, idx, lang, entry in all_entries[key]:
                     if kind <= _STEM:  # most entries: one comparison
                         span = word_span(text, start, end, kind == _STEM, lang)
@@ -271,6 +285,10 @@ class ConceptMatcher:
                         vetoes.setdefault(idx, []).append(start)
                     else:
                         seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
+        if gate_only and not self._gated.isdisjoint(triggered):
+            for key, start, end in gate_only:
+                for _, pi, _, _ in self._entries[key]:
+                    gates.setdefault(pi, []).append((start, end))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None
