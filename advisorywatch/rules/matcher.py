@@ -26,9 +26,9 @@ hit.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Protocol
 
 from ahocorasick_rs import AhoCorasick, Implementation
@@ -146,35 +146,11 @@ class ConceptMatcher:
                         regex = compile_normal(normal, trusted)
                         self._add_pattern(keys, _Pattern(ti, lang, src, regex), normal)
             # Any language's excludes: an English text may hit a Spanish stem too.
-            ungated: list[tuple[str, bool]] = []
-            for code, sources in t.exclude.items():
-                for src in sources:
-                    for normal, trusted in variants(src, code or None):
-                        triggers = pattern_triggers(normal)
-                        if triggers is None:
-                            ungated.append((normal, trusted))
-                            continue
-                        xi = len(self._vetoes)
-                        self._vetoes.append(compile_normal(normal, trusted))
-                        self._gated_vetoes.setdefault(ti, []).append(xi)
-                        for trig in triggers:
-                            keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
-            if ungated:
-                self._exclude[ti] = compile_any(ungated)
-            ungated = []
-            for code, sources in t.exclude_item.items():
-                for src in sources:
-                    for normal, trusted in variants(src, code or None):
-                        triggers = pattern_triggers(normal)
-                        if triggers is None:
-                            ungated.append((normal, trusted))
-                            continue
-                        xi = len(self._item_vetoes)
-                        self._item_vetoes.append((t.concept, compile_normal(normal, trusted)))
-                        for trig in triggers:
-                            keys.setdefault(trig, []).append((_ITEM_VETO, xi, code or None, src))
-            if ungated:
-                self._item_always[t.concept] = compile_any(ungated)
+            if near := self._excludes(keys, t.exclude, _VETO, partial(self._add_veto, ti)):
+                self._exclude[ti] = near
+            item = partial(self._add_item_veto, t.concept)
+            if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
+                self._item_always[t.concept] = whole
         self._entries = [tuple(entries) for entries in keys.values()]
         # Per key: _BOUNDED when every entry needs a word boundary before it, as word_span
         # would demand (a hit of one right after a letter, most hits of short keys, is dropped
@@ -191,6 +167,38 @@ class ConceptMatcher:
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
+
+    def _excludes(
+        self,
+        keys: dict[str, list[_Entry]],
+        table: Mapping[str, Sequence[str]],
+        kind: int,
+        add: Callable[[Regex], int],
+    ) -> list[Regex]:
+        """A target's exclude regexes of one scope: each with a trigger literal goes to ``add``
+        (which gives its index) and its triggers into the automaton as ``kind``; the others
+        are returned, joined."""
+        ungated: list[tuple[str, bool]] = []
+        for code, sources in table.items():
+            for src in sources:
+                for normal, trusted in variants(src, code or None):
+                    triggers = pattern_triggers(normal)
+                    if triggers is None:
+                        ungated.append((normal, trusted))
+                        continue
+                    xi = add(compile_normal(normal, trusted))
+                    for trig in triggers:
+                        keys.setdefault(trig, []).append((kind, xi, code or None, src))
+        return compile_any(ungated)
+
+    def _add_veto(self, ti: int, regex: Regex) -> int:
+        self._vetoes.append(regex)
+        self._gated_vetoes.setdefault(ti, []).append(len(self._vetoes) - 1)
+        return len(self._vetoes) - 1
+
+    def _add_item_veto(self, concept: str | None, regex: Regex) -> int:
+        self._item_vetoes.append((concept, regex))
+        return len(self._item_vetoes) - 1
 
     def _add_pattern(self, keys: dict[str, list[_Entry]], p: _Pattern, normal: str) -> None:
         """A regex (``normal``: its normal form) with its trigger and gate literals."""
