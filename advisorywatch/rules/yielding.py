@@ -8,7 +8,9 @@ that overlaps it, or that stands in the same clause no more than ``YIELD_WINDOW`
 away: nothing between them ends a clause (sentence or clause punctuation, a dash between
 spaces) or adds a second piece of evidence (a word for "and": "air strikes and missile
 attacks" are two). A hit in the title yields when the text has hits of its concept and every
-one of them yields: the text says what the headline's raid was made with.
+one of them yields: the text says what the headline's raid was made with. A hit whose words
+the field repeats never yields: the matcher reports a repeated phrase once, and the other
+mention may be a separate attack.
 
 The engine drops a yielded hit only when a rule on the same item reports the concept it
 yields to (:meth:`advisorywatch.rules.engine.RuleEngine.evaluate`): a yield never silences
@@ -54,7 +56,7 @@ def yielded(
             for g in hits
             if g.concept in wanted and g.field == h.field and _same_clause(text, h, g)
         )
-        if to:
+        if to and not _said_again(text, h):
             out[i] = to
     for i, h in enumerate(hits):
         if h.field != "title" or i in out or not yields.get(h.concept or ""):
@@ -63,6 +65,13 @@ def yielded(
         if in_text and all(j in out for j in in_text):
             out[i] = frozenset().union(*(out[j] for j in in_text))
     return out
+
+
+def _said_again(text: str, h: Hit) -> bool:
+    """Whether the words of ``h`` stand in ``text`` more than once: the matcher reports a
+    repeated phrase once, so a second, separate mention could hide behind the one that
+    yields ("an air attack with drones on Odesa; an air attack by jets on Kharkiv")."""
+    return normalize(text).count(normalize(h.matched)) > 1
 
 
 def _same_clause(text: str, a: Hit, b: Hit) -> bool:

@@ -60,6 +60,14 @@ def test_separate_evidence_keeps_the_air_strike(text: str) -> None:
     assert "air_strike" in _concepts(RuleEngine([ATTACK]), text)["attack"]
 
 
+def test_a_repeated_phrase_may_be_a_second_attack() -> None:
+    text = (
+        "Russia launched an air attack with Shahed drones on Odesa. Hours later an air attack"
+        " by fighter jets hit Kharkiv."
+    )
+    assert _concepts(RuleEngine([ATTACK]), text) == {"attack": ["air_strike", "drone_attack"]}
+
+
 def test_a_headline_yields_when_the_text_names_the_weapon() -> None:
     engine = RuleEngine([ATTACK])
     named = _concepts(engine, "The air attack with drones damaged homes.", "Air attack on Dnipro")
