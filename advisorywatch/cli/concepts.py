@@ -8,7 +8,7 @@ from advisorywatch.rules.config import ConceptConfig
 from advisorywatch.rules.engine import resolve_concepts
 from advisorywatch.rules.lexicon import Concept, available_concepts
 
-_KINDS = ("terms", "stems", "patterns", "exclude", "guards")
+_KINDS = ("terms", "stems", "patterns", "exclude", "exclude_item", "guards")
 
 
 def concept_names(extra: Mapping[str, ConceptConfig]) -> list[str]:
@@ -37,6 +37,8 @@ def render_concept(c: Concept, lang: str | None = None) -> str:
     flags = ["context_needed"] if c.context_needed else []
     if c.lowers:
         flags.append(f"lowers {' '.join(c.lowers)}")
+    if c.yields_to:
+        flags.append(f"yields to {' '.join(c.yields_to)}")
     lines = [f"{c.name} ({c.severity}{', ' + ', '.join(flags) if flags else ''})"]
     if c.description:
         lines.append(f"  {c.description}")

@@ -225,13 +225,14 @@ def _check_concepts(config: Config) -> None:
             )
     known = built_in | set(config.concepts)
     for name, c in config.concepts.items():
-        for j, lowered in enumerate(c.lowers or ()):
-            if lowered not in known:
-                raise RefError(
-                    ("concepts", name, "lowers", j),
-                    f"concepts.{name}.lowers: unknown concept {lowered!r}"
-                    f"{did_you_mean(lowered, known)}",
-                )
+        for key in ("lowers", "yields_to"):
+            for j, other in enumerate(getattr(c, key) or ()):
+                if other not in known:
+                    raise RefError(
+                        ("concepts", name, key, j),
+                        f"concepts.{name}.{key}: unknown concept {other!r}"
+                        f"{did_you_mean(other, known)}",
+                    )
     for i, rule in enumerate(config.rules):
         for key in ("concepts", "all", "none"):
             for j, c in enumerate(getattr(rule, key)):

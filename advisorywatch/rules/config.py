@@ -53,19 +53,21 @@ class ConceptConfig(Strict):
     Entries are per language code (``en``, ``id``, ``th``, ...): the code picks the boundary
     rules (Thai has none, Arabic allows prefix clitics). ``guards`` are compounds that drop the
     concept's hits they overlap (see :mod:`.matcher`). For a built-in concept the entries are
-    added to the built-in ones, and a given ``severity``/``context_needed``/``lowers`` replaces
-    its own.
+    added to the built-in ones, and a given ``severity``/``context_needed``/``lowers``/
+    ``yields_to`` replaces its own.
     """
 
     description: str = ""
     severity: Severity | None = None
     context_needed: bool | None = None
     lowers: list[str] | None = None  # concepts whose alerts a hit of this one lowers
+    yields_to: list[str] | None = None  # more specific concepts that report the same event
     terms: dict[str, list[str]] = {}
     stems: dict[str, list[str]] = {}
     patterns: dict[str, list[UserRegex]] = {}
     exclude: dict[str, list[UserRegex]] = {}
     guards: dict[str, list[str]] = {}
+    exclude_item: dict[str, list[UserRegex]] = {}
 
     @model_validator(mode="after")
     def _valid_entries(self) -> ConceptConfig:

@@ -8,6 +8,10 @@ then only combines the hits it cares about:
 * ``all``: every one of these concepts must match too;
 * ``none``: the rule stays quiet when one of these concepts matches;
 * a concept with ``context_needed`` counts only next to another hit of the same rule;
+* a hit of a concept that ``yields_to`` a more specific one (``air_strike`` to
+  ``missile_attack``) is dropped when it names the event a hit of that concept beside it
+  names (:mod:`.yielding`) and a rule reports that concept: one attack, one alert, named by
+  its weapon;
 * a concept that ``lowers`` others (``embassy_reopened`` lowers ``embassy_closed``) lowers the
   alert to its own severity (info) when every concept the rule matched is one it lowers. A
   rule need not name it for that; a rule that names it in ``concepts`` also fires on it alone,
@@ -28,6 +32,7 @@ from advisorywatch.rules.lexicon import Concept, available_concepts, load_concep
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
 from advisorywatch.rules.places.where import Where
+from advisorywatch.rules.yielding import yielded
 
 if TYPE_CHECKING:
     from advisorywatch.rules.config import ConceptConfig
@@ -75,11 +80,13 @@ def resolve_concepts(
                     base.context_needed if add.context_needed is None else add.context_needed
                 ),
                 lowers=base.lowers if add.lowers is None else tuple(add.lowers),
+                yields_to=base.yields_to if add.yields_to is None else tuple(add.yields_to),
                 terms=_merged(base.terms, add.terms),
                 stems=_merged(base.stems, add.stems),
                 patterns=_merged(base.patterns, add.patterns),
                 exclude=_merged(base.exclude, add.exclude),
                 guards=_merged(base.guards, add.guards),
+                exclude_item=_merged(base.exclude_item, add.exclude_item),
             )
         out[name] = base
     return out
@@ -179,24 +186,28 @@ class RuleEngine:
         self._configs = list(rules)
         self._concepts = concepts
         self._source_tags = source_tags or {}
+        self._by_source: dict[str | None, tuple[_Rule, ...]] = {}
+        self._rule_sets: dict[tuple[_Rule, ...], tuple[_Rule, ...]] = {}
 
     @cached_property
-    def _compiled(self) -> tuple[list[_Rule], list[Target]]:
+    def _compiled(self) -> tuple[list[_Rule], list[Target], dict[str, frozenset[str]]]:
         """The rules with their concepts resolved (every built-in concept is read, to find
-        those that lower a rule's), and the matcher's targets."""
+        those that lower a rule's), the matcher's targets, and what each concept yields to
+        (:mod:`.yielding`)."""
         rules, concepts = self._configs, self._concepts
         names = {c for r in rules for c in (*r.concepts, *r.all, *r.none)}
         names |= lowering_concepts(names, concepts)
         resolved = resolve_concepts(sorted(names), concepts)
         targets = [
-            Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)
+            Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards, c.exclude_item)
             for c in resolved.values()
         ]
         keywords = sorted({k for r in rules for k in r.keywords})
         regexes = sorted({x for r in rules for x in r.regexes})
         targets += [Target(None, terms={"": [k]}) for k in keywords]
         targets += [Target(None, patterns={"": [x]}) for x in regexes]
-        return [_Rule(r, resolved) for r in rules], targets
+        yields = {c.name: frozenset(c.yields_to) for c in resolved.values() if c.yields_to}
+        return [_Rule(r, resolved) for r in rules], targets, yields
 
     @cached_property
     def matcher(self) -> ConceptMatcher:
@@ -222,29 +233,75 @@ class RuleEngine:
         tags = self._source_tags.get(source, ())
         return rule.tags is not None and any(t in tags for t in rule.tags)
 
+    def _rules_of(self, source: str | None) -> tuple[_Rule, ...]:
+        """The compiled rules that watch ``source``, worked out once per source (sources
+        with the same rules share one tuple)."""
+        rules = self._by_source.get(source)
+        if rules is None:
+            found = tuple(r for r in self._compiled[0] if self.applies_to(r.rule, source))
+            rules = self._by_source[source] = self._rule_sets.setdefault(found, found)
+        return rules
+
     def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
-        rules = [r for r in self._compiled[0] if self.applies_to(r.rule, source)]
+        rules = self._rules_of(source)
         if not rules:
             return []
         hits = self.matcher.find(fields)
         if not hits:
             return []
-        out = []
+        places: list[list[dict[str, Any]]] = []  # worked out for the first rule asking
         concepts = frozenset(h.concept for h in hits)
-        places: list[dict[str, Any]] | None = None  # worked out for the first rule asking
-        for r in rules:
-            match = r.evaluate(hits, concepts)
-            if match is None:
-                continue
-            if r.where is not None:
-                if places is None:
-                    from advisorywatch.rules.places.extract import places_in
-
-                    places = places_in(fields.get("title", ""), fields.get("text", ""))
-                if not r.where.covers(places):
-                    continue
-            out.append(match)
+        out = _matches(rules, hits, concepts, fields, places)
+        if out and any(
+            c in concepts and not to.isdisjoint(concepts) for c, to in self._compiled[2].items()
+        ):
+            out = self._without_yielded(rules, hits, fields, places, out)
         return _once_per_lowering(out)
+
+    def _without_yielded(
+        self,
+        rules: Sequence[_Rule],
+        hits: list[Hit],
+        fields: Mapping[str, str],
+        places: list[list[dict[str, Any]]],
+        out: list[RuleMatch],
+    ) -> list[RuleMatch]:
+        """The matches again without the hits that yield to a concept these matches report
+        (:mod:`.yielding`), unless that would leave such a concept unreported."""
+        reported = {c for m in out for c in m.concepts}
+        found = yielded(hits, fields, self._compiled[2])
+        drop = {i: to & reported for i, to in found.items() if to & reported}
+        if not drop:
+            return out
+        kept = [h for i, h in enumerate(hits) if i not in drop]
+        fewer = _matches(rules, kept, frozenset(h.concept for h in kept), fields, places)
+        still = {c for m in fewer for c in m.concepts}
+        return fewer if all(to & still for to in drop.values()) else out
+
+
+def _matches(
+    rules: Sequence[_Rule],
+    hits: list[Hit],
+    concepts: frozenset[str | None],
+    fields: Mapping[str, str],
+    places: list[list[dict[str, Any]]],
+) -> list[RuleMatch]:
+    """The rules that fire on ``hits`` (``concepts``: theirs); ``places`` caches the places
+    the item names."""
+    out = []
+    for r in rules:
+        match = r.evaluate(hits, concepts)
+        if match is None:
+            continue
+        if r.where is not None:
+            if not places:
+                from advisorywatch.rules.places.extract import places_in
+
+                places.append(places_in(fields.get("title", ""), fields.get("text", "")))
+            if not r.where.covers(places[0]):
+                continue
+        out.append(match)
+    return out
 
 
 def _once_per_lowering(matches: list[RuleMatch]) -> list[RuleMatch]:

@@ -18,11 +18,16 @@ class Concept:
     # Concepts whose alerts a hit of this one lowers to this one's severity (a reopening
     # lowers ``embassy_closed``); see advisorywatch.rules.engine.
     lowers: tuple[str, ...] = ()
+    # More specific concepts whose hit close beside one of this one's names the same event
+    # (``air_strike`` yields to ``missile_attack``); see advisorywatch.rules.yielding.
+    yields_to: tuple[str, ...] = ()
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stems: dict[str, tuple[str, ...]] = field(default_factory=dict)
     patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
     guards: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Excludes whose scope is the whole item, not the hit's neighbourhood ("false alarm").
+    exclude_item: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # libyaml when PyYAML was built with it: the lexicon files are large.
@@ -54,9 +59,11 @@ def load_concept(name: str) -> Concept:
         severity=raw.get("severity", "warning"),
         context_needed=bool(raw.get("context_needed", False)),
         lowers=tuple(raw.get("lowers") or ()),
+        yields_to=tuple(raw.get("yields_to") or ()),
         terms=per_lang("terms"),
         stems=per_lang("stems"),
         patterns=per_lang("patterns"),
         exclude=per_lang("exclude"),
         guards=per_lang("guards"),
+        exclude_item=per_lang("exclude_item"),
     )

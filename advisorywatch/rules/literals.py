@@ -92,11 +92,11 @@ def compile_any(normals: Iterable[tuple[str, bool]]) -> list[Regex]:
 
 @cache
 def builtin_patterns() -> frozenset[str]:
-    """Every ``patterns`` and ``exclude`` regex of the built-in lexicon."""
+    """Every ``patterns``, ``exclude`` and ``exclude_item`` regex of the built-in lexicon."""
     out: set[str] = set()
     for name in available_concepts():
         concept = load_concept(name)
-        for table in (concept.patterns, concept.exclude):
+        for table in (concept.patterns, concept.exclude, concept.exclude_item):
             out.update(x for xs in table.values() for x in xs)
     return frozenset(out)
 

@@ -16,15 +16,19 @@ does not grow with the size of the lexicon or of the text. Hits a concept's ``ex
 veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
 only where the automaton saw it, the others (joined into one regex) around every hit. The
 title and the start of the text are one context for them (a holiday the title names vetoes
-the closure its text reports).
+the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
+matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
+after "incoming missile"); like a pattern, one with a trigger literal runs only within
+``PATTERN_REACH`` characters of where the automaton saw it, and only on an item the concept
+hit.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Protocol
 
 from ahocorasick_rs import AhoCorasick, Implementation
@@ -86,13 +90,15 @@ class Target:
     patterns: Mapping[str, Sequence[str]] = field(default_factory=dict)
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
     guards: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO = 0, 1, 2, 3, 4, 5
+_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO, _ITEM_VETO = 0, 1, 2, 3, 4, 5, 6
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
 _Entry = tuple[int, int, str | None, str]
+_BOUNDED, _GATE_ONLY = 1, 2  # flags of a key (ConceptMatcher._flags)
 
 
 @dataclass(slots=True)
@@ -114,6 +120,10 @@ class ConceptMatcher:
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
         self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
         self._gated_vetoes: dict[int, list[int]] = {}
+        # exclude_item: with a trigger, run only when the automaton saw it (concept, regex);
+        # without one, joined per concept and run whenever the concept hit
+        self._item_vetoes: list[tuple[str | None, Regex]] = []
+        self._item_always: dict[str | None, list[Regex]] = {}
         keys: dict[str, list[_Entry]] = {}
         for ti, t in enumerate(self._targets):
             for code, terms in t.terms.items():
@@ -136,30 +146,59 @@ class ConceptMatcher:
                         regex = compile_normal(normal, trusted)
                         self._add_pattern(keys, _Pattern(ti, lang, src, regex), normal)
             # Any language's excludes: an English text may hit a Spanish stem too.
-            ungated: list[tuple[str, bool]] = []
-            for code, sources in t.exclude.items():
-                for src in sources:
-                    for normal, trusted in variants(src, code or None):
-                        triggers = pattern_triggers(normal)
-                        if triggers is None:
-                            ungated.append((normal, trusted))
-                            continue
-                        xi = len(self._vetoes)
-                        self._vetoes.append(compile_normal(normal, trusted))
-                        self._gated_vetoes.setdefault(ti, []).append(xi)
-                        for trig in triggers:
-                            keys.setdefault(trig, []).append((_VETO, xi, code or None, src))
-            if ungated:
-                self._exclude[ti] = compile_any(ungated)
+            if near := self._excludes(keys, t.exclude, _VETO, partial(self._add_veto, ti)):
+                self._exclude[ti] = near
+            item = partial(self._add_item_veto, t.concept)
+            if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
+                self._item_always[t.concept] = whole
         self._entries = [tuple(entries) for entries in keys.values()]
-        # Keys whose every entry needs a word boundary before them, as word_span would demand:
-        # a hit of one right after a letter (most hits of short keys) is dropped at once.
-        self._bounded = [
-            is_word(key[0]) and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
+        # Per key: _BOUNDED when every entry needs a word boundary before it, as word_span
+        # would demand (a hit of one right after a letter, most hits of short keys, is dropped
+        # at once); _GATE_ONLY when it is only some patterns' gate literal (its hits are looked
+        # at only if one of those patterns is triggered: in most texts none is).
+        self._flags = [
+            _BOUNDED
+            if is_word(key[0])
+            and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
+            else _GATE_ONLY
+            if all(k == _GATE for k, _, _, _ in es)
+            else 0
             for key, es in keys.items()
         ]
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
+
+    def _excludes(
+        self,
+        keys: dict[str, list[_Entry]],
+        table: Mapping[str, Sequence[str]],
+        kind: int,
+        add: Callable[[Regex], int],
+    ) -> list[Regex]:
+        """A target's exclude regexes of one scope: each with a trigger literal goes to ``add``
+        (which gives its index) and its triggers into the automaton as ``kind``; the others
+        are returned, joined."""
+        ungated: list[tuple[str, bool]] = []
+        for code, sources in table.items():
+            for src in sources:
+                for normal, trusted in variants(src, code or None):
+                    triggers = pattern_triggers(normal)
+                    if triggers is None:
+                        ungated.append((normal, trusted))
+                        continue
+                    xi = add(compile_normal(normal, trusted))
+                    for trig in triggers:
+                        keys.setdefault(trig, []).append((kind, xi, code or None, src))
+        return compile_any(ungated)
+
+    def _add_veto(self, ti: int, regex: Regex) -> int:
+        self._vetoes.append(regex)
+        self._gated_vetoes.setdefault(ti, []).append(len(self._vetoes) - 1)
+        return len(self._vetoes) - 1
+
+    def _add_item_veto(self, concept: str | None, regex: Regex) -> int:
+        self._item_vetoes.append((concept, regex))
+        return len(self._item_vetoes) - 1
 
     def _add_pattern(self, keys: dict[str, list[_Entry]], p: _Pattern, normal: str) -> None:
         """A regex (``normal``: its normal form) with its trigger and gate literals."""
@@ -181,11 +220,46 @@ class ConceptMatcher:
         if self._empty:
             return hits
         normed = {name: normalize_text(raw) for name, raw in fields.items() if raw}
+        # exclude_item regex -> field -> where its trigger was seen
+        seen: dict[int, dict[str, list[int]]] = {}
         for field_name, norm in normed.items():
-            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed)))
+            hits.extend(self._find_in(field_name, norm, _beside(field_name, normed), seen))
+        if hits and (seen or self._item_always):
+            return self._item_vetoed(hits, normed, seen)
         return hits
 
-    def _find_in(self, field_name: str, norm: Normalized, beside: str) -> list[Hit]:
+    def _item_vetoed(
+        self,
+        hits: list[Hit],
+        normed: Mapping[str, Normalized],
+        seen: Mapping[int, Mapping[str, list[int]]],
+    ) -> list[Hit]:
+        """``hits`` without those of the concepts an ``exclude_item`` regex vetoes: one with a
+        trigger runs where it was seen (as a pattern does), the others on every field."""
+        concepts = {h.concept for h in hits}
+        vetoed = {
+            c
+            for c in concepts
+            for x in self._item_always.get(c, ())
+            if any(x.search(n.text) for n in normed.values())
+        }
+        for xi, where in seen.items():
+            c, x = self._item_vetoes[xi]
+            if c in concepts and c not in vetoed:
+                for name, positions in where.items():
+                    text = normed[name].text
+                    if any(x.search(text, a, b) for a, b in _windows(text, positions)):
+                        vetoed.add(c)
+                        break
+        return [h for h in hits if h.concept not in vetoed] if vetoed else hits
+
+    def _find_in(
+        self,
+        field_name: str,
+        norm: Normalized,
+        beside: str,
+        seen: dict[int, dict[str, list[int]]],
+    ) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
         # Pattern -> where its trigger was seen (-1: run on the whole text).
@@ -193,11 +267,17 @@ class ConceptMatcher:
         gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        gate_only: list[tuple[int, int, int]] = []  # hits of keys that are only gates
         if self._automaton is not None:
-            all_entries, bounded = self._entries, self._bounded
-            for key, start, end in self._automaton.find_matches_as_indexes(text, True):
-                if bounded[key] and start and is_word(text[start - 1]):
-                    continue
+            all_entries, flags = self._entries, self._flags
+            for match in self._automaton.find_matches_as_indexes(text, True):
+                key, start, end = match
+                if flag := flags[key]:
+                    if flag == _GATE_ONLY:
+                        gate_only.append(match)
+                        continue
+                    if start and is_word(text[start - 1]):
+                        continue
                 for kind, idx, lang, entry in all_entries[key]:
                     if kind <= _STEM:  # most entries: one comparison
                         span = word_span(text, start, end, kind == _STEM, lang)
@@ -209,8 +289,14 @@ class ConceptMatcher:
                         gates.setdefault(idx, []).append((start, end))
                     elif kind == _GUARD:
                         guards.setdefault(idx, []).append((start, end))
-                    else:
+                    elif kind == _VETO:
                         vetoes.setdefault(idx, []).append(start)
+                    else:
+                        seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
+        if gate_only and not self._gated.isdisjoint(triggered):
+            for key, start, end in gate_only:
+                for _, pi, _, _ in self._entries[key]:
+                    gates.setdefault(pi, []).append((start, end))
         for pi, positions in triggered.items():
             p = self._patterns[pi]
             gated = gates.get(pi, []) if pi in self._gated else None

@@ -69,3 +69,15 @@ def test_a_lowering_concept_names_what_it_lowers(project: Project) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("embassy_reopened (info, lowers embassy_closed evacuation)")
     assert "wiedereröffnet" in result.stdout
+
+
+def test_a_yielding_concept_names_what_it_yields_to_and_its_item_excludes(
+    project: Project,
+) -> None:
+    project.write_config(CONFIG)
+    result = project.cli("concepts", "air_strike", "--lang", "de")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == "air_strike (critical, yields to missile_attack drone_attack)"
+    alert = project.cli("concepts", "air_raid_alert", "--lang", "de").stdout
+    assert "exclude_item: " in alert and "fehlalarm" in alert.split("exclude_item: ")[1]

@@ -279,3 +279,24 @@ def test_a_rule_fires_only_about_its_places(tmp_path: Path) -> None:
     assert fired("Air strike on Kharkiv overnight") == ["any", "ua"]
     assert fired("Air strike on Haifa overnight") == ["any"]
     assert fired("Air strike reported overnight") == ["any"]
+
+
+def test_a_config_adds_item_excludes_to_a_built_in_concept(tmp_path: Path) -> None:
+    config = _config(
+        r"""
+concepts:
+  missile_attack: {exclude_item: {en: ['\bhoax\b']}}
+rules:
+  - {name: attack, concepts: [missile_attack], notify: [console]}
+""",
+        tmp_path,
+    )
+    text = "A missile attack on the port was reported overnight. " * 3
+    assert set(_fire(config, text)) == {"attack"}
+    assert _fire(config, text + "The ministry called the report a hoax.") == {}
+    problem = _problems(
+        "concepts:\n  missile_attack: {exclude_item: {en: ['(unclosed']}}\n"
+        "rules:\n  - {name: a, concepts: [missile_attack], notify: [console]}\n",
+        tmp_path,
+    )
+    assert "exclude_item" in problem and "(unclosed" in problem

@@ -62,3 +62,31 @@ def test_every_built_in_pattern_has_a_trigger() -> None:
         if pattern_triggers(normalize_pattern(p)) is None
     ]
     assert untriggered == []
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Alert on every phone",
+            "Phones across the island showed an incoming missile alert shortly after eight in the"
+            " morning, and people ran for cover in car parks and hotel lobbies. An hour later the"
+            " state agency said the message had been declared false.",
+        ),
+        (
+            "Sirenen heulen in ganz Deutschland",
+            "Um elf Uhr heulten die Sirenen, und auf vielen Handys erschien eine Warnung vor"
+            " Luftalarm. Die Behörden baten, Ruhe zu bewahren: Es handelte sich um den"
+            " bundesweiten Warntag, der zweimal im Jahr stattfindet.",
+        ),
+        (
+            "Тривога у Львові",
+            "Увечері у Львові пролунала повітряна тривога, і частина мешканців спустилася в"
+            " укриття. Згодом в обласній адміністрації пояснили, що це була хибна тривога через"
+            " технічний збій.",
+        ),
+    ],
+)
+def test_a_false_alarm_declared_later_in_the_item_vetoes_it(title: str, text: str) -> None:
+    assert fired(text) == set() and fired(title + ". " + text) == set()
+    assert {m.rule.name for m in _engine().evaluate("s", {"title": title, "text": text})} == set()

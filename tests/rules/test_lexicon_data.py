@@ -27,14 +27,16 @@ ALLOWED_KEYS = {
     "severity",
     "context_needed",
     "lowers",
+    "yields_to",
     "terms",
     "stems",
     "patterns",
     "exclude",
     "guards",
+    "exclude_item",
 }
 REQUIRED_KEYS = {"concept", "description", "severity"}
-LIST_KEYS = ("terms", "stems", "patterns", "exclude", "guards")
+LIST_KEYS = ("terms", "stems", "patterns", "exclude", "guards", "exclude_item")
 SEVERITIES = {"info", "warning", "critical"}
 LANGUAGES = {"en", "id", "uk", "ru", "fr", "de", "es", "it", "el", "ar", "th"}  # every concept
 # Languages some concepts cover too, each with its script's boundary rules (boundaries.py;
@@ -266,7 +268,7 @@ def test_terms_and_stems_are_casefolded_nfkc(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _files(), ids=lambda p: p.stem)
 def test_patterns_are_lower_case_nfkc(path: Path) -> None:
-    for key, lang, s in _entries(_load(path), ("patterns", "exclude")):
+    for key, lang, s in _entries(_load(path), ("patterns", "exclude", "exclude_item")):
         assert s == unicodedata.normalize("NFKC", s), f"{key}.{lang}: not NFKC: {s!r}"
         without_escapes = re.sub(r"\\[A-Za-z]", "", s)
         assert without_escapes == without_escapes.lower(), f"{key}.{lang}: upper case in {s!r}"
@@ -284,7 +286,7 @@ def test_script_conventions(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _files(), ids=lambda p: p.stem)
 def test_regexes_compile(path: Path) -> None:
-    for key, lang, s in _entries(_load(path), ("patterns", "exclude")):
+    for key, lang, s in _entries(_load(path), ("patterns", "exclude", "exclude_item")):
         try:
             re.compile(s)
         except re.error as exc:  # pragma: no cover - failure path
@@ -333,18 +335,27 @@ def _term_regex(term: str, lang: str) -> str:
 
 
 @cache
-def _compiled(concept: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _compiled(
+    concept: str,
+) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], list[re.Pattern[str]]]:
     data = _lexicon()[concept]
     srcs = [_term_regex(t, lang) for _, lang, t in _entries(data, ("terms",))]
     srcs += [rf"(?<!\w){re.escape(s)}\w*" for _, _, s in _entries(data, ("stems",))]
     srcs += [p for _, _, p in _entries(data, ("patterns",))]
     excl = [e for _, _, e in _entries(data, ("exclude",))]
-    return [re.compile(s) for s in srcs], [re.compile(e) for e in excl]
+    whole = [e for _, _, e in _entries(data, ("exclude_item",))]
+    return (
+        [re.compile(s) for s in srcs],
+        [re.compile(e) for e in excl],
+        [re.compile(e) for e in whole],
+    )
 
 
 def concept_matches(concept: str, text: str, window: int = 80) -> bool:
     text = normalise(text)
-    positives, excludes = _compiled(concept)
+    positives, excludes, item_excludes = _compiled(concept)
+    if any(e.search(text) for e in item_excludes):
+        return False
     for rx in positives:
         for m in rx.finditer(text):
             around = text[max(0, m.start() - window) : m.end() + window]
@@ -389,7 +400,8 @@ POSITIVES: dict[str, dict[str, str]] = {
         "uk": "Посольство США отримало інформацію про можливу масовану повітряну атаку 20 листопада.",  # noqa: E501
         "ru": "Посольство США закрыто из-за угрозы массированного воздушного удара.",
         "fr": "Kiev a été visée cette nuit par une frappe aérienne d'ampleur.",
-        "de": "Landesweit kommt es zu Luftangriffen mit Raketen und Drohnen, auch auf Kiew.",
+        # ("Luftangriffe mit Raketen und Drohnen" is a missile and drone attack: it yields)
+        "de": "Bei einem Luftangriff auf ein Wohnhaus in Charkiw wurden drei Menschen getötet.",
         "es": "Un ataque aéreo ruso dejó al menos tres muertos en Járkov.",
         "it": "Un attacco aereo russo ha colpito la capitale ucraina nella notte.",
         "el": "Ρωσική αεροπορική επιδρομή στο Κίεβο τα ξημερώματα της Τετάρτης.",
@@ -653,7 +665,9 @@ def test_all_clear_is_not_an_alert() -> None:
 @cache
 def _real(concept: str) -> ConceptMatcher:
     c = load_concept(concept)
-    return ConceptMatcher([Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)])
+    return ConceptMatcher(
+        [Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards, c.exclude_item)]
+    )
 
 
 def real_matches(concept: str, text: str) -> bool:

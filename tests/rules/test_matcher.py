@@ -75,3 +75,38 @@ def test_an_exclude_with_a_literal_vetoes_only_where_its_literal_stands() -> Non
     assert _matched(alert, "In 1944 an air raid siren sounded") == []
     far = "An air raid siren sounded. " + "Nothing else happened here. " * 6 + "A fire drill."
     assert _matched(alert, far) == ["air raid siren"]  # the drill is out of reach
+
+
+WARNING = Target(
+    "missile_attack",
+    terms={"en": ["incoming missile"]},
+    exclude={"en": [r"\bsiren tests?\b"]},
+    exclude_item={"en": [r"\bfalse alarms?\b"]},
+)
+SIREN = Target("air_raid_alert", terms={"en": ["air raid sirens"]})
+_FILLER = "Residents were told to stay indoors while officials checked the reports. " * 3
+
+
+def test_an_item_exclude_vetoes_the_concept_anywhere_in_the_item() -> None:
+    matcher = ConceptMatcher([WARNING, SIREN])
+    far = f"An incoming missile warning reached every phone. {_FILLER}It was a false alarm."
+    assert [h.concept for h in matcher.find({"text": far})] == []
+    # a title far from the text's end, and a text far from its title's
+    later = {
+        "title": "Incoming missile warning",
+        "text": f"{_FILLER}A false alarm, the agency said.",
+    }
+    assert matcher.find(later) == []
+    assert matcher.find({"title": "False alarm", "text": f"{_FILLER}An incoming missile."}) == []
+    # the other concepts of the item keep their hits
+    sirens = f"Air raid sirens sounded and an incoming missile was reported. {_FILLER}False alarm."
+    assert [h.concept for h in matcher.find({"text": sirens})] == ["air_raid_alert"]
+    assert [h.matched for h in matcher.find({"text": far.replace("false", "real")})] == [
+        "incoming missile"
+    ]
+
+
+def test_a_hit_exclude_reaches_only_its_neighbourhood() -> None:
+    near = "An incoming missile, the weekly siren test said."
+    assert _matched(WARNING, near) == []
+    assert _matched(WARNING, f"An incoming missile. {_FILLER}The weekly siren test is on Monday.")
