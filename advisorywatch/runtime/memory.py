@@ -31,9 +31,6 @@ M_ARENA_MAX = -8  # mallopt parameter, from glibc's malloc.h
 ARENAS = 2  # glibc heaps shared by all the daemon's threads
 GC_THRESHOLDS = (20_000, 20, 20)
 RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
-# With many sources on short intervals crawls overlap all the time and "the last running crawl
-# ended" may never come; then at most this long passes between releases.
-RELEASE_WHILE_BUSY_EVERY_SECONDS = 60
 MB = 1024 * 1024
 
 
@@ -88,10 +85,9 @@ def for_bursts() -> None:
 
 class AfterCrawls:
     """What the daemon does with its memory when the last running crawl has ended (after each
-    pass, or each run of a source that runs alone), or every minute while crawls keep
-    overlapping: the first time nothing runs, settle the garbage collector; each time, return
-    what the crawls allocated and freed to the system instead of leaving it in the allocator
-    (bench/README.md has how much)."""
+    pass, or each run of a source that runs alone): the first time, settle the garbage
+    collector; each time, return what the crawls allocated and freed to the system instead of
+    leaving it in the allocator (bench/README.md has how much)."""
 
     def __init__(self) -> None:
         self._crawled = False  # a crawl ended since memory was last released
@@ -106,15 +102,12 @@ class AfterCrawls:
             self.tidy(others_running)
 
     def tidy(self, others_running: bool) -> None:
-        if not self._crawled:
-            return
-        now = time.monotonic()
-        if others_running and now - self._released_at < RELEASE_WHILE_BUSY_EVERY_SECONDS:
+        if not self._crawled or others_running:
             return
         self._crawled = False
-        if not self._settled and not others_running:
+        if not self._settled:
             self._settle()
-        self._released_at = now
+        self._released_at = time.monotonic()
         before = rss_bytes()
         if release_free_memory() and before is not None:
             after = rss_bytes() or before

@@ -4,17 +4,14 @@ heaps no other test has touched."""
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
-from types import SimpleNamespace
 
 import pytest
 
-from advisorywatch.runtime import memory
 from advisorywatch.runtime.memory import glibc
 
 from conftest import FeedServer, Project, Sink, rss, wait_for
@@ -115,31 +112,3 @@ channels:
             if pipe is not None:
                 pipe.close()
     assert not any("Traceback" in line for line in lines)
-
-
-@glibc_only
-def test_memory_is_released_every_minute_while_crawls_keep_overlapping(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """At 1,000 sources on a one-minute grid some crawl is always running: waiting for the last
-    one to end would never release anything."""
-    now = [1000.0]
-    monkeypatch.setattr(memory, "time", SimpleNamespace(monotonic=lambda: now[0]))
-    caplog.set_level(logging.DEBUG, logger=memory.__name__)
-    after = memory.AfterCrawls()
-
-    def releases() -> int:
-        return caplog.text.count("returned to the system")
-
-    after.crawl_ended(others_running=True)
-    assert releases() == 1  # none before
-    now[0] += 30
-    after.crawl_ended(others_running=True)
-    after.tidy(others_running=True)
-    assert releases() == 1
-    now[0] += memory.RELEASE_WHILE_BUSY_EVERY_SECONDS
-    after.tidy(others_running=True)
-    assert releases() == 2
-    now[0] += memory.RELEASE_WHILE_BUSY_EVERY_SECONDS
-    after.tidy(others_running=True)  # no crawl ended since
-    assert releases() == 2
