@@ -5,12 +5,10 @@ still refused with one line naming it and its config key, an alert is still sent
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
-import threading
 
-from conftest import FeedServer, Project, Sink, rss, wait_for
+from conftest import FeedServer, Project, Sink, daemon_stderr, one_feed_config, rss, wait_for
 
 CHECK = """
 import json, logging, sys
@@ -62,9 +60,8 @@ channels:
     assert result.returncode == 2
     problems = [line for line in result.stderr.splitlines() if line.startswith("  ")]
     assert len(problems) == 1, result.stderr
-    assert (
-        ":7: channels.ops.urls[1]: jsno://127.0.0.1/*** is not a valid Apprise URL" in (problems[0])
-    )
+    expected = ":7: channels.ops.urls[1]: jsno://127.0.0.1/*** is not a valid Apprise URL"
+    assert expected in problems[0]
     assert "T0pS3cret" not in result.stdout + result.stderr
 
 
@@ -72,36 +69,15 @@ def test_the_daemon_loads_apprise_at_its_first_send_not_at_start(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
     news = feeds.put("/news.xml", rss([{"guid": "n0", "title": "IHSG ditutup menguat"}]))
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: news, type: feed, url: "{news}", every: 1s}}
-rules:
-  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
-channels:
-  ops: {{urls: ["{sink.apprise_url}"]}}
-notifier: {{baseline: false}}
-""")
-    cmd = [sys.executable, "-X", "importtime", "-m", "advisorywatch"]
-    proc = subprocess.Popen(
-        [*cmd, "--config", str(project.config), "run"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=project.env(),
-        cwd=project.dir,
-    )
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
-    reader.start()
+    project.write_config(one_feed_config(news, sink, "notifier: {baseline: false}\n"))
 
     def imported(package: str) -> bool:
         return any(line.rstrip().endswith(f"| {package}") for line in list(lines))
 
-    try:
+    with daemon_stderr(project, "run", env={"PYTHONPROFILEIMPORTTIME": "1"}) as (_, lines):
         wait_for(lambda: feeds.hits("/news.xml") >= 3, 60, "three fetches of the feed")
         assert not imported("apprise")
-        assert imported("advisorywatch.runtime.daemon")  # -X importtime's lines are read
+        assert imported("advisorywatch.runtime.daemon")  # the import lines are read
         feeds.put(
             "/news.xml",
             rss(
@@ -114,13 +90,4 @@ notifier: {{baseline: false}}
         wait_for(lambda: len(sink.received) == 1, 60, "the alert sent")
         assert imported("apprise")
         assert "Air strike hits the capital" in str(sink.received)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        reader.join(timeout=5)
-        if proc.stderr is not None:
-            proc.stderr.close()
     assert not any("Traceback" in line for line in lines)
