@@ -1,9 +1,9 @@
 """Prometheus counters and histograms with a series per source, kept as one array of floats
 per series instead of prometheus_client's objects.
 
-prometheus_client gives every value of every series its own object with its own lock: the
-daemon's per-source metrics are 16 values per source, 6.8 MB at 1,000 sources and ten times
-that at 10,000 (bench/README.md, "Daemon memory, third round"). These collectors expose the
+prometheus_client gives every value of every series its own object with its own lock, and
+the daemon's per-source metrics are 16 values per source: megabytes per thousand sources
+(bench/README.md, "Daemon memory, third round"). These collectors expose the
 same families, samples and labels (``_total``, ``_created``, ``_bucket``/``_count``/``_sum``;
 ``PROMETHEUS_DISABLE_CREATED_SERIES`` honoured) from an ``array`` per series, behind one lock
 per metric. The handle :meth:`labels` returns has the ``inc`` and ``observe`` the daemon uses.

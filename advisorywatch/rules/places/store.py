@@ -66,7 +66,8 @@ class PlaceStore:
 
     def keys(self) -> Iterator[str]:
         """Every key, in index order (the automaton's pattern indexes), read as consumed: a
-        list of the 90,000 keys would be ~15 MB on top of the automaton's build."""
+        list of all of them would add to the automaton's build, the daemon's highest moment at
+        start (bench/README.md, "Daemon memory, third round")."""
         with self._lock:
             for (key,) in self._db.execute("SELECT key FROM keys ORDER BY id"):
                 yield str(key)
