@@ -49,8 +49,9 @@ def boot(config: Config, *, long_lived: bool) -> App:
 def upgrade_apart(db: Database) -> None:
     """Bring the schema to the newest revision in a child process, if it is not there yet:
     Alembic and the migration scripts would otherwise stay in the daemon for its whole life
-    after a first start or an upgrade (bench/README.md, "Daemon memory, third round"). If the child fails, the upgrade that
-    :meth:`App.prepare` runs next happens here and reports what is wrong."""
+    after a first start or an upgrade (bench/README.md, "Daemon memory, third round"). If the
+    child fails, the upgrade that :meth:`App.prepare` runs next happens here and reports what
+    is wrong."""
     if db.at_head():
         return
     cmd = [sys.executable, "-P", "-c", _UPGRADE]  # the URL on stdin: it may hold a password
