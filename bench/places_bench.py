@@ -65,7 +65,7 @@ def measure() -> None:
         engine.evaluate(None, {"title": title, "text": text})
     per_match = (time.perf_counter() - start) / len(items)
     print(
-        f"  lookup: {len(found._store.keys())} keys, ready in {built:.2f} s, "
+        f"  lookup: {len(list(found._store.keys()))} keys, ready in {built:.2f} s, "
         f"RSS +{after - before:.0f} MB, "
         f"+{trimmed - before:.0f} MB once freed memory is returned (malloc_trim)"
     )

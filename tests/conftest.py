@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -478,6 +480,45 @@ def make_sink() -> Iterator[Any]:
     yield make
     for s in made:
         s.close()
+
+
+def one_feed_config(feed: str, sink: Sink, extra: str = "") -> str:
+    """A config of one feed fetched every second and one rule notifying ``sink`` (for daemon
+    tests); ``extra`` is appended as it is (top-level keys)."""
+    return f"""
+database: {{url: "sqlite:///state.db"}}
+sources:
+  - {{name: news, type: feed, url: "{feed}", every: 1s}}
+rules:
+  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
+channels:
+  ops: {{urls: ["{sink.apprise_url}"]}}
+{extra}"""
+
+
+@contextmanager
+def daemon_stderr(
+    project: Project, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    """``advisorywatch ARGS`` (e.g. ``run``) running in ``project``, and the lines it writes to
+    stderr, collected as they come (an unread pipe would fill and block it). At the end it is
+    stopped with SIGTERM and must exit 0; it is killed if anything failed before."""
+    proc = project.popen(*args, env=env)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
+    reader.start()
+    try:
+        yield proc, lines
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 def wait_for(predicate: Any, timeout: float, what: str) -> None:

@@ -87,7 +87,7 @@ class Database:
         On SQLite, foreign keys are off while migrating: Alembic's batch mode rebuilds a table
         by copying and dropping it, and dropping it with foreign keys on would cascade-delete
         every row that refers to it."""
-        if self._at_head():
+        if self.at_head():
             return
         from alembic import command
 
@@ -107,7 +107,8 @@ class Database:
                 else:
                     _migration_lock(conn, "pg_advisory_unlock")
 
-    def _at_head(self) -> bool:
+    def at_head(self) -> bool:
+        """Whether the schema is at the newest revision (read without Alembic)."""
         head = head_revision()
         if head is None:
             return False

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from advisorywatch.db.models import Alert, Item, Source
-from advisorywatch.notifier.channels import destination_label
 from advisorywatch.notifier.config import ChannelConfig
-from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates, alert_fields
+from advisorywatch.notifier.url_check import loadable
+from advisorywatch.redaction import redact_url
 
 if TYPE_CHECKING:
     from jinja2 import UndefinedError
@@ -25,21 +25,23 @@ Loc = tuple[str | int, ...]
 _UNDEFINED = re.compile(r"'([^']+)' is undefined")
 
 
-def channel_problems(
-    name: str, channel: ChannelConfig, *, urls: bool = True
-) -> Iterator[tuple[Loc, str]]:
-    """(config location, message) for everything wrong with one channel; ``urls`` False
-    leaves out its URLs (checking them loads every Apprise plugin)."""
-    loc: Loc = ("channels", name)
-    for i, url in enumerate(channel.urls if urls else ()):
-        if apprise_with_console().Apprise.instantiate(url) is None:
+def channel_url_problems(channels: Mapping[str, ChannelConfig]) -> Iterator[tuple[Loc, str]]:
+    """(config location, message) for every channel URL that does not load in Apprise (in a
+    child process unless this one holds Apprise already: :mod:`.url_check`)."""
+    where = [(name, i, url) for name, ch in channels.items() for i, url in enumerate(ch.urls)]
+    for (name, i, url), ok in zip(where, loadable([u for _, _, u in where]), strict=True):
+        if not ok:
             yield (
-                (*loc, "urls", i),
-                f"{destination_label(url)} is not a valid Apprise URL (unknown scheme, a "
-                "missing plugin or a malformed address)",
+                ("channels", name, "urls", i),
+                f"{redact_url(url)} is not a valid Apprise URL (unknown scheme, a missing "
+                "plugin or a malformed address)",
             )
+
+
+def channel_problems(name: str, channel: ChannelConfig) -> Iterator[tuple[Loc, str]]:
+    """(config location, message) for everything wrong with one channel but its URLs."""
     if channel.title_template or channel.body_template:
-        yield from template_problems(loc, channel)
+        yield from template_problems(("channels", name), channel)
 
 
 def template_problems(loc: Loc, channel: ChannelConfig) -> Iterator[tuple[Loc, str]]:

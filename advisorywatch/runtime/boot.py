@@ -4,11 +4,21 @@ application, the schema and the sources, in that order."""
 from __future__ import annotations
 
 import gc
+import logging
+import subprocess
+import sys
 
 from advisorywatch.config import Config
 from advisorywatch.crawler.fetch import reactor
+from advisorywatch.db.session import Database
 from advisorywatch.runtime.app import App
 from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas, release_free_memory
+
+log = logging.getLogger(__name__)
+_UPGRADE = (
+    "import sys; from advisorywatch.db.session import Database; "
+    "Database(sys.stdin.read()).upgrade()"
+)
 
 
 def boot(config: Config, *, long_lived: bool) -> App:
@@ -23,6 +33,8 @@ def boot(config: Config, *, long_lived: bool) -> App:
     for_bursts()
     reactor.install()
     app = App(config, linger=config.daemon.store_linger_ms / 1000 if long_lived else 0)
+    if long_lived:
+        upgrade_apart(app.db)
     app.prepare()
     if long_lived:
         # The places lookup is needed at the first new item anyway; building its automaton
@@ -32,3 +44,22 @@ def boot(config: Config, *, long_lived: bool) -> App:
         release_free_memory()  # what the build used and freed
     gc.freeze()
     return app
+
+
+def upgrade_apart(db: Database) -> None:
+    """Bring the schema to the newest revision in a child process, if it is not there yet:
+    Alembic and the migration scripts would otherwise stay in the daemon for its whole life
+    after a first start or an upgrade (bench/README.md, "Daemon memory, third round"). If the
+    child fails, the upgrade that :meth:`App.prepare` runs next happens here and reports what
+    is wrong."""
+    if db.at_head():
+        return
+    cmd = [sys.executable, "-P", "-c", _UPGRADE]  # the URL on stdin: it may hold a password
+    try:
+        done = subprocess.run(cmd, input=db.url, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        log.warning("upgrading the schema in a child process failed (%s): upgrading here", exc)
+        return
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        log.warning("upgrading the schema in a child process failed (%s): upgrading here", last)

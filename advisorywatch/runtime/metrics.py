@@ -7,32 +7,41 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from advisorywatch.runtime.compact_metrics import CompactCounter, CompactHistogram
 
 
 class Metrics:
+    """The daemon's metrics; those with a series per source are compact (see
+    :mod:`.compact_metrics`)."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.items = Counter("advisorywatch_items", "New items stored", ["source"], registry=r)
-        self.revisions = Counter(
+        self.items = CompactCounter(
+            "advisorywatch_items", "New items stored", ["source"], registry=r
+        )
+        self.revisions = CompactCounter(
             "advisorywatch_item_revisions", "Changed items stored", ["source"], registry=r
         )
-        self.alerts = Counter("advisorywatch_alerts", "Alerts raised", ["source"], registry=r)
-        self.fetches = Counter(
+        self.alerts = CompactCounter(
+            "advisorywatch_alerts", "Alerts raised", ["source"], registry=r
+        )
+        self.fetches = CompactCounter(
             "advisorywatch_fetches",
             "Fetches by result (ok, not_modified, failed)",
             ["source", "result"],
             registry=r,
         )
-        self.crawl_seconds = Histogram(
+        self.crawl_seconds = CompactHistogram(
             "advisorywatch_crawl_duration_seconds",
             "Fetch, parse and store time per source crawl",
             ["source"],
             registry=r,
             buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
         )
-        self.overruns = Counter(
+        self.overruns = CompactCounter(
             "advisorywatch_crawl_overruns",
             "Crawls that outlasted their interval",
             ["source"],

@@ -69,7 +69,7 @@ def test_the_default_templates_pass_the_check_a_custom_one_gets(fmt: str) -> Non
     with nothing to send); the defaults must pass the same check in every format."""
     channel = ChannelConfig(urls=["json://x"], format=fmt)
     assert list(template_problems(("channels", "ops"), channel)) == []
-    assert list(channel_problems("ops", channel, urls=False)) == []
+    assert list(channel_problems("ops", channel)) == []
 
 
 def test_unknown_channel_points_at_its_line_with_a_suggestion(project: Project) -> None:

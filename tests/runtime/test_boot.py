@@ -4,6 +4,7 @@ RE2, and the libyaml config path keeps the file:line of every error."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +15,11 @@ from alembic.script import ScriptDirectory
 
 from advisorywatch.config import ConfigError, parse_config
 from advisorywatch.config import load as config_module
-from advisorywatch.db.session import alembic_config, head_revision
+from advisorywatch.db.session import Database, alembic_config, head_revision
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.rules.lexicon import available_concepts, load_concept
+from advisorywatch.runtime.boot import upgrade_apart
 
 from conftest import POSTGRES, FeedServer, Project, Sink, fixture_bytes
 
@@ -163,22 +165,18 @@ def test_the_lexicon_is_read_when_an_item_is_first_matched() -> None:
 
 
 BOOT = """
-import sys
+import json, sys
 from advisorywatch.config.load import load_config
 from advisorywatch.runtime.boot import boot
 
 app = boot(load_config(sys.argv[1]), long_lived=sys.argv[2] == "daemon")
-print("advisorywatch.rules.places.extract" in sys.modules)
+loaded = [m for m in ("advisorywatch.rules.places.extract", "alembic") if m in sys.modules]
+print(json.dumps([loaded, app.db.at_head()]))
 """
 
 
-@pytest.mark.parametrize(("mode", "built"), [("daemon", "True"), ("once", "False")])
-def test_the_daemon_builds_the_places_lookup_at_start_and_run_once_when_needed(
-    project: Project, feeds: FeedServer, sink: Sink, mode: str, built: str
-) -> None:
-    """The daemon, before its first pass: building the lookup takes twice its size for a
-    moment, which on top of a cold pass was the daemon's peak memory."""
-    project.write_config(CONFIG.format(news=feeds.url("/news.xml"), sink=sink.apprise_url))
+def _boot(project: Project, mode: str) -> tuple[list[str], bool]:
+    """What :func:`boot` left imported, and whether the schema is at the newest revision."""
     proc = subprocess.run(
         [sys.executable, "-c", BOOT, str(project.config), mode],
         capture_output=True,
@@ -188,4 +186,40 @@ def test_the_daemon_builds_the_places_lookup_at_start_and_run_once_when_needed(
         cwd=project.dir,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == built
+    loaded, at_head = json.loads(proc.stdout.splitlines()[-1])
+    return loaded, at_head
+
+
+@pytest.mark.parametrize(("mode", "built"), [("daemon", True), ("once", False)])
+def test_the_daemon_builds_the_places_lookup_at_start_and_run_once_when_needed(
+    project: Project, feeds: FeedServer, sink: Sink, mode: str, built: bool
+) -> None:
+    """The daemon, before its first pass: building the lookup takes twice its size for a
+    moment, which on top of a cold pass was the daemon's peak memory."""
+    project.write_config(CONFIG.format(news=feeds.url("/news.xml"), sink=sink.apprise_url))
+    loaded, _ = _boot(project, mode)
+    assert ("advisorywatch.rules.places.extract" in loaded) is built
+
+
+@pytest.mark.parametrize(("mode", "alembic"), [("daemon", False), ("once", True)])
+def test_the_daemon_migrates_a_new_database_in_a_child_and_holds_no_alembic(
+    project: Project, feeds: FeedServer, sink: Sink, mode: str, alembic: bool
+) -> None:
+    """Alembic stays in a process that imported it: the daemon lives for weeks."""
+    project.write_config(CONFIG.format(news=feeds.url("/news.xml"), sink=sink.apprise_url))
+    loaded, at_head = _boot(project, mode)
+    assert at_head
+    assert ("alembic" in loaded) is alembic
+    assert project.sql("SELECT version_num FROM alembic_version") == [(head_revision(),)]
+
+
+def test_a_failed_child_upgrade_is_logged_and_done_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'state.db'}")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    upgrade_apart(db)
+    assert "upgrading the schema in a child process failed" in caplog.text
+    assert not db.at_head()
+    db.upgrade()
+    assert db.at_head()

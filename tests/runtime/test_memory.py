@@ -5,16 +5,14 @@ heaps no other test has touched."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import threading
 
 import pytest
 
 from advisorywatch.runtime.memory import glibc
 
-from conftest import FeedServer, Project, Sink, rss, wait_for
+from conftest import FeedServer, Project, Sink, daemon_stderr, one_feed_config, rss, wait_for
 
 glibc_only = pytest.mark.skipif(glibc() is None, reason="glibc's malloc_trim and mallopt")
 
@@ -80,35 +78,12 @@ def test_daemon_returns_freed_memory_after_its_crawls(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
     news = feeds.put("/news.xml", rss([{"guid": "n0", "title": "IHSG ditutup menguat"}]))
-    project.write_config(f"""
-database: {{url: "sqlite:///state.db"}}
-sources:
-  - {{name: news, type: feed, url: "{news}", every: 1s}}
-rules:
-  - {{name: air-strike, concepts: [air_strike], severity: critical, notify: [ops]}}
-channels:
-  ops: {{urls: ["{sink.apprise_url}"]}}
-""")
-    proc = project.popen("--verbose", "run")
-    lines: list[str] = []
-    assert proc.stderr is not None
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr or ()), daemon=True)
-    reader.start()  # debug logging would fill the pipe and block the daemon
-    try:
+    project.write_config(one_feed_config(news, sink))
+    with daemon_stderr(project, "--verbose", "run") as (_, lines):  # debug logging
         wait_for(
             lambda: any("MB of freed memory returned to the system" in line for line in lines),
             60,
             "the memory release after a crawl",
         )
         assert feeds.hits("/news.xml") >= 1
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        reader.join(timeout=5)
-        for pipe in (proc.stdout, proc.stderr):
-            if pipe is not None:
-                pipe.close()
     assert not any("Traceback" in line for line in lines)

@@ -51,8 +51,9 @@ class PlaceFinder:
 
     def __init__(self) -> None:
         self._store = places()
-        keys = self._store.keys()
-        self._automaton = AhoCorasick(keys, implementation=Implementation.ContiguousNFA)
+        self._automaton = AhoCorasick(
+            self._store.keys(), implementation=Implementation.ContiguousNFA, store_patterns=False
+        )
         verbs = "|".join(sorted(map(re.escape, curated().speech_verbs), key=len, reverse=True))
         self._speech = re.compile(f"[ ,]*(?:{verbs})(?!\\w)")
         self._locative = curated().locatives

@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
@@ -63,9 +64,13 @@ class PlaceStore:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def keys(self) -> list[str]:
-        """Every key, in index order (the automaton's pattern indexes)."""
-        return [str(k) for (k,) in self._all("SELECT key FROM keys ORDER BY id")]
+    def keys(self) -> Iterator[str]:
+        """Every key, in index order (the automaton's pattern indexes), read as consumed: a
+        list of all of them would add to the automaton's build, the daemon's highest moment at
+        start (bench/README.md, "Daemon memory, third round")."""
+        with self._lock:
+            for (key,) in self._db.execute("SELECT key FROM keys ORDER BY id"):
+                yield str(key)
 
     def _forms_at(self, index: int) -> tuple[Form, ...]:
         rows = self._all(
