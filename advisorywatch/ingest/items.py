@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, inspect, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, load_only, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from advisorywatch.db.models import Item
 from advisorywatch.ingest.identities import content_hash, item_identity, link_key
@@ -102,10 +104,28 @@ def store_items(
 
 def as_items(s: Session, rows: list[Row]) -> list[Item]:
     """``rows`` as ORM items (alerts need them). An inserted one is made from what was inserted,
-    without reading it back; ``merge`` rather than ``add``, so that an object left in the
-    session by a rolled-back savepoint under the same id takes the new values. A stored one
-    gets the columns it was looked up without (:func:`_stored`)."""
-    return [_complete(s, row) if isinstance(row, Item) else _persistent(s, row) for row in rows]
+    without reading it back, in place of any object a rolled-back savepoint left in the
+    session under the same id (SQLite reuses the ids: that object is another source's item).
+    A stored one gets the columns it was looked up without (:func:`_stored`)."""
+    items, made = [], {}  # made: a row the response repeated is one object
+    for row in rows:
+        if isinstance(row, Item):
+            items.append(_complete(s, row))
+            continue
+        assert row.id is not None, "an item is inserted before it can raise alerts"
+        if row.id not in made:
+            made[row.id] = _persistent(s, row)
+        items.append(made[row.id])
+    return items
+
+
+def set_places(s: Session, places: dict[Item, list[dict[str, Any]]]) -> None:
+    """Store the places of items that fire: one UPDATE for a response's, on the session's
+    connection, the objects given the values as if loaded (no flush of their own)."""
+    for item, found in places.items():
+        set_committed_value(item, "places", found)
+    rows = [{"item": item.id, "found": found} for item, found in places.items()]
+    s.connection().execute(_SET_PLACES, rows)
 
 
 def _complete(s: Session, row: Item) -> Item:
@@ -116,10 +136,13 @@ def _complete(s: Session, row: Item) -> Item:
 
 
 def _persistent(s: Session, row: NewItem) -> Item:
-    assert row.inserted is not None, "an item is inserted before it can raise alerts"
+    assert row.inserted is not None
     item = Item(id=row.id, places=None, **row.inserted)
     make_transient_to_detached(item)  # as if loaded: no pending changes
-    return s.merge(item, load=False)
+    if (left := s.identity_map.get(identity_key(Item, row.id))) is not None:
+        s.expunge(left)
+    s.add(item)
+    return item
 
 
 def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
@@ -193,6 +216,11 @@ _LOOKED_UP = (
     Item.advisory_level,
 )
 _INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.identity, _ITEMS.c.id)
+_SET_PLACES = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item"))
+    .values(places=bindparam("found", type_=_ITEMS.c.places.type))
+)
 _STORED = {(a, b): _stored(a, b) for a in (False, True) for b in (False, True)}
 
 
