@@ -13,7 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Alert, AlertPlace, Item
-from advisorywatch.ingest.items import Changed, Row, as_items, set_places
+from advisorywatch.ingest.items import Changed, Row, StoredItem, as_items, set_places
 from advisorywatch.model import ParsedItem
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
@@ -109,7 +109,7 @@ class Alerter:
         raised = 0
         for (row, firings), item in zip(due, items, strict=True):
             # A new item can have alerts already when the response repeated it.
-            known = isinstance(row, Item) or row in alerted
+            known = isinstance(row, StoredItem) or row in alerted
             alerted.add(row)
             new = _new_to(s, item, firings) if known else firings
             if new:
