@@ -1,6 +1,6 @@
 """A response's items as rows: who they are (identity, content and link keys), the rows this
-source stored for them earlier, and writing them. Known rows are updated through the ORM; new
-ones are inserted together in one Core statement."""
+source stored for them earlier (plain rows, not ORM objects), and writing them with Core
+statements: what changed in known rows, and the new ones together in one INSERT."""
 
 from __future__ import annotations
 
@@ -249,9 +249,9 @@ class StoredItem:
 
     def set(self, **values: Any) -> None:
         for key, value in values.items():
-            if key in _READ and getattr(self, key) == value:
-                continue
             if key in _READ:
+                if getattr(self, key) == value:
+                    continue
                 setattr(self, key, value)
             self.written[key] = value
 
