@@ -2,10 +2,12 @@
 the same database copy, alternating, in one run: its CPU, and whether the pass loaded the places
 lookup (``-X importtime``):
 
-    python bench/changed_pass_bench.py --sources 100 --trees MAIN_TREE,THIS_TREE
+    python bench/changed_pass_bench.py --sources 100 --trees MAIN_TREE,THIS_TREE [--pass cold]
 
 The fixture server publishes no alert term (``--alert-rate 0``); the database is made by a cold
-and a warm pass of the first tree, then copied before each measured pass."""
+and a warm pass of the first tree, then copied before each measured pass. ``--pass cold``
+measures cold passes instead (an empty database each time, 3 % of the items firing: the
+fixture server's default), and their wall time too."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from run import DAEMON_CRAWLER, PYTHON, FixtureServer, write_config
@@ -24,13 +27,18 @@ def main() -> None:
     p.add_argument("--trees", required=True, help="source trees, comma-separated")
     p.add_argument("--sources", type=int, default=100)
     p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--pass", dest="kind", choices=["changed", "cold"], default="changed")
     args = p.parse_args()
     trees = args.trees.split(",")
-    server = FixtureServer(["--sources", str(args.sources), "--hosts", "10", "--alert-rate", "0"])
+    rate = ["--alert-rate", "0"] if args.kind == "changed" else []
+    server = FixtureServer(["--sources", str(args.sources), "--hosts", "10", *rate])
     try:
         with tempfile.TemporaryDirectory(prefix="advisorywatch-bench-") as tmp:
             work = Path(tmp)
             config = write_config(work, server, DAEMON_CRAWLER)
+            if args.kind == "cold":
+                _colds(work, config, trees, args.rounds)
+                return
             for _ in ("cold", "warm"):
                 _once(config, trees[0])
             server.post("/publish?percent=10")
@@ -45,6 +53,18 @@ def main() -> None:
                     print(f"round {r + 1}, {Path(tree).name}: {cpu:.2f} s CPU, {loaded}")
     finally:
         server.stop()
+
+
+def _colds(work: Path, config: Path, trees: list[str], rounds: int) -> None:
+    """Cold passes on an empty database, the trees alternating: CPU and wall of each."""
+    for r in range(rounds):
+        for tree in trees:
+            for name in ("bench.db", "bench.db-wal", "bench.db-shm"):
+                (work / name).unlink(missing_ok=True)
+            start = time.perf_counter()
+            cpu, _ = _once(config, tree)
+            wall = time.perf_counter() - start
+            print(f"round {r + 1}, {Path(tree).name}: cold {cpu:.2f} s CPU, {wall:.2f} s wall")
 
 
 def _once(config: Path, tree: str, *flags: str) -> tuple[float, bool]:

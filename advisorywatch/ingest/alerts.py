@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Alert, AlertPlace, Item
-from advisorywatch.ingest.items import Changed, Row, as_items
+from advisorywatch.ingest.items import Changed, Row, StoredItem, as_items, set_places
 from advisorywatch.model import ParsedItem
 from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.route.context import Routing
@@ -22,6 +22,11 @@ from advisorywatch.notifier.route.router import Raised, plan_deliveries
 from advisorywatch.rules.config import RuleConfig
 from advisorywatch.rules.engine import RuleEngine, RuleMatch, hit_record, match_keys
 from advisorywatch.rules.levels import LevelChange, rules_for_change
+
+_ALERTS: Table = Alert.__table__  # type: ignore[assignment]  # declarative tables are Tables
+# Each id in the order of its row (on SQLite, one row per statement: an item's few alerts).
+_INSERT_ALERTS = insert(_ALERTS).returning(_ALERTS.c.id, sort_by_parameter_order=True)
+_INSERT_PLACES = insert(AlertPlace)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +103,14 @@ class Alerter:
         from advisorywatch.rules.places.extract import places_in
 
         items = as_items(s, [row for row, _ in due])
+        # Worked out for items that fire only: the common item costs nothing.
+        set_places(s, {item: places_in(item.title, item.text) for item in items})
         alerted: set[Row] = set()
         raised = 0
         for (row, firings), item in zip(due, items, strict=True):
             # A new item can have alerts already when the response repeated it.
-            known = isinstance(row, Item) or row in alerted
+            known = isinstance(row, StoredItem) or row in alerted
             alerted.add(row)
-            # Worked out for items that fire only: the common item costs nothing.
-            item.places = places_in(item.title, item.text)
             new = _new_to(s, item, firings) if known else firings
             if new:
                 self._alert(routing, item, new, now)
@@ -129,27 +134,28 @@ class Alerter:
 
     def _alert(self, routing: Routing, item: Item, firings: list[Firing], now: datetime) -> None:
         """The one place alerts are created and routed: an item's new firings, together, so
-        that they make one message per channel."""
-        alerts = [
-            Alert(
-                item_id=item.id,
-                source_id=item.source_id,
-                rule=f.rule.name,
-                occasion=f.occasion,
-                severity=f.severity,
-                created_at=now,
-                matched=f.matched,
-                places=item.places,
-            )
+        that they make one message per channel. Written with Core statements, not the ORM's
+        flushes (a cold pass raises hundreds of alerts, an item's one by one); the
+        :class:`Alert` objects routing reads are not added to the session."""
+        values = [
+            {
+                "item_id": item.id,
+                "source_id": item.source_id,
+                "rule": f.rule.name,
+                "occasion": f.occasion,
+                "severity": f.severity,
+                "created_at": now,
+                "matched": f.matched,
+                "places": item.places,
+            }
             for f in firings
         ]
-        routing.session.add_all(alerts)
-        routing.session.flush()
-        routing.session.add_all(
-            AlertPlace(code=code, alert_id=a.id)
-            for a in alerts
-            for code in AlertPlace.codes(a.places)
-        )
+        db = routing.session.connection()
+        ids = db.execute(_INSERT_ALERTS, values).scalars().all()
+        alerts = [Alert(id=i, **v) for i, v in zip(ids, values, strict=True)]
+        filed = [{"code": c, "alert_id": a.id} for a in alerts for c in AlertPlace.codes(a.places)]
+        if filed:
+            db.execute(_INSERT_PLACES, filed)
         raised = [
             Raised(a, f.rule.notify, f.incident) for a, f in zip(alerts, firings, strict=True)
         ]

@@ -1,17 +1,20 @@
 """A response's items as rows: who they are (identity, content and link keys), the rows this
-source stored for them earlier, and writing them. Known rows are updated through the ORM; new
-ones are inserted together in one Core statement."""
+source stored for them earlier (plain rows, not ORM objects), and writing them with Core
+statements: what changed in known rows, and the new ones together in one INSERT."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, inspect, or_, select
-from sqlalchemy.orm import Session, load_only, make_transient_to_detached
+from sqlalchemy import Select, Table, Update, and_, bindparam, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from advisorywatch.db.models import Item
 from advisorywatch.ingest.identities import content_hash, item_identity, link_key
@@ -71,10 +74,10 @@ def store_items(
         row = existing.get(identity) or elsewhere.take(seen, claimed)
         if row is not None:
             claimed.add(row)
-            row.identity = identity  # adopt the source's current identity scheme
-            if isinstance(row, Item) and row.last_seen_at < now - SEEN_REFRESH:
-                row.last_seen_at = now
-        change = levels.change(row if isinstance(row, Item) else None, it.advisory)
+            row.set(identity=identity)  # adopt the source's current identity scheme
+            if isinstance(row, StoredItem) and row.last_seen_at < now - SEEN_REFRESH:
+                row.set(last_seen_at=now)
+        change = levels.change(row if isinstance(row, StoredItem) else None, it.advisory)
         if row is None:
             row = NewItem(identity, _plausible(it.published, now))
             new.append(row)
@@ -86,40 +89,58 @@ def store_items(
                 out.changed.append(Changed(row, it, revised=False, change=change))
             continue
         else:
-            if isinstance(row, Item):  # a NewItem gets its times when it is inserted
-                row.updated_at = now
+            if isinstance(row, StoredItem):  # a NewItem gets its times when it is inserted
+                row.set(updated_at=now)
             out.updated += 1
-        row.guid, row.url, row.title, row.text = it.guid, it.url, it.title, it.text
-        row.content_hash, row.link_key = seen.digest, seen.link_key
+        row.set(guid=it.guid, url=it.url, title=it.title, text=it.text)
+        row.set(content_hash=seen.digest, link_key=seen.link_key)
         _state_level(row, it)
         out.changed.append(Changed(row, it, revised=True, change=change))
     if new:
         _insert(s, source_id, new, now)
         if stocked is not None:
             stocked.add(source_id)
+    _update(
+        s,
+        sorted((r for r in claimed if isinstance(r, StoredItem) and r.written), key=lambda r: r.id),
+    )
     return out
 
 
 def as_items(s: Session, rows: list[Row]) -> list[Item]:
     """``rows`` as ORM items (alerts need them). An inserted one is made from what was inserted,
-    without reading it back; ``merge`` rather than ``add``, so that an object left in the
-    session by a rolled-back savepoint under the same id takes the new values. A stored one
-    gets the columns it was looked up without (:func:`_stored`)."""
-    return [_complete(s, row) if isinstance(row, Item) else _persistent(s, row) for row in rows]
+    without reading it back, in place of any object a rolled-back savepoint left in the
+    session under the same id (SQLite reuses the ids: that object is another source's item).
+    A stored one is read whole, as :func:`store_items` wrote it."""
+    items, made = [], {}  # made: a row the response repeated is one object
+    for row in rows:
+        if isinstance(row, StoredItem):
+            items.append(s.get_one(Item, row.id, populate_existing=True))
+            continue
+        assert row.id is not None, "an item is inserted before it can raise alerts"
+        if row.id not in made:
+            made[row.id] = _persistent(s, row)
+        items.append(made[row.id])
+    return items
 
 
-def _complete(s: Session, row: Item) -> Item:
-    """``row`` with every column loaded, in one SELECT (the columns set since are kept)."""
-    if missing := [key for key in _COLUMNS if key in inspect(row).unloaded]:
-        s.refresh(row, missing)
-    return row
+def set_places(s: Session, places: dict[Item, list[dict[str, Any]]]) -> None:
+    """Store the places of items that fire: one UPDATE for a response's, on the session's
+    connection, the objects given the values as if loaded (no flush of their own)."""
+    for item, found in places.items():
+        set_committed_value(item, "places", found)
+    rows = [{"item": item.id, "found": found} for item, found in places.items()]
+    s.connection().execute(_SET_PLACES, rows)
 
 
 def _persistent(s: Session, row: NewItem) -> Item:
-    assert row.inserted is not None, "an item is inserted before it can raise alerts"
+    assert row.inserted is not None
     item = Item(id=row.id, places=None, **row.inserted)
     make_transient_to_detached(item)  # as if loaded: no pending changes
-    return s.merge(item, load=False)
+    if (left := s.identity_map.get(identity_key(Item, row.id))) is not None:
+        s.expunge(left)
+    s.add(item)
+    return item
 
 
 def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
@@ -138,7 +159,7 @@ def _identify(items: list[ParsedItem]) -> dict[str, _Seen]:
 
 def _find_stored(
     s: Session, source_id: int, fresh: dict[str, _Seen], stocked: set[int] | None
-) -> tuple[dict[str, Item], _StoredElsewhere]:
+) -> tuple[dict[str, StoredItem], _StoredElsewhere]:
     """The rows stored for ``fresh``: by identity, and for the others under another identity
     (by link, or by content for an item without one), in one query."""
     if not fresh or (stocked is not None and source_id not in stocked):
@@ -146,7 +167,7 @@ def _find_stored(
     links = list({seen.link_key for seen in fresh.values() if seen.link_key is not None})
     contents = list({seen.digest for seen in fresh.values() if seen.link_key is None})
     keys = {"source": source_id, "identities": list(fresh), "links": links, "contents": contents}
-    rows = s.scalars(_STORED[bool(links), bool(contents)], keys).all()
+    rows = [StoredItem(*r) for r in s.execute(_STORED[bool(links), bool(contents)], keys)]
     existing = {row.identity: row for row in rows if row.identity in fresh}
     missing = [seen for identity, seen in fresh.items() if identity not in existing]
     return existing, _StoredElsewhere.of(rows, missing)
@@ -162,29 +183,31 @@ def _insert(s: Session, source_id: int, new: list[NewItem], now: datetime) -> No
         row.id, row.inserted = ids[row.identity], inserted
 
 
-def _stored(links: bool, contents: bool) -> Select[Item]:
+def _stored(
+    links: bool, contents: bool
+) -> Select[int, str, str, str | None, datetime, str | None, int | None]:
     """A source's items with one of the ``identities`` (or ``links``, or ``contents``): built
     once, executed per response (building and caching a statement costs as much as running it).
     Each alternative names the source, so that SQLite searches each index ("MULTI-INDEX OR")
-    instead of every item of the source. Only the columns storing reads: a changed feed's
-    listed items are mostly unchanged, and their titles and texts are not needed."""
+    instead of every item of the source. Only the columns storing reads, as plain rows: a
+    changed feed's listed items are mostly unchanged, and building ORM objects for them was
+    most of what looking them up cost."""
     columns: list[tuple[str, Any]] = [("identities", Item.identity)]
     columns += [("links", Item.link_key)] if links else []
     columns += [("contents", Item.content_hash)] if contents else []
     source = Item.source_id == bindparam("source")
     return (
-        select(Item)
-        .options(load_only(*_LOOKED_UP))
+        select(*_LOOKED_UP)
         .where(or_(*(and_(source, c.in_(bindparam(k, expanding=True))) for k, c in columns)))
         .order_by(Item.id)
     )
 
 
 _ITEMS: Table = Item.__table__  # type: ignore[assignment]  # declarative tables are Tables
-_COLUMNS = [c.key for c in Item.__mapper__.column_attrs]
-# What matching a response's items with their rows and comparing their levels reads.
+# What matching a response's items with their rows and comparing their levels reads: the
+# fields of a StoredItem, in order.
 _LOOKED_UP = (
-    Item.source_id,
+    Item.id,
     Item.identity,
     Item.content_hash,
     Item.link_key,
@@ -193,6 +216,11 @@ _LOOKED_UP = (
     Item.advisory_level,
 )
 _INSERT_ITEMS = insert(_ITEMS).returning(_ITEMS.c.identity, _ITEMS.c.id)
+_SET_PLACES = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item"))
+    .values(places=bindparam("found", type_=_ITEMS.c.places.type))
+)
 _STORED = {(a, b): _stored(a, b) for a in (False, True) for b in (False, True)}
 
 
@@ -203,6 +231,32 @@ class _Seen:
     item: ParsedItem
     digest: str
     link_key: str | None
+
+
+@dataclass(eq=False, slots=True)
+class StoredItem:
+    """A stored item as storing reads it (:data:`_LOOKED_UP`), and the columns it
+    :meth:`set` to new values (``written``), which :func:`_update` writes."""
+
+    id: int
+    identity: str
+    content_hash: str
+    link_key: str | None
+    last_seen_at: datetime
+    advisory_country: str | None
+    advisory_level: int | None
+    written: dict[str, Any] = field(default_factory=dict)
+
+    def set(self, **values: Any) -> None:
+        for key, value in values.items():
+            if key in _READ:
+                if getattr(self, key) == value:
+                    continue
+                setattr(self, key, value)
+            self.written[key] = value
+
+
+_READ = frozenset(f.name for f in fields(StoredItem)) - {"written"}
 
 
 @dataclass(eq=False, slots=True)
@@ -221,6 +275,10 @@ class NewItem:
     advisory_level: int | None = None
     id: int | None = None
     inserted: dict[str, Any] | None = None  # the row's values, once inserted
+
+    def set(self, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(self, key, value)
 
     def values(self, source_id: int, now: datetime) -> dict[str, Any]:
         return {
@@ -241,13 +299,31 @@ class NewItem:
         }
 
 
-Row = Item | NewItem
+Row = StoredItem | NewItem
 
 
 def _state_level(row: Row, it: ParsedItem) -> None:
     """Store the advisory level the item states now."""
     if it.advisory is not None:
-        row.advisory_country, row.advisory_level = it.advisory.country, it.advisory.level
+        row.set(advisory_country=it.advisory.country, advisory_level=it.advisory.level)
+
+
+def _update(s: Session, rows: list[StoredItem]) -> None:
+    """Write what changed in stored rows: one executemany per set of columns changed (a
+    response's revised items share one; its unchanged listed items write nothing)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        columns = tuple(sorted(row.written))
+        by_columns[columns].append({"b_id": row.id, **{f"b_{k}": row.written[k] for k in columns}})
+    for columns, params in by_columns.items():
+        s.connection().execute(_updating(columns), params)
+
+
+@functools.cache
+def _updating(columns: tuple[str, ...]) -> Update:
+    """An UPDATE of these columns of one item, built once per set of columns."""
+    values = {k: bindparam(f"b_{k}", type_=_ITEMS.c[k].type) for k in columns}
+    return update(_ITEMS).where(_ITEMS.c.id == bindparam("b_id")).values(values)
 
 
 class _StoredElsewhere:
@@ -262,7 +338,7 @@ class _StoredElsewhere:
         self._by_content: dict[str, list[Row]] = defaultdict(list)
 
     @classmethod
-    def of(cls, rows: Sequence[Item], items: list[_Seen]) -> _StoredElsewhere:
+    def of(cls, rows: Sequence[StoredItem], items: list[_Seen]) -> _StoredElsewhere:
         """The ``rows`` (in id order) that share a link with one of ``items``, or the content
         of one without a link."""
         found = cls()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,9 +12,12 @@ from advisorywatch.db.models import Item
 from advisorywatch.model import AdvisoryLevel
 from advisorywatch.rules.levels import LevelChange, detect_change
 
+if TYPE_CHECKING:
+    from advisorywatch.ingest.items import StoredItem  # which imports this module
+
 
 def previous_level(
-    s: Session, source_id: int, row: Item | None, advisory: AdvisoryLevel | None
+    s: Session, source_id: int, row: StoredItem | None, advisory: AdvisoryLevel | None
 ) -> int | None:
     """The level last stored for ``advisory.country`` in this source: on the item itself, else
     on the most recently updated item of the same country."""
@@ -37,7 +42,7 @@ class LevelChanges:
         self._s, self._source_id = s, source_id
         self._levels: dict[str, int] = {}  # country -> level stated earlier in this response
 
-    def change(self, row: Item | None, advisory: AdvisoryLevel | None) -> LevelChange | None:
+    def change(self, row: StoredItem | None, advisory: AdvisoryLevel | None) -> LevelChange | None:
         """``row``: the item's stored row, before it takes the level ``advisory`` states."""
         if advisory is None:
             return None

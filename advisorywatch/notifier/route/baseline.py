@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Item
 from advisorywatch.model import DeliveryStatus
@@ -19,14 +18,18 @@ _SUPPRESSED = every_channel(Decision(DeliveryStatus.SUPPRESSED))
 
 def baseline(routing: Routing, new: NewAlert) -> PerChannel | None:
     """The stage: ``suppressed`` on every channel during the source's first crawl."""
-    if routing.settings.baseline and _first_crawl(routing.session, new.item, new.now):
+    if routing.settings.baseline and _first_crawl(routing, new.item.source_id, new.now):
         return _SUPPRESSED
     return None
 
 
-def _first_crawl(s: Session, item: Item, now: datetime) -> bool:
-    """Whether this is the first crawl that stored items for the item's source."""
-    earlier = s.scalar(
-        select(Item.id).where(Item.source_id == item.source_id, Item.first_seen < now).limit(1)
-    )
-    return earlier is None
+def _first_crawl(routing: Routing, source_id: int, now: datetime) -> bool:
+    """Whether this is the first crawl that stored items for the source: asked once per
+    source and transaction (what the transaction stores is seen at ``now``, never before)."""
+    first = routing.first_crawls.get(source_id)
+    if first is None:
+        earlier = routing.session.scalar(
+            select(Item.id).where(Item.source_id == source_id, Item.first_seen < now).limit(1)
+        )
+        first = routing.first_crawls[source_id] = earlier is None
+    return first

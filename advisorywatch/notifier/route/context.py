@@ -49,6 +49,7 @@ class Routing:
     summaries: dict[tuple[str, str], Notice] = field(default_factory=dict)
     # Per rule, its incidents in the window, with when each was last seen.
     incident_windows: dict[str, dict[IncidentKey, datetime]] = field(default_factory=dict)
+    first_crawls: dict[int, bool] = field(default_factory=dict)  # per source: the baseline's
     rule_locks: RuleLocks = field(default_factory=RuleLocks)
 
     @property
@@ -60,4 +61,5 @@ class Routing:
         self.silences = None
         self.summaries.clear()
         self.incident_windows.clear()
+        self.first_crawls.clear()
         self.rule_locks.held.clear()

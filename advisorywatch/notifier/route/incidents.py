@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from advisorywatch.db.models import Incident, IncidentAlert
@@ -35,12 +35,17 @@ from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, 
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
 INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
-# Built once: building an UPDATE statement costs as much as running it.
+# Core statements, built once (building one costs as much as running it), run on the session's
+# connection: routing writes a cold pass's alerts one by one, and an ORM flush per alert cost
+# more than the statements themselves.
+_INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]  # declarative tables are Tables
 _ATTACH = (
-    update(Incident)
-    .where(Incident.id == bindparam("incident"))
-    .values(last_seen_at=bindparam("now"), reports=Incident.reports + 1)
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident"))
+    .values(last_seen_at=bindparam("now"), reports=_INCIDENTS.c.reports + 1)
 )
+_OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
+_FILE = insert(IncidentAlert)
 
 
 def incident(routing: Routing, new: NewAlert) -> PerChannel | None:
@@ -71,30 +76,32 @@ def attach_incident(routing: Routing, new: NewAlert) -> int | None:
             best, best_score, best_report = key, score, theirs
     seen = routing.incident_windows[alert.rule]
     if best is not None and best_report is not None:
-        s.execute(_ATTACH, {"incident": best[0], "now": now})
-        s.add(IncidentAlert(alert_id=alert.id, incident_id=best[0]))
+        db = s.connection()
+        db.execute(_ATTACH, {"incident": best[0], "now": now})
+        db.execute(_FILE, {"alert_id": alert.id, "incident_id": best[0]})
         seen[best] = now
         known = best_report.concepts
         if known is None or mine.concepts is None or mine.concepts <= known:
             return best[0]
         grown = known | mine.concepts
-        s.execute(update(Incident).where(Incident.id == best[0]).values(concepts=sorted(grown)))
+        grow = update(_INCIDENTS).where(_INCIDENTS.c.id == best[0])
+        db.execute(grow.values(concepts=sorted(grown)))
         routing.incident_words.forget(best)  # read again: a rollback would undo the update
         return None
-    inc = Incident(
-        rule=alert.rule,
-        words=sorted(mine.words),
-        concepts=sorted(mine.concepts or ()),
-        places=sorted(mine.places),
-        reports=1,
-        created_at=now,
-        last_seen_at=now,
-    )
-    s.add(inc)
-    s.flush()
-    routing.incident_words.remember((inc.id, now), mine)
-    seen[(inc.id, now)] = now
-    s.add(IncidentAlert(alert_id=alert.id, incident_id=inc.id))
+    opened = {
+        "rule": alert.rule,
+        "words": sorted(mine.words),
+        "concepts": sorted(mine.concepts or ()),
+        "places": sorted(mine.places),
+        "reports": 1,
+        "created_at": now,
+        "last_seen_at": now,
+    }
+    db = s.connection()
+    incident_id: int = db.execute(_OPEN, opened).scalar_one()
+    routing.incident_words.remember((incident_id, now), mine)
+    seen[(incident_id, now)] = now
+    db.execute(_FILE, {"alert_id": alert.id, "incident_id": incident_id})
     return None
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from advisorywatch.db.models import Alert, Delivery, Item
+from advisorywatch.db.models import Alert, Item
 from advisorywatch.model import HELD_STATUSES, DeliveryStatus
 from advisorywatch.notifier.deliveries import add_deliveries
 from advisorywatch.notifier.route.baseline import baseline
@@ -54,7 +54,7 @@ def plan_deliveries(routing: Routing, item: Item, raised: Sequence[Raised], now:
         ]
         lead, statuses = one_message([(new.alert.severity, d.status) for new, d in parts])
         order = sorted(range(len(parts)), key=lambda i: i != lead)  # the lead's rows first
-        lead_rows: list[Delivery] = []
+        lead_rows: dict[str, int] = {}
         for i in order:
             new, decision = parts[i]
             status = statuses[i]
@@ -68,7 +68,7 @@ def plan_deliveries(routing: Routing, item: Item, raised: Sequence[Raised], now:
                 summary_id=decision.summary.id
                 if decision.summary and status == DeliveryStatus.BATCHED
                 else None,
-                part_of=lead_rows if status == DeliveryStatus.MERGED else (),
+                part_of=lead_rows if status == DeliveryStatus.MERGED else None,
             )
             if i == lead:
                 lead_rows = rows
@@ -76,7 +76,6 @@ def plan_deliveries(routing: Routing, item: Item, raised: Sequence[Raised], now:
                 held.setdefault(new.alert.id, []).append(
                     f"{channel}: {_why(routing, new, decision)}"
                 )
-        routing.session.flush()
     for new in news:
         if new.alert.id in held:
             log.info(
