@@ -187,6 +187,33 @@ POSITIVES = [
     ),
     ("es", "shelter_in_place", "El alcalde pidió a los vecinos permanecer en los refugios"),
     ("ar", "shelter_in_place", "توصي السفارة الأمريكيين باللجوء في المكان"),
+    # round 8: a drone (any noun) with an event verb in either order within the sentence:
+    # damaged, destroyed, killed, crashed into, launched at, shot down by air defence
+    ("en", "drone_attack", "Two guards were killed when a drone exploded near the gate"),
+    ("en", "drone_attack", "A warehouse was destroyed by a kamikaze UAV"),
+    ("fr", "drone_attack", "Un drone a détruit un dépôt de carburant près de la frontière"),
+    ("fr", "drone_attack", "Un drone a été lancé sur la caserne à l'aube"),
+    ("fr", "drone_attack", "Trois soldats blessés par un drone près du front"),
+    ("de", "drone_attack", "Eine Drohne beschädigte in der Nacht ein Umspannwerk"),
+    ("de", "drone_attack", "Zwei Wachleute wurden durch eine Drohne verletzt"),
+    ("es", "drone_attack", "Un dron destruyó un depósito de combustible"),
+    ("es", "drone_attack", "Tres heridos por un dron en el puerto"),
+    ("it", "drone_attack", "I droni hanno distrutto un deposito di carburante"),
+    ("it", "drone_attack", "Tre feriti da un drone nel porto"),
+    ("pt", "drone_attack", "Um drone destruiu um depósito de combustível"),
+    ("pt", "drone_attack", "Três feridos por um drone no porto"),
+    ("pl", "drone_attack", "Dron uszkodził magazyn paliwa w nocy"),
+    ("pl", "drone_attack", "Obrona powietrzna zniszczyła kilkanaście dronów"),
+    ("ru", "drone_attack", "Силы ПВО уничтожили восемь беспилотников над морем"),
+    ("ru", "drone_attack", "Беспилотник повредил склад топлива"),
+    ("uk", "drone_attack", "Дрон пошкодив склад пального"),
+    ("el", "drone_attack", "Ένα drone κατέστρεψε αποθήκη καυσίμων"),
+    ("id", "drone_attack", "Sebuah drone menghantam depot bahan bakar"),
+    ("id", "drone_attack", "Militer menembak jatuh belasan drone di perbatasan"),
+    ("ar", "drone_attack", "سقوط طائرة مسيرة على مستودع وقود"),
+    ("ar", "drone_attack", "اعترضت الدفاعات الجوية ثلاث طائرات مسيرة"),
+    ("th", "drone_attack", "โดรนพุ่งชนคลังน้ำมันเมื่อคืน"),
+    ("th", "drone_attack", "ทหารยิงโดรนตกหลายลำ"),
 ]
 
 NEAR_MISSES = [
@@ -289,6 +316,15 @@ NEAR_MISSES = [
     ("es", "Los excursionistas pasaron la noche en los refugios de montaña", "shelter_in_place"),
     ("ar", "طلب اللجوء في ألمانيا", "shelter_in_place"),
     ("ar", "اللجوء في مكان آخر", "shelter_in_place"),
+    # round 8: civilian drones, test flights and games beside the drone + event verb kind
+    ("en", "A delivery drone crashed into a fence during a test flight", "drone_attack"),
+    ("en", "Players destroyed enemy drones in the video game's last level", "drone_attack"),
+    ("fr", "Un drone agricole s'est écrasé lors d'un essai", "drone_attack"),
+    ("it", "Il drone per le riprese è stato danneggiato dal vento", "drone_attack"),
+    ("es", "Un dron de reparto se estrelló durante una prueba", "drone_attack"),
+    ("ru", "Дрон для съемки свадьбы повредил крышу при падении", "drone_attack"),
+    ("id", "Drone pertanian jatuh di sawah saat uji coba", "drone_attack"),
+    ("pl", "Dron rolniczy spadł na pole podczas testów", "drone_attack"),
 ]
 
 
