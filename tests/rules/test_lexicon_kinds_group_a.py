@@ -214,6 +214,29 @@ POSITIVES = [
     ("ar", "drone_attack", "اعترضت الدفاعات الجوية ثلاث طائرات مسيرة"),
     ("th", "drone_attack", "โดรนพุ่งชนคลังน้ำมันเมื่อคืน"),
     ("th", "drone_attack", "ทหารยิงโดรนตกหลายลำ"),
+    # round 8: a missile or rocket with an event verb in either order (damaged, destroyed,
+    # killed, launched at); ballistic / cruise missiles named with any attack verb; es "misil"
+    ("en", "missile_attack", "Three people were killed as missiles slammed into the harbour"),
+    ("en", "missile_attack", "The bridge was destroyed by cruise missiles"),
+    ("fr", "missile_attack", "Des roquettes ont endommagé un hôpital"),
+    ("fr", "missile_attack", "Deux passants tués par un missile dans le centre"),
+    ("de", "missile_attack", "Raketen zerstörten in der Nacht ein Heizkraftwerk"),
+    ("de", "missile_attack", "Drei Menschen wurden durch eine Rakete verletzt"),
+    ("es", "missile_attack", "Un misil balístico alcanzó un hospital"),
+    ("es", "missile_attack", "Dos heridos por un misil en el puerto"),
+    ("it", "missile_attack", "I razzi hanno danneggiato un ospedale"),
+    ("pt", "missile_attack", "Mísseis foram lançados contra a capital"),
+    ("pt", "missile_attack", "Dois feridos por um míssil no porto"),
+    ("pl", "missile_attack", "Rosja ostrzelała miasto pociskami manewrującymi"),
+    ("pl", "missile_attack", "Rakieta uszkodziła szpital w nocy"),
+    ("ru", "missile_attack", "Ракета разрушила здание больницы"),
+    ("uk", "missile_attack", "Росіяни вдарили по місту крилатими ракетами"),
+    ("uk", "missile_attack", "Ракета зруйнувала лікарню"),
+    ("el", "missile_attack", "Ρουκέτα σκότωσε δύο αμάχους"),
+    ("id", "missile_attack", "Rudal balistik menghancurkan sebuah rumah sakit"),
+    ("ar", "missile_attack", "سقوط صاروخ على مستشفى"),
+    ("ar", "missile_attack", "روسيا تطلق صواريخ باليستية على كييف"),
+    ("th", "missile_attack", "ขีปนาวุธถูกยิงถล่มโรงพยาบาล"),
 ]
 
 NEAR_MISSES = [
@@ -325,6 +348,21 @@ NEAR_MISSES = [
     ("ru", "Дрон для съемки свадьбы повредил крышу при падении", "drone_attack"),
     ("id", "Drone pertanian jatuh di sawah saat uji coba", "drone_attack"),
     ("pl", "Dron rolniczy spadł na pole podczas testów", "drone_attack"),
+    # round 8: fireworks, space rockets, missile tests and survival explainers
+    ("en", "SpaceX rocket exploded on the launch pad", "missile_attack"),
+    ("en", "Missile tests damaged relations between the neighbours", "missile_attack"),
+    (
+        "de",
+        "Eine Silvesterrakete verletzte zwei Kinder, das Feuerwerk war illegal",
+        "missile_attack",
+    ),
+    ("pl", "Rakieta zniszczyła samochód sąsiada podczas pokazu fajerwerków", "missile_attack"),
+    ("th", "วิธีเอาชีวิตรอดหากถูกขีปนาวุธโจมตีในเมือง", "missile_attack"),
+    (
+        "ru",
+        "При «Ракетной опасности» немедленно спуститесь в подвал",
+        "missile_attack",
+    ),
 ]
 
 
