@@ -237,6 +237,29 @@ POSITIVES = [
     ("ar", "missile_attack", "سقوط صاروخ على مستشفى"),
     ("ar", "missile_attack", "روسيا تطلق صواريخ باليستية على كييف"),
     ("th", "missile_attack", "ขีปนาวุธถูกยิงถล่มโรงพยาบาล"),
+    # round 8: citizens, families or diplomats told to leave (any verb of calling, either
+    # order); embassy staff relocated or brought to safety; "leave immediately" (ar)
+    ("en", "evacuation", "Family members of diplomats were told to depart Kuwait"),
+    ("en", "evacuation", "Consular staff have been relocated outside the capital"),
+    (
+        "de",
+        "evacuation",
+        "Die Bundesregierung hat die Angehörigen der Diplomaten zur Ausreise aufgefordert",
+    ),
+    ("de", "evacuation", "Das Personal der britischen Botschaft wurde in Sicherheit gebracht"),
+    ("fr", "evacuation", "Les familles des diplomates sont invitées à quitter le Liban"),
+    (
+        "fr",
+        "evacuation",
+        "Il leur est recommandé de prendre leurs dispositions pour quitter le pays",
+    ),
+    ("es", "evacuation", "Los familiares de los diplomáticos deberán salir del país"),
+    ("it", "evacuation", "I familiari dei diplomatici sono stati invitati a lasciare il Libano"),
+    ("pl", "evacuation", "Obywatele zostali wezwani do opuszczenia Libanu"),
+    ("ru", "evacuation", "Семьям дипломатов рекомендовано покинуть Ливан"),
+    ("uk", "evacuation", "Родинам дипломатів наказали виїхати з Лівану"),
+    ("id", "evacuation", "Keluarga diplomat diperintahkan segera meninggalkan Lebanon"),
+    ("ar", "evacuation", "دعت السفارة رعاياها الى المغادرة في اقرب وقت"),
 ]
 
 NEAR_MISSES = [
@@ -363,6 +386,19 @@ NEAR_MISSES = [
         "При «Ракетной опасности» немедленно спуститесь в подвал",
         "missile_attack",
     ),
+    # round 8: evacuations denied, not planned or only prepared
+    ("en", "The ministry denied reports that the embassy had been evacuated", "evacuation"),
+    ("fr", "L'évacuation des ressortissants n'est pas prévue à ce stade", "evacuation"),
+    ("de", "Eine Evakuierung der Deutschen ist derzeit nicht geplant", "evacuation"),
+    ("es", "El consulado tiene preparados planes de evacuación por si acaso", "evacuation"),
+    ("it", "Al momento non è prevista alcuna evacuazione dei connazionali", "evacuation"),
+    ("pt", "Não há planos de evacuação dos brasileiros neste momento", "evacuation"),
+    ("ru", "Эвакуация российских граждан пока не планируется", "evacuation"),
+    ("uk", "У МЗС спростували інформацію про евакуацію посольства", "evacuation"),
+    ("pl", "Placówka miała zostać ewakuowana, ale MSZ temu zaprzecza", "evacuation"),
+    ("id", "Pemerintah belum akan melakukan evakuasi WNI dari Lebanon", "evacuation"),
+    ("th", "สถานทูตเตรียมพร้อมอพยพคนไทยหากสถานการณ์รุนแรงขึ้น", "evacuation"),
+    ("en", "Residents were urged to leave their homes before the flood", "evacuation"),
 ]
 
 
