@@ -260,6 +260,19 @@ POSITIVES = [
     ("uk", "evacuation", "Родинам дипломатів наказали виїхати з Лівану"),
     ("id", "evacuation", "Keluarga diplomat diperintahkan segera meninggalkan Lebanon"),
     ("ar", "evacuation", "دعت السفارة رعاياها الى المغادرة في اقرب وقت"),
+    # round 8: people who fled, ran or hid into shelters, basements or the metro, and
+    # calls to proceed to or stay in shelters in the subjunctive (pt) or with прослідувати (uk)
+    ("en", "shelter_in_place", "Families rushed into bomb shelters as the sirens wailed"),
+    ("de", "shelter_in_place", "Viele flüchteten in der Nacht erneut in die Schutzräume"),
+    ("es", "shelter_in_place", "Los vecinos huyeron a los refugios al oír las explosiones"),
+    ("it", "shelter_in_place", "I residenti sono corsi nei rifugi durante il raid"),
+    ("pt", "shelter_in_place", "As autoridades pediram que os moradores permaneçam em abrigos"),
+    ("pt", "shelter_in_place", "A polícia mandou que todos se dirigissem para os abrigos"),
+    ("pl", "shelter_in_place", "Mieszkańcy ukryli się w schronach po ogłoszeniu alarmu"),
+    ("ru", "shelter_in_place", "Жители укрылись в подвалах во время обстрела"),
+    ("uk", "shelter_in_place", "Мешканців просять прослідувати до найближчого укриття"),
+    ("uk", "shelter_in_place", "Люди сховалися в метро під час атаки"),
+    ("th", "shelter_in_place", "ชาวบ้านวิ่งหลบเข้าที่หลบภัยทันที"),
 ]
 
 NEAR_MISSES = [
@@ -399,6 +412,10 @@ NEAR_MISSES = [
     ("id", "Pemerintah belum akan melakukan evakuasi WNI dari Lebanon", "evacuation"),
     ("th", "สถานทูตเตรียมพร้อมอพยพคนไทยหากสถานการณ์รุนแรงขึ้น", "evacuation"),
     ("en", "Residents were urged to leave their homes before the flood", "evacuation"),
+    # round 8: an anniversary of a bombed shelter (ar); standing guidance for a missile alert (ru)
+    ("ar", "وقعت الغارة عام 1991 على المدنيين الذين احتموا في الملجأ", "shelter_in_place"),
+    ("ar", "تجمع الأهالي في الذكرى السنوية أمام الملجأ الذي احتموا فيه", "shelter_in_place"),
+    ("ru", "При «Ракетной опасности» немедленно спуститесь в подвал", "shelter_in_place"),
 ]
 
 
