@@ -273,6 +273,19 @@ POSITIVES = [
     ("uk", "shelter_in_place", "Мешканців просять прослідувати до найближчого укриття"),
     ("uk", "shelter_in_place", "Люди сховалися в метро під час атаки"),
     ("th", "shelter_in_place", "ชาวบ้านวิ่งหลบเข้าที่หลบภัยทันที"),
+    # round 8: an embassy moved out of the capital or the country ("from X to Y")
+    ("en", "embassy_closed", "Canada relocated its embassy in Kyiv to Warsaw"),
+    ("fr", "embassy_closed", "L'ambassade a été déplacée de Kaboul à Doha"),
+    ("de", "embassy_closed", "Die Botschaft wird von Kabul nach Doha verlegt"),
+    ("es", "embassy_closed", "La embajada fue trasladada de Kabul a Doha"),
+    ("it", "embassy_closed", "L'ambasciata è stata spostata da Kabul a Doha"),
+    ("pt", "embassy_closed", "A embaixada foi transferida de Cabul para Doha"),
+    ("pl", "embassy_closed", "Ambasada została przeniesiona z Kabulu do Dohy"),
+    ("ru", "embassy_closed", "Посольство перевели из Кабула в Доху"),
+    ("uk", "embassy_closed", "Посольство перенесли з Кабула до Дохи"),
+    ("el", "embassy_closed", "Η πρεσβεία μεταφέρθηκε από την Καμπούλ στη Ντόχα"),
+    ("id", "embassy_closed", "Kedutaan dipindahkan sementara dari Kabul ke Doha"),
+    ("ar", "embassy_closed", "قررت الحكومة نقل السفارة من كابول الى الدوحة"),
 ]
 
 NEAR_MISSES = [
@@ -416,6 +429,10 @@ NEAR_MISSES = [
     ("ar", "وقعت الغارة عام 1991 على المدنيين الذين احتموا في الملجأ", "shelter_in_place"),
     ("ar", "تجمع الأهالي في الذكرى السنوية أمام الملجأ الذي احتموا فيه", "shelter_in_place"),
     ("ru", "При «Ракетной опасности» немедленно спуститесь в подвал", "shelter_in_place"),
+    # round 8: an embassy moved to a new building, or to Jerusalem
+    ("en", "The embassy moved from Mayfair to a new building in Nine Elms", "embassy_closed"),
+    ("de", "Die Botschaft wurde von Tel Aviv nach Jerusalem verlegt", "embassy_closed"),
+    ("ru", "Посольство переехало из центра в новое здание", "embassy_closed"),
 ]
 
 
