@@ -286,6 +286,17 @@ POSITIVES = [
     ("el", "embassy_closed", "Η πρεσβεία μεταφέρθηκε από την Καμπούλ στη Ντόχα"),
     ("id", "embassy_closed", "Kedutaan dipindahkan sementara dari Kabul ke Doha"),
     ("ar", "embassy_closed", "قررت الحكومة نقل السفارة من كابول الى الدوحة"),
+    # round 8: warnings against any travel, "never travel" (ar), "does not recommend trips" (ru
+    # uk), "forbids travel" (id th), advises against going (it pt)
+    ("en", "do_not_travel", "Canada warns against all travel to Haiti"),
+    ("en", "do_not_travel", "You should not travel to Haiti under any circumstances"),
+    ("ar", "do_not_travel", "تدعو الوزارة إلى عدم التفكير في السفر مطلقاً إلى هايتي"),
+    ("ru", "do_not_travel", "МИД не рекомендует совершать поездки на Гаити"),
+    ("uk", "do_not_travel", "МЗС не рекомендує подорожувати до Гаїті"),
+    ("id", "do_not_travel", "Pemerintah melarang warga bepergian ke Haiti"),
+    ("th", "do_not_travel", "รัฐบาลประกาศห้ามเดินทางไปเฮติ"),
+    ("it", "do_not_travel", "La Farnesina sconsiglia di recarsi in Haiti"),
+    ("pt", "do_not_travel", "O governo desaconselha viagens para o Haiti"),
 ]
 
 NEAR_MISSES = [
@@ -433,6 +444,23 @@ NEAR_MISSES = [
     ("en", "The embassy moved from Mayfair to a new building in Nine Elms", "embassy_closed"),
     ("de", "Die Botschaft wurde von Tel Aviv nach Jerusalem verlegt", "embassy_closed"),
     ("ru", "Посольство переехало из центра в новое здание", "embassy_closed"),
+    # round 8: travel advised against only when not necessary or not essential
+    ("en", "Do not travel to the coast unless absolutely necessary", "do_not_travel"),
+    ("es", "Se recomienda no viajar a Haití salvo por causa justificada", "do_not_travel"),
+    ("it", "Si sconsiglia di recarsi in Haiti se non strettamente necessario", "do_not_travel"),
+    ("pt", "O governo desaconselha viagens para o Haiti, salvo necessidade", "do_not_travel"),
+    (
+        "ru",
+        "Россиянам рекомендуют воздержаться от поездок в Египет без крайней необходимости",
+        "do_not_travel",
+    ),
+    (
+        "uk",
+        "Українцям радять утриматися від поїздок за кордон без нагальної потреби",
+        "do_not_travel",
+    ),
+    ("ar", "توصي الوزارة بتجنب السفر غير الضروري إلى هايتي", "do_not_travel"),
+    ("th", "แนะนำให้หลีกเลี่ยงการเดินทางที่ไม่จำเป็นไปเฮติ", "do_not_travel"),
 ]
 
 
