@@ -297,6 +297,22 @@ POSITIVES = [
     ("th", "do_not_travel", "รัฐบาลประกาศห้ามเดินทางไปเฮติ"),
     ("it", "do_not_travel", "La Farnesina sconsiglia di recarsi in Haiti"),
     ("pt", "do_not_travel", "O governo desaconselha viagens para o Haiti"),
+    # round 8: warplanes, fighter jets or bombers with a bombing verb; bombs dropped; carpet
+    # bombing; el raids "of Russia with drones" (words between the raid and the weapon)
+    ("en", "air_strike", "Fighter jets pounded militant positions overnight"),
+    ("en", "air_strike", "The army accused the air force of carpet bombing the valley"),
+    ("de", "air_strike", "Kampfflugzeuge warfen Gleitbomben auf die Stadt"),
+    ("fr", "air_strike", "Des bombardiers ont largué des bombes sur le port"),
+    ("es", "air_strike", "Aviones de guerra arrojaron bombas sobre el puerto"),
+    ("it", "air_strike", "Caccia israeliani hanno bombardato il porto"),
+    ("pt", "air_strike", "Aviões de combate lançaram bombas sobre o porto"),
+    ("pl", "air_strike", "Lotnictwo zbombardowało port w nocy"),
+    ("ru", "air_strike", "Штурмовики сбросили авиабомбы на порт"),
+    ("uk", "air_strike", "Ворожі літаки скинули керовані авіабомби на порт"),
+    ("el", "air_strike", "Μαχητικά αεροσκάφη βομβάρδισαν το λιμάνι"),
+    ("id", "air_strike", "Jet tempur menggempur pelabuhan semalam"),
+    ("ar", "air_strike", "قصفت المقاتلات الحربية الميناء ليلا"),
+    ("el", "drone_attack", "Νέες επιδρομές της Ρωσίας με drones στο Χάρκοβο"),
 ]
 
 NEAR_MISSES = [
@@ -461,6 +477,14 @@ NEAR_MISSES = [
     ),
     ("ar", "توصي الوزارة بتجنب السفر غير الضروري إلى هايتي", "do_not_travel"),
     ("th", "ขอให้งดการเดินทางไปเฮติหากไม่จำเป็น", "do_not_travel"),
+    # round 8: an air attack only feared or possible; a game; suicide bombers
+    ("es", "La embajada cerró por el riesgo de un ataque aéreo ruso", "air_strike"),
+    ("pt", "A embaixada fechou devido a um possível ataque aéreo", "air_strike"),
+    ("it", "L'ambasciata chiude per un possibile attacco aereo", "air_strike"),
+    ("el", "Η πρεσβεία έκλεισε λόγω φόβων για αεροπορική επίθεση", "air_strike"),
+    ("en", "The embassy closed over fears of an air attack", "air_strike"),
+    ("en", "Reviewers loved the new air strike game on Xbox", "air_strike"),
+    ("en", "Two suicide bombers attacked the market", "air_strike"),
 ]
 
 
