@@ -313,6 +313,8 @@ POSITIVES = [
     ("id", "air_strike", "Jet tempur menggempur pelabuhan semalam"),
     ("ar", "air_strike", "قصفت المقاتلات الحربية الميناء ليلا"),
     ("el", "drone_attack", "Νέες επιδρομές της Ρωσίας με drones στο Χάρκοβο"),
+    # round 8: an air alert declared (pl "ogłosiły alarm lotniczy")
+    ("pl", "air_raid_alert", "Władze ogłosiły alarm powietrzny dla całego obwodu"),
 ]
 
 NEAR_MISSES = [
@@ -485,6 +487,24 @@ NEAR_MISSES = [
     ("en", "The embassy closed over fears of an air attack", "air_strike"),
     ("en", "Reviewers loved the new air strike game on Xbox", "air_strike"),
     ("en", "Two suicide bombers attacked the market", "air_strike"),
+    # round 8: sirens set off by a technical fault, memorial sirens, the monthly test, an alert
+    # only in case one is declared (pl)
+    ("en", "Sirens went off across the city after a technical malfunction", "air_raid_alert"),
+    (
+        "en",
+        "Sirens sounded nationwide for a minute of silence on Remembrance Day",
+        "air_raid_alert",
+    ),
+    ("fr", "Les sirènes retentiront comme chaque premier mercredi du mois", "air_raid_alert"),
+    ("de", "Die Sirenen heulten wegen einer technischen Störung", "air_raid_alert"),
+    ("es", "Las sirenas sonaron por un fallo técnico en Haifa", "air_raid_alert"),
+    ("it", "Le sirene sono suonate per un guasto tecnico", "air_raid_alert"),
+    ("pt", "As sirenes tocaram devido a uma falha técnica", "air_raid_alert"),
+    ("pl", "Syreny zawyły z powodu awarii technicznej", "air_raid_alert"),
+    ("pl", "Przygotuj się na wypadek ogłoszenia alarmu powietrznego", "air_raid_alert"),
+    ("uk", "Сирени спрацювали через технічний збій", "air_raid_alert"),
+    ("ar", "دوت صفارات الإنذار بسبب خلل فني", "air_raid_alert"),
+    ("id", "Sirene berbunyi karena gangguan teknis", "air_raid_alert"),
 ]
 
 
