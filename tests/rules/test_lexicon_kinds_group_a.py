@@ -315,6 +315,19 @@ POSITIVES = [
     ("el", "drone_attack", "Νέες επιδρομές της Ρωσίας με drones στο Χάρκοβο"),
     # round 8: an air alert declared (pl "ogłosiły alarm lotniczy")
     ("pl", "air_raid_alert", "Władze ogłosiły alarm powietrzny dla całego obwodu"),
+    # round 8: leave "immediately" with the country between (el th de); told to stay at home
+    # or indoors (ru uk el de fr th), to go to a shelter (id); pl an embassy suspending its work
+    ("el", "evacuation", "Οι πολίτες καλούνται να φύγουν αμέσως από τη Συρία"),
+    ("th", "evacuation", "ทางการแนะนำให้คนไทยเดินทางออกจากซีเรียโดยเร็ว"),
+    ("de", "evacuation", "Deutsche werden aufgerufen, Syrien umgehend zu verlassen"),
+    ("ru", "shelter_in_place", "Горожанам рекомендуют оставаться в помещениях"),
+    ("uk", "shelter_in_place", "Мешканців закликають залишатися вдома до ранку"),
+    ("el", "shelter_in_place", "Οι κάτοικοι κλήθηκαν να μείνουν στα σπίτια τους"),
+    ("de", "shelter_in_place", "Die Anwohner sollen in ihren Häusern bleiben"),
+    ("fr", "shelter_in_place", "Les habitants sont invités à rester chez eux cette nuit"),
+    ("th", "shelter_in_place", "ทางการขอให้ประชาชนอยู่ในบ้าน"),
+    ("id", "shelter_in_place", "Warga diminta segera menuju tempat perlindungan"),
+    ("pl", "embassy_closed", "Ambasada w Damaszku zawiesiła działalność"),
 ]
 
 NEAR_MISSES = [
@@ -505,6 +518,9 @@ NEAR_MISSES = [
     ("uk", "Сирени спрацювали через технічний збій", "air_raid_alert"),
     ("ar", "دوت صفارات الإنذار بسبب خلل فني", "air_raid_alert"),
     ("id", "Sirene berbunyi karena gangguan teknis", "air_raid_alert"),
+    # round 8: staying at home for a storm
+    ("ru", "Из-за урагана жителям рекомендуют оставаться дома", "shelter_in_place"),
+    ("de", "Wegen des Sturms sollen die Menschen in ihren Häusern bleiben", "shelter_in_place"),
 ]
 
 
