@@ -320,6 +320,26 @@ POSITIVES = [
     ("hr", "shelter_in_place", "Vlasti su upozorile stanovnike pograničnih sela da se sklone"),
     ("hr", "shelter_in_place", "Gradonačelnik je pozvao građane da ostanu u skloništima"),
     ("sr", "shelter_in_place", "Власти су упозориле становнике пограничних села да се склоне"),
+    # round 8, drone_attack by construction: {drone nouns} x {hit, crashed into, exploded,
+    # intercepted, shot down, destroyed, targeted, fired at}, either order, within a sentence
+    ("he", "drone_attack", 'שלושה כטב"מים חצו את הגבול, שניים יורטו'),
+    ("he", "drone_attack", "כלי טיס בלתי מאויש התרסק לתוך בניין מגורים באילת"),
+    ("fa", "drone_attack", "پهپادهای روسی یک ساختمان مسکونی را در کی\u200cیف هدف قرار دادند"),
+    ("fa", "drone_attack", "یک پهپاد به پالایشگاه اصابت کرد و آتش\u200cسوزی به راه افتاد"),
+    ("tr", "drone_attack", "Ukrayna'nın insansız hava araçları Rus rafinerisini hedef aldı"),
+    ("zh", "drone_attack", "美军无人机向一栋房屋发射导弹"),
+    ("ja", "drone_attack", "ウクライナの無人機がロシアの製油所を攻撃した"),
+    ("ja", "drone_attack", "ドローンが集合住宅に突っ込み、2人が死亡した"),
+    ("vi", "drone_attack", "Máy bay không người lái Ukraine tập kích nhà máy lọc dầu của Nga"),
+    ("hi", "drone_attack", "यूक्रेन के ड्रोन ने रूस की एक रिफाइनरी पर हमला किया"),
+    ("ro", "drone_attack", "Atac rusesc cu peste 50 de drone asupra Kievului"),
+    ("nl", "drone_attack", "Door nachtelijke drone-aanvallen op Kyiv vielen doden"),
+    ("nl", "drone_attack", "Russische drones troffen een flatgebouw in Odessa"),
+    ("nl", "drone_attack", "Oekraïne viel met drones een raffinaderij in Rusland aan"),
+    ("sr", "drone_attack", "Rusija napala Kijev sa više od 100 dronova"),
+    ("hr", "drone_attack", "Rusija napala Kijev s više od 100 dronova"),
+    ("ka", "drone_attack", "რუსეთის 60 კამიკაძე დრონი გაანადგურეს"),
+    ("ka", "drone_attack", "რუსულმა დრონმა საცხოვრებელ კორპუსს დაარტყა"),
 ]
 
 NEAR_MISSES = [
@@ -437,6 +457,10 @@ NEAR_MISSES = [
     ("ja", "弾道ミサイル攻撃の伝達と避難行動", "missile_attack"),
     # round 7: an embassy building cleared, not its staff withdrawn
     ("fa", "ساختمان سفارت به دلیل بسته مشکوک تخلیه شد", "evacuation"),
+    # round 8: a drone that fell from a technical fault is no attack
+    ("he", 'כטב"ם של צה"ל נפל בשל תקלה טכנית בחצר בית', "drone_attack"),
+    ("zh", "一架农用无人机因故障坠毁在田里", "drone_attack"),
+    ("tr", "Askeri bir İHA teknik arıza nedeniyle boş araziye çarptı", "drone_attack"),
 ]
 
 
