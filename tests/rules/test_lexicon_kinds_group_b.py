@@ -340,6 +340,33 @@ POSITIVES = [
     ("hr", "drone_attack", "Rusija napala Kijev s više od 100 dronova"),
     ("ka", "drone_attack", "რუსეთის 60 კამიკაძე დრონი გაანადგურეს"),
     ("ka", "drone_attack", "რუსულმა დრონმა საცხოვრებელ კორპუსს დაარტყა"),
+    # round 8, missile_attack by construction: {missiles, rockets, ballistic, cruise} x {fired at,
+    # launched toward, hit, struck, exploded, targeted}, either order, within a sentence
+    ("he", "missile_attack", "חמאס שיגר מאות רקטות לעבר אשקלון"),
+    ("he", "missile_attack", "איראן שיגרה עשרות טילים לעבר ישראל"),
+    ("fa", "missile_attack", "اصابت موشک ارتش روسیه به یک منطقه مسکونی شش زخمی برجا گذاشت"),
+    ("fa", "missile_attack", "یک موشک در مرکز شهر منفجر شد"),
+    ("fa", "missile_attack", "موشک\u200cهای بالستیک ایران پایگاه آمریکا را هدف قرار دادند"),
+    ("tr", "missile_attack", "Hamas İsrail'e yüzlerce roket fırlattı"),
+    ("tr", "missile_attack", "İran İsrail'e balistik füzeler ateşledi"),
+    ("ja", "missile_attack", "弾道ミサイルが住宅地に命中し3人が死亡した"),
+    ("ko", "missile_attack", "하마스는 이스라엘을 향해 로켓 수백 발을 발사했다"),
+    ("ko", "missile_attack", "이란이 이스라엘에 탄도미사일을 쐈다"),
+    ("ko", "missile_attack", "순항미사일이 발전소를 타격했다"),
+    ("vi", "missile_attack", "Hamas phóng hàng trăm quả rốc két về phía Israel"),
+    ("hi", "missile_attack", "रूसी मिसाइल कीव की एक इमारत पर गिरी"),
+    ("ro", "missile_attack", "Hamas a lansat sute de rachete asupra Israelului"),
+    ("ro", "missile_attack", "Iranul a tras rachete balistice spre Israel"),
+    ("nl", "missile_attack", "Een Russische raket trof een flatgebouw in Kyiv"),
+    ("nl", "missile_attack", "Hamas vuurde honderden raketten af op Israël"),
+    ("nl", "missile_attack", "Iran lanceerde ballistische raketten op Israël"),
+    ("sr", "missile_attack", "Hezbolah ispalio desetine raketa na sever Izraela"),
+    ("sr", "missile_attack", "Iran je lansirao balističke rakete na Izrael"),
+    ("hr", "missile_attack", "Hezbolah je ispalio desetke raketa, jedna je pogodila školu"),
+    ("hr", "missile_attack", "Iran je ispalio balističke projektile na Izrael"),
+    ("ka", "missile_attack", "რუსულმა რაკეტამ კიევში საცხოვრებელ კორპუსს დაარტყა"),
+    ("ka", "missile_attack", "ირანმა ისრაელს ბალისტიკური რაკეტები ესროლა"),
+    ("ka", "missile_attack", "ჰამასმა ისრაელის მიმართულებით ასობით რაკეტა გაუშვა"),
 ]
 
 NEAR_MISSES = [
@@ -461,6 +488,10 @@ NEAR_MISSES = [
     ("he", 'כטב"ם של צה"ל נפל בשל תקלה טכנית בחצר בית', "drone_attack"),
     ("zh", "一架农用无人机因故障坠毁在田里", "drone_attack"),
     ("tr", "Askeri bir İHA teknik arıza nedeniyle boş araziye çarptı", "drone_attack"),
+    # round 8: a test launch, a launch into the sea
+    ("zh", "朝鲜试射了一枚弹道导弹，落入日本海", "missile_attack"),
+    ("ko", "북한이 동해상으로 탄도미사일 1발을 발사했다", "missile_attack"),
+    ("hr", "Vojska je na poligonu ispalila probnu raketu prema moru", "missile_attack"),
 ]
 
 
