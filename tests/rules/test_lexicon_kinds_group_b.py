@@ -411,6 +411,41 @@ POSITIVES = [
     ("ka", "evacuation", "საელჩოს თანამშრომლები ქვეყნიდან გაიყვანეს"),
     ("ka", "evacuation", "მოქალაქეებს მოვუწოდებთ, დაუყოვნებლივ დატოვონ ისრაელი"),
     ("ka", "evacuation", "საქართველოს მოქალაქეები სამშობლოში დააბრუნეს"),
+    # round 8, do_not_travel by construction: {do not go/come/travel, told not to travel, avoid
+    # all travel or trips, cancel or postpone planned trips, travel banned, level 4 (ro 9/9)}
+    ("he", "do_not_travel", "משרד החוץ קורא לא להגיע לאיראן"),
+    ("he", "do_not_travel", "משרד החוץ ממליץ להימנע מכל טיסה ללבנון"),
+    ("fa", "do_not_travel", "سفر به لبنان ممنوع است"),
+    ("fa", "do_not_travel", "سطح ۴ هشدار سفر برای ونزوئلا اعلام شد"),
+    ("tr", "do_not_travel", "Dışişleri vatandaşlarımızın İran'a seyahat etmemesini tavsiye ediyor"),
+    ("tr", "do_not_travel", "Vatandaşlarımızın Lübnan'a gitmemeleri önemle tavsiye olunur"),
+    ("tr", "do_not_travel", "İsrail'e yapılacak tüm seyahatlerin ertelenmesi tavsiye edilir"),
+    ("tr", "do_not_travel", "Seyahat uyarısı en yüksek seviye olan 4'e çıkarıldı"),
+    ("zh", "do_not_travel", "外交部提醒中国公民近期不要前往伊朗"),
+    ("zh", "do_not_travel", "外交部提醒中国公民暂勿赴黎巴嫩"),
+    ("ja", "do_not_travel", "外務省はイランへの渡航は止めるよう求めた"),
+    (
+        "ja",
+        "do_not_travel",
+        "危険レベル4が発出されたため、どのような目的であれ渡航しないでください",
+    ),
+    ("ko", "do_not_travel", "외교부는 국민들에게 레바논 여행 계획을 취소할 것을 당부했다"),
+    ("ko", "do_not_travel", "4단계 여행경보가 발령됐다"),
+    ("vi", "do_not_travel", "Công dân Việt Nam không nên đến Lebanon vào thời điểm này"),
+    ("hi", "do_not_travel", "सभी भारतीय अपनी सीरिया यात्रा को पूरी तरह से टाल दें"),
+    ("hi", "do_not_travel", "भारतीय नागरिक अगले आदेश तक इजरायल न जाएं"),
+    ("ro", "do_not_travel", "MAE recomandă evitarea oricărei deplasări în Ucraina"),
+    (
+        "ro",
+        "do_not_travel",
+        "Cetățenii care au planificat călătorii în Iran sunt sfătuiți să le anuleze",
+    ),
+    ("ro", "do_not_travel", "MAE a emis alertă de călătorie de nivel 9/9 pentru Liban"),
+    ("nl", "do_not_travel", "Ga niet naar Iran, zegt het ministerie"),
+    ("nl", "do_not_travel", "Nederlanders wordt geadviseerd niet naar Iran te reizen"),
+    ("hr", "do_not_travel", "Ministarstvo preporučuje da se odgode sva putovanja u Libanon"),
+    ("sr", "do_not_travel", "Министарство препоручује да се откажу сва путовања у Либан"),
+    ("ka", "do_not_travel", "ნუ გაემგზავრებით ლიბანში"),
 ]
 
 NEAR_MISSES = [
@@ -549,6 +584,22 @@ NEAR_MISSES = [
     ("fa", "هیچ برنامه\u200cای برای تخلیه اتباع وجود ندارد", "evacuation"),
     ("vi", "Đại sứ quán đã chuẩn bị kế hoạch sơ tán công dân", "evacuation"),
     ("hi", "सरकार ने नागरिकों की निकासी की योजना तैयार की", "evacuation"),
+    # round 8: travel avoided only when not essential ("unless strictly necessary") is a lower level
+    ("ro", "MAE recomandă evitarea călătoriilor neesențiale în Israel", "do_not_travel"),
+    ("nl", "Vermijd niet-noodzakelijke reizen naar Libanon", "do_not_travel"),
+    (
+        "vi",
+        "Bộ Ngoại giao khuyến cáo người dân không đến Iraq, trừ khi thật sự cần thiết",
+        "do_not_travel",
+    ),
+    ("zh", "外交部提醒中国公民如非必要暂勿前往以色列", "do_not_travel"),
+    ("hi", "अत्यावश्यक न हो तो ईरान की यात्रा न करें", "do_not_travel"),
+    ("ja", "不要不急の渡航は止めてください", "do_not_travel"),
+    ("he", "מומלץ להימנע מנסיעות שאינן הכרחיות לטורקיה", "do_not_travel"),
+    ("fa", "از سفرهای غیرضروری به عراق خودداری کنید", "do_not_travel"),
+    ("ko", "불필요한 여행을 취소하거나 연기할 것을 권고한다", "do_not_travel"),
+    ("ka", "თავი შეიკავეთ არასაჭირო მოგზაურობისგან", "do_not_travel"),
+    ("nl", "Ga niet naar buiten tijdens het luchtalarm", "do_not_travel"),
 ]
 
 
