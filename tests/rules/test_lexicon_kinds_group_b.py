@@ -446,6 +446,36 @@ POSITIVES = [
     ("hr", "do_not_travel", "Ministarstvo preporučuje da se odgode sva putovanja u Libanon"),
     ("sr", "do_not_travel", "Министарство препоручује да се откажу сва путовања у Либан"),
     ("ka", "do_not_travel", "ნუ გაემგზავრებით ლიბანში"),
+    # round 8, shelter_in_place by construction: {stay in, go to, hurry/run/flee to, hide in}
+    # x {shelters, safe rooms, basements, metro stations} and {stay home/indoors, do not go out}
+    ("he", "shelter_in_place", "התושבים מתבקשים להישאר בבתים ולא לצאת"),
+    ("he", "shelter_in_place", "אלפים שוהים במקלטים מאז הבוקר"),
+    ("fa", "shelter_in_place", "از شهروندان خواسته شد در خانه بمانند و بیرون نروند"),
+    ("fa", "shelter_in_place", "ساکنان به ایستگاه\u200cهای مترو رفتند"),
+    ("tr", "shelter_in_place", "Halktan evlerinden çıkmamaları istendi"),
+    ("tr", "shelter_in_place", "Kiev halkı metro istasyonlarına sığındı"),
+    ("zh", "shelter_in_place", "使馆提醒中国公民待在室内，不要外出"),
+    ("zh", "shelter_in_place", "请立即前往最近的避难所"),
+    ("ja", "shelter_in_place", "大使館は在留邦人に対し、外出を控え屋内にとどまるよう呼びかけた"),
+    ("ja", "shelter_in_place", "市民はシェルターに駆け込んだ"),
+    ("ko", "shelter_in_place", "대사관은 교민들에게 외출을 자제하고 실내에 머물 것을 당부했다"),
+    ("ko", "shelter_in_place", "출근길 시민들이 대피소로 서둘러 이동했다"),
+    ("vi", "shelter_in_place", "Đại sứ quán khuyến cáo công dân không rời nơi ở"),
+    ("vi", "shelter_in_place", "Công dân nên ở trong nhà và hạn chế ra ngoài"),
+    ("hi", "shelter_in_place", "कीव के लोग मेट्रो स्टेशनों में शरण ले रहे हैं"),
+    ("ro", "shelter_in_place", "Locuitorii s-au refugiat în stațiile de metrou"),
+    ("ro", "shelter_in_place", "Oamenii au fugit în adăposturi"),
+    ("ro", "shelter_in_place", "Autoritățile le cer oamenilor să rămână în case"),
+    ("nl", "shelter_in_place", "Inwoners van Kyiv vluchtten de metrostations in"),
+    ("nl", "shelter_in_place", "Bewoners moeten binnen blijven en ramen en deuren sluiten"),
+    ("nl", "shelter_in_place", "Mensen zochten beschutting in kelders"),
+    ("nl", "shelter_in_place", "Zoek onmiddellijk een schuilkelder op"),
+    ("sr", "shelter_in_place", "Gradonačelnik poziva građane da ne izlaze iz kuća"),
+    ("hr", "shelter_in_place", "Građani su pozvani da ne izlaze iz svojih domova"),
+    ("hr", "shelter_in_place", "Sklonite se na sigurno čim čujete eksplozije"),
+    ("hr", "shelter_in_place", "Ljudi su pobjegli u podrume"),
+    ("ka", "shelter_in_place", "კიევის მერი მოსახლეობას მოუწოდებს, სახლებიდან არ გავიდნენ"),
+    ("ka", "shelter_in_place", "ადამიანები თავშესაფრებში იმალებიან"),
 ]
 
 NEAR_MISSES = [
@@ -600,6 +630,16 @@ NEAR_MISSES = [
     ("ko", "불필요한 여행을 취소하거나 연기할 것을 권고한다", "do_not_travel"),
     ("ka", "თავი შეიკავეთ არასაჭირო მოგზაურობისგან", "do_not_travel"),
     ("nl", "Ga niet naar buiten tijdens het luchtalarm", "do_not_travel"),
+    # round 8: staying indoors for a storm, a heatwave or an epidemic is no shelter alert
+    ("tr", "Fırtına nedeniyle vatandaşlar evlerinde kalmaya davet edildi", "shelter_in_place"),
+    ("zh", "台风来袭，市民请待在室内", "shelter_in_place"),
+    ("nl", "Door de hittegolf wordt ouderen aangeraden binnen te blijven", "shelter_in_place"),
+    ("ko", "폭염으로 외출을 자제하고 실내에 머물 것을 당부했다", "shelter_in_place"),
+    ("ja", "大雨のため屋内にとどまるよう呼びかけた", "shelter_in_place"),
+    ("ro", "Din cauza caniculei, oamenii sunt sfătuiți să rămână în case", "shelter_in_place"),
+    ("vi", "Do bão, người dân nên ở trong nhà", "shelter_in_place"),
+    ("zh", "新冠疫情期间请市民不要外出", "shelter_in_place"),
+    ("vi", "Đại sứ quán khuyến cáo công dân không rời nơi ở", "evacuation"),
 ]
 
 
