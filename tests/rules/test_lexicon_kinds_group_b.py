@@ -476,6 +476,27 @@ POSITIVES = [
     ("hr", "shelter_in_place", "Ljudi su pobjegli u podrume"),
     ("ka", "shelter_in_place", "კიევის მერი მოსახლეობას მოუწოდებს, სახლებიდან არ გავიდნენ"),
     ("ka", "shelter_in_place", "ადამიანები თავშესაფრებში იმალებიან"),
+    # round 8, embassy_closed by construction: {embassy, consulate, diplomatic mission} x {closed,
+    # closes, shut, suspended its work or functions, temporarily moved elsewhere}
+    ("he", "embassy_closed", "פעילות השגרירות במוסקבה הושעתה"),
+    ("fa", "embassy_closed", "آمریکا ۲۵ نمایندگی سیاسی خود را بست"),
+    ("fa", "embassy_closed", "فعالیت سفارت سوئیس در تهران به حالت تعلیق درآمد"),
+    ("fa", "embassy_closed", "کنسولگری آلمان در اربیل بسته شد"),
+    ("tr", "embassy_closed", "Başkonsolosluk faaliyetlerini askıya aldı"),
+    ("tr", "embassy_closed", "Büyükelçilik geçici olarak Kiev'den Lviv'e taşındı"),
+    ("zh", "embassy_closed", "该国驻以色列使馆已临时迁往塞浦路斯"),
+    ("ja", "embassy_closed", "大使館の機能を隣国に移転した"),
+    ("ko", "embassy_closed", "키이우의 대사관 기능은 잠정 중단된다"),
+    ("ko", "embassy_closed", "정부는 대사관을 서부 도시로 임시 이전했다"),
+    ("vi", "embassy_closed", "Đại sứ quán đã chuyển tạm thời sang Ba Lan"),
+    ("hi", "embassy_closed", "दूतावास का कामकाज अस्थायी रूप से निलंबित कर दिया गया"),
+    ("ro", "embassy_closed", "Ambasada a fost mutată temporar la Liov"),
+    ("nl", "embassy_closed", "De ambassade is tijdelijk verhuisd naar Lviv"),
+    ("sr", "embassy_closed", "Ambasada je privremeno premeštena u Lavov"),
+    ("hr", "embassy_closed", "Hrvatska zatvara veleposlanstvo u Teheranu"),
+    ("hr", "embassy_closed", "Veleposlanstvo je obustavilo rad"),
+    ("hr", "embassy_closed", "Veleposlanstvo je privremeno preseljeno u Lavov"),
+    ("ka", "embassy_closed", "საელჩო დროებით ლვოვში გადავიდა"),
 ]
 
 NEAR_MISSES = [
@@ -640,6 +661,11 @@ NEAR_MISSES = [
     ("vi", "Do bão, người dân nên ở trong nhà", "shelter_in_place"),
     ("zh", "新冠疫情期间请市民不要外出", "shelter_in_place"),
     ("vi", "Đại sứ quán khuyến cáo công dân không rời nơi ở", "evacuation"),
+    # round 8: an embassy moved for good is no closure; a holiday closure in Croatian
+    ("tr", "ABD Büyükelçiliği Kudüs'e taşındı", "embassy_closed"),
+    ("zh", "美国驻以色列大使馆迁往耶路撒冷", "embassy_closed"),
+    ("ro", "Ambasada a fost mutată într-o clădire nouă", "embassy_closed"),
+    ("hr", "Veleposlanstvo je zatvoreno zbog blagdana", "embassy_closed"),
 ]
 
 
