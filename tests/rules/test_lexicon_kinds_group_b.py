@@ -497,6 +497,8 @@ POSITIVES = [
     ("hr", "embassy_closed", "Veleposlanstvo je obustavilo rad"),
     ("hr", "embassy_closed", "Veleposlanstvo je privremeno preseljeno u Lavov"),
     ("ka", "embassy_closed", "საელჩო დროებით ლვოვში გადავიდა"),
+    # round 8: staying in the shelters with the verb first (Georgian)
+    ("ka", "shelter_in_place", "ხელისუფლება მოსახლეობას სთხოვს, დარჩნენ თავშესაფრებში"),
 ]
 
 NEAR_MISSES = [
@@ -666,6 +668,31 @@ NEAR_MISSES = [
     ("zh", "美国驻以色列大使馆迁往耶路撒冷", "embassy_closed"),
     ("ro", "Ambasada a fost mutată într-o clădire nouă", "embassy_closed"),
     ("hr", "Veleposlanstvo je zatvoreno zbog blagdana", "embassy_closed"),
+    # round 8, precision kinds: sirens from a fault or of unknown cause, memorial sirens for an
+    # anniversary, an attack "without a siren", siren training, the sirens *for* air attacks
+    # (an alert, not a strike), a missile attack only feared, closures and withdrawals under
+    # consideration, an explainer of the advisory levels
+    ("tr", "Teknik arıza nedeniyle sirenler gece yarısı çaldı", "air_raid_alert"),
+    ("he", "בשל תקלה הופעלה אזעקה ברמת גן", "air_raid_alert"),
+    ("zh", "防空警报因系统故障在凌晨响起", "air_raid_alert"),
+    ("ja", "機器の故障でサイレンが鳴った", "air_raid_alert"),
+    ("ko", "장비 고장으로 공습경보 사이렌이 울렸다", "air_raid_alert"),
+    ("vi", "Còi báo động phòng không vang lên do lỗi kỹ thuật", "air_raid_alert"),
+    ("nl", "Door een storing ging het luchtalarm af in Utrecht", "air_raid_alert"),
+    ("ro", "Sirenele de alarmă aeriană au sunat din cauza unei defecțiuni", "air_raid_alert"),
+    ("hr", "Zbog kvara su se oglasile sirene za zračnu opasnost", "air_raid_alert"),
+    ("sr", "Сирене за ваздушну опасност огласиле су се због квара", "air_raid_alert"),
+    ("ka", "საჰაერო განგაშის სირენა ტექნიკური ხარვეზის გამო ჩაირთო", "air_raid_alert"),
+    ("fa", "آژیر خطر حمله هوایی به دلیل نقص فنی به صدا درآمد", "air_raid_alert"),
+    ("sr", "Novi Sad obeležio 25 godina od bombardovanja, oglasile se sirene", "air_raid_alert"),
+    ("hr", "Sirene su se oglasile kad je grad obilježio 30 godina od napada", "air_raid_alert"),
+    ("he", "רקטה נפלה בשטח פתוח מבלי שהופעלה אזעקה", "air_raid_alert"),
+    ("hi", "सायरन प्रशिक्षण के तहत शाम को हवाई हमले का सायरन बजा", "air_raid_alert"),
+    ("hr", "U Lavovu su se oglasile sirene za zračne napade", "air_strike"),
+    ("sr", "У Харкову су се огласиле сирене за ваздушне нападе", "air_strike"),
+    ("hr", "Vlasti upozoravaju na opasnost od raketnog napada tijekom noći", "missile_attack"),
+    ("sr", "Влада разматра могућност да затвори амбасаду у Либији", "embassy_closed"),
+    ("ko", "외교부 여행경보제도에는 여행유의부터 여행금지까지 네 단계가 있다", "do_not_travel"),
 ]
 
 
