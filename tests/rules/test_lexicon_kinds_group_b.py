@@ -499,6 +499,13 @@ POSITIVES = [
     ("ka", "embassy_closed", "საელჩო დროებით ლვოვში გადავიდა"),
     # round 8: staying in the shelters with the verb first (Georgian)
     ("ka", "shelter_in_place", "ხელისუფლება მოსახლეობას სთხოვს, დარჩნენ თავშესაფრებში"),
+    # round 8, air_strike by construction: {warplanes, the air force} x {struck, bombed} and the
+    # "air strikes" noun in its other forms (ro lovituri aeriene, hr zračni udari)
+    ("he", "air_strike", "מטוסי קרב ישראליים תקפו מטרות בדרום לבנון"),
+    ("ro", "air_strike", "Avioane de luptă israeliene au bombardat Fâșia Gaza"),
+    ("ro", "air_strike", "SUA au efectuat lovituri aeriene în Yemen"),
+    ("hr", "air_strike", "Najmanje 30 ljudi ubijeno u izraelskim zračnim udarima na Gazu"),
+    ("hr", "air_strike", "Izraelski borbeni zrakoplovi bombardirali su Gazu"),
 ]
 
 NEAR_MISSES = [
