@@ -506,6 +506,16 @@ POSITIVES = [
     ("ro", "air_strike", "SUA au efectuat lovituri aeriene în Yemen"),
     ("hr", "air_strike", "Najmanje 30 ljudi ubijeno u izraelskim zračnim udarima na Gazu"),
     ("hr", "air_strike", "Izraelski borbeni zrakoplovi bombardirali su Gazu"),
+    # round 8, second pass on fresh phrasings: told to get out of the country (he), nationals
+    # evacuated (fa), taken out (hi), nights spent in shelters (ro hr sr), rockets that
+    # attacked (ka)
+    ("he", "evacuation", "משרד החוץ המליץ לישראלים לצאת מהמדינה מיד"),
+    ("fa", "evacuation", "ایران اتباع خود را از لبنان تخلیه کرد"),
+    ("hi", "evacuation", "भारत ने ऑपरेशन के तहत अपने नागरिकों को ईरान से निकाला"),
+    ("ro", "shelter_in_place", "Locuitorii au stat toată noaptea în adăposturi"),
+    ("sr", "shelter_in_place", "Građani su noć proveli u skloništima"),
+    ("hr", "shelter_in_place", "Građani su noć proveli u skloništima"),
+    ("ka", "missile_attack", "რუსეთმა კიევს რაკეტებით შეუტია"),
 ]
 
 NEAR_MISSES = [
