@@ -516,6 +516,9 @@ POSITIVES = [
     ("sr", "shelter_in_place", "Građani su noć proveli u skloništima"),
     ("hr", "shelter_in_place", "Građani su noć proveli u skloništima"),
     ("ka", "missile_attack", "რუსეთმა კიევს რაკეტებით შეუტია"),
+    # round 8: a place named between the mission and "closed" (he fa)
+    ("he", "embassy_closed", "כמה שגרירויות בריטיות באזור המפרץ, כולל זו בדוחא, יהיו סגורות מחר"),
+    ("fa", "embassy_closed", "فرانسه سفارت خود را در پایتخت یکی از کشورهای منطقه بست"),
 ]
 
 NEAR_MISSES = [
