@@ -519,6 +519,11 @@ POSITIVES = [
     # round 8: a place named between the mission and "closed" (he fa)
     ("he", "embassy_closed", "כמה שגרירויות בריטיות באזור המפרץ, כולל זו בדוחא, יהיו סגורות מחר"),
     ("fa", "embassy_closed", "فرانسه سفارت خود را در پایتخت یکی از کشورهای منطقه بست"),
+    # round 8: go into the bunkers (hi, also as misspelt), move to the shelters (ko), fighter jets
+    # that struck (fa)
+    ("hi", "shelter_in_place", "प्रशासन ने कहा कि लोग तुरंत बंकर में चले जाएं"),
+    ("ko", "shelter_in_place", "사이렌이 울리자 시민들은 근처 대피소로 황급히 움직였다"),
+    ("fa", "air_strike", "جنگنده\u200cهای دشمن یک پایگاه نظامی را در شمال مورد حمله قرار دادند"),
 ]
 
 NEAR_MISSES = [
