@@ -524,6 +524,29 @@ POSITIVES = [
     ("hi", "shelter_in_place", "प्रशासन ने कहा कि लोग तुरंत बंकर में चले जाएं"),
     ("ko", "shelter_in_place", "사이렌이 울리자 시민들은 근처 대피소로 황급히 움직였다"),
     ("fa", "air_strike", "جنگنده\u200cهای دشمن یک پایگاه نظامی را در شمال مورد حمله قرار دادند"),
+    # round 8, a third pass on fresh wordings: staff told to leave after a longer gap (he),
+    # weapons that "targeted" (fa) or "hit directly" (ja), missiles as the instrument of an
+    # attack (ko ro sr hr), cruise missiles that raided (vi), a drone that made a target (hi),
+    # drones that attacked (nl), level raised to 4 (ja), "travel not recommended" (sr hr),
+    # hiding or nights in basements and shelters (fa ja vi ka), citizens repatriated (ro)
+    ("he", "evacuation", 'ארה"ב הורתה לעובדי השגרירות שאינם חיוניים לעזוב את לבנון'),
+    ("fa", "missile_attack", "موشک\u200cهای کروز روسیه نیروگاه برق را هدف گرفتند"),
+    ("fa", "shelter_in_place", "مردم در زیرزمین\u200cها پناه گرفتند"),
+    ("ja", "drone_attack", "ロシアのドローンがキーウ中心部を直撃した"),
+    ("ja", "do_not_travel", "外務省はレバノン全土の危険レベルを4に引き上げた"),
+    ("ja", "shelter_in_place", "住民は地下室に身を隠した"),
+    ("ko", "missile_attack", "러시아가 순항미사일로 키이우 발전소를 공격했다"),
+    ("vi", "missile_attack", "Tên lửa hành trình Nga tập kích nhà máy điện ở Kiev"),
+    ("vi", "shelter_in_place", "Người dân được yêu cầu ở trong hầm trú ẩn"),
+    ("hi", "drone_attack", "ड्रोन ने तेल डिपो को निशाना बनाया"),
+    ("ro", "missile_attack", "Rusia a lovit Kievul cu rachete de croazieră"),
+    ("ro", "evacuation", "Statul român a repatriat 200 de cetățeni din Israel"),
+    ("nl", "drone_attack", "Oekraïense drones vielen een olieraffinaderij in Rusland aan"),
+    ("sr", "missile_attack", "Rusija je raketama gađala Kijev"),
+    ("sr", "do_not_travel", "Građanima Srbije se ne preporučuje putovanje u Izrael"),
+    ("hr", "missile_attack", "Rusija je raketama gađala Kijev"),
+    ("hr", "do_not_travel", "Ministarstvo ne preporučuje putovanja u Izrael"),
+    ("ka", "shelter_in_place", "მოსახლეობამ ღამე თავშესაფრებში გაატარა"),
 ]
 
 NEAR_MISSES = [
