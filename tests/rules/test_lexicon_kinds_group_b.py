@@ -547,6 +547,25 @@ POSITIVES = [
     ("hr", "missile_attack", "Rusija je raketama gađala Kijev"),
     ("hr", "do_not_travel", "Ministarstvo ne preporučuje putovanja u Izrael"),
     ("ka", "shelter_in_place", "მოსახლეობამ ღამე თავშესაფრებში გაატარა"),
+    # round 8, a fourth pass on fresh wordings: told to leave the region, early departure urged,
+    # nationals brought back or returned home, nights in metro stations and shelters, hidden in
+    # basements, drones that swooped or fell on homes, missions that stopped work, travel
+    # advised against altogether
+    ("tr", "evacuation", "Dışişleri Bakanlığı vatandaşlarımızı bölgeden ayrılmaya çağırdı"),
+    ("tr", "shelter_in_place", "Halk geceyi metro istasyonlarında geçirdi"),
+    ("zh", "shelter_in_place", "基辅居民在地铁站内度过了一夜"),
+    ("ja", "evacuation", "外務省は在留邦人に早期の出国を呼びかけた"),
+    ("ko", "drone_attack", "드론 수십 대가 정유시설을 덮쳤다"),
+    ("ko", "shelter_in_place", "시민들은 밤새 지하철역에서 머물렀다"),
+    ("hi", "embassy_closed", "भारत ने कीव में अपने दूतावास का कामकाज रोक दिया"),
+    ("ro", "shelter_in_place", "Oamenii s-au ascuns în subsoluri"),
+    ("nl", "evacuation", "Het kabinet haalt Nederlanders met een vliegtuig terug uit Israël"),
+    ("nl", "do_not_travel", "Het ministerie raadt reizen naar Iran volledig af"),
+    ("sr", "evacuation", "Srbija organizuje povratak državljana iz Izraela"),
+    ("hr", "embassy_closed", "Veleposlanstvo u Kijevu privremeno ne radi"),
+    ("hr", "shelter_in_place", "Stanovnici su se sakrili u podrume"),
+    ("ka", "drone_attack", "დრონი საცხოვრებელ სახლს დაეცა"),
+    ("ka", "embassy_closed", "საქართველოს საელჩომ ირანში საქმიანობა დროებით შეწყვიტა"),
 ]
 
 NEAR_MISSES = [
