@@ -760,6 +760,36 @@ NEAR_MISSES = [
     ("hr", "Vlasti upozoravaju na opasnost od raketnog napada tijekom noći", "missile_attack"),
     ("sr", "Влада разматра могућност да затвори амбасаду у Либији", "embassy_closed"),
     ("ko", "외교부 여행경보제도에는 여행유의부터 여행금지까지 네 단계가 있다", "do_not_travel"),
+    # round 8, near misses of the broad forms, written after them: staying in for heat, cold,
+    # snow, smog or a holiday; filming, delivery and show drones that crashed; citizens leaving on
+    # holiday; fireworks; sportsmen brought home; an embassy moved during renovation or shut at
+    # weekends; nationals back from a summer holiday
+    ("he", "רחפן צילום התרסק בחוף תל אביב במהלך צילומי פרסומת", "drone_attack"),
+    ("he", "העירייה פינתה את האשפה מהרחובות", "evacuation"),
+    ("he", "הילדים נשארים בבית בגלל החופשה", "shelter_in_place"),
+    ("fa", "پهپاد کشاورزی در مزرعه سقوط کرد", "drone_attack"),
+    ("fa", "به دلیل آلودگی هوا در خانه بمانید", "shelter_in_place"),
+    ("tr", "Düğün çekimi yapan drone ağaca çarptı", "drone_attack"),
+    ("tr", "Vatandaşlar tatil için ülkeyi terk etti", "evacuation"),
+    ("tr", "Havai fişek roket bir eve isabet etti", "missile_attack"),
+    ("zh", "天气炎热，请市民尽量待在室内", "shelter_in_place"),
+    ("ja", "猛暑のため、外出を控え屋内にとどまるよう呼びかけた", "shelter_in_place"),
+    ("ja", "撮影用のドローンが電線に突っ込み停電した", "drone_attack"),
+    ("ko", "한파로 외출을 자제하고 실내에 머물 것을 당부했다", "shelter_in_place"),
+    ("ko", "북한이 동해상으로 순항미사일 2발을 발사했다", "missile_attack"),
+    ("vi", "Trời rét đậm, người già nên ở trong nhà", "shelter_in_place"),
+    ("vi", "Drone giao hàng lao vào ban công một căn hộ do mất sóng", "drone_attack"),
+    ("hi", "भारतीय खिलाड़ियों को स्वदेश लाया गया", "evacuation"),
+    ("ro", "Din cauza ninsorilor, oamenii sunt sfătuiți să rămână în case", "shelter_in_place"),
+    (
+        "ro",
+        "Ambasada a fost mutată temporar într-o clădire nouă pe durata renovării",
+        "embassy_closed",
+    ),
+    ("nl", "Drones troffen de schijnwerpers tijdens de lichtshow", "drone_attack"),
+    ("sr", "Povratak državljana iz Grčke nakon letnjeg odmora", "evacuation"),
+    ("hr", "Veleposlanstvo ne radi subotom i nedjeljom", "embassy_closed"),
+    ("ka", "საელჩო შაბათ-კვირას არ მუშაობს", "embassy_closed"),
 ]
 
 
