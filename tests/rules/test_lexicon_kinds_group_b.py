@@ -790,6 +790,29 @@ NEAR_MISSES = [
     ("sr", "Povratak državljana iz Grčke nakon letnjeg odmora", "evacuation"),
     ("hr", "Veleposlanstvo ne radi subotom i nedjeljom", "embassy_closed"),
     ("ka", "საელჩო შაბათ-კვირას არ მუშაობს", "embassy_closed"),
+    # round 8, more near misses of the broad forms: space launches, a launch into the sea in a
+    # test, leaving class or for the airport, trips cancelled over prices, do not go to the beach
+    # or the mountains in bad weather, back from a holiday
+    ("he", "ההורים הורו לילדים לעזוב את הכיתה בסוף השיעור", "evacuation"),
+    ("he", "צפון קוריאה שיגרה טיל לים יפן בניסוי", "missile_attack"),
+    ("fa", "موشک ماهواره\u200cبر ایران منفجر شد", "missile_attack"),
+    ("tr", "Kar yağışı nedeniyle sürücülerin yola çıkmamaları tavsiye ediliyor", "do_not_travel"),
+    ("zh", "长征火箭发射升空，卫星顺利进入轨道", "missile_attack"),
+    ("zh", "景区提醒游客近期不要前往山区", "do_not_travel"),
+    ("ja", "観光客に速やかな出国手続きを呼びかけた", "evacuation"),
+    ("ja", "H3ロケットが打ち上げ後に爆発した", "missile_attack"),
+    ("ko", "누리호 로켓을 성공적으로 발사했다", "missile_attack"),
+    ("vi", "Kiều bào về nước đón Tết", "evacuation"),
+    ("vi", "SpaceX phóng tên lửa đưa vệ tinh vào quỹ đạo", "missile_attack"),
+    ("hi", "इसरो ने रॉकेट लॉन्च किया जो सफलतापूर्वक कक्षा में पहुंचा", "missile_attack"),
+    ("hi", "बारिश के कारण फिलहाल पहाड़ों पर न जाएं", "do_not_travel"),
+    ("ro", "Echipa națională a fost sfătuită să plece imediat la aeroport", "evacuation"),
+    ("ro", "Turiștii au anulat călătoriile din cauza prețurilor", "do_not_travel"),
+    ("nl", "Studenten moeten het land verlaten als hun visum verloopt", "evacuation"),
+    ("nl", "Ga niet naar het strand bij onweer", "do_not_travel"),
+    ("sr", "Ракета је лансирана са космодрома на Бајконуру", "missile_attack"),
+    ("hr", "Zbog radova se odgađaju sva putovanja vlakom na toj dionici", "do_not_travel"),
+    ("ka", "მოქალაქეები შვებულებიდან სამშობლოში დააბრუნეს", "evacuation"),
 ]
 
 
