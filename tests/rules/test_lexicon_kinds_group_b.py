@@ -566,6 +566,12 @@ POSITIVES = [
     ("hr", "shelter_in_place", "Stanovnici su se sakrili u podrume"),
     ("ka", "drone_attack", "დრონი საცხოვრებელ სახლს დაეცა"),
     ("ka", "embassy_closed", "საქართველოს საელჩომ ირანში საქმიანობა დროებით შეწყვიტა"),
+    # round 8, a fifth pass on fresh wordings: missiles launched toward (fa), get out of the
+    # country at once (ja), leave at once in the contracted verb (ko), missiles that damaged (ka)
+    ("fa", "missile_attack", "سپاه ده\u200cها موشک به سمت پایگاه\u200cهای آمریکا پرتاب کرد"),
+    ("ja", "evacuation", "大使館はすべての邦人に直ちに国外へ出るよう求めた"),
+    ("ko", "evacuation", "정부는 교민들에게 즉시 이란을 떠날 것을 권고했다"),
+    ("ka", "missile_attack", "რუსულმა რაკეტებმა ენერგეტიკული ინფრასტრუქტურა დააზიანეს"),
 ]
 
 NEAR_MISSES = [
@@ -813,6 +819,8 @@ NEAR_MISSES = [
     ("sr", "Ракета је лансирана са космодрома на Бајконуру", "missile_attack"),
     ("hr", "Zbog radova se odgađaju sva putovanja vlakom na toj dionici", "do_not_travel"),
     ("ka", "მოქალაქეები შვებულებიდან სამშობლოში დააბრუნეს", "evacuation"),
+    # round 8: a drone that damaged a line as it crashed is no attack (Georgian)
+    ("ka", "სოფელში ჩამოვარდნილმა დრონმა ელექტროგადამცემი ხაზი დააზიანა", "drone_attack"),
 ]
 
 
