@@ -19,6 +19,11 @@ AFFIRMED = [
     ("pl", "air_raid_alert", "Ogłoszono alarm przeciwlotniczy w Odessie. To nie są ćwiczenia."),
     ("pt", "air_raid_alert", "Alerta aéreo em Odessa. Não é um simulacro."),
     ("id", "air_raid_alert", "Sirene serangan udara berbunyi di Odessa. Ini bukan latihan."),
+    ("uk", "air_raid_alert", "Повітряна тривога в Одесі. Це не навчання."),
+    ("nl", "air_raid_alert", "Luchtalarm in Odessa. Dit is geen oefening."),
+    ("hr", "air_raid_alert", "Sirene za zračnu opasnost u Odesi. Ovo nisu vježbe."),
+    ("zh", "air_raid_alert", "敖德萨响起空袭警报。这不是演习。"),
+    ("vi", "air_raid_alert", "Còi báo động phòng không vang lên ở Odessa. Không phải diễn tập."),
     ("en", "evacuation", "Residents were ordered to evacuate the town. This is not a drill."),
 ]
 
@@ -27,6 +32,7 @@ DRILLS = [
     ("ru", "air_raid_alert", "Воздушная тревога: в Одессе проходят учения гражданской обороны."),
     ("es", "air_raid_alert", "Alerta aérea en Odesa durante un simulacro de protección civil."),
     ("id", "air_raid_alert", "Sirene serangan udara berbunyi di Odessa dalam latihan rutin."),
+    ("nl", "air_raid_alert", "Luchtalarm in Odessa tijdens een oefening van de civiele bescherming."),
 ]
 
 
