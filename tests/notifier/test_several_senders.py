@@ -2,7 +2,8 @@
 of two sessions: a due summary is closed (and sent) once, routing never adds an alert to a
 summary being closed, two reports of one event stored at once open one incident, and a
 fallback warning raised twice in one failure episode is stored once, and two nodes holding
-alerts for one channel at once open one storm summary (or digest) between them."""
+alerts for one channel at once open one storm summary (or digest) between them and send no
+more than the storm threshold."""
 
 from __future__ import annotations
 
@@ -244,3 +245,36 @@ def test_two_nodes_opening_a_summary_at_once_open_one(db: Database, kind: Notice
         ).all()
     assert summaries == [opened.id]
     assert sorted(held) == sorted((a, opened.id) for a in alerts for _ in URLS)
+
+
+def test_two_nodes_counting_a_storm_threshold_at_once_send_no_more_than_it(db: Database) -> None:
+    now = datetime.now(UTC)
+    # One message a window: of two alerts routed at once on two nodes, one is sent and the
+    # other held for the storm summary (each counting none sent yet would send both).
+    settings = NotifierConfig(incident_window=timedelta(0), storm_max=1, storm_exempt=[])
+    channels = Channels({"ops": ChannelConfig(urls=URLS)}, settings)
+
+    def route(n: int, s: Session) -> int:
+        alert, item = _alert(s, n, f"Alert {n}", "warning")
+        plan_deliveries(Routing(s, channels), item, [Raised(alert, ["ops"])], now)
+        return alert.id
+
+    with db.session() as first:
+        sent = route(1, first)
+
+        def second() -> int:
+            with db.session() as s:
+                return route(2, s)
+
+        thread, routed = _in_thread(second)
+        thread.join(1)
+        assert thread.is_alive(), "the second node counts once the first has committed"
+    thread.join(30)
+    (held,) = routed
+    with db.session() as s:
+        statuses = s.execute(select(Delivery.alert_id, Delivery.status)).all()
+        summaries = s.scalars(select(Notice.id).where(Notice.kind == NoticeKind.STORM)).all()
+    assert sorted(statuses) == sorted(
+        [(sent, DeliveryStatus.PENDING)] * len(URLS) + [(held, DeliveryStatus.BATCHED)] * len(URLS)
+    )
+    assert len(summaries) == 1
