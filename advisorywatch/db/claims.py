@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Source
 
 HOST_LOCKS = 0x4157  # advisory lock namespace: one key per host (hashtext of the host name)
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")  # this transaction's
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,10 @@ def claim_due(
     fetched). Hosts another node holds a live claim on are left alone. PostgreSQL only."""
     from sqlalchemy.dialects.postgresql import ARRAY  # not imported by a pass on SQLite
 
+    # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
+    # plan it once for any parameters: not knowing how few rows are due, that plan joins all
+    # the names to every source (14.8 against 1.6 ms of server CPU at 10,000 sources).
+    s.execute(_CUSTOM_PLANS)
     now = database_now(s)
     query = (
         select(

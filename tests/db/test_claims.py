@@ -185,3 +185,21 @@ def test_the_claiming_pass_reads_its_lists_once_not_once_per_row(db: Database) -
         assert raw is not None
         plan = "\n".join(row[0] for row in raw.execute("EXPLAIN " + statement, params))
     assert "= ANY" not in plan, plan
+
+
+def test_the_claiming_pass_is_planned_for_its_own_parameters_every_time(db: Database) -> None:
+    """psycopg prepares a statement from its fifth run on a connection, and PostgreSQL may then
+    use one generic plan for any parameters: for the claiming pass, one that joins every name
+    to every source whether or not anything is due (ten times the server's CPU of a pass at
+    10,000 sources). Every pass must be planned for its own time and lists."""
+    with db.session() as s:
+        for _ in range(12):
+            claim_due(s, "A", list(SOURCES), LEASE, 100, timedelta(0), ["a.example"])
+        plans = s.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'"
+            )
+        ).all()
+    [(generic, custom)] = plans  # the statement, prepared: planned for each run since
+    assert generic == 0 and custom > 5, plans  # (where it took a generic plan after 5 before)
