@@ -93,14 +93,15 @@ def _hits(servers: dict[str, FeedServer]) -> dict[str, int]:
 def _start(
     project: Project, servers: dict[str, FeedServer], nodes: list[subprocess.Popen[str]], n: int
 ) -> None:
-    """Start daemons until ``nodes`` holds ``n``, the others once the first fetches."""
+    """Start daemons until ``nodes`` holds ``n``, the others once the first fetches. (A node
+    starting on a loaded machine may take most of a minute: imports, the places lookup.)"""
     first = servers[HOSTS[0]]
     while len(nodes) < n:
         nodes.append(project.popen("run"))
         if len(nodes) == 1:
-            wait_for(lambda: first.hits("/0.xml") >= 1, 60, "the first node fetching")
+            wait_for(lambda: first.hits("/0.xml") >= 1, 120, "the first node fetching")
     count = [(len(nodes),)]
-    wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == count, 60, f"{n} nodes")
+    wait_for(lambda: project.sql("SELECT count(*) FROM nodes") == count, 120, f"{n} nodes")
 
 
 def _holder_of(project: Project, host: str, pids: set[int]) -> int:
