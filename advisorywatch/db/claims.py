@@ -25,11 +25,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Select,
     String,
     Table,
     bindparam,
     cast,
+    event,
     func,
     literal,
     or_,
@@ -187,6 +189,26 @@ def finish(s: Session, claim: Claim) -> bool:
     another node owns the source now, and nothing of this fetch may be stored."""
     params = {"source_id": claim.source_id, "token": claim.token, "next_run_at": claim.next_run_at}
     return s.connection().execute(_FINISH, params).rowcount == 1
+
+
+def end_stalled_transactions(engine: Engine, lease: timedelta) -> None:
+    """Have PostgreSQL end a session whose transaction sat idle for ``lease`` (its node frozen
+    mid-transaction: a GC pause, a suspended VM, SIGSTOP). Its row locks (a renewal or a store
+    holds the node's claimed rows ``FOR UPDATE``) would otherwise keep every other node from
+    taking those sources over until it woke. A claim is void after a lease anyway, and no
+    transaction of a running node waits that long between two statements. Connections opened
+    before are closed, to be opened again with the setting."""
+    timeout = int(lease.total_seconds() * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _timeout(dbapi_connection: typing.Any, _record: object) -> None:
+        autocommit = dbapi_connection.autocommit  # a SET in a transaction rolled back is undone
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET idle_in_transaction_session_timeout = {timeout}")
+        dbapi_connection.autocommit = autocommit
+
+    engine.dispose()
 
 
 def renew(s: Session, node: str, lease: timedelta) -> int:

@@ -35,7 +35,13 @@ from sqlalchemy import delete, select, update
 from advisorywatch import __version__
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
-from advisorywatch.db.claims import Claim, claim_due, release_node, renew
+from advisorywatch.db.claims import (
+    Claim,
+    claim_due,
+    end_stalled_transactions,
+    release_node,
+    renew,
+)
 from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Node
 from advisorywatch.db.session import Database
@@ -173,6 +179,7 @@ class SharedNodes:
 
     def __init__(self, db: Database, config: Config, lease: timedelta) -> None:
         self.db, self.lease = db, lease
+        end_stalled_transactions(db.engine, lease)  # its locks must not outlive its claims
         self.id = uuid.uuid4().hex
         self.config_keys = config_keys(config)
         self.config_hash = config_hash(self.config_keys)
