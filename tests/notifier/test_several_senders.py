@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
@@ -31,6 +31,7 @@ from advisorywatch.notifier.route.summaries import close_due_summaries, open_sum
 from conftest import POSTGRES
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="concurrent senders need PostgreSQL")
+T = TypeVar("T")
 URLS = ["json://127.0.0.1:9/a", "json://127.0.0.1:9/b"]
 CHANNELS = Channels(
     {"ops": ChannelConfig(urls=URLS)}, NotifierConfig(incident_window=timedelta(hours=1))
@@ -78,6 +79,24 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
     thread = threading.Thread(target=run)
     thread.start()
     return thread, out
+
+
+def _race(db: Database, work: Callable[[int, Session], T], waits_for: str) -> tuple[T, list[Any]]:
+    """``work(1, s)`` in a transaction and, before it commits, ``work(2, s)`` in another (a
+    second node), which must wait for the first (``waits_for`` says for what): the first's
+    result, and a list with the second's (or its exception)."""
+    with db.session() as first:
+        mine = work(1, first)
+
+        def second() -> T:
+            with db.session() as s:
+                return work(2, s)
+
+        thread, theirs = _in_thread(second)
+        thread.join(1)
+        assert thread.is_alive(), f"the second waits for {waits_for}"
+    thread.join(30)
+    return mine, theirs
 
 
 def _due_storm(db: Database) -> int:
@@ -150,19 +169,10 @@ def test_two_reports_of_one_event_stored_at_once_open_one_incident(db: Database)
         alert, item = _alert(s, n, title)
         return attach_incident(Routing(s, CHANNELS), NewAlert(alert, item, datetime.now(UTC), True))
 
-    with db.session() as first:
-        assert report(1, first) is None  # opens the incident (and pings)
-        # Another node stores a report of the same event before the first commits: it waits
-        # for the rule's lock, then sees the incident and joins it.
-
-        def second() -> int | None:
-            with db.session() as s:
-                return report(2, s)
-
-        thread, joined = _in_thread(second)
-        thread.join(1)
-        assert thread.is_alive(), "the second waits for the first's incident lock"
-    thread.join(30)
+    # The first opens the incident (and pings); another node stores a report of the same
+    # event before the first commits: it waits for the rule's lock, then joins the incident.
+    opened, joined = _race(db, report, "the first's incident lock")
+    assert opened is None
     with db.session() as s:
         assert joined == [s.scalar(select(Incident.id))]
         assert s.scalar(select(func.count()).select_from(Incident)) == 1
@@ -259,18 +269,7 @@ def test_two_nodes_counting_a_storm_threshold_at_once_send_no_more_than_it(db: D
         plan_deliveries(Routing(s, channels), item, [Raised(alert, ["ops"])], now)
         return alert.id
 
-    with db.session() as first:
-        sent = route(1, first)
-
-        def second() -> int:
-            with db.session() as s:
-                return route(2, s)
-
-        thread, routed = _in_thread(second)
-        thread.join(1)
-        assert thread.is_alive(), "the second node counts once the first has committed"
-    thread.join(30)
-    (held,) = routed
+    sent, (held,) = _race(db, route, "the first to commit before it counts")
     with db.session() as s:
         statuses = s.execute(select(Delivery.alert_id, Delivery.status)).all()
         summaries = s.scalars(select(Notice.id).where(Notice.kind == NoticeKind.STORM)).all()
