@@ -180,7 +180,9 @@ def run_nodes(
     firsts = grid_firsts(config)
     since = time.time()
     with daemons(config, count, directory) as procs:
-        wait_stored(url, args.sources, procs, 60 + 10 * args.sources / 100)
+        # Generous: on a loaded machine three nodes storing a cold pass (every item new, every
+        # alert under its rule's incident lock) took over 17 minutes at 10,000 sources.
+        wait_stored(url, args.sources, procs, 120 + 60 * args.sources / 100)
         cold = time.time() - since
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
