@@ -207,6 +207,7 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
 ) -> None:
     _config(project, servers, sink)
     nodes: list[subprocess.Popen[str]] = []
+    errs: list[str] = []
     try:
         _start(project, servers, nodes, 2)
         stalled = _holder_of(project, SLOW_HOST, {p.pid for p in nodes})
@@ -215,11 +216,17 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
         before = [slow.hits(f"/{i}.xml") for i in range(PER_HOST)]
         # The other node takes the sources over meanwhile (waited for, not slept: on a loaded
         # machine the takeover may come later than a lease and a few intervals).
-        wait_for(
-            lambda: all(slow.hits(f"/{i}.xml") > before[i] + 1 for i in range(PER_HOST)),
-            LEASE + 30 * EVERY,
-            "the other node fetching the stalled node's sources",
-        )
+        try:
+            wait_for(
+                lambda: all(slow.hits(f"/{i}.xml") > before[i] + 1 for i in range(PER_HOST)),
+                LEASE + 30 * EVERY,
+                "the other node fetching the stalled node's sources",
+            )
+        except AssertionError as exc:  # what the nodes said, to find out why
+            os.kill(stalled, signal.SIGCONT)
+            errs = _stop(nodes)
+            tails = "\n".join(err[-4000:] for err in errs)
+            raise AssertionError(f"{exc}; the nodes' logs end:\n{tails}") from None
         os.kill(stalled, signal.SIGCONT)
         beat = project.sql("SELECT heartbeat_at FROM nodes WHERE pid = :p", p=stalled)
         wait_for(
@@ -229,7 +236,7 @@ def test_a_node_stalled_past_its_lease_stores_nothing_when_it_wakes(
         )
         time.sleep(2 * EVERY)  # its fetch in flight finishes and tries to store
     finally:
-        errs = _stop(nodes)
+        errs = errs or _stop(nodes)
     woke = errs[[p.pid for p in nodes].index(stalled)]
     assert "not stored: another node claimed the source meanwhile" in woke
     titles = Counter(m["title"] for m in sink.received)
