@@ -11,6 +11,10 @@ job did before ``daemon.claim_at_most``) until nothing is left, end each claim w
 ingest's fencing update (one transaction per 200, as the ingest batches), and renew what they
 hold once per pass. Printed: passes, claims per second, the slowest pass, and whether any
 source was claimed twice.
+
+``--idle K``: instead, what a claiming pass costs a node with nothing due (every source's next
+slot an hour away), as the daemon asks it (its own third of the hosts, claiming 6 s ahead):
+K passes, the node's CPU and wall time per pass, and the server's CPU per pass.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pg_database import throwaway_database
+from pg_database import server_cpu_seconds, throwaway_database
+from sqlalchemy import text
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
 from advisorywatch.db.claims import Claim, claim_due, finish, renew
@@ -61,12 +66,36 @@ def _node(db: Database, names: list[str], batch: int, out: dict[str, object]) ->
     out["claimed"], out["passes"], out["claiming"] = claimed, passes, claiming
 
 
+def idle(db: Database, names: list[str], hosts: list[str], passes: int) -> None:
+    """``passes`` claiming passes that find nothing due, as one node of three asks them."""
+    with db.session() as s:
+        s.execute(text("UPDATE sources SET next_run_at = now() + interval '1 hour'"))
+    node, ahead = uuid.uuid4().hex, timedelta(seconds=6)
+    mine = hosts[::3]
+    for _ in range(5):  # warm: connections, statement caches, the array literals
+        with db.session() as s:
+            claim_due(s, node, names, LEASE, 200, ahead, mine, 2 * ahead)
+    server, cpu, wall = server_cpu_seconds(), time.process_time(), time.perf_counter()
+    for _ in range(passes):
+        with db.session() as s:
+            got = claim_due(s, node, names, LEASE, 200, ahead, mine, 2 * ahead)
+        assert not got.sources
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    server = server_cpu_seconds() - server
+    print(
+        f"{len(names)} sources, idle claiming pass x {passes}: node CPU "
+        f"{1000 * cpu / passes:.2f} ms, wall {1000 * wall / passes:.2f} ms, server CPU "
+        f"{1000 * server / passes:.2f} ms per pass"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sources", type=int, default=10_000)
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--nodes", type=int, default=1)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--idle", type=int, default=0, help="idle claiming passes to time")
     args = parser.parse_args()
 
     with throwaway_database() as url:
@@ -79,8 +108,13 @@ def main() -> None:
             for i in range(args.sources)
         ]
         sync_sources(db, sources)
-        db.dispose()
         names = [s.name for s in sources]
+        if args.idle:
+            hosts = sorted({f"127.0.0.{2 + i % args.hosts}" for i in range(args.sources)})
+            idle(db, names, hosts, args.idle)
+            db.dispose()
+            return
+        db.dispose()
         results: list[dict[str, object]] = [{} for _ in range(args.nodes)]
         dbs = [Database(url) for _ in range(args.nodes)]
         threads = [

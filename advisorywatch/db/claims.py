@@ -25,15 +25,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Select,
     String,
     Table,
     bindparam,
     cast,
+    event,
     func,
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -42,6 +45,7 @@ from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Source
 
 HOST_LOCKS = 0x4157  # advisory lock namespace: one key per host (hashtext of the host name)
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")  # this transaction's
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,10 @@ def claim_due(
     fetched). Hosts another node holds a live claim on are left alone. PostgreSQL only."""
     from sqlalchemy.dialects.postgresql import ARRAY  # not imported by a pass on SQLite
 
+    # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
+    # plan it once for any parameters: not knowing how few rows are due, that plan joins all
+    # the names to every source (14.8 against 1.6 ms of server CPU at 10,000 sources).
+    s.execute(_CUSTOM_PLANS)
     now = database_now(s)
     query = (
         select(
@@ -181,6 +189,26 @@ def finish(s: Session, claim: Claim) -> bool:
     another node owns the source now, and nothing of this fetch may be stored."""
     params = {"source_id": claim.source_id, "token": claim.token, "next_run_at": claim.next_run_at}
     return s.connection().execute(_FINISH, params).rowcount == 1
+
+
+def end_stalled_transactions(engine: Engine, lease: timedelta) -> None:
+    """Have PostgreSQL end a session whose transaction sat idle for ``lease`` (its node frozen
+    mid-transaction: a GC pause, a suspended VM, SIGSTOP). Its row locks (a renewal or a store
+    holds the node's claimed rows ``FOR UPDATE``) would otherwise keep every other node from
+    taking those sources over until it woke. A claim is void after a lease anyway, and no
+    transaction of a running node waits that long between two statements. Connections opened
+    before are closed, to be opened again with the setting."""
+    timeout = int(lease.total_seconds() * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _timeout(dbapi_connection: typing.Any, _record: object) -> None:
+        autocommit = dbapi_connection.autocommit  # a SET in a transaction rolled back is undone
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET idle_in_transaction_session_timeout = {timeout}")
+        dbapi_connection.autocommit = autocommit
+
+    engine.dispose()
 
 
 def renew(s: Session, node: str, lease: timedelta) -> int:

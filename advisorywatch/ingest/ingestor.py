@@ -22,8 +22,8 @@ from advisorywatch.ingest.health import queue_notice, record_fetch
 from advisorywatch.ingest.items import SEEN_REFRESH, stocked_sources, store_items
 from advisorywatch.model import FetchOutcome
 from advisorywatch.notifier.channels import Channels
-from advisorywatch.notifier.route.context import Routing
-from advisorywatch.notifier.route.incidents import LockOrder
+from advisorywatch.notifier.route.context import LockKey, Routing
+from advisorywatch.notifier.route.locks import LockOrder
 from advisorywatch.rules.engine import RuleEngine
 from advisorywatch.testhooks import crash_point
 
@@ -68,7 +68,7 @@ class Ingestor:
         :mod:`advisorywatch.db.claims`) is stored only if the claim still stands.
 
         Several nodes (PostgreSQL): a batch cancelled for another's sake (a deadlock, or its
-        incident locks out of order: :class:`~advisorywatch.notifier.route.incidents.LockOrder`)
+        routing locks out of order: :class:`~advisorywatch.notifier.route.locks.LockOrder`)
         is stored again, whole, rather than its alerts left to the next fetch.
 
         The places lookup is built when an item first fires (:class:`PlacesNeeded`), outside
@@ -87,7 +87,7 @@ class Ingestor:
     def _store_retrying(
         self, outcomes: list[FetchOutcome], claims: Mapping[str, Claim]
     ) -> list[IngestResult]:
-        first: frozenset[int] = frozenset()
+        first: frozenset[LockKey] = frozenset()
         for attempt in range(1, STORE_ATTEMPTS + 1):
             last = attempt == STORE_ATTEMPTS
             try:
@@ -104,15 +104,15 @@ class Ingestor:
         self,
         outcomes: list[FetchOutcome],
         claims: Mapping[str, Claim],
-        first: frozenset[int],
+        first: frozenset[LockKey],
         last: bool,
     ) -> list[IngestResult]:
-        """One attempt of :meth:`ingest_many`; ``first``, the incident locks to take first;
+        """One attempt of :meth:`ingest_many`; ``first``, the routing locks to take first;
         on the ``last``, a fetch cancelled for another's sake is reported failed."""
         results = []
         with self.db.session() as s:
             routing = self.alerter.routing(s)
-            routing.rule_locks.first = first
+            routing.locks.first = first
             names = {o.source for o in outcomes}
             sources = {r.name: r for r in s.scalars(select(Source).where(Source.name.in_(names)))}
             stocked = None

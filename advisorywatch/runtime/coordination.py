@@ -5,7 +5,7 @@ On SQLite one daemon owns the database (:class:`SingleNode`, the lease of
 scheduler job per source. On PostgreSQL any number of daemons share the work
 (:class:`SharedNodes`): each registers in ``nodes`` and, from one periodic job, claims the
 sources that are due (:mod:`advisorywatch.db.claims`), all by the database's clock. The live
-nodes split the hosts between them (rendezvous hashing over the node ids, :func:`hosts_of`):
+nodes split the hosts between them (rendezvous hashing with bounded loads, :func:`hosts_of`):
 each claims its own hosts' sources, and another node's only once they are overdue.
 
 Nodes must run one config. A node whose config differs from the one that wins (the config most
@@ -25,7 +25,7 @@ import socket
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -35,7 +35,13 @@ from sqlalchemy import delete, select, update
 from advisorywatch import __version__
 from advisorywatch.config import Config
 from advisorywatch.crawler.sources.base import SourceConfig
-from advisorywatch.db.claims import Claim, claim_due, release_node, renew
+from advisorywatch.db.claims import (
+    Claim,
+    claim_due,
+    end_stalled_transactions,
+    release_node,
+    renew,
+)
 from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Node
 from advisorywatch.db.session import Database
@@ -45,6 +51,7 @@ from advisorywatch.runtime.schedule import next_slot
 
 log = logging.getLogger(__name__)
 FORGET_AFTER_LEASES = 100  # a node row not beaten for this many leases is deleted
+SPLIT_SLACK = 0.1  # a node's hosts hold at most this much over an even share of the sources
 
 
 class Coordination(Protocol):
@@ -173,6 +180,7 @@ class SharedNodes:
 
     def __init__(self, db: Database, config: Config, lease: timedelta) -> None:
         self.db, self.lease = db, lease
+        end_stalled_transactions(db.engine, lease)  # its locks must not outlive its claims
         self.id = uuid.uuid4().hex
         self.config_keys = config_keys(config)
         self.config_hash = config_hash(self.config_keys)
@@ -233,7 +241,7 @@ class SharedNodes:
     def _hosts(self, sources: Mapping[str, SourceConfig]) -> list[str]:
         """This node's hosts among ``sources``'s, for the live nodes last seen (cached)."""
         if self._mine is None or self._mine[0] is not sources or self._mine[1] != self._live:
-            hosts = {source_host(src.url) for src in sources.values()}
+            hosts = Counter(source_host(src.url) for src in sources.values())
             self._mine = (sources, self._live, hosts_of(self.id, self._live, hosts))
         return self._mine[2]
 
@@ -290,18 +298,34 @@ class SharedNodes:
             )
 
 
-def hosts_of(node: str, live: Sequence[str], hosts: Iterable[str]) -> list[str]:
-    """The hosts among ``hosts`` that are ``node``'s: each host goes to the live node that
-    ranks highest for it (rendezvous hashing), so the nodes split the hosts about evenly and a
-    node joining or leaving moves only its share. A node not among ``live`` (it claims
-    nothing, or has not seen itself beat yet) gets none."""
+def hosts_of(node: str, live: Sequence[str], hosts: Mapping[str, int]) -> list[str]:
+    """The hosts among ``hosts`` (each with its number of sources) that are ``node``'s.
+
+    Rendezvous hashing with bounded loads: heaviest host first, each goes to the live node
+    that ranks highest for it among those with room, a node's room being a tenth over an even
+    share of the sources. Plain rendezvous hashing splits a few hosts unevenly (and the busiest
+    node bounds what the nodes carry together); bounded, no node holds more than an even share
+    and a tenth, or one host more than that. A node leaving hands its hosts to
+    the others, who keep nearly all of theirs. Every node computes the same split from the
+    same live nodes and config. A node not among ``live`` (it claims nothing, or has not seen
+    itself beat yet) gets none."""
     if node not in live:
         return []
 
     def rank(n: str, host: str) -> bytes:
         return hashlib.blake2b(f"{n}/{host}".encode(), digest_size=8).digest()
 
-    return sorted(h for h in hosts if max(live, key=lambda n: rank(n, h)) == node)
+    room = (1 + SPLIT_SLACK) * sum(hosts.values()) / len(live)
+    load = dict.fromkeys(sorted(live), 0)
+    mine = []
+    for host in sorted(hosts, key=lambda h: (-hosts[h], h)):
+        ranked = sorted(load, key=lambda n: rank(n, host), reverse=True)
+        fits = [n for n in ranked if load[n] + hosts[host] <= room]
+        owner = fits[0] if fits else min(ranked, key=lambda n: load[n])
+        load[owner] += hosts[host]
+        if owner == node:
+            mine.append(host)
+    return sorted(mine)
 
 
 def peers_of(nodes: Sequence[Node]) -> list[Peer]:

@@ -9,15 +9,23 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.crawler.sources.types.feed import FeedConfig
-from advisorywatch.db.claims import Claim, Claimed, claim_due, finish, renew
+from advisorywatch.db.claims import (
+    Claim,
+    Claimed,
+    claim_due,
+    end_stalled_transactions,
+    finish,
+    renew,
+)
 from advisorywatch.db.clock import database_now
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.sync import sync_sources
 
-from conftest import POSTGRES, Project
+from conftest import POSTGRES, Project, wait_for
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="claims are for several nodes: PostgreSQL")
 LEASE = timedelta(seconds=30)
@@ -185,3 +193,43 @@ def test_the_claiming_pass_reads_its_lists_once_not_once_per_row(db: Database) -
         assert raw is not None
         plan = "\n".join(row[0] for row in raw.execute("EXPLAIN " + statement, params))
     assert "= ANY" not in plan, plan
+
+
+def test_the_claiming_pass_is_planned_for_its_own_parameters_every_time(db: Database) -> None:
+    """psycopg prepares a statement from its fifth run on a connection, and PostgreSQL may then
+    use one generic plan for any parameters: for the claiming pass, one that joins every name
+    to every source whether or not anything is due (ten times the server's CPU of a pass at
+    10,000 sources). Every pass must be planned for its own time and lists."""
+    with db.session() as s:
+        for _ in range(12):
+            claim_due(s, "A", list(SOURCES), LEASE, 100, timedelta(0), ["a.example"])
+        plans = s.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'"
+            )
+        ).all()
+    [(generic, custom)] = plans  # the statement, prepared: planned for each run since
+    assert generic == 0 and custom > 5, plans  # (where it took a generic plan after 5 before)
+
+
+def test_a_node_frozen_mid_transaction_gives_its_sources_up_after_a_lease(
+    project: Project, db: Database
+) -> None:
+    """A node frozen while its heartbeat renews its claims holds their rows ``FOR UPDATE``:
+    without a limit, no other node could take those sources over until it woke."""
+    lease = timedelta(seconds=1)
+    frozen = Database(project.effective_database_url)
+    end_stalled_transactions(frozen.engine, lease)
+    taken: set[str] = set()
+    try:
+        with frozen.session() as s:
+            assert _names(claim_due(s, "A", list(SOURCES), lease, 100)) == set(SOURCES)
+        with pytest.raises(DBAPIError, match="idle-in-transaction"), frozen.session() as s:
+            assert renew(s, "A", lease) == 3  # ...and the node freezes before committing
+            wait_for(
+                lambda: taken.update(_names(_claim(db, "B"))) or taken == set(SOURCES), 30, "B"
+            )
+        # Woken, the frozen node finds its transaction gone: nothing of it is stored.
+    finally:
+        frozen.dispose()

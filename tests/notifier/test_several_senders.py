@@ -2,14 +2,15 @@
 of two sessions: a due summary is closed (and sent) once, routing never adds an alert to a
 summary being closed, two reports of one event stored at once open one incident, and a
 fallback warning raised twice in one failure episode is stored once, and two nodes holding
-alerts for one channel at once open one storm summary (or digest) between them."""
+alerts for one channel at once open one storm summary (or digest) between them and send no
+more than the storm threshold."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from advisorywatch.notifier.route.summaries import close_due_summaries, open_sum
 from conftest import POSTGRES
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="concurrent senders need PostgreSQL")
+T = TypeVar("T")
 URLS = ["json://127.0.0.1:9/a", "json://127.0.0.1:9/b"]
 CHANNELS = Channels(
     {"ops": ChannelConfig(urls=URLS)}, NotifierConfig(incident_window=timedelta(hours=1))
@@ -77,6 +79,24 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
     thread = threading.Thread(target=run)
     thread.start()
     return thread, out
+
+
+def _race(db: Database, work: Callable[[int, Session], T], waits_for: str) -> tuple[T, list[Any]]:
+    """``work(1, s)`` in a transaction and, before it commits, ``work(2, s)`` in another (a
+    second node), which must wait for the first (``waits_for`` says for what): the first's
+    result, and a list with the second's (or its exception)."""
+    with db.session() as first:
+        mine = work(1, first)
+
+        def second() -> T:
+            with db.session() as s:
+                return work(2, s)
+
+        thread, theirs = _in_thread(second)
+        thread.join(1)
+        assert thread.is_alive(), f"the second waits for {waits_for}"
+    thread.join(30)
+    return mine, theirs
 
 
 def _due_storm(db: Database) -> int:
@@ -149,19 +169,10 @@ def test_two_reports_of_one_event_stored_at_once_open_one_incident(db: Database)
         alert, item = _alert(s, n, title)
         return attach_incident(Routing(s, CHANNELS), NewAlert(alert, item, datetime.now(UTC), True))
 
-    with db.session() as first:
-        assert report(1, first) is None  # opens the incident (and pings)
-        # Another node stores a report of the same event before the first commits: it waits
-        # for the rule's lock, then sees the incident and joins it.
-
-        def second() -> int | None:
-            with db.session() as s:
-                return report(2, s)
-
-        thread, joined = _in_thread(second)
-        thread.join(1)
-        assert thread.is_alive(), "the second waits for the first's incident lock"
-    thread.join(30)
+    # The first opens the incident (and pings); another node stores a report of the same
+    # event before the first commits: it waits for the rule's lock, then joins the incident.
+    opened, joined = _race(db, report, "the first's incident lock")
+    assert opened is None
     with db.session() as s:
         assert joined == [s.scalar(select(Incident.id))]
         assert s.scalar(select(func.count()).select_from(Incident)) == 1
@@ -244,3 +255,25 @@ def test_two_nodes_opening_a_summary_at_once_open_one(db: Database, kind: Notice
         ).all()
     assert summaries == [opened.id]
     assert sorted(held) == sorted((a, opened.id) for a in alerts for _ in URLS)
+
+
+def test_two_nodes_counting_a_storm_threshold_at_once_send_no_more_than_it(db: Database) -> None:
+    now = datetime.now(UTC)
+    # One message a window: of two alerts routed at once on two nodes, one is sent and the
+    # other held for the storm summary (each counting none sent yet would send both).
+    settings = NotifierConfig(incident_window=timedelta(0), storm_max=1, storm_exempt=[])
+    channels = Channels({"ops": ChannelConfig(urls=URLS)}, settings)
+
+    def route(n: int, s: Session) -> int:
+        alert, item = _alert(s, n, f"Alert {n}", "warning")
+        plan_deliveries(Routing(s, channels), item, [Raised(alert, ["ops"])], now)
+        return alert.id
+
+    sent, (held,) = _race(db, route, "the first to commit before it counts")
+    with db.session() as s:
+        statuses = s.execute(select(Delivery.alert_id, Delivery.status)).all()
+        summaries = s.scalars(select(Notice.id).where(Notice.kind == NoticeKind.STORM)).all()
+    assert sorted(statuses) == sorted(
+        [(sent, DeliveryStatus.PENDING)] * len(URLS) + [(held, DeliveryStatus.BATCHED)] * len(URLS)
+    )
+    assert len(summaries) == 1

@@ -32,7 +32,7 @@ DRILLS = [
     ("ru", "air_raid_alert", "Воздушная тревога: в Одессе проходят учения гражданской обороны."),
     ("es", "air_raid_alert", "Alerta aérea en Odesa durante un simulacro de protección civil."),
     ("id", "air_raid_alert", "Sirene serangan udara berbunyi di Odessa dalam latihan rutin."),
-    ("nl", "air_raid_alert", "Luchtalarm in Odessa tijdens een oefening van de civiele bescherming."),
+    ("nl", "air_raid_alert", "Luchtalarm in Odessa tijdens een oefening."),
 ]
 
 

@@ -24,16 +24,20 @@ from advisorywatch.notifier.route.incident_words import IncidentKey, IncidentWor
 ActiveSilence = tuple[int, datetime, str | None, str | None, str | None, str | None]
 
 
-@dataclass(slots=True)
-class RuleLocks:
-    """The incident locks of one transaction (PostgreSQL advisory locks, a key per rule; see
-    :mod:`.incidents`): ``first``, the keys to take before any other (those a restarted batch
-    needed), ``held``, those taken, and ``top``, the highest ever taken (a rolled-back
-    savepoint gives back its locks, not the order they were taken in)."""
+# A routing lock: its namespace and its key in it (see :mod:`.locks`).
+LockKey = tuple[int, int]
 
-    first: frozenset[int] = frozenset()
-    held: set[int] = field(default_factory=set)
-    top: int | None = None
+
+@dataclass(slots=True)
+class RouteLocks:
+    """The routing locks of one transaction (PostgreSQL advisory locks, see :mod:`.locks`):
+    ``first``, the keys to take before any other (those a restarted batch needed), ``held``,
+    those taken, and ``top``, the highest ever taken (a rolled-back savepoint gives back its
+    locks, not the order they were taken in)."""
+
+    first: frozenset[LockKey] = frozenset()
+    held: set[LockKey] = field(default_factory=set)
+    top: LockKey | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -50,7 +54,7 @@ class Routing:
     # Per rule, its incidents in the window, with when each was last seen.
     incident_windows: dict[str, dict[IncidentKey, datetime]] = field(default_factory=dict)
     first_crawls: dict[int, bool] = field(default_factory=dict)  # per source: the baseline's
-    rule_locks: RuleLocks = field(default_factory=RuleLocks)
+    locks: RouteLocks = field(default_factory=RouteLocks)
 
     @property
     def settings(self) -> NotifierConfig:
@@ -62,4 +66,4 @@ class Routing:
         self.summaries.clear()
         self.incident_windows.clear()
         self.first_crawls.clear()
-        self.rule_locks.held.clear()
+        self.locks.held.clear()

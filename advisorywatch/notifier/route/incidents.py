@@ -13,25 +13,21 @@ the rule, the scope an incident groups in: finer keys (concepts and place) would
 (a report without a place is compared by wording with every incident of its rule; one that
 adds a concept joins). On SQLite ``BEGIN IMMEDIATE`` serialises the transactions already.
 
-A batch of fetches is one transaction that may need several rules' locks, and learns which
-only as it matches: two batches taking two rules in opposite orders would wait for each other
-(a deadlock, which PostgreSQL breaks by cancelling one). So a transaction waits only for a key
-above every one it took; a lower one it only tries, and when another transaction holds it,
-it raises :class:`LockOrder`: the ingest rolls the batch back and stores it again, taking the
-keys it needed first, in ascending order (:class:`~.context.RuleLocks`).
+The rule locks are taken in the one order of all routing locks (:mod:`.locks`): a batch that
+would wait for a lower key than one it holds is stored again, taking its keys in order.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from advisorywatch.db.models import Incident, IncidentAlert
 from advisorywatch.model import DeliveryStatus
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.incident_words import IncidentKey, report_of, same_event
+from advisorywatch.notifier.route.locks import take_lock
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel, every_channel
 
 INCIDENT_LOCKS = 0x4158  # advisory lock namespace: one key per rule (hashtext of its name)
@@ -110,8 +106,7 @@ def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:
     rule's lock, on PostgreSQL), then kept up to date as alerts attach and open incidents."""
     windows = routing.incident_windows
     if rule not in windows:
-        if routing.session.get_bind().dialect.name == "postgresql":
-            _lock_rule(routing, rule)
+        take_lock(routing, INCIDENT_LOCKS, rule)
         rows = routing.session.execute(
             select(Incident.id, Incident.created_at, Incident.last_seen_at).where(
                 Incident.rule == rule, Incident.last_seen_at >= since
@@ -119,38 +114,3 @@ def _window(routing: Routing, rule: str, since: datetime) -> list[IncidentKey]:
         ).all()
         windows[rule] = {(i, created): last for i, created, last in rows}
     return [key for key, last in windows[rule].items() if last >= since]
-
-
-class LockOrder(Exception):
-    """A rule's incident lock is held by another transaction and sorts below one this
-    transaction holds: waiting could deadlock. Store the batch again, taking ``keys`` first."""
-
-    def __init__(self, keys: frozenset[int]) -> None:
-        super().__init__(f"incident locks out of order, {len(keys)} to take first")
-        self.keys = keys
-
-
-_KEYS: dict[str, int] = {}  # per rule, its lock key (the server's hash: the same for each)
-
-
-def _rule_key(s: Session, rule: str) -> int:
-    """The rule's advisory lock key, ``hashtext`` of its name, as every node (of any version
-    since 1100) computes it."""
-    key = _KEYS.get(rule)
-    if key is None:
-        key = _KEYS[rule] = int(s.scalar(select(func.hashtext(rule))) or 0)
-    return key
-
-
-def _lock_rule(routing: Routing, rule: str) -> None:
-    """Take ``rule``'s lock (and the ``first`` keys, at the transaction's first), waiting
-    only for keys above every key taken; raises :class:`LockOrder` for a lower one that
-    another transaction holds."""
-    s, locks = routing.session, routing.rule_locks
-    for key in sorted((locks.first | {_rule_key(s, rule)}) - locks.held):
-        if locks.top is None or key > locks.top:
-            s.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCKS, key)))
-            locks.top = key
-        elif not s.scalar(select(func.pg_try_advisory_xact_lock(INCIDENT_LOCKS, key))):
-            raise LockOrder(frozenset(locks.held | locks.first | {key}))
-        locks.held.add(key)

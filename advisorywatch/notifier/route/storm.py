@@ -1,7 +1,11 @@
 """The storm brake: once a channel had ``storm_max`` messages within ``storm_window``, further
 alerts for it are collected (``batched``) and sent as one summary when the window ends. Alerts
 of a severity in ``storm_exempt`` (critical, by default) are never held. A reload applies new
-settings to the open storms (:func:`apply_storm_settings`)."""
+settings to the open storms (:func:`apply_storm_settings`).
+
+Several nodes (PostgreSQL): a transaction counts a channel's messages under the channel's
+transaction-scoped advisory lock (:mod:`.locks`), held until it commits, so two nodes never
+both find the threshold not reached and each send one more: the second counts the first's."""
 
 from __future__ import annotations
 
@@ -18,10 +22,12 @@ from advisorywatch.notifier.channels import Channels
 from advisorywatch.notifier.config import NotifierConfig
 from advisorywatch.notifier.route.context import Routing
 from advisorywatch.notifier.route.grouping import one_message
+from advisorywatch.notifier.route.locks import take_lock
 from advisorywatch.notifier.route.stage import Decision, NewAlert, PerChannel
 from advisorywatch.notifier.route.summaries import open_summary, start_summary
 
 log = logging.getLogger(__name__)
+STORM_LOCKS = 0x4159  # advisory lock namespace: one key per channel (hashtext of its name)
 
 
 def storm(routing: Routing, new: NewAlert) -> PerChannel | None:
@@ -33,6 +39,9 @@ def storm(routing: Routing, new: NewAlert) -> PerChannel | None:
 
     def decide(channel: str) -> Decision | None:
         summary = open_summary(routing, NoticeKind.STORM, channel, now)
+        if summary is None and take_lock(routing, STORM_LOCKS, channel):
+            # Another node may have opened a storm since, and committed (its lock released).
+            summary = open_summary(routing, NoticeKind.STORM, channel, now)
         if summary is None:
             if _recent(routing.session, channel, now - settings.storm_window) < settings.storm_max:
                 return None
