@@ -572,6 +572,21 @@ POSITIVES = [
     ("ja", "evacuation", "大使館はすべての邦人に直ちに国外へ出るよう求めた"),
     ("ko", "evacuation", "정부는 교민들에게 즉시 이란을 떠날 것을 권고했다"),
     ("ka", "missile_attack", "რუსულმა რაკეტებმა ენერგეტიკული ინფრასტრუქტურა დააზიანეს"),
+    # round 9: shelter, people taken or going into a protected place (a corridor or stairwell
+    # in Hebrew), in the passive: "pupils were taken to the shelter"
+    ("he", "shelter_in_place", "כשהתחילה האזעקה נכנסנו מיד למסדרון ונשארנו שם עשר דקות"),
+    ("he", "shelter_in_place", "הילדים הועברו במהירות אל המקלט של בית הספר"),
+    ("hi", "shelter_in_place", "धमाकों के बाद ग्रामीणों को सुरक्षित स्थानों पर ले जाया गया"),
+    ("hi", "shelter_in_place", "स्कूली बच्चों को बंकरों में ले जाया गया"),
+    ("nl", "shelter_in_place", "De leerlingen werden naar de schuilkelder gebracht"),
+    ("ro", "shelter_in_place", "Elevii au fost duși în adăposturi după alertă"),
+    ("tr", "shelter_in_place", "Öğrenciler sığınaklara götürüldü"),
+    ("hr", "shelter_in_place", "Djeca su odvedena u sklonište ispod škole"),
+    ("sr", "shelter_in_place", "Деца су одведена у склониште испод школе"),
+    ("vi", "shelter_in_place", "Học sinh được đưa xuống hầm trú ẩn của trường"),
+    ("ko", "shelter_in_place", "학생들은 교사들의 인솔 아래 지하 대피소로 옮겨졌다"),
+    ("zh", "shelter_in_place", "学生们被转移到附近的防空洞"),
+    ("ja", "shelter_in_place", "生徒たちは教師によって地下へ誘導された"),
 ]
 
 NEAR_MISSES = [
@@ -821,6 +836,12 @@ NEAR_MISSES = [
     ("ka", "მოქალაქეები შვებულებიდან სამშობლოში დააბრუნეს", "evacuation"),
     # round 8: a drone that damaged a line as it crashed is no attack (Georgian)
     ("ka", "სოფელში ჩამოვარდნილმა დრონმა ელექტროგადამცემი ხაზი დააზიანა", "drone_attack"),
+    # round 9: things taken to a cellar or a car park, a teacher stepping into a corridor, a
+    # red weather code (Romanian) are no shelter instruction
+    ("nl", "De fietsen werden naar de kelder gebracht", "shelter_in_place"),
+    ("ja", "車は地下駐車場へ誘導された", "shelter_in_place"),
+    ("he", "המורה נכנסה למסדרון כדי לקרוא לתלמידים", "shelter_in_place"),
+    ("ro", "Cod roșu de caniculă: nu ieșiți din case în timpul zilei", "shelter_in_place"),
 ]
 
 
