@@ -587,6 +587,18 @@ POSITIVES = [
     ("ko", "shelter_in_place", "학생들은 교사들의 인솔 아래 지하 대피소로 옮겨졌다"),
     ("zh", "shelter_in_place", "学生们被转移到附近的防空洞"),
     ("ja", "shelter_in_place", "生徒たちは教師によって地下へ誘導された"),
+    # round 9: evacuation, staff who "will withdraw" to a neighbour, nationals who reached a
+    # third country, staff told to leave, repatriation flights
+    ("hr", "evacuation", "Diplomatsko osoblje će se povući u susjednu Armeniju"),
+    ("sr", "evacuation", "Дипломатско особље ће се повући у Јерменију"),
+    ("sr", "evacuation", "Diplomatsko osoblje će se povući u Jermeniju"),
+    ("ko", "evacuation", "교민 30명이 대사관의 도움으로 아제르바이잔으로 무사히 철수했다"),
+    ("ko", "evacuation", "정부는 외교관과 그 가족들에게 수단을 떠날 것을 지시했다"),
+    ("nl", "evacuation", "Een tweede repatriëringsvlucht uit Israël is onderweg"),
+    ("ro", "evacuation", "Primul zbor de repatriere din Israel a aterizat la București"),
+    ("he", "evacuation", "טיסות החילוץ הראשונות של ישראלים מהודו נחתו הבוקר"),
+    ("sr", "evacuation", "Репатријациони лет из Израела слетео је у Београд"),
+    ("hr", "evacuation", "Repatrijacijski let iz Izraela sletio je u Zagreb"),
 ]
 
 NEAR_MISSES = [
@@ -842,6 +854,14 @@ NEAR_MISSES = [
     ("ja", "車は地下駐車場へ誘導された", "shelter_in_place"),
     ("he", "המורה נכנסה למסדרון כדי לקרוא לתלמידים", "shelter_in_place"),
     ("ro", "Cod roșu de caniculă: nu ieșiți din case în timpul zilei", "shelter_in_place"),
+    # round 9: evacuations after an earthquake, an evacuation drill named earlier in the item,
+    # pupils taking cover in a gym, leaving a meeting room are no evacuation
+    ("tr", "Depremin ardından bölgeden 20 bin kişi tahliye edildi", "evacuation"),
+    ("ro", "După cutremur, locatarii au fost evacuați din blocuri", "evacuation"),
+    ("hr", "Nakon potresa evakuirani su stanari zgrade", "evacuation"),
+    ("zh", "学校开展防空疏散演练。警报响起后,师生迅速撤离教室。", "evacuation"),
+    ("ko", "학생들은 체육관으로 대피했다", "evacuation"),
+    ("ko", "의장은 기자들에게 회의장을 떠날 것을 요청했다", "evacuation"),
 ]
 
 
