@@ -599,6 +599,27 @@ POSITIVES = [
     ("he", "evacuation", "טיסות החילוץ הראשונות של ישראלים מהודו נחתו הבוקר"),
     ("sr", "evacuation", "Репатријациони лет из Израела слетео је у Београд"),
     ("hr", "evacuation", "Repatrijacijski let iz Izraela sletio je u Zagreb"),
+    # round 9: embassy_closed, consular or counter services suspended ("consular services
+    # suspended until further notice"), "sứ quán" for the embassy in Vietnamese
+    (
+        "ja",
+        "embassy_closed",
+        "ソウルの日本大使館は、デモが予定される15日、ビザや旅券の領事窓口を一時休止すると発表した",
+    ),
+    ("ja", "embassy_closed", "在イラク日本大使館は、治安悪化を受けて明日の領事業務を休止する"),
+    ("sr", "embassy_closed", "Konzularne usluge u Libanu privremeno su obustavljene"),
+    ("sr", "embassy_closed", "Конзуларни послови у Бејруту обустављени су до даљњег"),
+    ("hr", "embassy_closed", "Konzularni poslovi u Teheranu obustavljeni su do daljnjeg"),
+    ("vi", "embassy_closed", "Sứ quán Pháp tại Niger tạm ngừng hoạt động vô thời hạn"),
+    ("vi", "embassy_closed", "Dịch vụ lãnh sự tại Beirut tạm ngừng cho đến khi có thông báo mới"),
+    ("ko", "embassy_closed", "주레바논 대사관은 영사 업무를 잠정 중단한다고 밝혔다"),
+    ("zh", "embassy_closed", "中国驻黎巴嫩使馆宣布即日起暂停办理领事业务"),
+    ("he", "embassy_closed", "השירותים הקונסולריים בשגרירות בקהיר הושעו עד להודעה חדשה"),
+    ("fa", "embassy_closed", "خدمات کنسولی سفارت در بیروت تا اطلاع ثانوی متوقف شد"),
+    ("hi", "embassy_closed", "बेरूत में कांसुलर सेवाएं अगले आदेश तक निलंबित कर दी गई हैं"),
+    ("ro", "embassy_closed", "Serviciile consulare ale ambasadei din Beirut sunt suspendate"),
+    ("tr", "embassy_closed", "Beyrut'taki konsolosluk hizmetleri geçici olarak durduruldu"),
+    ("ka", "embassy_closed", "ბეირუთში საკონსულო მომსახურება დროებით შეჩერდა"),
 ]
 
 NEAR_MISSES = [
@@ -862,6 +883,10 @@ NEAR_MISSES = [
     ("zh", "学校开展防空疏散演练。警报响起后,师生迅速撤离教室。", "evacuation"),
     ("ko", "학생들은 체육관으로 대피했다", "evacuation"),
     ("ko", "의장은 기자들에게 회의장을 떠날 것을 요청했다", "evacuation"),
+    # round 9: a visa policy, a reopened "sứ quán", a town hall counter are no embassy closure
+    ("zh", "该国宣布暂停向中国公民发放签证", "embassy_closed"),
+    ("vi", "Sứ quán đã mở cửa trở lại sau một tuần", "embassy_closed"),
+    ("ja", "区役所は窓口業務を休止すると発表した", "embassy_closed"),
 ]
 
 
