@@ -620,6 +620,15 @@ POSITIVES = [
     ("ro", "embassy_closed", "Serviciile consulare ale ambasadei din Beirut sunt suspendate"),
     ("tr", "embassy_closed", "Beyrut'taki konsolosluk hizmetleri geçici olarak durduruldu"),
     ("ka", "embassy_closed", "ბეირუთში საკონსულო მომსახურება დროებით შეჩერდა"),
+    # round 9: air_raid_alert, a siren "warning of an attack" named before the noun (Hindi),
+    # a missile or drone danger declared (tr sr hr)
+    ("hi", "air_raid_alert", "पठानकोट में बजा हवाई हमले की चेतावनी वाला सायरन, लोग घरों में रहे"),
+    ("hi", "air_raid_alert", "अमृतसर में देर रात बजने लगे सायरन"),
+    ("hi", "air_raid_alert", "मिसाइल हमले की चेतावनी देने वाले सायरन पूरे शहर में सुनाई दिए"),
+    ("tr", "air_raid_alert", "Bölgede füze tehlikesi ilan edildi, halk sığınaklara yöneldi"),
+    ("hr", "air_raid_alert", "U Harkivu je proglašena zračna opasnost zbog ruskih dronova"),
+    ("sr", "air_raid_alert", "U Harkovu je proglašena raketna opasnost"),
+    ("sr", "air_raid_alert", "У Курској области ракетна опасност проглашена је у поноћ"),
 ]
 
 NEAR_MISSES = [
@@ -887,6 +896,15 @@ NEAR_MISSES = [
     ("zh", "该国宣布暂停向中国公民发放签证", "embassy_closed"),
     ("vi", "Sứ quán đã mở cửa trở lại sau một tuần", "embassy_closed"),
     ("ja", "区役所は窓口業務を休止すると発表した", "embassy_closed"),
+    # round 9: a monthly siren test named in an earlier sentence, a DJ at a wedding, a flood
+    # danger are no air-raid alert
+    (
+        "nl",
+        "Maandag om twaalf uur is er weer de sirenetest. Het luchtalarm klinkt dan even.",
+        "air_raid_alert",
+    ),
+    ("hi", "शादी में बजा डीजे, सायरन जैसी आवाज", "air_raid_alert"),
+    ("hr", "Proglašena je velika opasnost od poplava", "air_raid_alert"),
 ]
 
 
