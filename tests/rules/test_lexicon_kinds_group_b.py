@@ -629,6 +629,16 @@ POSITIVES = [
     ("hr", "air_raid_alert", "U Harkivu je proglašena zračna opasnost zbog ruskih dronova"),
     ("sr", "air_raid_alert", "U Harkovu je proglašena raketna opasnost"),
     ("sr", "air_raid_alert", "У Курској области ракетна опасност проглашена је у поноћ"),
+    # round 9: do_not_travel, "not to go to the neighbouring country" (ro), the colloquial
+    # negation "ना" (hi), a special advisory raised to a travel ban (ko)
+    (
+        "ro",
+        "do_not_travel",
+        "MAE le cere cetățenilor să nu se deplaseze în țara vecină până la noi ordine",
+    ),
+    ("hi", "do_not_travel", "विदेश मंत्रालय ने कहा कि नागरिक इजराइल की यात्रा ना करें"),
+    ("ko", "do_not_travel", "정부는 우크라이나 전역에 여행금지를 발령했다"),
+    ("ko", "do_not_travel", "외교부는 특별여행주의보를 여행금지로 격상했다"),
 ]
 
 NEAR_MISSES = [
@@ -905,6 +915,10 @@ NEAR_MISSES = [
     ),
     ("hi", "शादी में बजा डीजे, सायरन जैसी आवाज", "air_raid_alert"),
     ("hr", "Proglašena je velika opasnost od poplava", "air_raid_alert"),
+    # round 9: Korea's special travel advisory (cancel or postpone, below the ban), a flood
+    # warning not to drive into flooded areas are no do-not-travel advice
+    ("ko", "외교부는 모든 국가에 특별여행주의보를 내리고 여행 취소를 권고했다", "do_not_travel"),
+    ("ro", "Autoritățile cer șoferilor să nu se deplaseze în zonele inundate", "do_not_travel"),
 ]
 
 
