@@ -639,6 +639,19 @@ POSITIVES = [
     ("hi", "do_not_travel", "विदेश मंत्रालय ने कहा कि नागरिक इजराइल की यात्रा ना करें"),
     ("ko", "do_not_travel", "정부는 우크라이나 전역에 여행금지를 발령했다"),
     ("ko", "do_not_travel", "외교부는 특별여행주의보를 여행금지로 격상했다"),
+    # round 9: the weapon names the item when shot down: downed or intercepted drones and
+    # their debris, a drone dropping a bomb, rockets "that were fired" (he)
+    ("nl", "drone_attack", "Een neergehaalde drone beschadigde een school in Charkiv"),
+    (
+        "sr",
+        "drone_attack",
+        "Противваздушна одбрана оборила је 30 украјинских дронова изнад Брјанска",
+    ),
+    ("sr", "drone_attack", "PVO je uništila 12 dronova iznad Kurska"),
+    ("ka", "drone_attack", "დრონის ნამსხვრევებმა ორი სახლი დააზიანა ხარკოვში"),
+    ("tr", "drone_attack", "İsrail'e ait bir İHA, Refah'ta bir araca bomba attı"),
+    ("he", "missile_attack", "שתי רקטות שנורו מלבנון נפלו בשטח פתוח בגליל"),
+    ("he", "missile_attack", "הטיל ששיגרו החות'ים יורט מעל אילת"),
 ]
 
 NEAR_MISSES = [
@@ -919,6 +932,8 @@ NEAR_MISSES = [
     # warning not to drive into flooded areas are no do-not-travel advice
     ("ko", "외교부는 모든 국가에 특별여행주의보를 내리고 여행 취소를 권고했다", "do_not_travel"),
     ("ro", "Autoritățile cer șoferilor să nu se deplaseze în zonele inundate", "do_not_travel"),
+    # round 9: police intercepting a hobby drone is no drone attack
+    ("nl", "De politie heeft een drone onderschept boven het stadion", "drone_attack"),
 ]
 
 
