@@ -648,10 +648,19 @@ POSITIVES = [
         "Противваздушна одбрана оборила је 30 украјинских дронова изнад Брјанска",
     ),
     ("sr", "drone_attack", "PVO je uništila 12 dronova iznad Kurska"),
-    ("ka", "drone_attack", "დრონის ნამსხვრევებმა ორი სახლი დააზიანა ხარკოვში"),
+    ("ka", "drone_attack", "მოგერიებული დრონების ნამსხვრევებმა ორი სახლი დააზიანა ხარკოვში"),
     ("tr", "drone_attack", "İsrail'e ait bir İHA, Refah'ta bir araca bomba attı"),
     ("he", "missile_attack", "שתי רקטות שנורו מלבנון נפלו בשטח פתוח בגליל"),
     ("he", "missile_attack", "הטיל ששיגרו החות'ים יורט מעל אילת"),
+    # round 9: nationals who crossed into a third country "safely" in a long Korean clause;
+    # people running toward bunkers (hi)
+    (
+        "ko",
+        "evacuation",
+        "교민과 공관 직원 등 40여 명은 한국 정부가 마련한 버스를 타고 국경을 넘어 "
+        "이날 오후 아르메니아로 안전하게 철수했다",
+    ),
+    ("hi", "shelter_in_place", "धमाकों की आवाज सुनते ही लोग बंकरों की ओर भागे"),
 ]
 
 NEAR_MISSES = [
@@ -934,6 +943,10 @@ NEAR_MISSES = [
     ("ro", "Autoritățile cer șoferilor să nu se deplaseze în zonele inundate", "do_not_travel"),
     # round 9: police intercepting a hobby drone is no drone attack
     ("nl", "De politie heeft een drone onderschept boven het stadion", "drone_attack"),
+    # round 9: drone debris found in a forest; nationals taking cover underground (that is
+    # shelter, not evacuation)
+    ("ka", "ტყეში დრონის ნამსხვრევები იპოვეს", "drone_attack"),
+    ("ko", "교민들은 공습 경보가 울리자 지하로 대피했다", "evacuation"),
 ]
 
 
