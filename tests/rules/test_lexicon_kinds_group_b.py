@@ -661,6 +661,13 @@ POSITIVES = [
         "이날 오후 아르메니아로 안전하게 철수했다",
     ),
     ("hi", "shelter_in_place", "धमाकों की आवाज सुनते ही लोग बंकरों की ओर भागे"),
+    # round 9: "under a warning for an air attack" (hr sr), a Home Front Command alert received
+    # (he); a security closure still fires beside the network-reshaping near miss
+    ("hr", "air_raid_alert", "Cijela regija bila je satima pod upozorenjem za zračni napad"),
+    ("sr", "air_raid_alert", "Читава област била је под упозорењем за ваздушни напад"),
+    ("he", "air_raid_alert", "תושבי הצפון שקיבלו התרעה התבקשו להיכנס למרחב המוגן"),
+    ("he", "air_raid_alert", "התרעות פיקוד העורף הופעלו בגליל העליון"),
+    ("sr", "embassy_closed", "Холандија затвара амбасаду у Бејруту због безбедносне ситуације"),
 ]
 
 NEAR_MISSES = [
@@ -947,6 +954,17 @@ NEAR_MISSES = [
     # shelter, not evacuation)
     ("ka", "ტყეში დრონის ნამსხვრევები იპოვეს", "drone_attack"),
     ("ko", "교민들은 공습 경보가 울리자 지하로 대피했다", "evacuation"),
+    # round 9: an embassy closed while reshaping the diplomatic network is no security closure
+    (
+        "sr",
+        "Холандија затвара амбасаду у Скопљу у оквиру реорганизације дипломатске мреже",
+        "embassy_closed",
+    ),
+    (
+        "hr",
+        "Nizozemska zatvara veleposlanstvo u Skoplju u sklopu reorganizacije diplomatske mreže",
+        "embassy_closed",
+    ),
 ]
 
 
