@@ -668,6 +668,9 @@ POSITIVES = [
     ("he", "air_raid_alert", "תושבי הצפון שקיבלו התרעה התבקשו להיכנס למרחב המוגן"),
     ("he", "air_raid_alert", "התרעות פיקוד העורף הופעלו בגליל העליון"),
     ("sr", "embassy_closed", "Холандија затвара амбасаду у Бејруту због безбедносне ситуације"),
+    # round 9: a "rain of missiles" (hi) is no weather
+    ("hi", "shelter_in_place", "रात भर मिसाइलों की बारिश, सायरन बजते ही लोग बंकरों की ओर भागे"),
+    ("hi", "do_not_travel", "मिसाइलों की बारिश के बाद मंत्रालय ने कहा, इजराइल की यात्रा न करें"),
 ]
 
 NEAR_MISSES = [
@@ -965,6 +968,8 @@ NEAR_MISSES = [
         "Nizozemska zatvara veleposlanstvo u Skoplju u sklopu reorganizacije diplomatske mreže",
         "embassy_closed",
     ),
+    # round 9: people reaching safe places in heavy rain (hi) are no shelter from an attack
+    ("hi", "तेज बारिश के बीच लोग सुरक्षित स्थानों पर पहुंचे", "shelter_in_place"),
 ]
 
 
