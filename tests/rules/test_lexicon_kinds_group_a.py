@@ -328,6 +328,18 @@ POSITIVES = [
     ("th", "shelter_in_place", "ทางการขอให้ประชาชนอยู่ในบ้าน"),
     ("id", "shelter_in_place", "Warga diminta segera menuju tempat perlindungan"),
     ("pl", "embassy_closed", "Ambasada w Damaszku zawiesiła działalność"),
+    # round 9, evacuation: nationals called on to leave (a verb and "to leave" apart), staff
+    # moved out or departing, citizens already gone, villagers fleeing to a safe place
+    ("en", "evacuation", "The embassy called on Britons in the country to leave"),
+    ("en", "evacuation", "Embassies moved their staff out last week"),
+    ("de", "evacuation", "Die Regierung hat alle Staatsbürger aufgerufen, Syrien zu verlassen"),
+    ("de", "evacuation", "Das Ministerium forderte die Deutschen auf, den Libanon zu verlassen"),
+    ("pl", "evacuation", "MSZ apeluje, aby opuścić Liban jak najszybciej"),
+    ("ru", "evacuation", "Тех, кто там находится, просят покинуть страну"),
+    ("el", "evacuation", "Η αποχώρηση του προσωπικού της πρεσβείας ξεκίνησε χθες"),
+    ("el", "evacuation", "Τα μέλη του προσωπικού της πρεσβείας θα αποχωρήσουν"),
+    ("pt", "evacuation", "Vários cidadãos já abandonaram o território libanês"),
+    ("th", "evacuation", "ชาวบ้านอพยพไปที่ปลอดภัยแล้ว"),
 ]
 
 NEAR_MISSES = [
@@ -521,6 +533,10 @@ NEAR_MISSES = [
     # round 8: staying at home for a storm
     ("ru", "Из-за урагана жителям рекомендуют оставаться дома", "shelter_in_place"),
     ("de", "Wegen des Sturms sollen die Menschen in ihren Häusern bleiben", "shelter_in_place"),
+    # round 9: leaving the streets is taking cover; told not to leave the house
+    ("ru", "Жителям рекомендовано немедленно покинуть улицы и укрыться", "evacuation"),
+    ("uk", "Мешканцям радять негайно покинути вулиці", "evacuation"),
+    ("de", "Die Bewohner wurden aufgefordert, das Haus nicht zu verlassen", "evacuation"),
 ]
 
 
