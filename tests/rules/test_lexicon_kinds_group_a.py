@@ -340,6 +340,21 @@ POSITIVES = [
     ("el", "evacuation", "Τα μέλη του προσωπικού της πρεσβείας θα αποχωρήσουν"),
     ("pt", "evacuation", "Vários cidadãos já abandonaram o território libanês"),
     ("th", "evacuation", "ชาวบ้านอพยพไปที่ปลอดภัยแล้ว"),
+    # round 9, shelter_in_place: stay in a protected place, taken or sent into a shelter, asked
+    # to take refuge or find a safe shelter, not to leave home, fled into a bunker
+    ("de", "shelter_in_place", "Die Bürger sollen an einem geschützten Ort bleiben"),
+    ("de", "shelter_in_place", "Die Schüler wurden in den Schutzraum gebracht"),
+    ("ar", "shelter_in_place", "دعت السلطات المواطنين إلى البقاء في المناطق المحصنة"),
+    ("it", "shelter_in_place", "Il sindaco ha invitato i cittadini a rifugiarsi"),
+    ("es", "shelter_in_place", "Se pidió a la población que no salga de sus casas"),
+    ("fr", "shelter_in_place", "Les autorités demandent de ne pas sortir de chez soi"),
+    ("ru", "shelter_in_place", "Просим граждан найти безопасное убежище"),
+    ("uk", "shelter_in_place", "Просимо знайти безпечне укриття"),
+    ("pl", "shelter_in_place", "Najbezpieczniej jest pozostać w miejscu schronienia"),
+    ("th", "shelter_in_place", "ชาวบ้านหนีเข้าบังเกอร์"),
+    ("en", "shelter_in_place", "Pupils were taken to the basement shelter"),
+    ("id", "shelter_in_place", "Warga dibawa ke bunker"),
+    ("pt", "shelter_in_place", "Os alunos foram levados para o abrigo antiaéreo"),
 ]
 
 NEAR_MISSES = [
@@ -537,6 +552,12 @@ NEAR_MISSES = [
     ("ru", "Жителям рекомендовано немедленно покинуть улицы и укрыться", "evacuation"),
     ("uk", "Мешканцям радять негайно покинути вулиці", "evacuation"),
     ("de", "Die Bewohner wurden aufgefordert, das Haus nicht zu verlassen", "evacuation"),
+    # round 9: a municipal or hurricane shelter, political refuge or asylum, a cellar for storage
+    ("pt", "Os desabrigados foram levados para o abrigo municipal", "shelter_in_place"),
+    ("en", "Residents were evacuated to shelters ahead of the hurricane", "shelter_in_place"),
+    ("it", "Il dissidente fu costretto a rifugiarsi in Francia", "shelter_in_place"),
+    ("ru", "Он попросил найти убежище в Германии", "shelter_in_place"),
+    ("de", "Die Möbel wurden in den Keller gebracht", "shelter_in_place"),
 ]
 
 
