@@ -355,6 +355,16 @@ POSITIVES = [
     ("en", "shelter_in_place", "Pupils were taken to the basement shelter"),
     ("id", "shelter_in_place", "Warga dibawa ke bunker"),
     ("pt", "shelter_in_place", "Os alunos foram levados para o abrigo antiaéreo"),
+    # round 9, embassy_closed: stopped or halted work (ru uk pl id ar), "suspension of
+    # operations at" the embassy, an embassy that "will not open" tomorrow
+    ("ru", "embassy_closed", "Посольство временно прекратило работу"),
+    ("uk", "embassy_closed", "Посольство тимчасово припинило роботу"),
+    ("pl", "embassy_closed", "Ambasada wstrzymała obsługę interesantów"),
+    ("id", "embassy_closed", "Kedutaan menghentikan layanan tatap muka"),
+    ("ar", "embassy_closed", "علقت السفارة خدماتها القنصلية"),
+    ("en", "embassy_closed", "They announced the suspension of operations at the embassy"),
+    ("pt", "embassy_closed", "A embaixada não abrirá amanhã"),
+    ("de", "embassy_closed", "Die Botschaft wurde wegen der Kämpfe geschlossen"),
 ]
 
 NEAR_MISSES = [
@@ -558,6 +568,11 @@ NEAR_MISSES = [
     ("it", "Il dissidente fu costretto a rifugiarsi in Francia", "shelter_in_place"),
     ("ru", "Он попросил найти убежище в Германии", "shelter_in_place"),
     ("de", "Die Möbel wurden in den Keller gebracht", "shelter_in_place"),
+    # round 9: weekly opening days, "check whether it is closed", year-end holidays, snowfall
+    ("pt", "A embaixada não abre aos domingos", "embassy_closed"),
+    ("de", "Prüfen Sie vor Ihrem Besuch, ob das Konsulat geschlossen ist", "embassy_closed"),
+    ("es", "El consulado cerrará por las fiestas de fin de año", "embassy_closed"),
+    ("de", "Bei starken Schneefällen bleibt die Botschaft geschlossen", "embassy_closed"),
 ]
 
 
