@@ -365,6 +365,19 @@ POSITIVES = [
     ("en", "embassy_closed", "They announced the suspension of operations at the embassy"),
     ("pt", "embassy_closed", "A embaixada não abrirá amanhã"),
     ("de", "embassy_closed", "Die Botschaft wurde wegen der Kämpfe geschlossen"),
+    # round 9: the call to leave with a clause between (ru uk), nationals advised to depart;
+    # refraining from travel (ar), "tak lakukan perjalanan" (id), urged not to travel (en);
+    # a danger regime declared (ru), sirens sending people to the shelters (es)
+    ("en", "evacuation", "The State Department advised US citizens in Iraq to depart the country"),
+    ("uk", "evacuation", "МЗС рекомендувало громадянам, які перебувають у Лівані, покинути країну"),
+    ("ru", "evacuation", "МИД рекомендовал гражданам, находящимся в Ливане, покинуть страну"),
+    ("ar", "do_not_travel", "يجب على المواطنين الامتناع عن السفر إلى ليبيا"),
+    ("id", "do_not_travel", "WNI diimbau tak lakukan perjalanan ke Suriah"),
+    ("id", "do_not_travel", "Warga diminta tak bepergian ke Lebanon"),
+    ("en", "do_not_travel", "Citizens are urged not to travel to Lebanon"),
+    ("ru", "air_raid_alert", "В области объявлен режим опасности"),
+    ("es", "air_raid_alert", "Las sirenas llamaron a la población a los refugios"),
+    ("ru", "drone_attack", "Здание повреждено в результате атаки с помощью беспилотников"),
 ]
 
 NEAR_MISSES = [
@@ -573,6 +586,17 @@ NEAR_MISSES = [
     ("de", "Prüfen Sie vor Ihrem Besuch, ob das Konsulat geschlossen ist", "embassy_closed"),
     ("es", "El consulado cerrará por las fiestas de fin de año", "embassy_closed"),
     ("de", "Bei starken Schneefällen bleibt die Botschaft geschlossen", "embassy_closed"),
+    # round 9: asked not to leave, moved into a shelter, an embassy not evacuated, an
+    # exception for necessity, a siren set off by a technical fault (id)
+    ("ru", "Жителям рекомендовали не покинуть дома", "evacuation"),
+    ("de", "Die Mitarbeiter wurden in einen Schutzraum evakuiert", "evacuation"),
+    ("pl", "Polska nie ewakuowała ambasady w Kijowie", "evacuation"),
+    (
+        "en",
+        "Citizens are urged not to travel to Lebanon unless absolutely necessary",
+        "do_not_travel",
+    ),
+    ("id", "Sirene berbunyi akibat kesalahan teknis", "air_raid_alert"),
 ]
 
 
