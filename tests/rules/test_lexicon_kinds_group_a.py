@@ -378,6 +378,9 @@ POSITIVES = [
     ("ru", "air_raid_alert", "В области объявлен режим опасности"),
     ("es", "air_raid_alert", "Las sirenas llamaron a la población a los refugios"),
     ("ru", "drone_attack", "Здание повреждено в результате атаки с помощью беспилотников"),
+    # round 9: a missile named with what it did, launched, fell, a direct hit (ar)
+    ("ar", "missile_attack", "سقط صاروخ أطلق من لبنان على بلدة في الشمال"),
+    ("ar", "missile_attack", "إصابة مباشرة لصاروخ في حي سكني"),
 ]
 
 NEAR_MISSES = [
@@ -597,6 +600,8 @@ NEAR_MISSES = [
         "do_not_travel",
     ),
     ("id", "Sirene berbunyi akibat kesalahan teknis", "air_raid_alert"),
+    # round 9: a missile test
+    ("ar", "أجرت كوريا الشمالية اختبار صاروخ أطلق نحو البحر", "missile_attack"),
 ]
 
 
