@@ -381,6 +381,13 @@ POSITIVES = [
     # round 9: a missile named with what it did, launched, fell, a direct hit (ar)
     ("ar", "missile_attack", "سقط صاروخ أطلق من لبنان على بلدة في الشمال"),
     ("ar", "missile_attack", "إصابة مباشرة لصاروخ في حي سكني"),
+    # round 9, evacuation: nationals to leave "without delay" / "recommend leaving the country"
+    ("en", "evacuation", "We recommend leaving the country unless your presence is essential"),
+    ("de", "evacuation", "Die Deutschen sollen Libanon unverzüglich verlassen"),
+    ("it", "evacuation", "Gli italiani devono lasciare il Libano senza indugio"),
+    ("pt", "evacuation", "Os cidadãos devem deixar o Líbano sem demora"),
+    ("ar", "evacuation", "على المواطنين مغادرة لبنان دون تأخير"),
+    ("el", "evacuation", "Οι πολίτες πρέπει να φύγουν από τον Λίβανο χωρίς καθυστέρηση"),
 ]
 
 NEAR_MISSES = [
@@ -602,6 +609,11 @@ NEAR_MISSES = [
     ("id", "Sirene berbunyi akibat kesalahan teknis", "air_raid_alert"),
     # round 9: a missile test
     ("ar", "أجرت كوريا الشمالية اختبار صاروخ أطلق نحو البحر", "missile_attack"),
+    # round 9: leaving a car, a room or a classroom without delay
+    ("en", "We recommend leaving the car at home during the festival", "evacuation"),
+    ("de", "Die Kinder sollen den Raum sofort verlassen, sagte der Lehrer", "evacuation"),
+    ("it", "Gli studenti devono lasciare la stanza senza indugio", "evacuation"),
+    ("pt", "Os alunos devem sair da sala sem demora", "evacuation"),
 ]
 
 
