@@ -388,6 +388,16 @@ POSITIVES = [
     ("pt", "evacuation", "Os cidadãos devem deixar o Líbano sem demora"),
     ("ar", "evacuation", "على المواطنين مغادرة لبنان دون تأخير"),
     ("el", "evacuation", "Οι πολίτες πρέπει να φύγουν από τον Λίβανο χωρίς καθυστέρηση"),
+    # round 9, air_raid_alert: a missile alert named as such, a declared missile threat (ru uk)
+    ("ru", "air_raid_alert", "Для региона объявлена угроза ракетного удара"),
+    ("uk", "air_raid_alert", "В області оголошено загрозу балістичного удару"),
+    ("en", "air_raid_alert", "A missile alert was issued for the north of the country"),
+    ("es", "air_raid_alert", "Se activó la alerta de misiles en el norte"),
+    ("it", "air_raid_alert", "È scattato l'allarme missilistico nel nord"),
+    ("pt", "air_raid_alert", "Foi acionado o alerta de mísseis no norte"),
+    ("id", "air_raid_alert", "Peringatan serangan rudal diaktifkan di utara"),
+    ("ar", "air_raid_alert", "تم تفعيل الإنذار من الصواريخ في الشمال"),
+    ("th", "air_raid_alert", "มีการประกาศเตือนภัยขีปนาวุธในภาคเหนือ"),
 ]
 
 NEAR_MISSES = [
@@ -614,6 +624,10 @@ NEAR_MISSES = [
     ("de", "Die Kinder sollen den Raum sofort verlassen, sagte der Lehrer", "evacuation"),
     ("it", "Gli studenti devono lasciare la stanza senza indugio", "evacuation"),
     ("pt", "Os alunos devem sair da sala sem demora", "evacuation"),
+    # round 9: a missile alert declared false or set off by mistake
+    ("en", "The false missile alert in Hawaii caused panic", "air_raid_alert"),
+    ("en", "A missile alert woke the island before it was declared to be false", "air_raid_alert"),
+    ("es", "Se activó por error la alerta de misiles", "air_raid_alert"),
 ]
 
 
