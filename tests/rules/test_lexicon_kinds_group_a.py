@@ -328,6 +328,76 @@ POSITIVES = [
     ("th", "shelter_in_place", "ทางการขอให้ประชาชนอยู่ในบ้าน"),
     ("id", "shelter_in_place", "Warga diminta segera menuju tempat perlindungan"),
     ("pl", "embassy_closed", "Ambasada w Damaszku zawiesiła działalność"),
+    # round 9, evacuation: nationals called on to leave (a verb and "to leave" apart), staff
+    # moved out or departing, citizens already gone, villagers fleeing to a safe place
+    ("en", "evacuation", "The embassy called on Britons in the country to leave"),
+    ("en", "evacuation", "Embassies moved their staff out last week"),
+    ("de", "evacuation", "Die Regierung hat alle Staatsbürger aufgerufen, Syrien zu verlassen"),
+    ("de", "evacuation", "Das Ministerium forderte die Deutschen auf, den Libanon zu verlassen"),
+    ("pl", "evacuation", "MSZ apeluje, aby opuścić Liban jak najszybciej"),
+    ("ru", "evacuation", "Тех, кто там находится, просят покинуть страну"),
+    ("el", "evacuation", "Η αποχώρηση του προσωπικού της πρεσβείας ξεκίνησε χθες"),
+    ("el", "evacuation", "Τα μέλη του προσωπικού της πρεσβείας θα αποχωρήσουν"),
+    ("pt", "evacuation", "Vários cidadãos já abandonaram o território libanês"),
+    ("th", "evacuation", "ชาวบ้านอพยพไปที่ปลอดภัยแล้ว"),
+    # round 9, shelter_in_place: stay in a protected place, taken or sent into a shelter, asked
+    # to take refuge or find a safe shelter, not to leave home, fled into a bunker
+    ("de", "shelter_in_place", "Die Bürger sollen an einem geschützten Ort bleiben"),
+    ("de", "shelter_in_place", "Die Schüler wurden in den Schutzraum gebracht"),
+    ("ar", "shelter_in_place", "دعت السلطات المواطنين إلى البقاء في المناطق المحصنة"),
+    ("it", "shelter_in_place", "Il sindaco ha invitato i cittadini a rifugiarsi"),
+    ("es", "shelter_in_place", "Se pidió a la población que no salga de sus casas"),
+    ("fr", "shelter_in_place", "Les autorités demandent de ne pas sortir de chez soi"),
+    ("ru", "shelter_in_place", "Просим граждан найти безопасное убежище"),
+    ("uk", "shelter_in_place", "Просимо знайти безпечне укриття"),
+    ("pl", "shelter_in_place", "Najbezpieczniej jest pozostać w miejscu schronienia"),
+    ("th", "shelter_in_place", "ชาวบ้านหนีเข้าบังเกอร์"),
+    ("en", "shelter_in_place", "Pupils were taken to the basement shelter"),
+    ("id", "shelter_in_place", "Warga dibawa ke bunker"),
+    ("pt", "shelter_in_place", "Os alunos foram levados para o abrigo antiaéreo"),
+    # round 9, embassy_closed: stopped or halted work (ru uk pl id ar), "suspension of
+    # operations at" the embassy, an embassy that "will not open" tomorrow
+    ("ru", "embassy_closed", "Посольство временно прекратило работу"),
+    ("uk", "embassy_closed", "Посольство тимчасово припинило роботу"),
+    ("pl", "embassy_closed", "Ambasada wstrzymała obsługę interesantów"),
+    ("id", "embassy_closed", "Kedutaan menghentikan layanan tatap muka"),
+    ("ar", "embassy_closed", "علقت السفارة خدماتها القنصلية"),
+    ("en", "embassy_closed", "They announced the suspension of operations at the embassy"),
+    ("pt", "embassy_closed", "A embaixada não abrirá amanhã"),
+    ("de", "embassy_closed", "Die Botschaft wurde wegen der Kämpfe geschlossen"),
+    # round 9: the call to leave with a clause between (ru uk), nationals advised to depart;
+    # refraining from travel (ar), "tak lakukan perjalanan" (id), urged not to travel (en);
+    # a danger regime declared (ru), sirens sending people to the shelters (es)
+    ("en", "evacuation", "The State Department advised US citizens in Iraq to depart the country"),
+    ("uk", "evacuation", "МЗС рекомендувало громадянам, які перебувають у Лівані, покинути країну"),
+    ("ru", "evacuation", "МИД рекомендовал гражданам, находящимся в Ливане, покинуть страну"),
+    ("ar", "do_not_travel", "يجب على المواطنين الامتناع عن السفر إلى ليبيا"),
+    ("id", "do_not_travel", "WNI diimbau tak lakukan perjalanan ke Suriah"),
+    ("id", "do_not_travel", "Warga diminta tak bepergian ke Lebanon"),
+    ("en", "do_not_travel", "Citizens are urged not to travel to Lebanon"),
+    ("ru", "air_raid_alert", "В области объявлен режим опасности"),
+    ("es", "air_raid_alert", "Las sirenas llamaron a la población a los refugios"),
+    ("ru", "drone_attack", "Здание повреждено в результате атаки с помощью беспилотников"),
+    # round 9: a missile named with what it did, launched, fell, a direct hit (ar)
+    ("ar", "missile_attack", "سقط صاروخ أطلق من لبنان على بلدة في الشمال"),
+    ("ar", "missile_attack", "إصابة مباشرة لصاروخ في حي سكني"),
+    # round 9, evacuation: nationals to leave "without delay" / "recommend leaving the country"
+    ("en", "evacuation", "We recommend leaving the country unless your presence is essential"),
+    ("de", "evacuation", "Die Deutschen sollen Libanon unverzüglich verlassen"),
+    ("it", "evacuation", "Gli italiani devono lasciare il Libano senza indugio"),
+    ("pt", "evacuation", "Os cidadãos devem deixar o Líbano sem demora"),
+    ("ar", "evacuation", "على المواطنين مغادرة لبنان دون تأخير"),
+    ("el", "evacuation", "Οι πολίτες πρέπει να φύγουν από τον Λίβανο χωρίς καθυστέρηση"),
+    # round 9, air_raid_alert: a missile alert named as such, a declared missile threat (ru uk)
+    ("ru", "air_raid_alert", "Для региона объявлена угроза ракетного удара"),
+    ("uk", "air_raid_alert", "В області оголошено загрозу балістичного удару"),
+    ("en", "air_raid_alert", "A missile alert was issued for the north of the country"),
+    ("es", "air_raid_alert", "Se activó la alerta de misiles en el norte"),
+    ("it", "air_raid_alert", "È scattato l'allarme missilistico nel nord"),
+    ("pt", "air_raid_alert", "Foi acionado o alerta de mísseis no norte"),
+    ("id", "air_raid_alert", "Peringatan serangan rudal diaktifkan di utara"),
+    ("ar", "air_raid_alert", "تم تفعيل الإنذار من الصواريخ في الشمال"),
+    ("th", "air_raid_alert", "มีการประกาศเตือนภัยขีปนาวุธในภาคเหนือ"),
 ]
 
 NEAR_MISSES = [
@@ -521,6 +591,43 @@ NEAR_MISSES = [
     # round 8: staying at home for a storm
     ("ru", "Из-за урагана жителям рекомендуют оставаться дома", "shelter_in_place"),
     ("de", "Wegen des Sturms sollen die Menschen in ihren Häusern bleiben", "shelter_in_place"),
+    # round 9: leaving the streets is taking cover; told not to leave the house
+    ("ru", "Жителям рекомендовано немедленно покинуть улицы и укрыться", "evacuation"),
+    ("uk", "Мешканцям радять негайно покинути вулиці", "evacuation"),
+    ("de", "Die Bewohner wurden aufgefordert, das Haus nicht zu verlassen", "evacuation"),
+    # round 9: a municipal or hurricane shelter, political refuge or asylum, a cellar for storage
+    ("pt", "Os desabrigados foram levados para o abrigo municipal", "shelter_in_place"),
+    ("en", "Residents were evacuated to shelters ahead of the hurricane", "shelter_in_place"),
+    ("it", "Il dissidente fu costretto a rifugiarsi in Francia", "shelter_in_place"),
+    ("ru", "Он попросил найти убежище в Германии", "shelter_in_place"),
+    ("de", "Die Möbel wurden in den Keller gebracht", "shelter_in_place"),
+    # round 9: weekly opening days, "check whether it is closed", year-end holidays, snowfall
+    ("pt", "A embaixada não abre aos domingos", "embassy_closed"),
+    ("de", "Prüfen Sie vor Ihrem Besuch, ob das Konsulat geschlossen ist", "embassy_closed"),
+    ("es", "El consulado cerrará por las fiestas de fin de año", "embassy_closed"),
+    ("de", "Bei starken Schneefällen bleibt die Botschaft geschlossen", "embassy_closed"),
+    # round 9: asked not to leave, moved into a shelter, an embassy not evacuated, an
+    # exception for necessity, a siren set off by a technical fault (id)
+    ("ru", "Жителям рекомендовали не покинуть дома", "evacuation"),
+    ("de", "Die Mitarbeiter wurden in einen Schutzraum evakuiert", "evacuation"),
+    ("pl", "Polska nie ewakuowała ambasady w Kijowie", "evacuation"),
+    (
+        "en",
+        "Citizens are urged not to travel to Lebanon unless absolutely necessary",
+        "do_not_travel",
+    ),
+    ("id", "Sirene berbunyi akibat kesalahan teknis", "air_raid_alert"),
+    # round 9: a missile test
+    ("ar", "أجرت كوريا الشمالية اختبار صاروخ أطلق نحو البحر", "missile_attack"),
+    # round 9: leaving a car, a room or a classroom without delay
+    ("en", "We recommend leaving the car at home during the festival", "evacuation"),
+    ("de", "Die Kinder sollen den Raum sofort verlassen, sagte der Lehrer", "evacuation"),
+    ("it", "Gli studenti devono lasciare la stanza senza indugio", "evacuation"),
+    ("pt", "Os alunos devem sair da sala sem demora", "evacuation"),
+    # round 9: a missile alert declared false or set off by mistake
+    ("en", "The false missile alert in Hawaii caused panic", "air_raid_alert"),
+    ("en", "A missile alert woke the island before it was declared to be false", "air_raid_alert"),
+    ("es", "Se activó por error la alerta de misiles", "air_raid_alert"),
 ]
 
 
