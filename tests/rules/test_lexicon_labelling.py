@@ -1,5 +1,5 @@
 """Issue 14: the two labelling rules of bench/README.md ("Two labelling rules", branch drillneg),
-checked on sentences of our own in several languages.
+checked on sentences of our own in several languages, and warnings of an air attack (item 3).
 
 (a) An embassy closed to the public for an unscheduled reason (an epidemic, disinfection, a
 case among staff) is embassy_closed; a scheduled holiday closure is not.
@@ -89,3 +89,31 @@ def test_a_reported_strike_is_still_the_attack(concept: str, text: str) -> None:
 @pytest.mark.parametrize("text", ADVICE)
 def test_advice_for_a_threat_is_no_alert(text: str) -> None:
     assert "air_raid_alert" not in fired(text), text
+
+
+# A warning or siren *for* an air attack is an alert, not the strike; the strike itself still is.
+AIR_ATTACK_WARNINGS = [
+    ("sr", "Упозорења на ваздушни напад оглашена су у Лавову."),
+    ("hr", "Građani Zagreba bili su pod upozorenjima za zračni napad dva sata."),
+    ("ko", "부산 전역에 공중공격 경보 사이렌이 울렸다."),
+    ("ka", "თბილისში საჰაერო თავდასხმის გაფრთხილება გამოცხადდა."),
+    ("es", "La embajada alerta ataque aéreo inminente en Kiev."),
+]
+
+AIR_STRIKES = [
+    ("sr", "Ваздушни напад на Харков однео је животе."),
+    ("hr", "Zračni napad pogodio je Harkiv, ima mrtvih."),
+    ("ko", "하르키우에 공중공격이 가해져 5명이 숨졌다."),
+    ("ka", "ხარკოვზე საჰაერო თავდასხმა განხორციელდა."),
+    ("es", "Un ataque aéreo destruyó un hospital en Járkov."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), AIR_ATTACK_WARNINGS)
+def test_a_warning_of_an_air_attack_is_no_air_strike(lang: str, text: str) -> None:
+    assert "air_strike" not in fired(text), (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "text"), AIR_STRIKES)
+def test_the_air_strike_itself_still_is(lang: str, text: str) -> None:
+    assert "air_strike" in fired(text), (lang, text)
