@@ -499,7 +499,7 @@ OTHER_POSITIVES = [
         "missile_attack",
         "There is an increased risk of Russian drone and missile attacks against Ukraine.",
     ),
-    ("missile_attack", "Повітряна тривога: ракетна небезпека в Київській області"),
+    ("air_raid_alert", "Повітряна тривога: ракетна небезпека в Київській області"),
     (
         "missile_attack",
         "Ряд посольств в Киеве временно приостановил работу из-за угрозы ракетного удара.",
