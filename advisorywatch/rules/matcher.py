@@ -25,7 +25,7 @@ hit.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -93,7 +93,7 @@ class Target:
     exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO, _ITEM_VETO = 0, 1, 2, 3, 4, 5, 6
+_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE = 0, 1, 2, 3, 4, 5, 6
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -107,6 +107,9 @@ class _Pattern:
     language: str | None
     source: str
     regex: Regex
+    # The keys of the literals of which every match holds one (pattern_gate), with their
+    # lengths: a window around a trigger that holds none of them is not searched.
+    gate: tuple[tuple[int, int], ...] = ()
 
 
 class ConceptMatcher:
@@ -116,9 +119,9 @@ class ConceptMatcher:
         self._targets = list(targets)
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
-        self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
         self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
+        self._veto_of: list[int] = []  # their targets
         self._gated_vetoes: dict[int, list[int]] = {}
         # exclude_item: with a trigger, run only when the automaton saw it (concept, regex);
         # without one, joined per concept and run whenever the concept hit
@@ -151,20 +154,32 @@ class ConceptMatcher:
             item = partial(self._add_item_veto, t.concept)
             if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
                 self._item_always[t.concept] = whole
-        self._entries = [tuple(entries) for entries in keys.values()]
-        # Per key: _BOUNDED when every entry needs a word boundary before it, as word_span
-        # would demand (a hit of one right after a letter, most hits of short keys, is dropped
-        # at once); _GATE_ONLY when it is only some patterns' gate literal (its hits are looked
-        # at only if one of those patterns is triggered: in most texts none is).
+        # Per key: the terms and stems it stands for, the patterns it triggers, its guards and
+        # excludes, and whether it is a pattern's gate literal. Its flag: _BOUNDED when every
+        # entry needs a word boundary before it, as word_span would demand (a hit of one right
+        # after a letter, most hits of short keys, is dropped at once); _GATE_ONLY when it is
+        # only gate literals (in most texts no pattern it gates is triggered).
+        self._keys = [
+            (
+                tuple(e for e in es if e[0] <= _STEM),
+                tuple(e[1] for e in es if e[0] == _TRIGGER),
+                tuple(e for e in es if _TRIGGER < e[0] < _GATE),
+                any(e[0] == _GATE for e in es),
+            )
+            for es in keys.values()
+        ]
         self._flags = [
             _BOUNDED
-            if is_word(key[0])
-            and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
+            if is_word(key[0]) and all(k <= _STEM and must_start_word(g) for k, _, g, _ in es)
             else _GATE_ONLY
             if all(k == _GATE for k, _, _, _ in es)
             else 0
             for key, es in keys.items()
         ]
+        for ki, (key, es) in enumerate(keys.items()):
+            for kind, pi, _, _ in es:
+                if kind == _GATE:
+                    self._patterns[pi].gate += ((ki, len(key)),)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -193,6 +208,7 @@ class ConceptMatcher:
 
     def _add_veto(self, ti: int, regex: Regex) -> int:
         self._vetoes.append(regex)
+        self._veto_of.append(ti)
         self._gated_vetoes.setdefault(ti, []).append(len(self._vetoes) - 1)
         return len(self._vetoes) - 1
 
@@ -209,10 +225,7 @@ class ConceptMatcher:
             self._always.append(pi)
         for trig in triggers or ():
             keys.setdefault(trig, []).append((_TRIGGER, pi, p.language, p.source))
-        gate = pattern_gate(normal)
-        if gate is not None:
-            self._gated.add(pi)
-        for literal in gate or ():
+        for literal in pattern_gate(normal) or ():
             keys.setdefault(literal, []).append((_GATE, pi, p.language, p.source))
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
@@ -262,49 +275,42 @@ class ConceptMatcher:
     ) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
-        # Pattern -> where its trigger was seen (-1: run on the whole text).
-        triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
-        gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
-        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
-        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
-        gate_only: list[tuple[int, int, int]] = []  # hits of keys that are only gates
+        triggers: dict[int, list[int]] = {}  # key -> where it was seen, if it triggers patterns
+        marks: list[tuple[int, int, int]] = []  # hits of keys with guards or excludes
+        gates: list[tuple[int, int, int]] = []  # hits of patterns' gate literals
         if self._automaton is not None:
-            all_entries, flags = self._entries, self._flags
+            table, flags = self._keys, self._flags
             for match in self._automaton.find_matches_as_indexes(text, True):
                 key, start, end = match
                 if flag := flags[key]:
                     if flag == _GATE_ONLY:
-                        gate_only.append(match)
+                        gates.append(match)
                         continue
                     if start and is_word(text[start - 1]):
                         continue
-                for kind, idx, lang, entry in all_entries[key]:
-                    if kind <= _STEM:  # most entries: one comparison
-                        span = word_span(text, start, end, kind == _STEM, lang)
-                        if span is not None:
-                            found.setdefault(idx, []).append((*span, kind, lang, entry))
-                    elif kind == _TRIGGER:
-                        triggered.setdefault(idx, []).append(end - 1)
-                    elif kind == _GATE:
-                        gates.setdefault(idx, []).append((start, end))
-                    elif kind == _GUARD:
-                        guards.setdefault(idx, []).append((start, end))
-                    elif kind == _VETO:
-                        vetoes.setdefault(idx, []).append(start)
-                    else:
-                        seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
-        if gate_only and not self._gated.isdisjoint(triggered):
-            for key, start, end in gate_only:
-                for _, pi, _, _ in self._entries[key]:
-                    gates.setdefault(pi, []).append((start, end))
-        for pi, positions in triggered.items():
-            p = self._patterns[pi]
-            gated = gates.get(pi, []) if pi in self._gated else None
-            for start, end in _windows(text, positions) if gated != [] else ():
-                if gated is not None and not any(start <= a and b <= end for a, b in gated):
-                    continue
-                for a, b in p.regex.spans(text, start, end):
-                    found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
+                words, patterns, others, gate = table[key]
+                for kind, idx, lang, entry in words:
+                    span = word_span(text, start, end, kind == _STEM, lang)
+                    if span is not None:
+                        found.setdefault(idx, []).append((*span, kind, lang, entry))
+                if patterns:
+                    triggers.setdefault(key, []).append(end - 1)
+                if others:
+                    marks.append(match)
+                if gate:
+                    gates.append(match)
+        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
+        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        for key, start, end in marks:
+            for kind, idx, _, _ in self._keys[key][2]:
+                if kind == _GUARD:
+                    guards.setdefault(idx, []).append((start, end))
+                elif kind == _VETO:
+                    vetoes.setdefault(idx, []).append(start)
+                else:
+                    seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
+        if triggers or self._always:
+            self._run_patterns(text, triggers, gates, found)
         for ti, places in guards.items():
             if ti in found:
                 found[ti] = [
@@ -316,6 +322,40 @@ class ConceptMatcher:
             if not (beside and self._vetoed_by(ti, beside)):
                 hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
         return sorted(hits, key=lambda h: h.start)
+
+    def _run_patterns(
+        self,
+        text: str,
+        triggers: Mapping[int, list[int]],
+        gates: list[tuple[int, int, int]],
+        found: dict[int, list[tuple[int, int, int, str | None, str]]],
+    ) -> None:
+        """Runs each pattern whose trigger was seen (``triggers``: key -> where), and those
+        without one, in the windows around its triggers (:func:`_windows`, worked out once for
+        the patterns that share their triggers) that hold one of its gate literals."""
+        keys_of: dict[int, list[int]] = {pi: [] for pi in self._always}
+        for key in triggers:  # in the order first seen, as the hits of a pattern come
+            for pi in self._keys[key][1]:
+                keys_of.setdefault(pi, []).append(key)
+        windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
+        for key, start, _ in gates:
+            gate_at.setdefault(key, []).append(start)
+        for pi, keys in keys_of.items():
+            p = self._patterns[pi]
+            if p.gate:
+                present = [(gate_at[k], n) for k, n in p.gate if k in gate_at]
+                if not present:
+                    continue
+            windows = windows_of.get(ks := tuple(keys))
+            if windows is None:
+                at = triggers[ks[0]] if len(ks) == 1 else sorted(p for k in ks for p in triggers[k])
+                windows = windows_of[ks] = _windows(text, at) if ks else [(0, len(text))]
+            for start, end in windows:
+                if p.gate and not any(_holds(g, n, start, end) for g, n in present):
+                    continue
+                for a, b in p.regex.spans(text, start, end):
+                    found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
 
     def _drop_parts_of_longer_terms(
         self, found: dict[int, list[tuple[int, int, int, str | None, str]]]
@@ -365,11 +405,7 @@ class ConceptMatcher:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti, [])
-        gated = [
-            (self._vetoes[xi], at)
-            for xi in self._gated_vetoes.get(ti, ())
-            if (at := vetoes.get(xi))
-        ]
+        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -422,8 +458,6 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
     """Merged stretches of ``PATTERN_REACH`` characters either side of each trigger, widened
     to whole words so that ``\\b`` and look-behinds see what they would see in the text."""
     n = len(text)
-    if positions[0] < 0:
-        return [(0, n)]
     out: list[tuple[int, int]] = []
     for p in positions:
         start = text.rfind(" ", 0, max(0, p - PATTERN_REACH)) + 1
@@ -434,6 +468,13 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+def _holds(starts: list[int], length: int, start: int, end: int) -> bool:
+    """Whether one of the literals of ``length`` that start at ``starts`` (ascending) lies
+    within ``start:end``."""
+    i = bisect_left(starts, start)
+    return i < len(starts) and starts[i] + length <= end
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
