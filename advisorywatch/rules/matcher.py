@@ -110,6 +110,7 @@ class _Pattern:
     # The keys of the literals of which every match holds one (pattern_gate), with their
     # lengths: a window around a trigger that holds none of them is not searched.
     gate: tuple[tuple[int, int], ...] = ()
+    gate_keys: frozenset[int] = frozenset()
 
 
 class ConceptMatcher:
@@ -180,6 +181,8 @@ class ConceptMatcher:
             for kind, pi, _, _ in es:
                 if kind == _GATE:
                     self._patterns[pi].gate += ((ki, len(key)),)
+        for p in self._patterns:
+            p.gate_keys = frozenset(k for k, _ in p.gate)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -344,6 +347,8 @@ class ConceptMatcher:
         for pi, keys in keys_of.items():
             p = self._patterns[pi]
             if p.gate:
+                if p.gate_keys.isdisjoint(gate_at):
+                    continue
                 present = [(gate_at[k], n) for k, n in p.gate if k in gate_at]
                 if not present:
                     continue
@@ -352,8 +357,13 @@ class ConceptMatcher:
                 at = triggers[ks[0]] if len(ks) == 1 else sorted(p for k in ks for p in triggers[k])
                 windows = windows_of[ks] = _windows(text, at) if ks else [(0, len(text))]
             for start, end in windows:
-                if p.gate and not any(_holds(g, n, start, end) for g, n in present):
-                    continue
+                if p.gate:
+                    for at, n in present:  # a gate literal within the window?
+                        i = bisect_left(at, start)
+                        if i < len(at) and at[i] + n <= end:
+                            break
+                    else:
+                        continue
                 for a, b in p.regex.spans(text, start, end):
                     found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
 
@@ -382,11 +392,10 @@ class ConceptMatcher:
                             inside.add(b)
         if not inside:
             return
-        for ti, spans in found.items():
-            if self._targets[ti].concept is not None:
-                spans[:] = [
-                    sp for sp in spans if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
-                ]
+        for ti in {ti for _, _, ti in inside}:
+            found[ti] = [
+                sp for sp in found[ti] if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
+            ]
 
     def _vetoed_by(self, ti: int, text: str) -> bool:
         """Whether one of target ``ti``'s excludes matches anywhere in ``text``."""
@@ -468,13 +477,6 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
-
-
-def _holds(starts: list[int], length: int, start: int, end: int) -> bool:
-    """Whether one of the literals of ``length`` that start at ``starts`` (ascending) lies
-    within ``start:end``."""
-    i = bisect_left(starts, start)
-    return i < len(starts) and starts[i] + length <= end
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
