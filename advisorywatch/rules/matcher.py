@@ -111,6 +111,7 @@ class _Pattern:
     # lengths: a window around a trigger that holds none of them is not searched.
     gate: tuple[tuple[int, int], ...] = ()
     gate_keys: frozenset[int] = frozenset()
+    triggers: tuple[int, ...] = ()  # the keys of its trigger literals
 
 
 class ConceptMatcher:
@@ -181,6 +182,8 @@ class ConceptMatcher:
             for kind, pi, _, _ in es:
                 if kind == _GATE:
                     self._patterns[pi].gate += ((ki, len(key)),)
+                elif kind == _TRIGGER:
+                    self._patterns[pi].triggers += (ki,)
         for p in self._patterns:
             p.gate_keys = frozenset(k for k, _ in p.gate)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
@@ -336,23 +339,24 @@ class ConceptMatcher:
         """Runs each pattern whose trigger was seen (``triggers``: key -> where), and those
         without one, in the windows around its triggers (:func:`_windows`, worked out once for
         the patterns that share their triggers) that hold one of its gate literals."""
-        keys_of: dict[int, list[int]] = {pi: [] for pi in self._always}
+        order = list(self._always)
         for key in triggers:  # in the order first seen, as the hits of a pattern come
-            for pi in self._keys[key][1]:
-                keys_of.setdefault(pi, []).append(key)
-        windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+            order += self._keys[key][1]
         gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
         for key, start, _ in gates:
             gate_at.setdefault(key, []).append(start)
-        for pi, keys in keys_of.items():
+        gates_seen = set(gate_at)
+        windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        for pi in dict.fromkeys(order):
             p = self._patterns[pi]
             if p.gate:
-                if p.gate_keys.isdisjoint(gate_at):
+                if p.gate_keys.isdisjoint(gates_seen):
                     continue
                 present = [(gate_at[k], n) for k, n in p.gate if k in gate_at]
-                if not present:
-                    continue
-            windows = windows_of.get(ks := tuple(keys))
+            ks = (
+                p.triggers if len(p.triggers) < 2 else tuple(k for k in p.triggers if k in triggers)
+            )
+            windows = windows_of.get(ks)
             if windows is None:
                 at = triggers[ks[0]] if len(ks) == 1 else sorted(p for k in ks for p in triggers[k])
                 windows = windows_of[ks] = _windows(text, at) if ks else [(0, len(text))]
