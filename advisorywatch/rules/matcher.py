@@ -358,13 +358,13 @@ class ConceptMatcher:
             )
             windows = windows_of.get(ks)
             if windows is None:
-                at = triggers[ks[0]] if len(ks) == 1 else sorted(p for k in ks for p in triggers[k])
+                at = triggers[ks[0]] if len(ks) == 1 else sorted(x for k in ks for x in triggers[k])
                 windows = windows_of[ks] = _windows(text, at) if ks else [(0, len(text))]
             for start, end in windows:
                 if p.gate:
-                    for at, n in present:  # a gate literal within the window?
-                        i = bisect_left(at, start)
-                        if i < len(at) and at[i] + n <= end:
+                    for starts, n in present:  # a gate literal within the window?
+                        i = bisect_left(starts, start)
+                        if i < len(starts) and starts[i] + n <= end:
                             break
                     else:
                         continue
