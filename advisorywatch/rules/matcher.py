@@ -419,6 +419,7 @@ class ConceptMatcher:
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti, [])
         gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
+        text = norm.text
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -428,16 +429,18 @@ class ConceptMatcher:
             i = bisect_right(ends, start)  # the first kept span that ends after this start
             if i < len(starts) and starts[i] < end:
                 continue
-            lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) for x in excl) or any(
-                x.search(norm.text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
-            ):
-                continue
+            if excl or gated:
+                lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
+                if any(x.search(text, lo, hi) for x in excl) or any(
+                    x.search(text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
+                ):
+                    continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
             ends.insert(i, end)
         out: list[Hit] = []
         seen: set[str] = set()
+        concept = self._targets[ti].concept
         for start, end, lang, entry in kept:
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
@@ -445,7 +448,6 @@ class ConceptMatcher:
             if key in seen:
                 continue
             seen.add(key)
-            concept = self._targets[ti].concept
             snip = snippet(norm.original, a, b)
             out.append(Hit(concept, lang, field_name, matched, snip, a, b, entry))
             if len(out) >= MAX_HITS_PER_TARGET:
