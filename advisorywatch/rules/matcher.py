@@ -98,7 +98,8 @@ _TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE = 0, 1, 2, 3, 4, 5, 6
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
 _Entry = tuple[int, int, str | None, str]
-_BOUNDED, _GATE_ONLY = 1, 2  # flags of a key (ConceptMatcher._flags)
+# Flags of a key (ConceptMatcher._flags): one of the first two, or a sum of the others.
+_BOUNDED, _GATE_ONLY, _TRIGGERS, _MARKS, _GATES = 1, 2, 4, 8, 16
 
 
 @dataclass(slots=True)
@@ -107,10 +108,9 @@ class _Pattern:
     language: str | None
     source: str
     regex: Regex
-    # The keys of the literals of which every match holds one (pattern_gate), with their
-    # lengths: a window around a trigger that holds none of them is not searched.
-    gate: tuple[tuple[int, int], ...] = ()
-    gate_keys: frozenset[int] = frozenset()
+    # The keys of the literals of which every match holds one (pattern_gate): a window
+    # around a trigger that holds none of them is not searched.
+    gate: frozenset[int] = frozenset()
     triggers: tuple[int, ...] = ()  # the keys of its trigger literals
 
 
@@ -156,36 +156,42 @@ class ConceptMatcher:
             item = partial(self._add_item_veto, t.concept)
             if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
                 self._item_always[t.concept] = whole
-        # Per key: the terms and stems it stands for, the patterns it triggers, its guards and
-        # excludes, and whether it is a pattern's gate literal. Its flag: _BOUNDED when every
-        # entry needs a word boundary before it, as word_span would demand (a hit of one right
-        # after a letter, most hits of short keys, is dropped at once); _GATE_ONLY when it is
-        # only gate literals (in most texts no pattern it gates is triggered).
-        self._keys = [
-            (
-                tuple(e for e in es if e[0] <= _STEM),
-                tuple(e[1] for e in es if e[0] == _TRIGGER),
-                tuple(e for e in es if _TRIGGER < e[0] < _GATE),
-                any(e[0] == _GATE for e in es),
-            )
-            for es in keys.values()
-        ]
-        self._flags = [
-            _BOUNDED
-            if is_word(key[0]) and all(k <= _STEM and must_start_word(g) for k, _, g, _ in es)
-            else _GATE_ONLY
-            if all(k == _GATE for k, _, _, _ in es)
-            else 0
-            for key, es in keys.items()
-        ]
+        # Per key: the terms and stems it stands for; the patterns it triggers and its other
+        # entries (guards, excludes), for the keys that have them; its flag: _BOUNDED when
+        # every entry needs a word boundary before it, as word_span would demand (a hit of one
+        # right after a letter, most hits of short keys, is dropped at once); _GATE_ONLY when
+        # it is only patterns' gate literals (in most texts no pattern it gates is triggered);
+        # otherwise which of _TRIGGERS, _MARKS (other entries) and _GATES it has.
+        self._words = [tuple(e for e in es if e[0] <= _STEM) for es in keys.values()]
+        self._lengths = [len(key) for key in keys]
+        self._triggering: dict[int, tuple[int, ...]] = {}
+        self._marking: dict[int, tuple[_Entry, ...]] = {}
+        self._flags: list[int] = []
+        gates: dict[int, list[int]] = {}  # pattern -> the keys of its gate literals
         for ki, (key, es) in enumerate(keys.items()):
+            kinds = {e[0] for e in es}
+            if patterns := tuple(e[1] for e in es if e[0] == _TRIGGER):
+                self._triggering[ki] = patterns
+                for pi in patterns:
+                    self._patterns[pi].triggers += (ki,)
+            if marks := tuple(e for e in es if _TRIGGER < e[0] < _GATE):
+                self._marking[ki] = marks
             for kind, pi, _, _ in es:
                 if kind == _GATE:
-                    self._patterns[pi].gate += ((ki, len(key)),)
-                elif kind == _TRIGGER:
-                    self._patterns[pi].triggers += (ki,)
-        for p in self._patterns:
-            p.gate_keys = frozenset(k for k, _ in p.gate)
+                    gates.setdefault(pi, []).append(ki)
+            self._flags.append(
+                _BOUNDED
+                if is_word(key[0])
+                and kinds <= {_TERM, _STEM}
+                and all(must_start_word(g) for _, _, g, _ in es)
+                else _GATE_ONLY
+                if kinds == {_GATE}
+                else (_TRIGGERS if patterns else 0)
+                | (_MARKS if marks else 0)
+                | (_GATES if _GATE in kinds else 0)
+            )
+        for pi, gate in gates.items():
+            self._patterns[pi].gate = frozenset(gate)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -285,30 +291,31 @@ class ConceptMatcher:
         marks: list[tuple[int, int, int]] = []  # hits of keys with guards or excludes
         gates: list[tuple[int, int, int]] = []  # hits of patterns' gate literals
         if self._automaton is not None:
-            table, flags = self._keys, self._flags
+            all_words, flags = self._words, self._flags
             for match in self._automaton.find_matches_as_indexes(text, True):
                 key, start, end = match
                 if flag := flags[key]:
-                    if flag == _GATE_ONLY:
+                    if flag == _BOUNDED:
+                        if start and is_word(text[start - 1]):
+                            continue
+                    elif flag == _GATE_ONLY:
                         gates.append(match)
                         continue
-                    if start and is_word(text[start - 1]):
-                        continue
-                words, patterns, others, gate = table[key]
-                for kind, idx, lang, entry in words:
+                    else:
+                        if flag & _TRIGGERS:
+                            triggers.setdefault(key, []).append(end - 1)
+                        if flag & _MARKS:
+                            marks.append(match)
+                        if flag & _GATES:
+                            gates.append(match)
+                for kind, idx, lang, entry in all_words[key]:
                     span = word_span(text, start, end, kind == _STEM, lang)
                     if span is not None:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
-                if patterns:
-                    triggers.setdefault(key, []).append(end - 1)
-                if others:
-                    marks.append(match)
-                if gate:
-                    gates.append(match)
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
         for key, start, end in marks:
-            for kind, idx, _, _ in self._keys[key][2]:
+            for kind, idx, _, _ in self._marking[key]:
                 if kind == _GUARD:
                     guards.setdefault(idx, []).append((start, end))
                 elif kind == _VETO:
@@ -341,7 +348,7 @@ class ConceptMatcher:
         the patterns that share their triggers) that hold one of its gate literals."""
         order = list(self._always)
         for key in triggers:  # in the order first seen, as the hits of a pattern come
-            order += self._keys[key][1]
+            order += self._triggering[key]
         gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
         for key, start, _ in gates:
             gate_at.setdefault(key, []).append(start)
@@ -350,9 +357,9 @@ class ConceptMatcher:
         for pi in dict.fromkeys(order):
             p = self._patterns[pi]
             if p.gate:
-                if p.gate_keys.isdisjoint(gates_seen):
+                if p.gate.isdisjoint(gates_seen):
                     continue
-                present = [(gate_at[k], n) for k, n in p.gate if k in gate_at]
+                present = [(gate_at[k], self._lengths[k]) for k in p.gate if k in gate_at]
             ks = (
                 p.triggers if len(p.triggers) < 2 else tuple(k for k in p.triggers if k in triggers)
             )
