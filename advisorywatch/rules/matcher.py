@@ -25,7 +25,7 @@ hit.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -93,12 +93,13 @@ class Target:
     exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GATE, _GUARD, _VETO, _ITEM_VETO = 0, 1, 2, 3, 4, 5, 6
+_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE = 0, 1, 2, 3, 4, 5, 6
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
 _Entry = tuple[int, int, str | None, str]
-_BOUNDED, _GATE_ONLY = 1, 2  # flags of a key (ConceptMatcher._flags)
+# Flags of a key (ConceptMatcher._flags): one of the first two, or a sum of the others.
+_BOUNDED, _GATE_ONLY, _TRIGGERS, _MARKS, _GATES = 1, 2, 4, 8, 16
 
 
 @dataclass(slots=True)
@@ -107,6 +108,10 @@ class _Pattern:
     language: str | None
     source: str
     regex: Regex
+    # The keys of the literals of which every match holds one (pattern_gate): a window
+    # around a trigger that holds none of them is not searched.
+    gate: frozenset[int] = frozenset()
+    triggers: tuple[int, ...] = ()  # the keys of its trigger literals
 
 
 class ConceptMatcher:
@@ -116,9 +121,9 @@ class ConceptMatcher:
         self._targets = list(targets)
         self._patterns: list[_Pattern] = []
         self._always: list[int] = []  # patterns without a usable trigger
-        self._gated: set[int] = set()  # patterns with a gate (see pattern_gate)
         self._exclude: dict[int, list[Regex]] = {}  # excludes without a trigger, joined
         self._vetoes: list[Regex] = []  # excludes with one: run only where it was seen
+        self._veto_of: list[int] = []  # their targets
         self._gated_vetoes: dict[int, list[int]] = {}
         # exclude_item: with a trigger, run only when the automaton saw it (concept, regex);
         # without one, joined per concept and run whenever the concept hit
@@ -151,20 +156,42 @@ class ConceptMatcher:
             item = partial(self._add_item_veto, t.concept)
             if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
                 self._item_always[t.concept] = whole
-        self._entries = [tuple(entries) for entries in keys.values()]
-        # Per key: _BOUNDED when every entry needs a word boundary before it, as word_span
-        # would demand (a hit of one right after a letter, most hits of short keys, is dropped
-        # at once); _GATE_ONLY when it is only some patterns' gate literal (its hits are looked
-        # at only if one of those patterns is triggered: in most texts none is).
-        self._flags = [
-            _BOUNDED
-            if is_word(key[0])
-            and all(k in (_TERM, _STEM) and must_start_word(g) for k, _, g, _ in es)
-            else _GATE_ONLY
-            if all(k == _GATE for k, _, _, _ in es)
-            else 0
-            for key, es in keys.items()
-        ]
+        # Per key: the terms and stems it stands for; the patterns it triggers and its other
+        # entries (guards, excludes), for the keys that have them; its flag: _BOUNDED when
+        # every entry needs a word boundary before it, as word_span would demand (a hit of one
+        # right after a letter, most hits of short keys, is dropped at once); _GATE_ONLY when
+        # it is only patterns' gate literals (in most texts no pattern it gates is triggered);
+        # otherwise which of _TRIGGERS, _MARKS (other entries) and _GATES it has.
+        self._words = [tuple(e for e in es if e[0] <= _STEM) for es in keys.values()]
+        self._lengths = [len(key) for key in keys]
+        self._triggering: dict[int, tuple[int, ...]] = {}
+        self._marking: dict[int, tuple[_Entry, ...]] = {}
+        self._flags: list[int] = []
+        gates: dict[int, list[int]] = {}  # pattern -> the keys of its gate literals
+        for ki, (key, es) in enumerate(keys.items()):
+            kinds = {e[0] for e in es}
+            if patterns := tuple(e[1] for e in es if e[0] == _TRIGGER):
+                self._triggering[ki] = patterns
+                for pi in patterns:
+                    self._patterns[pi].triggers += (ki,)
+            if marks := tuple(e for e in es if _TRIGGER < e[0] < _GATE):
+                self._marking[ki] = marks
+            for kind, pi, _, _ in es:
+                if kind == _GATE:
+                    gates.setdefault(pi, []).append(ki)
+            self._flags.append(
+                _BOUNDED
+                if is_word(key[0])
+                and kinds <= {_TERM, _STEM}
+                and all(must_start_word(g) for _, _, g, _ in es)
+                else _GATE_ONLY
+                if kinds == {_GATE}
+                else (_TRIGGERS if patterns else 0)
+                | (_MARKS if marks else 0)
+                | (_GATES if _GATE in kinds else 0)
+            )
+        for pi, gate in gates.items():
+            self._patterns[pi].gate = frozenset(gate)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -193,6 +220,7 @@ class ConceptMatcher:
 
     def _add_veto(self, ti: int, regex: Regex) -> int:
         self._vetoes.append(regex)
+        self._veto_of.append(ti)
         self._gated_vetoes.setdefault(ti, []).append(len(self._vetoes) - 1)
         return len(self._vetoes) - 1
 
@@ -209,10 +237,7 @@ class ConceptMatcher:
             self._always.append(pi)
         for trig in triggers or ():
             keys.setdefault(trig, []).append((_TRIGGER, pi, p.language, p.source))
-        gate = pattern_gate(normal)
-        if gate is not None:
-            self._gated.add(pi)
-        for literal in gate or ():
+        for literal in pattern_gate(normal) or ():
             keys.setdefault(literal, []).append((_GATE, pi, p.language, p.source))
 
     def find(self, fields: Mapping[str, str]) -> list[Hit]:
@@ -262,49 +287,43 @@ class ConceptMatcher:
     ) -> list[Hit]:
         text = norm.text
         found: dict[int, list[tuple[int, int, int, str | None, str]]] = {}
-        # Pattern -> where its trigger was seen (-1: run on the whole text).
-        triggered: dict[int, list[int]] = {pi: [-1] for pi in self._always}
-        gates: dict[int, list[tuple[int, int]]] = {}  # pattern -> where its gate was seen
-        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
-        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
-        gate_only: list[tuple[int, int, int]] = []  # hits of keys that are only gates
+        triggers: dict[int, list[int]] = {}  # key -> where it was seen, if it triggers patterns
+        marks: list[tuple[int, int, int]] = []  # hits of keys with guards or excludes
+        gates: list[tuple[int, int, int]] = []  # hits of patterns' gate literals
         if self._automaton is not None:
-            all_entries, flags = self._entries, self._flags
+            all_words, flags = self._words, self._flags
             for match in self._automaton.find_matches_as_indexes(text, True):
                 key, start, end = match
                 if flag := flags[key]:
-                    if flag == _GATE_ONLY:
-                        gate_only.append(match)
+                    if flag == _BOUNDED:
+                        if start and is_word(text[start - 1]):
+                            continue
+                    elif flag == _GATE_ONLY:
+                        gates.append(match)
                         continue
-                    if start and is_word(text[start - 1]):
-                        continue
-                for kind, idx, lang, entry in all_entries[key]:
-                    if kind <= _STEM:  # most entries: one comparison
-                        span = word_span(text, start, end, kind == _STEM, lang)
-                        if span is not None:
-                            found.setdefault(idx, []).append((*span, kind, lang, entry))
-                    elif kind == _TRIGGER:
-                        triggered.setdefault(idx, []).append(end - 1)
-                    elif kind == _GATE:
-                        gates.setdefault(idx, []).append((start, end))
-                    elif kind == _GUARD:
-                        guards.setdefault(idx, []).append((start, end))
-                    elif kind == _VETO:
-                        vetoes.setdefault(idx, []).append(start)
                     else:
-                        seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
-        if gate_only and not self._gated.isdisjoint(triggered):
-            for key, start, end in gate_only:
-                for _, pi, _, _ in self._entries[key]:
-                    gates.setdefault(pi, []).append((start, end))
-        for pi, positions in triggered.items():
-            p = self._patterns[pi]
-            gated = gates.get(pi, []) if pi in self._gated else None
-            for start, end in _windows(text, positions) if gated != [] else ():
-                if gated is not None and not any(start <= a and b <= end for a, b in gated):
-                    continue
-                for a, b in p.regex.spans(text, start, end):
-                    found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
+                        if flag & _TRIGGERS:
+                            triggers.setdefault(key, []).append(end - 1)
+                        if flag & _MARKS:
+                            marks.append(match)
+                        if flag & _GATES:
+                            gates.append(match)
+                for kind, idx, lang, entry in all_words[key]:
+                    span = word_span(text, start, end, kind == _STEM, lang)
+                    if span is not None:
+                        found.setdefault(idx, []).append((*span, kind, lang, entry))
+        guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
+        vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        for key, start, end in marks:
+            for kind, idx, _, _ in self._marking[key]:
+                if kind == _GUARD:
+                    guards.setdefault(idx, []).append((start, end))
+                elif kind == _VETO:
+                    vetoes.setdefault(idx, []).append(start)
+                else:
+                    seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
+        if triggers or self._always:
+            self._run_patterns(text, triggers, gates, found)
         for ti, places in guards.items():
             if ti in found:
                 found[ti] = [
@@ -316,6 +335,48 @@ class ConceptMatcher:
             if not (beside and self._vetoed_by(ti, beside)):
                 hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
         return sorted(hits, key=lambda h: h.start)
+
+    def _run_patterns(
+        self,
+        text: str,
+        triggers: Mapping[int, list[int]],
+        gates: list[tuple[int, int, int]],
+        found: dict[int, list[tuple[int, int, int, str | None, str]]],
+    ) -> None:
+        """Runs each pattern whose trigger was seen (``triggers``: key -> where), and those
+        without one, in the windows around its triggers (:func:`_windows`, worked out once for
+        the patterns that share their triggers) that hold one of its gate literals."""
+        order = list(self._always)
+        for key in triggers:  # in the order first seen, as the hits of a pattern come
+            order += self._triggering[key]
+        gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
+        for key, start, _ in gates:
+            gate_at.setdefault(key, []).append(start)
+        gates_seen = set(gate_at)
+        windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        for pi in dict.fromkeys(order):
+            p = self._patterns[pi]
+            if p.gate:
+                if p.gate.isdisjoint(gates_seen):
+                    continue
+                present = [(gate_at[k], self._lengths[k]) for k in p.gate if k in gate_at]
+            ks = (
+                p.triggers if len(p.triggers) < 2 else tuple(k for k in p.triggers if k in triggers)
+            )
+            windows = windows_of.get(ks)
+            if windows is None:
+                at = triggers[ks[0]] if len(ks) == 1 else sorted(x for k in ks for x in triggers[k])
+                windows = windows_of[ks] = _windows(text, at) if ks else [(0, len(text))]
+            for start, end in windows:
+                if p.gate:
+                    for starts, n in present:  # a gate literal within the window?
+                        i = bisect_left(starts, start)
+                        if i < len(starts) and starts[i] + n <= end:
+                            break
+                    else:
+                        continue
+                for a, b in p.regex.spans(text, start, end):
+                    found.setdefault(p.target, []).append((a, b, _TRIGGER, p.language, p.source))
 
     def _drop_parts_of_longer_terms(
         self, found: dict[int, list[tuple[int, int, int, str | None, str]]]
@@ -342,11 +403,10 @@ class ConceptMatcher:
                             inside.add(b)
         if not inside:
             return
-        for ti, spans in found.items():
-            if self._targets[ti].concept is not None:
-                spans[:] = [
-                    sp for sp in spans if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
-                ]
+        for ti in {ti for _, _, ti in inside}:
+            found[ti] = [
+                sp for sp in found[ti] if sp[2] == _TRIGGER or (sp[0], sp[1], ti) not in inside
+            ]
 
     def _vetoed_by(self, ti: int, text: str) -> bool:
         """Whether one of target ``ti``'s excludes matches anywhere in ``text``."""
@@ -365,11 +425,8 @@ class ConceptMatcher:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
         excl = self._exclude.get(ti, [])
-        gated = [
-            (self._vetoes[xi], at)
-            for xi in self._gated_vetoes.get(ti, ())
-            if (at := vetoes.get(xi))
-        ]
+        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
+        text = norm.text
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
@@ -379,16 +436,18 @@ class ConceptMatcher:
             i = bisect_right(ends, start)  # the first kept span that ends after this start
             if i < len(starts) and starts[i] < end:
                 continue
-            lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
-            if any(x.search(norm.text, lo, hi) for x in excl) or any(
-                x.search(norm.text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
-            ):
-                continue
+            if excl or gated:
+                lo, hi = max(0, start - EXCLUDE_WINDOW), end + EXCLUDE_WINDOW
+                if any(x.search(text, lo, hi) for x in excl) or any(
+                    x.search(text, lo, hi) for x, at in gated if any(lo <= p < hi for p in at)
+                ):
+                    continue
             kept.insert(i, (start, end, lang, entry))
             starts.insert(i, start)
             ends.insert(i, end)
         out: list[Hit] = []
         seen: set[str] = set()
+        concept = self._targets[ti].concept
         for start, end, lang, entry in kept:
             a, b = norm.original_span(start, end)
             matched = norm.original[a:b]
@@ -396,7 +455,6 @@ class ConceptMatcher:
             if key in seen:
                 continue
             seen.add(key)
-            concept = self._targets[ti].concept
             snip = snippet(norm.original, a, b)
             out.append(Hit(concept, lang, field_name, matched, snip, a, b, entry))
             if len(out) >= MAX_HITS_PER_TARGET:
@@ -422,8 +480,6 @@ def _windows(text: str, positions: list[int]) -> list[tuple[int, int]]:
     """Merged stretches of ``PATTERN_REACH`` characters either side of each trigger, widened
     to whole words so that ``\\b`` and look-behinds see what they would see in the text."""
     n = len(text)
-    if positions[0] < 0:
-        return [(0, n)]
     out: list[tuple[int, int]] = []
     for p in positions:
         start = text.rfind(" ", 0, max(0, p - PATTERN_REACH)) + 1

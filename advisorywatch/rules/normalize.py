@@ -220,23 +220,16 @@ class _Step:
             )
         return self._spans
 
-    def map_start(self, pos: int) -> int:
-        o_s, o_e, i_s, i_e = self.spans()
-        i = bisect_right(o_s, pos) - 1
-        if i < 0:
-            return pos
-        if pos < o_e[i]:
-            return i_s[i]
-        return pos + i_e[i] - o_e[i]
-
-    def map_end(self, pos: int) -> int:
-        o_s, o_e, _, i_e = self.spans()
-        i = bisect_left(o_s, pos) - 1
-        if i < 0:
-            return pos
-        if pos <= o_e[i]:
-            return i_e[i]
-        return pos + i_e[i] - o_e[i]
+    def map(self, start: int, end: int) -> tuple[int, int]:
+        """Where the output span ``start:end`` came from in the input."""
+        o_s, o_e, i_s, i_e = self._spans or self.spans()
+        i = bisect_right(o_s, start) - 1
+        if i >= 0:
+            start = i_s[i] if start < o_e[i] else start + i_e[i] - o_e[i]
+        i = bisect_left(o_s, end) - 1
+        if i >= 0:
+            end = i_e[i] if end <= o_e[i] else end + i_e[i] - o_e[i]
+        return start, end
 
 
 class Normalized:
@@ -249,7 +242,7 @@ class Normalized:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         for step in reversed(self._steps):
-            start, end = step.map_start(start), step.map_end(end)
+            start, end = step.map(start, end)
         n = len(self.original)
         return min(start, n), min(max(end, start), n)
 

@@ -85,6 +85,19 @@ def test_pattern_runs_where_trigger_and_gate_are_both_in_reach() -> None:
     assert matcher.find({"text": "activated, then activated again"}) == []
 
 
+def test_pattern_with_two_trigger_literals_runs_near_each_where_its_gate_is() -> None:
+    pattern = r"\b(?:drones|missiles)\s+(?:\w+\s+){0,2}?hit\b"  # triggers drones, missiles
+    matcher = ConceptMatcher([Target("strike", patterns={"en": [pattern]})])
+    filler = " ".join(["word"] * 60)
+    text = f"Drones hit the port. {filler} Missiles {filler} missiles then hit. {filler} drones"
+    found = matcher.find({"text": text})
+    assert [(h.matched, text[h.start : h.end]) for h in found] == [
+        ("Drones hit", "Drones hit"),
+        ("missiles then hit", "missiles then hit"),
+    ]
+    assert matcher.find({"text": f"drones {filler} missiles {filler} white"}) == []
+
+
 def test_keys_inside_words_are_rejected_but_words_match() -> None:
     matcher = ConceptMatcher([Target("x", terms={"en": ["a a"]})])
     assert matcher.find({"text": "Baar kaa aaa_ zaa-b"}) == []
