@@ -110,9 +110,11 @@ def pattern_triggers(source: str) -> frozenset[str] | None:
 
 def pattern_gate(source: str) -> frozenset[str] | None:
     """Another set of literals, besides the triggers, of which every match contains one: a
-    stretch of text without any of them cannot hold a match and is not searched."""
+    stretch of text without any of them cannot hold a match and is not searched. (A set of
+    which each trigger literal already contains one, ``drone`` beside ``drones``, tells
+    nothing more.)"""
     found = _usable_literals(source)
-    return next((c for c in found[1:] if c != found[0]), None)
+    return next((c for c in found[1:] if not all(any(g in t for g in c) for t in found[0])), None)
 
 
 def _usable_literals(source: str) -> list[frozenset[str]]:
@@ -133,13 +135,16 @@ def _rank(literals: frozenset[str]) -> tuple[int, int]:
     return min(map(_width, literals)), -len(literals)
 
 
-def _required(items: Any) -> list[frozenset[str]]:
-    """Sets of literals such that every match of ``items`` contains one literal of each. A run
-    of literal characters goes on through a small character class, and through the class
-    ``re`` makes of alternatives with a common prefix (``大使(?:馆|館)`` is ``大使[馆館]``), as
-    one literal per character of the class."""
+def _required(items: Any, runs: list[str] | None = None) -> list[frozenset[str]]:
+    """Sets of literals such that every match of ``items`` (after ``runs``, the spellings of
+    the literal run just before them) contains one literal of each. A run of literal
+    characters goes on through a small character class, and through the class ``re`` makes
+    of alternatives with a common prefix (``大使(?:馆|館)`` is ``大使[馆館]``), as one literal
+    per character of the class; a run too short to be a literal goes on into each branch
+    of an alternation, where ``re`` puts the common prefix it takes out of the branches
+    (``faqs?|frequently`` is ``f`` then ``aqs?|requently``)."""
     candidates: list[frozenset[str]] = []
-    runs = [""]
+    runs = list(runs or [""])
 
     def flush() -> None:
         if runs != [""]:
@@ -153,13 +158,16 @@ def _required(items: Any) -> list[frozenset[str]]:
         if op is _parser.IN and _small_class(av) and len(runs) * len(av) <= _MAX_VARIANTS:
             runs[:] = [r + chr(v) for r in runs for _, v in av]
             continue
+        if op is _parser.BRANCH:
+            short = runs if min(map(_width, runs)) < _MIN_TRIGGER else None
+            alts = [max(_required(b, short), key=_rank, default=None) for b in av[1]]
+            flush()
+            if all(alts):
+                candidates.append(frozenset().union(*(a for a in alts if a)))
+            continue
         flush()
         if op is _parser.SUBPATTERN:
             candidates += _required(av[-1])
-        elif op is _parser.BRANCH:
-            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
-            if all(alts):
-                candidates.append(frozenset().union(*(a for a in alts if a)))
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
             candidates += _required(av[2])
         elif op is _parser.IN and _small_class(av):
