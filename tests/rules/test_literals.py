@@ -42,6 +42,8 @@ from advisorywatch.rules.normalize import normalize
         (r"(?:改修|改装|改装工事)", {"改修", "改装", "改装工事"}, None),
         (r"\b(?:посольств|представительств)", {"посольств", "представительств"}, None),
         (r"drone.{0,9}?drones", {"drones"}, None),  # "drone" is part of the trigger: no gate
+        # re takes "rea" out: a trigger stays as it was, a gate has the whole words
+        (r"embassy.{0,9}?(?:reabr\w*|reanud\w*)", {"embassy"}, {"reabr", "reanud"}),
     ],
 )
 def test_required_literals(source: str, triggers: set[str] | None, gate: set[str] | None) -> None:
