@@ -104,21 +104,34 @@ def builtin_patterns() -> frozenset[str]:
 def pattern_triggers(source: str) -> frozenset[str] | None:
     """Literals of which every match of the regex contains at least one, or None when the
     regex has no literal of at least ``_MIN_TRIGGER`` characters it cannot match without."""
-    found = _usable_literals(source)
+    found = _usable_literals(source)[0]
     return found[0] if found else None
 
 
 def pattern_gate(source: str) -> frozenset[str] | None:
     """Another set of literals, besides the triggers, of which every match contains one: a
-    stretch of text without any of them cannot hold a match and is not searched."""
-    found = _usable_literals(source)
-    return next((c for c in found[1:] if c != found[0]), None)
+    stretch of text without any of them cannot hold a match and is not searched. It may be
+    one a trigger cannot be (a run with the branch after it, ``reabr`` where the trigger
+    could only be ``rea``); a set of which each trigger literal already contains one,
+    ``drone`` beside ``drones``, tells nothing more."""
+    found, longer = _usable_literals(source)
+    if not found:
+        return None
+    others = sorted((*found[1:], *longer), key=_rank, reverse=True)  # stable
+    return next((c for c in others if not all(any(g in t for g in c) for t in found[0])), None)
 
 
-def _usable_literals(source: str) -> list[frozenset[str]]:
+def _usable_literals(source: str) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     """The regex's sets of required literals, best first, lower-cased, those with a literal
-    shorter than ``_MIN_TRIGGER`` left out."""
-    ranked = sorted(_required(_parser.parse(source, re.IGNORECASE)), key=_rank, reverse=True)
+    shorter than ``_MIN_TRIGGER`` left out; and those (:func:`_required`'s ``longer``) that
+    may only be gates."""
+    longer: list[frozenset[str]] = []
+    found = _required(_parser.parse(source, re.IGNORECASE), None, longer)
+    return _usable(found), _usable(longer)
+
+
+def _usable(candidates: list[frozenset[str]]) -> list[frozenset[str]]:
+    ranked = sorted(candidates, key=_rank, reverse=True)
     return [frozenset(s.lower() for s in c) for c in ranked if _rank(c)[0] >= _MIN_TRIGGER]
 
 
@@ -133,13 +146,22 @@ def _rank(literals: frozenset[str]) -> tuple[int, int]:
     return min(map(_width, literals)), -len(literals)
 
 
-def _required(items: Any) -> list[frozenset[str]]:
-    """Sets of literals such that every match of ``items`` contains one literal of each. A run
-    of literal characters goes on through a small character class, and through the class
-    ``re`` makes of alternatives with a common prefix (``大使(?:馆|館)`` is ``大使[馆館]``), as
-    one literal per character of the class."""
+def _required(
+    items: Any, runs: list[str] | None = None, longer: list[frozenset[str]] | None = None
+) -> list[frozenset[str]]:
+    """Sets of literals such that every match of ``items`` (after ``runs``, the spellings of
+    the literal run just before them) contains one literal of each. A run of literal
+    characters goes on through a small character class, and through the class ``re`` makes
+    of alternatives with a common prefix (``大使(?:馆|館)`` is ``大使[馆館]``), as one literal
+    per character of the class; a run too short to be a literal goes on into each branch
+    of an alternation, where ``re`` puts the common prefix it takes out of the branches
+    (``faqs?|frequently`` is ``f`` then ``aqs?|requently``). A longer run carried into the
+    branches the same way (``rea`` into ``br|nud``) makes a set that goes to ``longer``: a
+    trigger there would change which literal triggers a pattern, and with it the order in
+    which the patterns of a text run and so which of two that match the same words reports
+    it."""
     candidates: list[frozenset[str]] = []
-    runs = [""]
+    runs = list(runs or [""])
 
     def flush() -> None:
         if runs != [""]:
@@ -153,19 +175,30 @@ def _required(items: Any) -> list[frozenset[str]]:
         if op is _parser.IN and _small_class(av) and len(runs) * len(av) <= _MAX_VARIANTS:
             runs[:] = [r + chr(v) for r in runs for _, v in av]
             continue
-        flush()
-        if op is _parser.SUBPATTERN:
-            candidates += _required(av[-1])
-        elif op is _parser.BRANCH:
-            alts = [max(_required(b), key=_rank, default=None) for b in av[1]]
+        if op is _parser.BRANCH:
+            short = min(map(_width, runs)) < _MIN_TRIGGER
+            alts = [_best(_required(b, runs if short else None)) for b in av[1]]
             if all(alts):
                 candidates.append(frozenset().union(*(a for a in alts if a)))
+            if not short and longer is not None:
+                carried = [_best(_required(b, runs)) for b in av[1]]
+                if all(carried):
+                    longer.append(frozenset().union(*(a for a in carried if a)))
+            flush()
+            continue
+        flush()
+        if op is _parser.SUBPATTERN:
+            candidates += _required(av[-1], None, longer)
         elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
-            candidates += _required(av[2])
+            candidates += _required(av[2], None, longer)
         elif op is _parser.IN and _small_class(av):
             candidates.append(frozenset(chr(v) for _, v in av))
     flush()
     return candidates
+
+
+def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    return max(candidates, key=_rank, default=None)
 
 
 def _small_class(av: Any) -> bool:

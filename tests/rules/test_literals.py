@@ -37,6 +37,13 @@ from advisorywatch.rules.normalize import normalize
         (r"(?:防空警报|空袭警报)", {"防空警报", "空袭警报"}, None),
         (r"空袭", {"空袭"}, None),  # two ideographs are as telling as four letters
         (r"ab[cdefg]", None, None),  # a class of five is no literal
+        # re takes the common "f" out of the branches: it goes back into each
+        (r"\b(?:frequently\s+asked\s+questions|faqs?)\b", {"frequently", "faq"}, None),
+        (r"(?:改修|改装|改装工事)", {"改修", "改装", "改装工事"}, None),
+        (r"\b(?:посольств|представительств)", {"посольств", "представительств"}, None),
+        (r"drone.{0,9}?drones", {"drones"}, None),  # "drone" is part of the trigger: no gate
+        # re takes "rea" out: a trigger stays as it was, a gate has the whole words
+        (r"embassy.{0,9}?(?:reabr\w*|reanud\w*)", {"embassy"}, {"reabr", "reanud"}),
     ],
 )
 def test_required_literals(source: str, triggers: set[str] | None, gate: set[str] | None) -> None:
