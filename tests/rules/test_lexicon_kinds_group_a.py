@@ -398,6 +398,23 @@ POSITIVES = [
     ("id", "air_raid_alert", "Peringatan serangan rudal diaktifkan di utara"),
     ("ar", "air_raid_alert", "تم تفعيل الإنذار من الصواريخ في الشمال"),
     ("th", "air_raid_alert", "มีการประกาศเตือนภัยขีปนาวุธในภาคเหนือ"),
+    # round 10: the hit or impact of one drone named as a noun; a singular "drone attack"
+    ("en", "drone_attack", "The impact of a drone started a fire at the depot"),
+    ("id", "drone_attack", "Hantaman drone memicu kebakaran di gudang"),
+    ("fr", "drone_attack", "L'impact d'un drone a provoqué un incendie au dépôt"),
+    ("de", "drone_attack", "Der Einschlag einer Drohne löste einen Brand im Depot aus"),
+    ("es", "drone_attack", "El impacto de un dron causó un incendio en el depósito"),
+    ("it", "drone_attack", "L'impatto di un drone ha provocato un incendio nel deposito"),
+    ("el", "drone_attack", "Η πρόσκρουση drone προκάλεσε φωτιά στην αποθήκη"),
+    ("ru", "drone_attack", "Попадание беспилотника вызвало пожар на складе"),
+    ("uk", "drone_attack", "Влучання дрона спричинило пожежу на складі"),
+    ("pl", "drone_attack", "Uderzenie drona wywołało pożar w magazynie"),
+    ("pl", "drone_attack", "Drony wywołały pożary w dzielnicach mieszkalnych"),
+    ("pl", "drone_attack", "W nocy użyto prawie 300 dronów"),
+    ("pt", "drone_attack", "O impacto de um drone provocou um incêndio no depósito"),
+    ("pt", "drone_attack", "Ataque de drone russo mata dois em Odessa"),
+    ("es", "drone_attack", "Ataque de dron ruso mata a dos en Odesa"),
+    ("it", "drone_attack", "Attacco di drone russo uccide due persone"),
 ]
 
 NEAR_MISSES = [
@@ -628,6 +645,10 @@ NEAR_MISSES = [
     ("en", "The false missile alert in Hawaii caused panic", "air_raid_alert"),
     ("en", "A missile alert woke the island before it was declared to be false", "air_raid_alert"),
     ("es", "Se activó por error la alerta de misiles", "air_raid_alert"),
+    # round 10: the impact of drones on a trade is no drone attack
+    ("it", "L'impatto dei droni sull'agricoltura", "drone_attack"),
+    ("en", "The impact of the drones on farming", "drone_attack"),
+    ("fr", "L'impact des drones sur la guerre moderne", "drone_attack"),
 ]
 
 
