@@ -415,6 +415,27 @@ POSITIVES = [
     ("pt", "drone_attack", "Ataque de drone russo mata dois em Odessa"),
     ("es", "drone_attack", "Ataque de dron ruso mata a dos en Odesa"),
     ("it", "drone_attack", "Attacco di drone russo uccide due persone"),
+    # round 10: consular services suspended, as a noun; embassies with no public service
+    ("es", "embassy_closed", "La embajada anunció la suspensión de servicios consulares el lunes"),
+    ("fr", "embassy_closed", "L'ambassade annonce la suspension des services consulaires lundi"),
+    ("it", "embassy_closed", "L'ambasciata annuncia la sospensione dei servizi consolari lunedì"),
+    ("pt", "embassy_closed", "A embaixada anunciou a suspensão dos serviços consulares na segunda"),
+    (
+        "de",
+        "embassy_closed",
+        "Die Botschaft kündigte die Aussetzung aller konsularischen Dienste an",
+    ),
+    ("id", "embassy_closed", "Kedutaan mengumumkan penghentian layanan konsuler mulai Senin"),
+    ("th", "embassy_closed", "สถานทูตประกาศระงับบริการกงสุลตั้งแต่วันจันทร์"),
+    ("es", "embassy_closed", "La embajada no prestará servicios consulares de rutina el lunes"),
+    ("en", "embassy_closed", "Several embassies are running with no services to the public"),
+    ("pt", "embassy_closed", "Várias embaixadas funcionam sem atendimento ao público"),
+    ("es", "embassy_closed", "Varias embajadas trabajan sin atención al público por la epidemia"),
+    (
+        "en",
+        "embassy_closed",
+        "The embassy is closed after a bomb threat; it suspended visa interviews",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -649,6 +670,19 @@ NEAR_MISSES = [
     ("it", "L'impatto dei droni sull'agricoltura", "drone_attack"),
     ("en", "The impact of the drones on farming", "drone_attack"),
     ("fr", "L'impact des drones sur la guerre moderne", "drone_attack"),
+    # round 10: visas suspended while the mission stays open; national-day closures
+    ("en", "The embassy has suspended its visa services until October", "embassy_closed"),
+    ("fr", "L'ambassade a suspendu la délivrance des visas jusqu'en octobre", "embassy_closed"),
+    ("es", "La embajada suspendió la emisión de visados hasta octubre", "embassy_closed"),
+    ("it", "L'ambasciata ha sospeso il rilascio dei visti fino a ottobre", "embassy_closed"),
+    ("el", "Η πρεσβεία ανέστειλε την έκδοση βίζας έως τον Οκτώβριο", "embassy_closed"),
+    ("ru", "Посольство приостановило выдачу виз до октября", "embassy_closed"),
+    ("uk", "Посольство призупинило видачу віз до жовтня", "embassy_closed"),
+    ("pl", "Ambasada wstrzymała wydawanie wiz do października", "embassy_closed"),
+    ("pt", "A embaixada suspendeu a emissão de vistos até outubro", "embassy_closed"),
+    ("id", "Kedutaan menangguhkan penerbitan visa hingga Oktober", "embassy_closed"),
+    ("it", "Consolati chiusi per la festa nazionale del 2 giugno", "embassy_closed"),
+    ("fr", "Les consulats sont fermés pour les fêtes nationales", "embassy_closed"),
 ]
 
 
