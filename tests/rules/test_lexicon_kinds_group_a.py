@@ -436,6 +436,34 @@ POSITIVES = [
         "embassy_closed",
         "The embassy is closed after a bomb threat; it suspended visa interviews",
     ),
+    # round 10: diplomats' families ordered out (verb first, long aside); citizens flown home
+    # on state-chartered flights or a military aircraft
+    (
+        "en",
+        "evacuation",
+        "Washington ordered the families of its diplomats in Chad -- hit by a new wave of"
+        " fighting -- to leave the country",
+    ),
+    ("de", "evacuation", "Familienangehörige der Diplomaten sollen das Land verlassen"),
+    ("es", "evacuation", "Madrid ordenó a los familiares de sus diplomáticos salir del país"),
+    ("it", "evacuation", "Roma ha ordinato ai familiari dei diplomatici di lasciare il paese"),
+    ("pt", "evacuation", "Lisboa ordenou que os familiares dos diplomatas deixem o país"),
+    ("th", "evacuation", "กระทรวงสั่งให้ครอบครัวนักการทูตออกจากประเทศโดยด่วน"),
+    ("en", "evacuation", "About 800 citizens came home on government-chartered flights"),
+    ("fr", "evacuation", "Les vols affrétés par l'État ont ramené 800 Français"),
+    ("fr", "evacuation", "Le ministre annonce le retour de 2.500 ressortissants"),
+    ("es", "evacuation", "Vuelos fletados por el Gobierno trajeron a 500 españoles"),
+    ("it", "evacuation", "Voli charter del governo hanno riportato 300 connazionali"),
+    ("pt", "evacuation", "Voos fretados pelo governo trouxeram 300 brasileiros"),
+    ("en", "evacuation", "A military transport plane carrying 91 stranded citizens landed"),
+    ("de", "evacuation", "Ein Bundeswehrflugzeug holte 120 gestrandete Deutsche aus Beirut zurück"),
+    ("el", "evacuation", "Το στρατιωτικό αεροσκάφος μετέφερε 60 Έλληνες από τη Βηρυτό"),
+    ("ru", "evacuation", "Военный самолет доставил на родину 90 граждан из Бейрута"),
+    ("uk", "evacuation", "Військовий літак доставив додому 90 громадян з Бейрута"),
+    ("pl", "evacuation", "Samolot wojskowy przywiózł do kraju 90 obywateli z Bejrutu"),
+    ("id", "evacuation", "Pesawat militer memulangkan 90 WNI dari Beirut"),
+    ("ar", "evacuation", "طائرة عسكرية أعادت 90 مواطنا عالقين في بيروت"),
+    ("th", "evacuation", "เครื่องบินทหารรับคนไทย 90 คนกลับจากเบรุต"),
 ]
 
 NEAR_MISSES = [
@@ -683,6 +711,23 @@ NEAR_MISSES = [
     ("id", "Kedutaan menangguhkan penerbitan visa hingga Oktober", "embassy_closed"),
     ("it", "Consolati chiusi per la festa nazionale del 2 giugno", "embassy_closed"),
     ("fr", "Les consulats sont fermés pour les fêtes nationales", "embassy_closed"),
+    # round 10: a military aircraft carrying aid; lessons drawn from a past evacuation
+    ("ru", "Военный самолет доставил гуманитарную помощь в Газу", "evacuation"),
+    ("pl", "Samolot wojskowy przywiózł pomoc humanitarną", "evacuation"),
+    ("el", "Το στρατιωτικό αεροσκάφος μετέφερε ανθρωπιστική βοήθεια", "evacuation"),
+    ("en", "Lessons learned from the evacuation of citizens from Kabul", "evacuation"),
+    ("fr", "Les leçons de l'évacuation des ressortissants de Kaboul", "evacuation"),
+    ("de", "Lehren aus der Evakuierung der Staatsbürger aus Kabul", "evacuation"),
+    ("es", "Lecciones de la evacuación de ciudadanos de Kabul", "evacuation"),
+    ("it", "Le lezioni dell'evacuazione dei cittadini da Kabul", "evacuation"),
+    ("pt", "Lições da evacuação de cidadãos de Cabul", "evacuation"),
+    ("ru", "Уроки эвакуации граждан из Кабула", "evacuation"),
+    ("uk", "Уроки евакуації громадян з Кабула", "evacuation"),
+    ("pl", "Lekcje z ewakuacji obywateli z Kabulu", "evacuation"),
+    ("id", "Pelajaran dari evakuasi WNI dari Kabul", "evacuation"),
+    ("el", "Τα διδάγματα από την εκκένωση της Καμπούλ", "evacuation"),
+    ("ar", "دروس مستفادة من إجلاء المواطنين من كابول", "evacuation"),
+    ("th", "ถอดบทเรียนการอพยพคนไทยกลับบ้าน", "evacuation"),
 ]
 
 
