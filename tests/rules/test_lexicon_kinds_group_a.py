@@ -464,6 +464,24 @@ POSITIVES = [
     ("id", "evacuation", "Pesawat militer memulangkan 90 WNI dari Beirut"),
     ("ar", "evacuation", "طائرة عسكرية أعادت 90 مواطنا عالقين في بيروت"),
     ("th", "evacuation", "เครื่องบินทหารรับคนไทย 90 คนกลับจากเบรุต"),
+    # round 10: the launch of a missile from a place, as a noun; a missile tearing through a block
+    ("en", "missile_attack", "Sirens sounded after the launch of a missile from Lebanon"),
+    ("en", "missile_attack", "Missiles, dozens of them ballistic, were launched at Haifa"),
+    ("en", "missile_attack", "A missile ripped through a block of flats in Sumy"),
+    ("ar", "missile_attack", "دوت صفارات الإنذار بعد إطلاق صاروخ من لبنان"),
+    ("ar", "missile_attack", "صاروخ دمر مبنى سكنيا في سومي"),
+    ("fr", "missile_attack", "Le tir d'un missile depuis le Liban a déclenché les sirènes"),
+    ("fr", "missile_attack", "Un missile a éventré un immeuble à Soumy"),
+    ("de", "missile_attack", "Der Abschuss einer Rakete aus dem Libanon löste Sirenen aus"),
+    ("es", "missile_attack", "El lanzamiento de un misil desde Líbano activó las sirenas"),
+    ("it", "missile_attack", "Il lancio di un missile dal Libano ha fatto scattare le sirene"),
+    ("it", "missile_attack", "Un missile ha sventrato un palazzo a Sumy"),
+    ("ru", "missile_attack", "Запуск ракеты из Ливана вызвал сирены"),
+    ("uk", "missile_attack", "Запуск ракети з Лівану спричинив сирени"),
+    ("pl", "missile_attack", "Wystrzelenie rakiety z Libanu uruchomiło syreny"),
+    ("pt", "missile_attack", "O lançamento de um míssil do Líbano acionou as sirenes"),
+    ("id", "missile_attack", "Peluncuran rudal dari Lebanon memicu sirene"),
+    ("th", "missile_attack", "ขีปนาวุธทำลายอาคารที่พักอาศัยในซูมี"),
 ]
 
 NEAR_MISSES = [
@@ -728,6 +746,11 @@ NEAR_MISSES = [
     ("el", "Τα διδάγματα από την εκκένωση της Καμπούλ", "evacuation"),
     ("ar", "دروس مستفادة من إجلاء المواطنين من كابول", "evacuation"),
     ("th", "ถอดบทเรียนการอพยพคนไทยกลับบ้าน", "evacuation"),
+    # round 10: a tested launch, a space rocket, a cruise missile fired in an exercise
+    ("en", "North Korea tested the launch of a missile from a submarine", "missile_attack"),
+    ("en", "The launch of a rocket from Cape Canaveral", "missile_attack"),
+    ("ru", "Запуск ракеты-носителя из Плесецка прошел успешно", "missile_attack"),
+    ("it", "Il lancio di un missile da crociera durante l'esercitazione", "missile_attack"),
 ]
 
 
