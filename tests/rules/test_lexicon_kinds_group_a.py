@@ -482,6 +482,17 @@ POSITIVES = [
     ("pt", "missile_attack", "O lançamento de um míssil do Líbano acionou as sirenes"),
     ("id", "missile_attack", "Peluncuran rudal dari Lebanon memicu sirene"),
     ("th", "missile_attack", "ขีปนาวุธทำลายอาคารที่พักอาศัยในซูมี"),
+    # round 10: visas and other documents suspended is a wider suspension
+    (
+        "ru",
+        "embassy_closed",
+        "Посольство приостановило выдачу виз и паспортов до особого распоряжения",
+    ),
+    (
+        "en",
+        "embassy_closed",
+        "The embassy suspended visa and passport services until further notice",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -751,6 +762,11 @@ NEAR_MISSES = [
     ("en", "The launch of a rocket from Cape Canaveral", "missile_attack"),
     ("ru", "Запуск ракеты-носителя из Плесецка прошел успешно", "missile_attack"),
     ("it", "Il lancio di un missile da crociera durante l'esercitazione", "missile_attack"),
+    (
+        "ru",
+        "Консульство приостановило прием заявок на визы. Консульство будет открыто",
+        "embassy_closed",
+    ),
 ]
 
 
