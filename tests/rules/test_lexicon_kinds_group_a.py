@@ -493,6 +493,15 @@ POSITIVES = [
         "embassy_closed",
         "The embassy suspended visa and passport services until further notice",
     ),
+    # round 10: a declared danger of air attack, an air alert state, a city under alert after an
+    # air attack (rule b: air_raid_alert)
+    ("ru", "air_raid_alert", "В области по-прежнему сохраняется опасность воздушной атаки"),
+    ("uk", "air_raid_alert", "В області оголошено загрозу повітряної атаки"),
+    ("id", "air_raid_alert", "Status siaga udara diberlakukan selama tiga jam di Kyiv"),
+    ("pl", "air_raid_alert", "Alarmy lotnicze ogłoszono w całym kraju"),
+    ("pt", "air_raid_alert", "Odessa voltou a sofrer um ataque aéreo e está sob alerta"),
+    ("es", "air_raid_alert", "Odesa volvió a sufrir un ataque aéreo y está bajo alerta"),
+    ("th", "air_raid_alert", "เมืองโอเดสซาอยู่ภายใต้การแจ้งเตือนการโจมตีตลอดคืน"),
 ]
 
 NEAR_MISSES = [
@@ -767,6 +776,41 @@ NEAR_MISSES = [
         "Консульство приостановило прием заявок на визы. Консульство будет открыто",
         "embassy_closed",
     ),
+    # round 10: a danger of air attack is no air strike; shelter advice for whenever sirens sound
+    ("ru", "В области по-прежнему сохраняется опасность воздушной атаки", "air_strike"),
+    ("en", "Residents were told to take shelter whenever the sirens sound", "shelter_in_place"),
+    (
+        "fr",
+        "Il faut se mettre à l'abri chaque fois que les sirènes retentissent",
+        "shelter_in_place",
+    ),
+    (
+        "de",
+        "Man soll jedes Mal, wenn die Sirenen heulen, Schutz im Keller suchen",
+        "shelter_in_place",
+    ),
+    (
+        "es",
+        "Hay que refugiarse en los búnkeres cada vez que suenen las sirenas",
+        "shelter_in_place",
+    ),
+    ("it", "Bisogna rifugiarsi nei bunker ogni volta che suonano le sirene", "shelter_in_place"),
+    ("pt", "Os moradores devem se abrigar sempre que soarem as sirenes", "shelter_in_place"),
+    (
+        "ru",
+        "Жителям следует укрываться в убежищах каждый раз, когда звучат сирены",
+        "shelter_in_place",
+    ),
+    ("uk", "Мешканцям слід спускатися в укриття щоразу, коли лунають сирени", "shelter_in_place"),
+    ("pl", "Należy schodzić do schronów za każdym razem, gdy wyją syreny", "shelter_in_place"),
+    ("id", "Warga diminta berlindung di bunker setiap kali sirene berbunyi", "shelter_in_place"),
+    (
+        "el",
+        "Οι κάτοικοι να καταφεύγουν στα καταφύγια κάθε φορά που ηχούν οι σειρήνες",
+        "shelter_in_place",
+    ),
+    ("ar", "على السكان التوجه إلى الملاجئ كلما دوت صفارات الإنذار", "shelter_in_place"),
+    ("th", "ขอให้ประชาชนหลบเข้าที่หลบภัยทุกครั้งที่มีเสียงไซเรน", "shelter_in_place"),
 ]
 
 
