@@ -502,6 +502,14 @@ POSITIVES = [
     ("pt", "air_raid_alert", "Odessa voltou a sofrer um ataque aéreo e está sob alerta"),
     ("es", "air_raid_alert", "Odesa volvió a sufrir un ataque aéreo y está bajo alerta"),
     ("th", "air_raid_alert", "เมืองโอเดสซาอยู่ภายใต้การแจ้งเตือนการโจมตีตลอดคืน"),
+    # round 10: jets, helicopters or warplanes that struck, named without "air"
+    ("en", "air_strike", "Jets and helicopters struck several targets in Rafah"),
+    ("el", "air_strike", "Τα μαχητικά της αεροπορίας έπληξαν αποθήκες στη Ράφα"),
+    ("it", "air_strike", "Gli aerei israeliani hanno colpito diversi obiettivi a Rafah"),
+    ("ru", "air_strike", "Самолеты нанесли удары по складам в Рафахе"),
+    ("uk", "air_strike", "Літаки завдали ударів по складах у Рафаху"),
+    ("pt", "air_strike", "Caças israelenses bombardearam alvos em Rafah"),
+    ("th", "air_strike", "เครื่องบินรบทิ้งระเบิดใส่คลังอาวุธในราฟาห์"),
 ]
 
 NEAR_MISSES = [
@@ -811,6 +819,7 @@ NEAR_MISSES = [
     ),
     ("ar", "على السكان التوجه إلى الملاجئ كلما دوت صفارات الإنذار", "shelter_in_place"),
     ("th", "ขอให้ประชาชนหลบเข้าที่หลบภัยทุกครั้งที่มีเสียงไซเรน", "shelter_in_place"),
+    ("en", "The Jets struck gold in the final quarter", "air_strike"),
 ]
 
 
