@@ -510,6 +510,18 @@ POSITIVES = [
     ("uk", "air_strike", "Літаки завдали ударів по складах у Рафаху"),
     ("pt", "air_strike", "Caças israelenses bombardearam alvos em Rafah"),
     ("th", "air_strike", "เครื่องบินรบทิ้งระเบิดใส่คลังอาวุธในราฟาห์"),
+    # round 10: people who had to enter the shelters
+    ("en", "shelter_in_place", "Thousands of residents had to enter shelters during the night"),
+    ("fr", "shelter_in_place", "Des milliers d'habitants ont dû entrer dans les abris cette nuit"),
+    ("de", "shelter_in_place", "Tausende Bewohner mussten in der Nacht in die Schutzräume"),
+    ("es", "shelter_in_place", "Miles de vecinos tuvieron que entrar en los refugios por la noche"),
+    ("it", "shelter_in_place", "Migliaia di residenti sono dovuti entrare nei rifugi nella notte"),
+    (
+        "pt",
+        "shelter_in_place",
+        "Milhares de moradores tiveram que entrar nos abrigos durante a noite",
+    ),
+    ("ar", "shelter_in_place", "اضطر آلاف السكان للدخول ليلا إلى الملاجئ"),
 ]
 
 NEAR_MISSES = [
@@ -820,6 +832,13 @@ NEAR_MISSES = [
     ("ar", "على السكان التوجه إلى الملاجئ كلما دوت صفارات الإنذار", "shelter_in_place"),
     ("th", "ขอให้ประชาชนหลบเข้าที่หลบภัยทุกครั้งที่มีเสียงไซเรน", "shelter_in_place"),
     ("en", "The Jets struck gold in the final quarter", "air_strike"),
+    # round 10: homeless people going to shelters in the cold
+    ("en", "Homeless people entered shelters as temperatures dropped", "shelter_in_place"),
+    ("fr", "Les sans-abri sont allés aux abris de nuit", "shelter_in_place"),
+    ("de", "Obdachlose mussten in der Nacht in die Bunker", "shelter_in_place"),
+    ("es", "Las personas sin hogar fueron a los refugios por el frío", "shelter_in_place"),
+    ("it", "I senzatetto sono corsi nei rifugi per il freddo", "shelter_in_place"),
+    ("pt", "Moradores de rua foram aos abrigos por causa do frio", "shelter_in_place"),
 ]
 
 
