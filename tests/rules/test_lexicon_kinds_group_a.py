@@ -522,6 +522,23 @@ POSITIVES = [
         "Milhares de moradores tiveram que entrar nos abrigos durante a noite",
     ),
     ("ar", "shelter_in_place", "اضطر آلاف السكان للدخول ليلا إلى الملاجئ"),
+    # round 10: missiles launched at a city with a count or a description in between
+    (
+        "it",
+        "missile_attack",
+        "Si parla di missili, almeno 100 balistici iraniani, lanciati su Haifa",
+    ),
+    (
+        "fr",
+        "missile_attack",
+        "Des missiles, dont au moins 100 balistiques, ont été tirés sur Haïfa",
+    ),
+    ("pt", "missile_attack", "Mísseis, pelo menos 100 balísticos, lançados contra Haifa"),
+    ("ru", "missile_attack", "Ракеты, не менее 100 баллистических, были выпущены по Хайфе"),
+    ("uk", "missile_attack", "Ракети, щонайменше 100 балістичних, були випущені по Хайфі"),
+    ("pl", "missile_attack", "W ataku użyto 300 dronów i 20 rakiet"),
+    ("pl", "missile_attack", "Pociski, co najmniej 100 balistycznych, wystrzelono na Hajfę"),
+    ("id", "missile_attack", "Rudal, setidaknya 100 balistik, diluncurkan ke Haifa"),
 ]
 
 NEAR_MISSES = [
@@ -839,6 +856,8 @@ NEAR_MISSES = [
     ("es", "Las personas sin hogar fueron a los refugios por el frío", "shelter_in_place"),
     ("it", "I senzatetto sono corsi nei rifugi per il freddo", "shelter_in_place"),
     ("pt", "Moradores de rua foram aos abrigos por causa do frio", "shelter_in_place"),
+    ("id", "Rudal uji coba diluncurkan ke laut lepas", "missile_attack"),
+    ("ru", "Ракета-носитель была запущена на орбиту", "missile_attack"),
 ]
 
 
