@@ -539,6 +539,8 @@ POSITIVES = [
     ("pl", "missile_attack", "W ataku użyto 300 dronów i 20 rakiet"),
     ("pl", "missile_attack", "Pociski, co najmniej 100 balistycznych, wystrzelono na Hajfę"),
     ("id", "missile_attack", "Rudal, setidaknya 100 balistik, diluncurkan ke Haifa"),
+    # round 10: a comparison with a world war does not make a report a retrospective
+    ("en", "air_strike", "The heaviest air strikes on Kyiv since the Second World War"),
 ]
 
 NEAR_MISSES = [
@@ -858,6 +860,39 @@ NEAR_MISSES = [
     ("pt", "Moradores de rua foram aos abrigos por causa do frio", "shelter_in_place"),
     ("id", "Rudal uji coba diluncurkan ke laut lepas", "missile_attack"),
     ("ru", "Ракета-носитель была запущена на орбиту", "missile_attack"),
+    # round 10: air raids told as history of a world war; a Second World War alarm stage
+    ("en", "In 1916, during the First World War, air raids hit towns in Britain", "air_strike"),
+    (
+        "fr",
+        "En 1916, en pleine Première Guerre mondiale, des raids aériens ont frappé Paris",
+        "air_strike",
+    ),
+    ("de", "1916, mitten im Ersten Weltkrieg, trafen Luftangriffe englische Städte", "air_strike"),
+    (
+        "es",
+        "En 1916, en plena Primera Guerra Mundial, ataques aéreos alcanzaron Londres",
+        "air_strike",
+    ),
+    (
+        "it",
+        "Nel 1916, in piena Prima guerra mondiale, attacchi aerei colpirono Londra",
+        "air_strike",
+    ),
+    (
+        "pt",
+        "Em 1916, em plena Primeira Guerra Mundial, ataques aéreos atingiram Londres",
+        "air_strike",
+    ),
+    ("ru", "В 1916 году, в разгар Первой мировой войны, авианалеты поразили Лондон", "air_strike"),
+    ("uk", "У 1916 році, в розпал Першої світової війни, авіанальоти вразили Лондон", "air_strike"),
+    ("id", "Pada 1916, di tengah Perang Dunia I, serangan udara menghantam London", "air_strike"),
+    (
+        "el",
+        "Το 1916, στον Α' Παγκόσμιο Πόλεμο, αεροπορικές επιδρομές έπληξαν το Λονδίνο",
+        "air_strike",
+    ),
+    ("ar", "خلال الحرب العالمية الثانية شنت غارات جوية على لندن", "air_strike"),
+    ("de", "Luftgefahr 15: wer konnte, suchte Schutz im Bunker", "shelter_in_place"),
 ]
 
 
