@@ -671,6 +671,27 @@ POSITIVES = [
     # round 9: a "rain of missiles" (hi) is no weather
     ("hi", "shelter_in_place", "रात भर मिसाइलों की बारिश, सायरन बजते ही लोग बंकरों की ओर भागे"),
     ("hi", "do_not_travel", "मिसाइलों की बारिश के बाद मंत्रालय ने कहा, इजराइल की यात्रा न करें"),
+    # round 10: a drone as the agent in any tense or voice ("hit by a drone", "drones hit",
+    # "drones attacked ... at night"), debris of a downed drone striking a building, a
+    # counter-attack with drones, Dari "unmanned aircraft"
+    ("nl", "drone_attack", "In Rotterdam werd een woning getroffen door een drone."),
+    ("nl", "drone_attack", "Russische drones treffen een school in Odesa."),
+    (
+        "nl",
+        "drone_attack",
+        "Russische drones vielen vannacht rond drie uur de haven van Odesa aan.",
+    ),
+    ("hr", "drone_attack", "Stambena zgrada u Kijevu pogođena je ruskim dronom."),
+    ("sr", "drone_attack", "Стамбена зграда у Кијеву погођена је дроном."),
+    ("ro", "drone_attack", "Un bloc din Odesa a fost lovit de o dronă rusească."),
+    ("tr", "drone_attack", "Bir apartman Rus İHA'sı tarafından vuruldu."),
+    ("tr", "drone_attack", "Düşürülen İHA'nın parçaları bir binaya düştü"),
+    ("ja", "drone_attack", "無人機の破片が住宅に落下し火災が発生した"),
+    ("vi", "drone_attack", "Mảnh vỡ UAV rơi xuống một tòa nhà ở Kiev"),
+    ("hi", "drone_attack", "ड्रोन के मलबे से इमारत में आग लगी"),
+    ("ko", "drone_attack", "이란은 미사일과 드론으로 반격했다"),
+    ("ko", "drone_attack", "격추된 드론의 파편이 고층 아파트에 부딪혀 화재가 발생했다"),
+    ("fa", "drone_attack", "در حمله هواپیماهای بدون سرنشین در ولایت کنر دو نفر کشته شدند"),
 ]
 
 NEAR_MISSES = [
@@ -970,6 +991,9 @@ NEAR_MISSES = [
     ),
     # round 9: people reaching safe places in heavy rain (hi) are no shelter from an attack
     ("hi", "तेज बारिश के बीच लोग सुरक्षित स्थानों पर पहुंचे", "shelter_in_place"),
+    # round 10: a police drone flying, a hobby drone falling are no drone attack
+    ("nl", "Een drone van de politie vloog boven het stadion.", "drone_attack"),
+    ("nl", "De hobbydrone viel in het water.", "drone_attack"),
 ]
 
 
