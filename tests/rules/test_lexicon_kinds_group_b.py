@@ -692,6 +692,21 @@ POSITIVES = [
     ("ko", "drone_attack", "이란은 미사일과 드론으로 반격했다"),
     ("ko", "drone_attack", "격추된 드론의 파편이 고층 아파트에 부딪혀 화재가 발생했다"),
     ("fa", "drone_attack", "در حمله هواپیماهای بدون سرنشین در ولایت کنر دو نفر کشته شدند"),
+    # round 10: a declared missile or drone danger, and the alarm "because of an air attack",
+    # are an air-raid alert (rule b)
+    ("nl", "air_raid_alert", "Vijandelijke drones boven de stad. Er is ook raketgevaar."),
+    ("nl", "air_raid_alert", "Er geldt dronegevaar in de regio Charkiv."),
+    ("hr", "air_raid_alert", "Postoji opasnost od raketnog napada na Kijev."),
+    ("hr", "air_raid_alert", "Uzbuna zbog zračnog napada trajala je sat vremena."),
+    ("sr", "air_raid_alert", "Uzbuna zbog vazdušnog napada trajala je oko sat vremena."),
+    ("sr", "air_raid_alert", "Узбуна због ваздушног напада трајала је сат времена."),
+    ("ro", "air_raid_alert", "În Kiev s-a declarat pericol de rachete."),
+    ("ko", "air_raid_alert", "키이우에 미사일 위협 경보가 발령됐다"),
+    ("zh", "air_raid_alert", "基辅发布导弹威胁警报"),
+    ("vi", "air_raid_alert", "Ở Kiev có cảnh báo nguy cơ tên lửa"),
+    ("hi", "air_raid_alert", "कीव में मिसाइल हमले का खतरा घोषित"),
+    ("ka", "air_raid_alert", "კიევში სარაკეტო საფრთხე გამოცხადდა"),
+    ("fa", "air_raid_alert", "در کیف خطر حمله موشکی اعلام شد"),
 ]
 
 NEAR_MISSES = [
@@ -994,6 +1009,11 @@ NEAR_MISSES = [
     # round 10: a police drone flying, a hobby drone falling are no drone attack
     ("nl", "Een drone van de politie vloog boven het stadion.", "drone_attack"),
     ("nl", "De hobbydrone viel in het water.", "drone_attack"),
+    # round 10: a declared missile danger is no missile attack (rule b); a growing danger
+    # discussed by analysts is no alert
+    ("fa", "در کیف خطر حمله موشکی اعلام شد", "missile_attack"),
+    ("hi", "कीव में मिसाइल हमले का खतरा घोषित", "missile_attack"),
+    ("hr", "Raste opasnost od raketnog napada na Europu, kažu analitičari.", "air_raid_alert"),
 ]
 
 
