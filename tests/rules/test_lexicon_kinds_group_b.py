@@ -707,6 +707,12 @@ POSITIVES = [
     ("hi", "air_raid_alert", "कीव में मिसाइल हमले का खतरा घोषित"),
     ("ka", "air_raid_alert", "კიევში სარაკეტო საფრთხე გამოცხადდა"),
     ("fa", "air_raid_alert", "در کیف خطر حمله موشکی اعلام شد"),
+    # round 10: real sirens and shelter entry still fire beside the new future-tense and
+    # standing-guidance guards
+    ("he", "shelter_in_place", "נשמעה אזעקה בתל אביב והתושבים נכנסו למרחב מוגן"),
+    ("tr", "air_raid_alert", "Ankara'da sirenler çaldı, halk sığınaklara koştu."),
+    ("ro", "air_raid_alert", "Sirenele au sunat în Constanța din cauza dronelor rusești."),
+    ("hr", "air_raid_alert", "Sirene su se oglasile u Zagrebu zbog dronova."),
 ]
 
 NEAR_MISSES = [
@@ -1014,6 +1020,24 @@ NEAR_MISSES = [
     ("fa", "در کیف خطر حمله موشکی اعلام شد", "missile_attack"),
     ("hi", "कीव में मिसाइल हमले का खतरा घोषित", "missile_attack"),
     ("hr", "Raste opasnost od raketnog napada na Europu, kažu analitičari.", "air_raid_alert"),
+    # round 10: standing guidance "upon hearing a siren" (he), sirens announced in the future
+    # tense (ro, nl, tr, hr), a training evacuation (ka), "when did the sirens last sound" (hi)
+    # and a Christmas closure (hi) stay quiet
+    ("he", "בהישמע אזעקה יש להיכנס למרחב מוגן", "shelter_in_place"),
+    ("he", "בעת הישמע אזעקה יש להיכנס למרחב המוגן ולהישאר בו", "air_raid_alert"),
+    (
+        "ro",
+        "Sirenele de alarmare vor fi acționate miercuri între orele 10 și 11.",
+        "air_raid_alert",
+    ),
+    ("nl", "Maandag zullen de sirenes weer loeien om twaalf uur.", "air_raid_alert"),
+    ("tr", "Ankara'da yarın öğlen sirenler çalacak.", "air_raid_alert"),
+    ("hr", "Sirene će se oglasiti u subotu u podne.", "air_raid_alert"),
+    ("ka", "სკოლაში სასწავლო ევაკუაცია ჩატარდა", "evacuation"),
+    ("hi", "भारत में आखिरी बार कब बजे थे हवाई हमले के सायरन?", "air_raid_alert"),
+    ("hi", "दूतावास क्रिसमस के चलते तीन दिन बंद रहेगा", "embassy_closed"),
+    ("tr", "Büyükelçilik Noel nedeniyle iki gün kapalı olacak", "embassy_closed"),
+    ("vi", "Đại sứ quán đóng cửa dịp Giáng sinh", "embassy_closed"),
 ]
 
 
