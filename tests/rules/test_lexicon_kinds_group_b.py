@@ -713,6 +713,28 @@ POSITIVES = [
     ("tr", "air_raid_alert", "Ankara'da sirenler çaldı, halk sığınaklara koştu."),
     ("ro", "air_raid_alert", "Sirenele au sunat în Constanța din cauza dronelor rusești."),
     ("hr", "air_raid_alert", "Sirene su se oglasile u Zagrebu zbog dronova."),
+    # round 10: told to leave (hi verb निकलना, hr/sr "napuštanje" as a recommended noun, tr
+    # "as soon as possible", ja a call to withdraw), and state or charter flights bringing
+    # nationals home
+    ("hi", "evacuation", "दूतावास ने भारतीयों से यूक्रेन से तत्काल निकल जाने के लिए कहा"),
+    ("hi", "evacuation", "भारतीय नागरिक किसी भी तरह यहां से निकलने का प्रयास करें"),
+    ("hr", "evacuation", "Građanima se preporučuje napuštanje zemlje"),
+    ("sr", "evacuation", "Грађанима се препоручује напуштање земље"),
+    ("tr", "evacuation", "Vatandaşlarımızın ülkeyi en kısa sürede terk etmeleri tavsiye edilir"),
+    ("ja", "evacuation", "在留邦人に早期の退避を呼びかけた"),
+    ("ja", "evacuation", "政府が手配したチャーター機が邦人ら200人を乗せて成田空港に到着した"),
+    ("zh", "evacuation", "政府包机接回在以色列的中国公民"),
+    ("ko", "evacuation", "정부 전세기가 교민 200명을 태우고 인천공항에 도착했다"),
+    ("hr", "evacuation", "Vlada je poslala avion da vrati hrvatske državljane iz Izraela"),
+    ("sr", "evacuation", "Влада је послала авион да врати српске држављане из Израела"),
+    ("he", "evacuation", "מטוס חילוץ הביא 200 ישראלים הביתה"),
+    ("fa", "evacuation", "دولت هواپیما برای بازگرداندن اتباع از لبنان فرستاد"),
+    ("hi", "evacuation", "सरकार ने इजरायल से भारतीयों को लाने के लिए विशेष उड़ान भेजी"),
+    (
+        "ka",
+        "evacuation",
+        "ისრაელიდან საქართველოს მოქალაქეების დასაბრუნებლად დამატებითი რეისი დაინიშნა",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -1038,6 +1060,11 @@ NEAR_MISSES = [
     ("hi", "दूतावास क्रिसमस के चलते तीन दिन बंद रहेगा", "embassy_closed"),
     ("tr", "Büyükelçilik Noel nedeniyle iki gün kapalı olacak", "embassy_closed"),
     ("vi", "Đại sứ quán đóng cửa dịp Giáng sinh", "embassy_closed"),
+    # round 10: "do not go out of the house" (hi), charter tours, a returned book are no evacuation
+    ("hi", "लोगों को घर से बाहर न निकलने के लिए कहा गया", "evacuation"),
+    ("ko", "전세기 관광 상품이 인기를 끌고 있다", "evacuation"),
+    ("ja", "チャーター機で行く北海道ツアー", "evacuation"),
+    ("hr", "Vratio je knjige iz knjižnice", "evacuation"),
 ]
 
 
