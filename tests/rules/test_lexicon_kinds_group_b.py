@@ -735,6 +735,39 @@ POSITIVES = [
         "evacuation",
         "ისრაელიდან საქართველოს მოქალაქეების დასაბრუნებლად დამატებითი რეისი დაინიშნა",
     ),
+    # round 10: "do not leave the shelters" in every language, "into the shelters went" with
+    # the place first (hr, sr), "take cover in a shelter" (ka)
+    ("hr", "shelter_in_place", "Kličko je pozvao građane da ne napuštaju skloništa."),
+    ("sr", "shelter_in_place", "Кличко је позвао грађане да не напуштају склоништа."),
+    ("ko", "shelter_in_place", '클리치코 시장은 "대피소를 떠나지 말라"고 강조했다'),
+    ("ja", "shelter_in_place", "キーウ市長は「シェルターから出ないで」と呼びかけた"),
+    ("zh", "shelter_in_place", "市长呼吁市民不要离开防空洞"),
+    ("vi", "shelter_in_place", "Thị trưởng kêu gọi người dân không rời khỏi hầm trú ẩn"),
+    (
+        "tr",
+        "shelter_in_place",
+        "Belediye başkanı halka sığınaklardan çıkmamaları çağrısında bulundu",
+    ),
+    ("ro", "shelter_in_place", "Primarul a cerut oamenilor să nu părăsească adăposturile"),
+    (
+        "nl",
+        "shelter_in_place",
+        "De burgemeester riep inwoners op de schuilkelders niet te verlaten",
+    ),
+    ("he", "shelter_in_place", "ראש העיר קרא לתושבים לא לצאת מהמרחבים המוגנים"),
+    ("fa", "shelter_in_place", "شهردار از مردم خواست پناهگاه ها را ترک نکنند"),
+    ("hi", "shelter_in_place", "मेयर ने लोगों से बंकरों से बाहर न निकलने की अपील की"),
+    ("hr", "shelter_in_place", "U skloništa su otišli i stanovnici Aškelona."),
+    ("sr", "shelter_in_place", "У склоништа су отишли и становници Ашкелона."),
+    ("ka", "shelter_in_place", "ისინი თავს მიწისქვეშა თავშესაფარს აფარებენ"),
+    # round 10: rockets named by type (he Grad, Qassam), missiles "fired" (ka ისროლეს), a
+    # missile barrage (ko 포격), warplanes bombing (tr), the noun "bombardiranje" (hr)
+    ("he", "missile_attack", "גראד נפל בחצר בית באשקלון"),
+    ("he", "missile_attack", "קסאם פגע בבית בשדרות"),
+    ("ka", "missile_attack", "ფლოტიდან ქალაქის მიმართულებით 4 ფრთოსანი რაკეტა ისროლეს"),
+    ("ko", "missile_attack", "하마스는 텔아비브를 향해 미사일 포격을 가했다"),
+    ("tr", "air_strike", "Savaş uçakları köyde bombardıman düzenledi"),
+    ("hr", "air_strike", "Izraelsko bombardiranje Gaze nastavljeno je"),
 ]
 
 NEAR_MISSES = [
@@ -1065,6 +1098,12 @@ NEAR_MISSES = [
     ("ko", "전세기 관광 상품이 인기를 끌고 있다", "evacuation"),
     ("ja", "チャーター機で行く北海道ツアー", "evacuation"),
     ("hr", "Vratio je knjige iz knjižnice", "evacuation"),
+    # round 10: a locked bunker, open public shelters, artillery bombardment, the 1945
+    # bombing of Dresden stay quiet
+    ("nl", "De bunker is niet te verlaten zonder sleutel.", "shelter_in_place"),
+    ("hr", "Skloništa u Zagrebu su otvorena za javnost.", "shelter_in_place"),
+    ("tr", "Topçu birlikleri mevzileri bombardımana tuttu", "air_strike"),
+    ("hr", "Bombardiranje Dresdena 1945. godine", "air_strike"),
 ]
 
 
