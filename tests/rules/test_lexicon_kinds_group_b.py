@@ -768,6 +768,13 @@ POSITIVES = [
     ("ko", "missile_attack", "하마스는 텔아비브를 향해 미사일 포격을 가했다"),
     ("tr", "air_strike", "Savaş uçakları köyde bombardıman düzenledi"),
     ("hr", "air_strike", "Izraelsko bombardiranje Gaze nastavljeno je"),
+    # round 10: the siren named by the attack it warns of is an air-raid alert (tr, ro, hi),
+    # and consular services cancelled (zh) are a closure (rule a)
+    ("tr", "air_raid_alert", "Hava saldırısı sirenleri Kiev'de çaldı"),
+    ("ro", "air_raid_alert", "Sirenele de atac aerian au sunat la Kiev"),
+    ("hi", "air_raid_alert", "हवाई हमले के सायरन कीव में बजे"),
+    ("zh", "embassy_closed", "美大使馆4日将取消常规领事服务"),
+    ("ro", "air_strike", "Rusia a lansat un atac aerian masiv asupra Kievului"),
 ]
 
 NEAR_MISSES = [
@@ -1104,6 +1111,15 @@ NEAR_MISSES = [
     ("hr", "Skloništa u Zagrebu su otvorena za javnost.", "shelter_in_place"),
     ("tr", "Topçu birlikleri mevzileri bombardımana tuttu", "air_strike"),
     ("hr", "Bombardiranje Dresdena 1945. godine", "air_strike"),
+    # round 10: the siren named by the attack is no air strike (fa, hr, ro, ka); an evacuation
+    # plan only prepared (vi); a cancelled interview, a cancelled consular fee (zh)
+    ("fa", "آژیر خطر حمله هوایی در شهر به صدا درآمد", "air_strike"),
+    ("hr", "Sirene za zračni napad oglasile su se u Kijevu", "air_strike"),
+    ("ro", "Sirenele de atac aerian au sunat la Kiev", "air_strike"),
+    ("ka", "საჰაერო თავდასხმის სირენები აჟღერდა კიევში", "air_strike"),
+    ("vi", "Bộ Ngoại giao khuyến cáo công dân lên phương án chuẩn bị sơ tán an toàn", "evacuation"),
+    ("zh", "大使馆取消了签证面谈预约", "embassy_closed"),
+    ("zh", "领事馆宣布取消领事服务费", "embassy_closed"),
 ]
 
 
