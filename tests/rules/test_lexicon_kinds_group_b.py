@@ -775,6 +775,31 @@ POSITIVES = [
     ("hi", "air_raid_alert", "हवाई हमले के सायरन कीव में बजे"),
     ("zh", "embassy_closed", "美大使馆4日将取消常规领事服务"),
     ("ro", "air_strike", "Rusia a lansat un atac aerian masiv asupra Kievului"),
+    # round 10: diplomats' families ordered to leave (ordered departure) in every language
+    ("nl", "evacuation", "Ministerie beveelt gezinnen van diplomaten Libanon te verlaten"),
+    ("hr", "evacuation", "Ministarstvo je naredilo obiteljima diplomata da napuste Libanon"),
+    ("sr", "evacuation", "Министарство је наредило породицама дипломата да напусте Либан"),
+    (
+        "ro",
+        "evacuation",
+        "Departamentul de Stat a ordonat familiilor diplomaților să părăsească Libanul",
+    ),
+    ("ja", "evacuation", "国務省は外交官の家族に出国を命じた"),
+    ("ko", "evacuation", "국무부는 외교관 가족들에게 레바논을 떠나라고 명령했다"),
+    ("vi", "evacuation", "Bộ Ngoại giao Mỹ ra lệnh cho gia đình nhà ngoại giao rời Lebanon"),
+    ("he", "evacuation", "משרד החוץ הורה למשפחות הדיפלומטים לעזוב את לבנון"),
+    ("hi", "evacuation", "विदेश विभाग ने राजनयिकों के परिवारों को लेबनान छोड़ने का आदेश दिया"),
+    ("ka", "evacuation", "სახელმწიფო დეპარტამენტმა დიპლომატების ოჯახებს ლიბანის დატოვება უბრძანა"),
+    # round 10: the impact of a drone setting a site on fire
+    ("nl", "drone_attack", "Impact van een drone veroorzaakt brand in raffinaderij"),
+    ("hr", "drone_attack", "Udar drona izazvao je požar u rafineriji"),
+    ("tr", "drone_attack", "Dron çarpması rafineride yangına neden oldu"),
+    ("ro", "drone_attack", "Impactul unei drone a provocat un incendiu la rafinărie"),
+    ("ja", "drone_attack", "ドローンの衝突で製油所で火災が発生"),
+    ("ko", "drone_attack", "드론 충돌로 정유소에 화재가 발생했다"),
+    ("he", "drone_attack", "פגיעת רחפן גרמה לשריפה בבית הזיקוק"),
+    ("fa", "drone_attack", "برخورد پهپاد باعث آتش سوزی در پالایشگاه شد"),
+    ("ka", "drone_attack", "დრონის დარტყმის შედეგად ქარხანაში ხანძარი გაჩნდა"),
 ]
 
 NEAR_MISSES = [
@@ -1120,6 +1145,14 @@ NEAR_MISSES = [
     ("vi", "Bộ Ngoại giao khuyến cáo công dân lên phương án chuẩn bị sơ tán an toàn", "evacuation"),
     ("zh", "大使馆取消了签证面谈预约", "embassy_closed"),
     ("zh", "领事馆宣布取消领事服务费", "embassy_closed"),
+    # round 10: diplomats' families on holiday or leaving a reception, a bird hit by a drone;
+    # the alarm "because of an air attack" is no air strike (sr, hr guards)
+    ("nl", "Families van diplomaten vertrekken met kerst op vakantie", "evacuation"),
+    ("hr", "Obitelji diplomata napustile su prijem u ponoć", "evacuation"),
+    ("tr", "Dron çarpması sonucu bir kuş öldü", "drone_attack"),
+    ("sr", "Uzbuna zbog vazdušnog napada trajala je oko sat vremena.", "air_strike"),
+    ("sr", "Узбуна због ваздушног напада трајала је сат времена.", "air_strike"),
+    ("hr", "Uzbuna zbog zračnog napada trajala je sat vremena.", "air_strike"),
 ]
 
 
