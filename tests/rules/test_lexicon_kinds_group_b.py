@@ -800,6 +800,45 @@ POSITIVES = [
     ("he", "drone_attack", "פגיעת רחפן גרמה לשריפה בבית הזיקוק"),
     ("fa", "drone_attack", "برخورد پهپاد باعث آتش سوزی در پالایشگاه شد"),
     ("ka", "drone_attack", "დრონის დარტყმის შედეგად ქარხანაში ხანძარი გაჩნდა"),
+    # round 10: an embassy that will give no (routine) consular services is closed to the
+    # public (rule a)
+    (
+        "nl",
+        "embassy_closed",
+        "De ambassade werkt met beperkt personeel en verleent geen consulaire diensten",
+    ),
+    (
+        "hr",
+        "embassy_closed",
+        "Veleposlanstvo radi sa smanjenim osobljem i neće pružati konzularne usluge",
+    ),
+    ("sr", "embassy_closed", "Амбасада ради са смањеним особљем и неће пружати конзуларне услуге"),
+    (
+        "tr",
+        "embassy_closed",
+        "Büyükelçilik azaltılmış personelle çalışacak ve rutin konsolosluk hizmeti vermeyecek",
+    ),
+    (
+        "ro",
+        "embassy_closed",
+        "Ambasada va funcționa cu personal redus și nu va oferi servicii consulare",
+    ),
+    ("zh", "embassy_closed", "大使馆将以精简人员运作,不提供常规领事服务"),
+    ("ja", "embassy_closed", "大使館は人員を縮小し、通常の領事業務を行わない"),
+    ("ko", "embassy_closed", "대사관은 최소 인력으로 운영되며 일반 영사 업무를 제공하지 않는다"),
+    (
+        "vi",
+        "embassy_closed",
+        "Đại sứ quán hoạt động với nhân sự tối thiểu và không cung cấp dịch vụ lãnh sự",
+    ),
+    ("he", "embassy_closed", "השגרירות תפעל בצוות מצומצם ולא תספק שירותים קונסולריים"),
+    ("fa", "embassy_closed", "سفارت با کادر محدود فعالیت می کند و خدمات کنسولی ارائه نمی دهد"),
+    ("hi", "embassy_closed", "दूतावास सीमित कर्मचारियों के साथ काम करेगा और कांसुलर सेवाएं प्रदान नहीं करेगा"),
+    (
+        "ka",
+        "embassy_closed",
+        "საელჩო შემცირებული შტატით იმუშავებს და საკონსულო მომსახურებას არ გაუწევს",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -1153,6 +1192,24 @@ NEAR_MISSES = [
     ("sr", "Uzbuna zbog vazdušnog napada trajala je oko sat vremena.", "air_strike"),
     ("sr", "Узбуна због ваздушног напада трајала је сат времена.", "air_strike"),
     ("hr", "Uzbuna zbog zračnog napada trajala je sat vremena.", "air_strike"),
+    # round 10: lessons learned from a past evacuation are no evacuation; a consular policy
+    # for non-residents is no closure
+    ("nl", "Lessen uit de evacuatie van 2021 uit Kabul", "evacuation"),
+    ("hr", "Pouke iz evakuacije iz Kabula 2021.", "evacuation"),
+    ("tr", "2021 Kabil tahliyesinden alınan dersler", "evacuation"),
+    ("ro", "Lecții învățate din evacuarea din Kabul", "evacuation"),
+    ("zh", "从2021年喀布尔撤侨中吸取的教训", "evacuation"),
+    ("vi", "Bài học từ cuộc sơ tán khỏi Kabul năm 2021", "evacuation"),
+    ("he", "הלקחים מפינוי האזרחים מקאבול", "evacuation"),
+    ("ko", "카불 철수 작전의 교훈", "evacuation"),
+    ("hi", "काबुल से निकासी के सबक", "evacuation"),
+    ("ka", "ქაბულიდან ევაკუაციის გაკვეთილები", "evacuation"),
+    ("fa", "درس های تخلیه کابل", "evacuation"),
+    (
+        "nl",
+        "Het consulaat verleent geen consulaire diensten aan niet-ingezetenen",
+        "embassy_closed",
+    ),
 ]
 
 
