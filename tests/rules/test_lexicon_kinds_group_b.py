@@ -839,6 +839,25 @@ POSITIVES = [
         "embassy_closed",
         "საელჩო შემცირებული შტატით იმუშავებს და საკონსულო მომსახურებას არ გაუწევს",
     ),
+    # round 10: residents ordered into the shelters, told to stay in them (hr, sr, ro, ko, zh,
+    # ja), military or state aircraft bringing nationals home
+    ("hr", "shelter_in_place", "Vojska je naredila stanovnicima da odu u skloništa"),
+    ("sr", "shelter_in_place", "Војска је наредила становницима да оду у склоништа"),
+    ("ro", "shelter_in_place", "Armata a ordonat locuitorilor să meargă la adăposturi"),
+    ("ko", "shelter_in_place", "군은 주민들에게 대피소로 가라고 명령했다"),
+    ("zh", "shelter_in_place", "请留在防空洞内!"),
+    ("ja", "shelter_in_place", "シェルターにとどまってください"),
+    ("nl", "evacuation", "Een militair vliegtuig bracht 91 Nederlanders terug uit Dubai"),
+    ("hr", "evacuation", "Vojni avion dovezao je 91 hrvatskog državljanina iz Dubaija"),
+    ("sr", "evacuation", "Војни авион довезао је 91 српског држављанина из Дубаија"),
+    ("tr", "evacuation", "Askeri uçak 91 Türk vatandaşını Dubai'den getirdi"),
+    ("ro", "evacuation", "Un avion militar a adus acasă 91 de români din Dubai"),
+    ("zh", "evacuation", "军机从迪拜接回91名中国公民"),
+    ("ja", "evacuation", "自衛隊機が邦人91人を乗せてドバイから到着した"),
+    ("ko", "evacuation", "군 수송기가 교민 91명을 태우고 두바이에서 귀국했다"),
+    ("he", "evacuation", "מטוס צבאי החזיר 91 ישראלים מדובאי"),
+    ("fa", "evacuation", "هواپیمای نظامی ۹۱ شهروند ایرانی را از دبی بازگرداند"),
+    ("hi", "evacuation", "वायुसेना का विमान दुबई से 91 भारतीयों को लेकर लौटा"),
 ]
 
 NEAR_MISSES = [
@@ -1210,6 +1229,11 @@ NEAR_MISSES = [
         "Het consulaat verleent geen consulaire diensten aan niet-ingezetenen",
         "embassy_closed",
     ),
+    # round 10: military aircraft carrying aid or taking part in an exercise bring no one home
+    ("hr", "Vojni avion doveo je humanitarnu pomoć u Siriju", "evacuation"),
+    ("ro", "Un avion militar a adus ajutoare umanitare", "evacuation"),
+    ("he", "מטוס צבאי הביא ציוד רפואי לבית החולים", "evacuation"),
+    ("tr", "Askeri uçak tatbikata katıldı, Türk pilotlar başarılı oldu", "evacuation"),
 ]
 
 
