@@ -1234,6 +1234,11 @@ NEAR_MISSES = [
     ("ro", "Un avion militar a adus ajutoare umanitare", "evacuation"),
     ("he", "מטוס צבאי הביא ציוד רפואי לבית החולים", "evacuation"),
     ("tr", "Askeri uçak tatbikata katıldı, Türk pilotlar başarılı oldu", "evacuation"),
+    # round 10: a consulate pausing visa intake (hr, sr) is no closure; a "rocket" of a shot
+    # in football (nl) is no missile attack
+    ("hr", "Konzulat je obustavio primanje zahtjeva za vize do 3. listopada", "embassy_closed"),
+    ("sr", "Конзулат је обуставио пријем захтева за визе до 3. октобра", "embassy_closed"),
+    ("nl", "De spits schoot een raket van een schot langs de doelman", "missile_attack"),
 ]
 
 
