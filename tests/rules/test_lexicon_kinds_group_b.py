@@ -858,6 +858,9 @@ POSITIVES = [
     ("he", "evacuation", "מטוס צבאי החזיר 91 ישראלים מדובאי"),
     ("fa", "evacuation", "هواپیمای نظامی ۹۱ شهروند ایرانی را از دبی بازگرداند"),
     ("hi", "evacuation", "वायुसेना का विमान दुबई से 91 भारतीयों को लेकर लौटा"),
+    # round 10: nl "sloeg ... in op" with words between verb and particle
+    ("nl", "missile_attack", "Een raket sloeg tijdens de spits in op een kruising in Kyiv"),
+    ("nl", "drone_attack", "Een drone sloeg vannacht in op een flat in Odesa"),
 ]
 
 NEAR_MISSES = [
