@@ -861,6 +861,20 @@ POSITIVES = [
     # round 10: nl "sloeg ... in op" with words between verb and particle
     ("nl", "missile_attack", "Een raket sloeg tijdens de spits in op een kruising in Kyiv"),
     ("nl", "drone_attack", "Een drone sloeg vannacht in op een flat in Odesa"),
+    # round 10: drones causing fires or explosions
+    ("nl", "drone_attack", "Drones veroorzaakten branden in Charkiv"),
+    ("hr", "drone_attack", "Dronovi su izazvali požare u Harkovu"),
+    ("sr", "drone_attack", "Дронови су изазвали пожаре у Харкову"),
+    ("tr", "drone_attack", "Dronlar Harkov'da yangınlara neden oldu"),
+    ("ro", "drone_attack", "Dronele au provocat incendii la Harkov"),
+    ("zh", "drone_attack", "无人机在哈尔科夫引发多起火灾"),
+    ("ja", "drone_attack", "ドローンがハルキウで火災を引き起こした"),
+    ("ko", "drone_attack", "드론이 하르키우에서 화재를 일으켰다"),
+    ("vi", "drone_attack", "UAV gây ra nhiều đám cháy ở Kharkiv"),
+    ("he", "drone_attack", "רחפנים גרמו לשריפות בחרקוב"),
+    ("fa", "drone_attack", "پهپادها در خارکیف آتش سوزی به پا کردند"),
+    ("hi", "drone_attack", "ड्रोन से खारकीव में आग लगी"),
+    ("ka", "drone_attack", "დრონებმა ხარკოვში ხანძრები გამოიწვია"),
 ]
 
 NEAR_MISSES = [
@@ -1242,6 +1256,13 @@ NEAR_MISSES = [
     ("hr", "Konzulat je obustavio primanje zahtjeva za vize do 3. listopada", "embassy_closed"),
     ("sr", "Конзулат је обуставио пријем захтева за визе до 3. октобра", "embassy_closed"),
     ("nl", "De spits schoot een raket van een schot langs de doelman", "missile_attack"),
+    # round 10: a farm drone damaging a crop, a drone's battery catching fire are no attack
+    (
+        "nl",
+        "De drone veroorzaakte schade aan de oogst door een botsing met een boom",
+        "drone_attack",
+    ),
+    ("hr", "Baterija drona izazvala je požar u garaži", "drone_attack"),
 ]
 
 
