@@ -671,6 +671,210 @@ POSITIVES = [
     # round 9: a "rain of missiles" (hi) is no weather
     ("hi", "shelter_in_place", "रात भर मिसाइलों की बारिश, सायरन बजते ही लोग बंकरों की ओर भागे"),
     ("hi", "do_not_travel", "मिसाइलों की बारिश के बाद मंत्रालय ने कहा, इजराइल की यात्रा न करें"),
+    # round 10: a drone as the agent in any tense or voice ("hit by a drone", "drones hit",
+    # "drones attacked ... at night"), debris of a downed drone striking a building, a
+    # counter-attack with drones, Dari "unmanned aircraft"
+    ("nl", "drone_attack", "In Rotterdam werd een woning getroffen door een drone."),
+    ("nl", "drone_attack", "Russische drones treffen een school in Odesa."),
+    (
+        "nl",
+        "drone_attack",
+        "Russische drones vielen vannacht rond drie uur de haven van Odesa aan.",
+    ),
+    ("hr", "drone_attack", "Stambena zgrada u Kijevu pogođena je ruskim dronom."),
+    ("sr", "drone_attack", "Стамбена зграда у Кијеву погођена је дроном."),
+    ("ro", "drone_attack", "Un bloc din Odesa a fost lovit de o dronă rusească."),
+    ("tr", "drone_attack", "Bir apartman Rus İHA'sı tarafından vuruldu."),
+    ("tr", "drone_attack", "Düşürülen İHA'nın parçaları bir binaya düştü"),
+    ("ja", "drone_attack", "無人機の破片が住宅に落下し火災が発生した"),
+    ("vi", "drone_attack", "Mảnh vỡ UAV rơi xuống một tòa nhà ở Kiev"),
+    ("hi", "drone_attack", "ड्रोन के मलबे से इमारत में आग लगी"),
+    ("ko", "drone_attack", "이란은 미사일과 드론으로 반격했다"),
+    ("ko", "drone_attack", "격추된 드론의 파편이 고층 아파트에 부딪혀 화재가 발생했다"),
+    ("fa", "drone_attack", "در حمله هواپیماهای بدون سرنشین در ولایت کنر دو نفر کشته شدند"),
+    # round 10: a declared missile or drone danger, and the alarm "because of an air attack",
+    # are an air-raid alert (rule b)
+    ("nl", "air_raid_alert", "Vijandelijke drones boven de stad. Er is ook raketgevaar."),
+    ("nl", "air_raid_alert", "Er geldt dronegevaar in de regio Charkiv."),
+    ("hr", "air_raid_alert", "Postoji opasnost od raketnog napada na Kijev."),
+    ("hr", "air_raid_alert", "Uzbuna zbog zračnog napada trajala je sat vremena."),
+    ("sr", "air_raid_alert", "Uzbuna zbog vazdušnog napada trajala je oko sat vremena."),
+    ("sr", "air_raid_alert", "Узбуна због ваздушног напада трајала је сат времена."),
+    ("ro", "air_raid_alert", "În Kiev s-a declarat pericol de rachete."),
+    ("ko", "air_raid_alert", "키이우에 미사일 위협 경보가 발령됐다"),
+    ("zh", "air_raid_alert", "基辅发布导弹威胁警报"),
+    ("vi", "air_raid_alert", "Ở Kiev có cảnh báo nguy cơ tên lửa"),
+    ("hi", "air_raid_alert", "कीव में मिसाइल हमले का खतरा घोषित"),
+    ("ka", "air_raid_alert", "კიევში სარაკეტო საფრთხე გამოცხადდა"),
+    ("fa", "air_raid_alert", "در کیف خطر حمله موشکی اعلام شد"),
+    # round 10: real sirens and shelter entry still fire beside the new future-tense and
+    # standing-guidance guards
+    ("he", "shelter_in_place", "נשמעה אזעקה בתל אביב והתושבים נכנסו למרחב מוגן"),
+    ("tr", "air_raid_alert", "Ankara'da sirenler çaldı, halk sığınaklara koştu."),
+    ("ro", "air_raid_alert", "Sirenele au sunat în Constanța din cauza dronelor rusești."),
+    ("hr", "air_raid_alert", "Sirene su se oglasile u Zagrebu zbog dronova."),
+    # round 10: told to leave (hi verb निकलना, hr/sr "napuštanje" as a recommended noun, tr
+    # "as soon as possible", ja a call to withdraw), and state or charter flights bringing
+    # nationals home
+    ("hi", "evacuation", "दूतावास ने भारतीयों से यूक्रेन से तत्काल निकल जाने के लिए कहा"),
+    ("hi", "evacuation", "भारतीय नागरिक किसी भी तरह यहां से निकलने का प्रयास करें"),
+    ("hr", "evacuation", "Građanima se preporučuje napuštanje zemlje"),
+    ("sr", "evacuation", "Грађанима се препоручује напуштање земље"),
+    ("tr", "evacuation", "Vatandaşlarımızın ülkeyi en kısa sürede terk etmeleri tavsiye edilir"),
+    ("ja", "evacuation", "在留邦人に早期の退避を呼びかけた"),
+    ("ja", "evacuation", "政府が手配したチャーター機が邦人ら200人を乗せて成田空港に到着した"),
+    ("zh", "evacuation", "政府包机接回在以色列的中国公民"),
+    ("ko", "evacuation", "정부 전세기가 교민 200명을 태우고 인천공항에 도착했다"),
+    ("hr", "evacuation", "Vlada je poslala avion da vrati hrvatske državljane iz Izraela"),
+    ("sr", "evacuation", "Влада је послала авион да врати српске држављане из Израела"),
+    ("he", "evacuation", "מטוס חילוץ הביא 200 ישראלים הביתה"),
+    ("fa", "evacuation", "دولت هواپیما برای بازگرداندن اتباع از لبنان فرستاد"),
+    ("hi", "evacuation", "सरकार ने इजरायल से भारतीयों को लाने के लिए विशेष उड़ान भेजी"),
+    (
+        "ka",
+        "evacuation",
+        "ისრაელიდან საქართველოს მოქალაქეების დასაბრუნებლად დამატებითი რეისი დაინიშნა",
+    ),
+    # round 10: "do not leave the shelters" in every language, "into the shelters went" with
+    # the place first (hr, sr), "take cover in a shelter" (ka)
+    ("hr", "shelter_in_place", "Kličko je pozvao građane da ne napuštaju skloništa."),
+    ("sr", "shelter_in_place", "Кличко је позвао грађане да не напуштају склоништа."),
+    ("ko", "shelter_in_place", '클리치코 시장은 "대피소를 떠나지 말라"고 강조했다'),
+    ("ja", "shelter_in_place", "キーウ市長は「シェルターから出ないで」と呼びかけた"),
+    ("zh", "shelter_in_place", "市长呼吁市民不要离开防空洞"),
+    ("vi", "shelter_in_place", "Thị trưởng kêu gọi người dân không rời khỏi hầm trú ẩn"),
+    (
+        "tr",
+        "shelter_in_place",
+        "Belediye başkanı halka sığınaklardan çıkmamaları çağrısında bulundu",
+    ),
+    ("ro", "shelter_in_place", "Primarul a cerut oamenilor să nu părăsească adăposturile"),
+    (
+        "nl",
+        "shelter_in_place",
+        "De burgemeester riep inwoners op de schuilkelders niet te verlaten",
+    ),
+    ("he", "shelter_in_place", "ראש העיר קרא לתושבים לא לצאת מהמרחבים המוגנים"),
+    ("fa", "shelter_in_place", "شهردار از مردم خواست پناهگاه ها را ترک نکنند"),
+    ("hi", "shelter_in_place", "मेयर ने लोगों से बंकरों से बाहर न निकलने की अपील की"),
+    ("hr", "shelter_in_place", "U skloništa su otišli i stanovnici Aškelona."),
+    ("sr", "shelter_in_place", "У склоништа су отишли и становници Ашкелона."),
+    ("ka", "shelter_in_place", "ისინი თავს მიწისქვეშა თავშესაფარს აფარებენ"),
+    # round 10: rockets named by type (he Grad, Qassam), missiles "fired" (ka ისროლეს), a
+    # missile barrage (ko 포격), warplanes bombing (tr), the noun "bombardiranje" (hr)
+    ("he", "missile_attack", "גראד נפל בחצר בית באשקלון"),
+    ("he", "missile_attack", "קסאם פגע בבית בשדרות"),
+    ("ka", "missile_attack", "ფლოტიდან ქალაქის მიმართულებით 4 ფრთოსანი რაკეტა ისროლეს"),
+    ("ko", "missile_attack", "하마스는 텔아비브를 향해 미사일 포격을 가했다"),
+    ("tr", "air_strike", "Savaş uçakları köyde bombardıman düzenledi"),
+    ("hr", "air_strike", "Izraelsko bombardiranje Gaze nastavljeno je"),
+    # round 10: the siren named by the attack it warns of is an air-raid alert (tr, ro, hi),
+    # and consular services cancelled (zh) are a closure (rule a)
+    ("tr", "air_raid_alert", "Hava saldırısı sirenleri Kiev'de çaldı"),
+    ("ro", "air_raid_alert", "Sirenele de atac aerian au sunat la Kiev"),
+    ("hi", "air_raid_alert", "हवाई हमले के सायरन कीव में बजे"),
+    ("zh", "embassy_closed", "美大使馆4日将取消常规领事服务"),
+    ("ro", "air_strike", "Rusia a lansat un atac aerian masiv asupra Kievului"),
+    # round 10: diplomats' families ordered to leave (ordered departure) in every language
+    ("nl", "evacuation", "Ministerie beveelt gezinnen van diplomaten Libanon te verlaten"),
+    ("hr", "evacuation", "Ministarstvo je naredilo obiteljima diplomata da napuste Libanon"),
+    ("sr", "evacuation", "Министарство је наредило породицама дипломата да напусте Либан"),
+    (
+        "ro",
+        "evacuation",
+        "Departamentul de Stat a ordonat familiilor diplomaților să părăsească Libanul",
+    ),
+    ("ja", "evacuation", "国務省は外交官の家族に出国を命じた"),
+    ("ko", "evacuation", "국무부는 외교관 가족들에게 레바논을 떠나라고 명령했다"),
+    ("vi", "evacuation", "Bộ Ngoại giao Mỹ ra lệnh cho gia đình nhà ngoại giao rời Lebanon"),
+    ("he", "evacuation", "משרד החוץ הורה למשפחות הדיפלומטים לעזוב את לבנון"),
+    ("hi", "evacuation", "विदेश विभाग ने राजनयिकों के परिवारों को लेबनान छोड़ने का आदेश दिया"),
+    ("ka", "evacuation", "სახელმწიფო დეპარტამენტმა დიპლომატების ოჯახებს ლიბანის დატოვება უბრძანა"),
+    # round 10: the impact of a drone setting a site on fire
+    ("nl", "drone_attack", "Impact van een drone veroorzaakt brand in raffinaderij"),
+    ("hr", "drone_attack", "Udar drona izazvao je požar u rafineriji"),
+    ("tr", "drone_attack", "Dron çarpması rafineride yangına neden oldu"),
+    ("ro", "drone_attack", "Impactul unei drone a provocat un incendiu la rafinărie"),
+    ("ja", "drone_attack", "ドローンの衝突で製油所で火災が発生"),
+    ("ko", "drone_attack", "드론 충돌로 정유소에 화재가 발생했다"),
+    ("he", "drone_attack", "פגיעת רחפן גרמה לשריפה בבית הזיקוק"),
+    ("fa", "drone_attack", "برخورد پهپاد باعث آتش سوزی در پالایشگاه شد"),
+    ("ka", "drone_attack", "დრონის დარტყმის შედეგად ქარხანაში ხანძარი გაჩნდა"),
+    # round 10: an embassy that will give no (routine) consular services is closed to the
+    # public (rule a)
+    (
+        "nl",
+        "embassy_closed",
+        "De ambassade werkt met beperkt personeel en verleent geen consulaire diensten",
+    ),
+    (
+        "hr",
+        "embassy_closed",
+        "Veleposlanstvo radi sa smanjenim osobljem i neće pružati konzularne usluge",
+    ),
+    ("sr", "embassy_closed", "Амбасада ради са смањеним особљем и неће пружати конзуларне услуге"),
+    (
+        "tr",
+        "embassy_closed",
+        "Büyükelçilik azaltılmış personelle çalışacak ve rutin konsolosluk hizmeti vermeyecek",
+    ),
+    (
+        "ro",
+        "embassy_closed",
+        "Ambasada va funcționa cu personal redus și nu va oferi servicii consulare",
+    ),
+    ("zh", "embassy_closed", "大使馆将以精简人员运作,不提供常规领事服务"),
+    ("ja", "embassy_closed", "大使館は人員を縮小し、通常の領事業務を行わない"),
+    ("ko", "embassy_closed", "대사관은 최소 인력으로 운영되며 일반 영사 업무를 제공하지 않는다"),
+    (
+        "vi",
+        "embassy_closed",
+        "Đại sứ quán hoạt động với nhân sự tối thiểu và không cung cấp dịch vụ lãnh sự",
+    ),
+    ("he", "embassy_closed", "השגרירות תפעל בצוות מצומצם ולא תספק שירותים קונסולריים"),
+    ("fa", "embassy_closed", "سفارت با کادر محدود فعالیت می کند و خدمات کنسولی ارائه نمی دهد"),
+    ("hi", "embassy_closed", "दूतावास सीमित कर्मचारियों के साथ काम करेगा और कांसुलर सेवाएं प्रदान नहीं करेगा"),
+    (
+        "ka",
+        "embassy_closed",
+        "საელჩო შემცირებული შტატით იმუშავებს და საკონსულო მომსახურებას არ გაუწევს",
+    ),
+    # round 10: residents ordered into the shelters, told to stay in them (hr, sr, ro, ko, zh,
+    # ja), military or state aircraft bringing nationals home
+    ("hr", "shelter_in_place", "Vojska je naredila stanovnicima da odu u skloništa"),
+    ("sr", "shelter_in_place", "Војска је наредила становницима да оду у склоништа"),
+    ("ro", "shelter_in_place", "Armata a ordonat locuitorilor să meargă la adăposturi"),
+    ("ko", "shelter_in_place", "군은 주민들에게 대피소로 가라고 명령했다"),
+    ("zh", "shelter_in_place", "请留在防空洞内!"),
+    ("ja", "shelter_in_place", "シェルターにとどまってください"),
+    ("nl", "evacuation", "Een militair vliegtuig bracht 91 Nederlanders terug uit Dubai"),
+    ("hr", "evacuation", "Vojni avion dovezao je 91 hrvatskog državljanina iz Dubaija"),
+    ("sr", "evacuation", "Војни авион довезао је 91 српског држављанина из Дубаија"),
+    ("tr", "evacuation", "Askeri uçak 91 Türk vatandaşını Dubai'den getirdi"),
+    ("ro", "evacuation", "Un avion militar a adus acasă 91 de români din Dubai"),
+    ("zh", "evacuation", "军机从迪拜接回91名中国公民"),
+    ("ja", "evacuation", "自衛隊機が邦人91人を乗せてドバイから到着した"),
+    ("ko", "evacuation", "군 수송기가 교민 91명을 태우고 두바이에서 귀국했다"),
+    ("he", "evacuation", "מטוס צבאי החזיר 91 ישראלים מדובאי"),
+    ("fa", "evacuation", "هواپیمای نظامی ۹۱ شهروند ایرانی را از دبی بازگرداند"),
+    ("hi", "evacuation", "वायुसेना का विमान दुबई से 91 भारतीयों को लेकर लौटा"),
+    # round 10: nl "sloeg ... in op" with words between verb and particle
+    ("nl", "missile_attack", "Een raket sloeg tijdens de spits in op een kruising in Kyiv"),
+    ("nl", "drone_attack", "Een drone sloeg vannacht in op een flat in Odesa"),
+    # round 10: drones causing fires or explosions
+    ("nl", "drone_attack", "Drones veroorzaakten branden in Charkiv"),
+    ("hr", "drone_attack", "Dronovi su izazvali požare u Harkovu"),
+    ("sr", "drone_attack", "Дронови су изазвали пожаре у Харкову"),
+    ("tr", "drone_attack", "Dronlar Harkov'da yangınlara neden oldu"),
+    ("ro", "drone_attack", "Dronele au provocat incendii la Harkov"),
+    ("zh", "drone_attack", "无人机在哈尔科夫引发多起火灾"),
+    ("ja", "drone_attack", "ドローンがハルキウで火災を引き起こした"),
+    ("ko", "drone_attack", "드론이 하르키우에서 화재를 일으켰다"),
+    ("vi", "drone_attack", "UAV gây ra nhiều đám cháy ở Kharkiv"),
+    ("he", "drone_attack", "רחפנים גרמו לשריפות בחרקוב"),
+    ("fa", "drone_attack", "پهپادها در خارکیف آتش سوزی به پا کردند"),
+    ("hi", "drone_attack", "ड्रोन से खारकीव में आग लगी"),
+    ("ka", "drone_attack", "დრონებმა ხარკოვში ხანძრები გამოიწვია"),
 ]
 
 NEAR_MISSES = [
@@ -970,6 +1174,95 @@ NEAR_MISSES = [
     ),
     # round 9: people reaching safe places in heavy rain (hi) are no shelter from an attack
     ("hi", "तेज बारिश के बीच लोग सुरक्षित स्थानों पर पहुंचे", "shelter_in_place"),
+    # round 10: a police drone flying, a hobby drone falling are no drone attack
+    ("nl", "Een drone van de politie vloog boven het stadion.", "drone_attack"),
+    ("nl", "De hobbydrone viel in het water.", "drone_attack"),
+    # round 10: a declared missile danger is no missile attack (rule b); a growing danger
+    # discussed by analysts is no alert
+    ("fa", "در کیف خطر حمله موشکی اعلام شد", "missile_attack"),
+    ("hi", "कीव में मिसाइल हमले का खतरा घोषित", "missile_attack"),
+    ("hr", "Raste opasnost od raketnog napada na Europu, kažu analitičari.", "air_raid_alert"),
+    # round 10: standing guidance "upon hearing a siren" (he), sirens announced in the future
+    # tense (ro, nl, tr, hr), a training evacuation (ka), "when did the sirens last sound" (hi)
+    # and a Christmas closure (hi) stay quiet
+    ("he", "בהישמע אזעקה יש להיכנס למרחב מוגן", "shelter_in_place"),
+    ("he", "בעת הישמע אזעקה יש להיכנס למרחב המוגן ולהישאר בו", "air_raid_alert"),
+    (
+        "ro",
+        "Sirenele de alarmare vor fi acționate miercuri între orele 10 și 11.",
+        "air_raid_alert",
+    ),
+    ("nl", "Maandag zullen de sirenes weer loeien om twaalf uur.", "air_raid_alert"),
+    ("tr", "Ankara'da yarın öğlen sirenler çalacak.", "air_raid_alert"),
+    ("hr", "Sirene će se oglasiti u subotu u podne.", "air_raid_alert"),
+    ("ka", "სკოლაში სასწავლო ევაკუაცია ჩატარდა", "evacuation"),
+    ("hi", "भारत में आखिरी बार कब बजे थे हवाई हमले के सायरन?", "air_raid_alert"),
+    ("hi", "दूतावास क्रिसमस के चलते तीन दिन बंद रहेगा", "embassy_closed"),
+    ("tr", "Büyükelçilik Noel nedeniyle iki gün kapalı olacak", "embassy_closed"),
+    ("vi", "Đại sứ quán đóng cửa dịp Giáng sinh", "embassy_closed"),
+    # round 10: "do not go out of the house" (hi), charter tours, a returned book are no evacuation
+    ("hi", "लोगों को घर से बाहर न निकलने के लिए कहा गया", "evacuation"),
+    ("ko", "전세기 관광 상품이 인기를 끌고 있다", "evacuation"),
+    ("ja", "チャーター機で行く北海道ツアー", "evacuation"),
+    ("hr", "Vratio je knjige iz knjižnice", "evacuation"),
+    # round 10: a locked bunker, open public shelters, artillery bombardment, the 1945
+    # bombing of Dresden stay quiet
+    ("nl", "De bunker is niet te verlaten zonder sleutel.", "shelter_in_place"),
+    ("hr", "Skloništa u Zagrebu su otvorena za javnost.", "shelter_in_place"),
+    ("tr", "Topçu birlikleri mevzileri bombardımana tuttu", "air_strike"),
+    ("hr", "Bombardiranje Dresdena 1945. godine", "air_strike"),
+    # round 10: the siren named by the attack is no air strike (fa, hr, ro, ka); an evacuation
+    # plan only prepared (vi); a cancelled interview, a cancelled consular fee (zh)
+    ("fa", "آژیر خطر حمله هوایی در شهر به صدا درآمد", "air_strike"),
+    ("hr", "Sirene za zračni napad oglasile su se u Kijevu", "air_strike"),
+    ("ro", "Sirenele de atac aerian au sunat la Kiev", "air_strike"),
+    ("ka", "საჰაერო თავდასხმის სირენები აჟღერდა კიევში", "air_strike"),
+    ("vi", "Bộ Ngoại giao khuyến cáo công dân lên phương án chuẩn bị sơ tán an toàn", "evacuation"),
+    ("zh", "大使馆取消了签证面谈预约", "embassy_closed"),
+    ("zh", "领事馆宣布取消领事服务费", "embassy_closed"),
+    # round 10: diplomats' families on holiday or leaving a reception, a bird hit by a drone;
+    # the alarm "because of an air attack" is no air strike (sr, hr guards)
+    ("nl", "Families van diplomaten vertrekken met kerst op vakantie", "evacuation"),
+    ("hr", "Obitelji diplomata napustile su prijem u ponoć", "evacuation"),
+    ("tr", "Dron çarpması sonucu bir kuş öldü", "drone_attack"),
+    ("sr", "Uzbuna zbog vazdušnog napada trajala je oko sat vremena.", "air_strike"),
+    ("sr", "Узбуна због ваздушног напада трајала је сат времена.", "air_strike"),
+    ("hr", "Uzbuna zbog zračnog napada trajala je sat vremena.", "air_strike"),
+    # round 10: lessons learned from a past evacuation are no evacuation; a consular policy
+    # for non-residents is no closure
+    ("nl", "Lessen uit de evacuatie van 2021 uit Kabul", "evacuation"),
+    ("hr", "Pouke iz evakuacije iz Kabula 2021.", "evacuation"),
+    ("tr", "2021 Kabil tahliyesinden alınan dersler", "evacuation"),
+    ("ro", "Lecții învățate din evacuarea din Kabul", "evacuation"),
+    ("zh", "从2021年喀布尔撤侨中吸取的教训", "evacuation"),
+    ("vi", "Bài học từ cuộc sơ tán khỏi Kabul năm 2021", "evacuation"),
+    ("he", "הלקחים מפינוי האזרחים מקאבול", "evacuation"),
+    ("ko", "카불 철수 작전의 교훈", "evacuation"),
+    ("hi", "काबुल से निकासी के सबक", "evacuation"),
+    ("ka", "ქაბულიდან ევაკუაციის გაკვეთილები", "evacuation"),
+    ("fa", "درس های تخلیه کابل", "evacuation"),
+    (
+        "nl",
+        "Het consulaat verleent geen consulaire diensten aan niet-ingezetenen",
+        "embassy_closed",
+    ),
+    # round 10: military aircraft carrying aid or taking part in an exercise bring no one home
+    ("hr", "Vojni avion doveo je humanitarnu pomoć u Siriju", "evacuation"),
+    ("ro", "Un avion militar a adus ajutoare umanitare", "evacuation"),
+    ("he", "מטוס צבאי הביא ציוד רפואי לבית החולים", "evacuation"),
+    ("tr", "Askeri uçak tatbikata katıldı, Türk pilotlar başarılı oldu", "evacuation"),
+    # round 10: a consulate pausing visa intake (hr, sr) is no closure; a "rocket" of a shot
+    # in football (nl) is no missile attack
+    ("hr", "Konzulat je obustavio primanje zahtjeva za vize do 3. listopada", "embassy_closed"),
+    ("sr", "Конзулат је обуставио пријем захтева за визе до 3. октобра", "embassy_closed"),
+    ("nl", "De spits schoot een raket van een schot langs de doelman", "missile_attack"),
+    # round 10: a farm drone damaging a crop, a drone's battery catching fire are no attack
+    (
+        "nl",
+        "De drone veroorzaakte schade aan de oogst door een botsing met een boom",
+        "drone_attack",
+    ),
+    ("hr", "Baterija drona izazvala je požar u garaži", "drone_attack"),
 ]
 
 
