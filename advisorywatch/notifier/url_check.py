@@ -1,14 +1,15 @@
 """Whether channel URLs load in Apprise, checked in a child process when this one has not
 loaded Apprise yet.
 
-Apprise loads every plugin it has at its first URL (there is no supported way to load one),
-and what it loads stays for the life of the process. The daemon checks its channels' URLs at
-start and may then send nothing for days: checked in a short-lived child, the daemon loads
-Apprise at its first send instead (bench/README.md, "Daemon memory, third round"). Once a
-process holds Apprise, checking in it costs nothing more.
+Apprise and what it imports (requests, ~22 MB) stay for the life of the process. The daemon
+checks its channels' URLs at start and may then send nothing for days: checked in a
+short-lived child, the daemon loads Apprise at its first send instead (bench/README.md,
+"Daemon memory, third round"). Once a process holds Apprise, checking in it costs only the
+plugins the URLs need (:mod:`.plugins`).
 
 Run as ``python -m advisorywatch.notifier.url_check``: reads a JSON list of URLs on standard
-input (never the command line: URLs carry secrets) and writes a JSON list of booleans.
+input (never the command line: URLs carry secrets) and writes a JSON list of booleans. The
+child loads every plugin, as Apprise would, and caches the plugin index while it has them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from advisorywatch.notifier.console import apprise_with_console
+from advisorywatch.notifier import plugins
 
 log = logging.getLogger(__name__)
 _CHILD_TIMEOUT_SECONDS = 120
@@ -39,8 +40,7 @@ def loadable(urls: Sequence[str]) -> list[bool]:
 
 
 def _here(urls: Sequence[str]) -> list[bool]:
-    apprise = apprise_with_console()
-    return [apprise.Apprise.instantiate(url) is not None for url in urls]
+    return [plugins.instantiate(url) is not None for url in urls]
 
 
 def _in_child(urls: Sequence[str]) -> list[bool]:
@@ -64,7 +64,9 @@ def _in_child(urls: Sequence[str]) -> list[bool]:
 
 def main() -> None:
     urls = json.load(sys.stdin)
+    plugins.load_everything()
     print(json.dumps(_here([str(url) for url in urls])))
+    plugins.save_index()
 
 
 if __name__ == "__main__":
