@@ -59,6 +59,7 @@ class _Loaded:
     started: bool = False
     everything: bool = False
     natives: bool = False
+    index: Index | None = None
 
 
 _loaded = _Loaded(set(), set())
@@ -167,6 +168,12 @@ def _module_names(directory: Path) -> set[str]:
 def index() -> Index | None:
     """The schema -> module index of the installed Apprise, from the cache or built in a
     child process (and cached); None when neither works (then every plugin is loaded)."""
+    if _loaded.index is None:
+        _loaded.index = _find_index()
+    return _loaded.index
+
+
+def _find_index() -> Index | None:
     path = _index_path()
     cached = _read(path) if path else None
     if cached is not None:
