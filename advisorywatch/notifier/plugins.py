@@ -23,8 +23,6 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -33,6 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from advisorywatch.notifier.child import FAILURES, answer_of
 from advisorywatch.notifier.console import console_notify
 from advisorywatch.rules.disk_cache import cache_dir, used, write_atomically
 
@@ -40,7 +39,6 @@ log = logging.getLogger(__name__)
 
 _SCHEMA = re.compile(r"\s*([a-z0-9]+)://", re.IGNORECASE)
 _PACKAGE = "apprise.plugins"
-_CHILD_TIMEOUT_SECONDS = 120
 _lock = threading.RLock()
 
 
@@ -183,7 +181,7 @@ def _find_index() -> Index | None:
     else:
         try:
             built = _build_in_child()
-        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        except (*FAILURES, KeyError, TypeError) as exc:
             log.warning("building the Apprise plugin index failed (%s): loading every plugin", exc)
             return None
     if path:
@@ -262,19 +260,9 @@ def _dumps(found: Index) -> str:
 
 
 def _build_in_child() -> Index:
-    # -P: the working directory is not put on the child's import path.
-    done = subprocess.run(
-        [sys.executable, "-P", "-m", __name__],
-        capture_output=True,
-        text=True,
-        timeout=_CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ValueError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
-    data = json.loads(done.stdout.splitlines()[-1]) if done.stdout.strip() else None
+    data = answer_of(__name__)
     if not isinstance(data, dict):
-        raise ValueError(f"unexpected answer {done.stdout[-200:]!r}")
+        raise ValueError(f"unexpected answer {str(data)[-200:]!r}")
     return Index(dict(data["schemas"]), frozenset(data["native"]))
 
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 from collections.abc import Sequence
 
 from advisorywatch.notifier import plugins
+from advisorywatch.notifier.child import FAILURES, answer_of
 
 log = logging.getLogger(__name__)
-_CHILD_TIMEOUT_SECONDS = 120
 
 
 def loadable(urls: Sequence[str]) -> list[bool]:
@@ -34,7 +33,7 @@ def loadable(urls: Sequence[str]) -> list[bool]:
         return _here(urls)
     try:
         return _in_child(urls)
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+    except FAILURES as exc:
         log.warning("checking the channel URLs in a child process failed (%s): checked here", exc)
         return _here(urls)
 
@@ -44,21 +43,9 @@ def _here(urls: Sequence[str]) -> list[bool]:
 
 
 def _in_child(urls: Sequence[str]) -> list[bool]:
-    # -P: the working directory is not put on the child's import path.
-    cmd = [sys.executable, "-P", "-m", __name__]
-    done = subprocess.run(
-        cmd,
-        input=json.dumps(list(urls)),
-        capture_output=True,
-        text=True,
-        timeout=_CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ValueError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
-    answer = json.loads(done.stdout.splitlines()[-1]) if done.stdout.strip() else None
+    answer = answer_of(__name__, json.dumps(list(urls)))
     if not isinstance(answer, list) or len(answer) != len(urls):
-        raise ValueError(f"unexpected answer {done.stdout[-200:]!r}")
+        raise ValueError(f"unexpected answer {str(answer)[-200:]!r}")
     return [bool(ok) for ok in answer]
 
 
