@@ -102,6 +102,12 @@ def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
+        # Responses whose outcome waits to be stored (the callback awaits it) hold their body
+        # and parsed items until then; Scrapy stops downloading while they pass this many bytes
+        # (5 MB by default). Half of that still keeps the writer's batches full: a cold pass
+        # peaks lower and takes as long (bench/README.md, "Daemon memory, fourth round"); 1 MB
+        # made it slower.
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 2_500_000,
         # Callbacks hand outcomes to on_outcome and yield nothing, but Scrapy starts this many
         # tasks per response to process their output (100 by default; ours yield nothing).
         "CONCURRENT_ITEMS": 1,
