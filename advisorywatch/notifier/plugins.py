@@ -143,10 +143,16 @@ def _manager() -> Any:
 
 
 def _load_listed(modules: Iterable[str]) -> None:
-    with tempfile.TemporaryDirectory(prefix="advisorywatch-apprise-") as listing:
-        for module in modules:
-            Path(listing, module).touch()
-        _manager().load_modules(path=listing, name=_PACKAGE)
+    try:
+        with tempfile.TemporaryDirectory(prefix="advisorywatch-apprise-") as listing:
+            for module in modules:
+                Path(listing, module).touch()
+            _manager().load_modules(path=listing, name=_PACKAGE)
+    except OSError as exc:  # no writable temporary directory: as Apprise would
+        log.warning("listing Apprise's plugins failed (%s): loading every plugin", exc)
+        _manager().load_modules()
+        _loaded.modules.update(_module_names(_plugin_dir()))
+        _loaded.everything = _loaded.natives = True
 
 
 def _load_everything() -> None:

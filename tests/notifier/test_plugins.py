@@ -135,3 +135,13 @@ def test_an_invalid_url_is_refused_after_every_plugin_had_its_say(tmp_path: Path
     answer = _probe("index", ["jsno://u:S3cret@127.0.0.1/x"], tmp_path)
     assert answer["urls"] == [None]
     assert len(answer["loaded"]) > 150
+
+
+def test_without_a_temporary_directory_every_plugin_is_loaded_and_it_sends(
+    tmp_path: Path, sink: Sink
+) -> None:
+    code = "import tempfile; tempfile.tempdir = '/nonexistent/tmp'\n" + SEND
+    proc = _run(code, sink.apprise_url, cache=tmp_path)
+    assert proc.stdout.startswith("SendResult(ok=True"), proc.stderr
+    assert "listing Apprise's plugins failed" in proc.stderr
+    assert sink.titles() == ["T"]
