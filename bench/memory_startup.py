@@ -7,9 +7,10 @@ In this process, on a new SQLite database in a temporary directory and a config 
 ``--sources`` feeds (never fetched: start-up only), as ``advisorywatch run`` starts: the
 command line's imports, the daemon's, reading and checking the config (channel URLs
 included), then :func:`advisorywatch.runtime.boot.boot` (reactor, application, schema, the
-places lookup). RSS is ``VmRSS``, the high-water mark ``VmHWM``. Run it with each tree's
-``PYTHONPATH`` to compare two versions; set ``ADVISORYWATCH_CACHE_DIR`` per tree (the places
-file is per code version).
+places lookup), then a first send to the json:// channel (a closed port: Apprise, the
+channel's plugins and the HTTP client, without waiting on a server). RSS is ``VmRSS``, the
+high-water mark ``VmHWM``. Run it with each tree's ``PYTHONPATH`` to compare two versions;
+set ``ADVISORYWATCH_CACHE_DIR`` per tree (the places file is per code version).
 """
 
 from __future__ import annotations
@@ -73,13 +74,20 @@ def main() -> None:
 
         app = boot(loaded, long_lived=True)
         step("boot: reactor, app, schema, places lookup")
+        from advisorywatch.notifier.message import Message
+        from advisorywatch.notifier.send import send
+
+        send("json://127.0.0.1:9/notify", Message("title", "body"), timeout=5)
+        step("a first send (Apprise, its plugins)")
         app.db.dispose()
     print("| step | RSS MB | high-water MB |")
     print("|---|---|---|")
     for name, rss, hwm in steps:
         print(f"| {name} | {rss:.1f} | {hwm:.1f} |")
     held = [m for m in ("apprise", "alembic", "jinja2") if m in sys.modules]
-    print(f"held after start: {', '.join(held) or 'none of apprise, alembic, jinja2'}")
+    print(f"held after a send: {', '.join(held) or 'none of apprise, alembic, jinja2'}")
+    plugins = [m for m in sys.modules if m.startswith("apprise.plugins.")]
+    print(f"Apprise plugin modules held: {len(plugins)}")
 
 
 if __name__ == "__main__":

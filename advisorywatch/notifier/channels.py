@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from advisorywatch.model import SEVERITY_RANK
 from advisorywatch.notifier.config import ChannelConfig, NotifierConfig
-from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Templates
+from advisorywatch.notifier.plugins import instantiate
 from advisorywatch.redaction import redact, redact_url
 from advisorywatch.rules.places.where import Where
 
@@ -44,7 +44,7 @@ def destination_label(url: str) -> str:
     """Apprise's privacy form of the URL (service tokens shortened, passwords starred)
     without its query, the path of generic webhooks masked, and every registered secret
     masked as well: e.g. ``slack://T...A/T...B/T...C/%23ops``, ``json://u:****@host:8080/***``."""
-    plugin = apprise_with_console().Apprise.instantiate(url)
+    plugin = instantiate(url)
     if plugin is None:
         return redact_url(url)
     private = str(plugin.url(privacy=True))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from advisorywatch.notifier.console import apprise_with_console
 from advisorywatch.notifier.message import Message
+from advisorywatch.notifier.plugins import instantiate
 from advisorywatch.redaction import redact
 
 if TYPE_CHECKING:
@@ -34,12 +34,15 @@ class SendResult:
 
 
 def send(url: str, message: Message, timeout: float) -> SendResult:
-    apprise = apprise_with_console()
+    plugin = instantiate(url)
+    if plugin is None:
+        return SendResult(False, "not a valid Apprise URL (or its plugin is missing)", True)
+    import apprise  # loaded by instantiate()
+
     from advisorywatch.notifier.httpcapture import capture  # imports requests
 
     ap = apprise.Apprise()
-    if not ap.add(url):
-        return SendResult(False, "not a valid Apprise URL (or its plugin is missing)", True)
+    ap.add(plugin)
     with capture() as answers:
         try:
             result = ap.notify(

@@ -1,28 +1,28 @@
 """Whether channel URLs load in Apprise, checked in a child process when this one has not
 loaded Apprise yet.
 
-Apprise loads every plugin it has at its first URL (there is no supported way to load one),
-and what it loads stays for the life of the process. The daemon checks its channels' URLs at
-start and may then send nothing for days: checked in a short-lived child, the daemon loads
-Apprise at its first send instead (bench/README.md, "Daemon memory, third round"). Once a
-process holds Apprise, checking in it costs nothing more.
+Apprise and what it imports (requests, ~22 MB) stay for the life of the process. The daemon
+checks its channels' URLs at start and may then send nothing for days: checked in a
+short-lived child, the daemon loads Apprise at its first send instead (bench/README.md,
+"Daemon memory, third round"). Once a process holds Apprise, checking in it costs only the
+plugins the URLs need (:mod:`.plugins`).
 
 Run as ``python -m advisorywatch.notifier.url_check``: reads a JSON list of URLs on standard
-input (never the command line: URLs carry secrets) and writes a JSON list of booleans.
+input (never the command line: URLs carry secrets) and writes a JSON list of booleans. The
+child loads every plugin, as Apprise would, and caches the plugin index while it has them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 from collections.abc import Sequence
 
-from advisorywatch.notifier.console import apprise_with_console
+from advisorywatch.notifier import plugins
+from advisorywatch.notifier.child import FAILURES, answer_of
 
 log = logging.getLogger(__name__)
-_CHILD_TIMEOUT_SECONDS = 120
 
 
 def loadable(urls: Sequence[str]) -> list[bool]:
@@ -33,38 +33,27 @@ def loadable(urls: Sequence[str]) -> list[bool]:
         return _here(urls)
     try:
         return _in_child(urls)
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+    except FAILURES as exc:
         log.warning("checking the channel URLs in a child process failed (%s): checked here", exc)
         return _here(urls)
 
 
 def _here(urls: Sequence[str]) -> list[bool]:
-    apprise = apprise_with_console()
-    return [apprise.Apprise.instantiate(url) is not None for url in urls]
+    return [plugins.instantiate(url) is not None for url in urls]
 
 
 def _in_child(urls: Sequence[str]) -> list[bool]:
-    # -P: the working directory is not put on the child's import path.
-    cmd = [sys.executable, "-P", "-m", __name__]
-    done = subprocess.run(
-        cmd,
-        input=json.dumps(list(urls)),
-        capture_output=True,
-        text=True,
-        timeout=_CHILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ValueError(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
-    answer = json.loads(done.stdout.splitlines()[-1]) if done.stdout.strip() else None
+    answer = answer_of(__name__, json.dumps(list(urls)))
     if not isinstance(answer, list) or len(answer) != len(urls):
-        raise ValueError(f"unexpected answer {done.stdout[-200:]!r}")
+        raise ValueError(f"unexpected answer {str(answer)[-200:]!r}")
     return [bool(ok) for ok in answer]
 
 
 def main() -> None:
     urls = json.load(sys.stdin)
+    plugins.load_everything()
     print(json.dumps(_here([str(url) for url in urls])))
+    plugins.save_index()
 
 
 if __name__ == "__main__":

@@ -39,9 +39,10 @@ R = TypeVar("R")
 
 
 class App:
-    def __init__(self, config: Config, linger: float = 0) -> None:
+    def __init__(self, config: Config, linger: float = 0, long_lived: bool = False) -> None:
         """``linger``: seconds a fetch's validators lookup and its store each wait for other
-        fetches' to share them (the daemon's ``store_linger_ms``; see :class:`BatchQueue`)."""
+        fetches' to share them (the daemon's ``store_linger_ms``; see :class:`BatchQueue`).
+        ``long_lived``: the daemon's (its crawl's settings)."""
         self.db = Database(config.database.url)
         self.stopping = threading.Event()
         size = config.crawler.workers
@@ -56,7 +57,7 @@ class App:
         self._validators = BatchQueue(self._validators_many, max_batch=200, linger=linger)
         from advisorywatch.crawler.fetch.runner import CrawlRunner
 
-        self.crawler = CrawlRunner(config.crawler)
+        self.crawler = CrawlRunner(config.crawler, long_lived)
         self.store_problem: str | None = None  # why the last fetch could not be stored
         self._throttled = Throttled(log)
 

@@ -32,7 +32,8 @@ def boot(config: Config, *, long_lived: bool) -> App:
     gc.freeze()
     for_bursts()
     reactor.install()
-    app = App(config, linger=config.daemon.store_linger_ms / 1000 if long_lived else 0)
+    linger = config.daemon.store_linger_ms / 1000 if long_lived else 0
+    app = App(config, linger=linger, long_lived=long_lived)
     if long_lived:
         upgrade_apart(app.db)
     app.prepare()

@@ -38,8 +38,9 @@ RECYCLE_AFTER_SECONDS = 3600.0
 
 
 class CrawlRunner:
-    def __init__(self, config: CrawlerConfig | None = None) -> None:
+    def __init__(self, config: CrawlerConfig | None = None, long_lived: bool = False) -> None:
         self._config = config or CrawlerConfig()
+        self._long_lived = long_lived  # the daemon's (see scrapy_settings)
         self._live: _LiveCrawl | None = None
         self._crawls: set[_LiveCrawl] = set()  # the live one and any still finishing
         self._stopped = False
@@ -83,7 +84,7 @@ class CrawlRunner:
             self._retire()
             live = None
         if live is None:
-            live = self._live = _LiveCrawl(self._config, self._crawls.discard)
+            live = self._live = _LiveCrawl(self._config, self._long_lived, self._crawls.discard)
             self._crawls.add(live)
         return live
 
@@ -96,8 +97,10 @@ class CrawlRunner:
 class _LiveCrawl:
     """One Scrapy crawl whose spider takes batches from a queue until told to finish."""
 
-    def __init__(self, config: CrawlerConfig, on_end: Callable[[_LiveCrawl], None]) -> None:
-        runner = AsyncCrawlerRunner(scrapy_settings(config))
+    def __init__(
+        self, config: CrawlerConfig, long_lived: bool, on_end: Callable[[_LiveCrawl], None]
+    ) -> None:
+        runner = AsyncCrawlerRunner(scrapy_settings(config, long_lived))
         crawler = runner.create_crawler(SourcesSpider)
         crawler.signals.connect(self._closed, signal=signals.spider_closed)
         self._crawler = crawler

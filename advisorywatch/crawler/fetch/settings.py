@@ -57,14 +57,24 @@ def _trimmed_bases() -> dict[str, dict[str, int]]:
     }
 
 
+# Responses whose outcome waits to be stored (the callback awaits it) hold their body and
+# parsed items until then; Scrapy stops downloading while they pass this many bytes (5 MB by
+# default). In the daemon half of that still keeps the writer's batches full: a cold pass
+# peaks lower and takes as long (bench/README.md, "Daemon memory, fourth round"); 1 MB made it
+# slower. `run --once` keeps Scrapy's default: its peak is elsewhere.
+_DAEMON_SETTINGS = {"SCRAPER_SLOT_MAX_ACTIVE_SIZE": 2_500_000}
+
+
 def user_agent(contact: str | None) -> str:
     """Names the product and how to reach whoever runs it (the project page by default)."""
     return f"advisorywatch/{__version__} (+{contact or PROJECT_URL})"
 
 
-def scrapy_settings(cfg: CrawlerConfig | None = None) -> dict[str, Any]:
+def scrapy_settings(cfg: CrawlerConfig | None = None, long_lived: bool = False) -> dict[str, Any]:
+    """``long_lived``: the daemon's crawl, whose peak memory stays with it."""
     cfg = cfg or CrawlerConfig()
     return {
+        **(_DAEMON_SETTINGS if long_lived else {}),
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "USER_AGENT": user_agent(cfg.user_agent_contact),
         "ROBOTSTXT_OBEY": True,  # a source opts out with `robots: false`
