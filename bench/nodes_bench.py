@@ -57,11 +57,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Self
 
 import daemon_bench
 import yaml
@@ -69,7 +70,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from run import BENCH, DAEMON_CRAWLER, PYTHON, FixtureServer, measure, write_config
-from sqlalchemy import create_engine, text
+from sqlalchemy import Row, TextClause, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config import load_config
@@ -273,90 +274,92 @@ def run_nodes(
     )
 
 
-class Waits:
-    """Samples, every ``SAMPLE`` s on a thread of its own, what each node's connections are
-    waiting for (PostgreSQL): seconds per phase (``cold``, ``window``; None: not counted),
-    node and state (:data:`STATES`)."""
+class Sampler:
+    """Runs a query every ``every`` s on a thread of its own (PostgreSQL; with no ``url``,
+    nothing), giving the rows to :meth:`take`."""
 
-    QUERY = text(
+    query: TextClause
+    every: float
+
+    def __init__(self, url: str | None) -> None:
+        self._stop = threading.Event()
+        self._engine = create_engine(url) if url else None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Self:
+        if self._engine is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._engine is not None:
+            self._thread.join()
+            self._engine.dispose()
+
+    def _run(self) -> None:
+        assert self._engine is not None
+        while not self._stop.wait(self.every):
+            try:
+                with self._engine.connect() as conn:
+                    rows = conn.execute(self.query).all()
+            except DBAPIError:  # the daemons have not created the tables yet
+                continue
+            self.take(rows)
+
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        raise NotImplementedError
+
+
+class Waits(Sampler):
+    """What each node's connections are waiting for: seconds per phase (``cold``, ``window``;
+    None: not counted), node and state (:data:`STATES`)."""
+
+    query = text(
         "SELECT a.application_name, a.state, a.wait_event_type, l.locktype, l.classid"
         " FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted"
         " WHERE a.datname = current_database() AND a.application_name LIKE 'node%'"
     )
+    every = SAMPLE
 
     def __init__(self, url: str | None, count: int) -> None:
+        super().__init__(url)
         self.phase: str | None = "cold"
         self.seconds = {p: [Counter[str]() for _ in range(count)] for p in ("cold", "window")}
-        self._stop = threading.Event()
-        self._engine = create_engine(url) if url else None
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> Waits:
-        if self._engine is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        if self._engine is not None:
-            self._thread.join()
-            self._engine.dispose()
-
-    def _run(self) -> None:
-        assert self._engine is not None
-        while not self._stop.wait(SAMPLE):
-            phase = self.phase
-            try:
-                with self._engine.connect() as conn:
-                    rows = conn.execute(self.QUERY).all()
-            except DBAPIError:  # the database is not there yet
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        phase = self.phase
+        if phase is None:
+            return
+        for name, state, wait_type, locktype, namespace in rows:
+            node = int(name.removeprefix("node"))
+            if wait_type == "Lock" and locktype == "advisory":
+                what = {INCIDENT_LOCKS: "incident lock", STORM_LOCKS: "storm lock"}.get(
+                    namespace, "other lock"
+                )
+            elif wait_type == "Lock":
+                what = "other lock"
+            elif state == "idle in transaction":
+                what = "idle in transaction"
+            else:
                 continue
-            if phase is None:
-                continue
-            for name, state, wait_type, locktype, namespace in rows:
-                node = int(name.removeprefix("node"))
-                if wait_type == "Lock" and locktype == "advisory":
-                    what = {INCIDENT_LOCKS: "incident lock", STORM_LOCKS: "storm lock"}.get(
-                        namespace, "other lock"
-                    )
-                elif wait_type == "Lock":
-                    what = "other lock"
-                elif state == "idle in transaction":
-                    what = "idle in transaction"
-                else:
-                    continue
-                self.seconds[phase][node][what] += SAMPLE
+            self.seconds[phase][node][what] += SAMPLE
 
 
-class ClaimsHeld:
-    """Samples, every 5 s on a thread of its own, how many claims each node holds."""
+class ClaimsHeld(Sampler):
+    """How many claims each node holds, every 5 s."""
+
+    query = text(
+        "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by GROUP BY n.pid"
+    )
+    every = 5
 
     def __init__(self, url: str | None, pids: list[int]) -> None:
+        super().__init__(url)
         self.pids, self.counts = pids, Counter[int]()
-        self._stop = threading.Event()
-        self._engine = create_engine(url) if url else None
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> ClaimsHeld:
-        if self._engine is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        if self._engine is not None:
-            self._thread.join()
-            self._engine.dispose()
-
-    def _run(self) -> None:
-        assert self._engine is not None
-        query = text(
-            "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by"
-            " GROUP BY n.pid"
-        )
-        while not self._stop.wait(5):
-            with self._engine.connect() as conn:
-                self.counts.update(dict(conn.execute(query).all()))
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        self.counts.update({pid: count for pid, count in rows})
 
     def shares(self) -> list[float]:
         total = sum(self.counts.values()) or 1
