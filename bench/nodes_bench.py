@@ -101,6 +101,7 @@ class Window:
     shares: list[float]  # per node: its share of the claims held in the window
     cold: float  # seconds from the daemons' start until every source's fetch was stored
     cold_polls: list[int]  # per node: its fetches in the cold pass
+    cold_cpu: float  # the daemons' CPU seconds from their start to the cold pass's end
     node_polls: list[int]  # per node: its fetches in the window
     node_cpus: list[float]  # per node: its CPU seconds in the window
     waits: dict[str, list[Counter[str]]]  # per phase (cold, window), per node: seconds by state
@@ -228,6 +229,7 @@ def run_nodes(
         cold = time.time() - since
         waits.phase = "window"
         cold_polls = node_fetches(procs)
+        cold_cpu = sum(daemon_bench.cpu_seconds(d.proc.pid) for d in procs)
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, first)
@@ -268,6 +270,7 @@ def run_nodes(
         held.shares(),
         cold,
         cold_polls,
+        cold_cpu,
         node_polls,
         cpus,
         waits.seconds,
@@ -455,11 +458,10 @@ def main() -> None:
     print()
     print(
         "| nodes | node | polls in the cold pass | polls in the window | its CPU s / 1000 of "
-        "its polls | cold pass s | cold pass vs 1 node | "
-        + " | ".join(f"{state} s, cold / window" for state in STATES)
-        + " |"
+        "its polls | cold pass s | cold pass vs 1 node | cold pass CPU s, all nodes, start-up "
+        "included | " + " | ".join(f"{state} s, cold / window" for state in STATES) + " |"
     )
-    print("|" + "---|" * (7 + len(STATES)))
+    print("|" + "---|" * (8 + len(STATES)))
     cold_one = next((w.cold for count, w in rows if count == 1), rows[0][1].cold)
     for count, w in rows:
         for k in range(count):
@@ -472,7 +474,7 @@ def main() -> None:
             print(
                 f"| {count} | {k} | {w.cold_polls[k]} | {w.node_polls[k]} "
                 f"| {1000 * w.node_cpus[k] / max(1, w.node_polls[k]):.2f} | {w.cold:.0f} "
-                f"| {cold_one / w.cold:.2f}x "
+                f"| {cold_one / w.cold:.2f}x | {w.cold_cpu:.0f} "
                 f"| {waited} |"
             )
 
