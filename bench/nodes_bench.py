@@ -28,6 +28,18 @@ and a source left overdue by a cold pass longer than an interval skips one slot 
 ``claims held per node``: each node's share of the claims held, sampled every 5 s in the
 window (how the nodes shared the work; PostgreSQL).
 
+Per node (each has a config of its own that differs only in what a node may set for itself:
+its ``/metrics`` port and the database URL's ``application_name``): its polls in the cold
+pass and in the window (its ``advisorywatch_fetches_total``, read at the cold pass's end and
+the window's ends, outside the CPU measured), and, on PostgreSQL, where its connections
+waited (``pg_stat_activity`` joined with the ungranted ``pg_locks``, sampled every
+``SAMPLE`` s from the daemons' start): seconds waiting for a routing lock (incident or
+storm, by advisory lock namespace), for another lock (rows, transactions), and holding a
+transaction open while the node did something else (``idle in transaction``), in the cold
+pass and in the window. ``cold pass vs 1 node``: the one node's cold pass seconds over
+these nodes' (wall time: the nodes share the machine's cores); ``cold pass CPU s``: the
+daemons' CPU from their start (imports included) to the cold pass's end.
+
 Several nodes on a 2-core machine cannot show throughput by wall time (they share the cores),
 so the comparison is by cost: polls per CPU-second of the daemons, and with the server's CPU
 added. With the load well under saturation, k nodes each on a core of its own carry k times
@@ -46,11 +58,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Self
 
 import daemon_bench
 import yaml
@@ -58,14 +71,19 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from run import BENCH, DAEMON_CRAWLER, PYTHON, FixtureServer, measure, write_config
-from sqlalchemy import create_engine, text
+from sqlalchemy import Row, TextClause, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from advisorywatch.config import load_config
+from advisorywatch.notifier.route.incidents import INCIDENT_LOCKS
+from advisorywatch.notifier.route.storm import STORM_LOCKS
 from advisorywatch.runtime.schedule import grid_start
 
 SPY = Path(PYTHON).parent / "py-spy"
 EARLY = 0.5  # a request this much before its slot still serves it (timer and clock rounding)
+SAMPLE = 0.25  # seconds between two looks at where the nodes' connections wait
+# What a node's connection was doing when sampled (the columns of the per-node table).
+STATES = ("incident lock", "storm lock", "other lock", "idle in transaction")
 
 
 @dataclass
@@ -83,6 +101,11 @@ class Window:
     peak_mb: list[float]
     shares: list[float]  # per node: its share of the claims held in the window
     cold: float  # seconds from the daemons' start until every source's fetch was stored
+    cold_polls: list[int]  # per node: its fetches in the cold pass
+    cold_cpu: float  # the daemons' CPU seconds from their start to the cold pass's end
+    node_polls: list[int]  # per node: its fetches in the window
+    node_cpus: list[float]  # per node: its CPU seconds in the window
+    waits: dict[str, list[Counter[str]]]  # per phase (cold, window), per node: seconds by state
 
 
 def slots_of(first: float, start: float, end: float, every: float) -> Iterator[float]:
@@ -133,8 +156,20 @@ def grid_firsts(config: Path) -> dict[str, float]:
 
 @contextmanager
 def daemons(config: Path, count: int, logs: Path) -> Iterator[list[daemon_bench.Daemon]]:
-    cmd = [PYTHON, "-m", "advisorywatch", "--config", str(config), "run"]
-    started = [daemon_bench.Daemon(cmd, logs / f"node{k}.log", 0) for k in range(count)]
+    """``count`` daemons, node k on a copy of ``config`` with a ``/metrics`` port of its own
+    and, on PostgreSQL, ``application_name=nodeK`` (both settings a node may have alone)."""
+    data = yaml.safe_load(config.read_text())
+    started = []
+    for k in range(count):
+        port = daemon_bench.free_port()
+        own = data | {"daemon": {"http": {"enabled": True, "port": port}}}
+        url = data["database"]["url"]
+        if url.startswith("postgresql"):
+            own["database"] = data["database"] | {"url": f"{url}?application_name=node{k}"}
+        path = logs / f"config{k}.yaml"
+        path.write_text(yaml.safe_dump(own, sort_keys=False))
+        cmd = [PYTHON, "-m", "advisorywatch", "--config", str(path), "run"]
+        started.append(daemon_bench.Daemon(cmd, logs / f"node{k}.log", port))
     try:
         yield started
     finally:
@@ -163,6 +198,14 @@ def wait_stored(url: str, n: int, procs: list[daemon_bench.Daemon], timeout: flo
     engine.dispose()
 
 
+def node_fetches(procs: list[daemon_bench.Daemon]) -> list[int]:
+    """Each node's fetches so far, from its ``/metrics``."""
+    counts = [daemon_bench.fetches(d.port) for d in procs]
+    if None in counts:
+        raise RuntimeError(f"a node's /metrics did not answer: {counts}")
+    return [c or 0 for c in counts]
+
+
 def run_nodes(
     server: FixtureServer, args: argparse.Namespace, count: int, tmp: Path, url: str | None
 ) -> Window:
@@ -179,11 +222,16 @@ def run_nodes(
     server_cpu = server_cpu_seconds if args.postgres else (lambda: 0.0)
     firsts = grid_firsts(config)
     since = time.time()
-    with daemons(config, count, directory) as procs:
-        # Generous: on a loaded machine three nodes storing a cold pass (every item new, every
-        # alert under its rule's incident lock) took over 17 minutes at 10,000 sources.
+    waits = Waits(url if args.postgres else None, count)
+    with daemons(config, count, directory) as procs, waits:
+        # Generous: on a loaded machine three nodes storing a cold pass (every item new) took
+        # over 17 minutes at 10,000 sources while a batch held its rule's incident lock from
+        # its first alert to its commit (under 4 minutes since routing comes last).
         wait_stored(url, args.sources, procs, 120 + 60 * args.sources / 100)
         cold = time.time() - since
+        waits.phase = "window"
+        cold_polls = node_fetches(procs)
+        cold_cpu = sum(daemon_bench.cpu_seconds(d.proc.pid) for d in procs)
         first = server.get(f"/first-request?since={since}")
         if args.slots == "start":
             firsts = dict.fromkeys(firsts, first)
@@ -193,6 +241,7 @@ def run_nodes(
         # slot skips the next. So the window begins a whole interval after the cold pass.
         start = time.time() + args.every
         time.sleep(max(0.0, start - time.time()))
+        polls0 = node_fetches(procs)
         cpu0 = [daemon_bench.cpu_seconds(d.proc.pid) for d in procs]
         pg0 = server_cpu()
         spy = profile(procs[0].proc.pid, args, count) if args.profile else nullcontext()
@@ -202,27 +251,47 @@ def run_nodes(
                 server.post(f"/publish?percent={args.percent}")
                 time.sleep(max(0.0, start + (cycle + 1) * args.every - time.time()))
         end = time.time()
-        cpu = sum(
-            daemon_bench.cpu_seconds(d.proc.pid) - c for d, c in zip(procs, cpu0, strict=True)
-        )
+        cpus = [daemon_bench.cpu_seconds(d.proc.pid) - c for d, c in zip(procs, cpu0, strict=True)]
         pg = server_cpu() - pg0
         peaks = [daemon_bench.peak_rss_mb(d.proc.pid) for d in procs]
+        node_polls = [b - a for a, b in zip(polls0, node_fetches(procs), strict=True)]
+        waits.phase = None
         time.sleep(min(args.every, 35))  # the window's last slots may be served late
     requests = server.get(f"/requests-by-source?since={start - args.every}")
     polls, lags, missed, duplicates = score(requests, firsts, (start, end), args.every)
-    return Window(start, end, polls, lags, missed, duplicates, cpu, pg, peaks, held.shares(), cold)
+    return Window(
+        start,
+        end,
+        polls,
+        lags,
+        missed,
+        duplicates,
+        sum(cpus),
+        pg,
+        peaks,
+        held.shares(),
+        cold,
+        cold_polls,
+        cold_cpu,
+        node_polls,
+        cpus,
+        waits.seconds,
+    )
 
 
-class ClaimsHeld:
-    """Samples, every 5 s on a thread of its own, how many claims each node holds."""
+class Sampler:
+    """Runs a query every ``every`` s on a thread of its own (PostgreSQL; with no ``url``,
+    nothing), giving the rows to :meth:`take`."""
 
-    def __init__(self, url: str | None, pids: list[int]) -> None:
-        self.pids, self.counts = pids, Counter[int]()
+    query: TextClause
+    every: float
+
+    def __init__(self, url: str | None) -> None:
         self._stop = threading.Event()
         self._engine = create_engine(url) if url else None
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> ClaimsHeld:
+    def __enter__(self) -> Self:
         if self._engine is not None:
             self._thread.start()
         return self
@@ -235,13 +304,67 @@ class ClaimsHeld:
 
     def _run(self) -> None:
         assert self._engine is not None
-        query = text(
-            "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by"
-            " GROUP BY n.pid"
-        )
-        while not self._stop.wait(5):
-            with self._engine.connect() as conn:
-                self.counts.update(dict(conn.execute(query).all()))
+        while not self._stop.wait(self.every):
+            try:
+                with self._engine.connect() as conn:
+                    rows = conn.execute(self.query).all()
+            except DBAPIError:  # the daemons have not created the tables yet
+                continue
+            self.take(rows)
+
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        raise NotImplementedError
+
+
+class Waits(Sampler):
+    """What each node's connections are waiting for: seconds per phase (``cold``, ``window``;
+    None: not counted), node and state (:data:`STATES`)."""
+
+    query = text(
+        "SELECT a.application_name, a.state, a.wait_event_type, l.locktype, l.classid"
+        " FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted"
+        " WHERE a.datname = current_database() AND a.application_name LIKE 'node%'"
+    )
+    every = SAMPLE
+
+    def __init__(self, url: str | None, count: int) -> None:
+        super().__init__(url)
+        self.phase: str | None = "cold"
+        self.seconds = {p: [Counter[str]() for _ in range(count)] for p in ("cold", "window")}
+
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        phase = self.phase
+        if phase is None:
+            return
+        for name, state, wait_type, locktype, namespace in rows:
+            node = int(name.removeprefix("node"))
+            if wait_type == "Lock" and locktype == "advisory":
+                what = {INCIDENT_LOCKS: "incident lock", STORM_LOCKS: "storm lock"}.get(
+                    namespace, "other lock"
+                )
+            elif wait_type == "Lock":
+                what = "other lock"
+            elif state == "idle in transaction":
+                what = "idle in transaction"
+            else:
+                continue
+            self.seconds[phase][node][what] += SAMPLE
+
+
+class ClaimsHeld(Sampler):
+    """How many claims each node holds, every 5 s."""
+
+    query = text(
+        "SELECT n.pid, count(*) FROM sources s JOIN nodes n ON n.id = s.claimed_by GROUP BY n.pid"
+    )
+    every = 5
+
+    def __init__(self, url: str | None, pids: list[int]) -> None:
+        super().__init__(url)
+        self.pids, self.counts = pids, Counter[int]()
+
+    def take(self, rows: Sequence[Row[Any]]) -> None:
+        self.counts.update({pid: count for pid, count in rows})
 
     def shares(self) -> list[float]:
         total = sum(self.counts.values()) or 1
@@ -334,6 +457,28 @@ def main() -> None:
             f"| {' / '.join(f'{100 * s:.0f} %' for s in w.shares) if args.postgres else '-'} "
             f"| {' / '.join(f'{p:.0f}' for p in w.peak_mb)} | {ref_mb:.0f} | {w.cold:.0f} |"
         )
+    print()
+    print(
+        "| nodes | node | polls in the cold pass | polls in the window | its CPU s / 1000 of "
+        "its polls | cold pass s | cold pass vs 1 node | cold pass CPU s, all nodes, start-up "
+        "included | " + " | ".join(f"{state} s, cold / window" for state in STATES) + " |"
+    )
+    print("|" + "---|" * (8 + len(STATES)))
+    cold_one = next((w.cold for count, w in rows if count == 1), rows[0][1].cold)
+    for count, w in rows:
+        for k in range(count):
+            waited = " | ".join(
+                f"{w.waits['cold'][k][state]:.1f} / {w.waits['window'][k][state]:.1f}"
+                if args.postgres
+                else "-"
+                for state in STATES
+            )
+            print(
+                f"| {count} | {k} | {w.cold_polls[k]} | {w.node_polls[k]} "
+                f"| {1000 * w.node_cpus[k] / max(1, w.node_polls[k]):.2f} | {w.cold:.0f} "
+                f"| {cold_one / w.cold:.2f}x | {w.cold_cpu:.0f} "
+                f"| {waited} |"
+            )
 
 
 def parse_args() -> argparse.Namespace:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    case,
     cast,
     event,
     func,
@@ -90,7 +91,8 @@ def claim_due(
 ) -> Claimed:
     """Claim up to ``limit`` sources among ``names`` due within ``ahead`` for ``node``, earliest
     first. With ``mine`` (hosts), sources of other hosts only once ``grace`` overdue (or never
-    fetched). Hosts another node holds a live claim on are left alone. PostgreSQL only."""
+    fetched: those of ``mine`` first). Hosts another node holds a live claim on are left
+    alone. PostgreSQL only."""
     from sqlalchemy.dialects.postgresql import ARRAY  # not imported by a pass on SQLite
 
     # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
@@ -111,18 +113,18 @@ def claim_due(
         .where(or_(Source.next_run_at.is_(None), Source.next_run_at <= now + ahead))
         .where(or_(Source.claim_until.is_(None), Source.claim_until < now))
     )
+    order: list[ColumnElement[typing.Any]] = [Source.next_run_at.asc().nulls_first()]
     if mine is not None:
+        own = Source.host.in_(_listed(mine))
         query = query.where(
-            or_(
-                Source.host.in_(_listed(mine)),
-                Source.next_run_at.is_(None),
-                Source.next_run_at <= now - grace,
-            )
+            or_(own, Source.next_run_at.is_(None), Source.next_run_at <= now - grace)
         )
+        # Never-fetched sources (a cold start: all of them) are anyone's, its own hosts' first:
+        # a node taking them by id alone would hold every host (each is held by one node at a
+        # time) and leave the other nodes nothing to claim until it ran out of room.
+        order.append(case((own, 0), else_=1))
     rows = s.execute(
-        query.order_by(Source.next_run_at.asc().nulls_first(), Source.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        query.order_by(*order, Source.id).limit(limit).with_for_update(skip_locked=True)
     ).all()
     hosts = sorted({row.host or "" for row in rows})
     # Taken after the rows are locked: a node that claimed one of these hosts before has

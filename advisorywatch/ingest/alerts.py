@@ -1,7 +1,12 @@
 """Raising alerts, for every kind of rule through one path: a text rule's match and an
 advisory-level rule's change each become a :class:`Firing`, and each firing that is new to its
 item becomes an :class:`Alert` with its deliveries, in the transaction that stored the item.
-An item's new alerts are routed together, as one message per channel."""
+An item's new alerts are routed together, as one message per channel.
+
+Routing comes last in the transaction (:meth:`Alerter.route`, after every fetch of the batch
+is stored): with several nodes it takes locks (a rule's incidents, a channel's storm count)
+that are held until the commit, and taken at the first alert they kept every other node's
+alerting batch waiting while this one stored the rest of its fetches."""
 
 from __future__ import annotations
 
@@ -56,6 +61,15 @@ def _level_firings(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Unrouted:
+    """An item's new alerts, stored, their deliveries not planned yet (:meth:`Alerter.route`)."""
+
+    item: Item
+    raised: list[Raised]
+    now: datetime
+
+
 class PlacesNeeded(Exception):
     """An item fires while the places lookup is not built: the storing transaction is given
     up, the lookup built outside it (:meth:`Alerter.ready`), and the batch stored again."""
@@ -89,11 +103,16 @@ class Alerter:
         return Routing(s, self.channels, self.incident_words)
 
     def raise_for(
-        self, routing: Routing, source: str, changed: list[Changed], now: datetime
+        self,
+        routing: Routing,
+        source: str,
+        changed: list[Changed],
+        now: datetime,
+        unrouted: list[Unrouted],
     ) -> int:
         """Alerts for a response's new and changed items, in feed order, once every item has
-        its id; returns how many were raised. Raises :class:`PlacesNeeded` when one fires
-        before the places lookup is built."""
+        its id, added to ``unrouted``; returns how many were raised. Raises
+        :class:`PlacesNeeded` when one fires before the places lookup is built."""
         s = routing.session
         due = [(c.row, f) for c in changed if (f := self._firings(source, c, now))]
         if not due:
@@ -113,9 +132,15 @@ class Alerter:
             alerted.add(row)
             new = _new_to(s, item, firings) if known else firings
             if new:
-                self._alert(routing, item, new, now)
+                unrouted.append(self._alert(routing, item, new, now))
                 raised += len(new)
         return raised
+
+    @staticmethod
+    def route(routing: Routing, unrouted: list[Unrouted]) -> None:
+        """Plan the deliveries of stored alerts, in the order they were raised."""
+        for u in unrouted:
+            plan_deliveries(routing, u.item, u.raised, u.now)
 
     def _firings(self, source: str, c: Changed, now: datetime) -> list[Firing]:
         firings = []
@@ -132,9 +157,11 @@ class Alerter:
         configs = self.rules.configs
         return [RuleMatch(configs[i], hits, sev) for i, sev, hits in item.prepared.matches]
 
-    def _alert(self, routing: Routing, item: Item, firings: list[Firing], now: datetime) -> None:
-        """The one place alerts are created and routed: an item's new firings, together, so
-        that they make one message per channel. Written with Core statements, not the ORM's
+    def _alert(
+        self, routing: Routing, item: Item, firings: list[Firing], now: datetime
+    ) -> Unrouted:
+        """The one place alerts are created: an item's new firings, together, so that they
+        are routed as one message per channel. Written with Core statements, not the ORM's
         flushes (a cold pass raises hundreds of alerts, an item's one by one); the
         :class:`Alert` objects routing reads are not added to the session."""
         values = [
@@ -159,7 +186,7 @@ class Alerter:
         raised = [
             Raised(a, f.rule.notify, f.incident) for a, f in zip(alerts, firings, strict=True)
         ]
-        plan_deliveries(routing, item, raised, now)
+        return Unrouted(item, raised, now)
 
 
 def _new_to(s: Session, item: Item, firings: list[Firing]) -> list[Firing]:

@@ -17,7 +17,7 @@ from advisorywatch.db.clock import database_now
 from advisorywatch.db.conflicts import cancelled_by_another
 from advisorywatch.db.models import Source
 from advisorywatch.db.session import Database
-from advisorywatch.ingest.alerts import Alerter, PlacesNeeded
+from advisorywatch.ingest.alerts import Alerter, PlacesNeeded, Unrouted
 from advisorywatch.ingest.health import queue_notice, record_fetch
 from advisorywatch.ingest.items import SEEN_REFRESH, stocked_sources, store_items
 from advisorywatch.model import FetchOutcome
@@ -88,17 +88,22 @@ class Ingestor:
         self, outcomes: list[FetchOutcome], claims: Mapping[str, Claim]
     ) -> list[IngestResult]:
         first: frozenset[LockKey] = frozenset()
-        for attempt in range(1, STORE_ATTEMPTS + 1):
-            last = attempt == STORE_ATTEMPTS
+        failed: dict[int, str] = {}  # by index in ``outcomes``: fetches whose routing failed
+        cancelled = 0
+        while True:  # a routing failure leaves its fetch out, so this ends
+            last = cancelled == STORE_ATTEMPTS - 1
             try:
-                return self._store(outcomes, claims, first, last)
+                return self._store(outcomes, claims, first, last, failed)
             except LockOrder as exc:
                 first = exc.keys
+            except RoutingFailed as exc:
+                failed[exc.index] = exc.error
+                continue
             except DBAPIError as exc:
                 if last or not cancelled_by_another(exc):
                     raise
+            cancelled += 1
             log.info("storing %d fetch(es) again: cancelled for another transaction", len(outcomes))
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _store(
         self,
@@ -106,10 +111,14 @@ class Ingestor:
         claims: Mapping[str, Claim],
         first: frozenset[LockKey],
         last: bool,
+        failed: Mapping[int, str],
     ) -> list[IngestResult]:
         """One attempt of :meth:`ingest_many`; ``first``, the routing locks to take first;
-        on the ``last``, a fetch cancelled for another's sake is reported failed."""
+        on the ``last``, a fetch cancelled for another's sake is reported failed; ``failed``,
+        fetches left out (reported failed): their alerts' routing failed in an earlier attempt.
+        The fetches are stored first, then their alerts routed (:meth:`Alerter.route`)."""
         results = []
+        unrouted: list[tuple[int, list[Unrouted]]] = []  # per fetch with alerts, by index
         with self.db.session() as s:
             routing = self.alerter.routing(s)
             routing.locks.first = first
@@ -118,32 +127,59 @@ class Ingestor:
             stocked = None
             if any(o.items for o in outcomes):
                 stocked = stocked_sources(s, [r.id for r in sources.values()])
-            for outcome in outcomes:
+            for index, outcome in enumerate(outcomes):
                 src = sources.get(outcome.source)
+                claim = claims.get(outcome.source)
+                if index in failed:
+                    results.append(IngestResult(outcome.source, ok=False, error=failed[index]))
+                    continue
                 if src is not None and not outcome.items:
                     # Fetch state only (a 304, a failure, an empty feed): no savepoint, whose
                     # flush per fetch was most of what storing a warm pass cost. A bug here
                     # fails the whole batch, which is then reported failed and fetched again.
-                    claim = claims.get(outcome.source)
-                    results.append(self._ingest(routing, src, outcome, stocked, claim))
+                    results.append(self._ingest(routing, src, outcome, stocked, claim, []))
                     continue
+                alerts: list[Unrouted] = []
                 try:
                     with s.begin_nested():
                         src = sources[outcome.source]
-                        claim = claims.get(outcome.source)
-                        results.append(self._ingest(routing, src, outcome, stocked, claim))
+                        results.append(self._ingest(routing, src, outcome, stocked, claim, alerts))
                 except Exception as exc:  # a storage bug in one source must not lose the rest
                     if isinstance(exc, PlacesNeeded):
                         raise  # the whole batch again, once the lookup is built (ingest_many)
-                    if (isinstance(exc, LockOrder) or cancelled_by_another(exc)) and not last:
+                    if cancelled_by_another(exc) and not last:
                         raise  # the whole batch again (ingest_many)
                     # What was memoised in the rolled-back savepoint is gone.
                     routing.reset()
                     stocked = None
                     log.exception("source %s: storing the fetch failed", outcome.source)
-                    error = f"storing failed: {type(exc).__name__}: {exc}"
-                    results.append(IngestResult(outcome.source, ok=False, error=error))
+                    results.append(IngestResult(outcome.source, ok=False, error=_failed(exc)))
+                    continue
+                if alerts:
+                    unrouted.append((index, alerts))
+            self._route(routing, outcomes, unrouted, last)
         return results
+
+    def _route(
+        self,
+        routing: Routing,
+        outcomes: list[FetchOutcome],
+        unrouted: list[tuple[int, list[Unrouted]]],
+        last: bool,
+    ) -> None:
+        """Route the batch's alerts, last: the routing locks (several nodes) are held from
+        here to the commit only. A fetch whose routing fails is stored again without the
+        others (:class:`RoutingFailed`): its alerts must not stay without their deliveries."""
+        for index, alerts in unrouted:
+            try:
+                self.alerter.route(routing, alerts)
+            except Exception as exc:
+                if (isinstance(exc, LockOrder) or cancelled_by_another(exc)) and not last:
+                    raise  # the whole batch again (ingest_many)
+                log.exception(
+                    "source %s: routing the fetch's alerts failed", outcomes[index].source
+                )
+                raise RoutingFailed(index, _failed(exc)) from exc
 
     def _ingest(
         self,
@@ -152,6 +188,7 @@ class Ingestor:
         outcome: FetchOutcome,
         stocked: set[int] | None,
         claim: Claim | None,
+        unrouted: list[Unrouted],
     ) -> IngestResult:
         s = routing.session
         if claim is not None and not finish(s, claim):  # the first write: nothing to undo
@@ -176,8 +213,20 @@ class Ingestor:
             stored = store_items(s, src.id, outcome.items, now, stocked)
             crash_point("after-item-insert")  # tests: the transaction dies uncommitted
             result.new, result.updated = stored.new, stored.updated
-            result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now)
+            result.alerts = self.alerter.raise_for(routing, src.name, stored.changed, now, unrouted)
         return result
+
+
+class RoutingFailed(Exception):
+    """Routing a fetch's alerts failed: the batch is stored again without that fetch."""
+
+    def __init__(self, index: int, error: str) -> None:
+        super().__init__(error)
+        self.index, self.error = index, error
+
+
+def _failed(exc: BaseException) -> str:
+    return f"storing failed: {type(exc).__name__}: {exc}"
 
 
 def _keep_validators(src: Source, outcome: FetchOutcome) -> None:

@@ -154,6 +154,17 @@ def test_a_source_never_fetched_is_anyones(db: Database) -> None:
     assert _names(_claim(db, "A", mine=[])) == set(SOURCES)
 
 
+def test_a_node_claims_its_own_hosts_never_fetched_sources_first(db: Database) -> None:
+    """In a cold start every source is anyone's: a node taking them by id alone would hold
+    every host (one node at a time holds a host) and leave the other nodes nothing to claim."""
+    with db.session() as s:
+        got = claim_due(s, "B", list(SOURCES), LEASE, 1, mine=["b.example"])
+    assert _names(got) == {"b1"}  # not a1, the first by id
+    with db.session() as s:
+        got = claim_due(s, "A", list(SOURCES), LEASE, 2, mine=["a.example"])
+    assert _names(got) == {"a1", "a2"}
+
+
 def test_renewing_skips_a_row_a_store_holds_instead_of_waiting_for_it(db: Database) -> None:
     _claim(db, "A")
     with db.session() as storing:  # a store batch of the same node, mid-transaction

@@ -1,6 +1,7 @@
 """Two batches stored at once on PostgreSQL (two nodes): neither waits for the other in a
-cycle, and a batch PostgreSQL cancels for the other's sake is stored again, whole, instead of
-its fetches failing and their alerts waiting for the next fetch."""
+cycle, a batch PostgreSQL cancels for the other's sake is stored again, whole, instead of
+its fetches failing and their alerts waiting for the next fetch, and a batch holds no other
+node's alerts back while it stores its fetches."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from advisorywatch.db.models import Alert, Delivery, Notice
+from advisorywatch.db.models import Alert, Delivery, Incident, Notice, Source
 from advisorywatch.db.session import Database
+from advisorywatch.ingest import ingestor as ingestor_module
 from advisorywatch.ingest.alerts import Alerter
 from advisorywatch.ingest.ingestor import Ingestor, IngestResult
 from advisorywatch.model import DeliveryStatus, FetchOutcome, ParsedItem
@@ -36,22 +38,21 @@ def _fetch(source: str, title: str) -> FetchOutcome:
 def _side_by_side(
     monkeypatch: pytest.MonkeyPatch, ingestor: Ingestor, batches: list[list[FetchOutcome]]
 ) -> list[list[IngestResult]]:
-    """Store the batches in two threads, each pausing after its first fetch's alerts until
-    the other has raised its own (first attempts only), so each then wants what the other
-    has taken."""
+    """Store the batches in two threads, each pausing after routing its first fetch's alerts
+    until the other has routed its own (first attempts only), so each then wants what the
+    other has taken."""
     both = threading.Barrier(len(batches), timeout=30)
-    raise_for: Callable[..., int] = Alerter.raise_for
+    route: Callable[..., None] = Alerter.route
     paused: set[int] = set()
 
-    def pausing(self: Alerter, *args: Any) -> int:
-        raised = raise_for(self, *args)
+    def pausing(*args: Any) -> None:
+        route(*args)
         me = threading.get_ident()
         if me not in paused:
             paused.add(me)
             both.wait()
-        return raised
 
-    monkeypatch.setattr(Alerter, "raise_for", pausing)
+    monkeypatch.setattr(Alerter, "route", staticmethod(pausing))
     out: dict[int, list[IngestResult]] = {}
 
     def store(n: int) -> None:
@@ -106,17 +107,16 @@ def test_a_batch_cancelled_by_a_deadlock_is_stored_again(
     ingestor = Ingestor(db, RuleEngine(rules), channels)
     assert ingestor.ingest(_fetch("earlier", "Air strike reported earlier today")).alerts == 1
     caplog.set_level("INFO", "advisorywatch.ingest.ingestor")
-    raise_for: Callable[..., int] = Alerter.raise_for
+    route: Callable[..., None] = Alerter.route
     first = threading.Event()
 
-    def pausing(self: Alerter, *args: Any) -> int:
-        raised = raise_for(self, *args)
+    def pausing(*args: Any) -> None:
+        route(*args)
         if threading.current_thread().name == "first" and not first.is_set():
             first.set()  # the second batch starts now, and waits for this one's summary
             wait_for(lambda: _waiting_for_a_lock(db), 30, "the second batch to wait")
-        return raised
 
-    monkeypatch.setattr(Alerter, "raise_for", pausing)
+    monkeypatch.setattr(Alerter, "route", staticmethod(pausing))
     out: dict[str, list[IngestResult]] = {}
     # The first batch takes the lower of the two rules' lock keys, then waits for the higher:
     # in order, so it waits (and PostgreSQL finds the deadlock) rather than trying.
@@ -160,3 +160,61 @@ def _waiting_for_a_lock(db: Database) -> bool:
             text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
         )
     return bool(waiting)
+
+
+def test_a_batch_storing_its_fetches_holds_no_other_nodes_alerts_back(
+    make_ingestor: MakeIngestor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch takes its routing locks only once its fetches are stored: while it stores them
+    (here, paused in its second fetch after its first raised an alert), another node's batch
+    alerting on the same rule stores, routes and commits. The two reports of one event still
+    make one incident: the one routed later joins it and pings no one."""
+    rules = [{**STRIKE, "severity": "critical"}]
+    db, first_node = make_ingestor(["a", "slow", "b"], rules)
+    _, second_node = make_ingestor(["a", "slow", "b"], rules)
+    text_ = "Witnesses reported an air strike on the port district overnight, officials said"
+    quiet = ParsedItem(title="A quiet day in the capital", text="", url=f"{URL}quiet")
+    store_items: Callable[..., Any] = ingestor_module.store_items
+    paused, go_on = threading.Event(), threading.Event()
+
+    def pausing(s: Any, source_id: int, items: list[ParsedItem], *args: Any) -> Any:
+        if items == [quiet]:
+            paused.set()
+            assert go_on.wait(60)
+        return store_items(s, source_id, items, *args)
+
+    monkeypatch.setattr(ingestor_module, "store_items", pausing)
+
+    def story(source: str) -> FetchOutcome:
+        item = ParsedItem(title="Air strike on the port", text=text_, url=f"https://{source}.org/")
+        return FetchOutcome(source, URL, 200, [item])
+
+    out: dict[str, list[IngestResult]] = {}
+    first = threading.Thread(
+        target=lambda: out.__setitem__(
+            "first", first_node.ingest_many([story("a"), FetchOutcome("slow", URL, 200, [quiet])])
+        )
+    )
+    second = threading.Thread(
+        target=lambda: out.__setitem__("second", second_node.ingest_many([story("b")]))
+    )
+    first.start()
+    try:
+        assert paused.wait(30)
+        second.start()
+        second.join(30)
+        assert not second.is_alive(), "the second node's batch waited for the first's"
+    finally:
+        go_on.set()
+        first.join(60)
+        second.join(60)
+    assert [(r.source, r.ok, r.alerts) for r in out["first"]] == [("a", True, 1), ("slow", True, 0)]
+    assert [(r.source, r.ok, r.alerts) for r in out["second"]] == [("b", True, 1)]
+    with db.session() as s:
+        assert s.scalars(select(Incident.reports)).all() == [2]
+        statuses = s.execute(
+            select(Source.name, Delivery.status)
+            .join(Alert, Alert.id == Delivery.alert_id)
+            .join(Source, Source.id == Alert.source_id)
+        ).all()
+    assert sorted(statuses) == [("a", DeliveryStatus.ATTACHED), ("b", DeliveryStatus.PENDING)]

@@ -8,8 +8,10 @@ and never join one.
 
 Several nodes may store reports of one event at once (PostgreSQL): a transaction takes a
 transaction-scoped advisory lock on the rule before it reads the rule's incidents, so the
-second waits until the first has committed the incident it opened, and joins it. The key is
-the rule, the scope an incident groups in: finer keys (concepts and place) would miss joins
+second waits until the first has committed the incident it opened, and joins it. The lock is
+held to the commit, so the ingest routes a batch's alerts after storing all its fetches
+(:mod:`advisorywatch.ingest.alerts`): other nodes wait for the routing, not the storing. The
+key is the rule, the scope an incident groups in: finer keys (concepts and place) would miss joins
 (a report without a place is compared by wording with every incident of its rule; one that
 adds a concept joins). On SQLite ``BEGIN IMMEDIATE`` serialises the transactions already.
 

@@ -2,8 +2,9 @@
 
 Routing takes a lock per rule before it reads the rule's incidents (:mod:`.incidents`) and a
 lock per channel before it counts the channel's messages against the storm threshold
-(:mod:`.storm`). A batch of fetches is one transaction that learns which locks it needs only
-as it matches: two batches taking two keys in opposite orders would wait for each other (a
+(:mod:`.storm`), each held until the transaction commits (routing comes last in a batch's
+transaction, for that). A batch of fetches is one transaction that learns which locks it needs
+only as it routes: two batches taking two keys in opposite orders would wait for each other (a
 deadlock, which PostgreSQL breaks by cancelling one). So all routing locks share one order,
 (namespace, key), and a transaction waits only for a key above every one it took; a lower one
 it only tries, and when another transaction holds it, it raises :class:`LockOrder`: the ingest
