@@ -95,6 +95,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         with server.lock:
             server.requests.append((path, dict(self.headers)))
+            server.arrived.setdefault(path, []).append(time.monotonic())
             body = server.files.get(path)
             status = server.statuses.get(path, 200)
             delay = server.delays.get(path, 0.0)
@@ -136,6 +137,7 @@ class FeedServer(_Server):
         self.statuses: dict[str, int] = {}
         self.content_types: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrived: dict[str, list[float]] = {}  # time.monotonic() of each request, per path
         self.delays: dict[str, float] = {}  # seconds to wait before answering
         self.active: dict[str, int] = {}
         self.max_active: dict[str, int] = {}  # most concurrent requests seen per path
