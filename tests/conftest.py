@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         with server.lock:
             server.requests.append((path, dict(self.headers)))
+            server.arrived.setdefault(path, []).append(time.monotonic())
             body = server.files.get(path)
             status = server.statuses.get(path, 200)
             delay = server.delays.get(path, 0.0)
@@ -136,6 +137,7 @@ class FeedServer(_Server):
         self.statuses: dict[str, int] = {}
         self.content_types: dict[str, str] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.arrived: dict[str, list[float]] = {}  # time.monotonic() of each request, per path
         self.delays: dict[str, float] = {}  # seconds to wait before answering
         self.active: dict[str, int] = {}
         self.max_active: dict[str, int] = {}  # most concurrent requests seen per path
@@ -538,6 +540,22 @@ def db_datetime(value: Any) -> datetime:
     PostgreSQL a naive datetime)."""
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
     return parsed.replace(tzinfo=UTC)
+
+
+def storm_window_passes(project: Project, window: timedelta) -> None:
+    """Each open storm summary is due ``window`` after it opened; move it back by that much,
+    as if the window had passed. A test that slept through a window of a few seconds instead
+    failed under load: a run slower than the window sent the summary before the test looked."""
+    rows = project.sql("SELECT id, created_at, due_at FROM notices WHERE kind = 'storm'")
+    assert rows, "no storm summary"
+    for notice, created, due in rows:
+        assert db_datetime(due) - db_datetime(created) == window
+        project.execute(
+            "UPDATE notices SET created_at = :created, due_at = :due WHERE id = :id",
+            created=db_datetime(created) - window,
+            due=db_datetime(due) - window,
+            id=notice,
+        )
 
 
 def db_json(value: Any) -> Any:

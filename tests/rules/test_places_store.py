@@ -36,16 +36,22 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _lookup_in_child(cache: Path) -> str:
-    """A new process finds the places of a text; its DEBUG log."""
+    """A new process finds the places of a text; its DEBUG log. It must name the file as this
+    process does: the name digests the rules code, so an edit of advisorywatch/rules while the
+    tests run makes the child build a file of its own (the reason named, not just "built")."""
     code = (
         "import logging, sys; logging.basicConfig(level=logging.DEBUG, stream=sys.stdout)\n"
+        "from advisorywatch.rules.places import store\n"
         "from advisorywatch.rules.places.extract import places_in\n"
+        "print(store.file_name())\n"
         "print([p['code'] for p in places_in('Air strike on Kyiv', 'Officials in Amman say')])"
     )
     env = {**os.environ, disk_cache.ENV_CACHE_DIR: str(cache), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
+    named = done.stdout.splitlines()[0]
+    assert named == store.file_name(), f"the rules code changed during the run: {named}"
     return done.stdout
 
 

@@ -32,6 +32,10 @@ from conftest import (
 )
 
 ALERT_FEED = "usembassy_ua_category_alert_feed_SYNTHETIC.xml"
+# How long to wait for what a daemon does, start-up included: a deadline, not a claim about
+# speed. Start-up (imports, Scrapy, Apprise) took over 30 s on a loaded 2-core CI machine
+# running three test workers; the test timeout (pyproject.toml) bounds the whole test.
+DEADLINE = 120
 
 
 def config(sources: str, sink: Sink, extra: str = "", daemon: str = "") -> str:
@@ -65,14 +69,13 @@ def daemon(project: Project) -> Iterator[subprocess.Popen[str]]:
             proc.communicate()
 
 
-def stop(proc: subprocess.Popen[str]) -> tuple[float, str]:
-    """SIGTERM; returns (seconds to exit, stderr)."""
-    started = time.monotonic()
+def stop(proc: subprocess.Popen[str]) -> str:
+    """SIGTERM; returns stderr."""
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=20)
+    _, err = proc.communicate(timeout=DEADLINE)
     assert proc.returncode == 0, err
     assert "Traceback" not in err, err
-    return time.monotonic() - started, err
+    return err
 
 
 def test_sighup_applies_a_good_config_and_rejects_a_bad_one(
@@ -82,22 +85,22 @@ def test_sighup_applies_a_good_config_and_rejects_a_bad_one(
     b = feeds.put("/b.xml", fixture_bytes(ALERT_FEED))
     project.write_config(config(source("a", a), sink))
     with daemon(project) as proc:
-        wait_for(lambda: feeds.hits("/a.xml") >= 2, 30, "source a crawled")
+        wait_for(lambda: feeds.hits("/a.xml") >= 2, DEADLINE, "source a crawled")
         assert feeds.hits("/b.xml") == 0
 
         project.write_config(config(source("b", b), sink))  # a removed, b added
         proc.send_signal(signal.SIGHUP)
-        wait_for(lambda: len(sink.received) == 1, 30, "the new source's alert")
+        wait_for(lambda: len(sink.received) == 1, DEADLINE, "the new source's alert")
         hits_a = feeds.hits("/a.xml")
-        wait_for(lambda: feeds.hits("/b.xml") >= 3, 30, "b crawled repeatedly")
+        wait_for(lambda: feeds.hits("/b.xml") >= 3, DEADLINE, "b crawled repeatedly")
         assert feeds.hits("/a.xml") <= hits_a + 1  # at most one run already queued
 
         project.write_config("sources: [oops")
         proc.send_signal(signal.SIGHUP)
         hits_b = feeds.hits("/b.xml")
-        wait_for(lambda: feeds.hits("/b.xml") >= hits_b + 2, 30, "b still crawled")
+        wait_for(lambda: feeds.hits("/b.xml") >= hits_b + 2, DEADLINE, "b still crawled")
         assert proc.poll() is None
-        _, err = stop(proc)
+        err = stop(proc)
     assert "config reloaded: 1 sources (1 added, 1 removed)" in err
     assert "config reload rejected, still running the previous config" in err
     assert "not valid YAML" in err
@@ -111,7 +114,7 @@ def test_sighup_rejects_a_template_with_an_undefined_name(
     a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
     project.write_config(config(source("a", a), sink))
     with daemon(project) as proc:
-        wait_for(lambda: feeds.hits("/a.xml") >= 2, 30, "source a crawled")
+        wait_for(lambda: feeds.hits("/a.xml") >= 2, DEADLINE, "source a crawled")
         bad = config(source("a", a), sink).replace(
             f'ops: {{urls: ["{sink.apprise_url}"]}}',
             f'ops: {{urls: ["{sink.apprise_url}"], title_template: "{{{{ sevrity }}}}"}}',
@@ -120,8 +123,8 @@ def test_sighup_rejects_a_template_with_an_undefined_name(
         project.write_config(bad)
         proc.send_signal(signal.SIGHUP)
         feeds.put("/a.xml", rss([{"guid": "a2", "title": "Rusia lancarkan serangan udara"}]))
-        wait_for(lambda: len(sink.received) == 1, 30, "the alert, with the old template")
-        _, err = stop(proc)
+        wait_for(lambda: len(sink.received) == 1, DEADLINE, "the alert, with the old template")
+        err = stop(proc)
     assert "config reload rejected, still running the previous config" in err
     assert "undefined name 'sevrity'; did you mean severity?" in err
     assert "[CRITICAL] air-strike: Rusia lancarkan serangan udara" in sink.received[0]["title"]
@@ -130,19 +133,23 @@ def test_sighup_rejects_a_template_with_an_undefined_name(
 def test_sigterm_mid_crawl_stops_quickly_and_loses_nothing(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
-    slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=30)
+    # The slow answer (and the crawl's timeout) comes this long after its request arrived.
+    slow_for = 2 * DEADLINE
+    slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=slow_for)
     slow = slow.replace("127.0.0.1", "localhost")  # another host: crawls per host take turns
     alerts = feeds.put("/alerts.xml", fixture_bytes(ALERT_FEED))
     sink.fail_next = [500] * 50  # every send fails while the daemon runs: all stay pending
-    project.write_config(config(source("slow", slow) + source("alerts", alerts), sink))
+    crawler = f"crawler: {{timeout_seconds: {slow_for}}}"
+    project.write_config(config(source("slow", slow) + source("alerts", alerts), sink, crawler))
     with daemon(project) as proc:
         wait_for(
             lambda: sink.rejected >= 1 and feeds.hits("/slow.xml") >= 1,
-            30,
+            DEADLINE,
             "an in-flight slow crawl and a failed send",
         )
-        took, _ = stop(proc)
-    assert took < 10
+        stop(proc)
+    # It did not wait for the in-flight crawl: it was gone before that crawl could end.
+    assert time.monotonic() < feeds.arrived["/slow.xml"][0] + slow_for
     assert project.sql("SELECT count(*) FROM deliveries WHERE status != 'sent'") == [(1,)]
     sink.fail_next = []
     feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]))
@@ -158,8 +165,8 @@ def test_second_daemon_on_the_same_database_refuses(
     a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
     project.write_config(config(source("a", a), sink))
     with daemon(project) as first:
-        wait_for(lambda: feeds.hits("/a.xml") >= 1, 30, "first daemon running")
-        second = project.cli("run", timeout=60)
+        wait_for(lambda: feeds.hits("/a.xml") >= 1, DEADLINE, "first daemon running")
+        second = project.cli("run", timeout=DEADLINE)
         assert second.returncode == 1
         assert "another advisorywatch daemon is running on this database" in second.stderr
         assert f"pid {first.pid}" in second.stderr
@@ -179,8 +186,8 @@ def test_slow_crawl_never_overlaps_and_runs_again_when_done(
     slow = feeds.put("/slow.xml", rss([{"guid": "s", "title": "x"}]), delay=3)
     project.write_config(config(source("slow", slow), sink))
     with daemon(project) as proc:
-        wait_for(lambda: feeds.hits("/slow.xml") >= 3, 40, "three slow crawls")
-        _, err = stop(proc)
+        wait_for(lambda: feeds.hits("/slow.xml") >= 3, DEADLINE, "three slow crawls")
+        err = stop(proc)
     assert feeds.max_active["/slow.xml"] == 1
     assert "crawl of slow outlasted its interval" in err
 
@@ -191,14 +198,14 @@ def test_after_downtime_each_source_catches_up_once(
     a = feeds.put("/a.xml", rss([{"guid": "a1", "title": "quiet"}]))
     project.write_config(config(source("a", a, every="1s"), sink))
     with daemon(project) as proc:
-        wait_for(lambda: feeds.hits("/a.xml") >= 1, 30, "first run")
+        wait_for(lambda: feeds.hits("/a.xml") >= 1, DEADLINE, "first run")
         stop(proc)
     time.sleep(3)  # three missed intervals
     # Same source, new path: requests the first daemon left in flight cannot be counted.
     a2 = feeds.put("/a2.xml", rss([{"guid": "a1", "title": "quiet"}]))
     project.write_config(config(source("a", a2, every="30s"), sink))
     with daemon(project) as proc:
-        wait_for(lambda: feeds.hits("/a2.xml") >= 1, 30, "catch-up run")
+        wait_for(lambda: feeds.hits("/a2.xml") >= 1, DEADLINE, "catch-up run")
         time.sleep(2)  # well inside the interval: no burst of missed runs
         assert feeds.hits("/a2.xml") == 1
         stop(proc)
@@ -238,8 +245,8 @@ def test_healthz_and_metrics_from_a_running_daemon(
     http = f", http: {{enabled: true, port: {port}}}"
     project.write_config(config(source("alerts", alerts), sink, daemon=http))
     with daemon(project) as proc:
-        wait_for(lambda: len(sink.received) == 1, 30, "an alert")
-        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, 30, "healthy")
+        wait_for(lambda: len(sink.received) == 1, DEADLINE, "an alert")
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, DEADLINE, "healthy")
         assert json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["status"] == "ok"
 
         def samples() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -252,7 +259,7 @@ def test_healthz_and_metrics_from_a_running_daemon(
             }
 
         sent = ("advisorywatch_deliveries", (("status", "sent"),))
-        wait_for(lambda: samples().get(sent) == 1, 30, "the delivery gauge")
+        wait_for(lambda: samples().get(sent) == 1, DEADLINE, "the delivery gauge")
         m = samples()
         assert m[("advisorywatch_items_total", (("source", "alerts"),))] == 4
         assert m[("advisorywatch_alerts_total", (("source", "alerts"),))] == 1
@@ -316,17 +323,17 @@ daemon: {{heartbeat_seconds: 0.5, http: {{enabled: true, port: {port}}}}}
 """)
     healthz = f"http://127.0.0.1:{port}/healthz"
     with daemon(project) as proc:
-        assert ops.hanging.wait(40), "the daemon never started sending"
+        assert ops.hanging.wait(DEADLINE), "the daemon never started sending"
         project.execute(
             "UPDATE deliveries SET next_attempt_at = :t WHERE status IN ('pending', 'sending')",
             t=datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=10),
         )
-        wait_for(lambda: _get(healthz)[0] == 503, 30, "unhealthy")
+        wait_for(lambda: _get(healthz)[0] == 503, DEADLINE, "unhealthy")
         problems = json.loads(_get(healthz)[1])["problems"]
         assert problems["outbox"] == "2 deliveries overdue by more than 0:05:00", problems
         ops.release.set()
-        wait_for(lambda: len(ops.received) == 2, 30, "both alerts delivered")
-        wait_for(lambda: _get(healthz)[0] == 200, 30, "healthy again")
+        wait_for(lambda: len(ops.received) == 2, DEADLINE, "both alerts delivered")
+        wait_for(lambda: _get(healthz)[0] == 200, DEADLINE, "healthy again")
         stop(proc)
 
 

@@ -4,11 +4,10 @@ source, storm summaries and digests."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from conftest import FeedServer, Project, ScriptedSink, db_datetime, rss
+from conftest import FeedServer, Project, ScriptedSink, db_datetime, rss, storm_window_passes
 
 MakeSink = Callable[[], ScriptedSink]
 
@@ -93,7 +92,7 @@ def test_storm_becomes_one_summary(
 ) -> None:
     ops, chat = make_sink(), make_sink()
     feed = feeds.put("/feed.xml", rss(_items(6)))
-    _write(project, feed, ops, chat, "notifier: {storm_max: 2, storm_window: 2s}\n")
+    _write(project, feed, ops, chat, "notifier: {storm_max: 2, storm_window: 1h}\n")
     first = project.cli("run", "--once")
     assert first.returncode == 0
     assert len(chat.received) == 2
@@ -105,7 +104,7 @@ def test_storm_becomes_one_summary(
         in (held[0])
     )
 
-    time.sleep(2.1)
+    storm_window_passes(project, timedelta(hours=1))
     assert project.cli("run", "--once").returncode == 0
     assert len(chat.received) == 3
     summary = chat.received[-1]
