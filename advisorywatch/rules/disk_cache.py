@@ -93,6 +93,8 @@ def _version(package: str) -> str:
 # Another version's file goes once no process has opened it for this long: two versions
 # sharing the directory (a canary beside the old install) must not delete each other's.
 STALE_AFTER_SECONDS = 7 * 86400
+# A build's temporary file (written in seconds) left this long was a killed process's.
+ABANDONED_AFTER_SECONDS = 86400
 
 
 def used(path: Path) -> None:
@@ -104,7 +106,8 @@ def used(path: Path) -> None:
 def write_atomically(path: Path, write: Callable[[Path], None], stale_glob: str = "") -> None:
     """``write`` a temporary file next to ``path``, then rename it to ``path``; files of the
     directory matching ``stale_glob`` (other versions) that no process has opened for
-    :data:`STALE_AFTER_SECONDS` are removed. A failure leaves no file."""
+    :data:`STALE_AFTER_SECONDS` are removed, and temporary files of such builds that a killed
+    process left for :data:`ABANDONED_AFTER_SECONDS`. A failure leaves no file."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -114,10 +117,16 @@ def write_atomically(path: Path, write: Callable[[Path], None], stale_glob: str 
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-    stale_before = time.time() - STALE_AFTER_SECONDS
-    for old in path.parent.glob(stale_glob) if stale_glob else ():
+    if stale_glob:
+        now = time.time()
+        _remove_unused(path, path.parent.glob(stale_glob), now - STALE_AFTER_SECONDS)
+        _remove_unused(path, path.parent.glob(f".{stale_glob}.*"), now - ABANDONED_AFTER_SECONDS)
+
+
+def _remove_unused(keep: Path, files: Iterable[Path], unused_since: float) -> None:
+    for old in files:
         try:
-            if old != path and old.stat().st_mtime < stale_before:
+            if old != keep and old.stat().st_mtime < unused_since:
                 old.unlink()
         except OSError:
             continue  # gone meanwhile, or not ours to remove

@@ -117,6 +117,20 @@ def test_another_version_has_another_file_and_removes_the_old_one_once_unused(
     assert [p.name for p in tmp_path.iterdir()] == [other]
 
 
+def test_a_killed_builds_temporary_file_is_removed_after_a_day(tmp_path: Path) -> None:
+    """A build killed mid-way leaves ``.places-….sqlite.XXXX``; another build in progress
+    writes one too, so only a file untouched for a day goes."""
+    abandoned = tmp_path / ".places-0123.sqlite.abcd1234"
+    in_progress = tmp_path / ".places-4567.sqlite.efgh5678"
+    for temporary in (abandoned, in_progress):
+        temporary.write_bytes(b"half a lookup")
+    old = time.time() - disk_cache.ABANDONED_AFTER_SECONDS - 60
+    os.utime(abandoned, (old, old))
+    target = tmp_path / "places-89ab.sqlite"
+    disk_cache.write_atomically(target, lambda p: p.write_text("new"), "places-*.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, in_progress.name])
+
+
 def test_no_usable_directory_means_no_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
