@@ -875,6 +875,21 @@ POSITIVES = [
     ("fa", "drone_attack", "پهپادها در خارکیف آتش سوزی به پا کردند"),
     ("hi", "drone_attack", "ड्रोन से खारकीव में आग लगी"),
     ("ka", "drone_attack", "დრონებმა ხარკოვში ხანძრები გამოიწვია"),
+    # round 11: missiles or rockets fired or launched toward a target, a barrage "of" missiles,
+    # waves of rockets (nl ro he ka hr)
+    (
+        "nl",
+        "missile_attack",
+        "Vanuit Libanon werden tientallen raketten naar Noord-Israël afgevuurd.",
+    ),
+    ("nl", "missile_attack", "Het leger meldde drie aanvalsgolven van raketten vanuit Jemen."),
+    ("ro", "missile_attack", "Zeci de rachete au fost lansate spre Kiev în cursul nopții."),
+    ("he", "missile_attack", "חיזבאללה ירה הלילה מטח כבד של רקטות לעבר הגליל."),
+    ("he", "missile_attack", "איראן שיגרו עשרות טילים לעבר ישראל."),
+    ("ka", "missile_attack", "ღამით ღაზიდან ისრაელისკენ 50 რაკეტა გაისროლეს."),
+    ("ka", "missile_attack", "რუსეთმა რაკეტებით და დრონებით კვლავ შეტევა მიიტანა ოდესაზე."),
+    ("hr", "missile_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
+    ("hr", "drone_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
 ]
 
 NEAR_MISSES = [
@@ -1263,6 +1278,10 @@ NEAR_MISSES = [
         "drone_attack",
     ),
     ("hr", "Baterija drona izazvala je požar u garaži", "drone_attack"),
+    # round 11: a test launch, a space rocket, the Hebrew "routine" (שיגרה) are no missile attack
+    ("nl", "Noord-Korea heeft opnieuw raketten gelanceerd bij een test in zee.", "missile_attack"),
+    ("ro", "O rachetă spațială a fost lansată de la Cape Canaveral.", "missile_attack"),
+    ("he", "לאחר החזרה לשיגרה התלמידים חזרו לבתי הספר.", "missile_attack"),
 ]
 
 
