@@ -890,6 +890,18 @@ POSITIVES = [
     ("ka", "missile_attack", "რუსეთმა რაკეტებით და დრონებით კვლავ შეტევა მიიტანა ოდესაზე."),
     ("hr", "missile_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
     ("hr", "drone_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
+    # round 11: drones counted and launched, a strike "with a drone", a drone exploding or falling
+    # and killing, a renewed attack with unmanned aircraft (ko zh fa hi ka)
+    (
+        "ko",
+        "drone_attack",
+        "러시아는 밤사이 드론 120대와 미사일 5기를 발사했다고 우크라이나 공군이 밝혔다.",
+    ),
+    ("zh", "drone_attack", "俄方稱烏克蘭出動約200架無人機，鎖定煉油廠進行攻擊。"),
+    ("fa", "drone_attack", "منابع محلی از حمله به یک انبار سوخت در شمال عراق با پهپاد خبر دادند."),
+    ("fa", "drone_attack", "یکی از پهپادها در نزدیکی فرودگاه اربیل منفجر شد."),
+    ("hi", "drone_attack", "कीव में एक ड्रोन के गिरने से दो लोगों की मौत हो गई।"),
+    ("ka", "drone_attack", "რუსეთმა უპილოტო საფრენი აპარატებით ხელახლა შეტევა მიიტანა ხარკოვზე."),
 ]
 
 NEAR_MISSES = [
@@ -1282,6 +1294,10 @@ NEAR_MISSES = [
     ("nl", "Noord-Korea heeft opnieuw raketten gelanceerd bij een test in zee.", "missile_attack"),
     ("ro", "O rachetă spațială a fost lansată de la Cape Canaveral.", "missile_attack"),
     ("he", "לאחר החזרה לשיגרה התלמידים חזרו לבתי הספר.", "missile_attack"),
+    # round 11: a drone light show, a toy-drone shop are no drone attack
+    ("ko", "축제에서 드론 500대가 밤하늘을 수놓았다.", "drone_attack"),
+    ("zh", "開幕式上，上千架無人機組成燈光秀，照亮夜空。", "drone_attack"),
+    ("fa", "فروشگاه پهپاد اسباب\u200cبازی در تهران افتتاح شد.", "drone_attack"),
 ]
 
 
