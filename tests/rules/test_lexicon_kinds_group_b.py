@@ -902,6 +902,21 @@ POSITIVES = [
     ("fa", "drone_attack", "یکی از پهپادها در نزدیکی فرودگاه اربیل منفجر شد."),
     ("hi", "drone_attack", "कीव में एक ड्रोन के गिरने से दो लोगों की मौत हो गई।"),
     ("ka", "drone_attack", "რუსეთმა უპილოტო საფრენი აპარატებით ხელახლა შეტევა მიიტანა ხარკოვზე."),
+    # round 11: people sent or driven into shelters, told to seek a safe refuge, to stay (for a
+    # while) in shelters (hr sr nl ro)
+    (
+        "hr",
+        "shelter_in_place",
+        "Sirene su cijelu noć slale stanovnike Haife u skloništa, a rakete su pogodile luku.",
+    ),
+    ("hr", "shelter_in_place", "Rakete su ponovno natjerale tisuće Izraelaca u skloništa."),
+    ("sr", "shelter_in_place", "Ракете су поново натерале хиљаде Израелаца у склоништа."),
+    (
+        "nl",
+        "shelter_in_place",
+        "Inwoners van Ashdod kregen opdracht een veilig heenkomen te zoeken.",
+    ),
+    ("ro", "shelter_in_place", "Locuitorii au fost rugați să rămână până dimineață în adăposturi."),
 ]
 
 NEAR_MISSES = [
@@ -1298,6 +1313,9 @@ NEAR_MISSES = [
     ("ko", "축제에서 드론 500대가 밤하늘을 수놓았다.", "drone_attack"),
     ("zh", "開幕式上，上千架無人機組成燈光秀，照亮夜空。", "drone_attack"),
     ("fa", "فروشگاه پهپاد اسباب\u200cبازی در تهران افتتاح شد.", "drone_attack"),
+    # round 11: dogs taken to an animal shelter, walkers seeking refuge from a thunderstorm
+    ("hr", "Udruga je poslala napuštene pse u skloništa za životinje.", "shelter_in_place"),
+    ("nl", "Bij het onweer zochten wandelaars een veilig heenkomen.", "shelter_in_place"),
 ]
 
 
