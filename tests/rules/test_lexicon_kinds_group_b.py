@@ -917,6 +917,16 @@ POSITIVES = [
         "Inwoners van Ashdod kregen opdracht een veilig heenkomen te zoeken.",
     ),
     ("ro", "shelter_in_place", "Locuitorii au fost rugați să rămână până dimineață în adăposturi."),
+    # round 11: a "withdrawal recommended" advisory level, nationals asked to withdraw (ko);
+    # citizens taken out of or having left a war zone for home (vi)
+    ("ko", "evacuation", "외교부는 레바논 여행경보를 철수권고로 상향했다."),
+    (
+        "ko",
+        "evacuation",
+        "외교부는 체류 중인 국민에게는 긴요한 용무가 아닌 한 철수해 줄 것을 요청했습니다.",
+    ),
+    ("vi", "evacuation", "Đại sứ quán tổ chức đưa 25 công dân rời Liban sang Síp an toàn."),
+    ("vi", "evacuation", "Hơn 30 công dân Việt Nam đã rời Israel về nước an toàn."),
 ]
 
 NEAR_MISSES = [
@@ -1316,6 +1326,13 @@ NEAR_MISSES = [
     # round 11: dogs taken to an animal shelter, walkers seeking refuge from a thunderstorm
     ("hr", "Udruga je poslala napuštene pse u skloništa za životinje.", "shelter_in_place"),
     ("nl", "Bij het onweer zochten wandelaars een veilig heenkomen.", "shelter_in_place"),
+    # round 11: leaving an airport after a holiday, a storm evacuation are no evacuation alert
+    ("vi", "Công dân Việt Nam đã rời sân bay về nhà sau kỳ nghỉ.", "evacuation"),
+    (
+        "vi",
+        "Trước khi bão đổ bộ, người dân vội chằng chống nhà cửa, đưa người thân đi sơ tán.",
+        "evacuation",
+    ),
 ]
 
 
