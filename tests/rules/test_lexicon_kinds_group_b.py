@@ -927,6 +927,21 @@ POSITIVES = [
     ),
     ("vi", "evacuation", "Đại sứ quán tổ chức đưa 25 công dân rời Liban sang Síp an toàn."),
     ("vi", "evacuation", "Hơn 30 công dân Việt Nam đã rời Israel về nước an toàn."),
+    # round 11: missile sirens (vi) and sirens "of an air attack" (ka) are an air-raid alert;
+    # strikes "from the air" (sr hr) are air strikes
+    ("vi", "air_raid_alert", "Còi báo động tên lửa vang lên ở Haifa vào rạng sáng."),
+    (
+        "ka",
+        "air_raid_alert",
+        "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის გამაფრთხილებელი სირენები ისმოდა.",
+    ),
+    (
+        "sr",
+        "air_strike",
+        "Najmanje deset ljudi poginulo je u izraelskim udarima iz vazduha na Rafu.",
+    ),
+    ("sr", "air_strike", "Десетак људи погинуло је у ударима из ваздуха на Рафу."),
+    ("hr", "air_strike", "Deset ljudi poginulo je u udarima iz zraka na Rafu."),
 ]
 
 NEAR_MISSES = [
@@ -1333,6 +1348,13 @@ NEAR_MISSES = [
         "Trước khi bão đổ bộ, người dân vội chằng chống nhà cửa, đưa người thân đi sơ tán.",
         "evacuation",
     ),
+    # round 11: sirens warning of an air attack are no air strike (ka)
+    (
+        "ka",
+        "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის გამაფრთხილებელი სირენები ისმოდა.",
+        "air_strike",
+    ),
+    ("ka", "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის სირენები ისმოდა.", "air_strike"),
 ]
 
 
