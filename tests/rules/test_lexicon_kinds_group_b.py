@@ -942,6 +942,19 @@ POSITIVES = [
     ),
     ("sr", "air_strike", "Десетак људи погинуло је у ударима из ваздуха на Рафу."),
     ("hr", "air_strike", "Deset ljudi poginulo je u udarima iz zraka na Rafu."),
+    # round 11: nationals called on not to travel to a country (hr sr), a consulate giving no
+    # service over a threat (tr)
+    ("hr", "do_not_travel", "Ministarstvo je pozvalo hrvatske državljane da ne putuju u Libanon."),
+    ("sr", "do_not_travel", "Министарство је позвало српске држављане да не путују у Либан."),
+    ("sr", "do_not_travel", "MSP je pozvalo građane da ne putuju u Iran."),
+    (
+        "tr",
+        "embassy_closed",
+        "ABD Ankara Büyükelçiliği güvenlik tehdidi nedeniyle yarın hizmet verilmeyeceğini duyurdu.",
+    ),
+    ("hi", "air_strike", "पाकिस्तान के एयरबेस पर भारत के हवाई हमले में कई विमान नष्ट हुए।"),
+    ("ja", "missile_attack", "北朝鮮のミサイルを迎撃したと防衛省が発表した。"),
+    ("nl", "do_not_travel", "Het reisadvies voor Libanon is rood: ga er niet heen."),
 ]
 
 NEAR_MISSES = [
@@ -1355,6 +1368,18 @@ NEAR_MISSES = [
         "air_strike",
     ),
     ("ka", "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის სირენები ისმოდა.", "air_strike"),
+    # round 11: a film or a game about bombing or missiles, a colour code being explained, a town
+    # hall closed for a holiday, a family evacuating before a storm
+    ("fa", "ساخت فیلم سینمایی درباره بمباران شهرهای ایران در جنگ", "air_strike"),
+    ("hi", "यह फिल्म 1971 के युद्ध में हुए हवाई हमले पर आधारित है।", "air_strike"),
+    ("ja", "新作ゲームではミサイルを迎撃して基地を守る。", "missile_attack"),
+    ("nl", "Rood betekent: ga er niet heen, het is er te gevaarlijk.", "do_not_travel"),
+    ("tr", "Belediye, bayram nedeniyle yarın hizmet verilmeyeceğini duyurdu.", "embassy_closed"),
+    (
+        "vi",
+        "Trước khi bão vào, người dân vội chằng chống nhà cửa, đưa người thân, con nhỏ đi sơ tán.",
+        "evacuation",
+    ),
 ]
 
 
