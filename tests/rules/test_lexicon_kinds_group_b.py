@@ -955,6 +955,25 @@ POSITIVES = [
     ("hi", "air_strike", "पाकिस्तान के एयरबेस पर भारत के हवाई हमले में कई विमान नष्ट हुए।"),
     ("ja", "missile_attack", "北朝鮮のミサイルを迎撃したと防衛省が発表した。"),
     ("nl", "do_not_travel", "Het reisadvies voor Libanon is rood: ga er niet heen."),
+    # round 11: an official call to postpone travel to a country (ja zh tr hr sr nl he hi fa)
+    ("ja", "do_not_travel", "外務省はレバノンへの渡航は延期するよう呼びかけている。"),
+    ("ja", "do_not_travel", "政府はイランへの渡航を見合わせるよう求めた。"),
+    ("zh", "do_not_travel", "外交部呼吁中国公民暂缓前往黎巴嫩。"),
+    (
+        "tr",
+        "do_not_travel",
+        "Dışişleri Bakanlığı vatandaşlara Lübnan'a seyahatlerini ertelemelerini tavsiye etti.",
+    ),
+    ("hr", "do_not_travel", "MSP savjetuje građanima da odgode putovanja u Libanon."),
+    ("sr", "do_not_travel", "Министарство саветује грађанима да одложе путовања у Либан."),
+    (
+        "nl",
+        "do_not_travel",
+        "Het ministerie raadt Nederlanders aan reizen naar Libanon uit te stellen.",
+    ),
+    ("he", "do_not_travel", "משרד החוץ ממליץ לדחות נסיעות ללבנון."),
+    ("hi", "do_not_travel", "विदेश मंत्रालय ने नागरिकों से लेबनान की यात्रा टालने की सलाह दी।"),
+    ("fa", "do_not_travel", "وزارت خارجه به شهروندان توصیه کرد سفر به لبنان را به تعویق بیندازند."),
 ]
 
 NEAR_MISSES = [
@@ -1379,6 +1398,15 @@ NEAR_MISSES = [
         "vi",
         "Trước khi bão vào, người dân vội chằng chống nhà cửa, đưa người thân, con nhỏ đi sơ tán.",
         "evacuation",
+    ),
+    # round 11: a person postponing their own trip is no travel advice
+    ("ja", "台風のため、沖縄への旅行は延期しました。", "do_not_travel"),
+    ("tr", "Ayşe tatil seyahatini gelecek aya erteledi.", "do_not_travel"),
+    ("hr", "Zbog kiše odlučili smo da odgodimo izlet na more.", "do_not_travel"),
+    (
+        "nl",
+        "Hij besloot zijn reizen naar Spanje uit te stellen vanwege zijn werk.",
+        "do_not_travel",
     ),
 ]
 
