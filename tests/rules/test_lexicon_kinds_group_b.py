@@ -974,6 +974,10 @@ POSITIVES = [
     ("he", "do_not_travel", "משרד החוץ ממליץ לדחות נסיעות ללבנון."),
     ("hi", "do_not_travel", "विदेश मंत्रालय ने नागरिकों से लेबनान की यात्रा टालने की सलाह दी।"),
     ("fa", "do_not_travel", "وزارت خارجه به شهروندان توصیه کرد سفر به لبنان را به تعویق بیندازند."),
+    # round 11: aircraft that "targeted" or bombed a place (sr hr)
+    ("sr", "air_strike", "Izraelski avioni su noćas gađali južni Liban, ubijeno je troje ljudi."),
+    ("sr", "air_strike", "Израелски авиони су ноћас гађали јужни Либан."),
+    ("hr", "air_strike", "Ruski zrakoplovi bombardirali su Idlib, poginulo je deset civila."),
 ]
 
 NEAR_MISSES = [
@@ -1408,6 +1412,14 @@ NEAR_MISSES = [
         "Hij besloot zijn reizen naar Spanje uit te stellen vanwege zijn werk.",
         "do_not_travel",
     ),
+    # round 11: postponing only non-essential travel is a caution, not do_not_travel (sr); a plane
+    # landing is no air strike
+    (
+        "sr",
+        "Ambasada je upozorila građane da odlože putovanja koja nisu neophodna.",
+        "do_not_travel",
+    ),
+    ("sr", "Avion je sletio na aerodrom u Beogradu nakon kraćeg kašnjenja.", "air_strike"),
 ]
 
 
