@@ -875,6 +875,109 @@ POSITIVES = [
     ("fa", "drone_attack", "پهپادها در خارکیف آتش سوزی به پا کردند"),
     ("hi", "drone_attack", "ड्रोन से खारकीव में आग लगी"),
     ("ka", "drone_attack", "დრონებმა ხარკოვში ხანძრები გამოიწვია"),
+    # round 11: missiles or rockets fired or launched toward a target, a barrage "of" missiles,
+    # waves of rockets (nl ro he ka hr)
+    (
+        "nl",
+        "missile_attack",
+        "Vanuit Libanon werden tientallen raketten naar Noord-Israël afgevuurd.",
+    ),
+    ("nl", "missile_attack", "Het leger meldde drie aanvalsgolven van raketten vanuit Jemen."),
+    ("ro", "missile_attack", "Zeci de rachete au fost lansate spre Kiev în cursul nopții."),
+    ("he", "missile_attack", "חיזבאללה ירה הלילה מטח כבד של רקטות לעבר הגליל."),
+    ("he", "missile_attack", "איראן שיגרו עשרות טילים לעבר ישראל."),
+    ("ka", "missile_attack", "ღამით ღაზიდან ისრაელისკენ 50 რაკეტა გაისროლეს."),
+    ("ka", "missile_attack", "რუსეთმა რაკეტებით და დრონებით კვლავ შეტევა მიიტანა ოდესაზე."),
+    ("hr", "missile_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
+    ("hr", "drone_attack", "Hamas je tijekom noći ispaljivao rakete i dronove na jug Izraela."),
+    # round 11: drones counted and launched, a strike "with a drone", a drone exploding or falling
+    # and killing, a renewed attack with unmanned aircraft (ko zh fa hi ka)
+    (
+        "ko",
+        "drone_attack",
+        "러시아는 밤사이 드론 120대와 미사일 5기를 발사했다고 우크라이나 공군이 밝혔다.",
+    ),
+    ("zh", "drone_attack", "俄方稱烏克蘭出動約200架無人機，鎖定煉油廠進行攻擊。"),
+    ("fa", "drone_attack", "منابع محلی از حمله به یک انبار سوخت در شمال عراق با پهپاد خبر دادند."),
+    ("fa", "drone_attack", "یکی از پهپادها در نزدیکی فرودگاه اربیل منفجر شد."),
+    ("hi", "drone_attack", "कीव में एक ड्रोन के गिरने से दो लोगों की मौत हो गई।"),
+    ("ka", "drone_attack", "რუსეთმა უპილოტო საფრენი აპარატებით ხელახლა შეტევა მიიტანა ხარკოვზე."),
+    # round 11: people sent or driven into shelters, told to seek a safe refuge, to stay (for a
+    # while) in shelters (hr sr nl ro)
+    (
+        "hr",
+        "shelter_in_place",
+        "Sirene su cijelu noć slale stanovnike Haife u skloništa, a rakete su pogodile luku.",
+    ),
+    ("hr", "shelter_in_place", "Rakete su ponovno natjerale tisuće Izraelaca u skloništa."),
+    ("sr", "shelter_in_place", "Ракете су поново натерале хиљаде Израелаца у склоништа."),
+    (
+        "nl",
+        "shelter_in_place",
+        "Inwoners van Ashdod kregen opdracht een veilig heenkomen te zoeken.",
+    ),
+    ("ro", "shelter_in_place", "Locuitorii au fost rugați să rămână până dimineață în adăposturi."),
+    # round 11: a "withdrawal recommended" advisory level, nationals asked to withdraw (ko);
+    # citizens taken out of or having left a war zone for home (vi)
+    ("ko", "evacuation", "외교부는 레바논 여행경보를 철수권고로 상향했다."),
+    (
+        "ko",
+        "evacuation",
+        "외교부는 체류 중인 국민에게는 긴요한 용무가 아닌 한 철수해 줄 것을 요청했습니다.",
+    ),
+    ("vi", "evacuation", "Đại sứ quán tổ chức đưa 25 công dân rời Liban sang Síp an toàn."),
+    ("vi", "evacuation", "Hơn 30 công dân Việt Nam đã rời Israel về nước an toàn."),
+    # round 11: missile sirens (vi) and sirens "of an air attack" (ka) are an air-raid alert;
+    # strikes "from the air" (sr hr) are air strikes
+    ("vi", "air_raid_alert", "Còi báo động tên lửa vang lên ở Haifa vào rạng sáng."),
+    (
+        "ka",
+        "air_raid_alert",
+        "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის გამაფრთხილებელი სირენები ისმოდა.",
+    ),
+    (
+        "sr",
+        "air_strike",
+        "Najmanje deset ljudi poginulo je u izraelskim udarima iz vazduha na Rafu.",
+    ),
+    ("sr", "air_strike", "Десетак људи погинуло је у ударима из ваздуха на Рафу."),
+    ("hr", "air_strike", "Deset ljudi poginulo je u udarima iz zraka na Rafu."),
+    # round 11: nationals called on not to travel to a country (hr sr), a consulate giving no
+    # service over a threat (tr)
+    ("hr", "do_not_travel", "Ministarstvo je pozvalo hrvatske državljane da ne putuju u Libanon."),
+    ("sr", "do_not_travel", "Министарство је позвало српске држављане да не путују у Либан."),
+    ("sr", "do_not_travel", "MSP je pozvalo građane da ne putuju u Iran."),
+    (
+        "tr",
+        "embassy_closed",
+        "ABD Ankara Büyükelçiliği güvenlik tehdidi nedeniyle yarın hizmet verilmeyeceğini duyurdu.",
+    ),
+    ("hi", "air_strike", "पाकिस्तान के एयरबेस पर भारत के हवाई हमले में कई विमान नष्ट हुए।"),
+    ("ja", "missile_attack", "北朝鮮のミサイルを迎撃したと防衛省が発表した。"),
+    ("nl", "do_not_travel", "Het reisadvies voor Libanon is rood: ga er niet heen."),
+    # round 11: an official call to postpone travel to a country (ja zh tr hr sr nl he hi fa)
+    ("ja", "do_not_travel", "外務省はレバノンへの渡航は延期するよう呼びかけている。"),
+    ("ja", "do_not_travel", "政府はイランへの渡航を見合わせるよう求めた。"),
+    ("zh", "do_not_travel", "外交部呼吁中国公民暂缓前往黎巴嫩。"),
+    (
+        "tr",
+        "do_not_travel",
+        "Dışişleri Bakanlığı vatandaşlara Lübnan'a seyahatlerini ertelemelerini tavsiye etti.",
+    ),
+    ("hr", "do_not_travel", "MSP savjetuje građanima da odgode putovanja u Libanon."),
+    ("sr", "do_not_travel", "Министарство саветује грађанима да одложе путовања у Либан."),
+    (
+        "nl",
+        "do_not_travel",
+        "Het ministerie raadt Nederlanders aan reizen naar Libanon uit te stellen.",
+    ),
+    ("he", "do_not_travel", "משרד החוץ ממליץ לדחות נסיעות ללבנון."),
+    ("hi", "do_not_travel", "विदेश मंत्रालय ने नागरिकों से लेबनान की यात्रा टालने की सलाह दी।"),
+    ("fa", "do_not_travel", "وزارت خارجه به شهروندان توصیه کرد سفر به لبنان را به تعویق بیندازند."),
+    # round 11: aircraft that "targeted" or bombed a place (sr hr)
+    ("sr", "air_strike", "Izraelski avioni su noćas gađali južni Liban, ubijeno je troje ljudi."),
+    ("sr", "air_strike", "Израелски авиони су ноћас гађали јужни Либан."),
+    ("hr", "air_strike", "Ruski zrakoplovi bombardirali su Idlib, poginulo je deset civila."),
 ]
 
 NEAR_MISSES = [
@@ -1263,6 +1366,60 @@ NEAR_MISSES = [
         "drone_attack",
     ),
     ("hr", "Baterija drona izazvala je požar u garaži", "drone_attack"),
+    # round 11: a test launch, a space rocket, the Hebrew "routine" (שיגרה) are no missile attack
+    ("nl", "Noord-Korea heeft opnieuw raketten gelanceerd bij een test in zee.", "missile_attack"),
+    ("ro", "O rachetă spațială a fost lansată de la Cape Canaveral.", "missile_attack"),
+    ("he", "לאחר החזרה לשיגרה התלמידים חזרו לבתי הספר.", "missile_attack"),
+    # round 11: a drone light show, a toy-drone shop are no drone attack
+    ("ko", "축제에서 드론 500대가 밤하늘을 수놓았다.", "drone_attack"),
+    ("zh", "開幕式上，上千架無人機組成燈光秀，照亮夜空。", "drone_attack"),
+    ("fa", "فروشگاه پهپاد اسباب\u200cبازی در تهران افتتاح شد.", "drone_attack"),
+    # round 11: dogs taken to an animal shelter, walkers seeking refuge from a thunderstorm
+    ("hr", "Udruga je poslala napuštene pse u skloništa za životinje.", "shelter_in_place"),
+    ("nl", "Bij het onweer zochten wandelaars een veilig heenkomen.", "shelter_in_place"),
+    # round 11: leaving an airport after a holiday, a storm evacuation are no evacuation alert
+    ("vi", "Công dân Việt Nam đã rời sân bay về nhà sau kỳ nghỉ.", "evacuation"),
+    (
+        "vi",
+        "Trước khi bão đổ bộ, người dân vội chằng chống nhà cửa, đưa người thân đi sơ tán.",
+        "evacuation",
+    ),
+    # round 11: sirens warning of an air attack are no air strike (ka)
+    (
+        "ka",
+        "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის გამაფრთხილებელი სირენები ისმოდა.",
+        "air_strike",
+    ),
+    ("ka", "ღამით ჩრდილოეთ ისრაელში საჰაერო თავდასხმის სირენები ისმოდა.", "air_strike"),
+    # round 11: a film or a game about bombing or missiles, a colour code being explained, a town
+    # hall closed for a holiday, a family evacuating before a storm
+    ("fa", "ساخت فیلم سینمایی درباره بمباران شهرهای ایران در جنگ", "air_strike"),
+    ("hi", "यह फिल्म 1971 के युद्ध में हुए हवाई हमले पर आधारित है।", "air_strike"),
+    ("ja", "新作ゲームではミサイルを迎撃して基地を守る。", "missile_attack"),
+    ("nl", "Rood betekent: ga er niet heen, het is er te gevaarlijk.", "do_not_travel"),
+    ("tr", "Belediye, bayram nedeniyle yarın hizmet verilmeyeceğini duyurdu.", "embassy_closed"),
+    (
+        "vi",
+        "Trước khi bão vào, người dân vội chằng chống nhà cửa, đưa người thân, con nhỏ đi sơ tán.",
+        "evacuation",
+    ),
+    # round 11: a person postponing their own trip is no travel advice
+    ("ja", "台風のため、沖縄への旅行は延期しました。", "do_not_travel"),
+    ("tr", "Ayşe tatil seyahatini gelecek aya erteledi.", "do_not_travel"),
+    ("hr", "Zbog kiše odlučili smo da odgodimo izlet na more.", "do_not_travel"),
+    (
+        "nl",
+        "Hij besloot zijn reizen naar Spanje uit te stellen vanwege zijn werk.",
+        "do_not_travel",
+    ),
+    # round 11: postponing only non-essential travel is a caution, not do_not_travel (sr); a plane
+    # landing is no air strike
+    (
+        "sr",
+        "Ambasada je upozorila građane da odlože putovanja koja nisu neophodna.",
+        "do_not_travel",
+    ),
+    ("sr", "Avion je sletio na aerodrom u Beogradu nakon kraćeg kašnjenja.", "air_strike"),
 ]
 
 
