@@ -541,6 +541,16 @@ POSITIVES = [
     ("id", "missile_attack", "Rudal, setidaknya 100 balistik, diluncurkan ke Haifa"),
     # round 10: a comparison with a world war does not make a report a retrospective
     ("en", "air_strike", "The heaviest air strikes on Kyiv since the Second World War"),
+    # round 11: consular section closed or stopping work (de); embassy not serving visitors
+    # (th); aircraft of a named state targeting (ar); targeted by / attacked from drones (ar);
+    # missiles foiled or repelled (ar)
+    ("de", "embassy_closed", "Die Konsularabteilung in Bagdad bleibt bis auf Weiteres geschlossen"),
+    ("de", "embassy_closed", "Die Botschaft in Beirut stellt wegen der Lage ihre Arbeit ein"),
+    ("th", "embassy_closed", "สถานเอกอัครราชทูตฝรั่งเศสงดให้บริการจนกว่าจะมีประกาศเพิ่มเติม"),
+    ("ar", "air_strike", "طائرات إسرائيلية تقصف مخيماً شمالي غزة"),
+    ("ar", "drone_attack", "توقف العمل في الميناء بعد استهدافه بمسيرات ليلاً"),
+    ("ar", "drone_attack", "تعرض المطار لهجوم فجر اليوم من طائرات مسيرة"),
+    ("ar", "missile_attack", "الدفاعات السعودية تتصدى لصواريخ أطلقت من اليمن"),
 ]
 
 NEAR_MISSES = [
