@@ -551,6 +551,23 @@ POSITIVES = [
     ("ar", "drone_attack", "توقف العمل في الميناء بعد استهدافه بمسيرات ليلاً"),
     ("ar", "drone_attack", "تعرض المطار لهجوم فجر اليوم من طائرات مسيرة"),
     ("ar", "missile_attack", "الدفاعات السعودية تتصدى لصواريخ أطلقت من اليمن"),
+    # round 11: a missile (headline present tense) destroys or knocks down a building;
+    # military helicopters / a state's aircraft drop bombs (es); bombs dropped on (es pt);
+    # people spent hours or nights in shelters
+    ("es", "missile_attack", "Misil iraní destruye un hospital en el sur de Israel"),
+    ("pt", "missile_attack", "Míssil russo derruba prédio residencial em Dnipro"),
+    ("it", "missile_attack", "Missile russo distrugge un palazzo a Dnipro"),
+    ("fr", "missile_attack", "Un missile russe détruit un immeuble à Dnipro"),
+    ("en", "missile_attack", "Russian missile destroys an apartment building in Dnipro"),
+    ("es", "air_strike", "Helicópteros militares lanzaron bombas de barril sobre el barrio"),
+    ("es", "air_strike", "Los aviones arrojaron decenas de bombas sobre la aldea"),
+    ("pt", "air_strike", "Os aviões despejaram bombas sobre a aldeia durante a noite"),
+    ("es", "shelter_in_place", "Los vecinos pasaron largas horas en los refugios de la ciudad"),
+    ("pt", "shelter_in_place", "Os moradores passaram várias horas nos abrigos da cidade"),
+    ("it", "shelter_in_place", "Gli abitanti hanno passato molte ore nei rifugi"),
+    ("fr", "shelter_in_place", "Les habitants ont passé de longues heures dans les abris"),
+    ("en", "shelter_in_place", "Residents spent long hours in bomb shelters overnight"),
+    ("de", "shelter_in_place", "Die Bewohner verbrachten viele Stunden in den Schutzräumen"),
 ]
 
 NEAR_MISSES = [
