@@ -568,6 +568,17 @@ POSITIVES = [
     ("fr", "shelter_in_place", "Les habitants ont passé de longues heures dans les abris"),
     ("en", "shelter_in_place", "Residents spent long hours in bomb shelters overnight"),
     ("de", "shelter_in_place", "Die Bewohner verbrachten viele Stunden in den Schutzräumen"),
+    # round 11: drones hit/suppressed by air defence (ru uk); attacked with X and drones (ru
+    # uk); attacked using strike drones / cruise missiles (ru uk); dozens of UAVs (pl)
+    ("ru", "drone_attack", "Силами ПВО поражены шесть беспилотников над областью"),
+    ("uk", "drone_attack", "Протягом ночі уражено дев'ять безпілотників над Полтавщиною"),
+    ("ru", "drone_attack", "Ночью враг атаковал Сумы ракетами и БпЛА"),
+    ("uk", "drone_attack", "Вночі ворог атакував Одесу ракетами та дронами"),
+    ("uk", "drone_attack", "Росіяни атакували Львів, застосувавши ударні безпілотники"),
+    ("ru", "drone_attack", "Противник атаковал порт, применив ударные дроны"),
+    ("uk", "missile_attack", "Ворог атакував Київ, застосувавши крилаті ракети"),
+    ("ru", "missile_attack", "Армия атаковала аэродром, применив крылатые ракеты"),
+    ("pl", "drone_attack", "Nad obwodem pojawiły się setki bezzałogowych statków powietrznych"),
 ]
 
 NEAR_MISSES = [
@@ -920,6 +931,21 @@ NEAR_MISSES = [
     ),
     ("ar", "خلال الحرب العالمية الثانية شنت غارات جوية على لندن", "air_strike"),
     ("de", "Luftgefahr 15: wer konnte, suchte Schutz im Bunker", "shelter_in_place"),
+    # round 11: evacuation of museum exhibits or archives, not people; an anniversary of the
+    # Second World War; evacuation not recommended (id); an event evacuated for lightning;
+    # a state aircraft attack named in a Second World War history (uk)
+    ("uk", "Музей завершив евакуацію колекції до безпечного сховища", "evacuation"),
+    ("ru", "Музей завершил эвакуацию экспонатов в хранилище", "evacuation"),
+    ("pl", "Muzeum zakończyło ewakuację zbiorów do magazynu", "evacuation"),
+    ("en", "The museum completed the evacuation of its collection to storage", "evacuation"),
+    ("de", "Das Museum schloss die Evakuierung der Sammlung ab", "evacuation"),
+    ("pl", "Rocznica wybuchu II wojny światowej: wspomnienia ewakuacji cywilów", "evacuation"),
+    ("id", "Pemerintah tidak merekomendasikan evakuasi warga dari Qatar", "evacuation"),
+    ("en", "Lightning forced the evacuation of the stadium before kick off", "evacuation"),
+    ("de", "Wegen Gewitter Evakuierung des Festivalgeländes", "evacuation"),
+    ("fr", "La foudre a forcé l'évacuation du stade avant le concert", "evacuation"),
+    ("it", "Fulmini, evacuazione dello stadio prima del concerto", "evacuation"),
+    ("uk", "Авіанальоти на Київ у перші дні Великої Вітчизняної війни", "air_strike"),
 ]
 
 
