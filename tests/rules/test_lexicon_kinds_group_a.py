@@ -579,6 +579,17 @@ POSITIVES = [
     ("uk", "missile_attack", "Ворог атакував Київ, застосувавши крилаті ракети"),
     ("ru", "missile_attack", "Армия атаковала аэродром, применив крылатые ракеты"),
     ("pl", "drone_attack", "Nad obwodem pojawiły się setki bezzałogowych statków powietrznych"),
+    # round 11: asked to cancel trips (pt es it); "do not travel to the country" (pt);
+    # advised to leave the country (pt es); told not to leave home (pt es)
+    ("pt", "do_not_travel", "O Itamaraty pede aos brasileiros que cancelem as viagens ao Sudão"),
+    ("pt", "do_not_travel", "Se você ainda não saiu, não viaje para o país"),
+    ("es", "do_not_travel", "La cancillería pide a los ciudadanos que cancelen sus viajes a Haití"),
+    ("it", "do_not_travel", "La Farnesina invita gli italiani ad annullare i viaggi in Niger"),
+    ("pt", "evacuation", "O consulado aconselhou que os portugueses deixem o país de imediato"),
+    ("pt", "evacuation", "Itamaraty recomenda que brasileiros deixem o Sudão"),
+    ("es", "evacuation", "La embajada recomendó a los españoles que abandonen el país"),
+    ("pt", "shelter_in_place", "Por enquanto os moradores não devem sair de casa"),
+    ("es", "shelter_in_place", "Por ahora los vecinos no deben salir de sus casas"),
 ]
 
 NEAR_MISSES = [
@@ -946,6 +957,12 @@ NEAR_MISSES = [
     ("fr", "La foudre a forcé l'évacuation du stade avant le concert", "evacuation"),
     ("it", "Fulmini, evacuazione dello stadio prima del concerto", "evacuation"),
     ("uk", "Авіанальоти на Київ у перші дні Великої Вітчизняної війни", "air_strike"),
+    # round 11: what to do in case of attacks, not a report of one
+    ("pt", "Em caso de bombardeios, dirija-se ao abrigo mais próximo", "shelter_in_place"),
+    ("es", "En caso de bombardeos, diríjase al refugio antiaéreo más cercano", "air_strike"),
+    ("en", "In the event of air strikes, take shelter in a basement", "shelter_in_place"),
+    ("fr", "En cas d'attaques, rejoignez un abri antiaérien", "shelter_in_place"),
+    ("it", "In caso di bombardamenti, raggiungere i rifugi antiaerei", "air_strike"),
 ]
 
 
