@@ -590,6 +590,9 @@ POSITIVES = [
     ("es", "evacuation", "La embajada recomendó a los españoles que abandonen el país"),
     ("pt", "shelter_in_place", "Por enquanto os moradores não devem sair de casa"),
     ("es", "shelter_in_place", "Por ahora los vecinos no deben salir de sus casas"),
+    # round 11: "ont bombardé" (fr; no longer reached through the Spanish stem)
+    ("fr", "air_strike", "Les avions ont bombardé la périphérie de Khartoum dimanche"),
+    ("es", "air_strike", "La aviación bombardeó los suburbios de Jartum"),
 ]
 
 NEAR_MISSES = [
@@ -963,6 +966,10 @@ NEAR_MISSES = [
     ("en", "In the event of air strikes, take shelter in a basement", "shelter_in_place"),
     ("fr", "En cas d'attaques, rejoignez un abri antiaérien", "shelter_in_place"),
     ("it", "In caso di bombardamenti, raggiungere i rifugi antiaerei", "air_strike"),
+    # round 11: a French infinitive in a game's mission list; a bombing raid in a video game
+    ("fr", "Il faudra bombarder des ponts et escorter des convois dans ce jeu", "air_strike"),
+    ("fr", "Ce simulateur propose des bombardements de bases ennemies", "air_strike"),
+    ("en", "The video game lets you lead air raids on enemy bases", "air_strike"),
 ]
 
 
