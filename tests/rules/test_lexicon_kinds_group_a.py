@@ -970,6 +970,13 @@ NEAR_MISSES = [
     ("fr", "Il faudra bombarder des ponts et escorter des convois dans ce jeu", "air_strike"),
     ("fr", "Ce simulateur propose des bombardements de bases ennemies", "air_strike"),
     ("en", "The video game lets you lead air raids on enemy bases", "air_strike"),
+    # round 11: evacuation plans are not an evacuation
+    ("de", "Die Botschaft überarbeitet ihre Evakuierungspläne für den Ernstfall", "evacuation"),
+    ("fr", "L'ambassade met à jour son plan d'évacuation", "evacuation"),
+    ("es", "La embajada actualiza su plan de evacuación", "evacuation"),
+    ("it", "L'ambasciata aggiorna il piano di evacuazione", "evacuation"),
+    ("pt", "A embaixada atualiza o plano de evacuação", "evacuation"),
+    ("id", "KBRI memperbarui rencana evakuasi untuk WNI", "evacuation"),
 ]
 
 
