@@ -40,11 +40,13 @@ lint: install-test
 # The whole suite twice: on SQLite, then on a throwaway PostgreSQL server (where the tests of
 # pure matching and parsing code, which open no database, are left out). The browser tests
 # need Chromium: scripts/with-chromium installs it when missing, and
-# ADVISORYWATCH_REQUIRE_BROWSER makes them fail rather than skip without one.
+# ADVISORYWATCH_REQUIRE_BROWSER makes them fail rather than skip without one. Work stealing:
+# a few hundred tests start real daemons and take seconds each, so a worker that drew several
+# of them last would otherwise run alone for minutes while the others wait.
 test: lint
-	ADVISORYWATCH_REQUIRE_BROWSER=1 scripts/with-chromium $(BIN)/python -m pytest -n 3
+	ADVISORYWATCH_REQUIRE_BROWSER=1 scripts/with-chromium $(BIN)/python -m pytest -n 3 --dist worksteal
 	ADVISORYWATCH_REQUIRE_BROWSER=1 scripts/with-chromium \
-		scripts/with-postgres $(BIN)/python -m pytest -n 3
+		scripts/with-postgres $(BIN)/python -m pytest -n 3 --dist worksteal
 
 # Pin every dependency (all extras) for Python 3.11+ on any platform.
 lock: install-test
