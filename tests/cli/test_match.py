@@ -63,17 +63,17 @@ def test_match_unknown_rule(project: Project) -> None:
 
 def test_match_says_why_a_retrospective_is_lowered(project: Project) -> None:
     project.write_config(CONFIG)
-    text = project.dir / "baghdad.txt"
+    text = project.dir / "basra.txt"
     text.write_text(
-        "Baghdad\nOn 17 January 1991 an air strike hit the city.",
+        "Basra\nAn air strike hit the city on 17 May 1985.",
         "utf-8",
     )
     result = project.cli("match", "--rule", "kyiv", str(text))
     assert result.returncode == 0, result.stderr
     assert "kyiv  [info]  concepts: air_strike" in result.stdout
-    assert "lowered to info: a retrospective, dated 1991 and by no later year" in result.stdout
+    assert "lowered to info: a retrospective, dated 1985 and by no later year" in result.stdout
     assert "(retrospective_years: 15)" in result.stdout
-    then = project.cli("match", "--rule", "kyiv", "--published", "1991-01-18", str(text))
+    then = project.cli("match", "--rule", "kyiv", "--published", "1985-05-18", str(text))
     assert "kyiv  [critical]" in then.stdout and "retrospective" not in then.stdout
     bad = project.cli("match", "--published", "yesterday", str(text))
     assert bad.returncode == 2 and "'yesterday' is not an ISO 8601 date" in bad.stderr
