@@ -25,7 +25,7 @@ rule never lowers for a date).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from advisorywatch.rules.normalize import normalize
@@ -118,15 +118,37 @@ SINCE_AFTER = (
 )
 
 
+# The zero of each script whose digits a year may be written in (ASCII, Arabic-Indic, Persian,
+# Devanagari, Thai, full-width): a text without any of their digits names no year.
+_ZEROS = "0\u0660\u06f0\u0966\u0e50\uff10"
+_DIGITS = "".join(chr(ord(z) + i) for z in _ZEROS for i in range(10))
+_NUMBER = re.compile(  # faster than \d, which asks every character's Unicode category
+    "[" + "".join(f"{z}-{chr(ord(z) + 9)}" for z in _ZEROS) + "]{4,}"
+)
+_REACH = 40  # characters on either side of a year that may hold its comparison words
+
+
+def _years(text: str) -> Iterator[tuple[int, int]]:
+    """(where, Gregorian year) of each 4-digit number of ``text`` that is not part of a larger
+    one ("1.944", "12,1944")."""
+    for m in _NUMBER.finditer(text):
+        start, end = m.span()
+        if end - start != 4:
+            continue
+        if start > 1 and text[start - 1] in ".," and text[start - 2].isdecimal():
+            continue
+        if end + 1 < len(text) and text[end] in ".," and text[end + 1].isdecimal():
+            continue
+        yield start, gregorian(int(m.group()))
+
+
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The year finder and the comparison finder, compiled on the first retrospective check."""
-    year = re.compile(r"(?<!\d)(?<!\d[.,])(\d{4})(?!\d)(?![.,]\d)")
+def _comparisons() -> re.Pattern[str]:
+    """A year in a comparison (group 1 or 2), compiled on the first text with an old year."""
     before, filler, after = (_alternatives(words) for words in (SINCE_BEFORE, _FILLER, SINCE_AFTER))
-    since = re.compile(
+    return re.compile(
         rf"(?:(?<!\w)(?:{before})\s*(?:(?:{filler})\s*)?(\d{{4}})(?!\d))|(\d{{4}})(?:{after})"
     )
-    return year, since
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
@@ -144,11 +166,29 @@ def gregorian(year: int) -> int:
 def dated_long_ago(fields: Mapping[str, str], reference: int, years: int) -> int | None:
     """The latest year the title and text name, when they name years and every one of them
     lies ``years`` or more before ``reference`` (comparisons set aside); None otherwise."""
-    year, since = _patterns()
-    text = normalize(f"{fields.get('title', '')}\n{fields.get('text', '')}")
-    compared = {m.start(1) if m.group(1) else m.start(2) for m in since.finditer(text)}
-    found = [gregorian(int(m.group(1))) for m in year.finditer(text) if m.start(1) not in compared]
-    named = [y for y in found if FIRST_YEAR <= y <= reference + _AHEAD]
-    if not named or max(named) > reference - years:
+    text = f"{fields.get('title', '')}\n{fields.get('text', '')}"
+    found = list(_years(text)) if any(d in text for d in _DIGITS) else []
+    last = reference - years
+    if not any(FIRST_YEAR <= y <= last for _, y in found):
+        return None  # no old year: most items that fire (setting comparisons aside adds none)
+    named = [
+        y
+        for at, y in found
+        if FIRST_YEAR <= y <= reference + _AHEAD and not _in_comparison(text, at)
+    ]
+    if not named or max(named) > last:
         return None
     return max(named)
+
+
+def _in_comparison(text: str, at: int) -> bool:
+    """Whether the year at ``at`` stands in a comparison: only its neighbourhood is
+    normalised, enough for the longest words before and after it."""
+    before = normalize(text[max(0, at - _REACH) : at])
+    after = normalize(text[at + 4 : at + 4 + _REACH])
+    year = normalize(text[at : at + 4])
+    window = f"{before}{year}{after}"
+    return any(
+        m.start(1) == len(before) or m.start(2) == len(before)
+        for m in _comparisons().finditer(window)
+    )
