@@ -12,10 +12,11 @@ A year in a comparison is no date of the event and counts neither way: "the dead
 since 2014", "the embassy, closed since 2012", "depuis 1945", "2014年以来" are current news
 measured against the past (:data:`SINCE_BEFORE`, :data:`SINCE_AFTER`). Calendars other than the
 Gregorian need no care: Persian solar and Hijri years (13xx, 14xx) lie before 1900, and a Thai
-Buddhist-era year (25xx) is read as its Gregorian year (minus 543). Digits of any script count
-(normalisation makes Persian, Arabic-Indic and full-width digits ASCII; Devanagari and Thai
-digits are read as they are). A 4-digit number inside a larger one ("1.950", "12,1944") or
-far in the future ("4000 tonnes") is no year; a plan ("by 2030") is a recent one.
+Buddhist-era year (25xx) is read as its Gregorian year (minus 543). Years are read in ASCII,
+Arabic-Indic, Persian, Devanagari, Thai and full-width digits. A 4-digit number inside a larger
+one ("1.950", "12,1944") or far in the future ("4000 tonnes") is no year; a plan ("by 2030")
+is a recent one, and so is any year up to the current one when a feed gives a bogus old date
+(1970-01-01).
 
 The engine asks only when a rule fired (:meth:`advisorywatch.rules.engine.RuleEngine.evaluate`):
 the quiet path never reads a year. A rule's ``retrospective_years`` sets ``years`` (null: the
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from functools import cache
 
 from advisorywatch.rules.normalize import normalize
@@ -171,11 +173,8 @@ def dated_long_ago(fields: Mapping[str, str], reference: int, years: int) -> int
     last = reference - years
     if not any(FIRST_YEAR <= y <= last for _, y in found):
         return None  # no old year: most items that fire (setting comparisons aside adds none)
-    named = [
-        y
-        for at, y in found
-        if FIRST_YEAR <= y <= reference + _AHEAD and not _in_comparison(text, at)
-    ]
+    ahead = max(reference, datetime.now(UTC).year) + _AHEAD
+    named = [y for at, y in found if FIRST_YEAR <= y <= ahead and not _in_comparison(text, at)]
     if not named or max(named) > last:
         return None
     return max(named)

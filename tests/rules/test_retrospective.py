@@ -95,6 +95,14 @@ def test_the_engine_lowers_a_retrospective_to_info_and_names_the_year() -> None:
     assert ahead.dated == 1944
 
 
+def test_a_bogus_old_publication_date_does_not_hide_the_current_year() -> None:
+    text = "An air strike hit the city on 3 March 2026, as on 17 May 1950."
+    (m,) = RuleEngine([RULE]).evaluate(
+        "s", {"title": "", "text": text}, datetime(1970, 1, 1, tzinfo=UTC)
+    )
+    assert (m.severity, m.dated) == ("warning", None)
+
+
 @pytest.mark.parametrize(
     "text",
     [
