@@ -1,7 +1,7 @@
 """Detection quality of the shipped rules on real-world text (issue 14).
 
     .venv/bin/python bench/detection_eval.py [--config config.yaml] [--set bench/detection_set]
-                                              [--misses]
+                                              [--misses] [--retrospective-years N|off]
 
 The labelled set is ``bench/detection_set/<language>.yaml``: a list of items, each a trimmed
 quote of a real page (``title``, ``text``: 1-3 sentences), its ``url``, a one-line ``reason``
@@ -16,7 +16,9 @@ run once on the lexicon they had not seen (``--set bench/detection_blind``); ben
 says which figure was blind.
 
 Every item runs through the :class:`~advisorywatch.rules.engine.RuleEngine` of the config's
-rules and concepts, as the daemon would run it (no source: every rule applies). An item
+rules and concepts, as the daemon would run it (no source: every rule applies; no publication
+date: a retrospective is dated from the current year, see advisorywatch.rules.retrospective).
+``--retrospective-years off`` measures without that guard. An item
 *alerts* when a rule fires at warning or above (a reopening lowered to info by ``all_clear``
 does not); the concepts it alerts on are those of the hits of such rules.
 
@@ -174,9 +176,18 @@ def main() -> None:
     ap.add_argument("--config", type=Path, default=ROOT / "config.yaml")
     ap.add_argument("--set", type=Path, default=ROOT / "bench/detection_set")
     ap.add_argument("--misses", action="store_true", help="list every wrong item")
+    ap.add_argument(
+        "--retrospective-years",
+        metavar="N|off",
+        help="every rule's retrospective_years instead of the config's (off: null)",
+    )
     args = ap.parse_args()
     config = load_config(args.config)
-    engine = RuleEngine(config.rules, config.concepts)
+    rules = config.rules
+    if args.retrospective_years is not None:
+        years = None if args.retrospective_years == "off" else int(args.retrospective_years)
+        rules = [r.model_copy(update={"retrospective_years": years}) for r in rules]
+    engine = RuleEngine(rules, config.concepts)
     outcomes = run(engine, load_set(args.set))
     print(report(outcomes))
     if args.misses:

@@ -129,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
     match.add_argument("--rule", action="append", default=[], metavar="NAME", help="only NAME")
     match.add_argument("--source", metavar="NAME", help="only rules that watch this source")
+    match.add_argument(
+        "--published",
+        type=_published,
+        metavar="DATE",
+        help="the text's publication date, ISO 8601 (default now): dates a retrospective",
+    )
 
     concepts = _command(
         sub, "concepts", "the built-in concepts (and the config's): languages, terms, patterns"
@@ -412,6 +418,16 @@ def _when(text: str, now: datetime) -> datetime:
         ) from None
 
 
+def _published(text: str) -> datetime:
+    """``match --published``: an ISO 8601 date or time."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date (2026-12-08 or 2026-12-08T06:00Z)"
+        ) from None
+
+
 def _known_names(config: Config) -> dict[str, list[str]]:
     """The config's rule, source and channel names."""
     return {
@@ -448,9 +464,16 @@ def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     rules = [r for r in config.rules if not args.rule or r.name in args.rule]
     tags = {s.name: tuple(s.tags) for s in config.sources}
     engine = RuleEngine(rules, config.concepts, tags)
-    matches = engine.evaluate(args.source, {"title": title, "text": text})
+    matches = engine.evaluate(args.source, {"title": title, "text": text}, args.published)
     for m in matches:
         print(f"{m.rule.name}  [{m.severity}]  concepts: {', '.join(m.concepts) or '-'}")
+        if m.lowered_by:
+            print(f"  lowered to {m.severity} by {', '.join(sorted(m.lowered_by))}")
+        if m.dated is not None:
+            print(
+                f"  lowered to info: a retrospective, dated {m.dated} and by no later year"
+                f" (retrospective_years: {m.rule.retrospective_years})"
+            )
         for h in m.hits:
             kind = "regex" if h.term in m.rule.regexes else "keyword"
             what = f"{h.concept or kind}/{h.language or '-'}"

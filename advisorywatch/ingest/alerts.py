@@ -153,7 +153,8 @@ class Alerter:
     def _text_matches(self, source: str, item: ParsedItem) -> list[RuleMatch]:
         """The rules ``item``'s text matches; a parsing worker may have matched it already."""
         if item.prepared is None:
-            return self.rules.evaluate(source, {"title": item.title, "text": item.text})
+            fields = {"title": item.title, "text": item.text}
+            return self.rules.evaluate(source, fields, item.published)
         configs = self.rules.configs
         return [RuleMatch(configs[i], hits, sev) for i, sev, hits in item.prepared.matches]
 

@@ -90,6 +90,10 @@ class RuleConfig(PlaceKeys):
     sources: list[str] | None = None
     tags: list[str] | None = None
     severity: Severity = "warning"
+    # A text dated only by years this many years or more before the item's publication is a
+    # retrospective: the alert is lowered to info (advisorywatch.rules.retrospective); null:
+    # never.
+    retrospective_years: int | None = Field(default=15, ge=1)
     notify: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")

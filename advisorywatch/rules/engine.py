@@ -16,13 +16,16 @@ then only combines the hits it cares about:
   alert to its own severity (info) when every concept the rule matched is one it lowers. A
   rule need not name it for that; a rule that names it in ``concepts`` also fires on it alone,
   at that severity ("відбій тривоги" as an info alert on the air-raid rule), and is then the
-  one rule that reports it.
+  one rule that reports it;
+* a text dated only by years long past (a rule's ``retrospective_years``) is a retrospective
+  (:mod:`.retrospective`): the alert is lowered to info, and ``dated`` names the year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +35,7 @@ from advisorywatch.rules.lexicon import Concept, available_concepts, load_concep
 from advisorywatch.rules.matcher import ConceptMatcher, Hit, Target
 from advisorywatch.rules.normalize import normalize
 from advisorywatch.rules.places.where import Where
+from advisorywatch.rules.retrospective import dated_long_ago
 from advisorywatch.rules.yielding import yielded
 
 if TYPE_CHECKING:
@@ -44,6 +48,7 @@ class RuleMatch:
     hits: tuple[Hit, ...]
     severity: str = ""
     lowered_by: frozenset[str] = frozenset()  # the lowering concepts that set ``severity``
+    dated: int | None = None  # the old year that lowered it to info (a retrospective)
 
     def __post_init__(self) -> None:
         if not self.severity:
@@ -242,7 +247,10 @@ class RuleEngine:
             rules = self._by_source[source] = self._rule_sets.setdefault(found, found)
         return rules
 
-    def evaluate(self, source: str | None, fields: Mapping[str, str]) -> list[RuleMatch]:
+    def evaluate(
+        self, source: str | None, fields: Mapping[str, str], published: datetime | None = None
+    ) -> list[RuleMatch]:
+        """The rules ``fields`` match; ``published`` (default: now) dates a retrospective."""
         rules = self._rules_of(source)
         if not rules:
             return []
@@ -256,7 +264,7 @@ class RuleEngine:
             c in concepts and not to.isdisjoint(concepts) for c, to in self._compiled[2].items()
         ):
             out = self._without_yielded(rules, hits, fields, places, out)
-        return _once_per_lowering(out)
+        return _dated(_once_per_lowering(out), fields, published)
 
     def _without_yielded(
         self,
@@ -318,6 +326,31 @@ def _once_per_lowering(matches: list[RuleMatch]) -> list[RuleMatch]:
         or m.lowered_by.intersection(m.rule.concepts)
         or not m.lowered_by <= reported
     ]
+
+
+def _dated(
+    matches: list[RuleMatch], fields: Mapping[str, str], published: datetime | None
+) -> list[RuleMatch]:
+    """``matches``, those of rules with ``retrospective_years`` lowered to info when the item
+    is dated only by years that long before ``published`` (a future or unknown date: now)."""
+    if not any(m.rule.retrospective_years and m.severity != "info" for m in matches):
+        return matches
+    now = datetime.now(UTC)
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    reference = (published if published is not None and published < now else now).year
+    found: dict[int, int | None] = {}  # per retrospective_years: the old year, or None
+    out = []
+    for m in matches:
+        years = m.rule.retrospective_years
+        if not years or m.severity == "info":
+            out.append(m)
+            continue
+        if years not in found:
+            found[years] = dated_long_ago(fields, reference, years)
+        dated = found[years]
+        out.append(m if dated is None else replace(m, severity="info", dated=dated))
+    return out
 
 
 def hit_record(h: Hit) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def prepare(engine: RuleEngine, source: str, items: list[ParsedItem]) -> list[Pa
     index = {id(r): i for i, r in enumerate(engine.configs)}
     out = []
     for it in items:
-        matches = engine.evaluate(source, {"title": it.title, "text": it.text})
+        matches = engine.evaluate(source, {"title": it.title, "text": it.text}, it.published)
         prepared = Prepared(
             item_identity(it.guid, it.url, it.title, it.text),
             content_hash(it.title, it.text),

@@ -59,3 +59,21 @@ def test_match_unknown_rule(project: Project) -> None:
     result = project.cli("match", "--rule", "nope", str(SEED))
     assert result.returncode == 2
     assert "no rule 'nope' (have: kyiv, port)" in result.stderr
+
+
+def test_match_says_why_a_retrospective_is_lowered(project: Project) -> None:
+    project.write_config(CONFIG)
+    text = project.dir / "basra.txt"
+    text.write_text(
+        "Basra\nAn air strike hit the city on 17 May 1985.",
+        "utf-8",
+    )
+    result = project.cli("match", "--rule", "kyiv", str(text))
+    assert result.returncode == 0, result.stderr
+    assert "kyiv  [info]  concepts: air_strike" in result.stdout
+    assert "lowered to info: a retrospective, dated 1985 and by no later year" in result.stdout
+    assert "(retrospective_years: 15)" in result.stdout
+    then = project.cli("match", "--rule", "kyiv", "--published", "1985-05-18", str(text))
+    assert "kyiv  [critical]" in then.stdout and "retrospective" not in then.stdout
+    bad = project.cli("match", "--published", "yesterday", str(text))
+    assert bad.returncode == 2 and "'yesterday' is not an ISO 8601 date" in bad.stderr

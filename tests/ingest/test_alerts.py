@@ -3,11 +3,12 @@ a text rule again only for what it adds, and a level change is an event of its o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from advisorywatch.db.models import Alert, Delivery, IncidentAlert
+from advisorywatch.db.models import Alert, Delivery, IncidentAlert, Item
 from advisorywatch.db.session import Database
 from advisorywatch.ingest.ingestor import Ingestor
 from advisorywatch.model import AdvisoryLevel, FetchOutcome, ParsedItem
@@ -92,3 +93,20 @@ def test_one_level_change_from_two_sources_is_two_events(make_ingestor: MakeInge
         ] * 2
     with db.session() as s:
         assert s.scalars(select(Delivery.status)).all() == ["pending", "pending"]
+
+
+def test_a_retrospective_is_dated_by_the_items_publication(make_ingestor: MakeIngestor) -> None:
+    db, ingestor = make_ingestor(["a"])
+    text = "An air strike hit the city on 17 May 1985."
+    items = [
+        ParsedItem(
+            title="Basra", text=text, guid="then", published=datetime(1985, 5, 18, tzinfo=UTC)
+        ),
+        ParsedItem(title="Basra remembers", text=text, guid="since", published=None),
+    ]
+    result = ingestor.ingest(FetchOutcome("a", URL, 200, items))
+    assert result.ok and result.alerts == 2, result.error
+    with db.session() as s:
+        rows = s.execute(select(Item.guid, Alert.severity).join(Alert).order_by(Item.guid))
+        # news when it was published; history when it is matched now with no date
+        assert [tuple(r) for r in rows] == [("since", "info"), ("then", "warning")]

@@ -138,6 +138,31 @@ def test_a_worker_takes_new_rules_at_a_reload() -> None:
         workers.close()
 
 
+def test_a_worker_dates_a_retrospective_by_the_feeds_publication_date() -> None:
+    text = "An air strike hit the city on 17 May 1985."
+    items = "".join(
+        f"<item><guid>{guid}</guid><title>Basra</title><description>{text}</description>"
+        f"<pubDate>{date}</pubDate></item>"
+        for guid, date in [
+            ("then", "Sat, 18 May 1985 06:00:00 GMT"),
+            ("now", "Mon, 07 Dec 2026 06:00:00 GMT"),
+        ]
+    )
+    body = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    )
+    fetched = Fetched("https://example.org/feed.xml", 200, {}, body.encode())
+    workers = ParseWorkers(1, _rules("air_strike"))
+    try:
+        parsed = asyncio.run(workers.parse(_feed("news"), fetched)).items
+        assert [[sev for _, sev, _ in it.prepared.matches] for it in parsed if it.prepared] == [
+            ["warning"],  # news in 1985
+            ["info"],  # history in 2026
+        ]
+    finally:
+        workers.close()
+
+
 def test_sources_that_follow_links_parse_in_this_process() -> None:
     html = HtmlConfig(name="h", type="html", url="https://example.org/", item="li")
     assert not in_worker(make_source(html))
