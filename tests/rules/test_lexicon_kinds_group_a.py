@@ -977,6 +977,32 @@ NEAR_MISSES = [
     ("it", "L'ambasciata aggiorna il piano di evacuazione", "evacuation"),
     ("pt", "A embaixada atualiza o plano de evacuação", "evacuation"),
     ("id", "KBRI memperbarui rencana evakuasi untuk WNI", "evacuation"),
+    # round 12: retrospectives (anniversaries, memoirs, old wars, reviews, memorials)
+    ("en", "I remember the air raid sirens wailing every night as a child", "air_raid_alert"),
+    ("en", "The film review: Missile Strike is a tense thriller", "missile_attack"),
+    ("en", "In this game review, the drone strikes feature is the best part", "drone_attack"),
+    ("id", "Hari ini 80 tahun silam, serangan udara menghancurkan kota itu", "air_strike"),
+    ("id", "Resensi film Serangan Udara yang tayang minggu ini", "air_strike"),
+    ("ar", "أتذكر صفارات الإنذار في ليالي الحرب العالمية الثانية", "air_raid_alert"),
+    ("es", "Hace 85 años, un bombardeo aéreo destruyó el centro de la villa", "air_strike"),
+    (
+        "es",
+        "Recuerdo cuando sonaron las sirenas antiaéreas en la Guerra Civil Española",
+        "air_raid_alert",
+    ),
+    ("el", "Θυμάμαι την αεροπορική επιδρομή στην πόλη όταν ήμουν παιδί", "air_strike"),
+    ("el", "Μνημόσυνο για τα θύματα: οι αντιαεροπορικές σειρήνες ήχησαν ξανά", "air_raid_alert"),
+    ("ru", "Митинг к 80-летию авиаудара по городу прошел в субботу", "air_strike"),
+    (
+        "ru",
+        "Я помню как объявили воздушную тревогу во время Великой Отечественной",
+        "air_raid_alert",
+    ),
+    ("uk", "Вшанування пам'яті загиблих від авіаудару 80 років тому", "air_strike"),
+    ("uk", "Я пам'ятаю як ракетний удар зруйнував наш будинок у дитинстві", "missile_attack"),
+    ("pl", "Pamiętam alarm przeciwlotniczy z czasów II wojny światowej", "air_raid_alert"),
+    ("pt", "Há 80 anos, um bombardeio aéreo destruiu a cidade", "air_strike"),
+    ("th", "หลุมหลบภัยในสมัยสงครามโลกครั้งที่ 2 ยังคงอยู่", "shelter_in_place"),
 ]
 
 
