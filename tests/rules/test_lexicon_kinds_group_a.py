@@ -593,6 +593,48 @@ POSITIVES = [
     # round 11: "ont bombardé" (fr; no longer reached through the Spanish stem)
     ("fr", "air_strike", "Les avions ont bombardé la périphérie de Khartoum dimanche"),
     ("es", "air_strike", "La aviación bombardeó los suburbios de Jartum"),
+    # round 12: sirens/alerts sounded or declared across a country or city, explosions
+    # with no weapon named; a declared threat of a missile/drone attack
+    (
+        "en",
+        "air_raid_alert",
+        "Alerts sounded across the country overnight and explosions were heard in Kyiv",
+    ),
+    ("en", "air_raid_alert", "Authorities declared the threat of a missile attack in the capital"),
+    ("en", "air_raid_alert", "Sirens rang through the city as blasts shook Odesa"),
+    ("id", "air_raid_alert", "Pemerintah mengumumkan ancaman serangan rudal di ibu kota"),
+    ("ar", "air_raid_alert", "أعلنت السلطات خطر هجوم صاروخي على العاصمة"),
+    ("fr", "air_raid_alert", "Des alertes ont retenti dans tout le pays pendant la nuit"),
+    ("fr", "air_raid_alert", "Les sirènes qui ont retenti à Kiev ont été suivies d'explosions"),
+    (
+        "fr",
+        "air_raid_alert",
+        "Les autorités ont signalé une menace d'attaque de missiles sur la capitale",
+    ),
+    ("de", "air_raid_alert", "In Kiew ertönten die Sirenen, danach waren Explosionen zu hören"),
+    ("de", "air_raid_alert", "Die Sirenen schrillten in der ganzen Stadt"),
+    ("de", "air_raid_alert", "In der Hauptstadt wurde Raketengefahr ausgerufen"),
+    ("es", "air_raid_alert", "Las alarmas sonaron en todo el país durante la madrugada"),
+    (
+        "es",
+        "air_raid_alert",
+        "Las autoridades declararon la amenaza de un ataque con misiles en Kiev",
+    ),
+    ("it", "air_raid_alert", "Allarmi hanno risuonato in tutto il Paese durante la notte"),
+    ("it", "air_raid_alert", "Suonarono le sirene e si sentirono esplosioni a Kiev"),
+    ("it", "air_raid_alert", "A Kiev era stata segnalata la minaccia di un attacco missilistico"),
+    ("el", "air_raid_alert", "Οι σειρήνες χτυπούσαν όλη τη νύχτα στο Τελ Αβίβ"),
+    ("el", "air_raid_alert", "Οι σειρήνες ουρλιάζουν στην Ιερουσαλήμ"),
+    ("el", "air_raid_alert", "Ανακοινώθηκε κίνδυνος πυραυλικής επίθεσης στο Κίεβο"),
+    ("ru", "air_raid_alert", "Тревога объявлена по всей стране, в Киеве прогремели взрывы"),
+    ("ru", "air_raid_alert", "Не покидайте укрытий до отбоя тревоги"),
+    ("uk", "air_raid_alert", "Тривога оголошена по всій країні, у Києві пролунали вибухи"),
+    ("uk", "air_raid_alert", "Не залишайте укриття до відбою тривоги"),
+    ("pl", "air_raid_alert", "Alarm ogłoszono w większości regionów kraju"),
+    ("pt", "air_raid_alert", "Soaram as sirenes em Kiev e ouviram-se explosões"),
+    ("pt", "air_raid_alert", "Alarmes soaram em todo o país durante a noite"),
+    ("pt", "air_raid_alert", "As autoridades declararam a ameaça de um ataque com mísseis"),
+    ("th", "air_raid_alert", "ทางการประกาศภัยคุกคามการโจมตีด้วยขีปนาวุธในกรุงเคียฟ"),
 ]
 
 NEAR_MISSES = [
@@ -1003,6 +1045,25 @@ NEAR_MISSES = [
     ("pl", "Pamiętam alarm przeciwlotniczy z czasów II wojny światowej", "air_raid_alert"),
     ("pt", "Há 80 anos, um bombardeio aéreo destruiu a cidade", "air_strike"),
     ("th", "หลุมหลบภัยในสมัยสงครามโลกครั้งที่ 2 ยังคงอยู่", "shelter_in_place"),
+    # round 12: a storm or fire alert is not an air-raid alert; a declared threat of a
+    # missile attack is air_raid_alert, not missile_attack
+    ("en", "Storm alerts were declared across the region as rivers rose", "air_raid_alert"),
+    (
+        "fr",
+        "Des alertes orange ont été déclenchées dans tout le département à cause des orages",
+        "air_raid_alert",
+    ),
+    (
+        "es",
+        "Las alarmas de incendio sonaron en todo el edificio del centro comercial",
+        "air_raid_alert",
+    ),
+    ("en", "Officials declared the threat of a missile attack on the capital", "missile_attack"),
+    (
+        "it",
+        "Nella regione è stata dichiarata la minaccia di un attacco missilistico",
+        "missile_attack",
+    ),
 ]
 
 
