@@ -635,6 +635,49 @@ POSITIVES = [
     ("pt", "air_raid_alert", "Alarmes soaram em todo o país durante a noite"),
     ("pt", "air_raid_alert", "As autoridades declararam a ameaça de um ataque com mísseis"),
     ("th", "air_raid_alert", "ทางการประกาศภัยคุกคามการโจมตีด้วยขีปนาวุธในกรุงเคียฟ"),
+    # round 12: shelters, basements, metro x do not leave / go down / took refuge
+    (
+        "en",
+        "shelter_in_place",
+        "The mayor urged residents not to leave the shelters until further notice",
+    ),
+    (
+        "en",
+        "shelter_in_place",
+        "People headed to basements and metro stations as the alert continued",
+    ),
+    (
+        "id",
+        "shelter_in_place",
+        "Warga diminta tidak meninggalkan tempat perlindungan sampai ada pemberitahuan",
+    ),
+    ("ar", "shelter_in_place", "دعت السلطات السكان إلى عدم مغادرة الملاجئ حتى إشعار آخر"),
+    ("fr", "shelter_in_place", "Le maire a appelé les habitants à ne pas quitter les abris"),
+    ("fr", "shelter_in_place", "Les habitants se sont réfugiés dans le métro et les caves"),
+    ("de", "shelter_in_place", "Die Behörden riefen dazu auf, die Schutzräume nicht zu verlassen"),
+    ("de", "shelter_in_place", "Die Menschen suchten Schutz in Kellern und U-Bahn-Stationen"),
+    (
+        "es",
+        "shelter_in_place",
+        "Las autoridades pidieron no abandonar los refugios hasta nuevo aviso",
+    ),
+    (
+        "it",
+        "shelter_in_place",
+        "Il sindaco ha chiesto di non lasciare i rifugi fino a nuovo avviso",
+    ),
+    (
+        "el",
+        "shelter_in_place",
+        "Οι αρχές ζητούν από τους κατοίκους να μην εγκαταλείπουν τα καταφύγια",
+    ),
+    ("el", "shelter_in_place", "Οι κάτοικοι κατέφυγαν στα υπόγεια και στους σταθμούς του μετρό"),
+    ("ru", "shelter_in_place", "Мэр призвал жителей проследовать в укрытия"),
+    ("ru", "shelter_in_place", "Не покидайте укрытий до особого распоряжения"),
+    ("uk", "shelter_in_place", "Не залишайте укриття до особливого розпорядження"),
+    ("pl", "shelter_in_place", "MSZ zaleca, żeby nie opuszczali bezpiecznego schronienia"),
+    ("pt", "shelter_in_place", "As autoridades pedem que não saiam dos abrigos até novo aviso"),
+    ("pt", "shelter_in_place", "Os moradores se abrigaram em porões e estações de metrô"),
 ]
 
 NEAR_MISSES = [
@@ -1064,6 +1107,19 @@ NEAR_MISSES = [
         "Nella regione è stata dichiarata la minaccia di un attacco missilistico",
         "missile_attack",
     ),
+    # round 12: shelters, basements, metro x do not leave / go down / took refuge
+    (
+        "pt",
+        "A Defesa Civil orienta: abrigue-se em local seguro, não enfrente o mau tempo",
+        "shelter_in_place",
+    ),
+    (
+        "es",
+        "Protección Civil pide buscar refugio en un lugar seguro por el mal tiempo",
+        "shelter_in_place",
+    ),
+    ("fr", "Restez à l'abri en raison des intempéries annoncées cette nuit", "shelter_in_place"),
+    ("id", "Warga diminta berlindung di tempat aman karena cuaca buruk", "shelter_in_place"),
 ]
 
 
