@@ -678,6 +678,19 @@ POSITIVES = [
     ("pl", "shelter_in_place", "MSZ zaleca, żeby nie opuszczali bezpiecznego schronienia"),
     ("pt", "shelter_in_place", "As autoridades pedem que não saiam dos abrigos até novo aviso"),
     ("pt", "shelter_in_place", "Os moradores se abrigaram em porões e estações de metrô"),
+    # round 12: weapon x attacked by / direct hit / debris / intercepted over; denials
+    ("en", "drone_attack", "The embassy came under attack from Iranian drones on Tuesday"),
+    ("en", "missile_attack", "A missile scored a direct hit on an apartment block in Dnipro"),
+    ("en", "drone_attack", "Drones were intercepted over the city overnight"),
+    ("id", "drone_attack", "Kedutaan itu diserang oleh drone Iran pada hari Selasa"),
+    ("ar", "missile_attack", "سقطت شظايا صاروخ تم اعتراضه على منزل"),
+    ("fr", "drone_attack", "L'ambassade a été la cible de drones iraniens mardi"),
+    ("de", "drone_attack", "Die Botschaft wurde von iranischen Drohnen angegriffen"),
+    ("de", "missile_attack", "Trümmer einer abgefangenen Rakete fielen auf ein Haus"),
+    ("it", "drone_attack", "L'ambasciata è stata attaccata da droni iraniani"),
+    ("el", "drone_attack", "Η αεράμυνα αναχαιτίζει τα drones πάνω από την Ιερουσαλήμ"),
+    ("ru", "missile_attack", "В Днепре было прямое попадание ракеты в многоэтажку"),
+    ("uk", "missile_attack", "У Дніпрі було пряме влучання ракети у багатоповерхівку"),
 ]
 
 NEAR_MISSES = [
@@ -1120,6 +1133,24 @@ NEAR_MISSES = [
     ),
     ("fr", "Restez à l'abri en raison des intempéries annoncées cette nuit", "shelter_in_place"),
     ("id", "Warga diminta berlindung di tempat aman karena cuaca buruk", "shelter_in_place"),
+    # round 12: weapon x attacked by / direct hit / debris / intercepted over; denials
+    ("en", "The governor said the refinery fire was not a drone attack", "drone_attack"),
+    ("ru", "Губернатор заявил, что пожар на НПЗ не был атакой дронов", "drone_attack"),
+    ("uk", "Губернатор заявив, що пожежа на НПЗ не була атакою дронів", "drone_attack"),
+    ("de", "Der Brand in der Raffinerie war laut Behörden kein Drohnenangriff", "drone_attack"),
+    (
+        "fr",
+        "L'incendie de la raffinerie n'était pas une attaque de drone, selon le gouverneur",
+        "drone_attack",
+    ),
+    ("es", "El gobernador negó que el incendio fuera un ataque con drones", "drone_attack"),
+    ("it", "Il governatore nega che l'incendio sia stato un attacco di droni", "drone_attack"),
+    ("pt", "O governador negou que o incêndio tenha sido um ataque de drones", "drone_attack"),
+    ("pl", "Gubernator zaprzeczył, że pożar był atakiem dronów", "drone_attack"),
+    ("id", "Gubernur membantah kebakaran kilang itu akibat serangan drone", "drone_attack"),
+    ("el", "Ο κυβερνήτης διέψευσε ότι η πυρκαγιά ήταν επίθεση με drone", "drone_attack"),
+    ("ar", "نفى المحافظ أن يكون الحريق ناجما عن هجوم بطائرة مسيرة", "drone_attack"),
+    ("th", "ผู้ว่าฯ ปฏิเสธว่าไฟไหม้โรงกลั่นไม่ใช่การโจมตีด้วยโดรน", "drone_attack"),
 ]
 
 
