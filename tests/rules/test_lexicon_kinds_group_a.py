@@ -691,6 +691,26 @@ POSITIVES = [
     ("el", "drone_attack", "Η αεράμυνα αναχαιτίζει τα drones πάνω από την Ιερουσαλήμ"),
     ("ru", "missile_attack", "В Днепре было прямое попадание ракеты в многоэтажку"),
     ("uk", "missile_attack", "У Дніпрі було пряме влучання ракети у багатоповерхівку"),
+    # round 12: called to leave, advise against travel, red lists; shutdowns, explainers
+    ("en", "evacuation", "The embassy recommends that visitors depart from the country"),
+    (
+        "de",
+        "evacuation",
+        "Die Botschaft rief die Deutschen erneut zur unverzüglichen Ausreise aus Libanon auf",
+    ),
+    ("de", "evacuation", "Deutsche wurden zur dringenden Ausreise aus dem Libanon aufgefordert"),
+    ("el", "evacuation", "Η πρεσβεία συνιστά στους Έλληνες επισκέπτες να φύγουν από τον Λίβανο"),
+    ("el", "evacuation", "Η πρεσβεία συνιστά στους πολίτες όπως αναχωρήσουν από τη χώρα"),
+    ("fr", "do_not_travel", "Le ministère déconseille de s'y rendre"),
+    ("fr", "do_not_travel", "Le Quai d'Orsay déconseille formellement tout déplacement au Mali"),
+    ("de", "do_not_travel", "Das Auswärtige Amt rät von Reisen nach Mali dringend ab"),
+    ("es", "do_not_travel", "Exteriores desaconseja viajar a Malí"),
+    ("ru", "do_not_travel", "МИД не рекомендует россиянам посещать Мали"),
+    ("uk", "do_not_travel", "МЗС не рекомендує українцям відвідувати Малі"),
+    ("th", "do_not_travel", "กระทรวงการต่างประเทศแนะนำให้หลีกเลี่ยงการเดินทางไปมาลี"),
+    ("en", "do_not_travel", "Mali was put on the red list of countries not to visit"),
+    ("pt", "do_not_travel", "O Mali entrou na lista vermelha de países a evitar"),
+    ("es", "do_not_travel", "Malí está en la lista roja de países desaconsejados"),
 ]
 
 NEAR_MISSES = [
@@ -1151,6 +1171,17 @@ NEAR_MISSES = [
     ("el", "Ο κυβερνήτης διέψευσε ότι η πυρκαγιά ήταν επίθεση με drone", "drone_attack"),
     ("ar", "نفى المحافظ أن يكون الحريق ناجما عن هجوم بطائرة مسيرة", "drone_attack"),
     ("th", "ผู้ว่าฯ ปฏิเสธว่าไฟไหม้โรงกลั่นไม่ใช่การโจมตีด้วยโดรน", "drone_attack"),
+    # round 12: called to leave, advise against travel, red lists; shutdowns, explainers
+    (
+        "en",
+        "Explainer: the four advisory levels go from exercise normal caution to do not travel",
+        "do_not_travel",
+    ),
+    ("es", "La embajada tendrá servicio limitado por el cierre del gobierno", "embassy_closed"),
+    ("uk", "Посольство скорочує діяльність на час призупинення роботи уряду", "embassy_closed"),
+    ("pt", "A embaixada nunca fechou, mas o embaixador deixou Kiev em março", "embassy_closed"),
+    ("es", "La embajada nunca cerró, pero el embajador salió de Kiev", "embassy_closed"),
+    ("en", "The embassy never closed, but the ambassador left Kyiv in March", "embassy_closed"),
 ]
 
 
