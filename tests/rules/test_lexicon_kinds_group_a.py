@@ -711,6 +711,14 @@ POSITIVES = [
     ("en", "do_not_travel", "Mali was put on the red list of countries not to visit"),
     ("pt", "do_not_travel", "O Mali entrou na lista vermelha de países a evitar"),
     ("es", "do_not_travel", "Malí está en la lista roja de países desaconsejados"),
+    # round 12: launched/fired drones and missiles at; hail rockets, drone-fired missiles
+    ("ar", "missile_attack", "أطلقت إيران مئات المسيرات والصواريخ باتجاه إسرائيل"),
+    ("ar", "drone_attack", "أطلقت إيران مئات المسيرات والصواريخ باتجاه إسرائيل"),
+    ("de", "missile_attack", "Iran feuerte Hunderte Drohnen und Raketen auf Israel ab"),
+    ("de", "drone_attack", "Iran feuerte Hunderte Drohnen und Raketen auf Israel ab"),
+    ("el", "drone_attack", "Το Ιράν εξαπολύει εκατοντάδες drones κατά του Ισραήλ"),
+    ("th", "drone_attack", "อิหร่านส่งโดรนหลายร้อยลำโจมตีอิสราเอล"),
+    ("el", "missile_attack", "Το Ιράν επιτίθεται εξαπολύοντας εκατοντάδες drones και πυραύλους"),
 ]
 
 NEAR_MISSES = [
@@ -1182,6 +1190,13 @@ NEAR_MISSES = [
     ("pt", "A embaixada nunca fechou, mas o embaixador deixou Kiev em março", "embassy_closed"),
     ("es", "La embajada nunca cerró, pero el embajador salió de Kiev", "embassy_closed"),
     ("en", "The embassy never closed, but the ambassador left Kyiv in March", "embassy_closed"),
+    # round 12: launched/fired drones and missiles at; hail rockets, drone-fired missiles
+    ("en", "The army launched hail suppression rockets to protect the vineyards", "missile_attack"),
+    ("it", "Lanciati razzi antigrandine sopra i vigneti", "missile_attack"),
+    ("ru", "Над виноградниками запустили противоградовые ракеты", "missile_attack"),
+    ("uk", "Над виноградниками запустили протиградові ракети", "missile_attack"),
+    ("es", "Se lanzaron cohetes antigranizo sobre los viñedos", "missile_attack"),
+    ("pt", "Foram lançados foguetes antigranizo sobre as vinhas", "missile_attack"),
 ]
 
 
