@@ -719,6 +719,38 @@ POSITIVES = [
     ("el", "drone_attack", "Το Ιράν εξαπολύει εκατοντάδες drones κατά του Ισραήλ"),
     ("th", "drone_attack", "อิหร่านส่งโดรนหลายร้อยลำโจมตีอิสราเอล"),
     ("el", "missile_attack", "Το Ιράν επιτίθεται εξαπολύοντας εκατοντάδες drones και πυραύλους"),
+    # round 12: missions x ceased operations / stopped work / stopped issuing visas
+    ("en", "embassy_closed", "The Afghan embassy in Delhi has ceased operations from Sunday"),
+    ("en", "embassy_closed", "The consulate stopped issuing visas until further notice"),
+    (
+        "id",
+        "embassy_closed",
+        "Kedutaan Afghanistan di New Delhi menghentikan operasinya mulai Minggu",
+    ),
+    (
+        "id",
+        "embassy_closed",
+        "Konsulat berhenti menerbitkan visa sampai pemberitahuan lebih lanjut",
+    ),
+    ("ar", "embassy_closed", "أوقفت السفارة الأفغانية في نيودلهي عملها اعتبارا من الأحد"),
+    ("ar", "embassy_closed", "توقفت القنصلية عن إصدار التأشيرات حتى إشعار آخر"),
+    ("fr", "embassy_closed", "L'ambassade afghane à New Delhi a cessé ses activités dimanche"),
+    ("fr", "embassy_closed", "Le consulat ne délivre plus de visas jusqu'à nouvel ordre"),
+    ("de", "embassy_closed", "Das Konsulat stellt vorerst keine Visa mehr aus"),
+    ("es", "embassy_closed", "La embajada afgana en Nueva Delhi cesó sus operaciones el domingo"),
+    ("es", "embassy_closed", "El consulado dejó de emitir visados hasta nuevo aviso"),
+    ("it", "embassy_closed", "L'ambasciata afghana a Nuova Delhi ha cessato le attività"),
+    ("it", "embassy_closed", "Il consolato ha smesso di rilasciare visti fino a nuovo avviso"),
+    ("el", "embassy_closed", "Η πρεσβεία του Αφγανιστάν στο Νέο Δελχί διέκοψε τη λειτουργία της"),
+    ("el", "embassy_closed", "Το προξενείο σταμάτησε την έκδοση βίζας μέχρι νεωτέρας"),
+    ("ru", "embassy_closed", "Консульство перестало выдавать визы до особого распоряжения"),
+    ("uk", "embassy_closed", "Консульство перестало видавати візи до особливого розпорядження"),
+    ("pl", "embassy_closed", "Ambasada Afganistanu w Delhi zakończyła działalność w niedzielę"),
+    ("pl", "embassy_closed", "Konsulat przestał wydawać wizy do odwołania"),
+    ("pt", "embassy_closed", "A embaixada afegã em Nova Délhi encerrou suas atividades no domingo"),
+    ("pt", "embassy_closed", "O consulado deixou de emitir vistos até novo aviso"),
+    ("th", "embassy_closed", "สถานทูตอัฟกานิสถานในนิวเดลียุติการดำเนินงานตั้งแต่วันอาทิตย์"),
+    ("th", "embassy_closed", "สถานกงสุลหยุดออกวีซ่าจนกว่าจะมีประกาศ"),
 ]
 
 NEAR_MISSES = [
