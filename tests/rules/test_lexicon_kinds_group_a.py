@@ -751,6 +751,17 @@ POSITIVES = [
     ("pt", "embassy_closed", "O consulado deixou de emitir vistos até novo aviso"),
     ("th", "embassy_closed", "สถานทูตอัฟกานิสถานในนิวเดลียุติการดำเนินงานตั้งแต่วันอาทิตย์"),
     ("th", "embassy_closed", "สถานกงสุลหยุดออกวีซ่าจนกว่าจะมีประกาศ"),
+    # round 12: nationals brought home, flown out, repatriated; staff and families moved out
+    ("en", "evacuation", "Non-emergency staff and families were relocated out of the country"),
+    ("id", "evacuation", "Pemerintah memulangkan 200 WNI dari Lebanon dengan pesawat khusus"),
+    ("ar", "evacuation", "أعادت الحكومة 300 من مواطنيها من لبنان على متن رحلات خاصة"),
+    ("de", "evacuation", "Die Bundeswehr hat Deutsche aus dem Libanon ausgeflogen"),
+    ("it", "evacuation", "Due voli hanno rimpatriato gli italiani dal Libano"),
+    ("el", "evacuation", "Δύο αεροσκάφη επαναπάτρισαν Έλληνες από το Ισραήλ"),
+    ("ru", "evacuation", "Самолеты МЧС вывезли россиян из Ливана"),
+    ("uk", "evacuation", "Літаки вивезли українців з Ізраїлю"),
+    ("pt", "evacuation", "Dois aviões repatriaram os brasileiros que estavam no Líbano"),
+    ("de", "evacuation", "Familienangehörige des Botschaftspersonals wurden aus dem Land gebracht"),
 ]
 
 NEAR_MISSES = [
