@@ -762,6 +762,12 @@ POSITIVES = [
     ("uk", "evacuation", "Літаки вивезли українців з Ізраїлю"),
     ("pt", "evacuation", "Dois aviões repatriaram os brasileiros que estavam no Líbano"),
     ("de", "evacuation", "Familienangehörige des Botschaftspersonals wurden aus dem Land gebracht"),
+    # round 12: seek shelter with an adverb or a modal between (immédiatement, следует, слід)
+    ("fr", "shelter_in_place", "Les habitants doivent se mettre immédiatement à l'abri"),
+    ("ru", "shelter_in_place", "Жителям следует немедленно укрыться"),
+    ("uk", "shelter_in_place", "Мешканцям слід негайно укритися"),
+    ("el", "shelter_in_place", "Οι κάτοικοι πρέπει να αναζητήσουν άμεσα καταφύγιο"),
+    ("ar", "shelter_in_place", "طلب من السكان البحث عن ملجأ فورا"),
 ]
 
 NEAR_MISSES = [
