@@ -768,6 +768,14 @@ POSITIVES = [
     ("uk", "shelter_in_place", "Мешканцям слід негайно укритися"),
     ("el", "shelter_in_place", "Οι κάτοικοι πρέπει να αναζητήσουν άμεσα καταφύγιο"),
     ("ar", "shelter_in_place", "طلب من السكان البحث عن ملجأ فورا"),
+    # round 12: a travel advisory raised to level 4; a flood warning level is not one
+    ("en", "do_not_travel", "The advisory for Jordan was raised to level 4"),
+    ("id", "do_not_travel", "Status peringatan perjalanan ke Yordania dinaikkan ke level 4"),
+    ("fr", "do_not_travel", "L'avis aux voyageurs pour la Jordanie passe au niveau 4"),
+    ("it", "do_not_travel", "L'allerta viaggi per la Giordania sale al livello 4"),
+    ("ru", "do_not_travel", "Уровень угрозы для поездок в Иорданию повышен до 4-го"),
+    ("pl", "do_not_travel", "MSZ podniosło poziom ostrzeżenia dla Jordanii do 4"),
+    ("th", "do_not_travel", "กระทรวงยกระดับคำเตือนการเดินทางไปจอร์แดนเป็นระดับ 4"),
 ]
 
 NEAR_MISSES = [
@@ -1246,6 +1254,9 @@ NEAR_MISSES = [
     ("uk", "Над виноградниками запустили протиградові ракети", "missile_attack"),
     ("es", "Se lanzaron cohetes antigranizo sobre los viñedos", "missile_attack"),
     ("pt", "Foram lançados foguetes antigranizo sobre as vinhas", "missile_attack"),
+    # round 12: a travel advisory raised to level 4; a flood warning level is not one
+    ("en", "The flood warning for the river was raised to level 4 overnight", "do_not_travel"),
+    ("pl", "Poziom ostrzeżenia hydrologicznego podniesiono do 4", "do_not_travel"),
 ]
 
 
