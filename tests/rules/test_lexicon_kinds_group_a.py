@@ -776,6 +776,13 @@ POSITIVES = [
     ("ru", "do_not_travel", "Уровень угрозы для поездок в Иорданию повышен до 4-го"),
     ("pl", "do_not_travel", "MSZ podniosło poziom ostrzeżenia dla Jordanii do 4"),
     ("th", "do_not_travel", "กระทรวงยกระดับคำเตือนการเดินทางไปจอร์แดนเป็นระดับ 4"),
+    # round 12: a rocket or drone fell on / crashed into a house (a space rocket is not one)
+    ("id", "drone_attack", "Sebuah drone menabrak gedung apartemen di Kyiv"),
+    ("en", "missile_attack", "A rocket fell on a house in the north overnight"),
+    ("de", "missile_attack", "Eine Rakete fiel auf ein Haus im Norden"),
+    ("it", "missile_attack", "Un razzo è caduto su una casa nel nord"),
+    ("es", "missile_attack", "Un cohete cayó sobre una casa en el norte"),
+    ("el", "missile_attack", "Ρουκέτα έπεσε σε σπίτι στο βόρειο Ισραήλ"),
 ]
 
 NEAR_MISSES = [
@@ -1257,6 +1264,8 @@ NEAR_MISSES = [
     # round 12: a travel advisory raised to level 4; a flood warning level is not one
     ("en", "The flood warning for the river was raised to level 4 overnight", "do_not_travel"),
     ("pl", "Poziom ostrzeżenia hydrologicznego podniesiono do 4", "do_not_travel"),
+    # round 12: a rocket or drone fell on / crashed into a house (a space rocket is not one)
+    ("en", "A SpaceX rocket stage fell on a house in Washington state", "missile_attack"),
 ]
 
 
