@@ -978,6 +978,31 @@ POSITIVES = [
     ("sr", "air_strike", "Izraelski avioni su noćas gađali južni Liban, ubijeno je troje ljudi."),
     ("sr", "air_strike", "Израелски авиони су ноћас гађали јужни Либан."),
     ("hr", "air_strike", "Ruski zrakoplovi bombardirali su Idlib, poginulo je deset civila."),
+    # round 12: sirens/alerts with explosions in a city and no weapon named; a declared threat of
+    # a missile attack; shelters x stay/went/hid
+    ("ja", "air_raid_alert", "大阪全域で警報が出され、市内で爆発音が聞こえたという。"),
+    ("ko", "air_raid_alert", "수도 전역에 경보가 내려진 뒤 도심에서 폭발음이 이어졌다."),
+    ("hi", "air_raid_alert", "शहर में देर रात सायरन और धमाकों की आवाज़ें सुनाई दीं।"),
+    ("fa", "air_raid_alert", "در شهر خارکف تهدید حمله پهپادی اعلام شد."),
+    ("tr", "air_raid_alert", "Odesa'da dron saldırısı tehdidi ilan edildi."),
+    ("zh", "air_raid_alert", "当局凌晨发布无人机袭击威胁，提醒市民注意。"),
+    ("nl", "air_raid_alert", "In Odesa werd de dreiging van een droneaanval afgekondigd."),
+    ("ro", "air_raid_alert", "Autoritățile au anunțat amenințarea unui atac cu drone la Odesa."),
+    ("vi", "air_raid_alert", "Chính quyền Odesa ban bố nguy cơ tấn công bằng drone trong đêm."),
+    ("he", "air_raid_alert", "בגליל הוכרזה התרעה על איום כלי טיס עוין."),
+    ("ja", "air_raid_alert", "オデーサでは無人機攻撃の脅威が発令された。"),
+    ("ko", "air_raid_alert", "오데사에 드론 공격 위협 경보가 내려졌다."),
+    ("ka", "air_raid_alert", "ოდესაში საჰაერო თავდასხმის საფრთხე გამოცხადდა."),
+    ("ja", "shelter_in_place", "警報解除まで避難施設内にとどまるよう要請した。"),
+    ("hi", "shelter_in_place", "प्रशासन ने नागरिकों को घरों में ही रहने की अपील की है।"),
+    ("ro", "shelter_in_place", "Autoritățile le-au cerut oamenilor să stea în adăposturi."),
+    ("hr", "shelter_in_place", "Cijelu noć skrivali smo se u skloništu ispod zgrade."),
+    ("sr", "shelter_in_place", "Сишли смо у склониште чим је почело."),
+    (
+        "ro",
+        "missile_attack",
+        "Armata a raportat lansări de rachete de croazieră dinspre Marea Neagră.",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -1420,6 +1445,9 @@ NEAR_MISSES = [
         "do_not_travel",
     ),
     ("sr", "Avion je sletio na aerodrom u Beogradu nakon kraćeg kašnjenja.", "air_strike"),
+    # round 12: a declared threat is an alert, not a missile attack
+    ("tr", "Kiev'de füze saldırısı tehdidi ilan edildi.", "missile_attack"),
+    ("nl", "In Lviv werd de dreiging van een raketaanval afgekondigd.", "missile_attack"),
 ]
 
 
