@@ -1448,6 +1448,39 @@ NEAR_MISSES = [
     # round 12: a declared threat is an alert, not a missile attack
     ("tr", "Kiev'de füze saldırısı tehdidi ilan edildi.", "missile_attack"),
     ("nl", "In Lviv werd de dreiging van een raketaanval afgekondigd.", "missile_attack"),
+    # round 12: retrospectives (anniversaries, memoirs, memorials, old wars, films and games) in
+    # every language of the group
+    ("he", "אני זוכרת את ההפצצה של חיפה כשהייתי בת שש.", "air_strike"),
+    ("he", "במשחק החדש השחקן יכול להזמין תקיפת רחפנים.", "drone_attack"),
+    ("fa", "یادواره شهدای حمله موشکی به اندیمشک برگزار شد.", "missile_attack"),
+    ("tr", "Yeni oyunda oyuncular rakip üsse drone saldırısı yapabiliyor.", "drone_attack"),
+    ("tr", "Belgesel filmde ikinci dünya savaşındaki hava saldırısı anlatılıyor.", "air_strike"),
+    ("zh", "这部电影《空袭》讲述了抗战时期重庆的故事。", "air_strike"),
+    ("zh", "在这款游戏中，玩家可以发动导弹袭击。", "missile_attack"),
+    ("ja", "映画「空爆」を観た感想を書きます。", "air_strike"),
+    ("ja", "この新作ゲームでは、ドローン攻撃で敵の拠点を叩ける。", "drone_attack"),
+    ("ko", "이번 게임에서는 드론 공격 기능이 새로 추가됐다.", "drone_attack"),
+    ("ko", "영화 '공습'은 제2차 세계대전 당시를 그린다.", "air_strike"),
+    ("vi", "Bộ phim tái hiện trận không kích trong Thế chiến thứ hai.", "air_strike"),
+    ("vi", "Ông vẫn nhớ tiếng còi báo động phòng không những đêm tháng 12.", "air_raid_alert"),
+    ("hi", "इस नए गेम में खिलाड़ी दुश्मन पर मिसाइल हमला कर सकते हैं।", "missile_attack"),
+    (
+        "ro",
+        "Îmi amintesc bombardamentul din copilărie, în timpul celui de al Doilea Război Mondial.",
+        "air_strike",
+    ),
+    (
+        "ro",
+        "În noul joc, jucătorii pot lansa un atac cu drone asupra bazei inamice.",
+        "drone_attack",
+    ),
+    ("nl", "Ik herinner me het bombardement op onze wijk nog heel goed.", "air_strike"),
+    ("nl", "In de nieuwe game kun je een droneaanval uitvoeren.", "drone_attack"),
+    ("hr", "Sirene su se oglasile u znak sjećanja na žrtve bombardiranja.", "air_raid_alert"),
+    ("hr", "U novoj igri igrači mogu izvesti napad dronom.", "drone_attack"),
+    ("sr", "Сирене су се огласиле у знак сећања на жртве бомбардовања.", "air_raid_alert"),
+    ("sr", "Sećam se bombardovanja kao da je bilo juče.", "air_strike"),
+    ("ka", "ფილმი საჰაერო დარტყმის შესახებ მეორე მსოფლიო ომის დროს.", "air_strike"),
 ]
 
 
