@@ -1003,6 +1003,25 @@ POSITIVES = [
         "missile_attack",
         "Armata a raportat lansări de rachete de croazieră dinspre Marea Neagră.",
     ),
+    # round 12: weapons x fell/hit/intercepted/debris/used, warplanes x attacked, in the group
+    ("fa", "drone_attack", "لاشه پهپاد در حیاط یک خانه در کرمانشاه پیدا شد و خسارت زد."),
+    ("zh", "drone_attack", "一架无人机的残骸砸中了仓库屋顶。"),
+    ("hi", "drone_attack", "ड्रोन का मलबा एक स्कूल की छत पर मिला।"),
+    ("sr", "drone_attack", "Pad ostataka bespilotne letelice oštetio je skladište."),
+    ("ka", "drone_attack", "თავდასხმა დრონების გამოყენებით განხორციელდა."),
+    ("ka", "missile_attack", "დარტყმა ბალისტიკური რაკეტების გამოყენებით მიიტანეს."),
+    ("tr", "missile_attack", "Hayfa üzerinde iki füze düşürüldü."),
+    ("ja", "missile_attack", "ハイファ上空で複数のミサイルを迎撃した。"),
+    ("ko", "missile_attack", "미사일 한 발이 항구 창고에 떨어졌다."),
+    ("hi", "missile_attack", "दो मिसाइलें बंदरगाह के पास गिरीं।"),
+    ("nl", "missile_attack", "Twee raketten werden boven Haifa onderschept."),
+    ("tr", "air_strike", "Savaş uçakları Gazze'deki hedefleri vurdu."),
+    ("tr", "air_strike", "Hava Kuvvetleri sınır ötesindeki hedeflere saldırı düzenledi."),
+    ("ja", "air_strike", "戦闘機が国境付近の拠点を爆撃した。"),
+    ("ro", "air_strike", "Avioane de luptă au bombardat depozitele de armament."),
+    ("nl", "air_strike", "Gevechtsvliegtuigen bestookten de wapendepots."),
+    ("hr", "air_strike", "Ratni zrakoplovi izveli su novi napad na luku."),
+    ("fa", "air_strike", "هواپیماهای جنگی مواضع شبه‌نظامیان را بمباران کردند."),
 ]
 
 NEAR_MISSES = [
@@ -1481,6 +1500,23 @@ NEAR_MISSES = [
     ("sr", "Сирене су се огласиле у знак сећања на жртве бомбардовања.", "air_raid_alert"),
     ("sr", "Sećam se bombardovanja kao da je bilo juče.", "air_strike"),
     ("ka", "ფილმი საჰაერო დარტყმის შესახებ მეორე მსოფლიო ომის დროს.", "air_strike"),
+    # round 12: hail-suppression rockets, missile tests and an official denying a drone attack
+    ("sr", "Противградне ракете испаљене су на облаке изнад Шапца.", "missile_attack"),
+    ("hr", "Protugradne rakete ispaljene su tijekom nevremena.", "missile_attack"),
+    ("ro", "Rachetele antigrindină au fost lansate deasupra Moldovei.", "missile_attack"),
+    ("hi", "मिसाइल का सफल परीक्षण किया गया, मिसाइल लक्ष्य पर गिरी।", "missile_attack"),
+    ("ro", "Incendiul de la rafinărie nu a fost cauzat de un atac cu drone.", "drone_attack"),
+    ("ko", "주지사는 화재가 드론 공격과 무관하다고 밝혔다.", "drone_attack"),
+    ("tr", "Vali, yangının drone saldırısı olmadığını açıkladı.", "drone_attack"),
+    ("zh", "州长表示,火灾与无人机袭击无关。", "drone_attack"),
+    ("ja", "知事は、火災はドローン攻撃によるものではないと述べた。", "drone_attack"),
+    ("nl", "De brand is niet door een droneaanval veroorzaakt.", "drone_attack"),
+    ("hr", "Guverner je rekao da požar nije izazvan napadom drona.", "drone_attack"),
+    ("vi", "Thống đốc cho biết vụ cháy không phải do tấn công bằng UAV.", "drone_attack"),
+    ("hi", "गवर्नर ने कहा कि आग ड्रोन हमले से नहीं लगी।", "drone_attack"),
+    ("fa", "فرماندار گفت آتش‌سوزی ناشی از حمله پهپادی نبود.", "drone_attack"),
+    ("he", "המושל אמר כי השריפה לא נגרמה מתקיפת רחפנים.", "drone_attack"),
+    ("ka", "ხანძარი დრონის თავდასხმით არ გამოწვეულა.", "drone_attack"),
 ]
 
 
