@@ -1022,6 +1022,20 @@ POSITIVES = [
     ("nl", "air_strike", "Gevechtsvliegtuigen bestookten de wapendepots."),
     ("hr", "air_strike", "Ratni zrakoplovi izveli su novi napad na luku."),
     ("fa", "air_strike", "هواپیماهای جنگی مواضع شبه‌نظامیان را بمباران کردند."),
+    # round 12: missions x stopped work/ceased operations/not issuing visas
+    ("he", "embassy_closed", "קונסוליית ישראל במומבאי הפסיקה את מתן השירותים לציבור."),
+    ("fa", "embassy_closed", "کنسولگری ایران در اربیل صدور روادید را متوقف کرد."),
+    ("tr", "embassy_closed", "Konsolosluk, vize başvurularını askıya aldı."),
+    ("zh", "embassy_closed", "驻喀布尔领事馆即日起暂停办理签证。"),
+    ("ja", "embassy_closed", "在カブール日本大使館は査証の発給を停止した。"),
+    ("ko", "embassy_closed", "주카불 대사관은 당분간 비자 발급 업무를 중단한다."),
+    ("vi", "embassy_closed", "Lãnh sự quán tại Erbil đã ngừng cấp thị thực."),
+    ("ro", "embassy_closed", "Consulatul din Erbil nu mai eliberează vize."),
+    ("nl", "embassy_closed", "Het consulaat in Erbil geeft voorlopig geen visa meer af."),
+    ("hr", "embassy_closed", "Konzulat u Erbilu više ne izdaje vize."),
+    ("sr", "embassy_closed", "Амбасада у Кабулу прекинула је са радом."),
+    ("ka", "embassy_closed", "საკონსულო განყოფილება მუშაობას დროებით წყვეტს."),
+    ("hi", "embassy_closed", "काबुल में भारतीय दूतावास ने सुरक्षा कारणों से अपना कामकाज बंद कर दिया।"),
 ]
 
 NEAR_MISSES = [
@@ -1517,6 +1531,8 @@ NEAR_MISSES = [
     ("fa", "فرماندار گفت آتش‌سوزی ناشی از حمله پهپادی نبود.", "drone_attack"),
     ("he", "המושל אמר כי השריפה לא נגרמה מתקיפת רחפנים.", "drone_attack"),
     ("ka", "ხანძარი დრონის თავდასხმით არ გამოწვეულა.", "drone_attack"),
+    # round 12: an embassy with limited service is open
+    ("tr", "Büyükelçilik hükümetin kapanması nedeniyle sınırlı hizmet verecek.", "embassy_closed"),
 ]
 
 
