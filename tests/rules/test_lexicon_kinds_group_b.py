@@ -1036,6 +1036,26 @@ POSITIVES = [
     ("sr", "embassy_closed", "Амбасада у Кабулу прекинула је са радом."),
     ("ka", "embassy_closed", "საკონსულო განყოფილება მუშაობას დროებით წყვეტს."),
     ("hi", "embassy_closed", "काबुल में भारतीय दूतावास ने सुरक्षा कारणों से अपना कामकाज बंद कर दिया।"),
+    # round 12: nationals x brought home/transported/flown out; "leave ... as soon as possible"
+    ("fa", "evacuation", "دانشجویان ایرانی با پرواز ویژه از اوکراین به کشور برگردانده شدند."),
+    ("fa", "evacuation", "تخلیه همه زائران ایرانی از عراق آغاز شد."),
+    ("tr", "evacuation", "Sudan'daki vatandaşlarımız otobüslerle Etiyopya'ya taşındı."),
+    ("he", "evacuation", "אזרחים ישראלים שנתקעו בקפריסין הוטסו חזרה ארצה."),
+    ("he", "evacuation", "משרד החוץ המליץ לשוהים בסיני לעזוב את האזור בהקדם."),
+    ("zh", "evacuation", "三百多名中国公民已从苏丹撤离至埃塞俄比亚。"),
+    ("ja", "evacuation", "スーダンの日本人を陸路でエチオピアへ移送した。"),
+    ("ko", "evacuation", "수단 교민들이 육로로 에티오피아까지 이송됐다."),
+    ("vi", "evacuation", "Công dân Việt Nam đã được chuyển sang Ai Cập an toàn."),
+    ("hi", "evacuation", "सूडान में फंसे भारतीयों को जहाज से जेद्दा ले जाया गया।"),
+    ("ro", "evacuation", "Cetățenii români din Sudan au fost transportați în Egipt."),
+    (
+        "nl",
+        "evacuation",
+        "De Nederlanders in Soedan zijn per vliegtuig naar Jordanië overgebracht.",
+    ),
+    ("hr", "evacuation", "Hrvatski državljani iz Sudana prebačeni su u Džibuti."),
+    ("sr", "evacuation", "Srpski državljani iz Sudana prevezeni su u Egipat."),
+    ("ka", "evacuation", "სუდანიდან საქართველოს მოქალაქეები ეთიოპიაში გადაიყვანეს."),
 ]
 
 NEAR_MISSES = [
@@ -1533,6 +1553,15 @@ NEAR_MISSES = [
     ("ka", "ხანძარი დრონის თავდასხმით არ გამოწვეულა.", "drone_attack"),
     # round 12: an embassy with limited service is open
     ("tr", "Büyükelçilik hükümetin kapanması nedeniyle sınırlı hizmet verecek.", "embassy_closed"),
+    # round 12: a deportation flight and an explainer of the advisory levels are no evacuation
+    ("fa", "آمریکا هواپیمای حامل مهاجران ایرانی اخراج شده را به کشور بازگرداند.", "evacuation"),
+    ("ko", "여행경보는 여행유의, 여행자제, 출국권고, 여행금지의 4단계로 구분된다.", "evacuation"),
+    (
+        "ko",
+        "여행경보는 여행유의, 여행자제, 출국권고, 여행금지의 4단계로 구분된다.",
+        "do_not_travel",
+    ),
+    ("ja", "退避勧告とは、外務省が出す危険情報のうち最も高いレベルを指す。", "evacuation"),
 ]
 
 
