@@ -1056,6 +1056,14 @@ POSITIVES = [
     ("hr", "evacuation", "Hrvatski državljani iz Sudana prebačeni su u Džibuti."),
     ("sr", "evacuation", "Srpski državljani iz Sudana prevezeni su u Egipat."),
     ("ka", "evacuation", "სუდანიდან საქართველოს მოქალაქეები ეთიოპიაში გადაიყვანეს."),
+    # round 12: red lists, "forbidden countries", level 4, "advise against travel"
+    ("fa", "do_not_travel", "عراق در لیست قرمز سفر وزارت خارجه قرار گرفت."),
+    ("zh", "do_not_travel", "使馆提醒中国公民暂勿前往该国北部地区。"),
+    ("ro", "do_not_travel", "Afganistanul rămâne pe lista roșie a țărilor periculoase."),
+    ("ro", "do_not_travel", "Care sunt țările interzise pentru turiști în această vară?"),
+    ("ro", "do_not_travel", "Cetățenii nu trebuie să călătorească în Haiti."),
+    ("ka", "do_not_travel", "სამინისტრო ჰაიტიში მოგზაურობისგან თავის შეკავებას ურჩევს."),
+    ("ka", "do_not_travel", "ჰაიტიში მოგზაურობის გაფრთხილება მეოთხე დონემდე გაიზარდა."),
 ]
 
 NEAR_MISSES = [
@@ -1562,6 +1570,10 @@ NEAR_MISSES = [
         "do_not_travel",
     ),
     ("ja", "退避勧告とは、外務省が出す危険情報のうち最も高いレベルを指す。", "evacuation"),
+    # round 12: an endangered-species red list and a doctor's advice are no travel advice
+    ("ro", "Specia a fost inclusă pe lista roșie a speciilor amenințate.", "do_not_travel"),
+    ("fa", "این گونه در فهرست قرمز گونه‌های در معرض خطر قرار دارد.", "do_not_travel"),
+    ("zh", "医生建议他不要前往高原地区旅行。", "do_not_travel"),
 ]
 
 
