@@ -1064,6 +1064,24 @@ POSITIVES = [
     ("ro", "do_not_travel", "Cetățenii nu trebuie să călătorească în Haiti."),
     ("ka", "do_not_travel", "სამინისტრო ჰაიტიში მოგზაურობისგან თავის შეკავებას ურჩევს."),
     ("ka", "do_not_travel", "ჰაიტიში მოგზაურობის გაფრთხილება მეოთხე დონემდე გაიზარდა."),
+    # round 12: sirens heard before a named weapon (vi), an alert that sounded "at" a time (zh),
+    # missiles flying over or intercepted, fired missiles, impact sites; hiding in or finding
+    # shelters; a consulate reopened "but not issuing visas"; weapons that took part in a raid
+    (
+        "vi",
+        "air_raid_alert",
+        "Người dân Haifa thức giấc vì tiếng còi báo động, sau đó tên lửa bay qua.",
+    ),
+    ("zh", "air_raid_alert", "警报在凌晨三点左右再次响起。"),
+    ("zh", "missile_attack", "多枚导弹飞越哈尔科夫上空。"),
+    ("zh", "shelter_in_place", "居民整夜躲在地铁站里。"),
+    ("tr", "missile_attack", "Lübnan'dan atılan füzeler kuzeyde hasara yol açtı."),
+    ("tr", "missile_attack", "Füzelerin önlenmesi için hava savunması devreye girdi."),
+    ("he", "missile_attack", "הטיל ששוגר מלבנון נפל בשטח פתוח ליד צפת."),
+    ("he", "missile_attack", "כוחות ההצלה סורקים את מוקדי הנפילה בגוש דן."),
+    ("ka", "missile_attack", "თავდასხმაში მონაწილეობდა რაკეტები და დრონები."),
+    ("ka", "drone_attack", "თავდასხმაში მონაწილეობდა რაკეტები და დრონები."),
+    ("sr", "embassy_closed", "Конзулат је поново отворен, али и даље не издаје визе."),
 ]
 
 NEAR_MISSES = [
@@ -1574,6 +1592,13 @@ NEAR_MISSES = [
     ("ro", "Specia a fost inclusă pe lista roșie a speciilor amenințate.", "do_not_travel"),
     ("fa", "این گونه در فهرست قرمز گونه‌های در معرض خطر قرار دارد.", "do_not_travel"),
     ("zh", "医生建议他不要前往高原地区旅行。", "do_not_travel"),
+    # round 12: explainers on what to do "when there is rocket fire", "a warning of the risk of air
+    # strikes", a 1972 battle name, "N years since the war", a dictionary entry
+    ("he", "מה עושים בזמן שיש ירי טילים ואתם נוהגים? יוצאים מהרכב.", "missile_attack"),
+    ("vi", "Còi báo động vang lên, cảnh báo nguy cơ không kích tại nhiều thành phố.", "air_strike"),
+    ("vi", "Triển lãm về Hà Nội - Điện Biên Phủ trên không mở cửa tại bảo tàng.", "air_raid_alert"),
+    ("ka", "15 წელი რუსეთ-საქართველოს ომიდან: ქალაქების დაბომბვა დღესაც ახსოვთ.", "air_strike"),
+    ("ja", "退避勧告:外務省が出す最も高い危険情報の勧告のこと。", "evacuation"),
 ]
 
 
