@@ -1082,6 +1082,14 @@ POSITIVES = [
     ("ka", "missile_attack", "თავდასხმაში მონაწილეობდა რაკეტები და დრონები."),
     ("ka", "drone_attack", "თავდასხმაში მონაწილეობდა რაკეტები და დრონები."),
     ("sr", "embassy_closed", "Конзулат је поново отворен, али и даље не издаје визе."),
+    # round 12: shelters/basements/metro x spent the night / don't leave; drones x hit a building
+    ("fa", "shelter_in_place", "خانواده‌ها دو شب را در ایستگاه‌های مترو سپری کردند."),
+    ("tr", "shelter_in_place", "Yetkililer uyardı: sığınakları terk etmeyin."),
+    ("hi", "shelter_in_place", "प्रशासन ने कहा कि बंकर न छोड़ें।"),
+    ("he", "shelter_in_place", 'פיקוד העורף: אל תצאו מהממ"ד עד להודעה חדשה.'),
+    ("ka", "shelter_in_place", "მერიამ გააფრთხილა: ნუ დატოვებთ თავშესაფრებს."),
+    ("ja", "drone_attack", "無人機が製油所に着弾し、火災が発生した。"),
+    ("ka", "drone_attack", "დრონი ნავთობბაზას მოხვდა და ხანძარი გაჩნდა."),
 ]
 
 NEAR_MISSES = [
@@ -1599,6 +1607,9 @@ NEAR_MISSES = [
     ("vi", "Triển lãm về Hà Nội - Điện Biên Phủ trên không mở cửa tại bảo tàng.", "air_raid_alert"),
     ("ka", "15 წელი რუსეთ-საქართველოს ომიდან: ქალაქების დაბომბვა დღესაც ახსოვთ.", "air_strike"),
     ("ja", "退避勧告:外務省が出す最も高い危険情報の勧告のこと。", "evacuation"),
+    # round 12: a hobby drone hitting a tree, a summer spent in a basement
+    ("ka", "სამოყვარულო დრონი ხეს დაეჯახა და ჩამოვარდა.", "drone_attack"),
+    ("fa", "بچه‌ها تابستان را در زیرزمین خانه مادربزرگ گذراندند.", "shelter_in_place"),
 ]
 
 
