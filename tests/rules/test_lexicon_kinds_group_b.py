@@ -1090,6 +1090,12 @@ POSITIVES = [
     ("ka", "shelter_in_place", "მერიამ გააფრთხილა: ნუ დატოვებთ თავშესაფრებს."),
     ("ja", "drone_attack", "無人機が製油所に着弾し、火災が発生した。"),
     ("ka", "drone_attack", "დრონი ნავთობბაზას მოხვდა და ხანძარი გაჩნდა."),
+    # round 12: "do not come to the region", "refrain from visiting", "avoid travel", "not
+    # recommended"
+    ("he", "do_not_travel", "משרד החוץ לתיירים: אל תגיעו לאזור הגבול בימים הקרובים."),
+    ("ko", "do_not_travel", "정부는 국민들에게 해당 지역 방문을 삼가 달라고 요청했다."),
+    ("hi", "do_not_travel", "सरकार ने नागरिकों को सीरिया की यात्रा करने से बचने को कहा।"),
+    ("ka", "do_not_travel", "უწყება სირიაში გამგზავრებას არ ურჩევს მოქალაქეებს."),
 ]
 
 NEAR_MISSES = [
