@@ -1096,6 +1096,12 @@ POSITIVES = [
     ("ko", "do_not_travel", "정부는 국민들에게 해당 지역 방문을 삼가 달라고 요청했다."),
     ("hi", "do_not_travel", "सरकार ने नागरिकों को सीरिया की यात्रा करने से बचने को कहा।"),
     ("ka", "do_not_travel", "უწყება სირიაში გამგზავრებას არ ურჩევს მოქალაქეებს."),
+    # round 12: staff and families ordered to leave (tr)
+    (
+        "tr",
+        "evacuation",
+        "Washington, büyükelçilik çalışanlarına Bağdat'tan ayrılma talimatı verdi.",
+    ),
 ]
 
 NEAR_MISSES = [
