@@ -1622,6 +1622,16 @@ NEAR_MISSES = [
     # round 12: a hobby drone hitting a tree, a summer spent in a basement
     ("ka", "სამოყვარულო დრონი ხეს დაეჯახა და ჩამოვარდა.", "drone_attack"),
     ("fa", "بچه‌ها تابستان را در زیرزمین خانه مادربزرگ گذراندند.", "shelter_in_place"),
+    # round 12: "this day N years ago", "N years since", "N years after" (two or more digits)
+    ("fa", "در چنین روزی ۴۰ سال پیش، هواپیماهای عراقی شهر را بمباران کردند.", "air_strike"),
+    ("tr", "Şehrin bombalanmasının üzerinden 80 yıl geçti.", "air_strike"),
+    ("zh", "80年前的今天，日军轰炸了重庆。", "air_strike"),
+    ("ja", "80年前の今日、この街は空襲を受けた。", "air_strike"),
+    ("ko", "70년 전 오늘, 이 도시는 폭격을 받았다.", "air_strike"),
+    ("vi", "Ngày này 50 năm trước, máy bay B52 ném bom Hà Nội.", "air_strike"),
+    ("hi", "आज ही के दिन 50 साल पहले शहर पर बमबारी हुई थी।", "air_strike"),
+    ("sr", "На данашњи дан пре 25 година почело је бомбардовање.", "air_strike"),
+    ("ka", "ამ დღეს 30 წლის წინ ქალაქი დაბომბეს.", "air_strike"),
 ]
 
 
