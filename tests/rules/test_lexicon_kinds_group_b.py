@@ -1102,6 +1102,10 @@ POSITIVES = [
         "evacuation",
         "Washington, büyükelçilik çalışanlarına Bağdat'tan ayrılma talimatı verdi.",
     ),
+    # round 12: drones shot down over a city (nl hr sr)
+    ("nl", "drone_attack", "Vannacht zijn boven Odesa tientallen drones neergehaald."),
+    ("hr", "drone_attack", "Iznad Harkiva dronovi su oboreni tijekom noći."),
+    ("sr", "drone_attack", "Изнад Одесе су током ноћи дронови оборени."),
 ]
 
 NEAR_MISSES = [
@@ -1632,6 +1636,7 @@ NEAR_MISSES = [
     ("hi", "आज ही के दिन 50 साल पहले शहर पर बमबारी हुई थी।", "air_strike"),
     ("sr", "На данашњи дан пре 25 година почело је бомбардовање.", "air_strike"),
     ("ka", "ამ დღეს 30 წლის წინ ქალაქი დაბომბეს.", "air_strike"),
+    ("nl", "Politie heeft een drone boven het stadion onderschept.", "drone_attack"),
 ]
 
 
