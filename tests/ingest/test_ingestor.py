@@ -195,12 +195,12 @@ channels:
   ops:
     urls: ["{sink}"]
 """
-# ``run --once``, then whether the process loaded the places lookup.
+# ``run --once``, then whether the process opened the places store.
 _RUN_ONCE = (
     "import sys\n"
     "from advisorywatch.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('places:', 'advisorywatch.rules.places.extract' in sys.modules)\n"
+    "print('places:', 'advisorywatch.rules.places.store' in sys.modules)\n"
     "sys.exit(code)"
 )
 
