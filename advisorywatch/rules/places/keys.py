@@ -44,6 +44,8 @@ def head(key: str) -> str:
 
 
 def first_word(key: str) -> str:
+    """What a text's word must be for ``key`` of several words to start there (or, of one
+    word, to be its prefix)."""
     return key.split(" ", 1)[0]
 
 
@@ -60,7 +62,7 @@ def heads_in(text: str, longest_word: int, longest_anywhere: int) -> dict[str, l
             space = text.find(" ", i)
             word = (size if space < 0 else space) - i
             longest = max(longest, min(word, longest_word))
-            if space >= 0 and word <= longest_word:  # keys of several words (shorter: "the d")
+            if space >= 0 and word <= longest_word:  # keys of several words: see head()
                 for end in range(space + 2, min(space + 1 + NEXT_WORD, size) + 1):
                     out.setdefault(text[i:end], []).append(i)
         for end in range(i + 1, min(i + longest, size) + 1):
