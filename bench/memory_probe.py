@@ -188,8 +188,8 @@ def override_scrapy_settings(values: dict[str, str]) -> None:
 
     original = settings.scrapy_settings
 
-    def wrapped(cfg: Any = None) -> dict[str, Any]:
-        return {**original(cfg), **{k: int(v) for k, v in values.items()}}
+    def wrapped(cfg: Any = None, long_lived: bool = False) -> dict[str, Any]:
+        return {**original(cfg, long_lived), **{k: int(v) for k, v in values.items()}}
 
     settings.scrapy_settings = wrapped
 

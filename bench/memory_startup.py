@@ -5,12 +5,12 @@ and which of the libraries it need not hold it holds.
 
 In this process, on a new SQLite database in a temporary directory and a config of
 ``--sources`` feeds (never fetched: start-up only), as ``advisorywatch run`` starts: the
-command line's imports, the daemon's, reading and checking the config (channel URLs
-included), then :func:`advisorywatch.runtime.boot.boot` (reactor, application, schema, the
-places lookup), then a first send to the json:// channel (a closed port: Apprise, the
-channel's plugins and the HTTP client, without waiting on a server). RSS is ``VmRSS``, the
-high-water mark ``VmHWM``. Run it with each tree's ``PYTHONPATH`` to compare two versions;
-set ``ADVISORYWATCH_CACHE_DIR`` per tree (the places file is per code version).
+command line's imports, the daemon's, reading and checking the config (channel URLs included),
+then :func:`advisorywatch.runtime.boot.boot` (reactor, application, schema, the places lookup),
+then a first send to the json:// channel (a closed port: Apprise, the channel's plugins and the
+HTTP client, without waiting on a server). RSS is ``VmRSS``, the high-water mark ``VmHWM``, the
+seconds each step took. Run it with each tree's ``PYTHONPATH`` to compare two versions; set
+``ADVISORYWATCH_CACHE_DIR`` per tree (the places file is per code version).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -34,10 +35,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sources", type=int, default=1000)
     args = p.parse_args()
-    steps: list[tuple[str, float, float]] = []
+    steps: list[tuple[str, float, float, float]] = []
+    last = time.perf_counter()
 
     def step(name: str) -> None:
-        steps.append((name, status_mb("VmRSS"), status_mb("VmHWM")))
+        nonlocal last
+        took, last = time.perf_counter() - last, time.perf_counter()
+        steps.append((name, status_mb("VmRSS"), status_mb("VmHWM"), took))
 
     step("interpreter")
     with tempfile.TemporaryDirectory(prefix="advisorywatch-start-") as tmp:
@@ -80,10 +84,10 @@ def main() -> None:
         send("json://127.0.0.1:9/notify", Message("title", "body"), timeout=5)
         step("a first send (Apprise, its plugins)")
         app.db.dispose()
-    print("| step | RSS MB | high-water MB |")
-    print("|---|---|---|")
-    for name, rss, hwm in steps:
-        print(f"| {name} | {rss:.1f} | {hwm:.1f} |")
+    print("| step | RSS MB | high-water MB | s |")
+    print("|---|---|---|---|")
+    for name, rss, hwm, took in steps:
+        print(f"| {name} | {rss:.1f} | {hwm:.1f} | {took:.2f} |")
     held = [m for m in ("apprise", "alembic", "jinja2") if m in sys.modules]
     print(f"held after a send: {', '.join(held) or 'none of apprise, alembic, jinja2'}")
     plugins = [m for m in sys.modules if m.startswith("apprise.plugins.")]

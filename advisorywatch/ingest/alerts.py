@@ -71,11 +71,11 @@ class Unrouted:
 
 
 class PlacesNeeded(Exception):
-    """An item fires while the places lookup is not built: the storing transaction is given
-    up, the lookup built outside it (:meth:`Alerter.ready`), and the batch stored again."""
+    """An item fires while the places store is not open: the storing transaction is given up,
+    the store opened outside it (:meth:`Alerter.ready`), and the batch stored again."""
 
     def __init__(self) -> None:
-        super().__init__("the places lookup is needed: build it, then store the batch again")
+        super().__init__("the places store is needed: open it, then store the batch again")
 
 
 class Alerter:
@@ -86,16 +86,17 @@ class Alerter:
         self.rules, self.channels = rules, channels
         self.incident_words = IncidentWords()
 
-    places_ready: ClassVar[bool] = False  # as the lookup: once per process (reloads too)
+    places_ready: ClassVar[bool] = False  # as the store: once per process (reloads too)
 
     @classmethod
     def ready(cls) -> None:
-        """Build the places lookup (once per process), outside the storing transaction:
-        building it takes seconds, which must not hold the database's write lock. Imported
-        here: a process whose items never fire never loads it."""
-        from advisorywatch.rules.places.extract import finder
+        """Open the places store (once per process), outside the storing transaction: the
+        first process of a version builds its file, which takes seconds that must not hold the
+        database's write lock. Imported here: a process whose items never fire never loads
+        it."""
+        from advisorywatch.rules.places.store import places
 
-        finder()
+        places()
         cls.places_ready = True
 
     def routing(self, s: Session) -> Routing:
@@ -112,7 +113,7 @@ class Alerter:
     ) -> int:
         """Alerts for a response's new and changed items, in feed order, once every item has
         its id, added to ``unrouted``; returns how many were raised. Raises
-        :class:`PlacesNeeded` when one fires before the places lookup is built."""
+        :class:`PlacesNeeded` when one fires before the places store is open."""
         s = routing.session
         due = [(c.row, f) for c in changed if (f := self._firings(source, c, now))]
         if not due:

@@ -71,11 +71,12 @@ class Ingestor:
         routing locks out of order: :class:`~advisorywatch.notifier.route.locks.LockOrder`)
         is stored again, whole, rather than its alerts left to the next fetch.
 
-        The places lookup is built when an item first fires (:class:`PlacesNeeded`), outside
-        the transaction, which is then stored again: once per process, and never for a
-        process whose items fire nothing (matching the batch's items beforehand would match
-        every listed item, not just the new and revised ones). A rule limited to countries or
-        places needs it to match: then it is built before any batch with items."""
+        The places store is opened when an item first fires (:class:`PlacesNeeded`), outside
+        the transaction, which is then stored again: once per process (the daemon opens it at
+        start), and never for a process whose items fire nothing (matching the batch's items
+        beforehand would match every listed item, not just the new and revised ones). A rule
+        limited to countries or places needs it to match: then it is opened before any batch
+        with items."""
         if self.alerter.rules.matching_needs_places and any(o.items for o in outcomes):
             self.alerter.ready()  # matching may look places up, inside the transaction
         try:

@@ -12,7 +12,7 @@ from advisorywatch.config import Config
 from advisorywatch.crawler.fetch import reactor
 from advisorywatch.db.session import Database
 from advisorywatch.runtime.app import App
-from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas, release_free_memory
+from advisorywatch.runtime.memory import ARENAS, for_bursts, limit_arenas
 
 log = logging.getLogger(__name__)
 _UPGRADE = (
@@ -38,11 +38,10 @@ def boot(config: Config, *, long_lived: bool) -> App:
         upgrade_apart(app.db)
     app.prepare()
     if long_lived:
-        # The places lookup is needed at the first new item anyway; building its automaton
-        # takes twice its size for a moment, which on top of a cold pass in full swing was
-        # the daemon's peak (bench/README.md, "Daemon memory: the peak at 1,000 sources").
+        # The places store, opened now (milliseconds) rather than by storing a batch again
+        # when its first item fires; the first start of a version builds its file here, in
+        # a child, not in the middle of a pass.
         app.ingestor.alerter.ready()
-        release_free_memory()  # what the build used and freed
     gc.freeze()
     return app
 

@@ -195,12 +195,12 @@ channels:
   ops:
     urls: ["{sink}"]
 """
-# ``run --once``, then whether the process loaded the places lookup.
+# ``run --once``, then whether the process opened the places store.
 _RUN_ONCE = (
     "import sys\n"
     "from advisorywatch.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
-    "print('places:', 'advisorywatch.rules.places.extract' in sys.modules)\n"
+    "print('places:', 'advisorywatch.rules.places.store' in sys.modules)\n"
     "sys.exit(code)"
 )
 
@@ -218,7 +218,7 @@ def test_the_places_lookup_is_loaded_only_by_a_pass_whose_items_fire(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
     """New items that fire no rule need no places; the first that fires gets its places (the
-    lookup built outside the storing transaction, which is then stored again)."""
+    store opened outside the storing transaction, which is then stored again)."""
     calm = [
         {"guid": f"c{i}", "title": f"Market report {i}", "description": "Calm"} for i in range(3)
     ]
@@ -240,10 +240,10 @@ def test_the_places_lookup_is_loaded_only_by_a_pass_whose_items_fire(
     assert len(sink.received) == 1
 
 
-def test_a_rule_limited_to_countries_has_the_places_lookup_built_before_storing(
+def test_a_rule_limited_to_countries_has_the_places_store_opened_before_storing(
     project: Project, feeds: FeedServer, sink: Sink
 ) -> None:
-    """Matching such a rule looks places up: the lookup is built before the transaction, for
+    """Matching such a rule looks places up: the store is opened before the transaction, for
     new items whether they fire or not."""
     calm = [{"guid": "c", "title": "Market report", "description": "Calm"}]
     news = feeds.put("/news.xml", rss(calm).encode())

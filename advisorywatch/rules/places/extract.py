@@ -1,9 +1,9 @@
 """Finding the places a text names, on the matcher's normal form (:mod:`..normalize`).
 
-Every key of the gazetteer goes into one Aho-Corasick automaton; a hit counts when it is a
-word (:func:`~advisorywatch.rules.boundaries.word_span`: Arabic clitics, Thai syllables; no
-boundary between Chinese characters), and where the text is cased, when it is capitalised.
-Then:
+The gazetteer's keys a text contains are looked up in the places store (:mod:`.keys`); a hit
+counts when it is a word (:func:`~advisorywatch.rules.boundaries.word_span`: Arabic clitics,
+Thai syllables; no boundary between Chinese characters), and where the text is cased, when it
+is capitalised. Then:
 
 * a city or region followed by a speech verb stands for a government ("Washington said") and
   is dropped;
@@ -18,13 +18,10 @@ Then:
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-
-from ahocorasick_rs import AhoCorasick, Implementation
 
 from advisorywatch.rules.boundaries import is_word, word_span
 from advisorywatch.rules.normalize import Normalized, normalize_text
@@ -46,14 +43,10 @@ class Found:
 
 
 class PlaceFinder:
-    """The gazetteer's keys in one automaton (built once: see :func:`finder`); a hit's forms
-    are read from the store."""
+    """Finds places through the store: the keys a text contains, then their forms."""
 
     def __init__(self) -> None:
         self._store = places()
-        self._automaton = AhoCorasick(
-            self._store.keys(), implementation=Implementation.ContiguousNFA, store_patterns=False
-        )
         verbs = "|".join(sorted(map(re.escape, curated().speech_verbs), key=len, reverse=True))
         self._speech = re.compile(f"[ ,]*(?:{verbs})(?!\\w)")
         self._locative = curated().locatives
@@ -70,7 +63,7 @@ class PlaceFinder:
         text = norm.text
         cased = _is_cased(norm.original)
         hits: list[Found] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(text, True):
+        for index, start, end in self._store.keys_in(text):
             by_end: dict[int, list[Form]] = {}
             for form in self._store.forms_at(index):
                 stop = _word_end(text, start, end, form)
@@ -176,18 +169,10 @@ def _resolve(found: Sequence[Found]) -> list[Place]:
     return list(out.values())
 
 
-_BUILDING = threading.Lock()
-
-
 @cache
-def _built() -> PlaceFinder:
-    return PlaceFinder()
-
-
 def finder() -> PlaceFinder:
-    """Built on first use, once, and kept (see bench/README.md for its time and memory)."""
-    with _BUILDING:
-        return _built()
+    """The one finder of the process (its store is the process's one)."""
+    return PlaceFinder()
 
 
 def places_in(title: str, text: str) -> list[dict[str, Any]]:

