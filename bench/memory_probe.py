@@ -1,18 +1,21 @@
 """Where the daemon's memory goes: the daemon run in this process, inspected after each pass.
 
     .venv/bin/python bench/memory_probe.py [--sources 1000] [--cycles 3] [--every 120]
-        [--trace 0] [--trim] [--types 12] [--scrapy NAME=INT ...]
+        [--trace 0] [--trim] [--types 12] [--gc] [--scrapy NAME=INT ...]
 
 Starts bench/fixture_server.py and runs ``advisorywatch run`` (the real CLI entry point, the
 config of bench/run.py) in this process's main thread. A sampler thread waits for each pass
 (every source's ``last_fetch_at`` moved, as bench/daemon_bench.py counts passes) and prints:
 
-- RSS, and how it splits: pymalloc's arenas (Python objects of up to 512 bytes, from
+- RSS, and how it splits (after the pass, and at the pass's highest sample, with RSS over the
+  pass in 1 s steps): pymalloc's arenas (Python objects of up to 512 bytes, from
   ``sys._debugmallocstats``), glibc's heap (``mallinfo2``: in use and free but kept) and
   the rest (code, shared libraries, thread stacks);
 - the object types whose count grew most since the previous sample (``gc.get_objects``);
 - with ``--trace N``: tracemalloc's top growth by line (N frames; slows the daemon down and
   doubles the memory of what it traces, so read its diffs, not the RSS, in such a run);
+- with ``--gc``: the garbage collector's work since the previous sample (collections per
+  generation, objects found unreachable, seconds spent), from ``gc.callbacks``;
 - with ``--trim``: RSS again after ``malloc_trim(0)``, i.e. how much is free memory glibc
   kept rather than memory in use.
 
@@ -108,6 +111,37 @@ def print_diff(later: tracemalloc.Snapshot, earlier: tracemalloc.Snapshot, top: 
         print(f"    {stat.size_diff / MB:+7.2f} MB {stat.count_diff:+8d}  {stat}")
 
 
+class GcStats:
+    """Collections, unreachable objects found and seconds, per generation (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self._started = 0.0
+        self.reset()
+        gc.callbacks.append(self.callback)
+
+    def reset(self) -> None:
+        self.runs = [0, 0, 0]
+        self.found = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+
+    def callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        g = info["generation"]
+        self.runs[g] += 1
+        self.found[g] += info["collected"]
+        self.seconds[g] += time.perf_counter() - self._started
+
+    def report(self) -> str:
+        parts = [
+            f"gen{g} {self.runs[g]} runs, {self.found[g]} found, {self.seconds[g]:.2f} s"
+            for g in range(3)
+        ]
+        self.reset()  # counts since the previous sample
+        return "; ".join(parts)
+
+
 class Sampler(threading.Thread):
     def __init__(self, args: argparse.Namespace, db: Path, port: int) -> None:
         super().__init__(daemon=True)
@@ -116,6 +150,9 @@ class Sampler(threading.Thread):
         self.port = port
         self.error: BaseException | None = None
         self.high: tuple[int, tracemalloc.Snapshot] | None = None  # the pass's highest trace
+        self.gc = GcStats() if args.gc else None
+        self.highest = (0.0, "")  # the pass's highest RSS sample and how it split
+        self.timeline: list[float] = []  # RSS at each poll of the pass (0.2 s apart)
 
     def run(self) -> None:
         try:
@@ -138,6 +175,10 @@ class Sampler(threading.Thread):
                 return last, max(0.0, last - (first or last))  # polls are 0.2 s apart
             if time.monotonic() > deadline:
                 raise RuntimeError(f"pass stalled at {count}/{self.args.sources} sources")
+            rss = rss_mb()
+            self.timeline.append(rss)
+            if rss > self.highest[0] + 0.5:
+                self.highest = rss, split()
             if self.args.trace:
                 traced = tracemalloc.get_traced_memory()[0]
                 if self.high is None or traced > self.high[0] + 2 * MB:
@@ -156,14 +197,26 @@ class Sampler(threading.Thread):
             since, wall = self.wait_pass(since)
             time.sleep(1)  # the last outcomes' transaction and the sends it kicked
             peak = daemon_bench.peak_rss_mb(os.getpid())
-            print(f"\ncycle {cycle} ({wall:.1f} s): RSS {rss_mb():.1f} MB (peak {peak:.1f})")
+            cpu = sum(os.times()[:2])
+            print(
+                f"\ncycle {cycle} ({wall:.1f} s, CPU {cpu:.1f} s since start): "
+                f"RSS {rss_mb():.1f} MB (peak {peak:.1f})"
+            )
             print(f"  {split()}")
+            high, how = self.highest
+            print(f"  at the pass's highest RSS sample, {high:.1f} MB: {how}")
+            self.highest = (0.0, "")
+            steps = " ".join(f"{mb:.0f}" for mb in self.timeline[::5])
+            print(f"  RSS over the pass, 1 s steps: {steps}")
+            self.timeline = []
             now = type_counts()
             grown = (now - types).most_common(args.types)
             print(
                 "  objects", sum(now.values()), "grown:", ", ".join(f"{t} +{n}" for t, n in grown)
             )
             types = now
+            if self.gc is not None:
+                print(f"  garbage collector: {self.gc.report()}")
             if snap is not None:
                 later = tracemalloc.take_snapshot()
                 current, peak = tracemalloc.get_traced_memory()
@@ -200,6 +253,7 @@ def main() -> None:
     p.add_argument("--cycles", type=int, default=3)
     p.add_argument("--every", type=int, default=120, help="schedule of every source, seconds")
     p.add_argument("--trace", type=int, default=0, help="tracemalloc frames (0: off)")
+    p.add_argument("--gc", action="store_true", help="the garbage collector's work per pass")
     p.add_argument("--trim", action="store_true", help="malloc_trim(0) after each sample")
     p.add_argument("--types", type=int, default=12, help="lines per listing")
     p.add_argument(

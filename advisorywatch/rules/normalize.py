@@ -90,10 +90,10 @@ _TO_ASCII_DIGITS = str.maketrans(_DIGIT_FOLDS)
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 
-@cache
 def _code_points() -> str:
     """Every character up to the supplementary ideographic plane, surrogates left out, as one
-    string (the tables below walk it several times)."""
+    string for building the tables below (not kept: 0.5 MB for the process's life, against a
+    few ms to decode it again for each table)."""
     ranges = (range(0xD800), range(0xE000, 0x20000), range(0x2F800, 0x2FA20))
     # Decoded from UTF-32 rather than joined from one str per code point: the same 0.5 MB
     # string without a transient of ~10 MB of one-character strings (the daemon's peak).
@@ -140,20 +140,21 @@ class _Folds:
     NFC round trip of :func:`_fold_marks` gives, at the speed of a few ``str.replace``."""
 
     def __init__(self) -> None:
+        every = _code_points()
         parts = {
             c: [chr(int(x, 16)) for x in d.split()]
-            for c in _code_points()
+            for c in every
             if (d := unicodedata.decomposition(c)) and not d.startswith("<")
         }
         seconds = {chr(cp) for cp in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}
         seconds.update(p[1] for p in parts.values() if len(p) == 2)
-        leading = {c for c in _code_points() if unicodedata.combining(c) or c in seconds}
+        leading = {c for c in every if unicodedata.combining(c) or c in seconds}
         starts = {c: unicodedata.normalize("NFD", c)[0] for c in parts}
         self.sensitive = leading | {c for c, s in starts.items() if s in leading or _MARKS.match(s)}
         keep = {c for c, _ in _PROTECTED}
         self.table = {
             c: f
-            for c in (*parts, *re.findall(f"[{_REMOVED}]", _code_points()))
+            for c in (*parts, *re.findall(f"[{_REMOVED}]", every))
             if c not in keep
             and (f := unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", c))))
             != c

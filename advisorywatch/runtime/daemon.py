@@ -66,9 +66,6 @@ OVERDUE_AFTER = timedelta(minutes=5)
 STOP_GRACE_SECONDS = 4  # twice at most: SIGTERM exits well within 10 s
 STUCK_AFTER_INTERVALS = 3
 SOURCE_JOB_PREFIX = "source:"
-ARENAS = 2  # glibc heaps shared by all threads (advisorywatch.runtime.memory)
-RELEASE_EVERY_SECONDS = 10  # at most this often after a crawl; the heartbeat does the rest
-MB = 1024 * 1024
 SLOT_STEP = 1.0  # seconds: a host's claims due within one step are crawled together
 
 JOB_DEFAULTS = {
