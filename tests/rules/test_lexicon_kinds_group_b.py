@@ -1106,6 +1106,22 @@ POSITIVES = [
     ("nl", "drone_attack", "Vannacht zijn boven Odesa tientallen drones neergehaald."),
     ("hr", "drone_attack", "Iznad Harkiva dronovi su oboreni tijekom noći."),
     ("sr", "drone_attack", "Изнад Одесе су током ноћи дронови оборени."),
+    # round 13: rockets and missiles by their launch or impact: launches from a place, rockets
+    # exploding, intercepted or their shrapnel, "retaliated with missiles"; rocket warning systems
+    ("he", "missile_attack", "שלושה שיגורים חצו מרצועת עזה לעבר אשקלון"),
+    ("nl", "missile_attack", "Twee raketten uit Gaza werden door Iron Dome onderschept"),
+    ("hr", "missile_attack", "Rusi su grad napali krstarećim i balističkim projektilima"),
+    ("sr", "missile_attack", "Две ракете експлодирале су на отвореном пољу"),
+    ("ko", "missile_attack", "이란이 이스라엘에 미사일 발사, 이어 공습 사이렌이 울렸다"),
+    ("ja", "missile_attack", "ロケット弾2発が空き地で爆発した"),
+    ("zh", "missile_attack", "两枚火箭弹在空地爆炸"),
+    ("vi", "missile_attack", "Iran đáp trả bằng tên lửa"),
+    ("hi", "missile_attack", "ईरान से 150 मिसाइल दागे गए"),
+    ("tr", "missile_attack", "Lübnan'dan atılan bir füze nedeniyle sirenler çaldı"),
+    ("fa", "missile_attack", "دو موشک در زمین باز منفجر شد"),
+    ("ro", "missile_attack", "Două rachete au explodat într-un câmp"),
+    ("ka", "missile_attack", "ორი რაკეტა ღია ველზე აფეთქდა"),
+    ("nl", "air_raid_alert", "In Tel Aviv ging het raketwaarschuwingssysteem af"),
 ]
 
 NEAR_MISSES = [
@@ -1637,6 +1653,10 @@ NEAR_MISSES = [
     ("sr", "На данашњи дан пре 25 година почело је бомбардовање.", "air_strike"),
     ("ka", "ამ დღეს 30 წლის წინ ქალაქი დაბომბეს.", "air_strike"),
     ("nl", "Politie heeft een drone boven het stadion onderschept.", "drone_attack"),
+    # round 13: a shelter explainer naming rocket attacks, a missile test launch
+    ("nl", "Een schuilkelder biedt bescherming tegen bommen en raketaanvallen.", "missile_attack"),
+    ("ko", "북한이 동해상으로 탄도미사일을 발사했다.", "missile_attack"),
+    ("ja", "北朝鮮が弾道ミサイルを発射した。", "missile_attack"),
 ]
 
 
