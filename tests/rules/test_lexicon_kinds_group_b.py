@@ -1122,6 +1122,26 @@ POSITIVES = [
     ("ro", "missile_attack", "Două rachete au explodat într-un câmp"),
     ("ka", "missile_attack", "ორი რაკეტა ღია ველზე აფეთქდა"),
     ("nl", "air_raid_alert", "In Tel Aviv ging het raketwaarschuwingssysteem af"),
+    # round 13: shelter as people do it: running or hiding in shelters and bunkers, staying near
+    # shelters, staying inside away from windows and outer walls, sheltering from bombardment
+    ("he", "shelter_in_place", "התושבים רצו למרחבים המוגנים כשנשמעו האזעקות"),
+    ("nl", "shelter_in_place", "Bewoners renden naar de schuilkelders toen de sirenes loeiden"),
+    ("hr", "shelter_in_place", "Građani su trčali prema skloništima"),
+    ("sr", "shelter_in_place", "Грађани су трчали ка склоништима"),
+    ("tr", "shelter_in_place", "Sakinlerin sığınaklara yakın yerlerde kalmaları istendi"),
+    ("hi", "shelter_in_place", "तुरंत सेफ रूम में पहुंच जाएं"),
+    ("ko", "shelter_in_place", "주민들은 사이렌이 울리자 대피소로 달려갔다"),
+    ("ja", "shelter_in_place", "サイレンが鳴ると住民はシェルターに駆け込んだ"),
+    ("zh", "shelter_in_place", "警报响起时居民跑向防空洞"),
+    ("vi", "shelter_in_place", "Người dân phải xuống hầm trú ẩn khi còi báo động vang lên"),
+    ("fa", "shelter_in_place", "ساکنان با به صدا درآمدن آژیرها به پناهگاه\u200cها دویدند"),
+    ("ka", "shelter_in_place", "მოსახლეობა სირენების ხმაზე თავშესაფრებისკენ გაიქცა"),
+    (
+        "ro",
+        "shelter_in_place",
+        "Rămâneţi în interiorul casei, departe de geamuri şi pereţi exteriori",
+    ),
+    ("ro", "shelter_in_place", "Mii de oameni se adăpostesc de bombardamente în subteran"),
 ]
 
 NEAR_MISSES = [
@@ -1657,6 +1677,15 @@ NEAR_MISSES = [
     ("nl", "Een schuilkelder biedt bescherming tegen bommen en raketaanvallen.", "missile_attack"),
     ("ko", "북한이 동해상으로 탄도미사일을 발사했다.", "missile_attack"),
     ("ja", "北朝鮮が弾道ミサイルを発射した。", "missile_attack"),
+    # round 13: a shelter tour, houses near shelters, a suspect hiding in a basement
+    (
+        "nl",
+        "Een rondleiding door de schuilkelder van het museum trok veel bezoekers.",
+        "shelter_in_place",
+    ),
+    ("tr", "Sığınaklara yakın bulunan evlerin fiyatı arttı.", "shelter_in_place"),
+    ("ko", "범인은 지하실에 숨어 있었다.", "shelter_in_place"),
+    ("hi", "इस वीडियो में दिखाया गया है कि सेफ रूम कैसा होता है।", "shelter_in_place"),
 ]
 
 
