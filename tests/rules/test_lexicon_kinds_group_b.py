@@ -1142,6 +1142,21 @@ POSITIVES = [
         "Rămâneţi în interiorul casei, departe de geamuri şi pereţi exteriori",
     ),
     ("ro", "shelter_in_place", "Mii de oameni se adăpostesc de bombardamente în subteran"),
+    # round 13: missions by their services: consular services or visa sections suspended or
+    # closed, a mission that stopped its activity, consular windows of all posts abroad
+    ("ro", "embassy_closed", "Ambasada a suspendat serviciile consulare până la noi ordine"),
+    ("ro", "embassy_closed", "Ambasada și-a încetat activitatea la Kabul"),
+    ("tr", "embassy_closed", "Büyükelçilik konsolosluk hizmetlerini askıya aldı"),
+    ("vi", "embassy_closed", "Đại sứ quán tạm ngừng dịch vụ lãnh sự"),
+    ("sr", "embassy_closed", "Амбасада је обуставила конзуларне услуге"),
+    ("he", "embassy_closed", "השגרירות השעתה את השירותים הקונסולריים"),
+    ("fa", "embassy_closed", "سفارت خدمات کنسولی خود را تا اطلاع ثانوی به حالت تعلیق درآورد"),
+    ("hi", "embassy_closed", "सुरक्षा कारणों से दूतावास का वीज़ा विभाग बंद"),
+    ("ja", "embassy_closed", "全ての在外公館の窓口業務を停止"),
+    ("zh", "embassy_closed", "大使馆暂停领事服务"),
+    ("ja", "embassy_closed", "領事窓口を一時閉鎖します"),
+    ("ko", "embassy_closed", "대사관은 영사 업무를 중단했다"),
+    ("ko", "embassy_closed", "모든 재외공관이 민원 업무를 중단했다"),
 ]
 
 NEAR_MISSES = [
@@ -1686,6 +1701,13 @@ NEAR_MISSES = [
     ("tr", "Sığınaklara yakın bulunan evlerin fiyatı arttı.", "shelter_in_place"),
     ("ko", "범인은 지하실에 숨어 있었다.", "shelter_in_place"),
     ("hi", "इस वीडियो में दिखाया गया है कि सेफ रूम कैसा होता है।", "shelter_in_place"),
+    # round 13: a visa policy without a mission, an embassy visa section's opening hours
+    ("fa", "ایران صدور روادید برای گردشگران را آسان کرد", "embassy_closed"),
+    ("hi", "वीज़ा विभाग के नए अधिकारी ने कार्यभार संभाला", "embassy_closed"),
+    ("zh", "签证处办公时间为周一至周五", "embassy_closed"),
+    ("ja", "領事窓口の受付時間は平日9時から", "embassy_closed"),
+    ("tr", "Vize bölümü yeni binaya taşındı ve hizmet vermeye devam ediyor", "embassy_closed"),
+    ("vi", "Bộ phận thị thực làm việc từ thứ Hai đến thứ Sáu", "embassy_closed"),
 ]
 
 
