@@ -1157,6 +1157,16 @@ POSITIVES = [
     ("ja", "embassy_closed", "領事窓口を一時閉鎖します"),
     ("ko", "embassy_closed", "대사관은 영사 업무를 중단했다"),
     ("ko", "embassy_closed", "모든 재외공관이 민원 업무를 중단했다"),
+    # round 13: sheltering by moving to a safe area or into shelters; citizens helped to leave the
+    # territory; drones named as the means of a retaliation or engaged by air defence; a warning
+    # not to go to a country
+    ("ka", "shelter_in_place", "მოსახლეობა ვალდებულია თავშესაფრებში გადავიდეს"),
+    ("ko", "shelter_in_place", "시민들은 즉시 안전한 곳으로 이동하십시오"),
+    ("ka", "evacuation", "საელჩო ეხმარება მოქალაქეებს ქვეყნის ტერიტორიის დატოვებაში"),
+    ("vi", "drone_attack", "Nga tấn công bằng UAV vào Kharkiv đêm qua"),
+    ("fa", "drone_attack", "پدافند هوایی از مقابله با یک پهپاد در نزدیکی اصفهان خبر داد"),
+    ("vi", "do_not_travel", "Bộ Ngoại giao cảnh báo công dân không đến Iraq trong thời điểm này"),
+    ("ko", "drone_attack", "우크라이나의 드론 공격으로 정유공장에 화재가 발생했다"),
 ]
 
 NEAR_MISSES = [
@@ -1708,6 +1718,14 @@ NEAR_MISSES = [
     ("ja", "領事窓口の受付時間は平日9時から", "embassy_closed"),
     ("tr", "Vize bölümü yeni binaya taşındı ve hizmet vermeye devam ediyor", "embassy_closed"),
     ("vi", "Bộ phận thị thực làm việc từ thứ Hai đến thứ Sáu", "embassy_closed"),
+    # round 13: a warning of an air attack is an alert, not a strike; a flu caution; an explosion
+    # officials say is unrelated to a drone attack; troops leaving a territory
+    ("sr", "Sirene su se oglasile zbog upozorenja o vazdušnom napadu na Kijev", "air_strike"),
+    ("hr", "Sirene su se oglasile zbog upozorenja o zračnom napadu na Kijev", "air_strike"),
+    ("vi", "Bộ Ngoại giao cảnh báo công dân không đi các khu vực biên giới", "do_not_travel"),
+    ("ka", "გრიპის გამო ექიმები მოხუცებს მოგზაურობისგან თავის შეკავებას ურჩევენ", "do_not_travel"),
+    ("ko", "당국은 이번 폭발이 드론 공격과는 관련이 없다고 밝혔다", "drone_attack"),
+    ("ka", "რუსეთის ჯარების მიერ ტერიტორიის დატოვება არ მომხდარა", "evacuation"),
 ]
 
 
