@@ -1167,6 +1167,21 @@ POSITIVES = [
     ("fa", "drone_attack", "پدافند هوایی از مقابله با یک پهپاد در نزدیکی اصفهان خبر داد"),
     ("vi", "do_not_travel", "Bộ Ngoại giao cảnh báo công dân không đến Iraq trong thời điểm này"),
     ("ko", "drone_attack", "우크라이나의 드론 공격으로 정유공장에 화재가 발생했다"),
+    # round 13: an air force bombing named by its subject (nl), checked in every language
+    ("nl", "air_strike", "IAF bombardeert Hamas wapenfabriek"),
+    ("nl", "air_strike", "De Israëlische luchtmacht bombardeerde doelen in Gaza"),
+    ("hr", "air_strike", "Izraelsko zrakoplovstvo bombardiralo je ciljeve u Gazi"),
+    ("tr", "air_strike", "İsrail hava kuvvetleri Gazze'yi bombaladı"),
+    ("ro", "air_strike", "Aviația israeliană a bombardat ținte în Gaza"),
+    ("vi", "air_strike", "Không quân Israel ném bom các mục tiêu ở Gaza"),
+    ("he", "air_strike", "חיל האוויר תקף מטרות בעזה"),
+    ("fa", "air_strike", "نیروی هوایی اسرائیل اهدافی در غزه را بمباران کرد"),
+    ("zh", "air_strike", "以色列空军轰炸了加沙的目标"),
+    ("ja", "air_strike", "イスラエル空軍がガザの標的を爆撃した"),
+    ("ko", "air_strike", "이스라엘 공군이 가자지구를 폭격했다"),
+    ("hi", "air_strike", "इजरायली वायुसेना ने गाजा में ठिकानों पर बमबारी की"),
+    ("sr", "air_strike", "Израелско ваздухопловство бомбардовало је циљеве"),
+    ("ka", "air_strike", "ისრაელის საჰაერო ძალებმა ღაზაში სამიზნეები დაბომბეს"),
 ]
 
 NEAR_MISSES = [
