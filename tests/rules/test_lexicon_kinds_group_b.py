@@ -1222,6 +1222,40 @@ POSITIVES = [
     ("ka", "missile_attack", "რაკეტა კიევში საცხოვრებელ კორპუსს მოხვდა"),
     ("ka", "missile_attack", "ჩამოგდებული რაკეტის ნამსხვრევები სახლს დაეცა"),
     ("ka", "air_raid_alert", "სირენები შემომავალი რაკეტების შესახებ აფრთხილებდნენ"),
+    # round 13: told to stay in or near shelters, staying inside away from windows, hiding in a
+    # hotel bunker during an attack (checked in all thirteen languages)
+    ("he", "shelter_in_place", "פיקוד העורף הורה לתושבים להישאר קרוב למרחב מוגן"),
+    ("he", "shelter_in_place", "הישארו בתוך הבית והתרחקו מהחלונות"),
+    (
+        "nl",
+        "shelter_in_place",
+        "Inwoners kregen te horen dat ze in de buurt van schuilkelders moesten blijven",
+    ),
+    ("nl", "shelter_in_place", "Inwoners werd gezegd in de schuilkelders te blijven"),
+    ("hr", "shelter_in_place", "Građanima je rečeno da ostanu blizu skloništa"),
+    ("sr", "shelter_in_place", "Грађанима је речено да остану у близини склоништа"),
+    ("tr", "shelter_in_place", "Vatandaşlara sığınaklarda kalmaları söylendi"),
+    ("tr", "shelter_in_place", "Evde kalın, pencerelerden uzak durun"),
+    ("ro", "shelter_in_place", "Locuitorilor li s-a spus să rămână aproape de adăposturi"),
+    (
+        "ro",
+        "shelter_in_place",
+        "Oamenii s-au ascuns într-un buncăr al hotelului în timpul atacului",
+    ),
+    ("vi", "shelter_in_place", "Người dân được yêu cầu ở gần hầm trú ẩn"),
+    ("vi", "shelter_in_place", "Họ trốn trong hầm ngầm của khách sạn khi cuộc tấn công diễn ra"),
+    ("fa", "shelter_in_place", "به ساکنان گفته شد نزدیک پناهگاه\u200cها بمانند"),
+    ("fa", "shelter_in_place", "در خانه بمانید و از پنجره\u200cها دور باشید"),
+    ("zh", "shelter_in_place", "居民被要求留在避难所附近"),
+    ("zh", "shelter_in_place", "他们在袭击期间躲在酒店的地下掩体里"),
+    ("ja", "shelter_in_place", "住民はシェルターの近くにとどまるよう指示された"),
+    ("ja", "shelter_in_place", "攻撃の間、ホテルのバンカーに隠れた"),
+    ("ko", "shelter_in_place", "주민들은 대피소 근처에 머물라는 지시를 받았다"),
+    ("ko", "shelter_in_place", "공격 중 호텔 지하 벙커에 숨었다"),
+    ("hi", "shelter_in_place", "लोगों से शेल्टर के पास रहने को कहा गया"),
+    ("hi", "shelter_in_place", "हमले के दौरान वे होटल के बंकर में छिप गए"),
+    ("ka", "shelter_in_place", "მოსახლეობას უთხრეს, თავშესაფრებთან ახლოს დარჩნენ"),
+    ("ka", "shelter_in_place", "შეტევის დროს ისინი სასტუმროს ბუნკერში დაიმალნენ"),
 ]
 
 NEAR_MISSES = [
@@ -1781,6 +1815,10 @@ NEAR_MISSES = [
     ("ka", "გრიპის გამო ექიმები მოხუცებს მოგზაურობისგან თავის შეკავებას ურჩევენ", "do_not_travel"),
     ("ko", "당국은 이번 폭발이 드론 공격과는 관련이 없다고 밝혔다", "drone_attack"),
     ("ka", "რუსეთის ჯარების მიერ ტერიტორიის დატოვება არ მომხდარა", "evacuation"),
+    # round 13: living near a shelter, a house near the shelter
+    ("hi", "बंकर के पास रहने वाले परिवारों ने नई सड़क की मांग की", "shelter_in_place"),
+    ("vi", "Nhà tôi ở gần hầm trú ẩn cũ từ thời chiến tranh", "shelter_in_place"),
+    ("zh", "我家住在防空洞附近，那里现在是一家餐馆", "shelter_in_place"),
 ]
 
 
