@@ -1256,6 +1256,24 @@ POSITIVES = [
     ("hi", "shelter_in_place", "हमले के दौरान वे होटल के बंकर में छिप गए"),
     ("ka", "shelter_in_place", "მოსახლეობას უთხრეს, თავშესაფრებთან ახლოს დარჩნენ"),
     ("ka", "shelter_in_place", "შეტევის დროს ისინი სასტუმროს ბუნკერში დაიმალნენ"),
+    # round 13: visa or consular sections closed, missions stopping their activity until further
+    # notice (checked in all thirteen languages)
+    ("he", "embassy_closed", "מחלקת הוויזות של השגרירות נסגרה מטעמי ביטחון"),
+    ("he", "embassy_closed", "הקונסוליה הפסיקה את פעילותה עד להודעה חדשה"),
+    ("nl", "embassy_closed", "De visumafdeling van de ambassade is om veiligheidsredenen gesloten"),
+    ("nl", "embassy_closed", "Het consulaat heeft zijn activiteiten stopgezet"),
+    ("hr", "embassy_closed", "Vizni odjel veleposlanstva zatvoren je iz sigurnosnih razloga"),
+    ("sr", "embassy_closed", "Конзуларно одељење амбасаде затворено је из безбедносних разлога"),
+    ("tr", "embassy_closed", "Başkonsolosluk faaliyetlerini bir sonraki duyuruya kadar durdurdu"),
+    ("ro", "embassy_closed", "Secția de vize a ambasadei a fost închisă din motive de securitate"),
+    ("vi", "embassy_closed", "Lãnh sự quán đã ngừng hoạt động cho đến khi có thông báo mới"),
+    ("fa", "embassy_closed", "کنسولگری فعالیت خود را تا اطلاع ثانوی متوقف کرد"),
+    ("zh", "embassy_closed", "领事馆暂停办理签证直至另行通知"),
+    ("ja", "embassy_closed", "総領事館は当面の間、領事業務を休止します"),
+    ("ko", "embassy_closed", "영사관은 추후 공지가 있을 때까지 비자 업무를 중단한다"),
+    ("hi", "embassy_closed", "वाणिज्य दूतावास ने अगले आदेश तक कांसुलर सेवाएं निलंबित कर दीं"),
+    ("ka", "embassy_closed", "საკონსულომ საკონსულო მომსახურება შემდგომ შეტყობინებამდე შეაჩერა"),
+    ("ka", "embassy_closed", "საელჩოს საკონსულო განყოფილება უსაფრთხოების მიზეზით დაიხურა"),
 ]
 
 NEAR_MISSES = [
@@ -1819,6 +1837,11 @@ NEAR_MISSES = [
     ("hi", "बंकर के पास रहने वाले परिवारों ने नई सड़क की मांग की", "shelter_in_place"),
     ("vi", "Nhà tôi ở gần hầm trú ẩn cũ từ thời chiến tranh", "shelter_in_place"),
     ("zh", "我家住在防空洞附近，那里现在是一家餐馆", "shelter_in_place"),
+    # round 13: a consular fee change, routine consular hours
+    ("ka", "საკონსულო მომსახურების საფასური შეიცვალა", "embassy_closed"),
+    ("nl", "Het consulaat heeft de uitgifte van paspoorten versneld", "embassy_closed"),
+    ("tr", "Başkonsolosluk faaliyetlerini yeni binada sürdürüyor", "embassy_closed"),
+    ("fa", "کنسولگری فعالیت خود را در ساختمان جدید ادامه می\u200cدهد", "embassy_closed"),
 ]
 
 
