@@ -1842,6 +1842,12 @@ NEAR_MISSES = [
     ("nl", "Het consulaat heeft de uitgifte van paspoorten versneld", "embassy_closed"),
     ("tr", "Başkonsolosluk faaliyetlerini yeni binada sürdürüyor", "embassy_closed"),
     ("fa", "کنسولگری فعالیت خود را در ساختمان جدید ادامه می\u200cدهد", "embassy_closed"),
+    # round 13: a siren sounded in memory of a wartime bombing, with its survivors
+    (
+        "ja",
+        "記念式典で防空警報が鳴り響き、東京大空襲の生存者らが黙とうをささげた。",
+        "air_raid_alert",
+    ),
 ]
 
 
