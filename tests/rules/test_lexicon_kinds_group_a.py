@@ -783,6 +783,26 @@ POSITIVES = [
     ("it", "missile_attack", "Un razzo è caduto su una casa nel nord"),
     ("es", "missile_attack", "Un cohete cayó sobre una casa en el norte"),
     ("el", "missile_attack", "Ρουκέτα έπεσε σε σπίτι στο βόρειο Ισραήλ"),
+    # round 13: rockets and missiles by their launch or impact: exploded, intercepted (by Iron
+    # Dome), launches from across a border
+    ("en", "missile_attack", "Rockets fired from Lebanon were intercepted by Iron Dome over Haifa"),
+    ("en", "missile_attack", "Sirens sounded after launches that crossed from Gaza"),
+    ("ar", "missile_attack", "انفجر صاروخان في منطقة مفتوحة قرب الحدود"),
+    (
+        "fr",
+        "missile_attack",
+        "Deux roquettes ont explosé en terrain découvert près de la frontière",
+    ),
+    ("es", "missile_attack", "Dos cohetes explotaron en campo abierto cerca de la frontera"),
+    ("it", "missile_attack", "Due razzi sono esplosi in campo aperto vicino al confine"),
+    ("ru", "missile_attack", "Ракеты, выпущенные из Ливана, были перехвачены над Хайфой"),
+    ("uk", "missile_attack", "Дві ракети вибухнули на відкритій місцевості біля кордону"),
+    ("uk", "missile_attack", "Ракети, випущені з Лівану, були перехоплені над Хайфою"),
+    ("th", "missile_attack", "จรวดสองลูกระเบิดในพื้นที่โล่งใกล้ชายแดน"),
+    ("th", "missile_attack", "จรวดที่ยิงมาจากเลบานอนถูกระบบไอรอนโดมสกัดไว้เหนือไฮฟา"),
+    ("pl", "missile_attack", "Rakiety wystrzelone z Libanu zostały przechwycone nad Hajfą"),
+    ("pt", "missile_attack", "Foguetes disparados do Líbano foram interceptados sobre Haifa"),
+    ("pt", "missile_attack", "Dois foguetes explodiram em campo aberto perto da fronteira"),
 ]
 
 NEAR_MISSES = [
