@@ -803,6 +803,35 @@ POSITIVES = [
     ("pl", "missile_attack", "Rakiety wystrzelone z Libanu zostały przechwycone nad Hajfą"),
     ("pt", "missile_attack", "Foguetes disparados do Líbano foram interceptados sobre Haifa"),
     ("pt", "missile_attack", "Dois foguetes explodiram em campo aberto perto da fronteira"),
+    # round 13: shelter as people do it: running to shelters, hiding in a bunker during an attack,
+    # told to stay in the shelters, "stay inside, away from windows and outer walls"
+    (
+        "en",
+        "shelter_in_place",
+        "Stay indoors, away from windows and exterior walls, officials said",
+    ),
+    ("en", "shelter_in_place", "The delegation was hiding in the hotel's bomb shelter"),
+    ("id", "shelter_in_place", "Rombongan itu bersembunyi di bunker sebuah hotel"),
+    ("id", "shelter_in_place", "Warga diminta tetap berada di tempat perlindungan"),
+    ("fr", "shelter_in_place", "Les passants ont couru vers les abris dès la première sirène"),
+    ("fr", "shelter_in_place", "On leur a demandé de rester dans les abris jusqu'au matin"),
+    ("de", "shelter_in_place", "Bleiben Sie drinnen, fern von Fenstern und Außenwänden"),
+    ("de", "shelter_in_place", "Die Gäste versteckten sich stundenlang im Bunker des Hotels"),
+    ("de", "shelter_in_place", "Die Bewohner wurden angewiesen, in den Schutzräumen zu bleiben"),
+    ("es", "shelter_in_place", "Quédense en casa, lejos de las ventanas y paredes exteriores"),
+    ("es", "shelter_in_place", "Se pidió a los vecinos que permanezcan en los refugios"),
+    ("it", "shelter_in_place", "Restate dentro, lontano dalle finestre e pareti esterne"),
+    ("it", "shelter_in_place", "La delegazione si è nascosta nel bunker dell'albergo"),
+    ("el", "shelter_in_place", "Οι επισκέπτες κρύφτηκαν στο καταφύγιο του ξενοδοχείου"),
+    ("ru", "shelter_in_place", "Оставайтесь дома, подальше от окон и наружных стен"),
+    ("ru", "shelter_in_place", "Делегация пряталась в бункере гостиницы"),
+    ("uk", "shelter_in_place", "Делегація ховалася в бункері готелю"),
+    ("th", "shelter_in_place", "ให้อยู่ในบ้าน ห่างจากหน้าต่างและผนังด้านนอก"),
+    ("pl", "shelter_in_place", "Ludzie pobiegli do schronów, gdy zawyły syreny"),
+    ("pt", "shelter_in_place", "Fiquem em casa, longe de janelas e paredes externas"),
+    ("pt", "shelter_in_place", "Os turistas se esconderam no bunker do hotel"),
+    ("pt", "shelter_in_place", "Os moradores foram orientados a permanecer nos abrigos"),
+    ("pt", "air_raid_alert", "Moradores acordaram com alertas de sirene nos celulares"),
 ]
 
 NEAR_MISSES = [
@@ -1286,6 +1315,9 @@ NEAR_MISSES = [
     ("pl", "Poziom ostrzeżenia hydrologicznego podniesiono do 4", "do_not_travel"),
     # round 12: a rocket or drone fell on / crashed into a house (a space rocket is not one)
     ("en", "A SpaceX rocket stage fell on a house in Washington state", "missile_attack"),
+    # round 13: a safe-room tour is no instruction; nobody going down to a shelter is none
+    ("pt", "Vídeo mostra como é o abrigo antiaéreo de um prédio em Haifa", "shelter_in_place"),
+    ("pl", "Od dawna nikt nie schodził do schronu w tej kamienicy", "shelter_in_place"),
 ]
 
 
