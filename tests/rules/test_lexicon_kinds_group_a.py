@@ -832,6 +832,23 @@ POSITIVES = [
     ("pt", "shelter_in_place", "Os turistas se esconderam no bunker do hotel"),
     ("pt", "shelter_in_place", "Os moradores foram orientados a permanecer nos abrigos"),
     ("pt", "air_raid_alert", "Moradores acordaram com alertas de sirene nos celulares"),
+    # round 13: missions by their services: a visa or consular section closed, consular services
+    # suspended, an embassy that stopped its activity, consular posts suspending reception
+    ("en", "embassy_closed", "All consular offices abroad have suspended receiving visitors"),
+    ("id", "embassy_closed", "Konsulat Jenderal itu berhenti beroperasi sejak pekan lalu"),
+    ("id", "embassy_closed", "Kedutaan menghentikan sementara layanan konsuler"),
+    ("ar", "embassy_closed", "أغلق قسم التأشيرات في السفارة لأسباب أمنية"),
+    ("ar", "embassy_closed", "علقت السفارة الخدمات القنصلية حتى إشعار آخر"),
+    ("ar", "embassy_closed", "القنصلية أوقفت عملها بسبب الاحتجاجات"),
+    (
+        "fr",
+        "embassy_closed",
+        "Tous les postes consulaires à l'étranger ont suspendu l'accueil du public",
+    ),
+    ("de", "embassy_closed", "Alle Auslandsvertretungen haben den Publikumsverkehr eingestellt"),
+    ("ru", "embassy_closed", "Все консульские учреждения за рубежом приостановили приём граждан"),
+    ("uk", "embassy_closed", "Консульські установи тимчасово припинили прийом громадян"),
+    ("pl", "embassy_closed", "Ambasada zawiesiła usługi konsularne do odwołania"),
 ]
 
 NEAR_MISSES = [
