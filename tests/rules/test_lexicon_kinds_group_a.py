@@ -849,6 +849,27 @@ POSITIVES = [
     ("ru", "embassy_closed", "Все консульские учреждения за рубежом приостановили приём граждан"),
     ("uk", "embassy_closed", "Консульські установи тимчасово припинили прийом громадян"),
     ("pl", "embassy_closed", "Ambasada zawiesiła usługi konsularne do odwołania"),
+    # round 13: guided or glide bombs dropped from aircraft are air strikes without "air"
+    ("en", "air_strike", "The army hit the town with glide bombs on Sunday"),
+    ("id", "air_strike", "Pasukan Rusia menggempur kota itu dengan bom luncur"),
+    ("ar", "air_strike", "قصفت الطائرات البلدة بقنابل موجهة"),
+    ("de", "air_strike", "Die Armee griff das Dorf mit Lenkbomben an"),
+    ("es", "air_strike", "Rusia bombardeó el pueblo con bombas planeadoras"),
+    ("it", "air_strike", "L'esercito ha colpito il villaggio con bombe guidate"),
+    ("el", "air_strike", "Η αεροπορία έπληξε το χωριό με κατευθυνόμενες βόμβες"),
+    ("th", "air_strike", "กองทัพทิ้งระเบิดนำวิถีใส่หมู่บ้าน"),
+    ("pl", "air_strike", "Armia zrzuciła na wieś szybujące bomby"),
+    ("pl", "air_strike", "Rosyjski nalot na szpital w Charkowie"),
+    ("pt", "air_strike", "A Rússia atacou a vila com bombas planadoras"),
+    # nationals told to leave a country, and drone debris falling or a drone named with its owner
+    ("es", "evacuation", "El gobierno pidió a sus nacionales que abandonen Haití"),
+    ("th", "evacuation", "กระทรวงเรียกร้องให้คนไทยในเลบานอนออกจากประเทศ"),
+    ("pl", "evacuation", "MSZ wzywa obywateli do natychmiastowego opuszczenia Libanu"),
+    ("pt", "evacuation", "O Itamaraty pediu aos brasileiros que deixem o Líbano"),
+    ("ar", "drone_attack", "سقط حطام طائرة مسيرة على مبنى سكني"),
+    ("ar", "drone_attack", "قتلت طائرة أمريكية بدون طيار ثلاثة أشخاص"),
+    ("th", "drone_attack", "ซากโดรนตกใส่บ้านเรือนประชาชน"),
+    ("de", "drone_attack", "Die Miliz hat den Markt mit Drohnen angegriffen"),
 ]
 
 NEAR_MISSES = [
@@ -1335,6 +1356,8 @@ NEAR_MISSES = [
     # round 13: a safe-room tour is no instruction; nobody going down to a shelter is none
     ("pt", "Vídeo mostra como é o abrigo antiaéreo de um prédio em Haifa", "shelter_in_place"),
     ("pl", "Od dawna nikt nie schodził do schronu w tej kamienicy", "shelter_in_place"),
+    # round 13: a risk of raids is no raid
+    ("pl", "Ambasada zamknięta z powodu ryzyka rosyjskich nalotów", "air_strike"),
 ]
 
 
