@@ -870,6 +870,10 @@ POSITIVES = [
     ("ar", "drone_attack", "قتلت طائرة أمريكية بدون طيار ثلاثة أشخاص"),
     ("th", "drone_attack", "ซากโดรนตกใส่บ้านเรือนประชาชน"),
     ("de", "drone_attack", "Die Miliz hat den Markt mit Drohnen angegriffen"),
+    # round 13: a drone that fired missiles is a drone attack
+    ("en", "drone_attack", "A drone fired two missiles at a car near the border"),
+    ("fr", "drone_attack", "Un drone a tiré deux missiles sur une voiture près de la frontière"),
+    ("en", "missile_attack", "Russia launched drones and fired missiles at Kyiv overnight"),
 ]
 
 NEAR_MISSES = [
@@ -1358,6 +1362,12 @@ NEAR_MISSES = [
     ("pl", "Od dawna nikt nie schodził do schronu w tej kamienicy", "shelter_in_place"),
     # round 13: a risk of raids is no raid
     ("pl", "Ambasada zamknięta z powodu ryzyka rosyjskich nalotów", "air_strike"),
+    # round 13: a drone that fired missiles is no missile attack; where alerts sounded most in a
+    # past year is a statistic, not an alert
+    ("fr", "Un drone a tiré deux missiles sur une voiture près de la frontière", "missile_attack"),
+    ("uk", "Карта: де найчастіше звучали повітряні тривоги минулого року", "air_raid_alert"),
+    ("ru", "Карта: где чаще всего звучали воздушные тревоги в прошлом году", "air_raid_alert"),
+    ("pt", "Consulados fechados por causa dos ataques militares norte-americanos", "air_strike"),
 ]
 
 
