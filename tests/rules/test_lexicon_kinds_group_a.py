@@ -874,6 +874,12 @@ POSITIVES = [
     ("en", "drone_attack", "A drone fired two missiles at a car near the border"),
     ("fr", "drone_attack", "Un drone a tiré deux missiles sur une voiture près de la frontière"),
     ("en", "missile_attack", "Russia launched drones and fired missiles at Kyiv overnight"),
+    # round 13: sirens warning of incoming rockets; a rocket that hit a house directly
+    ("en", "air_raid_alert", "Sirens warned of incoming rockets across the north"),
+    ("th", "air_raid_alert", "เสียงไซเรนเตือนจรวดดังทั่วภาคเหนือ"),
+    ("es", "missile_attack", "Un cohete impactó directamente en una casa"),
+    ("it", "missile_attack", "Un razzo ha colpito direttamente una casa"),
+    ("th", "missile_attack", "จรวดตกใส่บ้านโดยตรง"),
 ]
 
 NEAR_MISSES = [
