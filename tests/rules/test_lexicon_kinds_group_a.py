@@ -880,6 +880,21 @@ POSITIVES = [
     ("es", "missile_attack", "Un cohete impactó directamente en una casa"),
     ("it", "missile_attack", "Un razzo ha colpito direttamente una casa"),
     ("th", "missile_attack", "จรวดตกใส่บ้านโดยตรง"),
+    # round 13: families of embassy staff moved out of a country; "advise against travel"
+    ("en", "evacuation", "Families of the embassy staff were flown to Cyprus"),
+    ("id", "evacuation", "Keluarga para diplomat kedutaan diterbangkan ke Yordania"),
+    ("ar", "evacuation", "أجلت الوزارة عائلات الدبلوماسيين في السفارة"),
+    ("fr", "evacuation", "Les familles des diplomates de l'ambassade ont été rapatriées"),
+    ("de", "evacuation", "Die Familien der Botschaftsangehörigen wurden ausgeflogen"),
+    ("es", "evacuation", "Las familias de los diplomáticos de la embajada fueron evacuadas"),
+    ("it", "evacuation", "Le famiglie dei diplomatici dell'ambasciata sono state rimpatriate"),
+    ("el", "evacuation", "Οι οικογένειες των διπλωματών της πρεσβείας μεταφέρθηκαν στην Αθήνα"),
+    ("uk", "evacuation", "Родини дипломатів посольства евакуйовано до Польщі"),
+    ("th", "evacuation", "ครอบครัวนักการทูตของสถานทูตอพยพไปยังไซปรัส"),
+    ("pl", "evacuation", "Rodziny dyplomatów ambasady ewakuowano do Polski"),
+    ("pt", "evacuation", "As famílias dos diplomatas da embaixada foram retiradas do país"),
+    ("it", "do_not_travel", "La Farnesina sconsiglia i viaggi verso il Libano"),
+    ("el", "do_not_travel", "Το υπουργείο συνιστά να αποφεύγονται τα ταξίδια στο Ιράν"),
 ]
 
 NEAR_MISSES = [
