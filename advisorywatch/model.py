@@ -106,12 +106,13 @@ class AdvisoryLevel:
 class Prepared:
     """What a parsing worker process (``runtime/workers.py``) worked out for an item, so that
     the storing process does not: its keys (``ingest/identities.py``) and, per rule that
-    matched its text, ``(index of the rule in the config, severity, hits)``."""
+    matched its text, ``(index of the rule in the config, severity, hits, lowered_by, dated)``
+    (as :class:`~advisorywatch.rules.engine.RuleMatch`)."""
 
     identity: str
     content_hash: str
     link_key: str | None
-    matches: tuple[tuple[int, str, tuple[Any, ...]], ...]
+    matches: tuple[tuple[int, str, tuple[Any, ...], frozenset[str], int | None], ...]
 
 
 @dataclass(slots=True)

@@ -256,6 +256,8 @@ def _cmd_alerts(config: Config, args: argparse.Namespace) -> int:
         print(f"    {r['url'] or '-'}  [{', '.join(r['terms'])}]  deliveries: {sent or 'none'}")
         if r["places"]:
             print(f"    places: {'; '.join(p['label'] for p in r['places'])}")
+        if r["lowered"]:
+            print(f"    {r['lowered']}")
     return EXIT_OK
 
 
@@ -467,13 +469,8 @@ def _cmd_match(config: Config, args: argparse.Namespace) -> int:
     matches = engine.evaluate(args.source, {"title": title, "text": text}, args.published)
     for m in matches:
         print(f"{m.rule.name}  [{m.severity}]  concepts: {', '.join(m.concepts) or '-'}")
-        if m.lowered_by:
-            print(f"  lowered to {m.severity} by {', '.join(sorted(m.lowered_by))}")
-        if m.dated is not None:
-            print(
-                f"  lowered to info: a retrospective, dated {m.dated} and by no later year"
-                f" (retrospective_years: {m.rule.retrospective_years})"
-            )
+        if m.lowered:
+            print(f"  {m.lowered}")
         for h in m.hits:
             kind = "regex" if h.term in m.rule.regexes else "keyword"
             what = f"{h.concept or kind}/{h.language or '-'}"

@@ -147,6 +147,8 @@ class Alert(Base):
     rule: Mapped[str] = mapped_column(String(200))
     occasion: Mapped[str] = mapped_column(String(200), default="", server_default="")
     severity: Mapped[str] = mapped_column(String(20))
+    # Why ``severity`` is below the rule's (a reopening, a retrospective), in words; or "".
+    lowered: Mapped[str] = mapped_column(String(500), default="", server_default="")
     matched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     places: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # its item's, when raised

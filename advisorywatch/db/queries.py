@@ -56,6 +56,7 @@ def recent_alerts(db: Database, limit: int) -> list[dict[str, Any]]:
                 "created_at": a.created_at.isoformat(timespec="seconds"),
                 "rule": a.rule,
                 "severity": a.severity,
+                "lowered": a.lowered,
                 "source": a.item.source.name,
                 "title": a.item.title,
                 "url": a.item.url,

@@ -45,10 +45,14 @@ class Firing:
     # again on a revision of its item only for a concept or keyword it had not matched there.
     occasion: str = ""
     incident: bool = True  # may be folded into an incident with other sources' reports
+    lowered: str = ""  # why ``severity`` is below the rule's (``RuleMatch.lowered``)
 
 
 def _text_firings(matches: list[RuleMatch]) -> list[Firing]:
-    return [Firing(m.rule, m.severity, [hit_record(h) for h in m.hits]) for m in matches]
+    return [
+        Firing(m.rule, m.severity, [hit_record(h) for h in m.hits], lowered=m.lowered)
+        for m in matches
+    ]
 
 
 def _level_firings(
@@ -157,7 +161,10 @@ class Alerter:
             fields = {"title": item.title, "text": item.text}
             return self.rules.evaluate(source, fields, item.published)
         configs = self.rules.configs
-        return [RuleMatch(configs[i], hits, sev) for i, sev, hits in item.prepared.matches]
+        return [
+            RuleMatch(configs[i], hits, severity, lowered_by, dated)
+            for i, severity, hits, lowered_by, dated in item.prepared.matches
+        ]
 
     def _alert(
         self, routing: Routing, item: Item, firings: list[Firing], now: datetime
@@ -173,6 +180,7 @@ class Alerter:
                 "rule": f.rule.name,
                 "occasion": f.occasion,
                 "severity": f.severity,
+                "lowered": f.lowered,
                 "created_at": now,
                 "matched": f.matched,
                 "places": item.places,

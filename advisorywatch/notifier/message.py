@@ -38,7 +38,8 @@ DEFAULT_BODY = """\
 {% for s in snippets %}> {{ s }}
 {% endfor %}
 Matched: {{ terms | join(", ") }}
-{% if places %}Places: {{ places | join("; ") }}
+{% if lowered %}({{ lowered | join("; ") }})
+{% endif %}{% if places %}Places: {{ places | join("; ") }}
 {% endif %}Source: {{ source }}
 {% if also_reported %}Also reported by: {{ also_reported | join(", ") }}
 {% endif %}Link: {{ link or "-" }}
@@ -48,7 +49,8 @@ Published: {{ published }} · first seen: {{ first_seen }}
 DEFAULT_HTML_BODY = """\
 {% for s in snippets %}<blockquote>{{ s }}</blockquote>
 {% endfor %}<p>Matched: {{ terms | join(", ") }}<br>
-{% if places %}Places: {{ places | join("; ") }}<br>
+{% if lowered %}({{ lowered | join("; ") }})<br>
+{% endif %}{% if places %}Places: {{ places | join("; ") }}<br>
 {% endif %}Source: {{ source }}<br>
 {% if also_reported %}Also reported by: {{ also_reported | join(", ") }}<br>
 {% endif %}Link: {% if link %}<a href="{{ link }}">{{ link }}</a>{% else %}-{% endif %}<br>
@@ -198,6 +200,10 @@ def alert_fields(
             f"{h['text']} ({h['concept'] or 'keyword'}, {h['language'] or '-'})" for h in hits
         ),
         "languages": sorted({h["language"] for h in hits if h["language"]}),
+        # Why an alert is below its rule's severity ("lowered to info by embassy_reopened").
+        "lowered": [
+            f"{a.rule}: {a.lowered}" if len(alerts) > 1 else a.lowered for a in alerts if a.lowered
+        ],
         # "Kyiv, Ukraine": the places the item names, its title's first (ingest stores them).
         "places": list(dict.fromkeys(p["label"] for p in item.places or ())),
         "published": _when(item.published),

@@ -59,6 +59,19 @@ class RuleMatch:
         return sorted({h.matched for h in self.hits})
 
     @property
+    def lowered(self) -> str:
+        """Why the match is below its rule's severity, in words ("" when it is not)."""
+        why = []
+        if self.lowered_by:
+            why.append(f"lowered to {self.severity} by {', '.join(sorted(self.lowered_by))}")
+        if self.dated is not None:
+            why.append(
+                f"lowered to info: a retrospective, dated {self.dated} and by no later year"
+                f" (retrospective_years: {self.rule.retrospective_years})"
+            )
+        return "; ".join(why)
+
+    @property
     def concepts(self) -> list[str]:
         return sorted({h.concept for h in self.hits if h.concept})
 

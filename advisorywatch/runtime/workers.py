@@ -196,7 +196,7 @@ def prepare(engine: RuleEngine, source: str, items: list[ParsedItem]) -> list[Pa
             item_identity(it.guid, it.url, it.title, it.text),
             content_hash(it.title, it.text),
             link_key(it.url),
-            tuple((index[id(m.rule)], m.severity, m.hits) for m in matches),
+            tuple((index[id(m.rule)], m.severity, m.hits, m.lowered_by, m.dated) for m in matches),
         )
         out.append(replace(it, prepared=prepared))
     return out

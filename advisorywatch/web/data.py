@@ -59,6 +59,7 @@ class AlertView(BaseModel):
     rule: str
     occasion: str
     severity: str
+    lowered: str  # why the severity is below the rule's, or ""
     source: str
     title: str
     url: str | None  # as the source gave it
@@ -210,6 +211,7 @@ def _views(s: Session, alerts: list[Alert]) -> list[AlertView]:
             rule=a.rule,
             occasion=a.occasion,
             severity=a.severity,
+            lowered=a.lowered,
             source=a.item.source.name,
             title=a.item.title,
             url=a.item.url,

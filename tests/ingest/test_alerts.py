@@ -17,6 +17,9 @@ from .conftest import STRIKE, URL, MakeIngestor
 
 LEVEL: dict[str, Any] = {"name": "level", "advisory_level": {}, "notify": ["console"]}
 STATE_DEPT = "US State Department"
+RETROSPECTIVE_1985 = (
+    "lowered to info: a retrospective, dated 1985 and by no later year (retrospective_years: 15)"
+)
 
 
 def _fetch(ingestor: Ingestor, source: str, text: str, level: int | None = None) -> int:
@@ -107,6 +110,22 @@ def test_a_retrospective_is_dated_by_the_items_publication(make_ingestor: MakeIn
     result = ingestor.ingest(FetchOutcome("a", URL, 200, items))
     assert result.ok and result.alerts == 2, result.error
     with db.session() as s:
-        rows = s.execute(select(Item.guid, Alert.severity).join(Alert).order_by(Item.guid))
-        # news when it was published; history when it is matched now with no date
-        assert [tuple(r) for r in rows] == [("since", "info"), ("then", "warning")]
+        rows = s.execute(
+            select(Item.guid, Alert.severity, Alert.lowered).join(Alert).order_by(Item.guid)
+        )
+        # news when it was published; history when it is matched now with no date, and the
+        # alert says why it is info
+        assert [tuple(r) for r in rows] == [
+            ("since", "info", RETROSPECTIVE_1985),
+            ("then", "warning", ""),
+        ]
+
+
+def test_an_alert_a_reopening_lowers_says_so(make_ingestor: MakeIngestor) -> None:
+    rule = {"name": "embassy", "concepts": ["embassy_closed"], "notify": ["console"]}
+    db, ingestor = make_ingestor(["a"], [rule])
+    text = "The embassy in Kyiv has reopened after being closed for three months."
+    assert _fetch(ingestor, "a", text) == 1
+    with db.session() as s:
+        (alert,) = s.scalars(select(Alert))
+        assert (alert.severity, alert.lowered) == ("info", "lowered to info by embassy_reopened")

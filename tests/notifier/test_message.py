@@ -210,3 +210,22 @@ def test_the_places_an_item_names_are_in_its_message(fmt: str) -> None:
 def test_no_places_line_when_the_item_names_none() -> None:
     body = Templates(ChannelConfig(urls=["json://x"])).render([_alert("Air strike")], NOW).body
     assert "Places:" not in body
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_message_says_why_an_alert_is_below_its_rules_severity(fmt: str) -> None:
+    channel = ChannelConfig(urls=["json://x"], format=fmt)  # type: ignore[arg-type]
+
+    def shown(reason: str) -> str:  # as the format escapes it
+        return reason.replace("_", "\\_") if fmt == "markdown" else reason
+
+    alone = _alert("Embassy reopened in Kyiv")
+    alone.lowered = "lowered to info by embassy_reopened"
+    body = Templates(channel).render([alone], NOW).body
+    assert f"({shown('lowered to info by embassy_reopened')})" in body, body
+    # With several rules in one message, each reason names its rule.
+    alerts = _alerts_of_one_item("Air strike")
+    alerts[2].lowered = "lowered to info by all_clear"
+    body = Templates(channel).render(alerts, NOW).body
+    assert f"({shown('raid: lowered to info by all_clear')})" in body, body
+    assert "lowered" not in Templates(channel).render([_alert("Air strike")], NOW).body

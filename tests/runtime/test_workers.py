@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import ANY
 
 from advisorywatch.crawler.sources.base import Fetched, SourceType
 from advisorywatch.crawler.sources.registry import make_source
@@ -129,11 +130,11 @@ def test_a_worker_takes_new_rules_at_a_reload() -> None:
     try:
         (item,) = asyncio.run(parse())
         assert item.prepared is not None
-        assert [(i, sev) for i, sev, _ in item.prepared.matches] == [(0, "warning")]
+        assert [(i, sev) for i, sev, *_ in item.prepared.matches] == [(0, "warning")]
         workers.configure(_rules("embassy_closed", "air_strike"))
         (item,) = asyncio.run(parse())
         assert item.prepared is not None
-        assert [i for i, _, _ in item.prepared.matches] == [1]  # the rule's index in the new config
+        assert [i for i, *_ in item.prepared.matches] == [1]  # the rule's index in the new config
     finally:
         workers.close()
 
@@ -155,9 +156,9 @@ def test_a_worker_dates_a_retrospective_by_the_feeds_publication_date() -> None:
     workers = ParseWorkers(1, _rules("air_strike"))
     try:
         parsed = asyncio.run(workers.parse(_feed("news"), fetched)).items
-        assert [[sev for _, sev, _ in it.prepared.matches] for it in parsed if it.prepared] == [
-            ["warning"],  # news in 1985
-            ["info"],  # history in 2026
+        assert [[m[1:] for m in it.prepared.matches] for it in parsed if it.prepared] == [
+            [("warning", ANY, frozenset(), None)],  # news in 1985
+            [("info", ANY, frozenset(), 1985)],  # history in 2026: the old year goes along
         ]
     finally:
         workers.close()

@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree, html
 
+from advisorywatch.db.models import Alert
+
 from .conftest import ADMIN, CSP, HOSTILE, READ, bearer
 
 PAGES = ["/", "/alerts", "/alerts/1", "/incidents", "/incidents/1", "/sources"]
@@ -103,6 +105,21 @@ def test_alerts_filters_and_details(open_client: TestClient, site: Any) -> None:
         f"incident {ids['incident']}"
     ]
     assert open_client.get("/alerts/999999").status_code == 404
+
+
+def test_an_alert_says_why_it_is_below_its_rules_severity(
+    open_client: TestClient, site: Any
+) -> None:
+    db, _, ids = site
+    lowered, plain = ids["alerts"][:2]
+    reason = "lowered to info by embassy_reopened"
+    with db.session() as s:
+        s.get(Alert, lowered).lowered = reason
+    one = _doc(open_client.get(f"/alerts/{lowered}"))
+    assert one.xpath("//span[@class='lowered']/text()") == [reason]
+    assert open_client.get(f"/api/v1/alerts/{lowered}").json()["lowered"] == reason
+    assert not _doc(open_client.get(f"/alerts/{plain}")).xpath("//span[@class='lowered']")
+    assert open_client.get(f"/api/v1/alerts/{plain}").json()["lowered"] == ""
 
 
 def test_incidents_and_sources(open_client: TestClient, site: Any) -> None:
