@@ -261,26 +261,63 @@ def normalize_text(text: str) -> Normalized:
         text = _ENTITY.sub(_unescape, text)
     if text.isascii():  # NFKC leaves ASCII alone, casefold is lower, nothing to fold
         text = text.lower()
-        equivalent = _EQUIVALENT_ASCII
+        for a, b in _EQUIVALENT_ASCII:
+            if a in text:
+                text = text.replace(a, b)
     else:
         if not unicodedata.is_normalized("NFKC", text):
             units = _nfkc_units()
             resize(units, _nfkc)
             text = units.sub(_nfkc, text)
-        folded = text.casefold()
-        if len(folded) != len(text):
-            resize(_casefold_resizers(), _casefold)
-        text = folded
-        equivalent = _EQUIVALENT
-    for a, b in equivalent:
-        if a in text:
-            text = text.replace(a, b)
-    if not text.isascii() and _NEEDS_FOLD.search(text):
-        text = _fold_marks(text, steps)
+        text = _latin1_folded(text) or _fold(text, steps)
     if "  " in text:
         resize(_SPACES, " ")
         text = _SPACES.sub(" ", text)
     return Normalized(original, text, steps)
+
+
+def _fold(text: str, steps: list[_Step]) -> str:
+    """Steps 3 to 5 of a text that is not ASCII."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        steps.append(_Step(text, _casefold_resizers(), _casefold))
+    text = folded
+    for a, b in _EQUIVALENT:
+        if a in text:
+            text = text.replace(a, b)
+    if not text.isascii() and _NEEDS_FOLD.search(text):
+        text = _fold_marks(text, steps)
+    return text
+
+
+@cache
+def _latin1_table() -> tuple[bytes, bytes]:
+    """Steps 3 to 5 as one byte table for a text of Latin-1 characters only, built by
+    :func:`_fold` on each character; and the characters it cannot stand for (``ß`` becomes
+    ``ss``, the soft hyphen is removed): a text with one of them takes :func:`_fold`."""
+    table, odd = bytearray(range(256)), bytearray()
+    sensitive = _folds().sensitive
+    for b in range(256):
+        steps: list[_Step] = []
+        c = _fold(chr(b), steps)
+        if steps or len(c) != 1 or c > "\xff" or chr(b) in sensitive:
+            odd.append(b)
+        else:
+            table[b] = ord(c)
+    return bytes(table), bytes(odd)
+
+
+def _latin1_folded(text: str) -> str | None:
+    """:func:`_fold` of a text of Latin-1 characters (most European text) in one pass of
+    ``bytes.translate``; None for any other text."""
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    table, odd = _latin1_table()
+    if any(b in raw for b in odd):
+        return None
+    return raw.translate(table).decode("latin-1")
 
 
 def _fold_marks(text: str, steps: list[_Step]) -> str:
@@ -322,3 +359,4 @@ def warm_up() -> None:
     _nfkc_units()
     _casefold_resizers()
     _folds()
+    _latin1_table()

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
+from typing import Any
 
 import pytest
 
-from advisorywatch.rules.normalize import normalize, normalize_pattern, normalize_text
+from advisorywatch.rules.normalize import (
+    _fold,
+    _latin1_folded,
+    normalize,
+    normalize_pattern,
+    normalize_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +121,24 @@ def test_offset_map_on_random_text() -> None:
 def test_pattern_normalisation_keeps_regex_escapes() -> None:
     assert normalize_pattern(r"\bferm(?:ée|e)\S+\W") == r"\bferm(?:ee|e)\S+\W"
     assert normalize_pattern("επ[ιί]θ[εέ]σ") == "επ[ιι]θ[εε]σ"
+
+
+def test_latin1_text_folds_as_any_other_text() -> None:
+    """A text of Latin-1 characters takes one byte table (``_latin1_folded``); it gives what
+    the general path (``_fold``) gives, for every Latin-1 character in any company, and a
+    text with one the table cannot stand for (``ß``, the soft hyphen) takes the general path."""
+    latin1 = [chr(c) for c in range(256) if unicodedata.is_normalized("NFKC", chr(c))]
+    rng = random.Random(11)
+    texts = ["".join(latin1), *("".join(rng.choices(latin1, k=40)) for _ in range(2000))]
+    for text in texts:
+        fast = _latin1_folded(text)
+        if fast is None:
+            assert "ß" in text or "\u00ad" in text, repr(text)
+            continue
+        steps: list[Any] = []
+        assert fast == _fold(text, steps), repr(text)
+        assert not steps
+    assert _latin1_folded("Ambassade fermée à Gaza") == "ambassade fermee a gaza"
+    assert _latin1_folded("Straße") is None
+    assert _latin1_folded("επιδρομή") is None
+    assert normalize_text("Straße\u00adn À").text == "strassen a"
