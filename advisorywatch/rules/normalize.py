@@ -32,7 +32,9 @@ the regex patterns:
 
 Each step either keeps the length of the text or changes it in a few places that a regex can
 find again; those places are located only when an offset is mapped back (that is, when
-something matched), so the common path stays at the speed of ``str`` methods.
+something matched), so the common path stays at the speed of ``str`` methods. Steps 3 to 5 of
+a text that Latin-1 or an 8-bit codec of its script encodes are one ``bytes.translate``
+through a table built from the general path, one character at a time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import accumulate
+from typing import NamedTuple
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACES = re.compile("  +")  # not " {2,}": re searches a literal prefix 3 times faster
@@ -269,7 +272,7 @@ def normalize_text(text: str) -> Normalized:
             units = _nfkc_units()
             resize(units, _nfkc)
             text = units.sub(_nfkc, text)
-        text = _latin1_folded(text) or _fold(text, steps)
+        text = _byte_folded(text) or _fold(text, steps)
     if "  " in text:
         resize(_SPACES, " ")
         text = _SPACES.sub(" ", text)
@@ -281,43 +284,101 @@ def _fold(text: str, steps: list[_Step]) -> str:
     folded = text.casefold()
     if len(folded) != len(text):
         steps.append(_Step(text, _casefold_resizers(), _casefold))
-    text = folded
-    for a, b in _EQUIVALENT:
-        if a in text:
-            text = text.replace(a, b)
+    text = _equivalent(folded)
     if not text.isascii() and _NEEDS_FOLD.search(text):
         text = _fold_marks(text, steps)
     return text
 
 
+def _equivalent(text: str) -> str:
+    """Step 4 of a text that is not ASCII."""
+    for a, b in _EQUIVALENT:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+# 8-bit codecs a text may be written in, tried in this order when it is not all Latin-1: a
+# text one of them encodes is folded one byte at a time (:func:`_byte_folded`).
+_CODECS = ("cp1252", "cp1250", "cp1254", "cp1257", "cp1251", "cp1253", "cp1255", "cp1256", "cp874")
+_TRIES = 3  # codecs tried for one text before it takes the general path
+
+
+class _ByteFold(NamedTuple):
+    """Steps 3 to 5 as one byte table for a text an 8-bit codec encodes, built by
+    :func:`_fold` on each character, and the bytes for which it cannot stand: ``odd`` never
+    (a character whose fold is not one character of the codec, ``ß`` → ``ss``, or that is
+    removed, the soft hyphen), ``sensitive`` not in a text that also has one of ``folding``
+    (a combining mark, a Thai tone mark: step 5 rewrites the whole text around them, as a
+    text with an accented letter does)."""
+
+    table: bytes
+    odd: bytes
+    sensitive: bytes
+    folding: bytes
+
+
 @cache
-def _latin1_table() -> tuple[bytes, bytes]:
-    """Steps 3 to 5 as one byte table for a text of Latin-1 characters only, built by
-    :func:`_fold` on each character; and the characters it cannot stand for (``ß`` becomes
-    ``ss``, the soft hyphen is removed): a text with one of them takes :func:`_fold`."""
-    table, odd = bytearray(range(256)), bytearray()
-    sensitive = _folds().sensitive
+def _byte_fold(codec: str) -> _ByteFold:
+    table, odd, sensitive, folding = bytearray(range(256)), bytearray(), bytearray(), bytearray()
     for b in range(256):
-        steps: list[_Step] = []
-        c = _fold(chr(b), steps)
-        if steps or len(c) != 1 or c > "\xff" or chr(b) in sensitive:
+        try:
+            c = bytes([b]).decode(codec)
+            steps: list[_Step] = []
+            folded = _fold(c, steps).encode(codec)
+        except UnicodeError:
             odd.append(b)
-        else:
-            table[b] = ord(c)
-    return bytes(table), bytes(odd)
+            continue
+        if steps or len(folded) != 1:
+            odd.append(b)
+            continue
+        table[b] = folded[0]
+        if c in _folds().sensitive:
+            sensitive.append(b)
+        if _NEEDS_FOLD.search(_equivalent(c.casefold())):
+            folding.append(b)
+    return _ByteFold(bytes(table), bytes(odd), bytes(sensitive), bytes(folding))
 
 
-def _latin1_folded(text: str) -> str | None:
-    """:func:`_fold` of a text of Latin-1 characters (most European text) in one pass of
-    ``bytes.translate``; None for any other text."""
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
+@cache
+def _codec_for(c: str) -> tuple[str, ...]:
+    """The codecs of ``_CODECS`` that encode the character ``c``, in that order."""
+    out = []
+    for codec in _CODECS:
+        try:
+            c.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        out.append(codec)
+    return tuple(out)
+
+
+def _byte_folded(text: str) -> str | None:
+    """:func:`_fold` of a text that Latin-1 or an 8-bit codec of one script encodes (most
+    European, Cyrillic, Greek, Hebrew, Arabic and Thai text) in one pass of
+    ``bytes.translate``; None for any other text (a codec is chosen by the characters that
+    those tried before it cannot encode)."""
+    codec, unencoded = "latin-1", ""
+    while True:
+        try:
+            raw = text.encode(codec)
+            break
+        except UnicodeEncodeError as e:
+            unencoded += text[e.start]
+            if len(unencoded) == _TRIES:
+                return None
+            fits = (k for k in _CODECS if all(k in _codec_for(c) for c in unencoded))
+            codec = next(fits, "")
+            if not codec:
+                return None
+    fold, n = _byte_fold(codec), len(raw)
+    if len(raw.translate(None, fold.odd)) != n or (
+        fold.sensitive
+        and len(raw.translate(None, fold.sensitive)) != n
+        and len(raw.translate(None, fold.folding)) != n
+    ):
         return None
-    table, odd = _latin1_table()
-    if any(b in raw for b in odd):
-        return None
-    return raw.translate(table).decode("latin-1")
+    return raw.translate(fold.table).decode(codec)
 
 
 def _fold_marks(text: str, steps: list[_Step]) -> str:
@@ -359,4 +420,4 @@ def warm_up() -> None:
     _nfkc_units()
     _casefold_resizers()
     _folds()
-    _latin1_table()
+    _byte_fold("latin-1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import unicodedata
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 
 from advisorywatch.rules.normalize import (
+    _CODECS,
+    _byte_fold,
+    _byte_folded,
     _fold,
-    _latin1_folded,
     normalize,
     normalize_pattern,
     normalize_text,
@@ -123,22 +126,43 @@ def test_pattern_normalisation_keeps_regex_escapes() -> None:
     assert normalize_pattern("επ[ιί]θ[εέ]σ") == "επ[ιι]θ[εε]σ"
 
 
-def test_latin1_text_folds_as_any_other_text() -> None:
-    """A text of Latin-1 characters takes one byte table (``_latin1_folded``); it gives what
-    the general path (``_fold``) gives, for every Latin-1 character in any company, and a
-    text with one the table cannot stand for (``ß``, the soft hyphen) takes the general path."""
-    latin1 = [chr(c) for c in range(256) if unicodedata.is_normalized("NFKC", chr(c))]
+@pytest.mark.parametrize("codec", ["latin-1", *_CODECS])
+def test_text_of_an_8bit_codec_folds_as_any_other_text(codec: str) -> None:
+    """A text that Latin-1 or one of the 8-bit codecs encodes takes one byte table
+    (``_byte_folded``); it gives what the general path (``_fold``) gives, for every character
+    of the codec in any company; a text with one the table cannot stand for (``ß``, the soft
+    hyphen, a combining mark) takes the general path."""
+    chars = []
+    for b in range(256):
+        with contextlib.suppress(UnicodeDecodeError):
+            c = bytes([b]).decode(codec)
+            if unicodedata.is_normalized("NFKC", c):
+                chars.append(c)
+    odd = set(_byte_fold(codec).odd.decode(codec, "ignore"))
     rng = random.Random(11)
-    texts = ["".join(latin1), *("".join(rng.choices(latin1, k=40)) for _ in range(2000))]
+    even = [c for c in chars if c not in odd]
+    texts = ["".join(chars), *("".join(rng.choices(cs, k=40)) for cs in (chars, even) * 250)]
+    folded = 0
     for text in texts:
-        fast = _latin1_folded(text)
-        if fast is None:
-            assert "ß" in text or "\u00ad" in text, repr(text)
+        fast = _byte_folded(text)
+        if fast is None:  # an odd character, or no codec found in _TRIES
             continue
         steps: list[Any] = []
         assert fast == _fold(text, steps), repr(text)
         assert not steps
-    assert _latin1_folded("Ambassade fermée à Gaza") == "ambassade fermee a gaza"
-    assert _latin1_folded("Straße") is None
-    assert _latin1_folded("επιδρομή") is None
+        folded += 1
+    assert odd.isdisjoint(texts[0]) == (_byte_folded(texts[0]) is not None)
+    assert folded > len(texts) / 3
+
+
+def test_the_codec_is_chosen_by_the_characters_latin1_cannot_encode() -> None:
+    assert _byte_folded("Ambassade fermée à Gaza") == "ambassade fermee a gaza"
+    assert _byte_folded("L’ambassade «fermée» — Œuvre") == "l'ambassade «fermee» - œuvre"
+    assert _byte_folded("Ambasada zamknięta, ŁÓDŹ") == "ambasada zamknieta, łodz"
+    assert _byte_folded("ΑΕΡΟΠΟΡΙΚΉ επιδρομή") == "αεροπορικη επιδρομη"
+    assert _byte_folded("Посольство закрыто, Ёлка") == "посольство закрыто, елка"
+    assert _byte_folded("غارة إسرائيلية") == "غاره اسراييليه"
+    assert _byte_folded("ไซเรนเตือนภัยทางอากาศ") == "ไซเรนเตือนภัยทางอากาศ"  # tone marks
+    assert _byte_folded("Straße") is None  # ß is two letters folded
+    assert _byte_folded("ΑΕΡΟΠΟΡΙΚΉ Посольство") is None  # no one codec
     assert normalize_text("Straße\u00adn À").text == "strassen a"
