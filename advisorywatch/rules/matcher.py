@@ -190,8 +190,15 @@ class ConceptMatcher:
                 | (_MARKS if marks else 0)
                 | (_GATES if _GATE in kinds else 0)
             )
+        gated_by: dict[int, set[int]] = {}
         for pi, gate in gates.items():
             self._patterns[pi].gate = frozenset(gate)
+            for ki in gate:
+                gated_by.setdefault(ki, set()).add(pi)
+        # Per gate key, the patterns it gates; the patterns without a gate: a text's runnable
+        # patterns are worked out by set unions, not pattern by pattern.
+        self._gated_by = {ki: frozenset(pis) for ki, pis in gated_by.items()}
+        self._ungated = frozenset(pi for pi, p in enumerate(self._patterns) if not p.gate)
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -346,19 +353,19 @@ class ConceptMatcher:
         """Runs each pattern whose trigger was seen (``triggers``: key -> where), and those
         without one, in the windows around its triggers (:func:`_windows`, worked out once for
         the patterns that share their triggers) that hold one of its gate literals."""
-        order = list(self._always)
-        for key in triggers:  # in the order first seen, as the hits of a pattern come
-            order += self._triggering[key]
         gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
         for key, start, _ in gates:
             gate_at.setdefault(key, []).append(start)
-        gates_seen = set(gate_at)
+        # those without a gate, and those with a gate literal somewhere in the text
+        runnable = self._ungated.union(*(self._gated_by[k] for k in gate_at))
+        order = [
+            *self._always,
+            *(pi for key in triggers for pi in self._triggering[key] if pi in runnable),
+        ]  # in the order first seen, as the hits of a pattern come
         windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
         for pi in dict.fromkeys(order):
             p = self._patterns[pi]
             if p.gate:
-                if p.gate.isdisjoint(gates_seen):
-                    continue
                 present = [(gate_at[k], self._lengths[k]) for k in p.gate if k in gate_at]
             ks = (
                 p.triggers if len(p.triggers) < 2 else tuple(k for k in p.triggers if k in triggers)
