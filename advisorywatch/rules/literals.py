@@ -42,6 +42,10 @@ class Regex(Protocol):
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[tuple[int, int]]: ...
 
+    def may_match(self, text: str) -> bool:
+        """False only when no stretch of ``text`` can hold a match."""
+        ...
+
 
 class _Trusted:
     """A built-in regex on Python's ``re``; ``needles``, literals of which every match holds
@@ -57,6 +61,9 @@ class _Trusted:
         if self._needles is not None and all(text.find(n, pos, end) < 0 for n in self._needles):
             return False
         return self._rx.search(text, pos, end) is not None
+
+    def may_match(self, text: str) -> bool:
+        return self._needles is None or any(n in text for n in self._needles)
 
     def spans(
         self, text: str, pos: int = 0, endpos: int | None = None

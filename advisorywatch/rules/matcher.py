@@ -431,9 +431,9 @@ class ConceptMatcher:
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
         pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti, [])
-        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
         text = norm.text
+        excl = [x for x in self._exclude.get(ti, ()) if x.may_match(text)]
+        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []
