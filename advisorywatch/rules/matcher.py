@@ -190,15 +190,13 @@ class ConceptMatcher:
                 | (_MARKS if marks else 0)
                 | (_GATES if _GATE in kinds else 0)
             )
-        gated_by: dict[int, set[int]] = {}
         for pi, gate in gates.items():
             self._patterns[pi].gate = frozenset(gate)
-            for ki in gate:
-                gated_by.setdefault(ki, set()).add(pi)
-        # Per gate key, the patterns it gates; the patterns without a gate: a text's runnable
-        # patterns are worked out by set unions, not pattern by pattern.
-        self._gated_by = {ki: frozenset(pis) for ki, pis in gated_by.items()}
-        self._ungated = frozenset(pi for pi, p in enumerate(self._patterns) if not p.gate)
+        # Per trigger key, the patterns it triggers with their gates (None: no gate).
+        self._gated = {
+            ki: tuple((pi, self._patterns[pi].gate or None) for pi in pis)
+            for ki, pis in self._triggering.items()
+        }
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
         self._empty = not keys and not self._always
 
@@ -356,12 +354,16 @@ class ConceptMatcher:
         gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
         for key, start, _ in gates:
             gate_at.setdefault(key, []).append(start)
-        # those without a gate, and those with a gate literal somewhere in the text
-        runnable = self._ungated.union(*(self._gated_by[k] for k in gate_at))
-        order = [
+        seen = set(gate_at)
+        order = [  # in the order first seen, as the hits of a pattern come
             *self._always,
-            *(pi for key in triggers for pi in self._triggering[key] if pi in runnable),
-        ]  # in the order first seen, as the hits of a pattern come
+            *(
+                pi
+                for key in triggers
+                for pi, gate in self._gated[key]
+                if gate is None or not gate.isdisjoint(seen)  # a gate literal in the text?
+            ),
+        ]
         windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
         for pi in dict.fromkeys(order):
             p = self._patterns[pi]
