@@ -61,9 +61,10 @@ class LinearRegex:
         """Whether the regex matches (an empty match counts) in ``text[pos:endpos]``."""
         return next(self._matches(text, pos, endpos), None) is not None
 
-    def may_match(self, text: str) -> bool:
-        """Always True: whether a stretch of ``text`` may hold a match is not worked out."""
-        return True
+    @property
+    def needles(self) -> None:
+        """None: it looks for no literal before it runs."""
+        return None
 
     def spans(
         self, text: str, pos: int = 0, endpos: int | None = None

@@ -42,8 +42,9 @@ class Regex(Protocol):
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[tuple[int, int]]: ...
 
-    def may_match(self, text: str) -> bool:
-        """False only when no stretch of ``text`` can hold a match."""
+    @property
+    def needles(self) -> frozenset[str] | None:
+        """Literals of which every match holds one, if it looks for them itself."""
         ...
 
 
@@ -56,14 +57,15 @@ class _Trusted:
         self._rx = re.compile(source, re.IGNORECASE)
         self._needles = needles
 
+    @property
+    def needles(self) -> frozenset[str] | None:
+        return self._needles
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
         end = len(text) if endpos is None else endpos
         if self._needles is not None and all(text.find(n, pos, end) < 0 for n in self._needles):
             return False
         return self._rx.search(text, pos, end) is not None
-
-    def may_match(self, text: str) -> bool:
-        return self._needles is None or any(n in text for n in self._needles)
 
     def spans(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -88,6 +90,13 @@ def variants(source: str, lang: str | None) -> list[tuple[str, bool]]:
 def compile_normal(normal: str, trusted: bool) -> Regex:
     """Compile a regex already in the normal form, on the engine ``trusted`` picks."""
     return _Trusted(normal) if trusted else LinearRegex(normal)
+
+
+def compile_gated(normal: str, trusted: bool) -> Regex:
+    """:func:`compile_normal` for a regex that runs where the automaton saw its trigger (an
+    exclude): a built-in one first looks for its gate literals (:func:`pattern_gate`) with
+    ``str.find`` and is not run where none of them is."""
+    return _Trusted(normal, pattern_gate(normal)) if trusted else LinearRegex(normal)
 
 
 def compile_any(normals: Iterable[tuple[str, bool]]) -> list[Regex]:

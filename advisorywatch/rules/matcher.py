@@ -14,7 +14,9 @@ A regex pattern runs only where its trigger (a literal the pattern cannot match 
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
 veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
-only where the automaton saw it, the others (joined into one regex) around every hit. The
+only where the automaton saw it (and where one of its gate literals is), the others (joined
+into one regex) around every hit of a field that holds one of their literals of any length
+(``년``: the automaton looks for those too). The
 title and the start of the text are one context for them (a holiday the title names vetoes
 the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
 matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
@@ -44,6 +46,7 @@ from advisorywatch.rules.boundaries import (
 from advisorywatch.rules.literals import (
     Regex,
     compile_any,
+    compile_gated,
     compile_normal,
     pattern_gate,
     pattern_triggers,
@@ -93,7 +96,7 @@ class Target:
     exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE = 0, 1, 2, 3, 4, 5, 6
+_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE, _NEEDLE = 0, 1, 2, 3, 4, 5, 6, 7
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -153,6 +156,10 @@ class ConceptMatcher:
             # Any language's excludes: an English text may hit a Spanish stem too.
             if near := self._excludes(keys, t.exclude, _VETO, partial(self._add_veto, ti)):
                 self._exclude[ti] = near
+                # The literals of which each match of the joined ones holds one: seen by the
+                # automaton, so that a field without any of them skips them (``년``, ``雷``).
+                for needle in (n for x in near for n in x.needles or ()):
+                    keys.setdefault(needle, []).append((_NEEDLE, ti, None, ""))
             item = partial(self._add_item_veto, t.concept)
             if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
                 self._item_always[t.concept] = whole
@@ -174,7 +181,7 @@ class ConceptMatcher:
                 self._triggering[ki] = patterns
                 for pi in patterns:
                     self._patterns[pi].triggers += (ki,)
-            if marks := tuple(e for e in es if _TRIGGER < e[0] < _GATE):
+            if marks := tuple(e for e in es if e[0] > _TRIGGER and e[0] != _GATE):
                 self._marking[ki] = marks
             for kind, pi, _, _ in es:
                 if kind == _GATE:
@@ -218,7 +225,7 @@ class ConceptMatcher:
                     if triggers is None:
                         ungated.append((normal, trusted))
                         continue
-                    xi = add(compile_normal(normal, trusted))
+                    xi = add(compile_gated(normal, trusted))
                     for trig in triggers:
                         keys.setdefault(trig, []).append((kind, xi, code or None, src))
         return compile_any(ungated)
@@ -319,12 +326,15 @@ class ConceptMatcher:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        needled: set[int] = set()  # targets whose joined excludes' literals were seen
         for key, start, end in marks:
             for kind, idx, _, _ in self._marking[key]:
                 if kind == _GUARD:
                     guards.setdefault(idx, []).append((start, end))
                 elif kind == _VETO:
                     vetoes.setdefault(idx, []).append(start)
+                elif kind == _NEEDLE:
+                    needled.add(idx)
                 else:
                     seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
         if triggers or self._always:
@@ -338,7 +348,7 @@ class ConceptMatcher:
         hits: list[Hit] = []
         for ti, spans in found.items():
             if not (beside and self._vetoed_by(ti, beside)):
-                hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
+                hits.extend(self._hits(ti, spans, field_name, norm, vetoes, ti in needled))
         return sorted(hits, key=lambda h: h.start)
 
     def _run_patterns(
@@ -430,11 +440,13 @@ class ConceptMatcher:
         field_name: str,
         norm: Normalized,
         vetoes: dict[int, list[int]],
+        needled: bool,
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
-        pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
+        pattern hit that overlaps them, then the leftmost-longest; repeats dropped.
+        ``needled``: whether the field holds a literal of the target's joined excludes."""
         text = norm.text
-        excl = [x for x in self._exclude.get(ti, ()) if x.may_match(text)]
+        excl = [x for x in self._exclude.get(ti, ()) if x.needles is None or needled]
         gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
