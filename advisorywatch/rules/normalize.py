@@ -188,17 +188,19 @@ def _casefold(m: re.Match[str]) -> str:
 
 class _Step:
     """One length-changing step: its input, and how to find the places it resized (``replace``
-    gives each place's replacement, or is the one replacement of them all)."""
+    gives each place's replacement, or is the one replacement of them all; ``found``, the
+    places when the step already knows them)."""
 
-    __slots__ = ("_spans", "finder", "replace", "source")
+    __slots__ = ("_spans", "finder", "found", "replace", "source")
 
     def __init__(
         self,
         source: str,
         finder: re.Pattern[str],
         replace: Callable[[re.Match[str]], str] | str,
+        found: list[tuple[int, int]] | None = None,
     ) -> None:
-        self.source, self.finder, self.replace = source, finder, replace
+        self.source, self.finder, self.replace, self.found = source, finder, replace, found
         self._spans: tuple[list[int], list[int], list[int], list[int]] | None = None
 
     def spans(self) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -206,7 +208,9 @@ class _Step:
         if self._spans is None:
             if isinstance(self.replace, str):
                 size = len(self.replace)
-                found = [m.span() for m in self.finder.finditer(self.source)]
+                found = self.found
+                if found is None:
+                    found = [m.span() for m in self.finder.finditer(self.source)]
                 places = [(a, b, size) for a, b in found if b - a != size]
             else:
                 sized = (
@@ -274,9 +278,21 @@ def normalize_text(text: str) -> Normalized:
             text = units.sub(_nfkc, text)
         text = _byte_folded(text) or _fold(text, steps)
     if "  " in text:
-        resize(_SPACES, " ")
-        text = _SPACES.sub(" ", text)
+        text = _collapse_spaces(text, steps)
     return Normalized(original, text, steps)
+
+
+def _collapse_spaces(text: str, steps: list[_Step]) -> str:
+    """Step 6, its places kept for the offset map (found once, not again for each text that
+    has a hit)."""
+    found = [m.span() for m in _SPACES.finditer(text)]
+    steps.append(_Step(text, _SPACES, " ", found))
+    parts, at = [], 0
+    for a, b in found:
+        parts.append(text[at : a + 1])
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _fold(text: str, steps: list[_Step]) -> str:
