@@ -402,6 +402,8 @@ class ConceptMatcher:
     ) -> None:
         """A term inside a longer term of another concept is part of that phrase: "air raid"
         (air_strike) in "air raid alert" (air_raid_alert) is not an air strike."""
+        if len(found) < 2:
+            return  # one target: nothing of another concept to be inside
         terms = [
             (s, e, ti)
             for ti, spans in found.items()
