@@ -4,7 +4,10 @@ All terms and stems of all concepts, rule keywords, and a literal "trigger" for 
 pattern go into ONE Aho-Corasick automaton over normalised text (:mod:`.normalize`). A hit of
 the automaton is only a candidate; the word-boundary rules of its language or script
 (:mod:`.boundaries`: endings, joins, stems, Arabic clitics, Thai syllables) decide whether it
-is a word there (``Hair strike`` is not ``air strike``).
+is a word there (``Hair strike`` is not ``air strike``). A text that an 8-bit codec of its
+script encodes (Cyrillic, Greek, Hebrew, Arabic, Thai: :data:`.normalize.SCRIPT_CODECS`) is
+scanned on those bytes, one a character where UTF-8 has two or three, by an automaton of the
+keys that codec encodes (the others cannot occur in it), built when such a text first comes.
 
 A concept's *guards* are compounds that change the meaning of a term inside them (``防空袭``,
 air defence, around ``空袭``, air raid; ``בצבע אדום``, in red paint, around ``צבע אדום``): they
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Protocol
 
-from ahocorasick_rs import AhoCorasick, Implementation
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
 from advisorywatch.rules.boundaries import (
     boundary_language,
@@ -205,6 +208,10 @@ class ConceptMatcher:
             for ki, pis in self._triggering.items()
         }
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
+        # The keys again, joined (a third of the memory of a list of them), for the automata
+        # of the keys an 8-bit codec of a script encodes, built when a text in it first comes.
+        self._key_text = "\x00".join(keys) if not any("\x00" in k for k in keys) else ""
+        self._by_codec: dict[str, tuple[BytesAhoCorasick, list[int]] | None] = {}
         self._empty = not keys and not self._always
 
     def _excludes(
@@ -304,7 +311,7 @@ class ConceptMatcher:
         gates: list[tuple[int, int, int]] = []  # hits of patterns' gate literals
         if self._automaton is not None:
             all_words, flags = self._words, self._flags
-            for match in self._automaton.find_matches_as_indexes(text, True):
+            for match in self._scan(norm):
                 key, start, end = match
                 if flag := flags[key]:
                     if flag == _BOUNDED:
@@ -350,6 +357,38 @@ class ConceptMatcher:
             if not (beside and self._vetoed_by(ti, beside)):
                 hits.extend(self._hits(ti, spans, field_name, norm, vetoes, ti in needled))
         return sorted(hits, key=lambda h: h.start)
+
+    def _scan(self, norm: Normalized) -> list[tuple[int, int, int]]:
+        """The automaton's matches (key, start, end) in ``norm``: on the bytes of its script's
+        codec when it has them (one byte a character, where UTF-8 has two or three) by the
+        automaton of the keys that codec encodes, the other keys being impossible in such a
+        text (the same matches in the same order); else on the text."""
+        assert self._automaton is not None
+        if norm.encoded is not None and self._key_text:
+            codec, raw = norm.encoded
+            if (by := self._codec_automaton(codec)) is not None:
+                automaton, index = by
+                return [
+                    (index[k], a, b) for k, a, b in automaton.find_matches_as_indexes(raw, True)
+                ]
+        return self._automaton.find_matches_as_indexes(norm.text, True)
+
+    def _codec_automaton(self, codec: str) -> tuple[BytesAhoCorasick, list[int]] | None:
+        """The automaton of the keys ``codec`` encodes, and each of its keys' index."""
+        if codec not in self._by_codec:
+            index, encoded = [], []
+            for ki, key in enumerate(self._key_text.split("\x00")):
+                try:
+                    encoded.append(key.encode(codec))
+                except UnicodeEncodeError:
+                    continue
+                index.append(ki)
+            self._by_codec[codec] = (
+                (BytesAhoCorasick(encoded, implementation=_IMPLEMENTATION), index)
+                if encoded
+                else None
+            )
+        return self._by_codec[codec]
 
     def _run_patterns(
         self,

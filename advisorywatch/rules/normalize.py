@@ -241,12 +241,20 @@ class _Step:
 
 
 class Normalized:
-    """A normalised text that knows where each of its spans came from in the original."""
+    """A normalised text that knows where each of its spans came from in the original;
+    ``encoded``, the text in the 8-bit codec of its script (one of ``SCRIPT_CODECS``) when
+    that codec encodes it: one byte a character, where UTF-8 takes two or three."""
 
-    __slots__ = ("_steps", "original", "text")
+    __slots__ = ("_steps", "encoded", "original", "text")
 
-    def __init__(self, original: str, text: str, steps: list[_Step]) -> None:
-        self.original, self.text, self._steps = original, text, steps
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        steps: list[_Step],
+        encoded: tuple[str, bytes] | None = None,
+    ) -> None:
+        self.original, self.text, self._steps, self.encoded = original, text, steps, encoded
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         for step in reversed(self._steps):
@@ -259,6 +267,7 @@ def normalize_text(text: str) -> Normalized:
     """The normal form of ``text`` (see the module docstring) with its offset map."""
     original = text
     steps: list[_Step] = []
+    encoded: tuple[str, bytes] | None = None
 
     def resize(finder: re.Pattern[str], replace: Callable[[re.Match[str]], str] | str) -> None:
         steps.append(_Step(text, finder, replace))
@@ -276,10 +285,18 @@ def normalize_text(text: str) -> Normalized:
             units = _nfkc_units()
             resize(units, _nfkc)
             text = units.sub(_nfkc, text)
-        text = _byte_folded(text) or _fold(text, steps)
+        if (folded := _byte_folded(text)) is None:
+            text = _fold(text, steps)
+        else:
+            codec, raw = folded
+            text = raw.decode(codec)
+            if codec in SCRIPT_CODECS and not text.isascii():
+                encoded = (codec, raw)
     if "  " in text:
         text = _collapse_spaces(text, steps)
-    return Normalized(original, text, steps)
+        if encoded is not None:
+            encoded = (encoded[0], text.encode(encoded[0]))
+    return Normalized(original, text, steps, encoded)
 
 
 def _collapse_spaces(text: str, steps: list[_Step]) -> str:
@@ -318,6 +335,9 @@ def _equivalent(text: str) -> str:
 # text one of them encodes is folded one byte at a time (:func:`_byte_folded`).
 _CODECS = ("cp1252", "cp1250", "cp1254", "cp1257", "cp1251", "cp1253", "cp1255", "cp1256", "cp874")
 _TRIES = 3  # codecs tried for one text before it takes the general path
+# The codecs of scripts other than Latin: a text in one of them is also kept in it
+# (``Normalized.encoded``), for the matcher's automaton of the keys that codec encodes.
+SCRIPT_CODECS = frozenset({"cp1251", "cp1253", "cp1255", "cp1256", "cp874"})
 
 
 class _ByteFold(NamedTuple):
@@ -369,11 +389,11 @@ def _codec_for(c: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _byte_folded(text: str) -> str | None:
+def _byte_folded(text: str) -> tuple[str, bytes] | None:
     """:func:`_fold` of a text that Latin-1 or an 8-bit codec of one script encodes (most
     European, Cyrillic, Greek, Hebrew, Arabic and Thai text) in one pass of
-    ``bytes.translate``; None for any other text (a codec is chosen by the characters that
-    those tried before it cannot encode)."""
+    ``bytes.translate``, as the codec and the folded text in it; None for any other text (a
+    codec is chosen by the characters that those tried before it cannot encode)."""
     codec, unencoded = "latin-1", ""
     while True:
         try:
@@ -394,7 +414,7 @@ def _byte_folded(text: str) -> str | None:
         and len(raw.translate(None, fold.folding)) != n
     ):
         return None
-    return raw.translate(fold.table).decode(codec)
+    return codec, raw.translate(fold.table)
 
 
 def _fold_marks(text: str, steps: list[_Step]) -> str:

@@ -144,25 +144,43 @@ def test_text_of_an_8bit_codec_folds_as_any_other_text(codec: str) -> None:
     texts = ["".join(chars), *("".join(rng.choices(cs, k=40)) for cs in (chars, even) * 250)]
     folded = 0
     for text in texts:
-        fast = _byte_folded(text)
+        fast = _folded(text)
         if fast is None:  # an odd character, or no codec found in _TRIES
             continue
         steps: list[Any] = []
         assert fast == _fold(text, steps), repr(text)
         assert not steps
         folded += 1
-    assert odd.isdisjoint(texts[0]) == (_byte_folded(texts[0]) is not None)
+    assert odd.isdisjoint(texts[0]) == (_folded(texts[0]) is not None)
     assert folded > len(texts) / 3
 
 
+def _folded(text: str) -> str | None:
+    folded = _byte_folded(text)
+    return None if folded is None else folded[1].decode(folded[0])
+
+
 def test_the_codec_is_chosen_by_the_characters_latin1_cannot_encode() -> None:
-    assert _byte_folded("Ambassade fermée à Gaza") == "ambassade fermee a gaza"
-    assert _byte_folded("L’ambassade «fermée» — Œuvre") == "l'ambassade «fermee» - œuvre"
-    assert _byte_folded("Ambasada zamknięta, ŁÓDŹ") == "ambasada zamknieta, łodz"
-    assert _byte_folded("ΑΕΡΟΠΟΡΙΚΉ επιδρομή") == "αεροπορικη επιδρομη"
-    assert _byte_folded("Посольство закрыто, Ёлка") == "посольство закрыто, елка"
-    assert _byte_folded("غارة إسرائيلية") == "غاره اسراييليه"
-    assert _byte_folded("ไซเรนเตือนภัยทางอากาศ") == "ไซเรนเตือนภัยทางอากาศ"  # tone marks
-    assert _byte_folded("Straße") is None  # ß is two letters folded
-    assert _byte_folded("ΑΕΡΟΠΟΡΙΚΉ Посольство") is None  # no one codec
+    assert _folded("Ambassade fermée à Gaza") == "ambassade fermee a gaza"
+    assert _folded("L’ambassade «fermée» — Œuvre") == "l'ambassade «fermee» - œuvre"
+    assert _folded("Ambasada zamknięta, ŁÓDŹ") == "ambasada zamknieta, łodz"
+    assert _folded("ΑΕΡΟΠΟΡΙΚΉ επιδρομή") == "αεροπορικη επιδρομη"
+    assert _folded("Посольство закрыто, Ёлка") == "посольство закрыто, елка"
+    assert _folded("غارة إسرائيلية") == "غاره اسراييليه"
+    assert _folded("ไซเรนเตือนภัยทางอากาศ") == "ไซเรนเตือนภัยทางอากาศ"  # tone marks
+    assert _folded("Straße") is None  # ß is two letters folded
+    assert _folded("ΑΕΡΟΠΟΡΙΚΉ Посольство") is None  # no one codec
     assert normalize_text("Straße\u00adn À").text == "strassen a"
+
+
+def test_a_text_of_another_script_is_kept_in_its_codec_too() -> None:
+    """The matcher runs its automaton of the keys a script's codec encodes on those bytes."""
+    n = normalize_text("Посольство  ЗАКРЫТО, Ёлка")
+    assert n.text == "посольство закрыто, елка"
+    assert n.encoded == ("cp1251", n.text.encode("cp1251"))
+    assert normalize_text("ΑΕΡΟΠΟΡΙΚΉ επιδρομή").encoded == (
+        "cp1253",
+        "αεροπορικη επιδρομη".encode("cp1253"),
+    )
+    assert normalize_text("Ambassade fermée").encoded is None  # Latin: ASCII once folded
+    assert normalize_text("ΑΕΡΟΠΟΡΙΚΉ Посольство").encoded is None  # no one codec
