@@ -3,7 +3,7 @@
     PYTHONPATH=TREE .venv/bin/python bench/match_compare.py [--docs DRAW.pkl] > TREE.txt
     cmp MAIN.txt BRANCH.txt
 
-Runs every item of the labelled sets (``bench/detection_*/``, read from this script's tree)
+Runs every item of all the labelled sets (``bench/detection_*/``, read from this script's tree)
 and the match_bench documents through two engines of the tree on ``PYTHONPATH``: the rules
 and concepts of its shipped ``config.yaml``, and one rule per built-in concept plus
 match_bench's generated terms. Prints, per item and engine, the matcher's hits and each rule
@@ -33,7 +33,8 @@ from advisorywatch.config import load_config  # noqa: E402
 from advisorywatch.rules.engine import RuleEngine  # noqa: E402
 from advisorywatch.rules.matcher import Hit  # noqa: E402
 
-SETS = ["set", "holdout", "blind", "unseen", "unseen2", "unseen3", "unseen4", "unseen5"]
+# Every labelled set: detection_set, _holdout, _blind, _unseen, _unseen2 ...
+SETS = sorted(p.name.removeprefix("detection_") for p in HERE.glob("detection_*") if p.is_dir())
 
 
 def _hit(h: Hit) -> list[object]:

@@ -141,6 +141,7 @@ class _Rule:
         self.none = frozenset(rule.none)
         self.keywords = frozenset(rule.keywords)
         self.regexes = frozenset(rule.regexes)
+        self.entries = self.keywords | self.regexes  # what a keyword or regex hit is
         wanted = self.wanted = self.any | self.all
         self.context = frozenset(c for c in wanted if concepts[c].context_needed)
         # name -> (its severity, what it lowers): the lowering concepts the rule names and
@@ -166,7 +167,10 @@ class _Rule:
         mine = [h for h in hits if h.field in self.fields]
         if self.none and any(h.concept in self.none for h in mine):
             return None
-        own = [h for h in mine if self._in_any(h) or h.concept in self.all]
+        wanted, entries = self.wanted, self.entries
+        own = [
+            h for h in mine if (h.concept in wanted if h.concept is not None else h.term in entries)
+        ]
         if all(h.concept in self.context for h in own):
             return None  # nothing, or only hits that need another hit beside them
         found = {h.concept for h in own}

@@ -61,6 +61,11 @@ class LinearRegex:
         """Whether the regex matches (an empty match counts) in ``text[pos:endpos]``."""
         return next(self._matches(text, pos, endpos), None) is not None
 
+    @property
+    def needles(self) -> None:
+        """None: it looks for no literal before it runs."""
+        return None
+
     def spans(
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[tuple[int, int]]:

@@ -42,15 +42,30 @@ class Regex(Protocol):
         self, text: str, pos: int = 0, endpos: int | None = None
     ) -> Iterator[tuple[int, int]]: ...
 
+    @property
+    def needles(self) -> frozenset[str] | None:
+        """Literals of which every match holds one, if it looks for them itself."""
+        ...
+
 
 class _Trusted:
-    """A built-in regex on Python's ``re``."""
+    """A built-in regex on Python's ``re``; ``needles``, literals of which every match holds
+    one: a stretch of text without any of them is not searched (``str.find`` is faster than
+    ``re`` trying each position of a regex that has no literal to start on)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, needles: frozenset[str] | None = None) -> None:
         self._rx = re.compile(source, re.IGNORECASE)
+        self._needles = needles
+
+    @property
+    def needles(self) -> frozenset[str] | None:
+        return self._needles
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
-        return self._rx.search(text, pos, len(text) if endpos is None else endpos) is not None
+        end = len(text) if endpos is None else endpos
+        if self._needles is not None and all(text.find(n, pos, end) < 0 for n in self._needles):
+            return False
+        return self._rx.search(text, pos, end) is not None
 
     def spans(
         self, text: str, pos: int = 0, endpos: int | None = None
@@ -77,14 +92,22 @@ def compile_normal(normal: str, trusted: bool) -> Regex:
     return _Trusted(normal) if trusted else LinearRegex(normal)
 
 
+def compile_gated(normal: str, trusted: bool) -> Regex:
+    """:func:`compile_normal` for a regex that runs where the automaton saw its trigger (an
+    exclude): a built-in one first looks for its gate literals (:func:`pattern_gate`) with
+    ``str.find`` and is not run where none of them is."""
+    return _Trusted(normal, pattern_gate(normal)) if trusted else LinearRegex(normal)
+
+
 def compile_any(normals: Iterable[tuple[str, bool]]) -> list[Regex]:
     """Regexes that together match where any of ``normals`` (see :func:`variants`) does: the
     built-in ones joined into one, and the config's joined into another."""
     groups: tuple[list[str], list[str]] = ([], [])
     for normal, trusted in normals:
         groups[not trusted].append(normal)
+    joined = ["|".join(f"(?:{x})" for x in xs) for xs in groups]
     return [
-        compile_normal("|".join(f"(?:{x})" for x in xs), i == 0)
+        _Trusted(joined[0], _needles(joined[0])) if i == 0 else LinearRegex(joined[1])
         for i, xs in enumerate(groups)
         if xs
     ]
@@ -119,6 +142,16 @@ def pattern_gate(source: str) -> frozenset[str] | None:
         return None
     others = sorted((*found[1:], *longer), key=_rank, reverse=True)  # stable
     return next((c for c in others if not all(any(g in t for g in c) for t in found[0])), None)
+
+
+def _needles(source: str) -> frozenset[str] | None:
+    """Literals of any length of which every match of the regex holds one (a joined exclude
+    has no trigger, but may have a one-letter literal: ``년``, ``雷``), or None."""
+    best = _best(_required(_parser.parse(source, re.IGNORECASE)))
+    if not best:
+        return None
+    found = {s.lower() for s in best}
+    return frozenset(s for s in found if not any(t != s and t in s for t in found))
 
 
 def _usable_literals(source: str) -> tuple[list[frozenset[str]], list[frozenset[str]]]:

@@ -4,7 +4,10 @@ All terms and stems of all concepts, rule keywords, and a literal "trigger" for 
 pattern go into ONE Aho-Corasick automaton over normalised text (:mod:`.normalize`). A hit of
 the automaton is only a candidate; the word-boundary rules of its language or script
 (:mod:`.boundaries`: endings, joins, stems, Arabic clitics, Thai syllables) decide whether it
-is a word there (``Hair strike`` is not ``air strike``).
+is a word there (``Hair strike`` is not ``air strike``). A text that an 8-bit codec of its
+script encodes (Cyrillic, Greek, Hebrew, Arabic, Thai: :data:`.normalize.SCRIPT_CODECS`) is
+scanned on those bytes, one a character where UTF-8 has two or three, by an automaton of the
+keys that codec encodes (the others cannot occur in it), built when such a text first comes.
 
 A concept's *guards* are compounds that change the meaning of a term inside them (``防空袭``,
 air defence, around ``空袭``, air raid; ``בצבע אדום``, in red paint, around ``צבע אדום``): they
@@ -14,7 +17,9 @@ A regex pattern runs only where its trigger (a literal the pattern cannot match 
 :mod:`.literals`) was seen, within ``PATTERN_REACH`` characters of it, so the cost of patterns
 does not grow with the size of the lexicon or of the text. Hits a concept's ``exclude`` regexes
 veto (within ``EXCLUDE_WINDOW`` characters) are dropped; an exclude with a trigger literal runs
-only where the automaton saw it, the others (joined into one regex) around every hit. The
+only where the automaton saw it (and where one of its gate literals is), the others (joined
+into one regex) around every hit of a field that holds one of their literals of any length
+(``년``: the automaton looks for those too). The
 title and the start of the text are one context for them (a holiday the title names vetoes
 the closure its text reports). A concept's ``exclude_item`` regexes reach further: one that
 matches anywhere in the item drops every hit of the concept in it ("false alarm" a sentence
@@ -31,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Protocol
 
-from ahocorasick_rs import AhoCorasick, Implementation
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
 from advisorywatch.rules.boundaries import (
     boundary_language,
@@ -44,6 +49,7 @@ from advisorywatch.rules.boundaries import (
 from advisorywatch.rules.literals import (
     Regex,
     compile_any,
+    compile_gated,
     compile_normal,
     pattern_gate,
     pattern_triggers,
@@ -93,7 +99,7 @@ class Target:
     exclude_item: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
-_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE = 0, 1, 2, 3, 4, 5, 6
+_TERM, _STEM, _TRIGGER, _GUARD, _VETO, _ITEM_VETO, _GATE, _NEEDLE = 0, 1, 2, 3, 4, 5, 6, 7
 
 
 # An automaton key's entry: kind, target (or pattern) index, language, the lexicon entry.
@@ -153,6 +159,10 @@ class ConceptMatcher:
             # Any language's excludes: an English text may hit a Spanish stem too.
             if near := self._excludes(keys, t.exclude, _VETO, partial(self._add_veto, ti)):
                 self._exclude[ti] = near
+                # The literals of which each match of the joined ones holds one: seen by the
+                # automaton, so that a field without any of them skips them (``년``, ``雷``).
+                for needle in (n for x in near for n in x.needles or ()):
+                    keys.setdefault(needle, []).append((_NEEDLE, ti, None, ""))
             item = partial(self._add_item_veto, t.concept)
             if whole := self._excludes(keys, t.exclude_item, _ITEM_VETO, item):
                 self._item_always[t.concept] = whole
@@ -174,7 +184,7 @@ class ConceptMatcher:
                 self._triggering[ki] = patterns
                 for pi in patterns:
                     self._patterns[pi].triggers += (ki,)
-            if marks := tuple(e for e in es if _TRIGGER < e[0] < _GATE):
+            if marks := tuple(e for e in es if e[0] > _TRIGGER and e[0] != _GATE):
                 self._marking[ki] = marks
             for kind, pi, _, _ in es:
                 if kind == _GATE:
@@ -192,7 +202,16 @@ class ConceptMatcher:
             )
         for pi, gate in gates.items():
             self._patterns[pi].gate = frozenset(gate)
+        # Per trigger key, the patterns it triggers with their gates (None: no gate).
+        self._gated = {
+            ki: tuple((pi, self._patterns[pi].gate or None) for pi in pis)
+            for ki, pis in self._triggering.items()
+        }
         self._automaton = AhoCorasick(keys, implementation=_IMPLEMENTATION) if keys else None
+        # The keys again, joined (a third of the memory of a list of them), for the automata
+        # of the keys an 8-bit codec of a script encodes, built when a text in it first comes.
+        self._key_text = "\x00".join(keys) if not any("\x00" in k for k in keys) else ""
+        self._by_codec: dict[str, tuple[BytesAhoCorasick, list[int]] | None] = {}
         self._empty = not keys and not self._always
 
     def _excludes(
@@ -213,7 +232,7 @@ class ConceptMatcher:
                     if triggers is None:
                         ungated.append((normal, trusted))
                         continue
-                    xi = add(compile_normal(normal, trusted))
+                    xi = add(compile_gated(normal, trusted))
                     for trig in triggers:
                         keys.setdefault(trig, []).append((kind, xi, code or None, src))
         return compile_any(ungated)
@@ -292,7 +311,7 @@ class ConceptMatcher:
         gates: list[tuple[int, int, int]] = []  # hits of patterns' gate literals
         if self._automaton is not None:
             all_words, flags = self._words, self._flags
-            for match in self._automaton.find_matches_as_indexes(text, True):
+            for match in self._scan(norm):
                 key, start, end = match
                 if flag := flags[key]:
                     if flag == _BOUNDED:
@@ -314,12 +333,15 @@ class ConceptMatcher:
                         found.setdefault(idx, []).append((*span, kind, lang, entry))
         guards: dict[int, list[tuple[int, int]]] = {}  # target -> where its guards were seen
         vetoes: dict[int, list[int]] = {}  # exclude -> where its trigger was seen
+        needled: set[int] = set()  # targets whose joined excludes' literals were seen
         for key, start, end in marks:
             for kind, idx, _, _ in self._marking[key]:
                 if kind == _GUARD:
                     guards.setdefault(idx, []).append((start, end))
                 elif kind == _VETO:
                     vetoes.setdefault(idx, []).append(start)
+                elif kind == _NEEDLE:
+                    needled.add(idx)
                 else:
                     seen.setdefault(idx, {}).setdefault(field_name, []).append(end - 1)
         if triggers or self._always:
@@ -333,8 +355,40 @@ class ConceptMatcher:
         hits: list[Hit] = []
         for ti, spans in found.items():
             if not (beside and self._vetoed_by(ti, beside)):
-                hits.extend(self._hits(ti, spans, field_name, norm, vetoes))
+                hits.extend(self._hits(ti, spans, field_name, norm, vetoes, ti in needled))
         return sorted(hits, key=lambda h: h.start)
+
+    def _scan(self, norm: Normalized) -> list[tuple[int, int, int]]:
+        """The automaton's matches (key, start, end) in ``norm``: on the bytes of its script's
+        codec when it has them (one byte a character, where UTF-8 has two or three) by the
+        automaton of the keys that codec encodes, the other keys being impossible in such a
+        text (the same matches in the same order); else on the text."""
+        assert self._automaton is not None
+        if norm.encoded is not None and self._key_text:
+            codec, raw = norm.encoded
+            if (by := self._codec_automaton(codec)) is not None:
+                automaton, index = by
+                return [
+                    (index[k], a, b) for k, a, b in automaton.find_matches_as_indexes(raw, True)
+                ]
+        return self._automaton.find_matches_as_indexes(norm.text, True)
+
+    def _codec_automaton(self, codec: str) -> tuple[BytesAhoCorasick, list[int]] | None:
+        """The automaton of the keys ``codec`` encodes, and each of its keys' index."""
+        if codec not in self._by_codec:
+            index, encoded = [], []
+            for ki, key in enumerate(self._key_text.split("\x00")):
+                try:
+                    encoded.append(key.encode(codec))
+                except UnicodeEncodeError:
+                    continue
+                index.append(ki)
+            self._by_codec[codec] = (
+                (BytesAhoCorasick(encoded, implementation=_IMPLEMENTATION), index)
+                if encoded
+                else None
+            )
+        return self._by_codec[codec]
 
     def _run_patterns(
         self,
@@ -346,19 +400,23 @@ class ConceptMatcher:
         """Runs each pattern whose trigger was seen (``triggers``: key -> where), and those
         without one, in the windows around its triggers (:func:`_windows`, worked out once for
         the patterns that share their triggers) that hold one of its gate literals."""
-        order = list(self._always)
-        for key in triggers:  # in the order first seen, as the hits of a pattern come
-            order += self._triggering[key]
         gate_at: dict[int, list[int]] = {}  # gate key -> where it starts
         for key, start, _ in gates:
             gate_at.setdefault(key, []).append(start)
-        gates_seen = set(gate_at)
+        seen = set(gate_at)
+        order = [  # in the order first seen, as the hits of a pattern come
+            *self._always,
+            *(
+                pi
+                for key in triggers
+                for pi, gate in self._gated[key]
+                if gate is None or not gate.isdisjoint(seen)  # a gate literal in the text?
+            ),
+        ]
         windows_of: dict[tuple[int, ...], list[tuple[int, int]]] = {}
         for pi in dict.fromkeys(order):
             p = self._patterns[pi]
             if p.gate:
-                if p.gate.isdisjoint(gates_seen):
-                    continue
                 present = [(gate_at[k], self._lengths[k]) for k in p.gate if k in gate_at]
             ks = (
                 p.triggers if len(p.triggers) < 2 else tuple(k for k in p.triggers if k in triggers)
@@ -383,6 +441,8 @@ class ConceptMatcher:
     ) -> None:
         """A term inside a longer term of another concept is part of that phrase: "air raid"
         (air_strike) in "air raid alert" (air_raid_alert) is not an air strike."""
+        if len(found) < 2:
+            return  # one target: nothing of another concept to be inside
         terms = [
             (s, e, ti)
             for ti, spans in found.items()
@@ -421,12 +481,14 @@ class ConceptMatcher:
         field_name: str,
         norm: Normalized,
         vetoes: dict[int, list[int]],
+        needled: bool,
     ) -> list[Hit]:
         """Hits of one target in one field: excluded ones dropped; terms and stems win over a
-        pattern hit that overlaps them, then the leftmost-longest; repeats dropped."""
-        excl = self._exclude.get(ti, [])
-        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
+        pattern hit that overlaps them, then the leftmost-longest; repeats dropped.
+        ``needled``: whether the field holds a literal of the target's joined excludes."""
         text = norm.text
+        excl = [x for x in self._exclude.get(ti, ()) if x.needles is None or needled]
+        gated = [(self._vetoes[xi], at) for xi, at in vetoes.items() if self._veto_of[xi] == ti]
         kept: list[tuple[int, int, str | None, str]] = []  # in text order, none overlapping
         starts: list[int] = []
         ends: list[int] = []

@@ -32,7 +32,9 @@ the regex patterns:
 
 Each step either keeps the length of the text or changes it in a few places that a regex can
 find again; those places are located only when an offset is mapped back (that is, when
-something matched), so the common path stays at the speed of ``str`` methods.
+something matched), so the common path stays at the speed of ``str`` methods. Steps 3 to 5 of
+a text that Latin-1 or an 8-bit codec of its script encodes are one ``bytes.translate``
+through a table built from the general path, one character at a time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import accumulate
+from typing import NamedTuple
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACES = re.compile("  +")  # not " {2,}": re searches a literal prefix 3 times faster
@@ -185,17 +188,19 @@ def _casefold(m: re.Match[str]) -> str:
 
 class _Step:
     """One length-changing step: its input, and how to find the places it resized (``replace``
-    gives each place's replacement, or is the one replacement of them all)."""
+    gives each place's replacement, or is the one replacement of them all; ``found``, the
+    places when the step already knows them)."""
 
-    __slots__ = ("_spans", "finder", "replace", "source")
+    __slots__ = ("_spans", "finder", "found", "replace", "source")
 
     def __init__(
         self,
         source: str,
         finder: re.Pattern[str],
         replace: Callable[[re.Match[str]], str] | str,
+        found: list[tuple[int, int]] | None = None,
     ) -> None:
-        self.source, self.finder, self.replace = source, finder, replace
+        self.source, self.finder, self.replace, self.found = source, finder, replace, found
         self._spans: tuple[list[int], list[int], list[int], list[int]] | None = None
 
     def spans(self) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -203,7 +208,9 @@ class _Step:
         if self._spans is None:
             if isinstance(self.replace, str):
                 size = len(self.replace)
-                found = [m.span() for m in self.finder.finditer(self.source)]
+                found = self.found
+                if found is None:
+                    found = [m.span() for m in self.finder.finditer(self.source)]
                 places = [(a, b, size) for a, b in found if b - a != size]
             else:
                 sized = (
@@ -234,12 +241,20 @@ class _Step:
 
 
 class Normalized:
-    """A normalised text that knows where each of its spans came from in the original."""
+    """A normalised text that knows where each of its spans came from in the original;
+    ``encoded``, the text in the 8-bit codec of its script (one of ``SCRIPT_CODECS``) when
+    that codec encodes it: one byte a character, where UTF-8 takes two or three."""
 
-    __slots__ = ("_steps", "original", "text")
+    __slots__ = ("_steps", "encoded", "original", "text")
 
-    def __init__(self, original: str, text: str, steps: list[_Step]) -> None:
-        self.original, self.text, self._steps = original, text, steps
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        steps: list[_Step],
+        encoded: tuple[str, bytes] | None = None,
+    ) -> None:
+        self.original, self.text, self._steps, self.encoded = original, text, steps, encoded
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         for step in reversed(self._steps):
@@ -252,6 +267,7 @@ def normalize_text(text: str) -> Normalized:
     """The normal form of ``text`` (see the module docstring) with its offset map."""
     original = text
     steps: list[_Step] = []
+    encoded: tuple[str, bytes] | None = None
 
     def resize(finder: re.Pattern[str], replace: Callable[[re.Match[str]], str] | str) -> None:
         steps.append(_Step(text, finder, replace))
@@ -261,26 +277,144 @@ def normalize_text(text: str) -> Normalized:
         text = _ENTITY.sub(_unescape, text)
     if text.isascii():  # NFKC leaves ASCII alone, casefold is lower, nothing to fold
         text = text.lower()
-        equivalent = _EQUIVALENT_ASCII
+        for a, b in _EQUIVALENT_ASCII:
+            if a in text:
+                text = text.replace(a, b)
     else:
         if not unicodedata.is_normalized("NFKC", text):
             units = _nfkc_units()
             resize(units, _nfkc)
             text = units.sub(_nfkc, text)
-        folded = text.casefold()
-        if len(folded) != len(text):
-            resize(_casefold_resizers(), _casefold)
-        text = folded
-        equivalent = _EQUIVALENT
-    for a, b in equivalent:
-        if a in text:
-            text = text.replace(a, b)
+        if (folded := _byte_folded(text)) is None:
+            text = _fold(text, steps)
+        else:
+            codec, raw = folded
+            text = raw.decode(codec)
+            if codec in SCRIPT_CODECS and not text.isascii():
+                encoded = (codec, raw)
+    if "  " in text:
+        text = _collapse_spaces(text, steps)
+        if encoded is not None:
+            encoded = (encoded[0], text.encode(encoded[0]))
+    return Normalized(original, text, steps, encoded)
+
+
+def _collapse_spaces(text: str, steps: list[_Step]) -> str:
+    """Step 6, its places kept for the offset map (found once, not again for each text that
+    has a hit)."""
+    found = [m.span() for m in _SPACES.finditer(text)]
+    steps.append(_Step(text, _SPACES, " ", found))
+    parts, at = [], 0
+    for a, b in found:
+        parts.append(text[at : a + 1])
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _fold(text: str, steps: list[_Step]) -> str:
+    """Steps 3 to 5 of a text that is not ASCII."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        steps.append(_Step(text, _casefold_resizers(), _casefold))
+    text = _equivalent(folded)
     if not text.isascii() and _NEEDS_FOLD.search(text):
         text = _fold_marks(text, steps)
-    if "  " in text:
-        resize(_SPACES, " ")
-        text = _SPACES.sub(" ", text)
-    return Normalized(original, text, steps)
+    return text
+
+
+def _equivalent(text: str) -> str:
+    """Step 4 of a text that is not ASCII."""
+    for a, b in _EQUIVALENT:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+# 8-bit codecs a text may be written in, tried in this order when it is not all Latin-1: a
+# text one of them encodes is folded one byte at a time (:func:`_byte_folded`).
+_CODECS = ("cp1252", "cp1250", "cp1254", "cp1257", "cp1251", "cp1253", "cp1255", "cp1256", "cp874")
+_TRIES = 3  # codecs tried for one text before it takes the general path
+# The codecs of scripts other than Latin: a text in one of them is also kept in it
+# (``Normalized.encoded``), for the matcher's automaton of the keys that codec encodes.
+SCRIPT_CODECS = frozenset({"cp1251", "cp1253", "cp1255", "cp1256", "cp874"})
+
+
+class _ByteFold(NamedTuple):
+    """Steps 3 to 5 as one byte table for a text an 8-bit codec encodes, built by
+    :func:`_fold` on each character, and the bytes for which it cannot stand: ``odd`` never
+    (a character whose fold is not one character of the codec, ``ß`` → ``ss``, or that is
+    removed, the soft hyphen), ``sensitive`` not in a text that also has one of ``folding``
+    (a combining mark, a Thai tone mark: step 5 rewrites the whole text around them, as a
+    text with an accented letter does)."""
+
+    table: bytes
+    odd: bytes
+    sensitive: bytes
+    folding: bytes
+
+
+@cache
+def _byte_fold(codec: str) -> _ByteFold:
+    table, odd, sensitive, folding = bytearray(range(256)), bytearray(), bytearray(), bytearray()
+    for b in range(256):
+        try:
+            c = bytes([b]).decode(codec)
+            steps: list[_Step] = []
+            folded = _fold(c, steps).encode(codec)
+        except UnicodeError:
+            odd.append(b)
+            continue
+        if steps or len(folded) != 1:
+            odd.append(b)
+            continue
+        table[b] = folded[0]
+        if c in _folds().sensitive:
+            sensitive.append(b)
+        if _NEEDS_FOLD.search(_equivalent(c.casefold())):
+            folding.append(b)
+    return _ByteFold(bytes(table), bytes(odd), bytes(sensitive), bytes(folding))
+
+
+@cache
+def _codec_for(c: str) -> tuple[str, ...]:
+    """The codecs of ``_CODECS`` that encode the character ``c``, in that order."""
+    out = []
+    for codec in _CODECS:
+        try:
+            c.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        out.append(codec)
+    return tuple(out)
+
+
+def _byte_folded(text: str) -> tuple[str, bytes] | None:
+    """:func:`_fold` of a text that Latin-1 or an 8-bit codec of one script encodes (most
+    European, Cyrillic, Greek, Hebrew, Arabic and Thai text) in one pass of
+    ``bytes.translate``, as the codec and the folded text in it; None for any other text (a
+    codec is chosen by the characters that those tried before it cannot encode)."""
+    codec, unencoded = "latin-1", ""
+    while True:
+        try:
+            raw = text.encode(codec)
+            break
+        except UnicodeEncodeError as e:
+            unencoded += text[e.start]
+            if len(unencoded) == _TRIES:
+                return None
+            fits = (k for k in _CODECS if all(k in _codec_for(c) for c in unencoded))
+            codec = next(fits, "")
+            if not codec:
+                return None
+    fold, n = _byte_fold(codec), len(raw)
+    if len(raw.translate(None, fold.odd)) != n or (
+        fold.sensitive
+        and len(raw.translate(None, fold.sensitive)) != n
+        and len(raw.translate(None, fold.folding)) != n
+    ):
+        return None
+    return codec, raw.translate(fold.table)
 
 
 def _fold_marks(text: str, steps: list[_Step]) -> str:
@@ -322,3 +456,4 @@ def warm_up() -> None:
     _nfkc_units()
     _casefold_resizers()
     _folds()
+    _byte_fold("latin-1")

@@ -169,7 +169,8 @@ def dated_long_ago(fields: Mapping[str, str], reference: int, years: int) -> int
     """The latest year the title and text name, when they name years and every one of them
     lies ``years`` or more before ``reference`` (comparisons set aside); None otherwise."""
     text = f"{fields.get('title', '')}\n{fields.get('text', '')}"
-    found = list(_years(text)) if any(d in text for d in _DIGITS) else []
+    digits = _DIGITS[:10] if text.isascii() else _DIGITS  # ASCII digits come first
+    found = list(_years(text)) if any(d in text for d in digits) else []
     last = reference - years
     if not any(FIRST_YEAR <= y <= last for _, y in found):
         return None  # no old year: most items that fire (setting comparisons aside adds none)

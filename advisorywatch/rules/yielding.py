@@ -46,6 +46,7 @@ def yielded(
     """The hits (by index) that yield, each with the concepts of the hits it yields to;
     ``yields``: each yielding concept's ``yields_to``."""
     out: dict[int, frozenset[str]] = {}
+    normal: dict[str, str] = {}  # field -> its normal form, worked out once
     for i, h in enumerate(hits):
         wanted = yields.get(h.concept or "")
         if not wanted:
@@ -56,8 +57,11 @@ def yielded(
             for g in hits
             if g.concept in wanted and g.field == h.field and _same_clause(text, h, g)
         )
-        if to and not _said_again(text, h):
-            out[i] = to
+        if to:
+            if h.field not in normal:
+                normal[h.field] = normalize(text)
+            if not _said_again(normal[h.field], h):
+                out[i] = to
     for i, h in enumerate(hits):
         if h.field != "title" or i in out or not yields.get(h.concept or ""):
             continue
@@ -67,11 +71,12 @@ def yielded(
     return out
 
 
-def _said_again(text: str, h: Hit) -> bool:
-    """Whether the words of ``h`` stand in ``text`` more than once: the matcher reports a
-    repeated phrase once, so a second, separate mention could hide behind the one that
-    yields ("an air attack with drones on Odesa; an air attack by jets on Kharkiv")."""
-    return normalize(text).count(normalize(h.matched)) > 1
+def _said_again(normal: str, h: Hit) -> bool:
+    """Whether the words of ``h`` stand in the field (``normal``: its normal form) more than
+    once: the matcher reports a repeated phrase once, so a second, separate mention could
+    hide behind the one that yields ("an air attack with drones on Odesa; an air attack by
+    jets on Kharkiv")."""
+    return normal.count(normalize(h.matched)) > 1
 
 
 def _same_clause(text: str, a: Hit, b: Hit) -> bool:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import importlib
+import random
 import re
 from typing import Any
 
 import pytest
 
+from advisorywatch.rules.lexicon import load_concept
 from advisorywatch.rules.linear import LinearRegex
 from advisorywatch.rules.literals import (
     builtin_patterns,
+    compile_any,
+    compile_gated,
     compile_pattern,
     pattern_gate,
     pattern_triggers,
 )
 from advisorywatch.rules.matcher import ConceptMatcher, Target
-from advisorywatch.rules.normalize import normalize
+from advisorywatch.rules.normalize import normalize, normalize_pattern
 
 
 @pytest.mark.parametrize(
@@ -106,3 +110,39 @@ def test_a_trigger_of_an_alternation_really_occurs_in_the_text() -> None:
     for text in ("美国驻基辅大使馆关闭", "美國駐基輔大使館關閉"):
         triggers = pattern_triggers(r"(?:大使馆|大使館)[^。]{0,20}?(?:关闭|關閉)") or frozenset()
         assert any(t in normalize(text) for t in triggers)
+
+
+def test_joined_excludes_look_for_their_literals_of_any_length_first() -> None:
+    """Built-in excludes without a trigger are joined into one regex that first looks for a
+    literal of any length every match holds (``년``): a stretch without one is not searched,
+    and the answer is the regex's own on every stretch."""
+    sources = [r"\d{2,3}년\s*전", r"(?:台風|大雨|雷)", r"\b(?:lũ quet|lũ|bão)\b"]
+    (joined,) = compile_any((normalize_pattern(s), True) for s in sources)
+    assert joined.needles == {"년", "台風", "大雨", "雷", "lũ", "bão"}
+    plain = re.compile("|".join(f"(?:{normalize_pattern(s)})" for s in sources), re.I)
+    rng = random.Random(5)
+    words = ["75년", "전", "3", "년", "雷雨", "大", "lũ", "quet", "bão", "tin", "x", " ", "  "]
+    for _ in range(300):
+        text = "".join(rng.choice(words) for _ in range(12))
+        for pos in range(0, len(text), 3):
+            end = min(len(text), pos + 9)
+            assert joined.search(text, pos, end) == bool(plain.search(text, pos, end)), text
+
+
+def test_an_exclude_with_a_trigger_looks_for_its_gate_literals_first() -> None:
+    regex = compile_gated(normalize_pattern(r"\bno\s+plans?\s+to\s+evacuat\w*"), True)
+    assert regex.needles == {"plan"}
+    assert regex.search("there are no plans to evacuate")
+    assert not regex.search("no one will evacuate")
+
+
+def test_a_joined_exclude_vetoes_where_its_one_letter_literal_is() -> None:
+    """``\\d{2,3}년\\s*전`` ("75 years ago", air_strike's Korean exclude): the automaton looks
+    for ``년``; a field without it keeps the hit, one with it near the hit loses it."""
+    c = load_concept("air_strike")
+    m = ConceptMatcher([Target(c.name, c.terms, c.stems, c.patterns, c.exclude, c.guards)])
+    today = m.find({"text": "오늘 새벽 대규모 공습이 있었다"})
+    assert [h.matched for h in today] == ["대규모 공습이"]
+    assert m.find({"text": "75년 전 오늘 대규모 공습이 있었다"}) == []
+    far = "대규모 공습 " + "x " * 100 + "75년 전"
+    assert [h.matched for h in m.find({"text": far})] == ["대규모 공습"]

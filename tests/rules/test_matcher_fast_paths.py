@@ -8,6 +8,9 @@ import unicodedata
 import pytest
 
 from advisorywatch.rules import normalize as norm
+from advisorywatch.rules.config import RuleConfig
+from advisorywatch.rules.engine import RuleEngine
+from advisorywatch.rules.lexicon import available_concepts
 from advisorywatch.rules.matcher import ConceptMatcher, Target
 
 
@@ -103,3 +106,28 @@ def test_keys_inside_words_are_rejected_but_words_match() -> None:
     assert matcher.find({"text": "Baar kaa aaa_ zaa-b"}) == []
     found = matcher.find({"text": "Baar, kaa: AA-a a a"})
     assert [(h.matched, h.start) for h in found] == [("AA", 11), ("a a", 14)]
+
+
+def test_a_text_kept_in_its_scripts_codec_meets_the_same_automaton_matches() -> None:
+    """A Cyrillic, Greek, Hebrew, Arabic or Thai text is scanned on its 8-bit codec's bytes by
+    the automaton of the keys that codec encodes: the same (key, start, end) in the same order
+    as the automaton of all keys on the text."""
+    rules = [RuleConfig(name=c, concepts=[c], notify=["x"]) for c in sorted(available_concepts())]
+    matcher = RuleEngine(rules).matcher
+    texts = [
+        "Повітряна тривога! Загроза ракетного удару, пройдіть в укриття. Посольство закрито",
+        "Воздушная тревога, атака дронов-камикадзе на Киев; NATO",
+        "Αεροπορική επιδρομή και σειρήνες στο Ισραήλ, η πρεσβεία έκλεισε",
+        "אזעקת צבע אדום בתל אביב, השגרירות סגורה; היכנסו למרחב המוגן",
+        "غارة إسرائيلية على بيروت وإغلاق السفارة، صفارات الإنذار",
+        "ไซเรนเตือนภัยทางอากาศดังขึ้น สถานทูตปิดทำการ โดรนโจมตี",
+    ]
+    rng = random.Random(3)
+    for text in [*texts, *(" ".join(rng.sample(t.split(), 3)) for t in texts for _ in range(20))]:
+        n = norm.normalize_text(text)
+        assert n.encoded is not None, text
+        assert matcher._automaton is not None
+        plain = [tuple(m) for m in matcher._automaton.find_matches_as_indexes(n.text, True)]
+        assert [tuple(m) for m in matcher._scan(n)] == plain, text
+    hits = matcher.find({"text": texts[0]})
+    assert {h.concept for h in hits} >= {"air_raid_alert", "embassy_closed"}
