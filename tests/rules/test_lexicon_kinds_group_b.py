@@ -1274,6 +1274,26 @@ POSITIVES = [
     ("hi", "embassy_closed", "वाणिज्य दूतावास ने अगले आदेश तक कांसुलर सेवाएं निलंबित कर दीं"),
     ("ka", "embassy_closed", "საკონსულომ საკონსულო მომსახურება შემდგომ შეტყობინებამდე შეაჩერა"),
     ("ka", "embassy_closed", "საელჩოს საკონსულო განყოფილება უსაფრთხოების მიზეზით დაიხურა"),
+    # round 14: aircraft, helicopters and paragliders dropping bombs; coalition aircraft striking
+    ("he", "air_strike", "מסוק של הצבא הטיל שתי פצצות על השוק"),
+    ("he", "air_strike", "מטוסי הקואליציה תקפו את השכונה בצנעא"),
+    ("fa", "air_strike", "هواپیمای نظامی دو بمب روی روستا انداخت"),
+    ("fa", "air_strike", "هواپیماهای ائتلاف این منطقه را هدف قرار دادند"),
+    ("tr", "air_strike", "Askeri uçak köye iki bomba attı"),
+    ("tr", "air_strike", "Koalisyon uçakları mahalleyi vurdu"),
+    ("zh", "air_strike", "军机向村庄投下两枚炸弹"),
+    ("ja", "air_strike", "軍のヘリコプターが市場に爆弾を落とした"),
+    ("ko", "air_strike", "군 헬기가 시장에 폭탄 두 발을 떨어뜨렸다"),
+    ("vi", "air_strike", "Trực thăng quân đội thả hai quả bom xuống chợ"),
+    ("hi", "air_strike", "पैराग्लाइडर से भीड़ पर दो बम गिराए गए"),
+    ("ro", "air_strike", "Avioane militare au aruncat bombe asupra satului"),
+    ("ro", "air_strike", "Avioanele coaliției au lovit cartierul din nord"),
+    ("nl", "air_strike", "Een legerhelikopter liet twee bommen vallen op de markt"),
+    ("nl", "air_strike", "Vliegtuigen van de coalitie troffen de wijk"),
+    ("sr", "air_strike", "Хеликоптер војске бацио је бомбе на пијацу"),
+    ("hr", "air_strike", "Paraglajder je bacio bombu na okupljene"),
+    ("hr", "air_strike", "Zrakoplovi koalicije pogodili su četvrt"),
+    ("ka", "air_strike", "ვერტმფრენმა ბაზარს ორი ბომბი ჩამოაგდო"),
 ]
 
 NEAR_MISSES = [
@@ -1848,6 +1868,10 @@ NEAR_MISSES = [
         "記念式典で防空警報が鳴り響き、東京大空襲の生存者らが黙とうをささげた。",
         "air_raid_alert",
     ),
+    # round 14: a bomb thrown by hand, a price 'bomb'
+    ("ro", "Teroristul a aruncat o bombă artizanală în mulțime", "air_strike"),
+    ("sr", "Huligani su bacili bombu na stadion", "air_strike"),
+    ("vi", "Nhà hàng thả bom giá với nhiều ưu đãi", "air_strike"),
 ]
 
 
