@@ -1294,6 +1294,32 @@ POSITIVES = [
     ("hr", "air_strike", "Paraglajder je bacio bombu na okupljene"),
     ("hr", "air_strike", "Zrakoplovi koalicije pogodili su četvrt"),
     ("ka", "air_strike", "ვერტმფრენმა ბაზარს ორი ბომბი ჩამოაგდო"),
+    # round 14: drones by what they did (hit, shot down after launch, explosive-laden, kamikaze), a missile that hit a ship
+    ("he", "drone_attack", "רחפן פגע במסגד במהלך התפילה"),
+    ("fa", "drone_attack", "ناو آمریکایی ۱۴ پهپاد شلیک‌شده از یمن را سرنگون کرد"),
+    ("fa", "drone_attack", "پهپادی پر از مواد منفجره به کشتی اصابت کرد"),
+    ("tr", "drone_attack", "Yemen'den fırlatılan 14 drone düşürüldü"),
+    ("zh", "drone_attack", "一架装满炸药的无人机击中了清真寺"),
+    ("ja", "drone_attack", "無人機の群れが発電所を攻撃した"),
+    ("ja", "drone_attack", "爆発物を積んだドローンが船に命中した"),
+    ("ko", "drone_attack", "폭발물을 실은 드론이 선박에 충돌했다"),
+    ("vi", "drone_attack", "Nga phóng máy bay không người lái tự sát vào thành phố"),
+    ("hi", "drone_attack", "विस्फोटकों से भरा ड्रोन मस्जिद से टकराया"),
+    ("hi", "missile_attack", "एक मिसाइल दूसरे जहाज से टकराई"),
+    ("ro", "drone_attack", "O dronă încărcată cu explozibil a lovit nava"),
+    ("nl", "drone_attack", "Een met explosieven beladen drone raakte het schip"),
+    ("sr", "drone_attack", "Русија је лансирала дронове камиказе на град"),
+    ("sr", "drone_attack", "Хути напали брод: Дроновима и ракетама нанели удар"),
+    ("sr", "missile_attack", "Хути напали брод: Дроновима и ракетама нанели удар"),
+    ("sr", "missile_attack", "Пројектил који је експлодирао погодивши танкер"),
+    ("hr", "drone_attack", "Razarač je srušio u nedjelju 9 dronova lansiranih iz Jemena"),
+    ("hr", "drone_attack", "Rusija je lansirala kamikaza dronove na grad"),
+    ("ka", "drone_attack", "ზღვის მხრიდან მომავალი უპილოტო საფრენი აპარატი ჩამოაგდეს"),
+    ("ka", "drone_attack", "დრონი მეჩეთს მოხვდა ლოცვის დროს"),
+    ("ka", "drone_attack", "რუსეთმა ქალაქზე კამიკაძე დრონები გაუშვა"),
+    # round 14: a suspected drone infiltration, alerts over a hostile aircraft intrusion
+    ("he", "air_raid_alert", "חשד לחדירת כטב\"ם בגליל העליון"),
+    ("he", "air_raid_alert", "הופעלו התרעות בשל חדירת כלי טיס עוין בערבה"),
 ]
 
 NEAR_MISSES = [
@@ -1872,6 +1898,10 @@ NEAR_MISSES = [
     ("ro", "Teroristul a aruncat o bombă artizanală în mulțime", "air_strike"),
     ("sr", "Huligani su bacili bombu na stadion", "air_strike"),
     ("vi", "Nhà hàng thả bom giá với nhiều ưu đãi", "air_strike"),
+    # round 14: an intrusion alert is no drone attack; drones knocked down in a demonstration; a drone show
+    ("he", "הופעלה התרעה על חדירת כלי טיס עוין בגליל העליון", "drone_attack"),
+    ("hr", "Dronovi su srušeni u demonstraciji na sajmu", "drone_attack"),
+    ("ja", "ドローンが夜空を彩るショーが開かれた", "drone_attack"),
 ]
 
 
