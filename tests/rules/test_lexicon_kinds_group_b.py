@@ -1294,7 +1294,8 @@ POSITIVES = [
     ("hr", "air_strike", "Paraglajder je bacio bombu na okupljene"),
     ("hr", "air_strike", "Zrakoplovi koalicije pogodili su četvrt"),
     ("ka", "air_strike", "ვერტმფრენმა ბაზარს ორი ბომბი ჩამოაგდო"),
-    # round 14: drones by what they did (hit, shot down after launch, explosive-laden, kamikaze), a missile that hit a ship
+    # round 14: drones by what they did (hit, shot down after launch, explosive-laden, kamikaze),
+    # a missile that hit a ship
     ("he", "drone_attack", "רחפן פגע במסגד במהלך התפילה"),
     ("fa", "drone_attack", "ناو آمریکایی ۱۴ پهپاد شلیک‌شده از یمن را سرنگون کرد"),
     ("fa", "drone_attack", "پهپادی پر از مواد منفجره به کشتی اصابت کرد"),
@@ -1318,7 +1319,7 @@ POSITIVES = [
     ("ka", "drone_attack", "დრონი მეჩეთს მოხვდა ლოცვის დროს"),
     ("ka", "drone_attack", "რუსეთმა ქალაქზე კამიკაძე დრონები გაუშვა"),
     # round 14: a suspected drone infiltration, alerts over a hostile aircraft intrusion
-    ("he", "air_raid_alert", "חשד לחדירת כטב\"ם בגליל העליון"),
+    ("he", "air_raid_alert", 'חשד לחדירת כטב"ם בגליל העליון'),
     ("he", "air_raid_alert", "הופעלו התרעות בשל חדירת כלי טיס עוין בערבה"),
 ]
 
@@ -1898,7 +1899,8 @@ NEAR_MISSES = [
     ("ro", "Teroristul a aruncat o bombă artizanală în mulțime", "air_strike"),
     ("sr", "Huligani su bacili bombu na stadion", "air_strike"),
     ("vi", "Nhà hàng thả bom giá với nhiều ưu đãi", "air_strike"),
-    # round 14: an intrusion alert is no drone attack; drones knocked down in a demonstration; a drone show
+    # round 14: an intrusion alert is no drone attack; drones knocked down in a demonstration; a
+    # drone show
     ("he", "הופעלה התרעה על חדירת כלי טיס עוין בגליל העליון", "drone_attack"),
     ("hr", "Dronovi su srušeni u demonstraciji na sajmu", "drone_attack"),
     ("ja", "ドローンが夜空を彩るショーが開かれた", "drone_attack"),
