@@ -1321,6 +1321,37 @@ POSITIVES = [
     # round 14: a suspected drone infiltration, alerts over a hostile aircraft intrusion
     ("he", "air_raid_alert", 'חשד לחדירת כטב"ם בגליל העליון'),
     ("he", "air_raid_alert", "הופעלו התרעות בשל חדירת כלי טיס עוין בערבה"),
+    # round 14: evacuation by its result (nationals left, staff withdrawn, reduced or brought home,
+    # the next chance to leave, an embassy vacated)
+    ("he", "evacuation", "19 אזרחים ישראלים עזבו את סודן ביממה האחרונה"),
+    ("he", "evacuation", "השגרירות החלה להוציא את עובדי השגרירות ובני משפחותיהם"),
+    ("fa", "evacuation", "۱۹ شهروند ایرانی سودان را ترک کردند"),
+    ("fa", "evacuation", "سفارت از اتباع خواست از نخستین فرصت برای ترک کشور استفاده کنند"),
+    ("tr", "evacuation", "19 Türk vatandaşı Sudan'dan ayrıldı"),
+    ("tr", "evacuation", "Vatandaşların ilk fırsatta ülkeyi terk etmesi tavsiye edildi"),
+    ("zh", "evacuation", "使馆协助中国公民安全撤出苏丹"),
+    ("zh", "evacuation", "建议在苏中国公民尽早自行离苏"),
+    ("ja", "evacuation", "日本人19人がスーダンから出国した"),
+    ("ko", "evacuation", "한국인 19명이 수단을 떠났다"),
+    ("vi", "evacuation", "19 công dân Việt Nam đã rời khỏi Sudan an toàn"),
+    ("hi", "evacuation", "खारतूम में भारतीय दूतावास को खाली करना पड़ा"),
+    ("hi", "evacuation", "19 भारतीय नागरिक सूडान से निकल चुके हैं"),
+    ("ro", "evacuation", "19 cetățeni români au părăsit Sudanul"),
+    ("ro", "evacuation", "Personalul ambasadei a fost redus din motive de securitate"),
+    (
+        "ro",
+        "evacuation",
+        "Sunt în curs procedurile pentru întoarcerea acasă a personalului ambasadei",
+    ),
+    ("nl", "evacuation", "19 Nederlanders hebben Soedan inmiddels verlaten"),
+    ("nl", "evacuation", "Gebruik de eerstvolgende gelegenheid om het land te verlaten"),
+    ("sr", "evacuation", "19 srpskih državljana napustilo je Sudan"),
+    ("sr", "evacuation", "Још 7 српских држављана напустило је земљу"),
+    ("hr", "evacuation", "MVEP: 19 hrvatskih državljana napustilo Sudan"),
+    ("hr", "evacuation", "Još 7 Hrvata napustilo je zemlju"),
+    ("hr", "evacuation", "Veleposlanstvo je počelo povlačiti zaposlenike i članove obitelji"),
+    ("hr", "evacuation", "Iskoristite prvu sljedeću priliku za odlazak iz zemlje"),
+    ("ka", "evacuation", "19 ქართველმა მოქალაქემ სუდანი დატოვა"),
 ]
 
 NEAR_MISSES = [
@@ -1904,6 +1935,21 @@ NEAR_MISSES = [
     ("he", "הופעלה התרעה על חדירת כלי טיס עוין בגליל העליון", "drone_attack"),
     ("hr", "Dronovi su srušeni u demonstraciji na sajmu", "drone_attack"),
     ("ja", "ドローンが夜空を彩るショーが開かれた", "drone_attack"),
+    # round 14: an evacuation impossible or not yet scheduled, emigration figures, a divorce; one
+    # drone shot down over a barracks
+    (
+        "sr",
+        "Državljani čekaju vesti. Evakuacija iz zemlje je trenutno nemoguća, aerodrom je zatvoren.",
+        "evacuation",
+    ),
+    ("ka", "როდის მოხდება მოქალაქეების გამოყვანა, ჯერ ცნობილი არ არის", "evacuation"),
+    (
+        "ro",
+        "Peste 200.000 de români au părăsit țara anul trecut pentru un loc de muncă",
+        "evacuation",
+    ),
+    ("zh", "医生建议他尽早离婚", "evacuation"),
+    ("hr", "Vojska je srušila dron iznad vojarne", "drone_attack"),
 ]
 
 
