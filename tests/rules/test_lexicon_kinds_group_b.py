@@ -1433,6 +1433,30 @@ POSITIVES = [
         "მობილურ ტელეფონებზე შეტყობინებით მოსახლეობას სახლში დარჩენისკენ მოუწოდეს",
     ),
     ("ka", "shelter_in_place", "საელჩო გირჩევთ, თავი შეიკავოთ სახლიდან გასვლისგან"),
+    # round 14: missions closing over a planned protest, suspending their operation or in-person
+    # consular services, counters closed, an embassy vacated
+    ("he", "embassy_closed", "הקונסוליה תיסגר מחר בגלל הפגנה מתוכננת"),
+    ("he", "embassy_closed", "השגרירות השעתה את קבלת הקהל במחלקה הקונסולרית"),
+    ("fa", "embassy_closed", "خدمات حضوری بخش کنسولی سفارت متوقف شد"),
+    (
+        "tr",
+        "embassy_closed",
+        "Büyükelçilik konsolosluk bölümünün yüz yüze hizmetlerini askıya aldı",
+    ),
+    ("zh", "embassy_closed", "大使馆领事部暂停现场服务"),
+    (
+        "ja",
+        "embassy_closed",
+        "米国大使館は、抗議行動のおそれがあるとして、在外公館(アンカラ、イスタンブール)の窓口を閉鎖する",
+    ),
+    ("ko", "embassy_closed", "총영사관은 시위 때문에 문을 닫는다"),
+    ("vi", "embassy_closed", "Lãnh sự quán sẽ đóng cửa do cuộc biểu tình"),
+    ("hi", "embassy_closed", "खारतूम में भारतीय दूतावास को खाली करना पड़ा"),
+    ("ro", "embassy_closed", "Consulatul se va închide din cauza unei demonstrații"),
+    ("nl", "embassy_closed", "De ambassade schort haar werkzaamheden op"),
+    ("sr", "embassy_closed", "Амбасада обуставља рад"),
+    ("hr", "embassy_closed", "Veleposlanstvo je obustavilo pružanje konzularnih usluga uživo"),
+    ("ka", "embassy_closed", "საელჩომ საქმიანობა შეაჩერა"),
 ]
 
 NEAR_MISSES = [
@@ -2040,6 +2064,11 @@ NEAR_MISSES = [
     ),
     ("he", "ביום הזיכרון הצפירות הופעלו בשעה 11:00 ברחבי הארץ", "air_raid_alert"),
     ("tr", "Siren testi kapsamında sirenler devreye girdi", "air_raid_alert"),
+    # round 14: a question whether an embassy will close, a bank branch suspending reception,
+    # routine closing hours
+    ("zh", "是否打算关闭驻苏丹使馆？外交部：使馆永远撤在最后", "embassy_closed"),
+    ("he", "הסניף השעה את קבלת הקהל בשל שיפוצים", "embassy_closed"),
+    ("ro", "Ambasada se închide la ora 16, ca în fiecare vineri", "embassy_closed"),
 ]
 
 
