@@ -1457,6 +1457,76 @@ POSITIVES = [
     ("sr", "embassy_closed", "Амбасада обуставља рад"),
     ("hr", "embassy_closed", "Veleposlanstvo je obustavilo pružanje konzularnih usluga uživo"),
     ("ka", "embassy_closed", "საელჩომ საქმიანობა შეაჩერა"),
+    # round 14: refrain from travel until the security situation stabilises, a travel warning
+    # issued, a warning not to travel, travel there too dangerous
+    ("he", "do_not_travel", "משרד החוץ ממליץ להימנע מנסיעות לאיראן עד להתייצבות המצב הביטחוני"),
+    ("he", "do_not_travel", "משרד החוץ פרסם אזהרת מסע לאיראן"),
+    (
+        "fa",
+        "do_not_travel",
+        "وزارت خارجه به شهروندان توصیه کرد تا تثبیت وضعیت امنیتی از سفر به اسرائیل خودداری کنند",
+    ),
+    ("fa", "do_not_travel", "وزارت خارجه برای عراق هشدار سفر صادر کرد"),
+    (
+        "tr",
+        "do_not_travel",
+        "Bakanlık, güvenlik durumu istikrara kavuşana kadar "
+        "İsrail'e seyahat etmekten kaçınılmasını önerdi",
+    ),
+    ("tr", "do_not_travel", "Bakanlık, İran'ın tamamına seyahat etmeme uyarısında bulundu"),
+    ("zh", "do_not_travel", "外交部建议在安全局势稳定之前避免前往以色列"),
+    ("zh", "do_not_travel", "外交部对伊朗发布旅行警告"),
+    ("ja", "do_not_travel", "治安情勢が安定するまでイスラエルへの渡航を控えてください"),
+    ("ja", "do_not_travel", "当面の間、スーダンへの渡航を見合わせることを強くお勧めします"),
+    ("ko", "do_not_travel", "외교부는 치안 상황이 안정될 때까지 이스라엘 방문을 삼가라고 권고했다"),
+    (
+        "vi",
+        "do_not_travel",
+        "Bộ Ngoại giao khuyến cáo công dân tránh đến Israel cho đến khi tình hình an ninh ổn định",
+    ),
+    (
+        "hi",
+        "do_not_travel",
+        "विदेश मंत्रालय ने सुरक्षा स्थिति स्थिर होने तक इज़राइल की यात्रा से बचने की सलाह दी",
+    ),
+    ("hi", "do_not_travel", "विदेश मंत्रालय ने ईरान के लिए यात्रा चेतावनी जारी की"),
+    (
+        "ro",
+        "do_not_travel",
+        "MAE recomandă cetățenilor să se abțină de la călătorii în "
+        "Israel până la stabilizarea situației de securitate",
+    ),
+    ("nl", "do_not_travel", "Reizen naar Jemen is in alle gevallen te gevaarlijk"),
+    (
+        "nl",
+        "do_not_travel",
+        "Het ministerie adviseert af te zien van reizen naar Israël "
+        "totdat de veiligheidssituatie stabiliseert",
+    ),
+    (
+        "sr",
+        "do_not_travel",
+        "Ministarstvo preporučuje građanima da se uzdrže od putovanja u "
+        "Izrael do stabilizacije bezbednosne situacije",
+    ),
+    (
+        "sr",
+        "do_not_travel",
+        "Министарство препоручује грађанима да се уздрже од путовања у "
+        "Израел до стабилизације безбедносне ситуације",
+    ),
+    (
+        "hr",
+        "do_not_travel",
+        "MVEP preporučuje građanima da se suzdrže od putovanja u "
+        "Izrael do stabilizacije sigurnosne situacije",
+    ),
+    (
+        "ka",
+        "do_not_travel",
+        "საგარეო უწყება მოქალაქეებს ურჩევს, უსაფრთხოების ვითარების "
+        "სტაბილიზაციამდე ისრაელში მოგზაურობისგან თავი შეიკავონ",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2069,6 +2139,11 @@ NEAR_MISSES = [
     ("zh", "是否打算关闭驻苏丹使馆？外交部：使馆永远撤在最后", "embassy_closed"),
     ("he", "הסניף השעה את קבלת הקהל בשל שיפוצים", "embassy_closed"),
     ("ro", "Ambasada se închide la ora 16, ca în fiecare vineri", "embassy_closed"),
+    # round 14: avoiding a protest area, Japan's level-2 advice against non-essential travel, travel
+    # too expensive
+    ("he", "השגרירות המליצה להימנע מביקור במרכז העיר בשל ההפגנה", "do_not_travel"),
+    ("ja", "不要不急の渡航は止めてください", "do_not_travel"),
+    ("nl", "Reizen naar de maan is voorlopig te duur", "do_not_travel"),
 ]
 
 
