@@ -1527,6 +1527,12 @@ POSITIVES = [
         "საგარეო უწყება მოქალაქეებს ურჩევს, უსაფრთხოების ვითარების "
         "სტაბილიზაციამდე ისრაელში მოგზაურობისგან თავი შეიკავონ",
     ),
+    # round 14: a consulate stopping work on days off declared over an epidemic (not a holiday)
+    (
+        "ka",
+        "embassy_closed",
+        "ეპიდემიის გამო გამოცხადებულ უქმეებთან დაკავშირებით საკონსულო მიღებას წყვეტს",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2144,6 +2150,9 @@ NEAR_MISSES = [
     ("he", "השגרירות המליצה להימנע מביקור במרכז העיר בשל ההפגנה", "do_not_travel"),
     ("ja", "不要不急の渡航は止めてください", "do_not_travel"),
     ("nl", "Reizen naar de maan is voorlopig te duur", "do_not_travel"),
+    # round 14: holiday days off are still a routine closure
+    ("ka", "შობის დღესასწაულთან დაკავშირებით საელჩო დაიხურება", "embassy_closed"),
+    ("ka", "უქმე დღეებში საელჩო დაიხურება", "embassy_closed"),
 ]
 
 
