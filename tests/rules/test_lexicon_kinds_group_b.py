@@ -1460,13 +1460,11 @@ POSITIVES = [
     # round 14: refrain from travel until the security situation stabilises, a travel warning
     # issued, a warning not to travel, travel there too dangerous
     ("he", "do_not_travel", "משרד החוץ ממליץ להימנע מנסיעות לאיראן עד להתייצבות המצב הביטחוני"),
-    ("he", "do_not_travel", "משרד החוץ פרסם אזהרת מסע לאיראן"),
     (
         "fa",
         "do_not_travel",
         "وزارت خارجه به شهروندان توصیه کرد تا تثبیت وضعیت امنیتی از سفر به اسرائیل خودداری کنند",
     ),
-    ("fa", "do_not_travel", "وزارت خارجه برای عراق هشدار سفر صادر کرد"),
     (
         "tr",
         "do_not_travel",
@@ -1475,7 +1473,6 @@ POSITIVES = [
     ),
     ("tr", "do_not_travel", "Bakanlık, İran'ın tamamına seyahat etmeme uyarısında bulundu"),
     ("zh", "do_not_travel", "外交部建议在安全局势稳定之前避免前往以色列"),
-    ("zh", "do_not_travel", "外交部对伊朗发布旅行警告"),
     ("ja", "do_not_travel", "治安情勢が安定するまでイスラエルへの渡航を控えてください"),
     ("ja", "do_not_travel", "当面の間、スーダンへの渡航を見合わせることを強くお勧めします"),
     ("ko", "do_not_travel", "외교부는 치안 상황이 안정될 때까지 이스라엘 방문을 삼가라고 권고했다"),
@@ -1489,7 +1486,6 @@ POSITIVES = [
         "do_not_travel",
         "विदेश मंत्रालय ने सुरक्षा स्थिति स्थिर होने तक इज़राइल की यात्रा से बचने की सलाह दी",
     ),
-    ("hi", "do_not_travel", "विदेश मंत्रालय ने ईरान के लिए यात्रा चेतावनी जारी की"),
     (
         "ro",
         "do_not_travel",
@@ -2153,6 +2149,8 @@ NEAR_MISSES = [
     # round 14: holiday days off are still a routine closure
     ("ka", "შობის დღესასწაულთან დაკავშირებით საელჩო დაიხურება", "embassy_closed"),
     ("ka", "უქმე დღეებში საელჩო დაიხურება", "embassy_closed"),
+    # round 14: a general travel warning is no do-not-travel
+    ("he", "מחלקת המדינה פרסמה אזהרת מסע לאזרחים הנוסעים לאיטליה", "do_not_travel"),
 ]
 
 
