@@ -1457,8 +1457,8 @@ POSITIVES = [
     ("sr", "embassy_closed", "Амбасада обуставља рад"),
     ("hr", "embassy_closed", "Veleposlanstvo je obustavilo pružanje konzularnih usluga uživo"),
     ("ka", "embassy_closed", "საელჩომ საქმიანობა შეაჩერა"),
-    # round 14: refrain from travel until the security situation stabilises, a travel warning
-    # issued, a warning not to travel, travel there too dangerous
+    # round 14: refrain from travel until the security situation stabilises, a warning not to
+    # travel, travel there too dangerous
     ("he", "do_not_travel", "משרד החוץ ממליץ להימנע מנסיעות לאיראן עד להתייצבות המצב הביטחוני"),
     (
         "fa",
