@@ -1529,6 +1529,13 @@ POSITIVES = [
         "embassy_closed",
         "ეპიდემიის გამო გამოცხადებულ უქმეებთან დაკავშირებით საკონსულო მიღებას წყვეტს",
     ),
+    # round 14: nl ships hit by missiles, attacked with missiles (separable verb)
+    (
+        "nl",
+        "missile_attack",
+        "Twee tankers in de Golf van Aden zijn geraakt door raketten van de Houthi's",
+    ),
+    ("nl", "missile_attack", "De Houthi's vallen koopvaardijschepen aan met raketten"),
 ]
 
 NEAR_MISSES = [
@@ -2151,6 +2158,16 @@ NEAR_MISSES = [
     ("ka", "უქმე დღეებში საელჩო დაიხურება", "embassy_closed"),
     # round 14: a general travel warning is no do-not-travel
     ("he", "מחלקת המדינה פרסמה אזהרת מסע לאזרחים הנוסעים לאיטליה", "do_not_travel"),
+    # round 14: people who had no time to take shelter (a narrative, no instruction)
+    (
+        "sr",
+        "Ljudi nisu imali vremena da potraže sklonište pre nego što su bombe pale.",
+        "shelter_in_place",
+    ),
+    ("hr", "Ljudi nisu imali vremena da potraže sklonište prije eksplozije.", "shelter_in_place"),
+    ("zh", "空袭警报响起后不久炸弹就爆炸了，许多人来不及躲进防空洞。", "shelter_in_place"),
+    ("vi", "Nhiều người không kịp tìm nơi trú ẩn an toàn trước khi bom rơi.", "shelter_in_place"),
+    ("ro", "Oamenii nu au avut timp să se adăpostească înainte de explozie.", "shelter_in_place"),
 ]
 
 
