@@ -1536,6 +1536,33 @@ POSITIVES = [
         "Twee tankers in de Golf van Aden zijn geraakt door raketten van de Houthi's",
     ),
     ("nl", "missile_attack", "De Houthi's vallen koopvaardijschepen aan met raketten"),
+    # round 14: bombs that hit a building directly; a village bombed by a coalition
+    ("he", "air_strike", "הפצצות פגעו ישירות בבניין ומשפחה שלמה נהרגה"),
+    ("fa", "air_strike", "بمب‌ها مستقیماً به ساختمان اصابت کردند"),
+    ("tr", "air_strike", "Bombalar doğrudan binaya isabet etti"),
+    ("zh", "air_strike", "炸弹直接击中了大楼"),
+    ("ja", "air_strike", "爆弾が建物に直撃した"),
+    ("ko", "air_strike", "폭탄이 건물을 직격했다"),
+    ("vi", "air_strike", "Bom rơi trúng trực tiếp vào tòa nhà"),
+    ("hi", "air_strike", "बम सीधे इमारत पर गिरे"),
+    ("ro", "air_strike", "Bombele au lovit direct clădirea"),
+    ("nl", "air_strike", "De bommen troffen het gebouw rechtstreeks"),
+    ("sr", "air_strike", "Bombe su direktno pogodile zgradu"),
+    ("hr", "air_strike", "Bombe su izravno pogodile zgradu"),
+    ("ka", "air_strike", "ბომბები პირდაპირ შენობას მოხვდა"),
+    ("he", "air_strike", "מטוסי הקואליציה הפציצו כפר בתימן"),
+    ("fa", "air_strike", "ائتلاف به رهبری عربستان روستایی را بمباران کرد"),
+    ("tr", "air_strike", "Koalisyon güçleri köyü bombaladı"),
+    ("zh", "air_strike", "联军空袭了一个村庄"),
+    ("ja", "air_strike", "連合軍が村を空爆した"),
+    ("ko", "air_strike", "연합군이 마을을 폭격했다"),
+    ("vi", "air_strike", "Liên quân không kích một ngôi làng"),
+    ("hi", "air_strike", "गठबंधन सेना ने गांव पर हवाई हमला किया"),
+    ("ro", "air_strike", "Coaliția a bombardat un sat din Yemen"),
+    ("nl", "air_strike", "De coalitie bombardeerde een dorp in Jemen"),
+    ("sr", "air_strike", "Koalicija je bombardovala selo u Jemenu"),
+    ("hr", "air_strike", "Koalicija je bombardirala selo u Jemenu"),
+    ("ka", "air_strike", "კოალიციამ იემენში სოფელი დაბომბა"),
 ]
 
 NEAR_MISSES = [
@@ -2168,6 +2195,11 @@ NEAR_MISSES = [
     ("zh", "空袭警报响起后不久炸弹就爆炸了，许多人来不及躲进防空洞。", "shelter_in_place"),
     ("vi", "Nhiều người không kịp tìm nơi trú ẩn an toàn trước khi bom rơi.", "shelter_in_place"),
     ("ro", "Oamenii nu au avut timp să se adăpostească înainte de explozie.", "shelter_in_place"),
+    # round 14: bombs as a figure of speech (prices, a hit single, news, taxes)
+    ("sr", "Cene su pale kao bombe na berzi", "air_strike"),
+    ("nl", "De nieuwe single van de band sloeg in als een bom", "air_strike"),
+    ("zh", "这条新闻如同炸弹击中了市场", "air_strike"),
+    ("ro", "Bombele fiscale au căzut pe capul contribuabililor", "air_strike"),
 ]
 
 
