@@ -1563,6 +1563,21 @@ POSITIVES = [
     ("sr", "air_strike", "Koalicija je bombardovala selo u Jemenu"),
     ("hr", "air_strike", "Koalicija je bombardirala selo u Jemenu"),
     ("ka", "air_strike", "კოალიციამ იემენში სოფელი დაბომბა"),
+    # round 14: a building hit, targeted or attacked by a drone
+    ("he", "drone_attack", "בית החולים נפגע מרחפן נפץ"),
+    ("he", "drone_attack", "הבניין הותקף על ידי רחפן"),
+    ("fa", "drone_attack", "مقر فرماندهی هدف پهپاد قرار گرفت"),
+    ("tr", "drone_attack", "Hükümet binası bir İHA ile hedef alındı"),
+    ("zh", "drone_attack", "政府大楼遭无人机袭击"),
+    ("ja", "drone_attack", "政府庁舎がドローンの攻撃を受けた"),
+    ("ko", "drone_attack", "정부 청사가 드론의 공격을 받았다"),
+    ("vi", "drone_attack", "Trụ sở chính quyền bị UAV tấn công"),
+    ("hi", "drone_attack", "सरकारी इमारत को ड्रोन से निशाना बनाया गया"),
+    ("ro", "drone_attack", "Sediul guvernului a fost lovit de o dronă"),
+    ("nl", "drone_attack", "Het regeringsgebouw werd getroffen door een drone"),
+    ("sr", "drone_attack", "Zgrada vlade je gađana dronom"),
+    ("hr", "drone_attack", "Zgrada vlade pogođena je dronom"),
+    ("ka", "drone_attack", "მთავრობის შენობას დრონით დაარტყეს"),
 ]
 
 NEAR_MISSES = [
