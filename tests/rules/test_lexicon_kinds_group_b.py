@@ -1578,6 +1578,34 @@ POSITIVES = [
     ("sr", "drone_attack", "Zgrada vlade je gađana dronom"),
     ("hr", "drone_attack", "Zgrada vlade pogođena je dronom"),
     ("ka", "drone_attack", "მთავრობის შენობას დრონით დაარტყეს"),
+    # round 14: missions starting to withdraw staff and families; ministries helping nationals out
+    # of a country
+    ("he", "evacuation", "השגרירות החלה להחזיר את עובדי השגרירות ובני משפחותיהם ארצה"),
+    ("fa", "evacuation", "سفارت خروج کارکنان و خانواده‌هایشان را آغاز کرد"),
+    ("tr", "evacuation", "Büyükelçilik personeli ve ailelerini geri çekmeye başladı"),
+    ("zh", "evacuation", "使馆开始撤出工作人员及其家属"),
+    ("ja", "evacuation", "大使館は職員とその家族の退避を開始した"),
+    ("ko", "evacuation", "대사관은 직원과 가족의 철수를 시작했다"),
+    ("vi", "evacuation", "Đại sứ quán bắt đầu rút nhân viên và gia đình họ"),
+    ("hi", "evacuation", "दूतावास ने कर्मचारियों और उनके परिवारों को वापस बुलाना शुरू किया"),
+    ("ro", "evacuation", "Ambasada a început retragerea personalului și a membrilor de familie"),
+    ("nl", "evacuation", "De ambassade is begonnen personeel en familieleden terug te trekken"),
+    ("sr", "evacuation", "Ambasada je počela da povlači osoblje i članove porodica"),
+    ("hr", "evacuation", "Veleposlanstvo je počelo povlačiti osoblje i članove obitelji"),
+    ("ka", "evacuation", "საელჩომ დაიწყო თანამშრომლებისა და მათი ოჯახის წევრების გამოყვანა"),
+    ("he", "evacuation", "משרד החוץ מסייע לאזרחים לצאת מסודן"),
+    ("fa", "evacuation", "وزارت خارجه به خروج اتباع ایرانی از سودان کمک می‌کند"),
+    ("tr", "evacuation", "Dışişleri, Türk vatandaşlarının Sudan'dan çıkarılmasına yardım ediyor"),
+    ("zh", "evacuation", "外交部协助中国公民撤离苏丹"),
+    ("ja", "evacuation", "外務省は邦人のスーダンからの出国を支援している"),
+    ("ko", "evacuation", "외교부는 교민들의 수단 탈출을 지원하고 있다"),
+    ("vi", "evacuation", "Bộ Ngoại giao giúp công dân Việt Nam rời khỏi Sudan"),
+    ("hi", "evacuation", "विदेश मंत्रालय भारतीयों को सूडान से निकालने में मदद कर रहा है"),
+    ("ro", "evacuation", "MAE ajută cetățenii români să părăsească Sudanul"),
+    ("nl", "evacuation", "Buitenlandse Zaken helpt Nederlanders Soedan te verlaten"),
+    ("sr", "evacuation", "Ministarstvo pomaže državljanima da napuste Sudan"),
+    ("hr", "evacuation", "Ministarstvo pomaže državljanima da napuste Sudan"),
+    ("ka", "evacuation", "საგარეო სამინისტრო ეხმარება მოქალაქეებს სუდანის დატოვებაში"),
 ]
 
 NEAR_MISSES = [
@@ -2215,6 +2243,12 @@ NEAR_MISSES = [
     ("nl", "De nieuwe single van de band sloeg in als een bom", "air_strike"),
     ("zh", "这条新闻如同炸弹击中了市场", "air_strike"),
     ("ro", "Bombele fiscale au căzut pe capul contribuabililor", "air_strike"),
+    # round 14: released from prison, a patient helped out of hospital, residents helped out of a
+    # burning house
+    ("tr", "Tutuklu vatandaşların cezaevinden çıkarılması talep edildi", "evacuation"),
+    ("ro", "Medicul l-a ajutat pe pacient să părăsească spitalul", "evacuation"),
+    ("nl", "De brandweer hielp de bewoners het brandende huis te verlaten", "evacuation"),
+    ("nl", "De brandweer helpt de bewoners het brandende huis te verlaten", "evacuation"),
 ]
 
 
