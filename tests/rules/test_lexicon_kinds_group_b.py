@@ -1606,6 +1606,28 @@ POSITIVES = [
     ("sr", "evacuation", "Ministarstvo pomaže državljanima da napuste Sudan"),
     ("hr", "evacuation", "Ministarstvo pomaže državljanima da napuste Sudan"),
     ("ka", "evacuation", "საგარეო სამინისტრო ეხმარება მოქალაქეებს სუდანის დატოვებაში"),
+    # round 14: alerts over a suspected drone intrusion; the first chance to leave
+    ("fa", "air_raid_alert", "هشدار نفوذ پهپاد در آسمان شهر صادر شد"),
+    ("tr", "air_raid_alert", "Şüpheli İHA sızması nedeniyle uyarı verildi"),
+    ("zh", "air_raid_alert", "因疑似无人机入侵，当局发出警报"),
+    ("ja", "air_raid_alert", "ドローン侵入の疑いで警報が出された"),
+    ("ko", "air_raid_alert", "드론 침투 의심으로 경보가 발령됐다"),
+    ("vi", "air_raid_alert", "Cảnh báo nghi có UAV xâm nhập không phận thành phố"),
+    ("hi", "air_raid_alert", "ड्रोन घुसपैठ की आशंका के चलते अलर्ट जारी किया गया"),
+    ("ro", "air_raid_alert", "Mesaj RO-Alert după pătrunderea unei drone în spațiul aerian"),
+    ("nl", "air_raid_alert", "Luchtalarm na vermoedelijke drone-indringing boven de stad"),
+    ("sr", "air_raid_alert", "Uzbuna zbog sumnje na upad drona u vazdušni prostor"),
+    ("hr", "air_raid_alert", "Uzbuna zbog sumnje na upad drona u zračni prostor"),
+    ("ka", "air_raid_alert", "დრონის შემოჭრის საფრთხის გამო განგაში გამოცხადდა"),
+    ("he", "evacuation", "השגרירות קוראת לאזרחים לנצל את ההזדמנות הראשונה לעזוב"),
+    ("tr", "evacuation", "Vatandaşlara ilk fırsatta ülkeyi terk etmeleri çağrısı yapıldı"),
+    ("zh", "evacuation", "使馆建议中国公民利用第一时间离开"),
+    ("ja", "evacuation", "最初の機会に出国するよう勧告した"),
+    ("ko", "evacuation", "가능한 첫 번째 기회에 출국할 것을 권고했다"),
+    ("vi", "evacuation", "Khuyến cáo công dân tận dụng cơ hội đầu tiên để rời khỏi đất nước"),
+    ("hi", "evacuation", "नागरिकों को पहले अवसर पर देश छोड़ने की सलाह दी गई"),
+    ("sr", "evacuation", "Građanima se savetuje da iskoriste prvu priliku da napuste zemlju"),
+    ("ka", "evacuation", "მოქალაქეებს ურჩევენ პირველივე შესაძლებლობისთანავე დატოვონ ქვეყანა"),
 ]
 
 NEAR_MISSES = [
