@@ -2271,6 +2271,52 @@ NEAR_MISSES = [
     ("ro", "Medicul l-a ajutat pe pacient să părăsească spitalul", "evacuation"),
     ("nl", "De brandweer hielp de bewoners het brandende huis te verlaten", "evacuation"),
     ("nl", "De brandweer helpt de bewoners het brandende huis te verlaten", "evacuation"),
+    # round 14: an old air-raid shelter found in a garden (a shelter named by what it protects from
+    # is no air strike)
+    (
+        "tr",
+        "Bir aile bahçesinde 1930'larda inşa edilmiş bir hava saldırısı sığınağı buldu",
+        "air_strike",
+    ),
+    ("zh", "一家人在花园里发现了上世纪三十年代修建的空袭防空洞", "air_strike"),
+    (
+        "ro",
+        "O familie a găsit în grădină un adăpost pentru raiduri aeriene construit în anii 1930",
+        "air_strike",
+    ),
+    (
+        "nl",
+        "Een gezin vond in de tuin een schuilkelder tegen luchtaanvallen uit de jaren dertig",
+        "air_strike",
+    ),
+    (
+        "sr",
+        "Porodica je u bašti pronašla sklonište od vazdušnih napada izgrađeno tridesetih godina",
+        "air_strike",
+    ),
+    (
+        "hr",
+        "Obitelj je u vrtu pronašla sklonište od zračnih napada izgrađeno tridesetih godina",
+        "air_strike",
+    ),
+    (
+        "fa",
+        "خانواده‌ای در باغ خانه خود پناهگاه حملات هوایی متعلق به دهه ۱۹۳۰ پیدا کرد",
+        "air_strike",
+    ),
+    ("he", "משפחה גילתה בחצר מקלט מפני תקיפות אוויריות שנבנה בשנות השלושים", "air_strike"),
+    (
+        "ka",
+        "ოჯახმა ბაღში 1930-იან წლებში აშენებული საჰაერო თავდასხმისგან თავშესაფარი იპოვა",
+        "air_strike",
+    ),
+    ("ko", "한 가족이 정원에서 1930년대에 지어진 공습 대피소를 발견했다", "air_strike"),
+    (
+        "vi",
+        "Một gia đình phát hiện hầm tránh không kích xây từ những năm 1930 trong vườn",
+        "air_strike",
+    ),
+    ("hi", "एक परिवार को बगीचे में 1930 के दशक का हवाई हमले से बचाव का बंकर मिला", "air_strike"),
 ]
 
 
