@@ -1628,6 +1628,14 @@ POSITIVES = [
     ("hi", "evacuation", "नागरिकों को पहले अवसर पर देश छोड़ने की सलाह दी गई"),
     ("sr", "evacuation", "Građanima se savetuje da iskoriste prvu priliku da napuste zemlju"),
     ("ka", "evacuation", "მოქალაქეებს ურჩევენ პირველივე შესაძლებლობისთანავე დატოვონ ქვეყანა"),
+    # round 14: a closure announced on Facebook is still a closure
+    (
+        "tr",
+        "embassy_closed",
+        "Büyükelçilik Facebook sayfasından yaptığı açıklamada geçici olarak kapatıldığını duyurdu",
+    ),
+    ("ro", "embassy_closed", "Ambasada a anunțat pe Facebook că își suspendă activitatea"),
+    ("sr", "embassy_closed", "Ambasada je na Fejsbuku objavila da obustavlja rad"),
 ]
 
 NEAR_MISSES = [
@@ -2317,6 +2325,40 @@ NEAR_MISSES = [
         "air_strike",
     ),
     ("hi", "एक परिवार को बगीचे में 1930 के दशक का हवाई हमले से बचाव का बंकर मिला", "air_strike"),
+    # round 14: an embassy pausing its social-media updates during a shutdown
+    ("he", 'שגרירות ארה"ב משעה את העדכונים בפייסבוק בגלל השבתת הממשל', "embassy_closed"),
+    (
+        "fa",
+        "سفارت آمریکا به‌روزرسانی صفحه فیسبوک خود را به دلیل تعطیلی دولت متوقف کرد",
+        "embassy_closed",
+    ),
+    (
+        "tr",
+        "ABD Büyükelçiliği hükümetin kapanması nedeniyle Facebook güncellemelerini askıya aldı",
+        "embassy_closed",
+    ),
+    ("zh", "美国大使馆因政府停摆暂停更新脸书页面", "embassy_closed"),
+    ("ja", "米国大使館は政府閉鎖のためFacebookの更新を停止した", "embassy_closed"),
+    ("ko", "미국 대사관은 셧다운으로 페이스북 업데이트를 중단했다", "embassy_closed"),
+    ("vi", "Đại sứ quán Mỹ tạm dừng cập nhật Facebook do chính phủ đóng cửa", "embassy_closed"),
+    ("hi", "अमेरिकी दूतावास ने शटडाउन के कारण फेसबुक अपडेट निलंबित कर दिए", "embassy_closed"),
+    (
+        "ro",
+        "Ambasada SUA își suspendă actualizările pe Facebook din cauza shutdown-ului",
+        "embassy_closed",
+    ),
+    (
+        "nl",
+        "De Amerikaanse ambassade schort updates op Facebook op vanwege de shutdown",
+        "embassy_closed",
+    ),
+    ("sr", "Američka ambasada obustavlja objave na Fejsbuku zbog blokade vlade", "embassy_closed"),
+    (
+        "hr",
+        "Američko veleposlanstvo obustavlja objave na Facebooku zbog blokade vlade",
+        "embassy_closed",
+    ),
+    ("ka", "აშშ-ის საელჩო შატდაუნის გამო ფეისბუქზე განახლებებს აჩერებს", "embassy_closed"),
 ]
 
 
