@@ -2359,6 +2359,43 @@ NEAR_MISSES = [
         "embassy_closed",
     ),
     ("ka", "აშშ-ის საელჩო შატდაუნის გამო ფეისბუქზე განახლებებს აჩერებს", "embassy_closed"),
+    # round 14: an embassy advising to keep away from a protest area
+    (
+        "tr",
+        "Büyükelçilik vatandaşlarına gösteri bölgelerine gitmekten kaçınmalarını tavsiye etti",
+        "do_not_travel",
+    ),
+    ("fa", "سفارت توصیه کرد از رفتن به مناطق تظاهرات خودداری کنند", "do_not_travel"),
+    ("zh", "使馆提醒中国公民避免前往示威区域", "do_not_travel"),
+    ("ja", "大使館はデモが行われる地域への訪問を控えるよう呼びかけた", "do_not_travel"),
+    ("ko", "대사관은 시위 지역 방문을 자제하라고 당부했다", "do_not_travel"),
+    ("vi", "Đại sứ quán khuyến cáo công dân tránh đến khu vực biểu tình", "do_not_travel"),
+    ("hi", "दूतावास ने प्रदर्शन वाले इलाकों में जाने से बचने की सलाह दी", "do_not_travel"),
+    (
+        "ro",
+        "Ambasada recomandă evitarea deplasărilor în zonele unde au loc proteste",
+        "do_not_travel",
+    ),
+    (
+        "nl",
+        "De ambassade raadt aan niet naar de demonstraties in het centrum te reizen",
+        "do_not_travel",
+    ),
+    (
+        "sr",
+        "Ambasada savetuje građanima da izbegavaju putovanja u centar grada zbog protesta",
+        "do_not_travel",
+    ),
+    (
+        "hr",
+        "Veleposlanstvo savjetuje izbjegavanje putovanja u središte grada zbog prosvjeda",
+        "do_not_travel",
+    ),
+    (
+        "ka",
+        "საელჩო მოქალაქეებს ურჩევს, თავი შეიკავონ აქციის ადგილას მოგზაურობისგან",
+        "do_not_travel",
+    ),
 ]
 
 
