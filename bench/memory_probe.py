@@ -8,9 +8,10 @@ config of bench/run.py) in this process's main thread. A sampler thread waits fo
 (every source's ``last_fetch_at`` moved, as bench/daemon_bench.py counts passes) and prints:
 
 - RSS, and how it splits (after the pass, and at the pass's highest sample, with RSS over the
-  pass in 1 s steps): pymalloc's arenas (Python objects of up to 512 bytes, from
-  ``sys._debugmallocstats``), glibc's heap (``mallinfo2``: in use and free but kept) and
-  the rest (code, shared libraries, thread stacks);
+  pass in 1 s steps): its anonymous and file-backed parts (``RssAnon``, ``RssFile``: the
+  pages of shared libraries and mapped files touched), pymalloc's arenas (Python objects of
+  up to 512 bytes, from ``sys._debugmallocstats``), glibc's heap (``mallinfo2``: in use and
+  free but kept) and the rest (code, shared libraries, thread stacks);
 - the object types whose count grew most since the previous sample (``gc.get_objects``);
 - with ``--trace N``: tracemalloc's top growth by line (N frames; slows the daemon down and
   doubles the memory of what it traces, so read its diffs, not the RSS, in such a run);
@@ -95,7 +96,9 @@ def split() -> str:
     heap = (info.arena + info.hblkhd) / MB
     pymalloc = pymalloc_mb()
     arenas = f"pymalloc arenas {pymalloc[0]:.1f} (in use {pymalloc[1]:.1f}), " if pymalloc else ""
+    anon, files = (daemon_bench._status_mb(os.getpid(), f) for f in ("RssAnon", "RssFile"))
     return (
+        f"anonymous {anon:.1f}, files {files:.1f} (code of the libraries touched); "
         f"{arenas}glibc heap {heap:.1f} "
         f"(in use {(info.uordblks + info.hblkhd) / MB:.1f}, free kept {info.fordblks / MB:.1f}; "
         f"of the memory in use, SQLite's {SQLITE.sqlite3_memory_used() / MB:.1f})"

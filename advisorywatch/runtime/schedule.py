@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,25 @@ from advisorywatch.crawler.sources.base import SourceConfig
 from advisorywatch.schema import parse_timezone
 
 GRID_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@functools.cache
+def grid_trigger_type() -> Any:
+    """APScheduler 3's interval trigger, kept on its grid: it counts each run from the one
+    before (the daemon's first run at start, and any jitter, would shift every later slot);
+    this one picks the first slot of the grid at least half an interval after the run, as
+    :func:`next_slot` does on several nodes: a late run skips a slot rather than running twice
+    in a row. One class for every source (a class per trigger cost kilobytes per source);
+    made on first use, so that commands which never schedule do not import APScheduler."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    class GridTrigger(IntervalTrigger):  # type: ignore[misc]
+        def get_next_fire_time(self, previous: datetime | None, now: datetime) -> Any:
+            if previous is not None:
+                now = max(now, previous) + self.interval / 2
+            return super().get_next_fire_time(None, now)
+
+    return GridTrigger
 
 
 def build_trigger(
@@ -23,27 +43,13 @@ def build_trigger(
     """An APScheduler 3 trigger for a source schedule. Intervals count elapsed time, so DST
     changes do not shift them; cron expressions follow the wall clock of ``tz``."""
     from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
 
     if cron is not None:
         trigger = CronTrigger.from_crontab(cron, timezone=parse_timezone(tz))
         trigger.jitter = jitter or None
         return trigger
     assert every is not None
-
-    class GridTrigger(IntervalTrigger):  # type: ignore[misc]
-        """An interval that stays on its grid. APScheduler 3 counts each run from the one
-        before (the daemon's first run at start, and any jitter, would shift every later
-        slot); this one picks the first slot of the grid at least half an interval after the
-        run, as :func:`next_slot` does on several nodes: a late run skips a slot rather than
-        running twice in a row."""
-
-        def get_next_fire_time(self, previous: datetime | None, now: datetime) -> Any:
-            if previous is not None:
-                now = max(now, previous) + self.interval / 2
-            return super().get_next_fire_time(None, now)
-
-    return GridTrigger(
+    return grid_trigger_type()(
         seconds=every.total_seconds(),
         start_date=start,
         timezone=parse_timezone(tz),

@@ -84,7 +84,9 @@ class ParseWorkers:
 
     async def parse(self, source: SourceType, fetched: Fetched) -> ParseResult:
         if not in_worker(source):
-            return await asyncio.to_thread(source.parse_result, fetched)
+            from advisorywatch.crawler.fetch.spider import parse_in_thread  # not in the workers
+
+            return await parse_in_thread(source, fetched)
         if self._idle is None:
             self._idle = asyncio.Queue()
             self._all = [_Worker(self._rules, self._generation) for _ in range(self._size)]

@@ -7,9 +7,12 @@ until it gets ``None`` (Scrapy keeps a spider open while ``start()`` has not fin
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import scrapy
 from scrapy.http import Response
@@ -32,6 +35,14 @@ _HANDLED_STATUSES = [304, *range(400, 600)]
 MAX_ERROR_BODY = 200
 # Follow-up requests (next pages, article pages) one source may make in one crawl.
 MAX_FOLLOW_UPS = 100
+# Threads that parse responses, instead of asyncio's default pool (up to 32 threads, shared
+# with the sends): the parsing holds the GIL but for lxml's own parse, and each further thread
+# left more of the C allocator's heap fragmented at a cold pass's peak, for no faster pass
+# (bench/README.md, "Daemon memory, seventh round").
+PARSE_THREADS = 2
+_parsers = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="parse")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +58,14 @@ OnOutcome = Callable[[FetchOutcome], Awaitable[None]]
 Parse = Callable[[SourceType, Fetched], Awaitable[ParseResult]]
 
 
+async def in_parse_thread(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``asyncio.to_thread``, on one of the parsing threads."""
+    call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_parsers, call)
+
+
 async def parse_in_thread(source: SourceType, fetched: Fetched) -> ParseResult:
-    return await asyncio.to_thread(source.parse_result, fetched)
+    return await in_parse_thread(source.parse_result, fetched)
 
 
 class Batch:
@@ -194,7 +211,7 @@ class SourcesSpider(scrapy.Spider):
             if response.status >= 400:
                 raise SourceError(f"HTTP {response.status} from {response.url}")
             fetched = Fetched(response.url, response.status, _headers(response), response.body)
-            return await asyncio.to_thread(follow.parse, fetched)
+            return await in_parse_thread(follow.parse, fetched)
         except safety.UnsafeAddress:
             raise
         except Exception as exc:  # one bad page must not lose the rest of the crawl

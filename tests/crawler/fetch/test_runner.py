@@ -4,6 +4,7 @@ is read again. Runs in a subprocess: the reactor cannot be restarted within one 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -111,3 +112,57 @@ def test_the_crawl_is_renewed_and_robots_txt_read_again(feeds: FeedServer) -> No
     assert result.stdout.strip() == "[true, true, true]", result.stderr
     assert feeds.hits("/news.xml") == 3
     assert feeds.hits("/robots.txt") == 2
+
+
+PARSERS = """
+import asyncio, json, sys, threading, time
+
+from advisorywatch.crawler.fetch import reactor
+
+reactor.install()
+from advisorywatch.crawler.fetch.runner import CrawlRunner
+from advisorywatch.crawler.fetch.spider import SourceJob
+from advisorywatch.crawler.sources.types.feed import FeedConfig, FeedSource
+
+lock, active, seen = threading.Lock(), [0, 0], set()
+
+
+class Slow(FeedSource):  # a parse that takes a while, to see how many run at once
+    def parse_result(self, fetched):
+        with lock:
+            active[0] += 1
+            active[1] = max(active)
+            seen.add(threading.current_thread().name.split("_")[0])
+        time.sleep(0.2)
+        with lock:
+            active[0] -= 1
+        return super().parse_result(fetched)
+
+
+async def main():
+    runner, got = CrawlRunner(), []
+
+    async def on_outcome(outcome):
+        got.append(outcome.ok)
+
+    jobs = [SourceJob(Slow(FeedConfig(name=f"s{i}", type="feed", url=url, robots=False)))
+            for i, url in enumerate(sys.argv[1:])]
+    await asyncio.wait_for(runner.crawl(jobs, on_outcome), 30)
+    await runner.stop()
+    print(json.dumps([got, active[1], sorted(seen)]))
+
+
+reactor.run(main)
+"""
+
+
+def test_responses_are_parsed_on_the_parsing_threads_at_most_two_at_once(
+    feeds: FeedServer,
+) -> None:
+    from advisorywatch.crawler.fetch.spider import PARSE_THREADS
+
+    urls = [feeds.put(f"/f{i}.xml", rss([{"guid": f"g{i}", "title": "quiet"}])) for i in range(6)]
+    got, most, threads = json.loads(_run(PARSERS, *urls).stdout)
+    assert got == [True] * 6
+    assert 1 <= most <= PARSE_THREADS == 2
+    assert threads == ["parse"]
