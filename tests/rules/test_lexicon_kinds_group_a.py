@@ -1311,6 +1311,83 @@ POSITIVES = [
         "air_raid_alert",
         "As autoridades enviaram alertas aos celulares pedindo à população que fique em casa",
     ),
+    # round 14: missions: a consulate closing because of a planned demonstration, in-person
+    # consular services suspended, an embassy suspending its operation
+    (
+        "en",
+        "embassy_closed",
+        "The consulate will close on Friday because of a planned demonstration",
+    ),
+    ("en", "embassy_closed", "The embassy suspended in-person services of its consular section"),
+    ("en", "embassy_closed", "The embassy suspends its operations until further notice"),
+    ("id", "embassy_closed", "Konsulat akan tutup pada hari Jumat karena rencana demonstrasi"),
+    ("id", "embassy_closed", "Kedutaan menghentikan sementara layanan tatap muka bagian konsuler"),
+    ("id", "embassy_closed", "Kedutaan menangguhkan operasionalnya"),
+    ("ar", "embassy_closed", "ستغلق القنصلية يوم الجمعة بسبب مظاهرة مخطط لها"),
+    ("ar", "embassy_closed", "علقت السفارة الخدمات الحضورية في قسمها القنصلي"),
+    ("ar", "embassy_closed", "السفارة تعلق عملها حتى إشعار آخر"),
+    ("fr", "embassy_closed", "Le consulat fermera vendredi en raison d'une manifestation prévue"),
+    ("fr", "embassy_closed", "L'ambassade a suspendu l'accueil du public de sa section consulaire"),
+    ("fr", "embassy_closed", "L'ambassade suspend ses activités jusqu'à nouvel ordre"),
+    (
+        "de",
+        "embassy_closed",
+        "Das Konsulat bleibt am Freitag wegen einer geplanten Demonstration geschlossen",
+    ),
+    (
+        "de",
+        "embassy_closed",
+        "Die Botschaft hat den Publikumsverkehr ihrer Konsularabteilung eingestellt",
+    ),
+    ("de", "embassy_closed", "Die Botschaft stellt ihren Betrieb ein"),
+    ("es", "embassy_closed", "El consulado cerrará el viernes por una manifestación prevista"),
+    ("es", "embassy_closed", "La embajada suspendió el servicio presencial de su sección consular"),
+    ("es", "embassy_closed", "La embajada suspende sus operaciones hasta nuevo aviso"),
+    (
+        "it",
+        "embassy_closed",
+        "Il consolato chiuderà venerdì a causa di una manifestazione prevista",
+    ),
+    (
+        "it",
+        "embassy_closed",
+        "L'ambasciata ha sospeso i servizi in presenza della sezione consolare",
+    ),
+    ("it", "embassy_closed", "L'ambasciata sospende le sue attività fino a nuovo avviso"),
+    (
+        "el",
+        "embassy_closed",
+        "Το προξενείο θα κλείσει την Παρασκευή λόγω προγραμματισμένης διαδήλωσης",
+    ),
+    (
+        "el",
+        "embassy_closed",
+        "Η πρεσβεία ανέστειλε την αυτοπρόσωπη εξυπηρέτηση του προξενικού τμήματος",
+    ),
+    ("el", "embassy_closed", "Η πρεσβεία αναστέλλει τη λειτουργία της"),
+    ("ru", "embassy_closed", "Консульство закроется в пятницу из-за запланированной демонстрации"),
+    ("ru", "embassy_closed", "Посольство приостановило очный прием в консульском отделе"),
+    ("ru", "embassy_closed", "Посольство приостанавливает свою работу"),
+    ("uk", "embassy_closed", "Консульство зачиниться у п'ятницю через заплановану демонстрацію"),
+    ("uk", "embassy_closed", "Посольство призупинило особистий прийом у консульському відділі"),
+    ("uk", "embassy_closed", "Посольство призупиняє свою роботу"),
+    ("th", "embassy_closed", "สถานกงสุลจะปิดทำการในวันศุกร์เนื่องจากมีการชุมนุมประท้วง"),
+    ("th", "embassy_closed", "สถานเอกอัครราชทูตระงับการปฏิบัติงานชั่วคราว"),
+    ("th", "embassy_closed", "สถานทูตระงับการให้บริการงานกงสุลชั่วคราว"),
+    ("pl", "embassy_closed", "Konsulat będzie zamknięty w piątek z powodu planowanej demonstracji"),
+    (
+        "pl",
+        "embassy_closed",
+        "Ambasada zawiesiła bezpośrednią obsługę interesantów w wydziale konsularnym",
+    ),
+    ("pl", "embassy_closed", "Ambasada zawiesza działalność do odwołania"),
+    (
+        "pt",
+        "embassy_closed",
+        "O consulado vai fechar na sexta-feira por causa de uma manifestação prevista",
+    ),
+    ("pt", "embassy_closed", "A embaixada suspendeu o atendimento presencial do setor consular"),
+    ("pt", "embassy_closed", "A embaixada suspende as suas operações"),
 ]
 
 NEAR_MISSES = [
@@ -1838,6 +1915,48 @@ NEAR_MISSES = [
     ),
     ("it", "Allarme per il timore di un potenziale attacco aereo nella regione", "air_strike"),
     ("en", "Sirens sounded over fears of a possible air attack", "air_strike"),
+    # round 14: an embassy pausing its social-media updates during a shutdown is no closure
+    ("en", "The embassy paused updates on its Facebook page during the shutdown", "embassy_closed"),
+    (
+        "fr",
+        "L'ambassade suspend ses publications sur Facebook pendant le shutdown",
+        "embassy_closed",
+    ),
+    (
+        "de",
+        "Die Botschaft stellt ihre Facebook-Updates während des Shutdowns ein",
+        "embassy_closed",
+    ),
+    (
+        "es",
+        "La embajada suspende sus publicaciones en Facebook durante el cierre del gobierno",
+        "embassy_closed",
+    ),
+    (
+        "it",
+        "L'ambasciata sospende gli aggiornamenti su Facebook durante lo shutdown",
+        "embassy_closed",
+    ),
+    ("el", "Η πρεσβεία αναστέλλει τις αναρτήσεις στο Facebook λόγω του shutdown", "embassy_closed"),
+    ("ru", "Посольство приостановило публикации в Facebook из-за шатдауна", "embassy_closed"),
+    ("uk", "Посольство призупинило оновлення сторінки у Facebook через шатдаун", "embassy_closed"),
+    (
+        "pl",
+        "Ambasada zawiesza publikowanie wpisów na Facebooku z powodu shutdownu",
+        "embassy_closed",
+    ),
+    (
+        "pt",
+        "A embaixada suspende as atualizações no Facebook durante a paralisação",
+        "embassy_closed",
+    ),
+    ("ar", "السفارة توقف التحديثات على فيسبوك بسبب الإغلاق الحكومي", "embassy_closed"),
+    (
+        "id",
+        "Kedutaan menghentikan pembaruan di Facebook selama penutupan pemerintahan",
+        "embassy_closed",
+    ),
+    ("th", "สถานทูตระงับการอัปเดตเฟซบุ๊กชั่วคราวเนื่องจากชัตดาวน์", "embassy_closed"),
 ]
 
 
