@@ -1388,6 +1388,92 @@ POSITIVES = [
     ),
     ("pt", "embassy_closed", "A embaixada suspendeu o atendimento presencial do setor consular"),
     ("pt", "embassy_closed", "A embaixada suspende as suas operações"),
+    # round 14: do not travel: refrain from travel until the security situation stabilises, an
+    # official travel warning for a country, travel there too dangerous
+    (
+        "en",
+        "do_not_travel",
+        "Citizens should refrain from travel to Israel until the security situation stabilises",
+    ),
+    ("en", "do_not_travel", "The foreign ministry issued a travel warning for Niger"),
+    ("en", "do_not_travel", "Travel to Yemen is too dangerous in all cases, the ministry warns"),
+    (
+        "id",
+        "do_not_travel",
+        "Warga diimbau menahan diri untuk tidak bepergian ke Israel sampai situasi keamanan stabil",
+    ),
+    ("id", "do_not_travel", "Kemlu mengeluarkan peringatan perjalanan untuk Niger"),
+    (
+        "ar",
+        "do_not_travel",
+        "ننصح المواطنين بالامتناع عن السفر إلى إسرائيل حتى استقرار الوضع الأمني",
+    ),
+    ("ar", "do_not_travel", "أصدرت الخارجية تحذيرا من السفر إلى النيجر"),
+    (
+        "fr",
+        "do_not_travel",
+        "Il est recommandé de s'abstenir de tout voyage "
+        "en Israël jusqu'à la stabilisation de la situation",
+    ),
+    ("fr", "do_not_travel", "Le Quai d'Orsay a émis un avertissement de voyage pour le Niger"),
+    ("de", "do_not_travel", "Vor Reisen nach Niger wird derzeit gewarnt"),
+    ("de", "do_not_travel", "Das Auswärtige Amt hat eine Reisewarnung für Niger ausgesprochen"),
+    (
+        "de",
+        "do_not_travel",
+        "Bürger sollen bis zur Stabilisierung der "
+        "Sicherheitslage auf Reisen nach Israel verzichten",
+    ),
+    (
+        "es",
+        "do_not_travel",
+        "Se recomienda abstenerse de viajar a Israel "
+        "hasta que se estabilice la situación de seguridad",
+    ),
+    ("es", "do_not_travel", "El ministerio emitió una alerta de viaje para Níger"),
+    (
+        "it",
+        "do_not_travel",
+        "Si raccomanda di astenersi dai viaggi "
+        "in Israele fino alla stabilizzazione della situazione",
+    ),
+    ("it", "do_not_travel", "La Farnesina ha emesso un avviso di viaggio per il Niger"),
+    (
+        "el",
+        "do_not_travel",
+        "Συνιστάται οι πολίτες να απέχουν από ταξίδια "
+        "στο Ισραήλ μέχρι να σταθεροποιηθεί η κατάσταση",
+    ),
+    ("el", "do_not_travel", "Το υπουργείο εξέδωσε ταξιδιωτική προειδοποίηση για τον Νίγηρα"),
+    (
+        "ru",
+        "do_not_travel",
+        "Гражданам рекомендуется воздержаться от поездок в Израиль до стабилизации ситуации",
+    ),
+    ("ru", "do_not_travel", "МИД выпустил предупреждение о поездках в Нигер"),
+    (
+        "uk",
+        "do_not_travel",
+        "Громадянам рекомендують утриматися від поїздок "
+        "до Ізраїлю до стабілізації безпекової ситуації",
+    ),
+    ("uk", "do_not_travel", "МЗС оголосило попередження щодо подорожей до Нігеру"),
+    ("th", "do_not_travel", "ขอให้งดการเดินทางไปอิสราเอลจนกว่าสถานการณ์จะคลี่คลาย"),
+    ("th", "do_not_travel", "กระทรวงการต่างประเทศออกคำเตือนการเดินทางไปไนเจอร์"),
+    (
+        "pl",
+        "do_not_travel",
+        "Obywatelom zaleca się powstrzymanie się od "
+        "podróży do Izraela do czasu ustabilizowania sytuacji",
+    ),
+    ("pl", "do_not_travel", "MSZ wydało ostrzeżenie przed podróżami do Nigru"),
+    (
+        "pt",
+        "do_not_travel",
+        "Recomenda-se que os cidadãos se abstenham de "
+        "viajar para Israel até a estabilização da situação",
+    ),
+    ("pt", "do_not_travel", "O Itamaraty emitiu um alerta de viagem para o Níger"),
 ]
 
 NEAR_MISSES = [
@@ -1957,6 +2043,29 @@ NEAR_MISSES = [
         "embassy_closed",
     ),
     ("th", "สถานทูตระงับการอัปเดตเฟซบุ๊กชั่วคราวเนื่องจากชัตดาวน์", "embassy_closed"),
+    # round 14: avoiding a protest area is no travel advice; a snow travel warning is none
+    (
+        "en",
+        "The embassy advised citizens to avoid the area of the protest in Tel Aviv",
+        "do_not_travel",
+    ),
+    ("id", "Kedutaan mengimbau warga menghindari area demonstrasi", "do_not_travel"),
+    ("ar", "نصحت السفارة رعاياها بتجنب منطقة المظاهرة", "do_not_travel"),
+    ("fr", "L'ambassade conseille d'éviter le secteur de la manifestation", "do_not_travel"),
+    ("de", "Die Botschaft rät, den Bereich der Demonstration zu meiden", "do_not_travel"),
+    ("es", "La embajada aconseja evitar la zona de la manifestación", "do_not_travel"),
+    ("it", "L'ambasciata consiglia di evitare la zona della manifestazione", "do_not_travel"),
+    ("el", "Η πρεσβεία συνιστά να αποφεύγεται η περιοχή της διαδήλωσης", "do_not_travel"),
+    ("ru", "Посольство советует избегать района демонстрации", "do_not_travel"),
+    ("uk", "Посольство радить уникати району демонстрації", "do_not_travel"),
+    ("th", "สถานทูตแนะนำให้หลีกเลี่ยงพื้นที่ชุมนุมประท้วง", "do_not_travel"),
+    ("pl", "Ambasada radzi unikać okolic demonstracji", "do_not_travel"),
+    ("pt", "A embaixada recomenda evitar a área da manifestação", "do_not_travel"),
+    (
+        "en",
+        "Police issued a travel warning for the mountain passes because of heavy snow",
+        "do_not_travel",
+    ),
 ]
 
 
