@@ -1474,6 +1474,36 @@ POSITIVES = [
         "viajar para Israel até a estabilização da situação",
     ),
     ("pt", "do_not_travel", "O Itamaraty emitiu um alerta de viagem para o Níger"),
+    # round 14: told to avoid going out, the nearest safe place; the interception of a missile
+    # (ru/uk); in-person consular services suspended, infinitive after 'had to' (es pt it fr)
+    (
+        "en",
+        "shelter_in_place",
+        "The mayor urged residents to avoid going out for the next few hours",
+    ),
+    ("en", "shelter_in_place", "Stay at home or in the nearest safe place until the all clear"),
+    ("ru", "missile_attack", "Минобороны сообщило о перехвате ракеты над столицей"),
+    ("uk", "missile_attack", "Міноборони повідомило про перехоплення ракети над столицею"),
+    (
+        "es",
+        "embassy_closed",
+        "La embajada se vio obligada a suspender el servicio presencial de su sección consular",
+    ),
+    (
+        "pt",
+        "embassy_closed",
+        "A embaixada teve de suspender o atendimento presencial do setor consular",
+    ),
+    (
+        "it",
+        "embassy_closed",
+        "L'ambasciata ha dovuto sospendere i servizi in presenza della sezione consolare",
+    ),
+    (
+        "fr",
+        "embassy_closed",
+        "L'ambassade a dû suspendre l'accueil du public de sa section consulaire",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2065,6 +2095,12 @@ NEAR_MISSES = [
         "en",
         "Police issued a travel warning for the mountain passes because of heavy snow",
         "do_not_travel",
+    ),
+    # round 14: a shooter game's homing rockets are no missile attack
+    (
+        "id",
+        "Ulasan gim: vertical shooter dengan serangan roket yang terus mengejar pesawat kamu",
+        "missile_attack",
     ),
 ]
 
