@@ -1504,6 +1504,13 @@ POSITIVES = [
         "embassy_closed",
         "L'ambassade a dû suspendre l'accueil du public de sa section consulaire",
     ),
+    # round 14: an air-raid shelter named beside a real air strike still counts the strike
+    ("en", "air_strike", "Residents hid in an air raid shelter as air strikes hit the town"),
+    (
+        "id",
+        "air_strike",
+        "Warga berlindung di bunker serangan udara saat serangan udara menghantam kota",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2102,6 +2109,42 @@ NEAR_MISSES = [
         "Ulasan gim: vertical shooter dengan serangan roket yang terus mengejar pesawat kamu",
         "missile_attack",
     ),
+    # round 14: an old air-raid shelter found in a garden is no raid, in every language
+    (
+        "en",
+        "A family found an old air raid shelter buried under rubble in their garden",
+        "air_strike",
+    ),
+    ("de", "Eine Familie fand im Garten einen alten Luftschutzbunker unter Schutt", "air_strike"),
+    (
+        "fr",
+        "Une famille a découvert un ancien abri antiaérien enfoui dans son jardin",
+        "air_strike",
+    ),
+    (
+        "es",
+        "Una familia encontró un antiguo refugio antiaéreo enterrado en su jardín",
+        "air_strike",
+    ),
+    (
+        "it",
+        "Una famiglia ha scoperto un vecchio rifugio antiaereo sepolto nel giardino",
+        "air_strike",
+    ),
+    ("pt", "Uma família encontrou um antigo abrigo antiaéreo enterrado no quintal", "air_strike"),
+    ("pl", "Rodzina odkryła w ogrodzie stary schron przeciwlotniczy", "air_strike"),
+    ("ru", "Семья нашла в саду старое бомбоубежище под завалами", "air_strike"),
+    ("uk", "Родина знайшла в саду старе бомбосховище під завалами", "air_strike"),
+    ("el", "Μια οικογένεια βρήκε ένα παλιό αντιαεροπορικό καταφύγιο στον κήπο της", "air_strike"),
+    ("id", "Sebuah keluarga menemukan bunker serangan udara tua di kebun mereka", "air_strike"),
+    ("th", "ครอบครัวหนึ่งพบหลุมหลบภัยการโจมตีทางอากาศเก่าในสวนหลังบ้าน", "air_strike"),
+    ("ar", "عثرت عائلة على ملجأ قديم للغارات الجوية في حديقة منزلها", "air_strike"),
+    (
+        "en",
+        "A family found an old air raid shelter buried under rubble in their garden",
+        "shelter_in_place",
+    ),
+    ("en", "Workers uncovered an air-raid shelter under the school yard", "air_strike"),
 ]
 
 
