@@ -1511,6 +1511,18 @@ POSITIVES = [
         "air_strike",
         "Warga berlindung di bunker serangan udara saat serangan udara menghantam kota",
     ),
+    # round 14: kamikaze, suicide and attack drones by use (en sent attack drones; es fr
+    # suicide drones; de Selbstmorddrohnen)
+    ("en", "drone_attack", "Overnight, Russia sent attack drones toward Odesa"),
+    ("pt", "drone_attack", "Drones kamikaze sobrevoaram Kiev durante a noite"),
+    ("it", "drone_attack", "Droni kamikaze sopra Kiev durante la notte"),
+    ("es", "drone_attack", "Drones suicidas sobre Kiev durante la noche"),
+    ("fr", "drone_attack", "Des drones suicides au-dessus de Kiev cette nuit"),
+    ("el", "drone_attack", "Drones καμικάζι πάνω από το Κίεβο τη νύχτα"),
+    ("ar", "drone_attack", "مسيّرات انتحارية فوق كييف الليلة"),
+    ("th", "drone_attack", "โดรนพลีชีพบินเหนือกรุงเคียฟเมื่อคืน"),
+    ("id", "drone_attack", "Drone kamikaze terbang di atas Kyiv semalam"),
+    ("de", "drone_attack", "Selbstmorddrohnen über Kiew in der Nacht"),
 ]
 
 NEAR_MISSES = [
@@ -2145,6 +2157,8 @@ NEAR_MISSES = [
         "shelter_in_place",
     ),
     ("en", "Workers uncovered an air-raid shelter under the school yard", "air_strike"),
+    # round 14: exports of attack drones are no attack
+    ("en", "Turkey is expanding its exports of attack drones to Africa", "drone_attack"),
 ]
 
 
