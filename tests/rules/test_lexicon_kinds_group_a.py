@@ -1523,6 +1523,35 @@ POSITIVES = [
     ("th", "drone_attack", "โดรนพลีชีพบินเหนือกรุงเคียฟเมื่อคืน"),
     ("id", "drone_attack", "Drone kamikaze terbang di atas Kyiv semalam"),
     ("de", "drone_attack", "Selbstmorddrohnen über Kiew in der Nacht"),
+    # round 14, second pass: an embassy that reduced its staff (embassy as subject), another N
+    # nationals left, a plane that brought N citizens home
+    ("en", "evacuation", "A military plane brought 80 citizens back from Sudan"),
+    ("en", "evacuation", "The embassy has reduced its staff to a minimum"),
+    ("en", "evacuation", "Another 45 Britons have left Sudan on a military flight"),
+    ("id", "evacuation", "Pesawat TNI membawa pulang 80 WNI dari Sudan"),
+    ("id", "evacuation", "Kedutaan mengurangi jumlah stafnya hingga seminimal mungkin"),
+    ("ar", "evacuation", "طائرة عسكرية أعادت 80 مواطنا من السودان"),
+    ("ar", "evacuation", "خفضت السفارة عدد موظفيها إلى الحد الأدنى"),
+    ("fr", "evacuation", "Un avion militaire a ramené 80 ressortissants du Soudan"),
+    ("fr", "evacuation", "L'ambassade a réduit son personnel au strict minimum"),
+    ("de", "evacuation", "Ein Militärflugzeug brachte 80 Staatsbürger aus dem Sudan zurück"),
+    ("de", "evacuation", "Die Botschaft hat ihr Personal auf ein Minimum reduziert"),
+    ("es", "evacuation", "Un avión militar trajo de vuelta a 80 ciudadanos desde Sudán"),
+    ("es", "evacuation", "La embajada redujo su personal al mínimo"),
+    ("it", "evacuation", "Un aereo militare ha riportato in patria 80 connazionali dal Sudan"),
+    ("it", "evacuation", "L'ambasciata ha ridotto il personale al minimo"),
+    ("el", "evacuation", "Στρατιωτικό αεροσκάφος επανέφερε 80 Έλληνες από το Σουδάν"),
+    ("el", "evacuation", "Η πρεσβεία μείωσε το προσωπικό της στο ελάχιστο"),
+    ("ru", "evacuation", "Военный самолет доставил на родину 80 граждан из Судана"),
+    ("ru", "evacuation", "Посольство сократило персонал до минимума"),
+    ("uk", "evacuation", "Військовий літак повернув додому 80 громадян із Судану"),
+    ("uk", "evacuation", "Посольство скоротило персонал до мінімуму"),
+    ("th", "evacuation", "เครื่องบินทหารรับคนไทย 80 คนกลับจากซูดาน"),
+    ("th", "evacuation", "สถานทูตลดจำนวนเจ้าหน้าที่ลงเหลือน้อยที่สุด"),
+    ("pl", "evacuation", "Wojskowy samolot przywiózł 80 obywateli z Sudanu"),
+    ("pl", "evacuation", "Ambasada zmniejszyła personel do minimum"),
+    ("pt", "evacuation", "Um avião militar trouxe de volta 80 cidadãos do Sudão"),
+    ("pt", "evacuation", "A embaixada reduziu seu pessoal ao mínimo"),
 ]
 
 NEAR_MISSES = [
@@ -2159,6 +2188,9 @@ NEAR_MISSES = [
     ("en", "Workers uncovered an air-raid shelter under the school yard", "air_strike"),
     # round 14: exports of attack drones are no attack
     ("en", "Turkey is expanding its exports of attack drones to Africa", "drone_attack"),
+    # round 14, second pass: a company reducing its staff is no evacuation
+    ("en", "The company has reduced its staff to a minimum after the merger", "evacuation"),
+    ("pt", "A empresa reduziu seu pessoal ao mínimo", "evacuation"),
 ]
 
 
