@@ -1552,6 +1552,35 @@ POSITIVES = [
     ("pl", "evacuation", "Ambasada zmniejszyła personel do minimum"),
     ("pt", "evacuation", "Um avião militar trouxe de volta 80 cidadãos do Sudão"),
     ("pt", "evacuation", "A embaixada reduziu seu pessoal ao mínimo"),
+    # round 14, second pass: told to go down to basements and cellars; sirens wailing
+    # nationwide (de Warnsirenen heulten)
+    ("en", "shelter_in_place", "Residents were told to go down to their basements"),
+    ("en", "shelter_in_place", "Everyone must take cover immediately"),
+    ("id", "shelter_in_place", "Warga diminta segera berlindung di ruang bawah tanah"),
+    ("ar", "shelter_in_place", "طلبت السلطات من السكان النزول إلى الطوابق السفلية"),
+    ("fr", "shelter_in_place", "Les habitants ont reçu l'ordre de descendre dans les sous-sols"),
+    ("de", "shelter_in_place", "Die Bewohner sollten sich in die Keller begeben"),
+    ("es", "shelter_in_place", "Se pidió a los vecinos que bajaran a los sótanos"),
+    ("it", "shelter_in_place", "Ai residenti è stato chiesto di scendere negli scantinati"),
+    ("el", "shelter_in_place", "Οι κάτοικοι κλήθηκαν να κατέβουν στα υπόγεια"),
+    ("ru", "shelter_in_place", "Жителям велели спуститься в подвалы"),
+    ("uk", "shelter_in_place", "Мешканцям наказали спуститися в підвали"),
+    ("th", "shelter_in_place", "ทางการขอให้ประชาชนลงไปหลบในห้องใต้ดิน"),
+    ("pl", "shelter_in_place", "Mieszkańcom kazano zejść do piwnic"),
+    ("pt", "shelter_in_place", "Os moradores foram orientados a descer para os porões"),
+    ("en", "air_raid_alert", "An air raid alert was declared across the Gulf state"),
+    ("de", "air_raid_alert", "Im ganzen Land heulten die Warnsirenen"),
+    ("fr", "air_raid_alert", "Les sirènes d'alerte ont retenti dans tout le pays"),
+    ("es", "air_raid_alert", "Sonaron las sirenas antiaéreas en todo el país"),
+    ("it", "air_raid_alert", "Le sirene antiaeree hanno suonato in tutto il paese"),
+    ("pt", "air_raid_alert", "As sirenes antiaéreas soaram em todo o país"),
+    ("pl", "air_raid_alert", "W całym kraju zawyły syreny alarmowe"),
+    ("el", "air_raid_alert", "Ήχησαν σειρήνες αεροπορικής επιδρομής σε όλη τη χώρα"),
+    ("ru", "air_raid_alert", "По всей стране завыли сирены"),
+    ("uk", "air_raid_alert", "По всій країні завили сирени"),
+    ("id", "air_raid_alert", "Sirene serangan udara meraung di seluruh negeri"),
+    ("ar", "air_raid_alert", "دوت صفارات الإنذار في أنحاء البلاد"),
+    ("th", "air_raid_alert", "ไซเรนเตือนภัยทางอากาศดังทั่วประเทศ"),
 ]
 
 NEAR_MISSES = [
@@ -2191,6 +2220,10 @@ NEAR_MISSES = [
     # round 14, second pass: a company reducing its staff is no evacuation
     ("en", "The company has reduced its staff to a minimum after the merger", "evacuation"),
     ("pt", "A empresa reduziu seu pessoal ao mínimo", "evacuation"),
+    # round 14, second pass: a tornado's basement advice and firemen in flooded cellars are no
+    # shelter instruction
+    ("en", "Tornado warning: go to the basement or an interior room", "shelter_in_place"),
+    ("fr", "Les pompiers ont dû descendre dans les caves inondées", "shelter_in_place"),
 ]
 
 
