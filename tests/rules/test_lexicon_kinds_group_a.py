@@ -1581,6 +1581,38 @@ POSITIVES = [
     ("id", "air_raid_alert", "Sirene serangan udara meraung di seluruh negeri"),
     ("ar", "air_raid_alert", "دوت صفارات الإنذار في أنحاء البلاد"),
     ("th", "air_raid_alert", "ไซเรนเตือนภัยทางอากาศดังทั่วประเทศ"),
+    # round 14, second pass: the air force as the subject of a bombing (en ar it ru uk th); an
+    # embassy that shut its doors to the public (de pl)
+    ("en", "air_strike", "The air force bombed rebel positions near the town"),
+    ("id", "air_strike", "Angkatan udara mengebom posisi pemberontak"),
+    ("ar", "air_strike", "قصف سلاح الجو مواقع المتمردين قرب البلدة"),
+    ("fr", "air_strike", "L'armée de l'air a bombardé des positions rebelles"),
+    ("de", "air_strike", "Die Luftwaffe bombardierte Stellungen der Rebellen"),
+    ("es", "air_strike", "La fuerza aérea bombardeó posiciones rebeldes"),
+    ("it", "air_strike", "L'aeronautica ha bombardato le posizioni dei ribelli"),
+    ("el", "air_strike", "Η αεροπορία βομβάρδισε θέσεις των ανταρτών"),
+    ("ru", "air_strike", "ВВС нанесли удар по позициям повстанцев"),
+    ("uk", "air_strike", "Повітряні сили завдали удару по позиціях повстанців"),
+    ("th", "air_strike", "กองทัพอากาศโจมตีที่มั่นของกลุ่มกบฏ"),
+    ("pl", "air_strike", "Siły powietrzne zbombardowały pozycje rebeliantów"),
+    ("pt", "air_strike", "A força aérea bombardeou posições rebeldes"),
+    ("en", "embassy_closed", "The embassy shut its doors to the public after the clashes"),
+    ("fr", "embassy_closed", "L'ambassade a fermé ses portes au public après les affrontements"),
+    ("es", "embassy_closed", "La embajada cerró sus puertas al público tras los enfrentamientos"),
+    ("it", "embassy_closed", "L'ambasciata ha chiuso le porte al pubblico dopo gli scontri"),
+    ("pt", "embassy_closed", "A embaixada fechou as portas ao público após os confrontos"),
+    (
+        "de",
+        "embassy_closed",
+        "Die Botschaft schloss nach den Zusammenstößen ihre Türen für Besucher",
+    ),
+    ("pl", "embassy_closed", "Ambasada zamknęła drzwi dla interesantów po starciach"),
+    ("ru", "embassy_closed", "Посольство закрыло двери для посетителей после столкновений"),
+    ("uk", "embassy_closed", "Посольство зачинило двері для відвідувачів після сутичок"),
+    ("el", "embassy_closed", "Η πρεσβεία έκλεισε τις πόρτες της για το κοινό μετά τις συγκρούσεις"),
+    ("id", "embassy_closed", "Kedutaan menutup pintunya untuk umum setelah bentrokan"),
+    ("ar", "embassy_closed", "أغلقت السفارة أبوابها أمام الجمهور بعد الاشتباكات"),
+    ("th", "embassy_closed", "สถานทูตปิดประตูไม่รับบุคคลภายนอกหลังเกิดการปะทะ"),
 ]
 
 NEAR_MISSES = [
@@ -2224,6 +2256,10 @@ NEAR_MISSES = [
     # shelter instruction
     ("en", "Tornado warning: go to the basement or an interior room", "shelter_in_place"),
     ("fr", "Les pompiers ont dû descendre dans les caves inondées", "shelter_in_place"),
+    # round 14, second pass: an air force deal is no strike; th an annual air-strike drill is
+    # none
+    ("en", "The Air Force struck a deal with Boeing for new tankers", "air_strike"),
+    ("th", "กองทัพอากาศจัดการฝึกซ้อมการโจมตีทางอากาศประจำปี", "air_strike"),
 ]
 
 
