@@ -1613,6 +1613,34 @@ POSITIVES = [
     ("id", "embassy_closed", "Kedutaan menutup pintunya untuk umum setelah bentrokan"),
     ("ar", "embassy_closed", "أغلقت السفارة أبوابها أمام الجمهور بعد الاشتباكات"),
     ("th", "embassy_closed", "สถานทูตปิดประตูไม่รับบุคคลภายนอกหลังเกิดการปะทะ"),
+    # round 14, second pass: an unmanned aerial vehicle by its long name that struck a target;
+    # es a missile that fell on a city
+    ("en", "drone_attack", "An unmanned aerial vehicle struck a fuel depot near the border"),
+    ("id", "drone_attack", "Pesawat tanpa awak menyerang depot bahan bakar di dekat perbatasan"),
+    ("ar", "drone_attack", "طائرة بدون طيار استهدفت مستودعا للوقود قرب الحدود"),
+    ("fr", "drone_attack", "Un engin aérien sans pilote a frappé un dépôt de carburant"),
+    ("de", "drone_attack", "Ein unbemanntes Fluggerät traf ein Treibstofflager nahe der Grenze"),
+    ("es", "drone_attack", "Un vehículo aéreo no tripulado atacó un depósito de combustible"),
+    ("it", "drone_attack", "Un velivolo senza pilota ha colpito un deposito di carburante"),
+    ("el", "drone_attack", "Μη επανδρωμένο αεροσκάφος έπληξε αποθήκη καυσίμων κοντά στα σύνορα"),
+    ("ru", "drone_attack", "Беспилотный летательный аппарат атаковал нефтебазу у границы"),
+    ("uk", "drone_attack", "Безпілотний літальний апарат атакував нафтобазу біля кордону"),
+    ("th", "drone_attack", "อากาศยานไร้คนขับโจมตีคลังน้ำมันใกล้ชายแดน"),
+    ("pl", "drone_attack", "Bezzałogowy statek powietrzny uderzył w skład paliwa"),
+    ("pt", "drone_attack", "Um veículo aéreo não tripulado atingiu um depósito de combustível"),
+    ("en", "missile_attack", "A ballistic missile slammed into the port city overnight"),
+    ("fr", "missile_attack", "Un missile balistique s'est abattu sur la ville portuaire"),
+    ("de", "missile_attack", "Eine ballistische Rakete schlug in der Hafenstadt ein"),
+    ("es", "missile_attack", "Un misil balístico cayó sobre la ciudad portuaria"),
+    ("it", "missile_attack", "Un missile balistico si è abbattuto sulla città portuale"),
+    ("pt", "missile_attack", "Um míssil balístico caiu sobre a cidade portuária"),
+    ("pl", "missile_attack", "Pocisk balistyczny spadł na miasto portowe"),
+    ("ru", "missile_attack", "Баллистическая ракета упала на портовый город"),
+    ("uk", "missile_attack", "Балістична ракета впала на портове місто"),
+    ("el", "missile_attack", "Βαλλιστικός πύραυλος έπεσε στην πόλη-λιμάνι"),
+    ("id", "missile_attack", "Rudal balistik menghantam kota pelabuhan"),
+    ("ar", "missile_attack", "سقط صاروخ باليستي على المدينة الساحلية"),
+    ("th", "missile_attack", "ขีปนาวุธพิสัยไกลตกใส่เมืองท่า"),
 ]
 
 NEAR_MISSES = [
@@ -2260,6 +2288,12 @@ NEAR_MISSES = [
     # none
     ("en", "The Air Force struck a deal with Boeing for new tankers", "air_strike"),
     ("th", "กองทัพอากาศจัดการฝึกซ้อมการโจมตีทางอากาศประจำปี", "air_strike"),
+    # round 14, second pass: UAVs hitting the market are no attack
+    (
+        "en",
+        "Unmanned aerial vehicles hit the market for farm inspections this year",
+        "drone_attack",
+    ),
 ]
 
 
