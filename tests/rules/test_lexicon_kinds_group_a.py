@@ -1641,6 +1641,27 @@ POSITIVES = [
     ("id", "missile_attack", "Rudal balistik menghantam kota pelabuhan"),
     ("ar", "missile_attack", "سقط صاروخ باليستي على المدينة الساحلية"),
     ("th", "missile_attack", "ขีปนาวุธพิสัยไกลตกใส่เมืองท่า"),
+    # round 14, second pass: do not travel as an appeal: urged not to travel, all travel to be
+    # avoided, called on not to go (fr ne pas se rendre, de nicht ... zu reisen, uk не їхати,
+    # pl by nie podróżowali)
+    ("en", "do_not_travel", "Citizens are urged not to travel to Sudan under any circumstances"),
+    ("en", "do_not_travel", "All travel to Sudan should be avoided"),
+    ("id", "do_not_travel", "Warga diimbau untuk tidak bepergian ke Sudan dalam kondisi apa pun"),
+    ("ar", "do_not_travel", "تدعو الوزارة المواطنين إلى عدم السفر إلى السودان تحت أي ظرف"),
+    ("fr", "do_not_travel", "Les ressortissants sont appelés à ne pas se rendre au Soudan"),
+    ("de", "do_not_travel", "Bürger werden aufgefordert, nicht in den Sudan zu reisen"),
+    (
+        "es",
+        "do_not_travel",
+        "Se insta a los ciudadanos a no viajar a Sudán bajo ninguna circunstancia",
+    ),
+    ("it", "do_not_travel", "I cittadini sono invitati a non recarsi in Sudan"),
+    ("el", "do_not_travel", "Οι πολίτες καλούνται να μην ταξιδέψουν στο Σουδάν"),
+    ("ru", "do_not_travel", "Гражданам настоятельно рекомендуют не ездить в Судан"),
+    ("uk", "do_not_travel", "Громадян закликають не їхати до Судану за жодних обставин"),
+    ("th", "do_not_travel", "ขอให้คนไทยงดเดินทางไปซูดานในทุกกรณี"),
+    ("pl", "do_not_travel", "Obywatele są wzywani, by nie podróżowali do Sudanu"),
+    ("pt", "do_not_travel", "Os cidadãos são orientados a não viajar para o Sudão"),
 ]
 
 NEAR_MISSES = [
@@ -2294,6 +2315,10 @@ NEAR_MISSES = [
         "Unmanned aerial vehicles hit the market for farm inspections this year",
         "drone_attack",
     ),
+    # round 14, second pass: fans told not to travel to an away game, workers told not to go
+    # to work
+    ("en", "Fans are urged not to travel to the away game without tickets", "do_not_travel"),
+    ("fr", "Les salariés sont appelés à ne pas se rendre au travail lundi", "do_not_travel"),
 ]
 
 
