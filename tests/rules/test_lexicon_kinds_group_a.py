@@ -2319,6 +2319,23 @@ NEAR_MISSES = [
     # to work
     ("en", "Fans are urged not to travel to the away game without tickets", "do_not_travel"),
     ("fr", "Les salariés sont appelés à ne pas se rendre au travail lundi", "do_not_travel"),
+    # round 14, second pass: staying at home for an epidemic, heat, frost, smog or haze is no
+    # shelter instruction
+    ("it", "Il governo invita a restare a casa per contenere il Covid", "shelter_in_place"),
+    ("pt", "O governo pede que fiquem em casa por causa da pandemia", "shelter_in_place"),
+    ("en", "Residents were urged to stay indoors because of the heat wave", "shelter_in_place"),
+    ("ru", "Врачи призвали оставаться дома из-за эпидемии гриппа", "shelter_in_place"),
+    ("uk", "Синоптики закликали залишатися вдома через сильний мороз", "shelter_in_place"),
+    ("de", "Ältere wurden aufgefordert, wegen der Hitze zu Hause zu bleiben", "shelter_in_place"),
+    ("es", "Protección Civil pidió que se pusieran a salvo del huracán", "shelter_in_place"),
+    (
+        "fr",
+        "Les autorités appellent les habitants à rester chez eux à cause de la canicule",
+        "shelter_in_place",
+    ),
+    ("pl", "Lekarze apelują do pozostania w domu z powodu smogu", "shelter_in_place"),
+    ("el", "Οι αρχές καλούν τους πολίτες να μείνουν σπίτι λόγω του καύσωνα", "shelter_in_place"),
+    ("id", "Warga diimbau tetap di rumah karena kabut asap", "shelter_in_place"),
 ]
 
 
