@@ -1662,6 +1662,20 @@ POSITIVES = [
     ("th", "do_not_travel", "ขอให้คนไทยงดเดินทางไปซูดานในทุกกรณี"),
     ("pl", "do_not_travel", "Obywatele są wzywani, by nie podróżowali do Sudanu"),
     ("pt", "do_not_travel", "Os cidadãos são orientados a não viajar para o Sudão"),
+    # round 14, second pass: go to the nearest shelter (ar fr de es it el pl pt)
+    ("en", "shelter_in_place", "Head to the nearest shelter immediately"),
+    ("id", "shelter_in_place", "Segera menuju tempat perlindungan terdekat"),
+    ("ar", "shelter_in_place", "توجهوا فورا إلى أقرب ملجأ"),
+    ("fr", "shelter_in_place", "Rendez-vous immédiatement à l'abri le plus proche"),
+    ("de", "shelter_in_place", "Begeben Sie sich sofort in den nächsten Schutzraum"),
+    ("es", "shelter_in_place", "Diríjanse de inmediato al refugio más cercano"),
+    ("it", "shelter_in_place", "Recatevi subito al rifugio più vicino"),
+    ("el", "shelter_in_place", "Μεταβείτε αμέσως στο πλησιέστερο καταφύγιο"),
+    ("ru", "shelter_in_place", "Немедленно пройдите в ближайшее укрытие"),
+    ("uk", "shelter_in_place", "Негайно пройдіть до найближчого укриття"),
+    ("th", "shelter_in_place", "ขอให้ประชาชนเข้าหลบในที่หลบภัยที่ใกล้ที่สุดทันที"),
+    ("pl", "shelter_in_place", "Natychmiast udajcie się do najbliższego schronu"),
+    ("pt", "shelter_in_place", "Dirijam-se imediatamente ao abrigo mais próximo"),
 ]
 
 NEAR_MISSES = [
@@ -2336,6 +2350,9 @@ NEAR_MISSES = [
     ("pl", "Lekarze apelują do pozostania w domu z powodu smogu", "shelter_in_place"),
     ("el", "Οι αρχές καλούν τους πολίτες να μείνουν σπίτι λόγω του καύσωνα", "shelter_in_place"),
     ("id", "Warga diimbau tetap di rumah karena kabut asap", "shelter_in_place"),
+    # round 14, second pass: the nearest animal shelter or mountain hut is no instruction
+    ("en", "The nearest animal shelter is 20 km away", "shelter_in_place"),
+    ("it", "Il rifugio più vicino alla vetta è aperto da giugno", "shelter_in_place"),
 ]
 
 
