@@ -1676,6 +1676,25 @@ POSITIVES = [
     ("th", "shelter_in_place", "ขอให้ประชาชนเข้าหลบในที่หลบภัยที่ใกล้ที่สุดทันที"),
     ("pl", "shelter_in_place", "Natychmiast udajcie się do najbliższego schronu"),
     ("pt", "shelter_in_place", "Dirijam-se imediatamente ao abrigo mais próximo"),
+    # round 14, second pass: an air alert declared over a whole region in every language; en
+    # the all-clear 'air alert over' still read at the end of a headline or sentence
+    ("en", "air_raid_alert", "Authorities declared an air alert over the whole region"),
+    ("id", "air_raid_alert", "Otoritas mengumumkan peringatan serangan udara di seluruh wilayah"),
+    ("ar", "air_raid_alert", "أعلنت السلطات حالة الإنذار الجوي في كامل المنطقة"),
+    ("fr", "air_raid_alert", "Les autorités ont déclenché l'alerte aérienne dans toute la région"),
+    ("de", "air_raid_alert", "Die Behörden lösten in der ganzen Region Luftalarm aus"),
+    ("es", "air_raid_alert", "Las autoridades declararon la alerta aérea en toda la región"),
+    ("it", "air_raid_alert", "Le autorità hanno dichiarato l'allerta aerea in tutta la regione"),
+    ("el", "air_raid_alert", "Οι αρχές κήρυξαν αεροπορικό συναγερμό σε όλη την περιοχή"),
+    ("ru", "air_raid_alert", "Власти объявили воздушную тревогу во всем регионе"),
+    ("uk", "air_raid_alert", "Влада оголосила повітряну тривогу в усьому регіоні"),
+    ("th", "air_raid_alert", "ทางการประกาศเตือนภัยทางอากาศทั่วทั้งภูมิภาค"),
+    ("pl", "air_raid_alert", "Władze ogłosiły alarm przeciwlotniczy w całym regionie"),
+    ("pt", "air_raid_alert", "As autoridades declararam alerta aéreo em toda a região"),
+    ("en", "all_clear", "Air raid alert over in Kyiv"),
+    ("en", "all_clear", "The air alert is over."),
+    ("en", "all_clear", "The air raid alert was over at 4 a.m."),
+    ("en", "all_clear", "Air alert over – residents may leave the shelters"),
 ]
 
 NEAR_MISSES = [
@@ -2353,6 +2372,8 @@ NEAR_MISSES = [
     # round 14, second pass: the nearest animal shelter or mountain hut is no instruction
     ("en", "The nearest animal shelter is 20 km away", "shelter_in_place"),
     ("it", "Il rifugio più vicino alla vetta è aperto da giugno", "shelter_in_place"),
+    # round 14, second pass: en 'an air alert over the whole region' is no all-clear
+    ("en", "Authorities declared an air alert over the whole region", "all_clear"),
 ]
 
 
