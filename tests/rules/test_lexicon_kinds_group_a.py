@@ -1695,6 +1695,37 @@ POSITIVES = [
     ("en", "all_clear", "The air alert is over."),
     ("en", "all_clear", "The air raid alert was over at 4 a.m."),
     ("en", "all_clear", "Air alert over – residents may leave the shelters"),
+    # round 14, second pass: an embassy closed to the public for security reasons (already
+    # matched in all thirteen; kept as a check)
+    ("en", "embassy_closed", "The embassy will remain closed to the public for security reasons"),
+    ("id", "embassy_closed", "Kedutaan ditutup untuk umum karena alasan keamanan"),
+    ("ar", "embassy_closed", "ستبقى السفارة مغلقة أمام الجمهور لأسباب أمنية"),
+    ("fr", "embassy_closed", "L'ambassade restera fermée au public pour des raisons de sécurité"),
+    (
+        "de",
+        "embassy_closed",
+        "Die Botschaft bleibt aus Sicherheitsgründen für den Publikumsverkehr geschlossen",
+    ),
+    ("es", "embassy_closed", "La embajada permanecerá cerrada al público por razones de seguridad"),
+    ("it", "embassy_closed", "L'ambasciata resterà chiusa al pubblico per motivi di sicurezza"),
+    ("el", "embassy_closed", "Η πρεσβεία θα παραμείνει κλειστή για το κοινό για λόγους ασφαλείας"),
+    (
+        "ru",
+        "embassy_closed",
+        "Посольство останется закрытым для посетителей по соображениям безопасности",
+    ),
+    (
+        "uk",
+        "embassy_closed",
+        "Посольство залишатиметься зачиненим для відвідувачів з міркувань безпеки",
+    ),
+    ("th", "embassy_closed", "สถานทูตปิดให้บริการประชาชนเป็นการชั่วคราวด้วยเหตุผลด้านความปลอดภัย"),
+    (
+        "pl",
+        "embassy_closed",
+        "Ambasada pozostanie zamknięta dla interesantów ze względów bezpieczeństwa",
+    ),
+    ("pt", "embassy_closed", "A embaixada permanecerá fechada ao público por razões de segurança"),
 ]
 
 NEAR_MISSES = [
