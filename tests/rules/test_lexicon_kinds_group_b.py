@@ -2396,6 +2396,28 @@ NEAR_MISSES = [
         "საელჩო მოქალაქეებს ურჩევს, თავი შეიკავონ აქციის ადგილას მოგზაურობისგან",
         "do_not_travel",
     ),
+    # round 15: the weather service telling people to stay indoors (a heat wave, a storm)
+    ("hi", "मौसम विभाग ने लू के कारण सलाह दी कि लोग दोपहर में अपने घरों में ही रहें", "shelter_in_place"),
+    ("he", "השירות המטאורולוגי ממליץ להישאר בבתים בשעות החום", "shelter_in_place"),
+    ("fa", "سازمان هواشناسی توصیه کرد مردم در خانه بمانند", "shelter_in_place"),
+    (
+        "tr",
+        "Meteoroloji uyardı: vatandaşların evlerinden çıkmamaları tavsiye ediliyor",
+        "shelter_in_place",
+    ),
+    ("zh", "气象台提醒市民留在室内，不要外出", "shelter_in_place"),
+    ("ja", "気象庁は不要不急の外出を控えるよう呼びかけた", "shelter_in_place"),
+    ("ko", "기상청은 시민들에게 실내에 머물라고 당부했다", "shelter_in_place"),
+    ("vi", "Trung tâm khí tượng khuyến cáo người dân ở trong nhà", "shelter_in_place"),
+    ("ro", "Meteorologii recomandă populației să rămână în case", "shelter_in_place"),
+    ("nl", "Het KNMI adviseert mensen binnen te blijven", "shelter_in_place"),
+    (
+        "sr",
+        "Hidrometeorološki zavod savetuje građanima da se sklone na sigurno",
+        "shelter_in_place",
+    ),
+    ("hr", "DHMZ poziva građane da se sklone na sigurno tijekom vrućina", "shelter_in_place"),
+    ("ka", "მეტეოროლოგები ურჩევენ მოსახლეობას, უსაფრთხო ადგილას დარჩნენ", "shelter_in_place"),
 ]
 
 
