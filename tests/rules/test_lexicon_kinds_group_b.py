@@ -2418,6 +2418,45 @@ NEAR_MISSES = [
     ),
     ("hr", "DHMZ poziva građane da se sklone na sigurno tijekom vrućina", "shelter_in_place"),
     ("ka", "მეტეოროლოგები ურჩევენ მოსახლეობას, უსაფრთხო ადგილას დარჩნენ", "shelter_in_place"),
+    # round 15: avoid travel unless necessary, non-essential travel (a lower level)
+    (
+        "tr",
+        "Bakanlık, vatandaşlarımızın zorunlu olmadığı sürece Nepal'e seyahat etmekten "
+        "kaçınmalarını tavsiye etti",
+        "do_not_travel",
+    ),
+    ("he", "המשרד ממליץ להימנע מנסיעות שאינן הכרחיות ללבנון", "do_not_travel"),
+    ("fa", "وزارت خارجه توصیه کرد از سفرهای غیرضروری به نپال خودداری کنند", "do_not_travel"),
+    ("zh", "外交部提醒中国公民避免非必要前往尼泊尔", "do_not_travel"),
+    ("ja", "外務省は不要不急の渡航を控えるよう求めた", "do_not_travel"),
+    ("ko", "외교부는 불요불급한 네팔 방문을 자제하라고 당부했다", "do_not_travel"),
+    (
+        "vi",
+        "Bộ Ngoại giao khuyến cáo công dân tránh các chuyến đi không cần thiết tới Nepal",
+        "do_not_travel",
+    ),
+    ("hi", "विदेश मंत्रालय ने नेपाल की गैर-जरूरी यात्रा से बचने की सलाह दी", "do_not_travel"),
+    (
+        "ro",
+        "MAE recomandă evitarea călătoriilor care nu sunt absolut necesare în Nepal",
+        "do_not_travel",
+    ),
+    ("nl", "Buitenlandse Zaken raadt niet-noodzakelijke reizen naar Nepal af", "do_not_travel"),
+    (
+        "sr",
+        "Ministarstvo savetuje izbegavanje putovanja u Nepal osim ako nisu neophodna",
+        "do_not_travel",
+    ),
+    (
+        "hr",
+        "Ministarstvo savjetuje izbjegavanje putovanja u Nepal osim ako nisu nužna",
+        "do_not_travel",
+    ),
+    (
+        "ka",
+        "სამინისტრო მოქალაქეებს ურჩევს, თავი შეიკავონ ნეპალში არააუცილებელი მოგზაურობისგან",
+        "do_not_travel",
+    ),
 ]
 
 
