@@ -2457,6 +2457,24 @@ NEAR_MISSES = [
         "სამინისტრო მოქალაქეებს ურჩევს, თავი შეიკავონ ნეპალში არააუცილებელი მოგზაურობისგან",
         "do_not_travel",
     ),
+    # round 15: residents evacuated ahead of a storm, a flood or a landslide (not a crisis)
+    ("vi", "Người dân chủ động sơ tán khỏi vùng ven biển đề phòng nước dâng", "evacuation"),
+    ("ja", "台風の接近で沿岸の住民に退避指示が出された", "evacuation"),
+    ("zh", "当局下令紧急疏散沿海居民，以防台风登陆", "evacuation"),
+    ("ko", "당국은 태풍 상륙에 앞서 해안 주민들에게 대피령을 내렸다", "evacuation"),
+    ("he", "הרשויות הורו על פינוי תושבים מאזורי השיטפונות", "evacuation"),
+    ("fa", "مقامات دستور تخلیه ساکنان مناطق سیلاب‌زده را صادر کردند", "evacuation"),
+    ("tr", "Yetkililer sel felaketi nedeniyle köylerin tahliyesini emretti", "evacuation"),
+    ("hi", "प्रशासन ने बाढ़ के कारण गांवों को खाली कराने का आदेश दिया", "evacuation"),
+    ("ro", "Autoritățile au dispus evacuarea locuitorilor din cauza inundațiilor", "evacuation"),
+    (
+        "nl",
+        "De autoriteiten bevelen de evacuatie van dorpen vanwege de overstromingen",
+        "evacuation",
+    ),
+    ("sr", "Vlasti su naredile evakuaciju sela zbog poplava", "evacuation"),
+    ("hr", "ხელისუფლებამ წყალდიდობის გამო სოფლების ევაკუაცია გამოაცხადა", "evacuation"),
+    ("ja", "警戒レベル4の避難指示が出された", "shelter_in_place"),
 ]
 
 
