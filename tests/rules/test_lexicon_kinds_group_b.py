@@ -2473,7 +2473,8 @@ NEAR_MISSES = [
         "evacuation",
     ),
     ("sr", "Vlasti su naredile evakuaciju sela zbog poplava", "evacuation"),
-    ("hr", "ხელისუფლებამ წყალდიდობის გამო სოფლების ევაკუაცია გამოაცხადა", "evacuation"),
+    ("hr", "Vlasti su naložile evakuaciju sela zbog poplava i klizišta", "evacuation"),
+    ("ka", "ხელისუფლებამ წყალდიდობის გამო სოფლების ევაკუაცია გამოაცხადა", "evacuation"),
     ("ja", "警戒レベル4の避難指示が出された", "shelter_in_place"),
 ]
 
