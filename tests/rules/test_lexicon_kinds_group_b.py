@@ -1636,6 +1636,29 @@ POSITIVES = [
     ),
     ("ro", "embassy_closed", "Ambasada a anunțat pe Facebook că își suspendă activitatea"),
     ("sr", "embassy_closed", "Ambasada je na Fejsbuku objavila da obustavlja rad"),
+    # round 15: strikes carried out with drones, a drone aimed at a target (shot down or not)
+    ("ja", "drone_attack", "空爆は無人機を使って行われ、拠点が破壊された"),
+    ("zh", "drone_attack", "这次空袭是使用无人机实施的，据点被摧毁"),
+    ("zh", "drone_attack", "军方使用无人机对据点发动袭击"),
+    ("ko", "drone_attack", "무장한 무인기가 기지에 공격을 감행하려다가 격추됐다"),
+    ("ko", "drone_attack", "공습은 무인기를 이용해 실시됐다"),
+    (
+        "vi",
+        "drone_attack",
+        "Houthi tấn công bằng thiết bị bay không người lái nhằm vào tàu thương mại",
+    ),
+    ("ro", "drone_attack", "Forțele americane au doborât o dronă care viza ambasada"),
+    ("he", "drone_attack", 'כוחות צה"ל יירטו רחפן שכוון לעבר השגרירות'),
+    ("fa", "drone_attack", "پدافند هوایی پهپادی را که سفارت را هدف گرفته بود سرنگون کرد"),
+    ("tr", "drone_attack", "Büyükelçiliği hedef alan bir İHA düşürüldü"),
+    ("hi", "drone_attack", "दूतावास को निशाना बनाने वाले ड्रोन को मार गिराया गया"),
+    ("nl", "drone_attack", "Het leger schoot een drone neer die op de ambassade was gericht"),
+    ("sr", "drone_attack", "Vojska je oborila dron koji je gađao ambasadu"),
+    ("sr", "drone_attack", "Војска је оборила дрон који је гађао амбасаду"),
+    ("hr", "drone_attack", "Vojska je oborila dron koji je ciljao veleposlanstvo"),
+    ("ka", "drone_attack", "სამხედროებმა ჩამოაგდეს დრონი, რომელიც საელჩოს უმიზნებდა"),
+    ("zh", "drone_attack", "一架瞄准大使馆的无人机被击落"),
+    ("ja", "drone_attack", "大使館を狙った無人機が撃墜された"),
 ]
 
 NEAR_MISSES = [
@@ -2476,6 +2499,24 @@ NEAR_MISSES = [
     ("hr", "Vlasti su naložile evakuaciju sela zbog poplava i klizišta", "evacuation"),
     ("ka", "ხელისუფლებამ წყალდიდობის გამო სოფლების ევაკუაცია გამოაცხადა", "evacuation"),
     ("ja", "警戒レベル4の避難指示が出された", "shelter_in_place"),
+    # round 15: a search or filming drone, a reconnaissance drone that crashed (no attack)
+    ("ja", "警察は無人機を使って行方不明者の捜索を行った", "drone_attack"),
+    ("zh", "救援队使用无人机进行搜救", "drone_attack"),
+    ("ko", "경찰은 드론을 이용해 실종자 수색을 실시했다", "drone_attack"),
+    (
+        "vi",
+        "Lực lượng cứu hộ dùng thiết bị bay không người lái để tìm kiếm người mất tích",
+        "drone_attack",
+    ),
+    ("ro", "Poliția a folosit o dronă care filma meciul", "drone_attack"),
+    ("nl", "De politie zette een drone in die het verkeer filmde", "drone_attack"),
+    ("hr", "Policija koristi dron koji snima promet", "drone_attack"),
+    ("sr", "Policija koristi dron koji snima saobraćaj", "drone_attack"),
+    ("he", 'מל"ט סיור של צה"ל נפל בשטח רצועת עזה', "drone_attack"),
+    ("fa", "یک پهپاد شناسایی ارتش در نزدیکی مرز سقوط کرد", "drone_attack"),
+    ("tr", "Ordunun bir keşif İHA'sı eğitim uçuşunda düştü", "drone_attack"),
+    ("hi", "सेना का एक निगरानी ड्रोन तकनीकी खराबी से गिर गया", "drone_attack"),
+    ("ka", "არმიის სადაზვერვო დრონი ტექნიკური გაუმართაობის გამო ჩამოვარდა", "drone_attack"),
 ]
 
 
