@@ -1659,6 +1659,22 @@ POSITIVES = [
     ("ka", "drone_attack", "სამხედროებმა ჩამოაგდეს დრონი, რომელიც საელჩოს უმიზნებდა"),
     ("zh", "drone_attack", "一架瞄准大使馆的无人机被击落"),
     ("ja", "drone_attack", "大使館を狙った無人機が撃墜された"),
+    # round 15: a missile or rockets fired at a ship or a base (passive and separable forms)
+    ("ko", "missile_attack", "공군기지를 향해 약 20발의 로켓포탄이 발사되었다"),
+    ("ko", "missile_attack", "후티 반군이 홍해에서 유조선을 향해 미사일을 발사했다"),
+    ("ja", "missile_attack", "フーシ派が紅海で石油タンカーに向けてミサイルを発射した"),
+    ("zh", "missile_attack", "胡塞武装向红海一艘油轮发射导弹"),
+    ("vi", "missile_attack", "Houthi phóng tên lửa vào một tàu chở dầu ở Biển Đỏ"),
+    ("he", "missile_attack", "החות'ים שיגרו טיל לעבר מכלית נפט בים האדום"),
+    ("fa", "missile_attack", "حوثی\u200cها یک موشک به سوی یک نفتکش در دریای سرخ شلیک کردند"),
+    ("tr", "missile_attack", "Husiler Kızıldeniz'de bir petrol tankerine füze ateşledi"),
+    ("hi", "missile_attack", "हूती विद्रोहियों ने लाल सागर में एक तेल टैंकर पर मिसाइल दागी"),
+    ("ro", "missile_attack", "Houthii au lansat o rachetă asupra unui petrolier în Marea Roșie"),
+    ("nl", "missile_attack", "De Houthi's vuurden een raket af op een olietanker in de Rode Zee"),
+    ("sr", "missile_attack", "Huti su ispalili raketu na naftni tanker u Crvenom moru"),
+    ("sr", "missile_attack", "Хути су испалили ракету на нафтни танкер у Црвеном мору"),
+    ("hr", "missile_attack", "Huti su ispalili projektil na naftni tanker u Crvenom moru"),
+    ("ka", "missile_attack", "ჰუსიტებმა წითელ ზღვაში ნავთობის ტანკერს რაკეტა ესროლეს"),
 ]
 
 NEAR_MISSES = [
@@ -2517,6 +2533,8 @@ NEAR_MISSES = [
     ("tr", "Ordunun bir keşif İHA'sı eğitim uçuşunda düştü", "drone_attack"),
     ("hi", "सेना का एक निगरानी ड्रोन तकनीकी खराबी से गिर गया", "drone_attack"),
     ("ka", "არმიის სადაზვერვო დრონი ტექნიკური გაუმართაობის გამო ჩამოვარდა", "drone_attack"),
+    # round 15: a rocket fired into space
+    ("nl", "NASA vuurde een raket af naar de maan", "missile_attack"),
 ]
 
 
