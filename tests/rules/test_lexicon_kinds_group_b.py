@@ -1675,6 +1675,96 @@ POSITIVES = [
     ("sr", "missile_attack", "Хути су испалили ракету на нафтни танкер у Црвеном мору"),
     ("hr", "missile_attack", "Huti su ispalili projektil na naftni tanker u Crvenom moru"),
     ("ka", "missile_attack", "ჰუსიტებმა წითელ ზღვაში ნავთობის ტანკერს რაკეტა ესროლეს"),
+    # round 15: consular services suspended, diplomatic missions closed
+    (
+        "ko",
+        "embassy_closed",
+        "대사관 영사부는 7일부터 사증 발급 등 일체의 민원업무를 잠정 중단한다고 밝혔다",
+    ),
+    (
+        "vi",
+        "embassy_closed",
+        "New Zealand đã tạm thời đóng cửa các cơ quan đại diện ngoại giao tại Tehran",
+    ),
+    (
+        "ja",
+        "embassy_closed",
+        "大使館領事部は7日から査証発給などすべての領事業務を一時停止すると発表した",
+    ),
+    ("zh", "embassy_closed", "大使馆领事部宣布自7日起暂停签证等一切领事业务"),
+    ("he", "embassy_closed", "הקונסוליה הודיעה על השעיית כל השירותים הקונסולריים באופן זמני"),
+    ("fa", "embassy_closed", "بخش کنسولی سفارت همه خدمات کنسولی را به طور موقت متوقف کرد"),
+    (
+        "tr",
+        "embassy_closed",
+        "Büyükelçiliğin konsolosluk şubesi tüm konsolosluk hizmetlerini geçici olarak durdurdu",
+    ),
+    ("hi", "embassy_closed", "दूतावास के कांसुलर विभाग ने सभी कांसुलर सेवाएं अस्थायी रूप से निलंबित कर दीं"),
+    (
+        "ro",
+        "embassy_closed",
+        "Secția consulară a ambasadei a suspendat temporar toate serviciile consulare",
+    ),
+    (
+        "nl",
+        "embassy_closed",
+        "De consulaire afdeling van de ambassade schort alle consulaire diensten tijdelijk op",
+    ),
+    (
+        "sr",
+        "embassy_closed",
+        "Konzularno odeljenje ambasade privremeno je obustavilo sve konzularne usluge",
+    ),
+    (
+        "hr",
+        "embassy_closed",
+        "Konzularni odjel veleposlanstva privremeno je obustavio sve konzularne usluge",
+    ),
+    (
+        "ka",
+        "embassy_closed",
+        "საელჩოს საკონსულო განყოფილებამ ყველა საკონსულო მომსახურება დროებით შეაჩერა",
+    ),
+    (
+        "fa",
+        "embassy_closed",
+        "نیوزیلند نمایندگی\u200cهای دیپلماتیک خود در تهران را موقتاً تعطیل کرد",
+    ),
+    ("zh", "embassy_closed", "新西兰暂时关闭了驻德黑兰的外交机构"),
+    ("ja", "embassy_closed", "ニュージーランドはテヘランの在外公館を一時閉鎖した"),
+    ("ko", "embassy_closed", "뉴질랜드는 테헤란 주재 외교공관을 일시 폐쇄했다"),
+    (
+        "tr",
+        "embassy_closed",
+        "Yeni Zelanda Tahran'daki diplomatik temsilciliklerini geçici olarak kapattı",
+    ),
+    ("hi", "embassy_closed", "न्यूजीलैंड ने तेहरान में अपने राजनयिक मिशन अस्थायी रूप से बंद कर दिए"),
+    (
+        "ro",
+        "embassy_closed",
+        "Noua Zeelandă și-a închis temporar misiunile diplomatice de la Teheran",
+    ),
+    (
+        "nl",
+        "embassy_closed",
+        "Nieuw-Zeeland heeft zijn diplomatieke vertegenwoordiging in Teheran tijdelijk gesloten",
+    ),
+    (
+        "sr",
+        "embassy_closed",
+        "Novi Zeland je privremeno zatvorio diplomatska predstavništva u Teheranu",
+    ),
+    (
+        "hr",
+        "embassy_closed",
+        "Novi Zeland privremeno je zatvorio diplomatska predstavništva u Teheranu",
+    ),
+    (
+        "ka",
+        "embassy_closed",
+        "ახალმა ზელანდიამ თეირანში დიპლომატიური წარმომადგენლობა დროებით დახურა",
+    ),
+    ("he", "embassy_closed", "ניו זילנד סגרה זמנית את הנציגות הדיפלומטית בטהרן"),
 ]
 
 NEAR_MISSES = [
@@ -2535,6 +2625,40 @@ NEAR_MISSES = [
     ("ka", "არმიის სადაზვერვო დრონი ტექნიკური გაუმართაობის გამო ჩამოვარდა", "drone_attack"),
     # round 15: a rocket fired into space
     ("nl", "NASA vuurde een raket af naar de maan", "missile_attack"),
+    # round 15: missions closed or consular services paused for a holiday
+    ("vi", "Các cơ quan đại diện ngoại giao đóng cửa nhân dịp Tết Nguyên đán", "embassy_closed"),
+    ("zh", "春节期间关闭驻外使领馆的对外办公", "embassy_closed"),
+    ("ja", "年末年始のため在外公館は閉鎖されます", "embassy_closed"),
+    ("ko", "대사관 영사부는 설 연휴 기간 민원업무를 일시 중단한다", "embassy_closed"),
+    ("ko", "추석 연휴 동안 재외공관이 폐쇄된다", "embassy_closed"),
+    (
+        "tr",
+        "Diplomatik temsilciliklerimiz Kurban Bayramı nedeniyle kapalı olacak",
+        "embassy_closed",
+    ),
+    ("hi", "राजनयिक मिशन होली के अवसर पर बंद रहेंगे", "embassy_closed"),
+    ("ro", "Misiunile diplomatice vor fi închise de Crăciun", "embassy_closed"),
+    (
+        "nl",
+        "De ambassade schort de consulaire dienstverlening op tijdens de kerstdagen",
+        "embassy_closed",
+    ),
+    ("sr", "Diplomatska predstavništva biće zatvorena za Božić", "embassy_closed"),
+    ("he", "השעיית השירותים הקונסולריים בחג הפסח", "embassy_closed"),
+    # round 15: no plans to close the embassy
+    ("vi", "Bộ Ngoại giao không có kế hoạch đóng cửa đại sứ quán", "embassy_closed"),
+    ("zh", "外交部表示目前没有关闭大使馆的计划", "embassy_closed"),
+    ("ja", "外務省は大使館を閉鎖する予定はないと述べた", "embassy_closed"),
+    ("ko", "외교부는 대사관을 폐쇄할 계획이 없다고 밝혔다", "embassy_closed"),
+    ("he", "משרד החוץ הודיע כי אין כוונה לסגור את השגרירות", "embassy_closed"),
+    ("fa", "وزارت خارجه اعلام کرد برنامه\u200cای برای تعطیلی سفارت ندارد", "embassy_closed"),
+    ("tr", "Bakanlık büyükelçiliği kapatma planı olmadığını açıkladı", "embassy_closed"),
+    ("hi", "मंत्रालय ने कहा कि दूतावास बंद करने की कोई योजना नहीं है", "embassy_closed"),
+    ("ro", "Ministerul a declarat că nu există planuri de închidere a ambasadei", "embassy_closed"),
+    ("nl", "Het ministerie heeft geen plannen om de ambassade te sluiten", "embassy_closed"),
+    ("sr", "Ministarstvo nema planove za zatvaranje ambasade", "embassy_closed"),
+    ("hr", "Ministarstvo nema planova za zatvaranje veleposlanstva", "embassy_closed"),
+    ("ka", "სამინისტრომ განაცხადა, რომ საელჩოს დახურვას არ გეგმავს", "embassy_closed"),
 ]
 
 
