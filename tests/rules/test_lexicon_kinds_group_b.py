@@ -1765,6 +1765,20 @@ POSITIVES = [
         "ახალმა ზელანდიამ თეირანში დიპლომატიური წარმომადგენლობა დროებით დახურა",
     ),
     ("he", "embassy_closed", "ניו זילנד סגרה זמנית את הנציגות הדיפלומטית בטהרן"),
+    # round 15: an air force striking a camp, air operations killing fighters
+    ("fa", "air_strike", "در اثر عملیات هوایی ارتش ۴۳ شبه\u200cنظامی کشته شدند"),
+    ("ka", "air_strike", "აშშ-ის საჰაერო ძალებმა ბაზაზე იერიში მიიტანეს და გაანადგურეს"),
+    ("he", "air_strike", "חיל האוויר תקף מחנה אימונים של המחבלים"),
+    ("tr", "air_strike", "Hava kuvvetleri militanların eğitim kampını vurdu"),
+    ("zh", "air_strike", "美国空军对青年党训练营发动打击，8名武装分子死亡"),
+    ("ja", "air_strike", "米空軍が訓練キャンプを攻撃し、戦闘員8人が死亡した"),
+    ("ko", "air_strike", "미 공군이 훈련 캠프를 타격해 대원 8명이 숨졌다"),
+    ("vi", "air_strike", "Không quân Mỹ tấn công một trại huấn luyện, 8 tay súng thiệt mạng"),
+    ("hi", "air_strike", "अमेरिकी वायुसेना ने प्रशिक्षण शिविर पर हमला किया, 8 आतंकी मारे गए"),
+    ("ro", "air_strike", "Forțele aeriene americane au atacat o tabără de antrenament"),
+    ("nl", "air_strike", "De Amerikaanse luchtmacht viel een trainingskamp aan"),
+    ("sr", "air_strike", "Američko ratno vazduhoplovstvo napalo je kamp za obuku"),
+    ("hr", "air_strike", "Američko ratno zrakoplovstvo napalo je kamp za obuku"),
 ]
 
 NEAR_MISSES = [
@@ -2659,6 +2673,17 @@ NEAR_MISSES = [
     ("sr", "Ministarstvo nema planove za zatvaranje ambasade", "embassy_closed"),
     ("hr", "Ministarstvo nema planova za zatvaranje veleposlanstva", "embassy_closed"),
     ("ka", "სამინისტრომ განაცხადა, რომ საელჩოს დახურვას არ გეგმავს", "embassy_closed"),
+    # round 15: an air force striking mock targets in an exercise; an air rescue operation
+    ("fa", "عملیات هوایی نجات مصدومان زلزله ادامه دارد", "air_strike"),
+    ("ka", "საჰაერო ძალებმა სწავლების დროს სამიზნეს იერიში მიიტანეს", "air_strike"),
+    ("zh", "空军在演习中对模拟目标发动打击", "air_strike"),
+    ("ja", "空軍が演習で模擬標的を攻撃した", "air_strike"),
+    ("ko", "공군이 훈련에서 가상 표적을 타격했다", "air_strike"),
+    ("vi", "Không quân tấn công mục tiêu giả định trong cuộc diễn tập", "air_strike"),
+    ("hi", "वायुसेना ने अभ्यास के दौरान नकली ठिकानों पर हमला किया", "air_strike"),
+    ("ro", "Forțele aeriene au atacat ținte simulate în timpul exercițiului", "air_strike"),
+    ("nl", "De luchtmacht viel tijdens de oefening nepdoelen aan", "air_strike"),
+    ("sr", "Vazduhoplovstvo je napalo lažne ciljeve tokom vežbe", "air_strike"),
 ]
 
 
