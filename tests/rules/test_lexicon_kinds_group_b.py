@@ -1779,6 +1779,42 @@ POSITIVES = [
     ("nl", "air_strike", "De Amerikaanse luchtmacht viel een trainingskamp aan"),
     ("sr", "air_strike", "Američko ratno vazduhoplovstvo napalo je kamp za obuku"),
     ("hr", "air_strike", "Američko ratno zrakoplovstvo napalo je kamp za obuku"),
+    # round 15: an operation bringing nationals home; vi sirens sounding, advised not to go
+    (
+        "hr",
+        "evacuation",
+        "Uspješno je završila akcija povratka hrvatskih državljana s Bliskog istoka",
+    ),
+    (
+        "sr",
+        "evacuation",
+        "Uspešno je završena akcija povratka srpskih državljana sa Bliskog istoka",
+    ),
+    ("he", "evacuation", "הסתיים מבצע החזרת האזרחים הישראלים מהמזרח התיכון"),
+    ("fa", "evacuation", "عملیات بازگرداندن اتباع ایرانی از خاورمیانه با موفقیت انجام شد"),
+    (
+        "tr",
+        "evacuation",
+        "Orta Doğu'daki vatandaşlarımızın tahliye ve geri dönüş operasyonu tamamlandı",
+    ),
+    ("zh", "evacuation", "中东地区中国公民撤离回国行动顺利完成"),
+    ("ja", "evacuation", "中東からの邦人退避・帰国作戦が完了した"),
+    ("ko", "evacuation", "중동 지역 교민 귀국 작전이 성공적으로 마무리됐다"),
+    ("vi", "evacuation", "Chiến dịch đưa công dân Việt Nam từ Trung Đông về nước đã hoàn tất"),
+    ("hi", "evacuation", "मध्य पूर्व से भारतीय नागरिकों की वापसी का अभियान सफलतापूर्वक पूरा हुआ"),
+    (
+        "ro",
+        "evacuation",
+        "Operațiunea de repatriere a cetățenilor români din Orientul Mijlociu s-a încheiat",
+    ),
+    ("nl", "evacuation", "De repatriëring van Nederlanders uit het Midden-Oosten is afgerond"),
+    (
+        "ka",
+        "evacuation",
+        "ახლო აღმოსავლეთიდან საქართველოს მოქალაქეების დაბრუნების ოპერაცია დასრულდა",
+    ),
+    ("vi", "air_raid_alert", "Tiếng còi báo động kêu vang từ lãnh sự quán Mỹ ở Erbil"),
+    ("vi", "do_not_travel", "Anh khuyến cáo công dân của mình không sang quốc gia này"),
 ]
 
 NEAR_MISSES = [
@@ -2684,6 +2720,10 @@ NEAR_MISSES = [
     ("ro", "Forțele aeriene au atacat ținte simulate în timpul exercițiului", "air_strike"),
     ("nl", "De luchtmacht viel tijdens de oefening nepdoelen aan", "air_strike"),
     ("sr", "Vazduhoplovstvo je napalo lažne ciljeve tokom vežbe", "air_strike"),
+    # round 15: residents returning home, a fire alarm, keeping away from a protest area
+    ("he", "הממשלה אישרה את מבצע החזרת התושבים לבתיהם בצפון", "evacuation"),
+    ("vi", "Còi báo động cháy tại tầng 28 vang lên lúc 20h45", "air_raid_alert"),
+    ("vi", "Đại sứ quán khuyến cáo công dân không đến khu vực biểu tình", "do_not_travel"),
 ]
 
 
