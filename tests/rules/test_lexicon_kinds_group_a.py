@@ -1726,6 +1726,32 @@ POSITIVES = [
         "Ambasada pozostanie zamknięta dla interesantów ze względów bezpieczeństwa",
     ),
     ("pt", "embassy_closed", "A embaixada permanecerá fechada ao público por razões de segurança"),
+    # round 15: a missile fired at a ship or tanker; a target attacked with a missile (de)
+    ("en", "missile_attack", "Houthi rebels fired a missile at a container ship off Yemen"),
+    ("fr", "missile_attack", "Les Houthis ont tiré un missile sur un pétrolier en mer Rouge"),
+    ("es", "missile_attack", "Los hutíes dispararon un misil contra un buque petrolero"),
+    (
+        "it",
+        "missile_attack",
+        "Gli Houthi hanno lanciato un missile contro una petroliera nel Mar Rosso",
+    ),
+    ("ar", "missile_attack", "الحوثيون أطلقوا صاروخا على ناقلة نفط في البحر الأحمر"),
+    (
+        "pt",
+        "missile_attack",
+        "Os houthis dispararam um míssil contra um petroleiro no Mar Vermelho",
+    ),
+    (
+        "de",
+        "missile_attack",
+        "Die Huthis haben einen Tanker mit einer ballistischen Rakete angegriffen",
+    ),
+    ("el", "missile_attack", "Οι Χούθι εκτόξευσαν πύραυλο εναντίον δεξαμενόπλοιου"),
+    ("ru", "missile_attack", "Хуситы выпустили ракету по нефтяному танкеру в Красном море"),
+    ("uk", "missile_attack", "Хусити випустили ракету по танкеру в Червоному морі"),
+    ("id", "missile_attack", "Houthi menembakkan rudal ke kapal tanker di Laut Merah"),
+    ("th", "missile_attack", "กลุ่มฮูตียิงขีปนาวุธใส่เรือบรรทุกน้ำมันในทะเลแดง"),
+    ("pl", "missile_attack", "Huti wystrzelili rakietę w tankowiec na Morzu Czerwonym"),
 ]
 
 NEAR_MISSES = [
@@ -2405,6 +2431,8 @@ NEAR_MISSES = [
     ("it", "Il rifugio più vicino alla vetta è aperto da giugno", "shelter_in_place"),
     # round 14, second pass: en 'an air alert over the whole region' is no all-clear
     ("en", "Authorities declared an air alert over the whole region", "all_clear"),
+    # round 15: a rocket launched from a ship is no attack
+    ("en", "SpaceX fired a rocket carrying satellites from the ship", "missile_attack"),
 ]
 
 
