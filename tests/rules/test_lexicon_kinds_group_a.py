@@ -1752,6 +1752,71 @@ POSITIVES = [
     ("id", "missile_attack", "Houthi menembakkan rudal ke kapal tanker di Laut Merah"),
     ("th", "missile_attack", "กลุ่มฮูตียิงขีปนาวุธใส่เรือบรรทุกน้ำมันในทะเลแดง"),
     ("pl", "missile_attack", "Huti wystrzelili rakietę w tankowiec na Morzu Czerwonym"),
+    # round 15: nationals by demonym urged to leave a country (en, de); shelter in place and
+    # then depart; leave for a neighbouring country (en ru uk)
+    ("en", "evacuation", "Australians told to leave Iran"),
+    (
+        "en",
+        "evacuation",
+        "The embassy advises U.S. citizens to shelter in place and then safely depart",
+    ),
+    ("en", "evacuation", "Residents there should leave for a neighbouring country"),
+    ("de", "evacuation", "Berlin fordert Deutsche zum Verlassen des Libanon auf"),
+    ("de", "evacuation", "Deutsche sollen den Libanon verlassen"),
+    (
+        "ru",
+        "evacuation",
+        "Россиянам рекомендуют выехать в более безопасные районы или соседние страны",
+    ),
+    ("uk", "evacuation", "Українцям радять виїхати до сусідніх країн"),
+    ("fr", "evacuation", "Les Canadiens appelés à quitter le Liban"),
+    ("es", "evacuation", "Madrid pide a los españoles abandonar el Líbano"),
+    ("it", "evacuation", "Roma invita gli italiani a lasciare il Libano"),
+    ("el", "evacuation", "Το ΥΠΕΞ καλεί τους Έλληνες να εγκαταλείψουν τον Λίβανο"),
+    ("id", "evacuation", "Pemerintah mengimbau WNI untuk meninggalkan Lebanon"),
+    ("ar", "evacuation", "الخارجية تدعو مواطنيها إلى مغادرة لبنان"),
+    ("th", "evacuation", "กระทรวงการต่างประเทศแนะนำให้คนไทยเดินทางออกจากเลบานอน"),
+    ("pl", "evacuation", "MSZ wzywa Polaków do opuszczenia Libanu"),
+    ("pt", "evacuation", "Itamaraty pede que brasileiros deixem o Líbano"),
+    # round 15: the voluntary departure of dependants or staff authorised
+    (
+        "en",
+        "evacuation",
+        "The government has authorised the voluntary departure of dependants of embassy staff",
+    ),
+    (
+        "fr",
+        "evacuation",
+        "Le gouvernement a autorisé le départ volontaire des familles du personnel",
+    ),
+    (
+        "es",
+        "evacuation",
+        "El gobierno autorizó la salida voluntaria de los familiares del personal",
+    ),
+    ("es", "evacuation", "Londres autoriza la salida de sus diplomáticos"),
+    (
+        "it",
+        "evacuation",
+        "La Farnesina ha autorizzato la partenza volontaria dei familiari del personale",
+    ),
+    ("pt", "evacuation", "O governo autorizou a saída voluntária dos familiares dos diplomatas"),
+    (
+        "de",
+        "evacuation",
+        "Das Auswärtige Amt ermöglicht die freiwillige Ausreise der Familien der Diplomaten",
+    ),
+    ("pl", "evacuation", "Rząd zezwolił na dobrowolny wyjazd rodzin pracowników ambasady"),
+    ("ru", "evacuation", "МИД разрешил добровольный отъезд семей дипломатов"),
+    ("uk", "evacuation", "МЗС дозволило добровільний виїзд родин дипломатів"),
+    ("id", "evacuation", "Indonesia mengizinkan kepulangan sukarela keluarga staf kedutaan"),
+    ("ar", "evacuation", "الخارجية تسمح بالمغادرة الطوعية لعائلات الدبلوماسيين"),
+    (
+        "el",
+        "evacuation",
+        "Το ΥΠΕΞ ενέκρινε την εθελοντική αναχώρηση των οικογενειών των διπλωματών",
+    ),
+    ("th", "evacuation", "กระทรวงอนุญาตให้ครอบครัวนักการทูตเดินทางออกโดยสมัครใจ"),
 ]
 
 NEAR_MISSES = [
@@ -2433,6 +2498,10 @@ NEAR_MISSES = [
     ("en", "Authorities declared an air alert over the whole region", "all_clear"),
     # round 15: a rocket launched from a ship is no attack
     ("en", "SpaceX fired a rocket carrying satellites from the ship", "missile_attack"),
+    # round 15: fans or veterans told to leave a stadium or a party, a coach's authorised exit
+    ("en", "Fans urged to leave the stadium quickly after the match", "evacuation"),
+    ("en", "Veterans urged to leave the party before the vote", "evacuation"),
+    ("es", "Los jugadores autorizaron la salida del entrenador", "evacuation"),
 ]
 
 
