@@ -1817,6 +1817,22 @@ POSITIVES = [
         "Το ΥΠΕΞ ενέκρινε την εθελοντική αναχώρηση των οικογενειών των διπλωματών",
     ),
     ("th", "evacuation", "กระทรวงอนุญาตให้ครอบครัวนักการทูตเดินทางออกโดยสมัครใจ"),
+    # round 15: asked not to leave their homes is a shelter instruction, no evacuation
+    ("en", "shelter_in_place", "Residents are asked not to leave their homes until further notice"),
+    ("it", "shelter_in_place", "Si invitano i cittadini a non lasciare le proprie abitazioni"),
+    ("fr", "shelter_in_place", "Les habitants sont invités à ne pas quitter leur domicile"),
+    ("es", "shelter_in_place", "Se pide a los residentes no abandonar sus viviendas"),
+    ("de", "shelter_in_place", "Die Bewohner sollen ihre Wohnungen nicht verlassen"),
+    ("pt", "shelter_in_place", "Pede-se aos moradores que não saiam de suas casas"),
+    ("el", "shelter_in_place", "Οι κάτοικοι καλούνται να μην εγκαταλείπουν τα σπίτια τους"),
+    ("ru", "shelter_in_place", "Жителей просят не покидать свои дома"),
+    ("ru", "shelter_in_place", "Россиянам советуют оставаться в местах своего проживания"),
+    ("uk", "shelter_in_place", "Мешканців просять не залишати свої домівки"),
+    ("uk", "shelter_in_place", "МЗС радить залишатись в місцях свого проживання"),
+    ("id", "shelter_in_place", "Warga diminta untuk tidak meninggalkan rumah mereka"),
+    ("ar", "shelter_in_place", "يُطلب من السكان عدم مغادرة منازلهم"),
+    ("th", "shelter_in_place", "ขอให้ประชาชนอย่าออกจากบ้าน"),
+    ("pl", "shelter_in_place", "Mieszkańców poproszono, by nie opuszczali swoich domów"),
 ]
 
 NEAR_MISSES = [
@@ -2502,6 +2518,12 @@ NEAR_MISSES = [
     ("en", "Fans urged to leave the stadium quickly after the match", "evacuation"),
     ("en", "Veterans urged to leave the party before the vote", "evacuation"),
     ("es", "Los jugadores autorizaron la salida del entrenador", "evacuation"),
+    # round 15: asked not to leave their homes is no evacuation
+    ("it", "Si invitano i cittadini a non lasciare le proprie abitazioni", "evacuation"),
+    ("fr", "Les habitants sont invités à ne pas quitter leur domicile", "evacuation"),
+    ("es", "Se pide a los residentes no abandonar sus viviendas", "evacuation"),
+    ("id", "Warga diminta untuk tidak meninggalkan rumah mereka", "evacuation"),
+    ("ar", "يُطلب من السكان عدم مغادرة منازلهم", "evacuation"),
 ]
 
 
