@@ -1833,6 +1833,45 @@ POSITIVES = [
     ("ar", "shelter_in_place", "يُطلب من السكان عدم مغادرة منازلهم"),
     ("th", "shelter_in_place", "ขอให้ประชาชนอย่าออกจากบ้าน"),
     ("pl", "shelter_in_place", "Mieszkańców poproszono, by nie opuszczali swoich domów"),
+    # round 15: told to stay in air-raid shelters; the shelter named after air raids is no air strike
+    ("en", "shelter_in_place", "The mayor urged residents to stay in air raid shelters"),
+    ("id", "shelter_in_place", "Dia mengimbau warga untuk tetap berada di shelter serangan udara"),
+    ("id", "shelter_in_place", "Warga diminta tetap di tempat perlindungan serangan udara"),
+    (
+        "fr",
+        "shelter_in_place",
+        "Le maire a demandé aux habitants de rester dans les abris antiaériens",
+    ),
+    (
+        "de",
+        "shelter_in_place",
+        "Der Bürgermeister rief die Bewohner auf, in den Luftschutzbunkern zu bleiben",
+    ),
+    (
+        "es",
+        "shelter_in_place",
+        "El alcalde pidió a los vecinos permanecer en los refugios antiaéreos",
+    ),
+    ("it", "shelter_in_place", "Il sindaco ha chiesto di restare nei rifugi antiaerei"),
+    (
+        "el",
+        "shelter_in_place",
+        "Ο δήμαρχος κάλεσε τους κατοίκους να παραμείνουν στα αντιαεροπορικά καταφύγια",
+    ),
+    ("ru", "shelter_in_place", "Мэр призвал жителей оставаться в бомбоубежищах"),
+    ("uk", "shelter_in_place", "Мер закликав мешканців залишатися в укриттях"),
+    ("ar", "shelter_in_place", "طلب رئيس البلدية من السكان البقاء في الملاجئ"),
+    ("th", "shelter_in_place", "นายกเทศมนตรีขอให้ประชาชนอยู่ในหลุมหลบภัยทางอากาศ"),
+    (
+        "pl",
+        "shelter_in_place",
+        "Burmistrz zaapelował, by mieszkańcy pozostali w schronach przeciwlotniczych",
+    ),
+    (
+        "pt",
+        "shelter_in_place",
+        "O prefeito pediu aos moradores que permaneçam nos abrigos antiaéreos",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2524,6 +2563,12 @@ NEAR_MISSES = [
     ("es", "Se pide a los residentes no abandonar sus viviendas", "evacuation"),
     ("id", "Warga diminta untuk tidak meninggalkan rumah mereka", "evacuation"),
     ("ar", "يُطلب من السكان عدم مغادرة منازلهم", "evacuation"),
+    # round 15: an air-raid shelter is no air strike
+    ("id", "Dia mengimbau warga untuk tetap berada di shelter serangan udara", "air_strike"),
+    ("id", "Warga diminta tetap di tempat perlindungan serangan udara", "air_strike"),
+    ("en", "The mayor urged residents to stay in air raid shelters", "air_strike"),
+    ("ar", "طلب رئيس البلدية من السكان البقاء في ملاجئ الغارات الجوية", "air_strike"),
+    ("th", "นายกเทศมนตรีขอให้ประชาชนอยู่ในหลุมหลบภัยการโจมตีทางอากาศ", "air_strike"),
 ]
 
 
