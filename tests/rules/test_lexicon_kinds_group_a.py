@@ -1833,7 +1833,7 @@ POSITIVES = [
     ("ar", "shelter_in_place", "يُطلب من السكان عدم مغادرة منازلهم"),
     ("th", "shelter_in_place", "ขอให้ประชาชนอย่าออกจากบ้าน"),
     ("pl", "shelter_in_place", "Mieszkańców poproszono, by nie opuszczali swoich domów"),
-    # round 15: told to stay in air-raid shelters; the shelter named after air raids is no air strike
+    # round 15: told to stay in air-raid shelters (id: no air strike)
     ("en", "shelter_in_place", "The mayor urged residents to stay in air raid shelters"),
     ("id", "shelter_in_place", "Dia mengimbau warga untuk tetap berada di shelter serangan udara"),
     ("id", "shelter_in_place", "Warga diminta tetap di tempat perlindungan serangan udara"),
