@@ -2569,6 +2569,32 @@ NEAR_MISSES = [
     ("en", "The mayor urged residents to stay in air raid shelters", "air_strike"),
     ("ar", "طلب رئيس البلدية من السكان البقاء في ملاجئ الغارات الجوية", "air_strike"),
     ("th", "นายกเทศมนตรีขอให้ประชาชนอยู่ในหลุมหลบภัยการโจมตีทางอากาศ", "air_strike"),
+    # round 15: a mission closed for Labour Day or the Assumption is a holiday closure
+    ("en", "The embassy will only close on Friday for International Labour Day", "embassy_closed"),
+    ("fr", "Fermeture exceptionnelle du consulat le 1er mai, fête du Travail", "embassy_closed"),
+    (
+        "id",
+        "KBRI hanya akan tutup pada hari Jumat karena Hari Buruh Internasional",
+        "embassy_closed",
+    ),
+    ("de", "Das Konsulat bleibt am Freitag wegen Mariä Himmelfahrt geschlossen", "embassy_closed"),
+    (
+        "es",
+        "El consulado permanecerá cerrado el viernes por la festividad de la Asunción",
+        "embassy_closed",
+    ),
+    (
+        "it",
+        "Il consolato resterà chiuso il primo maggio per la Festa dei Lavoratori",
+        "embassy_closed",
+    ),
+    ("el", "Το προξενείο θα παραμείνει κλειστό λόγω της Κοίμησης της Θεοτόκου", "embassy_closed"),
+    ("ru", "Консульство будет закрыто 1 мая в связи с Днём труда", "embassy_closed"),
+    ("uk", "Консульство буде зачинене 1 травня з нагоди Дня праці", "embassy_closed"),
+    ("pl", "Konsulat będzie zamknięty w piątek z powodu Wniebowzięcia", "embassy_closed"),
+    ("pt", "O consulado estará fechado na sexta-feira pelo feriado da Assunção", "embassy_closed"),
+    ("ar", "القنصلية ستغلق يوم الجمعة بمناسبة عيد العمال", "embassy_closed"),
+    ("th", "สถานกงสุลจะปิดทำการในวันแรงงาน", "embassy_closed"),
 ]
 
 
