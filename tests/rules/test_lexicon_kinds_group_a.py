@@ -1872,6 +1872,28 @@ POSITIVES = [
         "shelter_in_place",
         "O prefeito pediu aos moradores que permaneçam nos abrigos antiaéreos",
     ),
+    # round 15: advised not to go to a country (it fr en de th pt); the others already held
+    ("it", "do_not_travel", "Alla luce di tali sviluppi si consiglia di non recarsi nel Paese"),
+    ("fr", "do_not_travel", "Il est instamment demandé aux Français de ne pas aller au Liban"),
+    ("en", "do_not_travel", "Citizens are advised not to go to the country"),
+    ("de", "do_not_travel", "Es wird dringend davon abgeraten, in das Land zu reisen"),
+    ("th", "do_not_travel", "แนะนำให้คนไทยหลีกเลี่ยงการเดินทางไปประเทศดังกล่าว"),
+    ("pt", "do_not_travel", "Recomenda-se não viajar para o país"),
+    ("es", "do_not_travel", "Se recomienda no viajar al país hasta nuevo aviso"),
+    ("el", "do_not_travel", "Συνιστάται να μην ταξιδεύετε στη χώρα"),
+    ("ru", "do_not_travel", "Гражданам рекомендуется не ездить в эту страну"),
+    ("uk", "do_not_travel", "Громадянам рекомендується утриматися від поїздок до цієї країни"),
+    ("id", "do_not_travel", "WNI diimbau untuk tidak bepergian ke negara itu"),
+    ("ar", "do_not_travel", "ننصح المواطنين بعدم السفر إلى البلاد"),
+    ("pl", "do_not_travel", "Zaleca się nie podróżować do tego kraju"),
+    # round 15: a do-not-travel advice lifted lowers the alert (en fr)
+    ("en", "measures_lifted", "'Do Not Travel' Lifted!"),
+    ("en", "measures_lifted", "The government has lifted its do not travel advice for Bali"),
+    (
+        "fr",
+        "measures_lifted",
+        "Le gouvernement a levé l'avis déconseillant formellement les voyages",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -2595,6 +2617,10 @@ NEAR_MISSES = [
     ("pt", "O consulado estará fechado na sexta-feira pelo feriado da Assunção", "embassy_closed"),
     ("ar", "القنصلية ستغلق يوم الجمعة بمناسبة عيد العمال", "embassy_closed"),
     ("th", "สถานกงสุลจะปิดทำการในวันแรงงาน", "embassy_closed"),
+    # round 15: told not to go to work, school or the gym
+    ("en", "Workers were told not to go to work on Monday", "do_not_travel"),
+    ("fr", "On a demandé aux élèves de ne pas aller à l'école demain", "do_not_travel"),
+    ("it", "Il medico consiglia di non recarsi in palestra per una settimana", "do_not_travel"),
 ]
 
 
