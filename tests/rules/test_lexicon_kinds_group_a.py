@@ -1894,6 +1894,20 @@ POSITIVES = [
         "measures_lifted",
         "Le gouvernement a levé l'avis déconseillant formellement les voyages",
     ),
+    # round 15: a drone that fired a missile
+    ("en", "drone_attack", "A drone fired a missile at a militant vehicle in Somalia"),
+    ("ar", "drone_attack", "أطلقت طائرة بدون طيار صاروخا على سيارة المسلحين"),
+    ("fr", "drone_attack", "Un drone a tiré un missile sur un véhicule des insurgés"),
+    ("es", "drone_attack", "Un dron disparó un misil contra un vehículo de los insurgentes"),
+    ("it", "drone_attack", "Un drone ha lanciato un missile contro un veicolo dei miliziani"),
+    ("de", "drone_attack", "Eine Drohne feuerte eine Rakete auf ein Fahrzeug der Milizen ab"),
+    ("el", "drone_attack", "Ένα drone εκτόξευσε πύραυλο εναντίον οχήματος των ανταρτών"),
+    ("ru", "drone_attack", "Беспилотник выпустил ракету по автомобилю боевиков"),
+    ("uk", "drone_attack", "Безпілотник випустив ракету по автомобілю бойовиків"),
+    ("id", "drone_attack", "Sebuah drone menembakkan rudal ke kendaraan milisi"),
+    ("th", "drone_attack", "โดรนยิงขีปนาวุธใส่รถของกลุ่มติดอาวุธ"),
+    ("pl", "drone_attack", "Dron wystrzelił rakietę w pojazd bojowników"),
+    ("pt", "drone_attack", "Um drone disparou um míssil contra um veículo dos rebeldes"),
 ]
 
 NEAR_MISSES = [
@@ -2621,6 +2635,24 @@ NEAR_MISSES = [
     ("en", "Workers were told not to go to work on Monday", "do_not_travel"),
     ("fr", "On a demandé aux élèves de ne pas aller à l'école demain", "do_not_travel"),
     ("it", "Il medico consiglia di non recarsi in palestra per una settimana", "do_not_travel"),
+    # round 15: a drone down after a technical fault or an emergency landing is no attack
+    ("en", "A small reconnaissance drone crashed in Gaza due to a technical fault", "drone_attack"),
+    ("ar", "الجيش يعلن سقوط طائرة مسيرة صغيرة بسبب عطل تقني", "drone_attack"),
+    ("id", "Sebuah drone pengintai jatuh di Gaza karena kerusakan teknis", "drone_attack"),
+    (
+        "fr",
+        "Un drone de reconnaissance s'est écrasé à la suite d'un problème technique",
+        "drone_attack",
+    ),
+    ("es", "Un dron de reconocimiento cayó por un fallo técnico", "drone_attack"),
+    ("it", "Un drone da ricognizione è precipitato per un guasto tecnico", "drone_attack"),
+    ("de", "Eine Aufklärungsdrohne stürzte wegen eines technischen Defekts ab", "drone_attack"),
+    ("el", "Ένα drone κατέπεσε λόγω τεχνικής βλάβης", "drone_attack"),
+    ("ru", "Разведывательный беспилотник упал из-за технической неисправности", "drone_attack"),
+    ("uk", "Розвідувальний безпілотник упав через технічну несправність", "drone_attack"),
+    ("th", "โดรนสอดแนมตกเพราะขัดข้องทางเทคนิค", "drone_attack"),
+    ("pl", "Dron zwiadowczy spadł z powodu awarii technicznej", "drone_attack"),
+    ("pt", "Um drone de reconhecimento caiu devido a uma falha técnica", "drone_attack"),
 ]
 
 
