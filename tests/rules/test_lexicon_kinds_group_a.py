@@ -1908,6 +1908,28 @@ POSITIVES = [
     ("th", "drone_attack", "โดรนยิงขีปนาวุธใส่รถของกลุ่มติดอาวุธ"),
     ("pl", "drone_attack", "Dron wystrzelił rakietę w pojazd bojowników"),
     ("pt", "drone_attack", "Um drone disparou um míssil contra um veículo dos rebeldes"),
+    # round 15: air raids written with the loanword raid (pt es)
+    ("pt", "air_strike", "Dezenas de mortos em raides aéreos no norte da Síria"),
+    ("pt", "air_strike", "Dezenas de mortos em raide aéreo no norte da Síria"),
+    ("es", "air_strike", "Decenas de muertos en raids aéreos en Siria"),
+    ("fr", "air_strike", "Des dizaines de morts dans des raids aériens en Syrie"),
+    ("it", "air_strike", "Decine di morti nei raid aerei in Siria"),
+    ("en", "air_strike", "Dozens killed in air raids in Syria"),
+    ("de", "air_strike", "Dutzende Tote bei Luftangriffen in Syrien"),
+    # round 15: people going down to basements (ru uk), into cover (th); an attack carried out
+    # with rockets (ru uk); th a barrage of rockets
+    ("ru", "shelter_in_place", "Мирные жители массово спускаются в подвалы зданий"),
+    ("uk", "shelter_in_place", "Мирні жителі масово спускаються в підвали будинків"),
+    ("th", "shelter_in_place", "เจ้าหน้าที่ได้อพยพประชาชนเข้าสู่พื้นที่กำบังเรียบร้อยแล้ว"),
+    ("ru", "missile_attack", "Атака на город велась тяжелыми ракетами"),
+    ("uk", "missile_attack", "Атака на місто велася важкими ракетами"),
+    ("th", "missile_attack", "ทหารกัมพูชาได้ระดมยิงจรวด BM-21 เข้ามายังพื้นที่อำเภอ"),
+    ("en", "missile_attack", "Cambodian troops fired BM-21 rockets into the district"),
+    # round 15: an embassy's routine procedures suspended (es); extracting citizens (el en)
+    ("es", "embassy_closed", "Estados Unidos suspendió los trámites cotidianos de su embajada"),
+    ("en", "embassy_closed", "The United States suspended routine services at its embassy"),
+    ("el", "evacuation", "Επιχείρηση απεγκλωβισμού Ελλήνων πολιτών από το Σουδάν"),
+    ("en", "evacuation", "Operation to extract Greek citizens from Sudan"),
 ]
 
 NEAR_MISSES = [
