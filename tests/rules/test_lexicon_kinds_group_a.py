@@ -2675,6 +2675,9 @@ NEAR_MISSES = [
     ("th", "โดรนสอดแนมตกเพราะขัดข้องทางเทคนิค", "drone_attack"),
     ("pl", "Dron zwiadowczy spadł z powodu awarii technicznej", "drone_attack"),
     ("pt", "Um drone de reconhecimento caiu devido a uma falha técnica", "drone_attack"),
+    # round 15: a reconnaissance drone that fell or crashed is no attack (ar en)
+    ("ar", "الجيش يعلن سقوط طائرة استطلاع قرب الحدود", "drone_attack"),
+    ("en", "A small reconnaissance drone crashed near the border", "drone_attack"),
 ]
 
 
